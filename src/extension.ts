@@ -1,0 +1,37 @@
+/**
+ * Entry point: activate/deactivate only (STYLE.md rule 1). Importing this module does no work.
+ */
+import * as vscode from 'vscode';
+import { compose } from './composition';
+import type { GitOpsLensExtensionExports } from './vscode/api';
+
+/** Set by the bundle's first line (scripts/build.mjs), so load time counts toward activation. */
+declare const __gitopsLensLoadStart: number | undefined;
+
+export function activate(context: vscode.ExtensionContext): GitOpsLensExtensionExports {
+  const called = performance.now();
+  const started = typeof __gitopsLensLoadStart === 'number' ? __gitopsLensLoadStart : called;
+  let activationMillis = 0;
+  const channel = vscode.window.createOutputChannel('GitOps Lens', { log: true });
+  context.subscriptions.push(channel);
+  try {
+    const { scope, exports } = compose(channel, () => activationMillis);
+    context.subscriptions.push(scope);
+    activationMillis = performance.now() - started;
+    channel.info(
+      `[Extension][activate] activated in ${activationMillis.toFixed(1)} ms (bundle load ${(called - started).toFixed(1)} ms)`,
+    );
+    return exports;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    channel.error(`[Extension][activate] activation failed: ${message}`);
+    void vscode.window.showErrorMessage(`GitOps Lens could not start: ${message}`, 'Open Log').then((c) => {
+      if (c === 'Open Log') channel.show(true);
+    });
+    throw err;
+  }
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

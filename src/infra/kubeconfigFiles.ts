@@ -1,0 +1,99 @@
+/**
+ * Node adapter of KubeconfigSource: reads `KUBECONFIG` (or `~/.kube/config` when unset, as kubectl
+ * does) plus the extra files from settings, and reports changes through fs.watch on their folders,
+ * never by polling. Folders are watched rather than files so that a file created later is noticed.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Emitter, type Event } from '../core/lifecycle';
+import { splitKubeconfigEnv } from '../core/kube/kubeconfig';
+import type { KubeconfigFile, KubeconfigSource, Logger } from '../core/ports';
+
+export function defaultKubeconfigPaths(env: NodeJS.ProcessEnv = process.env): string[] {
+  const fromEnv = splitKubeconfigEnv(env.KUBECONFIG, path.delimiter);
+  if (fromEnv.length > 0) return fromEnv.map((p) => expandHome(p));
+  return [path.join(os.homedir(), '.kube', 'config')];
+}
+
+export function expandHome(p: string): string {
+  if (p === '~') return os.homedir();
+  if (p.startsWith('~/')) return path.join(os.homedir(), p.slice(2));
+  return p;
+}
+
+export class FileKubeconfigSource implements KubeconfigSource {
+  private readonly _onDidChange = new Emitter<void>();
+  readonly onDidChange: Event<void> = this._onDidChange.event;
+  private watchers = new Map<string, fs.FSWatcher>();
+  private debounce: NodeJS.Timeout | undefined;
+
+  constructor(
+    private paths: readonly string[],
+    private readonly log: Logger,
+  ) {}
+
+  setPaths(paths: readonly string[]): void {
+    this.paths = paths;
+    this._onDidChange.fire();
+  }
+
+  async read(): Promise<readonly KubeconfigFile[]> {
+    const files = await Promise.all(
+      this.paths.map(async (p): Promise<KubeconfigFile> => {
+        try {
+          return { path: p, text: await fs.promises.readFile(p, 'utf8') };
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code !== 'ENOENT') this.log.warn(`[Kubeconfig][read] cannot read ${p}: ${code ?? String(err)}`);
+          return { path: p, text: undefined };
+        }
+      }),
+    );
+    this.watch();
+    return files;
+  }
+
+  private watch(): void {
+    const wanted = new Map<string, Set<string>>();
+    for (const p of this.paths) {
+      const dir = path.dirname(p);
+      if (!wanted.has(dir)) wanted.set(dir, new Set());
+      wanted.get(dir)?.add(path.basename(p));
+    }
+    for (const [dir, w] of this.watchers) {
+      if (!wanted.has(dir)) {
+        w.close();
+        this.watchers.delete(dir);
+      }
+    }
+    for (const [dir, names] of wanted) {
+      if (this.watchers.has(dir)) continue;
+      try {
+        const w = fs.watch(dir, { persistent: false }, (_event, filename) => {
+          if (filename === null || names.has(filename.toString())) this.changed();
+        });
+        w.on('error', () => {
+          w.close();
+          this.watchers.delete(dir);
+        });
+        this.watchers.set(dir, w);
+      } catch {
+        // The folder does not exist yet; the next read tries again.
+      }
+    }
+  }
+
+  private changed(): void {
+    // Editors write files in several steps; one change event per burst is enough.
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => this._onDidChange.fire(), 100);
+  }
+
+  dispose(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+    this._onDidChange.dispose();
+  }
+}

@@ -1,0 +1,5 @@
+import type { CommandFactory } from './types';
+
+export const showLog: CommandFactory = (deps) => () => {
+  deps.channel.show(true);
+};

@@ -1,0 +1,127 @@
+/**
+ * Runs the integration layer inside a real VS Code extension host.
+ * - With a desktop VS Code (env VSCODE_EXECUTABLE, or a download cached in .vscode-test/ by
+ *   @vscode/test-electron), it uses @vscode/test-electron.
+ * - Otherwise it uses code-server 4.100.3 (VS Code 1.100.3) driven by headless Chromium; the
+ *   workbench reports the test exit code through `codeAutomationExit`.
+ * Writes counts to GITOPS_LENS_COUNTS_FILE (through the reporter in the extension host).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as util from 'node:util';
+import { launchChromium, startCodeServer, workbenchUrl } from '../support/codeServer';
+import { REPO_ROOT } from '../support/paths';
+import { TEST_OUTPUT_TAG } from '../support/hostLog';
+import { prepareWorkspace } from '../support/workspace';
+
+const TESTS_ENTRY = path.join(REPO_ROOT, 'out', 'test', 'index.js');
+const TIMEOUT_MS = Number(process.env.GITOPS_LENS_INTEGRATION_TIMEOUT_MS ?? 300_000);
+
+async function main(): Promise<number> {
+  const ws = prepareWorkspace();
+  const env: NodeJS.ProcessEnv = {
+    GITOPS_LENS_COUNTS_FILE: process.env.GITOPS_LENS_COUNTS_FILE,
+    GITOPS_LENS_TEST_GREP: process.env.GITOPS_LENS_TEST_GREP,
+    GITOPS_LENS_FIXTURES: ws.fixtures,
+    KUBECONFIG: ws.kubeconfig,
+  };
+  const desktop = findDesktopVsCode();
+  try {
+    return desktop ? await runDesktop(desktop, ws.folder, env) : await runCodeServer(ws.folder, env);
+  } finally {
+    fs.rmSync(ws.root, { recursive: true, force: true });
+  }
+}
+
+function findDesktopVsCode(): string | undefined {
+  const explicit = process.env.VSCODE_EXECUTABLE;
+  if (explicit) return explicit;
+  const cache = path.join(REPO_ROOT, '.vscode-test');
+  if (!fs.existsSync(cache)) return undefined;
+  for (const d of fs.readdirSync(cache)) {
+    for (const candidate of ['code', 'Code', path.join('VSCode-linux-x64', 'code')]) {
+      const p = path.join(cache, d, candidate);
+      if (fs.existsSync(p) && fs.statSync(p).isFile()) return p;
+    }
+  }
+  return undefined;
+}
+
+async function runDesktop(executable: string, folder: string, env: NodeJS.ProcessEnv): Promise<number> {
+  console.log(`[integration] desktop VS Code: ${executable}`);
+  const { runTests } = await import('@vscode/test-electron');
+  try {
+    await runTests({
+      vscodeExecutablePath: executable,
+      extensionDevelopmentPath: REPO_ROOT,
+      extensionTestsPath: TESTS_ENTRY,
+      extensionTestsEnv: env,
+      launchArgs: [folder, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome'],
+    });
+    return 0;
+  } catch {
+    return 1;
+  }
+}
+
+async function runCodeServer(folder: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const server = await startCodeServer({ env });
+  console.log(`[integration] code-server ${server.url} (VS Code 1.100.3), workspace ${folder}`);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const exit = new Promise<number>((resolve) => {
+      void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+    });
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+      const line = Array.isArray(args) ? util.format(...(args as [unknown, ...unknown[]])) : String(args);
+      if (line.startsWith(TEST_OUTPUT_TAG)) console.log(line.slice(TEST_OUTPUT_TAG.length + 1));
+      else if (process.env.GITOPS_LENS_VERBOSE) console.log(`[workbench:${type}] ${line}`);
+    });
+    page.on('pageerror', (err) => console.log(`[page error] ${err.message}`));
+    await page.goto(workbenchUrl(server.url, folder, TESTS_ENTRY));
+    const timeout = new Promise<number>((resolve) =>
+      setTimeout(() => {
+        console.log(`[integration] no exit code from the extension host after ${TIMEOUT_MS} ms`);
+        resolve(1);
+      }, TIMEOUT_MS).unref(),
+    );
+    const code = await Promise.race([exit, timeout]);
+    console.log(`[integration] extension host exit code ${code}`);
+    // The extension host's own log proves where the tests ran and how the extension activated.
+    const hostLog = findExtensionHostLog(server.userDataDir);
+    if (hostLog) {
+      const lines = hostLog.split('\n').filter((l) => /^---|Extension host with pid|gitops-lens/.test(l));
+      console.log(lines.join('\n'));
+    }
+    return code;
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+/** The extension host's own log, which holds the mocha output of the in-host run. */
+function findExtensionHostLog(userDataDir: string): string | undefined {
+  const logs = path.join(userDataDir, 'logs');
+  if (!fs.existsSync(logs)) return undefined;
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === 'remoteexthost.log' || e.name === 'exthost.log') found.push(p);
+    }
+  };
+  walk(logs);
+  return found.map((f) => `--- ${path.relative(os.tmpdir(), f)}\n${fs.readFileSync(f, 'utf8')}`).join('\n');
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
