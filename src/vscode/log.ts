@@ -1,5 +1,5 @@
 /** The extension's one log channel, adapted to the core Logger port (STYLE.md rule 11). */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { redact } from '../core/log/redact';
 import type { Logger } from '../core/ports';
 

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main, type CliIo } from '../../src/cli';
 import { REPO_ROOT } from '../support/paths';
@@ -59,7 +60,7 @@ describe('cli', () => {
   it('the bundled dist/cli.js runs as the gitops-lens bin', () => {
     const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), '--version'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    const pkg = require(path.join(REPO_ROOT, 'package.json')) as { version: string };
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     assert.equal(r.stdout.trim(), pkg.version);
     const help = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'help'], { encoding: 'utf8' });
     assert.equal(help.status, 0);

@@ -1,0 +1,79 @@
+/**
+ * A minimal stand-in for the `vscode` module, enough for activate() to run outside VS Code, so the
+ * activation bench measures our code and not the editor. It records what activate registered.
+ */
+import Module = require('node:module');
+
+export interface StubRecord {
+  commands: string[];
+  treeViews: string[];
+}
+
+export function installVscodeStub(settings: Record<string, unknown> = {}): StubRecord {
+  const record: StubRecord = { commands: [], treeViews: [] };
+  const disposable = { dispose: () => undefined };
+  class EventEmitter<T> {
+    private listeners: Array<(e: T) => void> = [];
+    event = (l: (e: T) => void) => {
+      this.listeners.push(l);
+      return disposable;
+    };
+    fire(e: T) {
+      for (const l of this.listeners) l(e);
+    }
+    dispose() {
+      this.listeners = [];
+    }
+  }
+  const noop = () => undefined;
+  const channel = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, show: noop, append: noop, appendLine: noop, dispose: noop };
+  const vscode = {
+    version: '1.100.3',
+    EventEmitter,
+    TreeItem: class {
+      constructor(public label: string, public collapsibleState?: number) {}
+    },
+    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    ThemeIcon: class {
+      constructor(public id: string, public color?: unknown) {}
+    },
+    ThemeColor: class {
+      constructor(public id: string) {}
+    },
+    MarkdownString: class {
+      value = '';
+      appendMarkdown(s: string) {
+        this.value += s;
+        return this;
+      }
+    },
+    ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
+    window: {
+      createOutputChannel: () => channel,
+      createTreeView: (id: string) => {
+        record.treeViews.push(id);
+        return disposable;
+      },
+      showErrorMessage: () => Promise.resolve(undefined),
+    },
+    commands: {
+      registerCommand: (id: string) => {
+        record.commands.push(id);
+        return disposable;
+      },
+      executeCommand: () => Promise.resolve(undefined),
+    },
+    workspace: {
+      workspaceFolders: undefined,
+      getConfiguration: () => ({ get: (key: string, def: unknown) => settings[key] ?? def }),
+      onDidChangeConfiguration: () => disposable,
+    },
+    env: { clipboard: { writeText: () => Promise.resolve() } },
+  };
+  const original = (Module as unknown as { _load: (...a: unknown[]) => unknown })._load;
+  (Module as unknown as { _load: (...a: unknown[]) => unknown })._load = function (request: unknown, ...rest: unknown[]) {
+    if (request === 'vscode') return vscode;
+    return original.call(this, request, ...rest);
+  };
+  return record;
+}
