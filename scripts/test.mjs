@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const LAYERS = {
-  unit: ['node', ['node_modules/mocha/bin/mocha.js', '--reporter', 'out/test/support/countingReporter.js', 'out/test/unit/**/*.test.js']],
+  unit: ['node', ['node_modules/mocha/bin/mocha.js', '--reporter', 'out/test/support/countingReporter.js', 'out/test/{unit,sim}/**/*.test.js']],
   integration: ['node', ['out/test/integration/runner.js']],
   e2e: ['node', ['node_modules/mocha/bin/mocha.js', '--timeout', '180000', '--reporter', 'out/test/support/countingReporter.js', 'out/test/e2e/**/*.test.js']],
 };
