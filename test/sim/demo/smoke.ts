@@ -1,0 +1,45 @@
+/**
+ * The demo's smoke check, done as a user would: open the workbench in Chromium, open the GitOps view,
+ * and read the tree by accessible names. Each expectation yields one line of the report.
+ */
+import type { Browser } from 'playwright-core';
+import type { DemoEnvironment } from './environment';
+import { ENVIRONMENTS } from './sampleRepo';
+
+export interface SmokeResult {
+  ok: boolean;
+  lines: string[];
+}
+
+export async function checkWorkbench(browser: Browser, url: string, env: DemoEnvironment): Promise<SmokeResult> {
+  const lines: string[] = [];
+  let ok = true;
+  const check = async (what: string, fn: () => Promise<void>): Promise<void> => {
+    const t = Date.now();
+    try {
+      await fn();
+      lines.push(`  ok    ${what} (${Date.now() - t} ms)`);
+    } catch (e) {
+      ok = false;
+      lines.push(`  FAIL  ${what}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+    }
+  };
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await check('workbench loaded', () => page.locator('.monaco-workbench').waitFor({ timeout: 90_000 }));
+  await check('GitOps view opened', async () => {
+    await page.getByRole('tab', { name: /^GitOps/ }).click({ timeout: 60_000 });
+    await page.getByRole('tree', { name: 'Applications' }).waitFor({ timeout: 30_000 });
+  });
+  for (const name of ENVIRONMENTS) {
+    const host = new URL(env.clusters[name].url).host;
+    await check(`cluster ${name} listed (${host})`, () =>
+      page.getByRole('treeitem', { name: new RegExp(`^Cluster ${name}, ${host.replace(/\./g, '\\.')}`) }).waitFor({ timeout: 30_000 }),
+    );
+  }
+  if (process.env.GITOPS_LENS_DEMO_SCREENSHOT) {
+    await page.screenshot({ path: process.env.GITOPS_LENS_DEMO_SCREENSHOT });
+    lines.push(`  screenshot ${process.env.GITOPS_LENS_DEMO_SCREENSHOT}`);
+  }
+  await page.close();
+  return { ok, lines };
+}
