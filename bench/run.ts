@@ -13,11 +13,16 @@ async function main(): Promise<void> {
   const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.bench.js')).sort();
   const results: BenchResult[] = [];
   for (const f of files) {
-    const mod = (await import(path.join(__dirname, f))) as { cases: BenchCase[] };
-    for (const c of mod.cases) {
-      if (filter && !c.name.includes(filter)) continue;
-      process.stderr.write(`running ${c.name} ...\n`);
-      results.push(await runCase(c));
+    // A bench module may hold servers open for its cases; `teardown` closes them.
+    const mod = (await import(path.join(__dirname, f))) as { cases: BenchCase[]; teardown?: () => Promise<void> };
+    try {
+      for (const c of mod.cases) {
+        if (filter && !c.name.includes(filter)) continue;
+        process.stderr.write(`running ${c.name} ...\n`);
+        results.push(await runCase(c));
+      }
+    } finally {
+      await mod.teardown?.();
     }
   }
   console.log(formatTable(results));
