@@ -1,0 +1,232 @@
+/**
+ * Flux objects → App. Field names follow the v1 APIs of kustomize-controller
+ * (api/v1/kustomization_types.go), helm-controller v2 (api/v2/helmrelease_types.go) and
+ * source-controller v1 (GitRepository, OCIRepository, HelmRepository, Bucket, HelmChart).
+ * Sync needs the source's artifact, which lives in another object: the caller (AppStore) passes a
+ * lookup, and re-maps dependents when a source changes.
+ */
+import {
+  FieldReader,
+  appKey,
+  readConditions,
+  readIdentity,
+  shortRevision,
+  type App,
+  type AppSource,
+  type GitOpsKindName,
+  type ManagedResource,
+  type SyncState,
+} from '../model/app';
+import { parseInventoryId } from './inventory';
+import { NO_SOURCES, findCondition, fluxHealth, fluxSync, type SourceLookup } from './status';
+
+type Rec = Record<string, unknown>;
+
+/** `Kind/namespace/name`, the key AppStore joins sources on. */
+export function sourceRefKey(kind: string, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+function readInventory(r: FieldReader, status: Rec | undefined): ManagedResource[] {
+  const inv = r.record(status, 'status.inventory');
+  const out: ManagedResource[] = [];
+  r.records(inv, 'status.inventory.entries').forEach((e, i) => {
+    const id = r.string(e, `status.inventory.entries[${i}].id`);
+    if (id === undefined) {
+      r.problems.push(`status.inventory.entries[${i}].id is missing`);
+      return;
+    }
+    const parsed = parseInventoryId(id, r.string(e, `status.inventory.entries[${i}].v`));
+    if (!parsed.ok) {
+      r.problems.push(parsed.error);
+      return;
+    }
+    // Flux records no per-object sync or health in the inventory; those stay undefined.
+    out.push({ ...parsed.ref, requiresPruning: false, hook: false });
+  });
+  return out;
+}
+
+function readRef(r: FieldReader, parent: Rec | undefined, path: string, defaultNamespace: string, defaultKind?: string): string | undefined {
+  const ref = r.record(parent, path);
+  if (ref === undefined) return undefined;
+  const kind = r.string(ref, `${path}.kind`) ?? defaultKind;
+  const name = r.string(ref, `${path}.name`);
+  if (kind === undefined || name === undefined) {
+    r.problems.push(`${path} needs kind and name`);
+    return undefined;
+  }
+  return sourceRefKey(kind, r.string(ref, `${path}.namespace`) ?? defaultNamespace, name);
+}
+
+function base(cluster: string, kind: GitOpsKindName, role: App['role'], namespace: string, name: string) {
+  return { key: appKey(cluster, 'flux', kind, namespace, name), cluster, tool: 'flux' as const, kind, role, namespace, name };
+}
+
+export function mapFluxKustomization(cluster: string, obj: unknown, lookup: SourceLookup = NO_SOURCES): App {
+  const r = new FieldReader();
+  const { root, id } = readIdentity(r, obj);
+  const spec = r.record(root, 'spec');
+  const status = r.record(root, 'status');
+  const name = id.name ?? '(unnamed)';
+  const suspended = r.boolean(spec, 'spec.suspend') ?? false;
+  const conditions = readConditions(r, status);
+  const ready = findCondition(conditions, 'Ready');
+  const sourceRef = readRef(r, spec, 'spec.sourceRef', id.namespace);
+  if (spec !== undefined && sourceRef === undefined) r.problems.push('spec.sourceRef is missing');
+  const applied = r.string(status, 'status.lastAppliedRevision');
+  const attempted = r.string(status, 'status.lastAttemptedRevision');
+  const source = sourceRef === undefined ? ({ found: false } as const) : lookup(sourceRef);
+  const health = fluxHealth(conditions, suspended, id.generation);
+  const sync = fluxSync({ sourceRef, source, applied, attempted, ready });
+  return {
+    ...base(cluster, 'Kustomization', 'app', id.namespace, name),
+    sync,
+    health,
+    suspended,
+    revision: applied === undefined ? undefined : shortRevision(applied),
+    fullRevision: applied,
+    message: messageOf(health, sync, ready),
+    // Flux has no "reconciled at" field; the Ready transition time is the closest the object records.
+    lastReconciled: ready?.lastTransitionTime,
+    sources: [
+      {
+        ref: sourceRef,
+        path: r.string(spec, 'spec.path'),
+        targetRevision: source.found ? source.revision : attempted,
+      },
+    ],
+    destination: { namespace: r.string(spec, 'spec.targetNamespace') },
+    resources: readInventory(r, status),
+    resourceHealth: { kind: 'unavailable', reason: 'Flux records no per-object health in the inventory' },
+    problems: r.problems,
+  };
+}
+
+/**
+ * HelmRelease v2. The desired chart comes from `spec.chartRef` (OCIRepository or HelmChart) or from
+ * `spec.chart.spec`, for which helm-controller creates a HelmChart named `<namespace>-<name>` in the
+ * source's namespace and records it in `status.helmChart` as `namespace/name`. The applied revision is
+ * the chart version of the newest `status.history` snapshot with status `deployed`.
+ */
+export function mapFluxHelmRelease(cluster: string, obj: unknown, lookup: SourceLookup = NO_SOURCES): App {
+  const r = new FieldReader();
+  const { root, id } = readIdentity(r, obj);
+  const spec = r.record(root, 'spec');
+  const status = r.record(root, 'status');
+  const name = id.name ?? '(unnamed)';
+  const suspended = r.boolean(spec, 'spec.suspend') ?? false;
+  const conditions = readConditions(r, status);
+  const ready = findCondition(conditions, 'Ready');
+
+  let sourceRef = readRef(r, spec, 'spec.chartRef', id.namespace);
+  const chartSpec = r.record(r.record(spec, 'spec.chart'), 'spec.chart.spec');
+  const chartName = r.string(chartSpec, 'spec.chart.spec.chart');
+  const repoRef = readRef(r, chartSpec, 'spec.chart.spec.sourceRef', id.namespace);
+  if (sourceRef === undefined && chartSpec !== undefined) {
+    const recorded = r.string(status, 'status.helmChart');
+    const slash = recorded?.indexOf('/') ?? -1;
+    if (recorded !== undefined && slash > 0) {
+      sourceRef = sourceRefKey('HelmChart', recorded.slice(0, slash), recorded.slice(slash + 1));
+    } else if (repoRef !== undefined) {
+      const repoNamespace = repoRef.split('/')[1] ?? id.namespace;
+      sourceRef = sourceRefKey('HelmChart', repoNamespace, `${id.namespace}-${name}`);
+    }
+  }
+  if (spec !== undefined && sourceRef === undefined) r.problems.push('neither spec.chartRef nor spec.chart.spec.sourceRef is set');
+
+  const history = r.records(status, 'status.history');
+  const deployed = history.find((h, i) => r.string(h, `status.history[${i}].status`) === 'deployed');
+  const deployedIndex = deployed === undefined ? -1 : history.indexOf(deployed);
+  const applied =
+    (deployed && r.string(deployed, `status.history[${deployedIndex}].chartVersion`)) ?? r.string(status, 'status.lastAppliedRevision');
+  const attempted = r.string(status, 'status.lastAttemptedRevision');
+  const source = sourceRef === undefined ? ({ found: false } as const) : lookup(sourceRef);
+  const health = fluxHealth(conditions, suspended, id.generation);
+  const sync = fluxSync({ sourceRef, source, applied, attempted, ready });
+  const deployedChart = deployed && r.string(deployed, `status.history[${deployedIndex}].chartName`);
+
+  const src: AppSource = {
+    ref: sourceRef,
+    chart: chartName ?? deployedChart,
+    targetRevision: r.string(chartSpec, 'spec.chart.spec.version') ?? (source.found ? source.revision : attempted),
+  };
+  return {
+    ...base(cluster, 'HelmRelease', 'app', id.namespace, name),
+    sync,
+    health,
+    suspended,
+    revision: applied === undefined ? undefined : shortRevision(applied),
+    fullRevision: applied,
+    message: messageOf(health, sync, ready),
+    lastReconciled: (deployed && r.string(deployed, `status.history[${deployedIndex}].lastDeployed`)) ?? ready?.lastTransitionTime,
+    sources: [src],
+    destination: { namespace: r.string(spec, 'spec.targetNamespace') ?? id.namespace },
+    resources: readInventory(r, status),
+    resourceHealth: { kind: 'unavailable', reason: 'Flux records no per-object health for Helm releases' },
+    problems: r.problems,
+  };
+}
+
+/**
+ * Source kinds: health from Ready, revision from `status.artifact.revision`. HelmRepository of type
+ * `oci` is static since source-controller v1 (no artifact, no conditions), so it is Healthy as is.
+ */
+export function mapFluxSource(cluster: string, kind: GitOpsKindName, obj: unknown): App {
+  const r = new FieldReader();
+  const { root, id } = readIdentity(r, obj);
+  const spec = r.record(root, 'spec');
+  const status = r.record(root, 'status');
+  const name = id.name ?? '(unnamed)';
+  const suspended = r.boolean(spec, 'spec.suspend') ?? false;
+  const conditions = readConditions(r, status);
+  const ready = findCondition(conditions, 'Ready');
+  const artifact = r.record(status, 'status.artifact');
+  const revision = r.string(artifact, 'status.artifact.revision');
+  const staticOci = kind === 'HelmRepository' && r.string(spec, 'spec.type') === 'oci';
+
+  const health = staticOci && conditions.length === 0 ? ({ status: 'Healthy', message: 'OCI Helm repository (not reconciled)' } as const) : fluxHealth(conditions, suspended, id.generation);
+  let sync: SyncState;
+  if (staticOci) sync = { status: 'Synced', reason: 'OCI Helm repositories have no artifact' };
+  else if (revision !== undefined && ready?.status === 'True') sync = { status: 'Synced' };
+  else if (revision !== undefined) sync = { status: 'OutOfSync', reason: `serving ${revision}; the latest fetch did not succeed` };
+  else sync = { status: 'Unknown', reason: 'no artifact yet' };
+
+  const ref = r.record(spec, 'spec.ref');
+  const targetRevision =
+    r.string(ref, 'spec.ref.commit') ??
+    r.string(ref, 'spec.ref.name') ??
+    r.string(ref, 'spec.ref.tag') ??
+    r.string(ref, 'spec.ref.semver') ??
+    r.string(ref, 'spec.ref.branch') ??
+    r.string(ref, 'spec.ref.digest') ??
+    r.string(spec, 'spec.version');
+  return {
+    ...base(cluster, kind, 'source', id.namespace, name),
+    sync,
+    health,
+    suspended,
+    revision: revision === undefined ? undefined : shortRevision(revision),
+    fullRevision: revision,
+    message: messageOf(health, sync, ready),
+    lastReconciled: r.string(artifact, 'status.artifact.lastUpdateTime') ?? ready?.lastTransitionTime,
+    sources: [
+      {
+        repoURL: r.string(spec, 'spec.url') ?? r.string(spec, 'spec.endpoint'),
+        path: r.string(spec, 'spec.bucketName'),
+        chart: r.string(spec, 'spec.chart'),
+        targetRevision,
+        ref: kind === 'HelmChart' ? readRef(r, spec, 'spec.sourceRef', id.namespace) : undefined,
+      },
+    ],
+    resources: [],
+    resourceHealth: { kind: 'inline' },
+    problems: r.problems,
+  };
+}
+
+function messageOf(health: App['health'], sync: SyncState, ready: { message: string } | undefined): string | undefined {
+  if (health.status !== 'Healthy') return health.message;
+  if (sync.status !== 'Synced') return sync.reason;
+  return ready?.message || undefined;
+}
