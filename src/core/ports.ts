@@ -3,6 +3,7 @@
  * Node implementations and tests provide fakes (STYLE.md rule 14).
  */
 import type { Event } from './lifecycle';
+import type { GitOpsKindName } from './model/app';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
@@ -40,4 +41,58 @@ export interface KubeconfigFile {
 export interface KubeconfigSource {
   read(): Promise<readonly KubeconfigFile[]>;
   readonly onDidChange: Event<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// ClusterSource: live GitOps objects from the clusters (implemented by the informer pool in src/infra).
+
+/**
+ * Kubernetes API failures as codes, decided where the error enters (STYLE.md rule 8), from the HTTP
+ * status of the API server's `Status` response: 401 Unauthorized, 403 Forbidden, 404 NotFound
+ * (the CRD is not served), 410 Gone (watch resourceVersion expired: relist), and transport failures.
+ */
+export type K8sErrorCode = 'Unauthorized' | 'Forbidden' | 'NotFound' | 'Gone' | 'Unreachable' | 'Timeout' | 'Unknown';
+
+export type K8sError =
+  | { readonly code: Exclude<K8sErrorCode, 'Forbidden'>; readonly message: string }
+  /** `namespace` is set when RBAC denied one namespace only (a namespaced list), undefined for cluster-wide. */
+  | { readonly code: 'Forbidden'; readonly message: string; readonly namespace: string | undefined };
+
+/**
+ * One watch event for one kind. ADDED/MODIFIED/DELETED carry the object as the API sent it (JSON, not
+ * validated: mappers are total). SYNC carries the kind's complete list after a (re)list and replaces
+ * everything known for that kind, so objects deleted while the watch was down disappear.
+ */
+export type ClusterWatchEvent =
+  | { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly kind: GitOpsKindName; readonly object: unknown }
+  | { readonly type: 'SYNC'; readonly kind: GitOpsKindName; readonly objects: readonly unknown[] };
+
+/** Connection state of one cluster, as the informer pool sees it. */
+export type ClusterConnectionEvent =
+  | { readonly cluster: string; readonly state: 'connecting' }
+  /**
+   * Lists succeeded. `absentKinds`: kinds whose CRD the cluster does not serve (404 on discovery/list);
+   * `forbiddenNamespaces`: namespaces RBAC hid from us (cluster-wide lists fall back to per-namespace).
+   */
+  | {
+      readonly cluster: string;
+      readonly state: 'ready';
+      readonly absentKinds: readonly GitOpsKindName[];
+      readonly forbiddenNamespaces: readonly string[];
+    }
+  /** Every watch of the cluster failed; the pool retries with capped backoff on the injected Clock. */
+  | { readonly cluster: string; readonly state: 'unreachable'; readonly error: K8sError }
+  /** `stop(cluster)` was called or the context was disabled. */
+  | { readonly cluster: string; readonly state: 'stopped' };
+
+export interface ClusterSource {
+  /** Starts one list+watch per kind of GITOPS_KINDS the cluster (kubeconfig context) serves. Idempotent. */
+  start(cluster: string): void;
+  /** Stops every watch of the cluster and fires a `stopped` connection event. Idempotent. */
+  stop(cluster: string): void;
+  /** Watch events, delivered in order per kind; one firing may carry many events (a relist). */
+  readonly onDidReceiveEvents: Event<{ readonly cluster: string; readonly events: readonly ClusterWatchEvent[] }>;
+  readonly onDidChangeConnection: Event<ClusterConnectionEvent>;
+  /** Errors that do not change the connection state (one kind failing, a 410 before relist), for the log. */
+  readonly onDidError: Event<{ readonly cluster: string; readonly kind: GitOpsKindName | undefined; readonly error: K8sError }>;
 }

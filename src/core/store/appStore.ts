@@ -1,0 +1,512 @@
+/**
+ * Live GitOps apps of every cluster, as snapshots the tree reads synchronously (STYLE.md rule 5) and
+ * change events that carry only what changed. Fed by ClusterSource watch events; knows nothing of
+ * HTTP. Every event is O(1) in the number of apps (plus the Flux apps depending on a changed source);
+ * a relist (SYNC) or a `batch` produces one change event however many objects it touches.
+ */
+import { DisposableStore, Emitter, type Disposable, type Event } from '../lifecycle';
+import { mapArgoAppProject, mapArgoApplication, mapArgoApplicationSet } from '../argocd/application';
+import { mapFluxHelmRelease, mapFluxKustomization, mapFluxSource } from '../flux/mapFlux';
+import type { SourceArtifact, SourceLookup } from '../flux/status';
+import { GITOPS_KINDS, appKey, gitOpsKind, isRecord, type App, type AppKey, type GitOpsKindName, type ManagedResource, type Tool } from '../model/app';
+import type { Clock, ClusterConnectionEvent, ClusterSource, ClusterWatchEvent, K8sError, Logger } from '../ports';
+
+export type ClusterConnection =
+  | { readonly phase: 'idle' }
+  | { readonly phase: 'connecting' }
+  | { readonly phase: 'ready' }
+  /** `since`: when the cluster was first seen unreachable in this outage (Clock time, ms). */
+  | { readonly phase: 'unreachable'; readonly since: number; readonly lastError: K8sError }
+  | { readonly phase: 'stopped' };
+
+export interface Totals {
+  readonly apps: number;
+  readonly synced: number;
+  readonly outOfSync: number;
+  readonly degraded: number;
+}
+
+export interface ClusterStatus {
+  readonly cluster: string;
+  readonly enabled: boolean;
+  readonly connection: ClusterConnection;
+  readonly forbiddenNamespaces: readonly string[];
+  readonly absentKinds: readonly GitOpsKindName[];
+  /** Tools whose app kinds have no CRD on the cluster. */
+  readonly absentTools: readonly Tool[];
+  /** Clock time of the last event or successful (re)connect; undefined before any. */
+  readonly lastSeenAt: number | undefined;
+  /** How old the apps shown are, when the cluster is unreachable (they are the last known state). */
+  readonly staleForMs: number | undefined;
+  readonly totals: Totals;
+}
+
+export interface AppStoreChange {
+  readonly added: readonly AppKey[];
+  readonly updated: readonly AppKey[];
+  readonly removed: readonly AppKey[];
+  /** Clusters whose ClusterStatus changed (connection, enabled, absent kinds, forbidden namespaces). */
+  readonly clusters: readonly string[];
+}
+
+/** An app that turned OutOfSync or Degraded, for the throttled notification. */
+export interface AppTransition {
+  readonly kind: 'outOfSync' | 'degraded';
+  readonly key: AppKey;
+  readonly app: App;
+  readonly previous: { readonly sync: App['sync']['status']; readonly health: App['health']['status'] };
+}
+
+export interface AppFilter {
+  /** Case-insensitive substring of name, namespace, project or kind. */
+  readonly text?: string;
+  /** `unhealthy`: any health other than Healthy and Suspended. */
+  readonly only?: 'outOfSync' | 'unhealthy';
+}
+
+export interface AppGroup {
+  readonly name: string;
+  /** Argo CD apps group by project, Flux objects by namespace. */
+  readonly by: 'project' | 'namespace';
+  readonly count: number;
+}
+
+interface Entry {
+  app: App;
+  raw: unknown;
+  /** Flux: the `Kind/namespace/name` of the source this app's sync depends on. */
+  sourceRef: string | undefined;
+  group: string;
+}
+
+interface ClusterData {
+  readonly name: string;
+  enabled: boolean;
+  connection: ClusterConnection;
+  forbidden: Set<string>;
+  absentKinds: Set<GitOpsKindName>;
+  lastSeenAt: number | undefined;
+  readonly entries: Map<AppKey, Entry>;
+  readonly byKind: Map<GitOpsKindName, Set<AppKey>>;
+  /** tool → group → keys, so tree queries do not scan every app. */
+  readonly groups: Map<Tool, Map<string, Set<AppKey>>>;
+  /** source ref → Flux apps that depend on it. */
+  readonly dependents: Map<string, Set<AppKey>>;
+  totals: { apps: number; synced: number; outOfSync: number; degraded: number };
+}
+
+type Op = 'added' | 'updated' | 'removed';
+
+const ZERO: Totals = { apps: 0, synced: 0, outOfSync: 0, degraded: 0 };
+
+export class AppStore implements Disposable {
+  private readonly disposables = new DisposableStore();
+  private readonly _onDidChange = this.disposables.add(new Emitter<AppStoreChange>());
+  /** Fires once per apply, SYNC, connection change or `batch`, with what changed. */
+  readonly onDidChange: Event<AppStoreChange> = this._onDidChange.event;
+  private readonly _onDidTransition = this.disposables.add(new Emitter<readonly AppTransition[]>());
+  /** Fires with apps that turned OutOfSync or Degraded; never for apps seen for the first time. */
+  readonly onDidTransition: Event<readonly AppTransition[]> = this._onDidTransition.event;
+
+  private readonly data = new Map<string, ClusterData>();
+  private depth = 0;
+  private pending = new Map<AppKey, Op>();
+  private pendingClusters = new Set<string>();
+  private pendingTransitions: AppTransition[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly log?: Logger,
+  ) {}
+
+  /** Subscribes to a ClusterSource; dispose the result to detach. */
+  connect(source: ClusterSource): Disposable {
+    const scope = new DisposableStore();
+    source.onDidReceiveEvents(({ cluster, events }) => this.applyAll(cluster, events), this, scope);
+    source.onDidChangeConnection((e) => this.setConnection(e), this, scope);
+    source.onDidError(({ cluster, kind, error }) => {
+      this.log?.warn(`[AppStore][onDidError] ${cluster}${kind ? ` ${kind}` : ''}: ${error.code}: ${error.message}`);
+      if (error.code === 'Forbidden' && error.namespace !== undefined) {
+        const c = this.cluster(cluster);
+        if (!c.forbidden.has(error.namespace)) {
+          c.forbidden.add(error.namespace);
+          this.touchCluster(cluster);
+        }
+      }
+    }, this, scope);
+    return this.disposables.add(scope);
+  }
+
+  /** Runs `fn` and fires one change event for everything it applied. */
+  batch(fn: () => void): void {
+    this.depth++;
+    try {
+      fn();
+    } finally {
+      this.depth--;
+      if (this.depth === 0) this.flush();
+    }
+  }
+
+  applyAll(cluster: string, events: readonly ClusterWatchEvent[]): void {
+    this.batch(() => {
+      for (const e of events) this.applyOne(cluster, e);
+    });
+  }
+
+  apply(cluster: string, event: ClusterWatchEvent): void {
+    this.batch(() => this.applyOne(cluster, event));
+  }
+
+  setConnection(e: ClusterConnectionEvent): void {
+    this.batch(() => {
+      const c = this.cluster(e.cluster);
+      switch (e.state) {
+        case 'connecting':
+          c.connection = { phase: 'connecting' };
+          break;
+        case 'ready':
+          c.connection = { phase: 'ready' };
+          c.absentKinds = new Set(e.absentKinds);
+          c.forbidden = new Set(e.forbiddenNamespaces);
+          c.lastSeenAt = this.clock.now();
+          break;
+        case 'unreachable':
+          // Keep the apps: the view shows them as the last known state, aged from `since`.
+          c.connection = {
+            phase: 'unreachable',
+            since: c.connection.phase === 'unreachable' ? c.connection.since : this.clock.now(),
+            lastError: e.error,
+          };
+          break;
+        case 'stopped':
+          c.connection = { phase: 'stopped' };
+          for (const key of [...c.entries.keys()]) this.remove(c, key);
+          break;
+      }
+      this.touchCluster(e.cluster);
+    });
+  }
+
+  /** Totals count only enabled clusters. */
+  setEnabled(cluster: string, enabled: boolean): void {
+    const c = this.cluster(cluster);
+    if (c.enabled === enabled) return;
+    c.enabled = enabled;
+    this.batch(() => this.touchCluster(cluster));
+  }
+
+  // ---- queries -------------------------------------------------------------------------------------
+
+  get(key: AppKey): App | undefined {
+    const cluster = key.slice(0, key.indexOf('/'));
+    return this.data.get(cluster)?.entries.get(key)?.app;
+  }
+
+  resources(key: AppKey): readonly ManagedResource[] {
+    return this.get(key)?.resources ?? [];
+  }
+
+  clusterNames(): string[] {
+    return [...this.data.keys()].sort();
+  }
+
+  status(cluster: string): ClusterStatus {
+    const c = this.data.get(cluster);
+    if (c === undefined) {
+      return { cluster, enabled: true, connection: { phase: 'idle' }, forbiddenNamespaces: [], absentKinds: [], absentTools: [], lastSeenAt: undefined, staleForMs: undefined, totals: ZERO };
+    }
+    const absentTools = (['argocd', 'flux'] as const).filter((tool) =>
+      GITOPS_KINDS.filter((k) => k.tool === tool && k.role === 'app').every((k) => c.absentKinds.has(k.kind)),
+    );
+    return {
+      cluster,
+      enabled: c.enabled,
+      connection: c.connection,
+      forbiddenNamespaces: [...c.forbidden].sort(),
+      absentKinds: [...c.absentKinds],
+      absentTools,
+      lastSeenAt: c.lastSeenAt,
+      staleForMs:
+        c.connection.phase === 'unreachable' ? this.clock.now() - (c.lastSeenAt ?? c.connection.since) : undefined,
+      totals: { ...c.totals },
+    };
+  }
+
+  /** Synced / OutOfSync / Degraded counts of apps (role `app`) over enabled clusters. */
+  totals(): Totals {
+    const t = { apps: 0, synced: 0, outOfSync: 0, degraded: 0 };
+    for (const c of this.data.values()) {
+      if (!c.enabled) continue;
+      t.apps += c.totals.apps;
+      t.synced += c.totals.synced;
+      t.outOfSync += c.totals.outOfSync;
+      t.degraded += c.totals.degraded;
+    }
+    return t;
+  }
+
+  /** Tools to show under a cluster: those with objects, or whose CRDs are present. */
+  tools(cluster: string): Tool[] {
+    const c = this.data.get(cluster);
+    if (c === undefined) return [];
+    const absent = this.status(cluster).absentTools;
+    return (['argocd', 'flux'] as const).filter((t) => (c.groups.get(t)?.size ?? 0) > 0 || !absent.includes(t));
+  }
+
+  groups(cluster: string, tool: Tool, filter: AppFilter = {}): AppGroup[] {
+    const c = this.data.get(cluster);
+    const byGroup = c?.groups.get(tool);
+    if (c === undefined || byGroup === undefined) return [];
+    const out: AppGroup[] = [];
+    for (const [name, keys] of byGroup) {
+      let count = 0;
+      for (const key of keys) if (matches(c.entries.get(key)!.app, filter)) count++;
+      if (count > 0) out.push({ name, by: tool === 'argocd' ? 'project' : 'namespace', count });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  apps(cluster: string, tool: Tool, group: string, filter: AppFilter = {}): App[] {
+    const c = this.data.get(cluster);
+    const keys = c?.groups.get(tool)?.get(group);
+    if (c === undefined || keys === undefined) return [];
+    const out: App[] = [];
+    for (const key of keys) {
+      const app = c.entries.get(key)!.app;
+      if (matches(app, filter)) out.push(app);
+    }
+    return out.sort(byKindThenName);
+  }
+
+  /** Every app of every cluster (enabled or not) that matches, sorted by key. */
+  all(filter: AppFilter = {}): App[] {
+    const out: App[] = [];
+    for (const c of this.data.values()) for (const e of c.entries.values()) if (matches(e.app, filter)) out.push(e.app);
+    return out.sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  dispose(): void {
+    this.disposables.dispose();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------------
+
+  private cluster(name: string): ClusterData {
+    let c = this.data.get(name);
+    if (c === undefined) {
+      c = {
+        name,
+        enabled: true,
+        connection: { phase: 'idle' },
+        forbidden: new Set(),
+        absentKinds: new Set(),
+        lastSeenAt: undefined,
+        entries: new Map(),
+        byKind: new Map(),
+        groups: new Map(),
+        dependents: new Map(),
+        totals: { apps: 0, synced: 0, outOfSync: 0, degraded: 0 },
+      };
+      this.data.set(name, c);
+    }
+    return c;
+  }
+
+  private applyOne(cluster: string, e: ClusterWatchEvent): void {
+    const kind = gitOpsKind(e.kind);
+    if (kind === undefined) {
+      this.log?.warn(`[AppStore][apply] ${cluster}: ignoring event for unknown kind ${String(e.kind)}`);
+      return;
+    }
+    const c = this.cluster(cluster);
+    c.lastSeenAt = this.clock.now();
+    if (e.type === 'SYNC') {
+      const seen = new Set<AppKey>();
+      for (const obj of e.objects) seen.add(this.upsert(c, e.kind, obj));
+      for (const key of [...(c.byKind.get(e.kind) ?? [])]) if (!seen.has(key)) this.remove(c, key);
+    } else if (e.type === 'DELETED') {
+      this.remove(c, this.keyOf(c, e.kind, e.object));
+    } else {
+      this.upsert(c, e.kind, e.object);
+    }
+  }
+
+  private keyOf(c: ClusterData, kind: GitOpsKindName, obj: unknown): AppKey {
+    const meta = isRecord(obj) && isRecord(obj.metadata) ? obj.metadata : {};
+    const ns = typeof meta.namespace === 'string' ? meta.namespace : '';
+    const name = typeof meta.name === 'string' ? meta.name : '(unnamed)';
+    return appKey(c.name, gitOpsKind(kind)!.tool, kind, ns, name);
+  }
+
+  private lookupFor(c: ClusterData): SourceLookup {
+    return (ref: string): SourceArtifact => {
+      const [kind, ns, name] = ref.split('/');
+      const entry = c.entries.get(appKey(c.name, 'flux', kind ?? '', ns ?? '', name ?? ''));
+      if (entry === undefined) return { found: false };
+      return { found: true, revision: entry.app.fullRevision, message: entry.app.message };
+    };
+  }
+
+  private map(c: ClusterData, kind: GitOpsKindName, obj: unknown): App {
+    switch (kind) {
+      case 'Application':
+        return mapArgoApplication(c.name, obj);
+      case 'ApplicationSet':
+        return mapArgoApplicationSet(c.name, obj);
+      case 'AppProject':
+        return mapArgoAppProject(c.name, obj);
+      case 'Kustomization':
+        return mapFluxKustomization(c.name, obj, this.lookupFor(c));
+      case 'HelmRelease':
+        return mapFluxHelmRelease(c.name, obj, this.lookupFor(c));
+      default:
+        return mapFluxSource(c.name, kind, obj);
+    }
+  }
+
+  private upsert(c: ClusterData, kind: GitOpsKindName, obj: unknown): AppKey {
+    const app = this.map(c, kind, obj);
+    if (app.problems.length > 0) this.log?.debug(`[AppStore][apply] ${app.key}: ${app.problems.join('; ')}`);
+    this.put(c, app, obj);
+    return app.key;
+  }
+
+  private put(c: ClusterData, app: App, raw: unknown): void {
+    const prev = c.entries.get(app.key);
+    if (prev !== undefined && JSON.stringify(prev.app) === JSON.stringify(app)) {
+      prev.raw = raw;
+      return;
+    }
+    const sourceRef = app.tool === 'flux' && app.role === 'app' ? app.sources[0]?.ref : undefined;
+    const group = app.project ?? app.namespace;
+    if (prev !== undefined) {
+      this.count(c, prev.app, -1);
+      if (prev.sourceRef !== sourceRef) this.unlinkSource(c, prev.sourceRef, app.key);
+      if (prev.group !== group) this.ungroup(c, app.tool, prev.group, app.key);
+      this.transitions(prev.app, app);
+    } else {
+      let kindKeys = c.byKind.get(app.kind);
+      if (kindKeys === undefined) c.byKind.set(app.kind, (kindKeys = new Set()));
+      kindKeys.add(app.key);
+    }
+    c.entries.set(app.key, { app, raw, sourceRef, group });
+    this.count(c, app, +1);
+    if (sourceRef !== undefined) {
+      let deps = c.dependents.get(sourceRef);
+      if (deps === undefined) c.dependents.set(sourceRef, (deps = new Set()));
+      deps.add(app.key);
+    }
+    let groups = c.groups.get(app.tool);
+    if (groups === undefined) c.groups.set(app.tool, (groups = new Map()));
+    let keys = groups.get(group);
+    if (keys === undefined) groups.set(group, (keys = new Set()));
+    keys.add(app.key);
+    this.mark(app.key, prev === undefined ? 'added' : 'updated');
+    if (app.role === 'source') this.remapDependents(c, app);
+  }
+
+  private remove(c: ClusterData, key: AppKey): void {
+    const prev = c.entries.get(key);
+    if (prev === undefined) return;
+    c.entries.delete(key);
+    c.byKind.get(prev.app.kind)?.delete(key);
+    this.count(c, prev.app, -1);
+    this.unlinkSource(c, prev.sourceRef, key);
+    this.ungroup(c, prev.app.tool, prev.group, key);
+    this.mark(key, 'removed');
+    if (prev.app.role === 'source') this.remapDependents(c, prev.app);
+  }
+
+  /** A source's artifact changed: Flux apps that reference it get a new sync state. */
+  private remapDependents(c: ClusterData, source: App): void {
+    const ref = `${source.kind}/${source.namespace}/${source.name}`;
+    for (const key of [...(c.dependents.get(ref) ?? [])]) {
+      const e = c.entries.get(key);
+      if (e !== undefined) this.put(c, this.map(c, e.app.kind, e.raw), e.raw);
+    }
+  }
+
+  private unlinkSource(c: ClusterData, ref: string | undefined, key: AppKey): void {
+    if (ref === undefined) return;
+    const deps = c.dependents.get(ref);
+    deps?.delete(key);
+    if (deps?.size === 0) c.dependents.delete(ref);
+  }
+
+  private ungroup(c: ClusterData, tool: Tool, group: string, key: AppKey): void {
+    const groups = c.groups.get(tool);
+    const keys = groups?.get(group);
+    keys?.delete(key);
+    if (keys?.size === 0) groups!.delete(group);
+    if (groups?.size === 0) c.groups.delete(tool);
+  }
+
+  private count(c: ClusterData, app: App, d: 1 | -1): void {
+    if (app.role !== 'app') return;
+    c.totals.apps += d;
+    if (app.sync.status === 'Synced') c.totals.synced += d;
+    if (app.sync.status === 'OutOfSync') c.totals.outOfSync += d;
+    if (app.health.status === 'Degraded') c.totals.degraded += d;
+  }
+
+  private transitions(prev: App, next: App): void {
+    if (next.role !== 'app') return;
+    const previous = { sync: prev.sync.status, health: prev.health.status };
+    if (prev.sync.status !== 'OutOfSync' && next.sync.status === 'OutOfSync') {
+      this.pendingTransitions.push({ kind: 'outOfSync', key: next.key, app: next, previous });
+    }
+    if (prev.health.status !== 'Degraded' && next.health.status === 'Degraded') {
+      this.pendingTransitions.push({ kind: 'degraded', key: next.key, app: next, previous });
+    }
+  }
+
+  private mark(key: AppKey, op: Op): void {
+    const before = this.pending.get(key);
+    if (before === undefined) this.pending.set(key, op);
+    else if (before === 'added' && op === 'removed') this.pending.delete(key);
+    else if (before === 'added') this.pending.set(key, 'added');
+    else if (before === 'removed' && op === 'added') this.pending.set(key, 'updated');
+    else this.pending.set(key, op);
+  }
+
+  private touchCluster(cluster: string): void {
+    this.pendingClusters.add(cluster);
+  }
+
+  private flush(): void {
+    const pending = this.pending;
+    const clusters = this.pendingClusters;
+    const transitions = this.pendingTransitions;
+    this.pending = new Map();
+    this.pendingClusters = new Set();
+    this.pendingTransitions = [];
+    if (pending.size > 0 || clusters.size > 0) {
+      const change = { added: [] as AppKey[], updated: [] as AppKey[], removed: [] as AppKey[], clusters: [...clusters] };
+      for (const [key, op] of pending) change[op].push(key);
+      this._onDidChange.fire(change);
+    }
+    // A transition undone within the same batch (OutOfSync then Synced again) is still reported only
+    // if the app ends in that state.
+    const live = transitions.filter((t) => {
+      const now = this.get(t.key);
+      return now !== undefined && (t.kind === 'outOfSync' ? now.sync.status === 'OutOfSync' : now.health.status === 'Degraded');
+    });
+    if (live.length > 0) this._onDidTransition.fire(live);
+  }
+}
+
+function matches(app: App, filter: AppFilter): boolean {
+  if (filter.only === 'outOfSync' && app.sync.status !== 'OutOfSync') return false;
+  if (filter.only === 'unhealthy' && (app.health.status === 'Healthy' || app.health.status === 'Suspended')) return false;
+  const text = filter.text?.trim().toLowerCase();
+  if (text) {
+    const hay = `${app.name}\n${app.namespace}\n${app.project ?? ''}\n${app.kind}`.toLowerCase();
+    if (!hay.includes(text)) return false;
+  }
+  return true;
+}
+
+function byKindThenName(a: App, b: App): number {
+  return a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind.localeCompare(b.kind);
+}
