@@ -79,8 +79,7 @@ function readOperation(r: FieldReader, status: Rec | undefined): AppOperation | 
 }
 
 function readResources(r: FieldReader, status: Rec | undefined): ManagedResource[] {
-  return r.records(status, 'status.resources').map((res, i) => {
-    const p = `status.resources[${i}]`;
+  return r.records(status, 'status.resources').map(([res, p]) => {
     const health = r.record(res, `${p}.health`);
     const rawHealth = r.string(health, `${p}.health.status`);
     return {
@@ -122,16 +121,16 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
   const sources: AppSource[] = [];
   const single = r.record(spec, 'spec.source');
   if (single) sources.push(readSource(r, single, 'spec.source'));
-  r.records(spec, 'spec.sources').forEach((s, i) => sources.push(readSource(r, s, `spec.sources[${i}]`)));
+  r.records(spec, 'spec.sources').forEach(([s, p]) => sources.push(readSource(r, s, p)));
 
   const syncRec = r.record(status, 'status.sync');
   const rawSync = r.string(syncRec, 'status.sync.status');
   const healthRec = r.record(status, 'status.health');
   const rawHealth = r.string(healthRec, 'status.health.status');
   const healthMessage = r.string(healthRec, 'status.health.message');
-  const conditions = r.records(status, 'status.conditions').map((c, i) => ({
-    type: r.string(c, `status.conditions[${i}].type`) ?? '',
-    message: r.string(c, `status.conditions[${i}].message`) ?? '',
+  const conditions = r.records(status, 'status.conditions').map(([c, p]) => ({
+    type: r.string(c, `${p}.type`) ?? '',
+    message: r.string(c, `${p}.message`) ?? '',
   }));
   const errors = conditions.filter((c) => isErrorCondition(c.type));
   const operation = readOperation(r, status);
@@ -254,13 +253,13 @@ export function mapArgoApplicationSet(cluster: string, obj: unknown): App {
     suspended: false,
     message: health.status === 'Healthy' ? undefined : health.message,
     sources: [],
-    resources: r.records(status, 'status.resources').map((res, i) => ({
+    resources: r.records(status, 'status.resources').map(([res, p]) => ({
       group: 'argoproj.io',
       version: 'v1alpha1',
       kind: 'Application',
       namespace: id.namespace,
-      name: r.string(res, `status.resources[${i}].name`) ?? '',
-      health: parseHealth(r.string(r.record(res, `status.resources[${i}].health`), `status.resources[${i}].health.status`)),
+      name: r.string(res, `${p}.name`) ?? '',
+      health: parseHealth(r.string(r.record(res, `${p}.health`), `${p}.health.status`)),
       requiresPruning: false,
       hook: false,
     })),

@@ -30,13 +30,13 @@ export function sourceRefKey(kind: string, namespace: string, name: string): str
 function readInventory(r: FieldReader, status: Rec | undefined): ManagedResource[] {
   const inv = r.record(status, 'status.inventory');
   const out: ManagedResource[] = [];
-  r.records(inv, 'status.inventory.entries').forEach((e, i) => {
-    const id = r.string(e, `status.inventory.entries[${i}].id`);
+  r.records(inv, 'status.inventory.entries').forEach(([e, p]) => {
+    const id = r.string(e, `${p}.id`);
     if (id === undefined) {
-      r.problems.push(`status.inventory.entries[${i}].id is missing`);
+      r.problems.push(`${p}.id is missing`);
       return;
     }
-    const parsed = parseInventoryId(id, r.string(e, `status.inventory.entries[${i}].v`));
+    const parsed = parseInventoryId(id, r.string(e, `${p}.v`));
     if (!parsed.ok) {
       r.problems.push(parsed.error);
       return;
@@ -136,15 +136,14 @@ export function mapFluxHelmRelease(cluster: string, obj: unknown, lookup: Source
   if (spec !== undefined && sourceRef === undefined) r.problems.push('neither spec.chartRef nor spec.chart.spec.sourceRef is set');
 
   const history = r.records(status, 'status.history');
-  const deployed = history.find((h, i) => r.string(h, `status.history[${i}].status`) === 'deployed');
-  const deployedIndex = deployed === undefined ? -1 : history.indexOf(deployed);
-  const applied =
-    (deployed && r.string(deployed, `status.history[${deployedIndex}].chartVersion`)) ?? r.string(status, 'status.lastAppliedRevision');
+  // Snapshots are newest first; the newest `deployed` one is what runs in the cluster.
+  const [deployed, dp] = history.find(([h, p]) => r.string(h, `${p}.status`) === 'deployed') ?? [undefined, ''];
+  const applied = (deployed && r.string(deployed, `${dp}.chartVersion`)) ?? r.string(status, 'status.lastAppliedRevision');
   const attempted = r.string(status, 'status.lastAttemptedRevision');
   const source = sourceRef === undefined ? ({ found: false } as const) : lookup(sourceRef);
   const health = fluxHealth(conditions, suspended, id.generation);
   const sync = fluxSync({ sourceRef, source, applied, attempted, ready });
-  const deployedChart = deployed && r.string(deployed, `status.history[${deployedIndex}].chartName`);
+  const deployedChart = deployed && r.string(deployed, `${dp}.chartName`);
 
   const src: AppSource = {
     ref: sourceRef,
@@ -159,7 +158,7 @@ export function mapFluxHelmRelease(cluster: string, obj: unknown, lookup: Source
     revision: applied === undefined ? undefined : shortRevision(applied),
     fullRevision: applied,
     message: messageOf(health, sync, ready),
-    lastReconciled: (deployed && r.string(deployed, `status.history[${deployedIndex}].lastDeployed`)) ?? ready?.lastTransitionTime,
+    lastReconciled: (deployed && r.string(deployed, `${dp}.lastDeployed`)) ?? ready?.lastTransitionTime,
     sources: [src],
     destination: { namespace: r.string(spec, 'spec.targetNamespace') ?? id.namespace },
     resources: readInventory(r, status),

@@ -253,17 +253,17 @@ export class FieldReader {
     return typeof v === 'number' && Number.isFinite(v) ? v : this.wrong(path, 'a number', v);
   }
 
-  /** Items that are not objects are dropped with a problem each. */
-  records(parent: Rec | undefined, path: string): Rec[] {
+  /** Object items with their own paths (`path[i]`); other items are dropped with a problem each. */
+  records(parent: Rec | undefined, path: string): Array<[Rec, string]> {
     const v = this.raw(parent, path);
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v)) {
       this.wrong(path, 'a list', v);
       return [];
     }
-    const out: Rec[] = [];
+    const out: Array<[Rec, string]> = [];
     v.forEach((item, i) => {
-      if (isRecord(item)) out.push(item);
+      if (isRecord(item)) out.push([item, `${path}[${i}]`]);
       else this.wrong(`${path}[${i}]`, 'an object', item);
     });
     return out;
@@ -303,8 +303,7 @@ export interface Condition {
 /** Reads `status.conditions`; entries without a type are dropped with a problem. */
 export function readConditions(r: FieldReader, status: Rec | undefined): Condition[] {
   const out: Condition[] = [];
-  r.records(status, 'status.conditions').forEach((c, i) => {
-    const path = `status.conditions[${i}]`;
+  r.records(status, 'status.conditions').forEach(([c, path]) => {
     const type = r.string(c, `${path}.type`);
     if (type === undefined) {
       r.problems.push(`${path}.type is missing`);
