@@ -1,0 +1,125 @@
+// One store of repositories and pull requests shared by every forge face of the simulator, so a PR
+// opened through the GitLab API shows up when the same repository is read through the GitHub API.
+import * as os from 'node:os';
+import { branchSha, defaultBranchOf, hermeticGitEnv, runGit } from '../git/httpBackend';
+
+export type ForgeKind = 'github' | 'github-enterprise' | 'gitlab' | 'bitbucket-cloud' | 'bitbucket-server' | 'azure-devops' | 'gitea';
+
+export const FORGE_KINDS: readonly ForgeKind[] = ['github', 'github-enterprise', 'gitlab', 'bitbucket-cloud', 'bitbucket-server', 'azure-devops', 'gitea'];
+
+export interface PullRequestRecord {
+  /** Global id (GitHub `id`, GitLab `id`); `number` is the per-repository number (iid / pullRequestId). */
+  id: number;
+  number: number;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  headSha: string;
+  baseSha: string;
+  state: 'open' | 'closed' | 'merged';
+  draft: boolean;
+  /** Which forge API opened it. */
+  forge: ForgeKind;
+  author: string;
+  commits: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RepoRecord {
+  id: number;
+  fullName: string;
+  /** fullName split on '/', e.g. ['acme', 'platform', 'deploy'] for a nested GitLab group. */
+  segments: string[];
+  bareDir: string;
+  private: boolean;
+  /** A stable GUID-shaped id, which is how Azure DevOps names repositories and projects. */
+  guid: string;
+  createdAt: string;
+  pulls: PullRequestRecord[];
+}
+
+export type CreatePrOutcome =
+  | { kind: 'created'; pr: PullRequestRecord }
+  | { kind: 'duplicate'; existing: PullRequestRecord }
+  | { kind: 'missing-branch'; which: 'head' | 'base'; branch: string }
+  | { kind: 'same-branch' }
+  | { kind: 'no-commits' };
+
+export class ForgeStore {
+  readonly repos = new Map<string, RepoRecord>();
+  private nextRepoId = 1296269;
+  private nextPrId = 1;
+
+  add(fullName: string, bareDir: string, isPrivate: boolean): RepoRecord {
+    const id = this.nextRepoId++;
+    const hex = id.toString(16).padStart(12, '0');
+    const record: RepoRecord = {
+      id,
+      fullName,
+      segments: fullName.split('/'),
+      bareDir,
+      private: isPrivate,
+      guid: `5febef5a-833d-4e14-b9c0-${hex}`,
+      createdAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      pulls: [],
+    };
+    this.repos.set(fullName.toLowerCase(), record);
+    return record;
+  }
+
+  get(fullName: string): RepoRecord | undefined {
+    return this.repos.get(fullName.toLowerCase());
+  }
+
+  find(pred: (r: RepoRecord) => boolean): RepoRecord | undefined {
+    for (const r of this.repos.values()) if (pred(r)) return r;
+    return undefined;
+  }
+
+  defaultBranch(repo: RepoRecord): Promise<string> {
+    return defaultBranchOf(repo.bareDir);
+  }
+
+  /**
+   * Open a PR the way every forge does: both branches must exist in the repository, they must differ,
+   * and only one open PR may exist per source/target pair. `requireCommits` adds GitHub's rule that the
+   * head must be ahead of the base ("No commits between …").
+   */
+  async createPull(
+    repo: RepoRecord,
+    input: { head: string; base: string; title: string; body: string; draft?: boolean; forge: ForgeKind; author: string; requireCommits?: boolean },
+  ): Promise<CreatePrOutcome> {
+    const existing = repo.pulls.find((p) => p.state === 'open' && p.head === input.head && p.base === input.base);
+    if (existing) return { kind: 'duplicate', existing };
+    const headSha = await branchSha(repo.bareDir, input.head);
+    if (!headSha) return { kind: 'missing-branch', which: 'head', branch: input.head };
+    const baseSha = await branchSha(repo.bareDir, input.base);
+    if (!baseSha) return { kind: 'missing-branch', which: 'base', branch: input.base };
+    if (input.head === input.base) return { kind: 'same-branch' };
+    const count = await runGit(['rev-list', '--count', `${baseSha}..${headSha}`], { cwd: repo.bareDir, env: hermeticGitEnv(os.tmpdir()) });
+    const commits = parseInt(count.stdout.trim(), 10) || 0;
+    if (input.requireCommits && commits === 0) return { kind: 'no-commits' };
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const pr: PullRequestRecord = {
+      id: this.nextPrId++,
+      number: repo.pulls.length + 1,
+      title: input.title,
+      body: input.body,
+      head: input.head,
+      base: input.base,
+      headSha,
+      baseSha,
+      state: 'open',
+      draft: input.draft ?? false,
+      forge: input.forge,
+      author: input.author,
+      commits,
+      createdAt: now,
+      updatedAt: now,
+    };
+    repo.pulls.push(pr);
+    return { kind: 'created', pr };
+  }
+}
