@@ -41,14 +41,21 @@ export interface GitResult {
 /** Run git; resolves with the exit code instead of throwing so tests can assert failures. */
 export function runGit(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: opts.cwd, env: opts.env ?? hermeticGitEnv(os.tmpdir()) });
+    const child = spawn('git', args, {
+      cwd: opts.cwd,
+      env: opts.env ?? hermeticGitEnv(os.tmpdir()),
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
+    if (opts.input !== undefined && child.stdin) {
+      child.stdin.on('error', () => undefined); // git may exit before reading all input
+      child.stdin.end(opts.input);
+    }
   });
 }
 
