@@ -232,6 +232,7 @@ describe('sim/forge: GitLab, Bitbucket Cloud/Server, Azure DevOps, Gitea', funct
       assert.equal(missing.status, 404);
       const bad = await call(api(), { headers: { authorization: 'token nope' } });
       assert.equal(bad.status, 401);
+      assert.equal((bad.json as { message: string }).message, 'invalid username, password or token');
     });
   });
 

@@ -40,6 +40,7 @@ for (const forge of ['github', 'github-enterprise'] as const satisfies readonly 
       assert.equal(r.headers.get('x-ratelimit-limit'), '5000');
       assert.match(r.headers.get('x-ratelimit-remaining') ?? '', /^\d+$/);
       assert.equal(api.endsWith('/api/v3'), forge === 'github-enterprise');
+      assert.equal(r.headers.has('x-github-enterprise-version'), forge === 'github-enterprise');
     });
 
     it('refuses a push without a token (git fails) and accepts one with x-access-token', async () => {

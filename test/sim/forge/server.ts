@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { branchSha, createBareRepo, parseBasicAuth, seedRepo, serveGit, tokenFromBasic } from '../git/httpBackend';
-import { githubValidator } from './githubOpenApi';
+import { githubSpecFile, githubValidator } from './githubOpenApi';
 import type { GithubFlavor, GithubViolation } from './githubOpenApi';
 import { fullRepository, privateUser, pullRequest, pullRequestSimple, userId } from './githubPayloads';
 import type { GithubUrls } from './githubPayloads';
@@ -77,6 +77,11 @@ interface Ctx {
 }
 
 const GH_DOCS = 'https://docs.github.com/rest';
+
+/** The GHES release whose description validates /api/v3 (ghes-3.N.json → "3.N.0"). */
+function ghesVersion(): string {
+  return `${/ghes-(3\.\d+)\.json$/.exec(githubSpecFile('ghes'))?.[1] ?? '3.0'}.0`;
+}
 
 function now(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -231,7 +236,7 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       'x-ratelimit-used': String(5000 - Math.max(0, remaining - 1)),
       'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
       'x-ratelimit-resource': 'core',
-      ...(flavor === 'ghes' ? { 'x-github-enterprise-version': '3.19.0' } : {}),
+      ...(flavor === 'ghes' ? { 'x-github-enterprise-version': ghesVersion() } : {}),
     };
     const reply = (status: number, body: unknown, extra: Record<string, string> = {}, checked = true) => {
       let out = body;
@@ -900,7 +905,8 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
     ctx.forge = 'gitea';
     const apiUrl = `${baseUrl}/api/swagger`;
     const err = (status: number, message: string) => send(ctx.res, status, { message, url: apiUrl });
-    if (ctx.user === null) return err(401, 'user does not exist [uid: 0, name: ]');
+    // routers/api/v1/api.go: a token that authenticates nobody → 401 with this message.
+    if (ctx.user === null) return err(401, 'invalid username, password or token');
     const user = ctx.user;
     if (segs[0] === 'user' && segs.length === 1) return user ? send(ctx.res, 200, giteaUser(user)) : err(401, 'token is required');
     if (segs[0] !== 'repos' || segs.length < 3) return err(404, 'not found');
