@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { startForge } from './server';
 import type { ForgeKind, ForgeRepo, ForgeServer } from './server';
 import { call, GitWorkspace } from './forgeTestKit';
 import { githubValidator } from './githubOpenApi';
-import { runGit } from '../git/httpBackend';
+import { git, runGit } from '../git/httpBackend';
 
 const TOKEN = 'ghp_simAliceToken';
 
@@ -72,6 +74,8 @@ for (const forge of ['github', 'github-enterprise'] as const satisfies readonly 
       assert.deepEqual((found.json as Array<{ number: number }>).map((p) => p.number), [1]);
       const none = await call(`${api}/repos/acme/deploy/pulls?head=acme:other&state=open`, { headers: auth });
       assert.deepEqual(none.json, []);
+      const bare = await call(`${api}/repos/acme/deploy/pulls?head=gitops-lens/replicas&state=open`, { headers: auth });
+      assert.deepEqual(bare.json, [], 'head without the owner prefix is not the documented form');
 
       const dup = await call(`${api}/repos/acme/deploy/pulls`, { method: 'POST', headers: auth, body: { title: 'Again', head: 'acme:gitops-lens/replicas', base: 'main' } });
       assert.equal(dup.status, 422);
@@ -102,6 +106,19 @@ for (const forge of ['github', 'github-enterprise'] as const satisfies readonly 
       const me = await call(`${api}/user`, { headers: { authorization: `token ${TOKEN}` } });
       assert.equal(me.status, 200);
       assert.equal((me.json as { login: string }).login, 'alice');
+    });
+
+    it('seeds a repository from a plain directory onto a chosen default branch', async () => {
+      const dir = path.join(ws.dir, 'fixture');
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'app.yaml'), 'kind: Deployment\n');
+      const seeded = await server.createRepo('acme/seeded', { from: dir, defaultBranch: 'release' });
+      const r = await call(`${api}/repos/acme/seeded`, { headers: auth });
+      assert.equal((r.json as { default_branch: string }).default_branch, 'release');
+      const clone = path.join(ws.dir, 'seeded-clone');
+      await git(['clone', '--quiet', seeded.cloneUrl(forge), clone], { env: ws.env });
+      assert.equal(fs.readFileSync(path.join(clone, 'app.yaml'), 'utf8'), 'kind: Deployment\n');
+      assert.equal((await git(['branch', '--show-current'], { cwd: clone, env: ws.env })).trim(), 'release');
     });
 
     it('hides private repositories from anonymous callers (404 like GitHub)', async () => {

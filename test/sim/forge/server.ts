@@ -276,7 +276,9 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       const base = ctx.query.get('base');
       const list = repo.pulls
         .filter((p) => state === 'all' || (state === 'open' ? p.state === 'open' : p.state !== 'open'))
-        .filter((p) => !head || `${owner}:${p.head}`.toLowerCase() === head.toLowerCase() || (!head.includes(':') && p.head === head))
+        // Only the documented `user:ref-name` form matches; a bare branch name matches nothing here, so a
+        // client that forgets the owner prefix finds out in tests rather than on github.com.
+        .filter((p) => !head || `${owner}:${p.head}`.toLowerCase() === head.toLowerCase())
         .filter((p) => !base || p.base === base)
         .sort((a, b) => b.number - a.number)
         .map((p) => pullRequestSimple(urls, repo, p, defaultBranch));
