@@ -1,71 +1,363 @@
 /**
- * The "Applications" view. Nodes are plain data; getTreeItem builds TreeItems from the store's
- * snapshot without any I/O (STYLE.md rules 5 and 13). For now the roots are the kubeconfig
- * contexts; the GitOps model adds tools, apps and resources under them.
+ * The "Applications" view: cluster → Argo CD / Flux → project or namespace → app → managed resources.
+ * Nodes are plain data keyed by a stable id and reused across refreshes, so that a store event can
+ * refresh exactly the nodes it touched (VS Code finds elements of `onDidChangeTreeData` by identity).
+ * getTreeItem reads AppStore/ClusterStore snapshots only, never the cluster (STYLE.md rules 5, 13).
  */
 import * as vscode from 'vscode';
 import type { Disposable } from '../../core/lifecycle';
-import type { ClusterEntry, ClusterStore } from '../../core/store/clusterStore';
+import type { App, AppKey, ManagedResource, Tool } from '../../core/model/app';
 import type { KubeconfigProblem } from '../../core/model/cluster';
+import type { Clock } from '../../core/ports';
+import type { AppStore, AppStoreChange } from '../../core/store/appStore';
+import type { ClusterEntry, ClusterStore } from '../../core/store/clusterStore';
+import {
+  TOOL_LABEL,
+  appAccessibleLabel,
+  appContextValue,
+  appDescription,
+  appTooltip,
+  connectionLabel,
+  esc,
+  resourceDescription,
+  resourceIcon,
+  resourceLabel,
+  statusIcon,
+} from './appPresentation';
+import type { ViewFilter } from './viewFilter';
 
 export type AppTreeNode =
-  | { readonly type: 'cluster'; readonly name: string; readonly cluster: ClusterEntry }
-  | { readonly type: 'kubeconfigProblems'; readonly name: string; readonly problems: readonly KubeconfigProblem[] };
+  | { readonly type: 'cluster'; readonly id: string; readonly name: string }
+  | { readonly type: 'kubeconfigProblems'; readonly id: string; readonly name: string }
+  | { readonly type: 'forbidden'; readonly id: string; readonly name: string; readonly cluster: string }
+  | { readonly type: 'empty'; readonly id: string; readonly name: string; readonly cluster: string }
+  | { readonly type: 'tool'; readonly id: string; readonly name: string; readonly cluster: string; readonly tool: Tool }
+  | { readonly type: 'group'; readonly id: string; readonly name: string; readonly cluster: string; readonly tool: Tool }
+  | { readonly type: 'app'; readonly id: string; readonly name: string; readonly key: AppKey; readonly cluster: string; readonly tool: Tool; readonly group: string }
+  | { readonly type: 'resource'; readonly id: string; readonly name: string; readonly appKey: AppKey; readonly index: number };
+
+export type AppNode = Extract<AppTreeNode, { type: 'app' }>;
+
+export function isAppNode(v: unknown): v is AppNode {
+  return typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'app' && typeof (v as { key?: unknown }).key === 'string';
+}
+
+/** Only deploying objects are listed here; Flux sources have their own view. */
+export function listedInApplications(app: App): boolean {
+  return app.role === 'app';
+}
 
 export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTreeNode>, Disposable {
-  private readonly _onDidChangeTreeData = new vscode.EventEmitter<AppTreeNode | undefined>();
+  private readonly _onDidChangeTreeData = new vscode.EventEmitter<AppTreeNode | AppTreeNode[] | undefined>();
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
   private readonly disposables: Disposable[] = [this._onDidChangeTreeData];
+  private readonly nodes = new Map<string, AppTreeNode>();
 
-  constructor(private readonly clusters: ClusterStore) {
-    clusters.onDidChange(() => this._onDidChangeTreeData.fire(undefined), this, this.disposables);
+  constructor(
+    private readonly clusters: ClusterStore,
+    private readonly apps: AppStore,
+    private readonly filter: ViewFilter,
+    private readonly clock: Clock,
+    private readonly extensionPath: string,
+  ) {
+    clusters.onDidChange(() => this.fireAll(), this, this.disposables);
+    filter.onDidChange(() => this.fireAll(), this, this.disposables);
+    apps.onDidChange(this.onAppsChanged, this, this.disposables);
+  }
+
+  /** The node of an app, for `reveal`; undefined when the app is unknown or filtered out. */
+  nodeOf(key: AppKey): AppNode | undefined {
+    const app = this.apps.get(key);
+    if (!app || !listedInApplications(app)) return undefined;
+    return this.appNode(app);
   }
 
   getChildren(node?: AppTreeNode): AppTreeNode[] {
-    if (node) return [];
-    const snap = this.clusters.snapshot;
-    const roots: AppTreeNode[] = snap.clusters.map((c) => ({ type: 'cluster', name: c.name, cluster: c }));
-    if (snap.problems.length > 0) {
-      roots.push({ type: 'kubeconfigProblems', name: 'kubeconfig problems', problems: snap.problems });
+    if (!node) return this.roots();
+    const f = this.filter.value;
+    switch (node.type) {
+      case 'cluster': {
+        const entry = this.entry(node.name);
+        if (entry && !entry.enabled) return [];
+        const status = this.apps.status(node.name);
+        const out: AppTreeNode[] = [];
+        if (status.forbiddenNamespaces.length > 0) {
+          out.push(this.node({ type: 'forbidden', id: `cluster/${node.name}/forbidden`, name: 'forbidden', cluster: node.name }));
+        }
+        const tools = this.apps.tools(node.name).filter((t) => this.groupsOf(node.name, t).length > 0 || !this.filter.isActive);
+        for (const tool of tools) {
+          out.push(this.node({ type: 'tool', id: `cluster/${node.name}/${tool}`, name: TOOL_LABEL[tool], cluster: node.name, tool }));
+        }
+        if (tools.length === 0 && status.connection.phase === 'ready' && !this.filter.isActive) {
+          out.push(this.node({ type: 'empty', id: `cluster/${node.name}/empty`, name: 'No Argo CD or Flux found', cluster: node.name }));
+        }
+        return out;
+      }
+      case 'tool':
+        return this.groupsOf(node.cluster, node.tool).map((g) =>
+          this.node({ type: 'group', id: `cluster/${node.cluster}/${node.tool}/${g}`, name: g, cluster: node.cluster, tool: node.tool }),
+        );
+      case 'group':
+        return this.apps
+          .apps(node.cluster, node.tool, node.name, f)
+          .filter(listedInApplications)
+          .map((a) => this.appNode(a));
+      case 'app':
+        return this.apps.resources(node.key).map((r, index) =>
+          this.node({
+            type: 'resource',
+            id: `${node.id}/r/${r.group}/${r.kind}/${r.namespace}/${r.name}`,
+            name: r.name,
+            appKey: node.key,
+            index,
+          }),
+        );
+      default:
+        return [];
     }
-    return roots;
   }
 
-  getParent(): AppTreeNode | undefined {
-    return undefined;
+  getParent(node: AppTreeNode): AppTreeNode | undefined {
+    switch (node.type) {
+      case 'cluster':
+      case 'kubeconfigProblems':
+        return undefined;
+      case 'forbidden':
+      case 'empty':
+      case 'tool':
+        return this.nodes.get(`cluster/${node.cluster}`) ?? this.node({ type: 'cluster', id: `cluster/${node.cluster}`, name: node.cluster });
+      case 'group':
+        return this.node({ type: 'tool', id: `cluster/${node.cluster}/${node.tool}`, name: TOOL_LABEL[node.tool], cluster: node.cluster, tool: node.tool });
+      case 'app':
+        return this.node({ type: 'group', id: `cluster/${node.cluster}/${node.tool}/${node.group}`, name: node.group, cluster: node.cluster, tool: node.tool });
+      case 'resource': {
+        const app = this.apps.get(node.appKey);
+        return app ? this.appNode(app) : undefined;
+      }
+    }
   }
 
   getTreeItem(node: AppTreeNode): vscode.TreeItem {
     switch (node.type) {
       case 'cluster':
-        return clusterItem(node.cluster);
+        return this.clusterItem(node);
       case 'kubeconfigProblems':
-        return problemsItem(node.problems);
+        return problemsItem(this.clusters.snapshot.problems);
+      case 'forbidden':
+        return this.forbiddenItem(node);
+      case 'empty': {
+        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('info');
+        item.contextValue = 'empty';
+        return item;
+      }
+      case 'tool': {
+        const count = this.groupsOf(node.cluster, node.tool).reduce((n, g) => n + this.appsOf(node.cluster, node.tool, g).length, 0);
+        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = node.id;
+        item.description = `${count} app${count === 1 ? '' : 's'}`;
+        item.iconPath = new vscode.ThemeIcon(node.tool === 'argocd' ? 'octoface' : 'sync');
+        item.contextValue = `tool.${node.tool}`;
+        item.accessibilityInformation = { label: `${node.name}, ${item.description}`, role: 'treeitem' };
+        return item;
+      }
+      case 'group': {
+        const apps = this.appsOf(node.cluster, node.tool, node.name);
+        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = node.id;
+        const bad = apps.filter((a) => a.sync.status === 'OutOfSync' || a.health.status === 'Degraded').length;
+        item.description = `${apps.length}${bad > 0 ? ` · ${bad} need attention` : ''}`;
+        item.iconPath = new vscode.ThemeIcon(node.tool === 'argocd' ? 'project' : 'symbol-namespace');
+        item.contextValue = `group.${node.tool}`;
+        item.tooltip = `${node.tool === 'argocd' ? 'Project' : 'Namespace'} ${node.name}`;
+        item.accessibilityInformation = {
+          label: `${node.tool === 'argocd' ? 'Project' : 'Namespace'} ${node.name}, ${apps.length} apps${bad > 0 ? `, ${bad} need attention` : ''}`,
+          role: 'treeitem',
+        };
+        return item;
+      }
+      case 'app':
+        return this.appItem(node);
+      case 'resource':
+        return this.resourceItem(node);
     }
   }
 
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
+    this.nodes.clear();
   }
-}
 
-function clusterItem(c: ClusterEntry): vscode.TreeItem {
-  const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.None);
-  item.id = `cluster/${c.name}`;
-  const host = hostOf(c.server);
-  const parts = [host ?? 'no server', c.isCurrent ? 'current' : undefined, c.enabled ? undefined : 'disabled'];
-  item.description = parts.filter(Boolean).join(' · ');
-  item.iconPath = new vscode.ThemeIcon(c.enabled ? 'server-environment' : 'circle-slash');
-  item.contextValue = c.enabled ? 'cluster.enabled' : 'cluster.disabled';
-  const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${escapeMd(c.name)}**\n\n`);
-  md.appendMarkdown(`- Server: ${escapeMd(c.server ?? '(cluster entry missing)')}\n`);
-  md.appendMarkdown(`- User: ${escapeMd(c.user)}\n`);
-  if (c.namespace) md.appendMarkdown(`- Namespace: ${escapeMd(c.namespace)}\n`);
-  md.appendMarkdown(`- From: ${escapeMd(c.sourceFile)}\n`);
-  item.tooltip = md;
-  item.accessibilityInformation = { label: `Cluster ${c.name}, ${item.description}`, role: 'treeitem' };
-  return item;
+  // ---- internals -----------------------------------------------------------------------------------
+
+  private roots(): AppTreeNode[] {
+    const snap = this.clusters.snapshot;
+    const roots: AppTreeNode[] = snap.clusters.map((c) => this.node({ type: 'cluster', id: `cluster/${c.name}`, name: c.name }));
+    if (snap.problems.length > 0) roots.push(this.node({ type: 'kubeconfigProblems', id: 'kubeconfig-problems', name: 'kubeconfig problems' }));
+    return roots;
+  }
+
+  private groupsOf(cluster: string, tool: Tool): string[] {
+    return this.apps
+      .groups(cluster, tool, this.filter.value)
+      .map((g) => g.name)
+      .filter((g) => this.appsOf(cluster, tool, g).length > 0);
+  }
+
+  private appsOf(cluster: string, tool: Tool, group: string): App[] {
+    return this.apps.apps(cluster, tool, group, this.filter.value).filter(listedInApplications);
+  }
+
+  private appNode(app: App): AppNode {
+    const group = app.project ?? app.namespace;
+    const id = `app/${app.key}`;
+    const existing = this.nodes.get(id);
+    // The group is part of the node (getParent needs it); a project move replaces the node.
+    if (existing?.type === 'app' && existing.group === group) return existing;
+    const node: AppNode = { type: 'app', id, name: app.name, key: app.key, cluster: app.cluster, tool: app.tool, group };
+    this.nodes.set(id, node);
+    return node;
+  }
+
+  private node<T extends AppTreeNode>(n: T): T {
+    const existing = this.nodes.get(n.id);
+    if (existing && existing.type === n.type) return existing as T;
+    this.nodes.set(n.id, n);
+    return n;
+  }
+
+  private entry(name: string): ClusterEntry | undefined {
+    return this.clusters.snapshot.clusters.find((c) => c.name === name);
+  }
+
+  private fireAll(): void {
+    this._onDidChangeTreeData.fire(undefined);
+  }
+
+  /**
+   * Updated apps refresh their own node; added or removed apps refresh the group that lists them (or
+   * the nearest ancestor VS Code already knows); cluster status changes refresh the cluster node.
+   */
+  private onAppsChanged(change: AppStoreChange): void {
+    if (this.filter.isActive) {
+      // A status change can move an app in or out of the filter: the affected groups change shape.
+      this.fireAll();
+      return;
+    }
+    const out = new Set<AppTreeNode>();
+    const clusterNode = (c: string) => this.nodes.get(`cluster/${c}`);
+    for (const c of change.clusters) {
+      // A cluster VS Code never asked for needs no refresh; the roots list comes from ClusterStore.
+      const n = clusterNode(c);
+      if (n !== undefined) out.add(n);
+    }
+    for (const key of change.updated) {
+      const app = this.apps.get(key);
+      const n = this.nodes.get(`app/${key}`);
+      if (app === undefined || n === undefined) continue;
+      if (n.type === 'app' && n.group !== (app.project ?? app.namespace)) {
+        this.nearest(key, out);
+      } else {
+        out.add(n);
+        // Group descriptions count apps needing attention.
+        const g = this.nodes.get(`cluster/${app.cluster}/${app.tool}/${n.type === 'app' ? n.group : ''}`);
+        if (g) out.add(g);
+      }
+    }
+    for (const key of change.added) this.nearest(key, out);
+    for (const key of change.removed) {
+      this.nodes.delete(`app/${key}`);
+      this.nearest(key, out);
+    }
+    if (out.size > 0) this._onDidChangeTreeData.fire([...out]);
+  }
+
+  /** Refreshing the tool node re-reads its groups, so a group that appeared or vanished shows up. */
+  private nearest(key: AppKey, out: Set<AppTreeNode>): void {
+    const [cluster, tool] = key.split('/');
+    const n = this.nodes.get(`cluster/${cluster ?? ''}/${tool ?? ''}`) ?? this.nodes.get(`cluster/${cluster ?? ''}`);
+    if (n) out.add(n);
+  }
+
+  private clusterItem(node: Extract<AppTreeNode, { type: 'cluster' }>): vscode.TreeItem {
+    const c = this.entry(node.name);
+    const status = this.apps.status(node.name);
+    const enabled = c?.enabled ?? false;
+    const item = new vscode.TreeItem(node.name, enabled ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    const host = hostOf(c?.server);
+    const conn = enabled ? connectionLabel(status.connection, this.clock.now()) : undefined;
+    const parts = [host ?? 'no server', c?.isCurrent ? 'current' : undefined, enabled ? undefined : 'disabled', conn];
+    item.description = parts.filter(Boolean).join(' · ');
+    const unreachable = enabled && status.connection.phase === 'unreachable';
+    item.iconPath = unreachable
+      ? new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+      : new vscode.ThemeIcon(enabled ? 'server-environment' : 'circle-slash');
+    item.contextValue = !enabled ? 'cluster.disabled' : unreachable ? 'cluster.unreachable' : 'cluster.enabled';
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown(`**${esc(node.name)}**\n\n`);
+    if (c) {
+      md.appendMarkdown(`- Server: ${esc(c.server ?? '(cluster entry missing)')}\n`);
+      md.appendMarkdown(`- User: ${esc(c.user)}\n`);
+      if (c.namespace) md.appendMarkdown(`- Namespace: ${esc(c.namespace)}\n`);
+      md.appendMarkdown(`- From: ${esc(c.sourceFile)}\n`);
+    }
+    if (unreachable && status.connection.phase === 'unreachable') {
+      md.appendMarkdown(`\n${esc(`Unreachable: ${status.connection.lastError.code}: ${status.connection.lastError.message}`)}\n`);
+    }
+    item.tooltip = md;
+    item.accessibilityInformation = { label: `Cluster ${node.name}, ${item.description}`, role: 'treeitem' };
+    return item;
+  }
+
+  private forbiddenItem(node: Extract<AppTreeNode, { type: 'forbidden' }>): vscode.TreeItem {
+    const namespaces = this.apps.status(node.cluster).forbiddenNamespaces;
+    const label = `No access to ${namespaces.length} namespace${namespaces.length === 1 ? '' : 's'}`;
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    item.description = namespaces.join(', ');
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    item.contextValue = 'warning.forbidden';
+    item.tooltip = `RBAC denied listing GitOps objects in: ${namespaces.join(', ')}. Apps there are not shown.`;
+    item.accessibilityInformation = { label: `Warning: ${label}: ${namespaces.join(', ')}`, role: 'treeitem' };
+    return item;
+  }
+
+  private appItem(node: AppNode): vscode.TreeItem {
+    const app = this.apps.get(node.key);
+    if (!app) {
+      const gone = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
+      gone.id = node.id;
+      return gone;
+    }
+    const item = new vscode.TreeItem(
+      app.name,
+      app.resources.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
+    item.id = node.id;
+    item.description = appDescription(app);
+    item.iconPath = statusIcon(this.extensionPath, app.sync.status, app.suspended ? 'Suspended' : app.health.status);
+    item.contextValue = appContextValue(app);
+    const connection = this.apps.status(app.cluster).connection;
+    item.tooltip = appTooltip(app, connection, this.clock.now());
+    item.accessibilityInformation = { label: appAccessibleLabel(app), role: 'treeitem' };
+    return item;
+  }
+
+  private resourceItem(node: Extract<AppTreeNode, { type: 'resource' }>): vscode.TreeItem {
+    const r: ManagedResource | undefined = this.apps.resources(node.appKey)[node.index];
+    const item = new vscode.TreeItem(r ? resourceLabel(r) : node.name, vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    if (r) {
+      item.description = resourceDescription(r);
+      item.iconPath = resourceIcon(r);
+      item.tooltip = [`${r.group ? `${r.group}/` : ''}${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`, r.healthMessage].filter(Boolean).join('\n');
+      item.accessibilityInformation = { label: `${r.kind} ${r.name}${item.description ? `, ${item.description}` : ''}`, role: 'treeitem' };
+    }
+    item.contextValue = 'resource';
+    return item;
+  }
 }
 
 function problemsItem(problems: readonly KubeconfigProblem[]): vscode.TreeItem {
@@ -88,8 +380,4 @@ function hostOf(server: string | undefined): string | undefined {
   } catch {
     return server;
   }
-}
-
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
