@@ -44,7 +44,10 @@ export class Store {
 
   /** Forget all history: every older resourceVersion is now "too old" (fault injection, like an etcd compaction). */
   compact(): void {
+    // A new revision marks the cut: every resourceVersion handed out so far is now below it (too old),
+    // while lists made from here on get a resourceVersion that can be watched from.
     this.history.length = 0;
+    this.rv++;
     this.compactedRv = this.rv;
   }
 
