@@ -7,10 +7,15 @@ import * as vscode from 'vscode';
 import { DisposableStore } from './core/lifecycle';
 import { AppStore } from './core/store/appStore';
 import { ClusterStore } from './core/store/clusterStore';
+import { KubeClusterAccess } from './infra/k8s/annotate';
+import { InformerPool } from './infra/k8s/informerPool';
 import { FileKubeconfigSource, defaultKubeconfigPaths } from './infra/kubeconfigFiles';
 import { createApi, type GitOpsLensExtensionExports } from './vscode/api';
 import { systemClock } from './vscode/clock';
+import type { AppNavigator } from './vscode/commands/types';
 import { registerCommands } from './vscode/commands/registry';
+import { ClusterConnections } from './vscode/connections';
+import { LIVE_SCHEME, LiveDocumentProvider, liveUri } from './vscode/liveDocuments';
 import { affectsConfig, needsReconnect, readConfig } from './vscode/config';
 import { createLogger } from './vscode/log';
 import { OperationRunner } from './vscode/operations';
@@ -40,6 +45,12 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
   const operations = scope.add(new OperationRunner());
   const apps = scope.add(new AppStore(systemClock, log));
   const filter = scope.add(new ViewFilter());
+  const access = new KubeClusterAccess({ kubeconfig: () => source.read() });
+  // The informer pool is created on first use: no cluster call before a view is visible or a
+  // command needs the clusters (activation must stay cheap).
+  const connections = scope.add(
+    new ClusterConnections(clusters, apps, () => new InformerPool({ kubeconfig: () => source.read(), log, clock: systemClock }), log),
+  );
 
   const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath));
   const treeView = scope.add(
@@ -47,10 +58,33 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
   );
   filter.onDidChange(() => (treeView.description = filter.describe()), undefined, scope);
   const sources = scope.add(new SourcesTreeProvider(clusters, apps, systemClock, extensionPath));
-  scope.add(vscode.window.createTreeView('gitopsLens.sources', { treeDataProvider: sources, showCollapseAll: true }));
+  const sourcesView = scope.add(vscode.window.createTreeView('gitopsLens.sources', { treeDataProvider: sources, showCollapseAll: true }));
+  for (const view of [treeView, sourcesView]) {
+    if (view.visible) connections.activate();
+    scope.add(view.onDidChangeVisibility((e) => e.visible && connections.activate()));
+  }
   scope.add(new GitOpsStatusBar(apps));
 
-  for (const d of registerCommands({ clusters, operations, log, channel })) scope.add(d);
+  const live = scope.add(new LiveDocumentProvider(apps, access));
+  scope.add(vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, live));
+  const navigator: AppNavigator = {
+    reveal: async (key) => {
+      const node = tree.nodeOf(key);
+      if (node) await treeView.reveal(node, { select: true, focus: true, expand: false });
+    },
+    showLiveYaml: async (key) => {
+      const app = apps.get(key);
+      if (!app) return;
+      const doc = await vscode.workspace.openTextDocument(liveUri(key, app.cluster, app.kind, app.namespace, app.name));
+      await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
+      await vscode.window.showTextDocument(doc, { preview: true });
+    },
+  };
+  const connect = (restart: boolean) => (restart ? connections.restartAll() : connections.activate());
+
+  for (const d of registerCommands({ clusters, apps, operations, writer: access, filter, clock: systemClock, navigator, connect, log, channel })) {
+    scope.add(d);
+  }
 
   scope.add(
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -2,9 +2,26 @@
  * Every command the extension contributes. Kept free of `vscode` imports so that a unit test can
  * check it against package.json (STYLE.md rule 9).
  */
-export const COMMAND_IDS = ['gitopsLens.refresh', 'gitopsLens.showLog', 'gitopsLens.copyName'] as const;
+export const COMMAND_IDS = [
+  'gitopsLens.refresh',
+  'gitopsLens.showLog',
+  'gitopsLens.copyName',
+  'gitopsLens.refreshApp',
+  'gitopsLens.hardRefreshApp',
+  'gitopsLens.reconcile',
+  'gitopsLens.openSource',
+  'gitopsLens.openManifest',
+  'gitopsLens.showLiveYaml',
+  'gitopsLens.filterApps',
+  'gitopsLens.filterOutOfSync',
+  'gitopsLens.filterUnhealthy',
+  'gitopsLens.clearFilter',
+] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
+
+/** Commands that write to a cluster; package.json must disable them while an operation runs. */
+export const CLUSTER_WRITE_COMMANDS: readonly CommandId[] = ['gitopsLens.refreshApp', 'gitopsLens.hardRefreshApp', 'gitopsLens.reconcile'];
 
 export const VIEW_IDS = ['gitopsLens.applications', 'gitopsLens.sources'] as const;
 export type ViewId = (typeof VIEW_IDS)[number];

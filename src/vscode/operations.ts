@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { Emitter, type Event } from '../core/lifecycle';
 import { CONTEXT_KEYS } from './commandIds';
 
-export type OperationKind = 'refresh';
+export type OperationKind = 'refresh' | 'annotate';
 
 export class OperationRunner implements vscode.Disposable {
   private readonly _onDidRunOperation = new Emitter<OperationKind>();

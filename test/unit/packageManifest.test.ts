@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { COMMAND_IDS, VIEW_IDS } from '../../src/vscode/commandIds';
+import { CLUSTER_WRITE_COMMANDS, COMMAND_IDS, CONTEXT_KEYS, VIEW_IDS } from '../../src/vscode/commandIds';
 import { REPO_ROOT } from '../support/paths';
 
 interface Manifest {
@@ -17,10 +17,10 @@ interface Manifest {
   activationEvents: string[];
   devDependencies: Record<string, string>;
   contributes: {
-    commands: Array<{ command: string; title: string; category?: string }>;
+    commands: Array<{ command: string; title: string; category?: string; enablement?: string }>;
     views: Record<string, Array<{ id: string; name: string }>>;
     viewsContainers: { activitybar: Array<{ id: string; title: string; icon: string }> };
-    menus: Record<string, Array<{ command: string }>>;
+    menus: Record<string, Array<{ command: string; when?: string }>>;
     configuration: { properties: Record<string, unknown> };
   };
 }
@@ -74,7 +74,31 @@ describe('package.json contributions', () => {
     assert.ok(container && fs.existsSync(path.join(REPO_ROOT, container.icon)), 'activity bar icon missing');
     const views = pkg.contributes.views.gitopsLens ?? [];
     assert.deepEqual(views.map((v) => v.id), [...VIEW_IDS]);
-    assert.equal(views[0]?.name, 'Applications');
+    assert.deepEqual(views.map((v) => v.name), ['Applications', 'Sources']);
+  });
+
+  it('disables every cluster-writing command while an operation runs', () => {
+    for (const id of CLUSTER_WRITE_COMMANDS) {
+      const c = pkg.contributes.commands.find((x) => x.command === id);
+      assert.equal(c?.enablement, `!${CONTEXT_KEYS.operationInProgress}`, `${id} lacks the operationInProgress enablement`);
+    }
+  });
+
+  it('item menus target the contextValues the trees produce (Argo CD refresh, Flux reconcile)', () => {
+    const items = pkg.contributes.menus['view/item/context'] ?? [];
+    const shown = (command: string, contextValue: string) =>
+      items.some((i) => {
+        if (i.command !== command) return false;
+        const m = /viewItem =~ \/(.+?)\/(?:\s|$)/.exec(i.when ?? '');
+        return m?.[1] !== undefined && new RegExp(m[1]).test(contextValue);
+      });
+    assert.ok(shown('gitopsLens.refreshApp', 'app.argocd.outOfSync'));
+    assert.ok(!shown('gitopsLens.refreshApp', 'app.flux.synced'));
+    assert.ok(shown('gitopsLens.reconcile', 'app.flux.outOfSync.suspended'));
+    assert.ok(shown('gitopsLens.reconcile', 'source.GitRepository'));
+    assert.ok(!shown('gitopsLens.reconcile', 'app.argocd.synced'));
+    assert.ok(shown('gitopsLens.openSource', 'app.argocd.unknown'));
+    assert.ok(shown('gitopsLens.copyName', 'cluster.enabled'));
   });
 
   it('every setting is under gitopsLens.', () => {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { UserError } from './appArg';
 import type { CommandFactory } from './types';
 
 /** Copies the name of a tree node; nodes are plain data with a `name` (STYLE.md rule 13). */
@@ -7,6 +8,3 @@ export const copyName: CommandFactory = () => async (node: unknown) => {
   if (typeof name !== 'string') throw new UserError('Select an item in the GitOps view to copy its name.');
   await vscode.env.clipboard.writeText(name);
 };
-
-/** An error whose message is already written for the user. */
-export class UserError extends Error {}

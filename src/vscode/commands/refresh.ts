@@ -1,6 +1,7 @@
 import type { CommandFactory } from './types';
 
-/** Re-reads the kubeconfig files; later issues extend this to relisting cluster state. */
+/** Re-reads the kubeconfig files and relists every enabled cluster. */
 export const refresh: CommandFactory = (deps) => async () => {
   await deps.operations.run('refresh', () => deps.clusters.reload());
+  deps.connect(true);
 };

@@ -5,8 +5,19 @@
 import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../commandIds';
 import { describeError } from '../log';
+import { Cancelled, UserError } from './appArg';
+import { clearFilter } from './clearFilter';
 import { copyName } from './copyName';
+import { filterApps } from './filterApps';
+import { filterOutOfSync } from './filterOutOfSync';
+import { filterUnhealthy } from './filterUnhealthy';
+import { hardRefreshApp } from './hardRefreshApp';
+import { openManifest } from './openManifest';
+import { openSource } from './openSource';
+import { reconcile } from './reconcile';
 import { refresh } from './refresh';
+import { refreshApp } from './refreshApp';
+import { showLiveYaml } from './showLiveYaml';
 import { showLog } from './showLog';
 import type { CommandDeps, CommandTable } from './types';
 
@@ -14,6 +25,16 @@ export const COMMANDS: CommandTable = {
   'gitopsLens.refresh': refresh,
   'gitopsLens.showLog': showLog,
   'gitopsLens.copyName': copyName,
+  'gitopsLens.refreshApp': refreshApp,
+  'gitopsLens.hardRefreshApp': hardRefreshApp,
+  'gitopsLens.reconcile': reconcile,
+  'gitopsLens.openSource': openSource,
+  'gitopsLens.openManifest': openManifest,
+  'gitopsLens.showLiveYaml': showLiveYaml,
+  'gitopsLens.filterApps': filterApps,
+  'gitopsLens.filterOutOfSync': filterOutOfSync,
+  'gitopsLens.filterUnhealthy': filterUnhealthy,
+  'gitopsLens.clearFilter': clearFilter,
 };
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -23,7 +44,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       try {
         return await handler(...args);
       } catch (err) {
-        deps.log.error(`[Commands][${id}] failed`, err);
+        if (err instanceof Cancelled) return undefined;
+        if (err instanceof UserError) deps.log.warn(`[Commands][${id}] ${err.message}`);
+        else deps.log.error(`[Commands][${id}] failed`, err);
         void vscode.window.showErrorMessage(`GitOps Lens: ${describeError(err)}`, 'Open Log').then((choice) => {
           if (choice === 'Open Log') deps.channel.show(true);
         });

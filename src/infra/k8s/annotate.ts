@@ -1,0 +1,72 @@
+/**
+ * The only writes GitOps Lens makes to a cluster: annotation merge patches that ask a controller to
+ * look again (Argo CD `argocd.argoproj.io/refresh`, Flux `reconcile.fluxcd.io/requestedAt`), plus the
+ * one read behind "Show Live YAML". Both go through client-node's KubernetesObjectApi, which maps
+ * kind → resource with discovery. A JSON merge patch (RFC 7386) is used because custom resources do
+ * not support strategic merge patch (the API server answers 415 Unsupported Media Type).
+ */
+import * as k8s from '@kubernetes/client-node';
+import { gitOpsKind, type GitOpsKindName } from '../../core/model/app';
+import type { KubeconfigFile } from '../../core/ports';
+
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** '' for cluster-scoped objects. */
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export interface KubeClusterAccessOptions {
+  /** Kubeconfig files, searched in order for the context (first file defining it wins, as kubectl). */
+  readonly kubeconfig: () => Promise<readonly KubeconfigFile[]> | readonly KubeconfigFile[];
+  /** Value of `metadata.managedFields[].manager` for our patches. */
+  readonly fieldManager?: string;
+}
+
+export class KubeClusterAccess {
+  constructor(private readonly opts: KubeClusterAccessOptions) {}
+
+  /** Merge-patches `metadata.annotations`; returns the object as the API server stored it. */
+  async annotate(
+    cluster: string,
+    kind: GitOpsKindName,
+    namespace: string,
+    name: string,
+    annotations: Readonly<Record<string, string>>,
+  ): Promise<unknown> {
+    const k = gitOpsKind(kind);
+    if (k === undefined) throw new Error(`unknown GitOps kind ${kind}`);
+    const ref: ObjectRef = { apiVersion: `${k.group}/${k.version}`, kind, namespace, name };
+    const api = k8s.KubernetesObjectApi.makeApiClient(await this.load(cluster));
+    const spec = {
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}), annotations: { ...annotations } },
+    };
+    return api.patch(spec, undefined, undefined, this.opts.fieldManager ?? 'gitops-lens', undefined, k8s.PatchStrategy.MergePatch);
+  }
+
+  /** The object as the API server returns it now. */
+  async get(cluster: string, ref: ObjectRef): Promise<unknown> {
+    const api = k8s.KubernetesObjectApi.makeApiClient(await this.load(cluster));
+    return api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } });
+  }
+
+  private async load(name: string): Promise<k8s.KubeConfig> {
+    for (const f of await this.opts.kubeconfig()) {
+      if (f.text === undefined) continue;
+      const kc = new k8s.KubeConfig();
+      try {
+        kc.loadFromString(f.text);
+      } catch {
+        continue; // ClusterStore reports broken files with their line.
+      }
+      if (kc.getContextObject(name)) {
+        kc.setCurrentContext(name);
+        return kc;
+      }
+    }
+    throw new Error(`context "${name}" is not in any kubeconfig file`);
+  }
+}

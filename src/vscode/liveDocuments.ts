@@ -1,0 +1,61 @@
+/**
+ * Read-only `gitops-live:` documents: an object as the cluster has it now, as YAML, with
+ * `metadata.managedFields` dropped (noise for people: kubectl hides it too since 1.21) and Secret
+ * values masked, so opening one never puts a credential on screen or in a saved file.
+ */
+import * as vscode from 'vscode';
+import { stringify } from 'yaml';
+import { gitOpsKind } from '../core/model/app';
+import type { AppStore } from '../core/store/appStore';
+import type { Disposable } from '../core/lifecycle';
+
+export const LIVE_SCHEME = 'gitops-live';
+
+export interface ObjectReader {
+  get(cluster: string, ref: { apiVersion: string; kind: string; namespace: string; name: string }): Promise<unknown>;
+}
+
+/** `gitops-live:/<cluster>/<kind>/<namespace>/<name>.yaml?<app key>`; the path is for the tab title. */
+export function liveUri(key: string, cluster: string, kind: string, namespace: string, name: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: LIVE_SCHEME, path: `/${cluster}/${kind}/${namespace || '_'}/${name}.yaml`, query: key });
+}
+
+export class LiveDocumentProvider implements vscode.TextDocumentContentProvider, Disposable {
+  constructor(
+    private readonly apps: AppStore,
+    private readonly reader: ObjectReader,
+  ) {}
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const app = this.apps.get(uri.query);
+    if (app === undefined) return `# ${uri.query} is no longer known to GitOps Lens.\n`;
+    const k = gitOpsKind(app.kind);
+    if (k === undefined) return `# unknown kind ${app.kind}\n`;
+    const obj = await this.reader.get(app.cluster, { apiVersion: `${k.group}/${k.version}`, kind: app.kind, namespace: app.namespace, name: app.name });
+    return `# Live ${app.kind} ${app.namespace}/${app.name} on ${app.cluster} (read-only)\n${stringify(forDisplay(obj))}`;
+  }
+
+  dispose(): void {
+    // Nothing held; the registration is disposed by composition.
+  }
+}
+
+/** Drops managedFields and masks Secret values; returns a copy. */
+export function forDisplay(obj: unknown): unknown {
+  if (typeof obj !== 'object' || obj === null) return obj;
+  const copy = structuredClone(obj) as Record<string, unknown>;
+  const meta = copy.metadata as Record<string, unknown> | undefined;
+  if (meta && typeof meta === 'object') delete meta.managedFields;
+  if (copy.kind === 'Secret' && copy.apiVersion === 'v1') {
+    for (const field of ['data', 'stringData']) {
+      const values = copy[field];
+      if (values && typeof values === 'object') {
+        for (const k of Object.keys(values)) (values as Record<string, unknown>)[k] = '********';
+      }
+    }
+    const ann = meta?.annotations as Record<string, unknown> | undefined;
+    // kubectl apply keeps the whole Secret, values included, in this annotation.
+    if (ann && 'kubectl.kubernetes.io/last-applied-configuration' in ann) ann['kubectl.kubernetes.io/last-applied-configuration'] = '********';
+  }
+  return copy;
+}
