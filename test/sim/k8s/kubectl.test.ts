@@ -141,6 +141,16 @@ describe('k8s simulator: real kubectl', function () {
     const after = JSON.parse((await kubectl(['get', 'deploy', 'web', '-o', 'json'])).stdout);
     assert.equal(after.spec.template.spec.containers[0].image, 'nginx:1.29');
     assert.equal(after.metadata.generation, 4);
+    // The default field manager is the User-Agent's first token, as the API server derives it.
+    const managers = (o: { metadata: { managedFields: Array<{ manager: string; operation: string }> } }): string[] => o.metadata.managedFields.map((m) => `${m.manager} ${m.operation}`).sort();
+    const full = JSON.parse((await kubectl(['get', 'deploy', 'web', '-o', 'json', '--show-managed-fields'])).stdout);
+    // kubectl scale identifies as plain "kubectl" (subresource scale); kubectl-patch lost its only field (the image) to kubectl-edit.
+    assert.deepEqual(managers(full), ['kubectl Update', 'kubectl-create Update', 'kubectl-edit Update']);
+    assert.equal(full.metadata.managedFields.find((m: { manager: string }) => m.manager === 'kubectl').subresource, 'scale');
+    const cmFull = JSON.parse((await kubectl(['get', 'cm', 'p', '-o', 'json', '--show-managed-fields'])).stdout);
+    assert.deepEqual(managers(cmFull), ['kubectl-client-side-apply Update', 'kubectl-label Update', 'kubectl-patch Update']);
+    assert.equal((await kubectl(['delete', 'cm', 'p', '--dry-run=server'])).stdout.trim(), 'configmap "p" deleted (server dry run)');
+    assert.equal((await kubectl(['get', 'cm', 'p', '-o', 'name'])).stdout.trim(), 'configmap/p');
   });
 
   it('diff exits 1 with a diff for a change and 0 for none', async () => {
@@ -197,6 +207,9 @@ describe('k8s simulator: real kubectl', function () {
     fs.writeFileSync(cfg, sim.kubeconfig('limited', { token: 'limited' }));
     const ok = await run(KUBECTL, ['get', 'cm', 'p', '-o', 'name'], { env: { ...env, KUBECONFIG: cfg } });
     assert.equal(ok.stdout.trim(), 'configmap/p');
+    const del = await kubectl(['delete', 'cm', 'p']);
+    assert.equal(del.stdout.trim(), 'configmap "p" deleted');
+    assert.equal((await run(KUBECTL, ['get', 'cm', 'p'], { env: { ...env, KUBECONFIG: cfg } })).code, 1);
     const fb = await run(KUBECTL, ['get', 'deployments'], { env: { ...env, KUBECONFIG: cfg } });
     assert.equal(fb.code, 1);
     assert.equal(fb.stderr.trim(), 'Error from server (Forbidden): deployments.apps is forbidden: User "system:serviceaccount:default:limited" cannot list resource "deployments" in API group "apps" in the namespace "default"');

@@ -1001,22 +1001,37 @@ export class SimServer {
     this.respondObject(ctx, rt, out, 200);
   }
 
+  /**
+   * dryRun of a delete comes in the query or in the DeleteOptions body (kubectl sends the body).
+   * propagationPolicy and preconditions other than dryRun have no effect: there is no garbage collector.
+   */
+  private async deleteDryRun(ctx: Ctx): Promise<boolean> {
+    const text = (await this.body(ctx)).trim();
+    let fromBody = false;
+    if (text.startsWith('{')) {
+      const opts = rec(JSON.parse(text) as unknown);
+      const d = Array.isArray(opts.dryRun) ? (opts.dryRun as unknown[]) : [];
+      for (const v of d) if (v !== 'All') throw badRequest(`Invalid dryRun value: ${String(v)}; supported values: "All"`);
+      fromBody = d.length > 0;
+    }
+    return this.dryRun(ctx) || fromBody;
+  }
+
   private async deleteOne(ctx: Ctx, rp: ResourcePath, ns: string | undefined): Promise<void> {
     const { rt } = rp;
     const name = rp.name!;
-    await this.body(ctx); // DeleteOptions: propagationPolicy etc. have no effect without a garbage collector.
+    const dryRun = await this.deleteDryRun(ctx);
     const live = this.store.get(this.gr(rt), ns, name);
     if (!live) throw notFound(rt, name);
-    const out = this.removeObject(rt, ns, name, this.dryRun(ctx));
+    const out = this.removeObject(rt, ns, name, dryRun);
     if (out && out.metadata.deletionTimestamp && this.store.get(this.gr(rt), ns, name)) return this.send(ctx, 200, this.present(rt, out));
     this.send(ctx, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: rt.group, kind: rt.plural, uid: live.metadata.uid } });
   }
 
   private async deleteCollection(ctx: Ctx, rp: ResourcePath): Promise<void> {
     const { rt } = rp;
-    await this.body(ctx);
+    const dryRun = await this.deleteDryRun(ctx);
     const match = this.selectors(ctx);
-    const dryRun = this.dryRun(ctx);
     const gone = this.store.list(this.gr(rt), rp.namespace).filter(match);
     const items = gone.map((o) => this.removeObject(rt, o.metadata.namespace, o.metadata.name ?? '', dryRun) ?? o);
     this.send(ctx, 200, { apiVersion: apiVersionOf(rt.group, rt.version), kind: rt.listKind, metadata: { resourceVersion: String(this.store.currentRv) }, items: items.map((o) => this.present(rt, o)) });
