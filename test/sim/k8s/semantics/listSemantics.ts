@@ -34,6 +34,17 @@ export interface PatchSchemaInfo extends SchemaInfo {
   patchMetaAt(path: readonly string[]): PatchMeta | undefined;
   /** True for built-in kinds: the apiserver accepts strategic merge patch only for them. */
   readonly strategicMergeSupported: boolean;
+  /**
+   * True for an object field that server-side apply treats as one value (`+structType=atomic`,
+   * `x-kubernetes-map-type: atomic`), e.g. LabelSelector: managedFields then say `f:selector: {}`.
+   */
+  mapAtomicAt(path: readonly string[]): boolean;
+  /**
+   * True where the Go zero value of a built-in kind already holds the field (a non-omitempty struct
+   * or slice, e.g. spec, spec.template, spec.template.spec.containers). The apiserver diffs an update
+   * against such a value, so these fields are never "added" and get no `.` entry in managedFields.
+   */
+  zeroValueAt(path: readonly string[]): boolean;
 }
 
 const map = (...keys: string[]): ListSemantics => ({ type: 'map', keys });
@@ -188,6 +199,31 @@ const intOrStringRows: Record<string, string[]> = {
   '/Service': ['spec.ports.targetPort'],
 };
 
+/** LabelSelector is `+structType=atomic` (k8s.io/apimachinery/pkg/apis/meta/v1/types.go). */
+const atomicMapRows: Record<string, string[]> = {
+  'apps/Deployment': ['spec.selector'],
+  'apps/ReplicaSet': ['spec.selector'],
+  'apps/DaemonSet': ['spec.selector'],
+  'apps/StatefulSet': ['spec.selector'],
+  'batch/Job': ['spec.selector'],
+  'batch/CronJob': ['spec.jobTemplate.spec.selector'],
+};
+
+const templateZero = (at: string): string[] => [at, `${at}.metadata`, `${at}.spec`, `${at}.spec.containers`];
+
+/** Fields present in the Go zero value of each kind (json tags without omitempty on struct/slice fields). */
+const zeroValueRows: Record<string, string[]> = {
+  'apps/Deployment': ['spec.strategy', ...templateZero('spec.template')],
+  'apps/ReplicaSet': templateZero('spec.template'),
+  'apps/DaemonSet': ['spec.updateStrategy', ...templateZero('spec.template')],
+  'apps/StatefulSet': ['spec.updateStrategy', ...templateZero('spec.template')],
+  'batch/Job': templateZero('spec.template'),
+  'batch/CronJob': ['spec.jobTemplate', 'spec.jobTemplate.spec', ...templateZero('spec.jobTemplate.spec.template')],
+  '/Pod': ['spec.containers'],
+  '/PodTemplate': templateZero('template'),
+  '/Service': ['status.loadBalancer'],
+};
+
 const probePorts = ['livenessProbe', 'readinessProbe', 'startupProbe'].flatMap((p) => [`${p}.httpGet.port`, `${p}.tcpSocket.port`]);
 
 const key = (path: readonly string[]): string => path.join('\u0000');
@@ -201,8 +237,13 @@ export function builtinSchemaInfo(gvk: GroupVersionKind): PatchSchemaInfo {
       for (const pp of probePorts) opaque.add(key(`${p}.${pp}`.split('.')));
     }
   }
+  const kindKey = `${gvk.group}/${gvk.kind}`;
+  const atomicMaps = new Set((atomicMapRows[kindKey] ?? []).map((p) => key(p.split('.'))));
+  const zero = new Set(['metadata', 'spec', 'status', ...(zeroValueRows[kindKey] ?? [])].map((p) => key(p.split('.'))));
   return {
     strategicMergeSupported: true,
+    mapAtomicAt: (path) => atomicMaps.has(key(path)),
+    zeroValueAt: (path) => zero.has(key(path)),
     listAt: (path) => table.get(key(path))?.semantics,
     patchMetaAt: (path) => {
       const e = table.get(key(path));
@@ -233,6 +274,9 @@ export function schemaInfoFromOpenAPI(schema: Record<string, unknown> | undefine
   return {
     // apiextensions-apiserver does not serve strategic merge patch for custom resources.
     strategicMergeSupported: false,
+    mapAtomicAt: (path) => resolve(schema, path)?.['x-kubernetes-map-type'] === 'atomic',
+    // Custom resources are unstructured: there is no Go zero value.
+    zeroValueAt: () => false,
     listAt: (path) => {
       const n = resolve(schema, path);
       if (!n || (n.type !== 'array' && !isObject(n.items))) return undefined;
