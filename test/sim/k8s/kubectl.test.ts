@@ -103,6 +103,27 @@ describe('k8s simulator: real kubectl', function () {
     assert.match(g.stdout, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+3\/3\s+3\s+3\s+\d+s\n$/);
   });
 
+  it('create generators (protobuf bodies) for namespace, configmap, secret, serviceaccount, deployment, service', async () => {
+    const cmds = [
+      ['create', 'namespace', 'gen'], ['create', 'configmap', 'c', '-n', 'gen', '--from-literal=a=b'], ['create', 'secret', 'generic', 's', '-n', 'gen', '--from-literal=p=q'],
+      ['create', 'serviceaccount', 'robot', '-n', 'gen'], ['create', 'deployment', 'nginx', '-n', 'gen', '--image=nginx:1.27', '--replicas=2', '--port=80'],
+      ['create', 'service', 'clusterip', 'nginx', '-n', 'gen', '--tcp=80:8080'],
+    ];
+    for (const c of cmds) {
+      const r = await kubectl(c);
+      assert.equal(r.code, 0, `${c.join(' ')}: ${r.stderr}`);
+    }
+    const ns = JSON.parse((await kubectl(['get', 'ns', 'gen', '-o', 'json'])).stdout);
+    assert.equal(ns.metadata.generateName, undefined, 'zero-valued protobuf scalars are not turned into fields');
+    assert.deepEqual(JSON.parse((await kubectl(['get', 'cm', 'c', '-n', 'gen', '-o', 'json'])).stdout).data, { a: 'b' });
+    assert.deepEqual(JSON.parse((await kubectl(['get', 'secret', 's', '-n', 'gen', '-o', 'json'])).stdout).data, { p: Buffer.from('q').toString('base64') });
+    const dep = JSON.parse((await kubectl(['get', 'deploy', 'nginx', '-n', 'gen', '-o', 'json'])).stdout);
+    assert.deepEqual([dep.spec.replicas, dep.spec.selector, dep.spec.template.spec.containers[0].ports], [2, { matchLabels: { app: 'nginx' } }, [{ containerPort: 80, protocol: 'TCP' }]]);
+    assert.equal(dep.spec.template.metadata.name, undefined);
+    const svc = JSON.parse((await kubectl(['get', 'svc', 'nginx', '-n', 'gen', '-o', 'json'])).stdout);
+    assert.deepEqual(svc.spec.ports, [{ name: '80-8080', port: 80, protocol: 'TCP', targetPort: 8080 }]);
+  });
+
   it('get -w receives an event made through the API', async () => {
     const child = spawn(KUBECTL, ['get', 'configmaps', '-n', 'default', '-w'], { env });
     let out = '';

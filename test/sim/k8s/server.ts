@@ -27,6 +27,7 @@ import type { AuthRule, Principal } from './auth';
 import { allowed, forbidden, unauthorized } from './auth';
 import { semantics } from './semanticsBridge';
 import { servingCert } from './tlsCert';
+import { decodeKubeProtobuf } from './protobuf';
 
 export type { AuthRule } from './auth';
 
@@ -621,15 +622,20 @@ export class SimServer {
     return { rt, namespace, name: rest[1], sub: sub as ResourcePath['sub'] };
   }
 
-  private async body(ctx: Ctx): Promise<string> {
+  private async bodyBytes(ctx: Ctx): Promise<Buffer> {
     const chunks: Buffer[] = [];
     for await (const c of ctx.req) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
+  }
+
+  private async body(ctx: Ctx): Promise<string> {
+    return (await this.bodyBytes(ctx)).toString('utf8');
   }
 
   private async jsonBody(ctx: Ctx): Promise<unknown> {
     const ct = (ctx.req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
-    // Protobuf bodies (typed clients such as `kubectl create configmap`) are not decoded by the sim: 415 like a server without that serializer.
+    // kubectl's typed generators (`kubectl create namespace|configmap|deployment…`) send protobuf.
+    if (ct === 'application/vnd.kubernetes.protobuf') return decodeKubeProtobuf(await this.bodyBytes(ctx));
     if (!['application/json', 'application/yaml', '*/*', ''].includes(ct)) {
       throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
     }
