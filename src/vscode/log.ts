@@ -4,12 +4,21 @@ import { redact } from '../core/log/redact';
 import type { Logger } from '../core/ports';
 
 export function createLogger(channel: vscode.LogOutputChannel): Logger {
+  // VS Code disposes `context.subscriptions` in order, so the channel (pushed first) is gone while
+  // connections still log their shutdown; a write to a disposed channel must not fail the disposal.
+  const safe = (fn: () => void) => {
+    try {
+      fn();
+    } catch {
+      // Channel closed: nothing left to log to.
+    }
+  };
   return {
-    trace: (m) => channel.trace(redact(m)),
-    debug: (m) => channel.debug(redact(m)),
-    info: (m) => channel.info(redact(m)),
-    warn: (m) => channel.warn(redact(m)),
-    error: (m, err) => channel.error(redact(err === undefined ? m : `${m}: ${describeError(err)}`)),
+    trace: (m) => safe(() => channel.trace(redact(m))),
+    debug: (m) => safe(() => channel.debug(redact(m))),
+    info: (m) => safe(() => channel.info(redact(m))),
+    warn: (m) => safe(() => channel.warn(redact(m))),
+    error: (m, err) => safe(() => channel.error(redact(err === undefined ? m : `${m}: ${describeError(err)}`))),
   };
 }
 

@@ -24,7 +24,9 @@ export const openManifest: CommandFactory = (deps) => async (arg: unknown) => {
       if (typeof o.apiVersion !== 'string' || o.apiVersion.split('/')[0] !== group) continue;
       // Namespace-less documents get one from kustomize or `kubectl -n`; accept them.
       if (typeof o.metadata.namespace === 'string' && o.metadata.namespace !== app.namespace) continue;
-      const start = lines.linePos(doc.range[0]);
+      // The contents' own range: the document's range starts at comments or the `---` marker.
+      const contents = doc.contents as { range?: readonly number[] } | null;
+      const start = lines.linePos(contents?.range?.[0] ?? doc.range[0]);
       const editor = await vscode.window.showTextDocument(uri, { preview: true });
       const pos = new vscode.Position(start.line - 1, 0);
       editor.selection = new vscode.Selection(pos, pos);

@@ -1,0 +1,128 @@
+/**
+ * Two Kubernetes API simulators for the integration layer, started by runner.ts on the host side
+ * before the extension host opens: `sim-argo` serves only the Argo CD CRDs (so Flux is absent there)
+ * with one Application per state; `sim-flux` serves only the Flux CRDs with Kustomizations,
+ * HelmReleases and sources in every state, and its context's token may not read namespace `team-b`.
+ * Tests in the extension host reach them over plain HTTP (the same port also speaks TLS for the
+ * extension's client) with the admin token, from GITOPS_LENS_SIM.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as YAML from 'yaml';
+import { startSimCluster, type SimCluster } from '../sim/k8s/cluster';
+import type { KubeObject } from '../sim/k8s/types';
+import {
+  ARGO2_COMPARISON_ERROR,
+  ARGO2_OUT_OF_SYNC_HEALTHY,
+  ARGO2_SUSPENDED,
+  ARGO2_SYNCED_DEGRADED,
+  ARGO2_SYNCED_HEALTHY,
+  ARGO3_MISSING,
+  ARGO3_OPERATION_FAILED,
+  ARGO3_PROGRESSING,
+  APP_PROJECT,
+} from '../fixtures/gitops/argocd';
+import {
+  GIT_REPOSITORY,
+  HELM_REPOSITORY,
+  HR_INSTALL_FAILED,
+  HR_READY,
+  KS_DEPENDENCY_NOT_READY,
+  KS_NOT_READY,
+  KS_READY,
+  KS_RECONCILING,
+  KS_STALLED,
+  KS_SUSPENDED,
+} from '../fixtures/gitops/flux';
+import { REPO_ROOT } from '../support/paths';
+
+/** What the in-host tests need to drive the simulators: admin access over HTTP. */
+export interface SimAccess {
+  readonly argo: { readonly url: string; readonly token: string; readonly context: string };
+  readonly flux: { readonly url: string; readonly token: string; readonly context: string };
+}
+
+export interface StartedSims {
+  readonly access: SimAccess;
+  /** A kubeconfig file with both contexts, for the `gitopsLens.kubeconfig` setting. */
+  readonly kubeconfigFile: string;
+  stop(): Promise<void>;
+}
+
+const CRDS = path.join(REPO_ROOT, 'test', 'fixtures', 'sim', 'crds');
+export const FORBIDDEN_NAMESPACE = 'team-b';
+
+const obj = (o: unknown, patch: (o: KubeObject) => void = () => undefined): KubeObject => {
+  const c = structuredClone(o) as KubeObject;
+  delete c.metadata.resourceVersion;
+  delete c.metadata.uid;
+  // Finalizers would turn deletes into deletionTimestamp updates (no controller here removes them).
+  delete c.metadata.finalizers;
+  patch(c);
+  return c;
+};
+
+export async function startSims(dir: string): Promise<StartedSims> {
+  const started: SimCluster[] = [];
+  try {
+    const argo = await startSimCluster({
+      seed: [path.join(CRDS, 'argocd.yaml')],
+      objects: [
+        ARGO2_SYNCED_HEALTHY,
+        ARGO2_OUT_OF_SYNC_HEALTHY,
+        ARGO2_SYNCED_DEGRADED,
+        ARGO2_SUSPENDED,
+        ARGO2_COMPARISON_ERROR,
+        ARGO3_PROGRESSING,
+        ARGO3_MISSING,
+        ARGO3_OPERATION_FAILED,
+        APP_PROJECT,
+      ].map((o) => obj(o)),
+    });
+    started.push(argo);
+    const flux = await startSimCluster({
+      seed: [path.join(CRDS, 'flux.yaml')],
+      objects: [
+        KS_READY,
+        KS_NOT_READY,
+        KS_STALLED,
+        KS_RECONCILING,
+        KS_SUSPENDED,
+        KS_DEPENDENCY_NOT_READY,
+        HR_READY,
+        HR_INSTALL_FAILED,
+        GIT_REPOSITORY(),
+        HELM_REPOSITORY,
+      ]
+        .map((o) => obj(o))
+        .concat(obj(KS_READY, (o) => ((o.metadata.namespace = FORBIDDEN_NAMESPACE), (o.metadata.name = 'hidden')))),
+    });
+    started.push(flux);
+    const limited = 'gitops-lens-limited';
+    flux.addToken(limited, [
+      { verbs: ['list'], resources: ['namespaces'] },
+      { verbs: ['get', 'list', 'watch', 'patch'], apiGroups: ['*'], resources: ['*'], namespaces: ['flux-system', 'apps'] },
+    ]);
+    const merged = mergeKubeconfigs([YAML.parse(argo.kubeconfig('sim-argo')), YAML.parse(flux.kubeconfig('sim-flux', { token: limited }))]);
+    const kubeconfigFile = path.join(dir, 'sim-clusters.yaml');
+    fs.writeFileSync(kubeconfigFile, YAML.stringify(merged));
+    return {
+      access: {
+        argo: { url: argo.url, token: argo.token, context: 'sim-argo' },
+        flux: { url: flux.url, token: flux.token, context: 'sim-flux' },
+      },
+      kubeconfigFile,
+      stop: async () => {
+        await Promise.all(started.map((s) => s.stop()));
+      },
+    };
+  } catch (e) {
+    await Promise.all(started.map((s) => s.stop()));
+    throw e;
+  }
+}
+
+function mergeKubeconfigs(docs: Array<Record<string, unknown[]>>): Record<string, unknown> {
+  const pick = (k: string) => docs.flatMap((d) => d[k] ?? []);
+  return { apiVersion: 'v1', kind: 'Config', clusters: pick('clusters'), users: pick('users'), contexts: pick('contexts'), preferences: {} };
+}

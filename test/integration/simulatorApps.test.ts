@@ -1,0 +1,231 @@
+/**
+ * The Applications view's data path in the real extension host against two simulated clusters
+ * (started by runner.ts, see simClusters.ts): the informer pool, AppStore, the public API, and the
+ * item commands that write annotations, read back from the simulator over its HTTP API.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { AppInfoV1, GitOpsLensApiV1, GitOpsLensExtensionExports } from '../../src/vscode/api';
+import type { SimAccess } from './simClusters';
+
+const EXTENSION_ID = 'gitops-lens.gitops-lens';
+
+async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function api(): Promise<GitOpsLensApiV1> {
+  const ext = vscode.extensions.getExtension<GitOpsLensExtensionExports>(EXTENSION_ID);
+  assert.ok(ext);
+  const v1 = (ext.isActive ? ext.exports : await ext.activate()).getAPI(1);
+  await v1.ready();
+  return v1;
+}
+
+function sims(): SimAccess {
+  const raw = process.env.GITOPS_LENS_SIM;
+  assert.ok(raw, 'GITOPS_LENS_SIM is not set by the runner');
+  return JSON.parse(raw) as SimAccess;
+}
+
+async function kube(which: 'argo' | 'flux', method: string, apiPath: string, body?: unknown): Promise<Record<string, unknown>> {
+  const s = sims()[which];
+  const res = await fetch(`${s.url}${apiPath}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${s.token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/merge-patch+json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  assert.ok(res.ok, `${method} ${apiPath}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+const annotationsOf = (o: Record<string, unknown>) =>
+  ((o.metadata as { annotations?: Record<string, string> }).annotations ?? {});
+
+const find = (v1: GitOpsLensApiV1, cluster: string, kind: string, name: string): AppInfoV1 | undefined =>
+  v1.apps().find((a) => a.cluster === cluster && a.kind === kind && a.name === name);
+
+describe('Applications against simulated clusters', function () {
+  this.timeout(60_000);
+  const cfg = () => vscode.workspace.getConfiguration('gitopsLens');
+
+  before(async () => {
+    const v1 = await api();
+    const file = process.env.GITOPS_LENS_SIM_KUBECONFIG;
+    assert.ok(file, 'GITOPS_LENS_SIM_KUBECONFIG is not set by the runner');
+    await cfg().update('kubeconfig', [file], vscode.ConfigurationTarget.Workspace);
+    await waitFor('simulated contexts', () => v1.clusters().some((c) => c.name === 'sim-flux') || undefined);
+    // Connections start when a GitOps view is visible, never at activation.
+    await vscode.commands.executeCommand('gitopsLens.applications.focus');
+    await waitFor('apps of both clusters', () => (find(v1, 'sim-argo', 'Application', 'guestbook') && find(v1, 'sim-flux', 'Kustomization', 'podinfo')) || undefined);
+  });
+
+  after(async () => {
+    await cfg().update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
+    await cfg().update('disabledContexts', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('shows Argo CD and Flux apps in every sync and health state', async () => {
+    const v1 = await api();
+    const state = (cluster: string, kind: string, name: string) => {
+      const a = find(v1, cluster, kind, name);
+      return a && `${a.sync}/${a.health}${a.suspended ? '/suspended' : ''}`;
+    };
+    assert.equal(state('sim-argo', 'Application', 'guestbook'), 'Synced/Healthy');
+    assert.equal(state('sim-argo', 'Application', 'billing'), 'OutOfSync/Healthy');
+    assert.equal(state('sim-argo', 'Application', 'payments'), 'Synced/Degraded');
+    assert.equal(state('sim-argo', 'Application', 'frontend'), 'Synced/Progressing');
+    assert.equal(state('sim-argo', 'Application', 'search'), 'OutOfSync/Missing');
+    assert.equal(state('sim-flux', 'Kustomization', 'podinfo'), 'Synced/Healthy');
+    assert.equal(state('sim-flux', 'Kustomization', 'infra')?.split('/')[1], 'Degraded');
+    const argoStates = new Set(v1.apps().filter((a) => a.cluster === 'sim-argo' && a.role === 'app').map((a) => `${a.sync}/${a.health}`));
+    const fluxStates = new Set(v1.apps().filter((a) => a.cluster === 'sim-flux' && a.role === 'app').map((a) => `${a.sync}/${a.health}`));
+    assert.ok(argoStates.size >= 5, `only ${[...argoStates].join(', ')} on sim-argo`);
+    assert.ok(fluxStates.size >= 3, `only ${[...fluxStates].join(', ')} on sim-flux`);
+    // Flux sources are listed (they feed the Sources view), with their kind.
+    assert.ok(find(v1, 'sim-flux', 'GitRepository', 'fleet'), 'GitRepository fleet missing');
+  });
+
+  it('hides the tool whose CRDs a cluster lacks and reports the namespace RBAC denied', async () => {
+    const v1 = await api();
+    const states = await waitFor('ready states', () => {
+      const s = v1.clusterStates().filter((c) => c.cluster.startsWith('sim-'));
+      return s.length === 2 && s.every((c) => c.connection === 'ready') ? s : undefined;
+    });
+    const argo = states.find((s) => s.cluster === 'sim-argo');
+    const flux = states.find((s) => s.cluster === 'sim-flux');
+    assert.deepEqual(argo?.absentTools, ['flux']);
+    assert.deepEqual(flux?.absentTools, ['argocd']);
+    // The limited token may read flux-system and apps only; every other namespace is reported.
+    assert.ok(flux?.forbiddenNamespaces.includes('team-b'), `forbidden: ${flux?.forbiddenNamespaces.join(', ')}`);
+    assert.ok(!flux.forbiddenNamespaces.includes('flux-system'));
+    assert.equal(argo?.forbiddenNamespaces.length, 0);
+    assert.equal(find(v1, 'sim-flux', 'Kustomization', 'hidden'), undefined, 'an app in the forbidden namespace leaked');
+    // The fixture contexts point at nothing: unreachable, with no apps.
+    await waitFor('prod-eu unreachable', () => v1.clusterStates().find((c) => c.cluster === 'prod-eu' && c.connection === 'unreachable'));
+  });
+
+  it('follows a status change made in the simulator, and the totals with it', async () => {
+    const v1 = await api();
+    const before = v1.totals();
+    let changes = 0;
+    const sub = v1.onDidChangeApps(() => changes++);
+    try {
+      // Argo CD's Application CRD has no status subresource: the controller patches the object itself.
+      await kube('argo', 'PATCH', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/guestbook', {
+        status: { sync: { status: 'OutOfSync' } },
+      });
+      await waitFor('guestbook OutOfSync', () => find(v1, 'sim-argo', 'Application', 'guestbook')?.sync === 'OutOfSync');
+      assert.ok(changes > 0);
+      const after = v1.totals();
+      assert.equal(after.outOfSync, before.outOfSync + 1);
+      assert.equal(after.synced, before.synced - 1);
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  it('counts only enabled clusters in the totals', async () => {
+    const v1 = await api();
+    const all = v1.totals();
+    const fluxApps = v1.apps().filter((a) => a.cluster === 'sim-flux' && a.role === 'app').length;
+    assert.ok(fluxApps > 0);
+    await cfg().update('disabledContexts', ['sim-flux'], vscode.ConfigurationTarget.Workspace);
+    await waitFor('sim-flux out of the totals', () => v1.totals().apps === all.apps - fluxApps || undefined);
+    await cfg().update('disabledContexts', undefined, vscode.ConfigurationTarget.Workspace);
+    await waitFor('sim-flux back', () => find(v1, 'sim-flux', 'Kustomization', 'podinfo') && v1.totals().apps === all.apps);
+  });
+
+  it('refreshes an Argo CD Application by annotation (normal, then hard)', async () => {
+    const v1 = await api();
+    const app = find(v1, 'sim-argo', 'Application', 'billing');
+    assert.ok(app);
+    await vscode.commands.executeCommand('gitopsLens.refreshApp', app.key);
+    let live = await kube('argo', 'GET', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/billing');
+    assert.equal(annotationsOf(live)['argocd.argoproj.io/refresh'], 'normal');
+    await vscode.commands.executeCommand('gitopsLens.hardRefreshApp', { type: 'app', key: app.key });
+    live = await kube('argo', 'GET', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/billing');
+    assert.equal(annotationsOf(live)['argocd.argoproj.io/refresh'], 'hard');
+    // The patch touched only the annotation.
+    assert.equal((live.spec as { project?: string }).project, 'team-a');
+  });
+
+  it('asks Flux to reconcile with an RFC 3339 requestedAt annotation, through the RBAC-limited context', async () => {
+    const v1 = await api();
+    const ks = find(v1, 'sim-flux', 'Kustomization', 'podinfo');
+    assert.ok(ks);
+    const t0 = Date.now();
+    await vscode.commands.executeCommand('gitopsLens.reconcile', ks.key);
+    const live = await kube('flux', 'GET', '/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/podinfo');
+    const at = annotationsOf(live)['reconcile.fluxcd.io/requestedAt'];
+    assert.ok(at, 'no requestedAt annotation');
+    assert.match(at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    assert.ok(Math.abs(Date.parse(at) - t0) < 10_000);
+    // A Flux command on an Argo CD app is refused and writes nothing.
+    const argoApp = find(v1, 'sim-argo', 'Application', 'payments');
+    assert.ok(argoApp);
+    await vscode.commands.executeCommand('gitopsLens.reconcile', argoApp.key);
+    const untouched = await kube('argo', 'GET', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/payments');
+    assert.equal(annotationsOf(untouched)['reconcile.fluxcd.io/requestedAt'], undefined);
+  });
+
+  it('shows live YAML read-only, without managedFields', async () => {
+    const v1 = await api();
+    const app = find(v1, 'sim-argo', 'Application', 'payments');
+    assert.ok(app);
+    await vscode.commands.executeCommand('gitopsLens.showLiveYaml', app.key);
+    const editor = await waitFor('live document', () => {
+      const e = vscode.window.activeTextEditor;
+      return e?.document.uri.scheme === 'gitops-live' ? e : undefined;
+    });
+    const text = editor.document.getText();
+    assert.match(text, /kind: Application/);
+    assert.match(text, /name: payments/);
+    assert.ok(!text.includes('managedFields'), 'managedFields shown');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('opens the app source from the matching Git remote, and the manifest defining the app', async () => {
+    const v1 = await api();
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder);
+    // The Applications point at https://git.example.test/org/apps.git; the clone uses the scp-like ssh form.
+    fs.mkdirSync(path.join(folder, '.git'), { recursive: true });
+    fs.writeFileSync(path.join(folder, '.git', 'config'), '[core]\n\tbare = false\n[remote "origin"]\n\turl = git@git.example.test:org/apps\n');
+    const manifest = path.join(folder, 'argocd', 'guestbook-app.yaml');
+    fs.mkdirSync(path.dirname(manifest), { recursive: true });
+    fs.writeFileSync(
+      manifest,
+      '# other document first\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: guestbook}\n---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: guestbook\n  namespace: argocd\nspec: {}\n',
+    );
+    try {
+      const app = find(v1, 'sim-argo', 'Application', 'guestbook');
+      assert.ok(app);
+      await vscode.commands.executeCommand('gitopsLens.openSource', app.key);
+      const src = await waitFor('source opened', () => vscode.window.activeTextEditor?.document.uri.fsPath);
+      assert.equal(src, path.join(folder, 'apps', 'guestbook', 'kustomization.yaml'));
+      await vscode.commands.executeCommand('gitopsLens.openManifest', app.key);
+      const ed = await waitFor('manifest opened', () => {
+        const e = vscode.window.activeTextEditor;
+        return e?.document.uri.fsPath === manifest ? e : undefined;
+      });
+      assert.equal(ed.selection.active.line, 5, 'not at the Application document');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.rmSync(path.join(folder, '.git'), { recursive: true, force: true });
+      fs.rmSync(path.dirname(manifest), { recursive: true, force: true });
+    }
+  });
+});
