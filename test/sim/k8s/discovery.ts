@@ -4,24 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Registry, ServedType } from './registry';
-import { apiVersionOf } from './registry';
+import { apiVersionOf, compareVersions } from './registry';
 
 const subVerbs = ['get', 'patch', 'update'];
-
-/** Kubernetes version priority: GA > beta > alpha, then by number (k8s.io/apimachinery version.CompareKubeAwareVersionStrings). */
-export function compareVersions(a: string, b: string): number {
-  const parse = (v: string): [number, number, number] | undefined => {
-    const m = v.match(/^v(\d+)(?:(alpha|beta)(\d+))?$/);
-    if (!m) return undefined;
-    return [m[2] === undefined ? 3 : m[2] === 'beta' ? 2 : 1, Number(m[1]), Number(m[3] ?? 0)];
-  };
-  const pa = parse(a);
-  const pb = parse(b);
-  if (!pa && !pb) return a < b ? -1 : a > b ? 1 : 0;
-  if (!pa) return 1;
-  if (!pb) return -1;
-  return pb[0] - pa[0] || pb[1] - pa[1] || pb[2] - pa[2];
-}
 
 function groupsOf(reg: Registry): Map<string, Map<string, ServedType[]>> {
   const groups = new Map<string, Map<string, ServedType[]>>();

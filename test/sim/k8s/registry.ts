@@ -49,7 +49,7 @@ export interface ServedType extends ResourceType {
   tracksGeneration: boolean;
   /** For CRD-served types: the CRD's metadata.name. */
   crdName?: string;
-  /** The version kubectl should prefer for this group (first served storage-ish version). */
+  /** Whether this is the group's preferred version (objects of all versions share storage; in-process access uses this one). */
   preferred: boolean;
 }
 
@@ -65,6 +65,21 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
 /** `deployments.apps` / `pods`: how the API server names a resource in messages (GroupResource.String()). */
 export function groupResource(rt: { group: string; plural: string }): string {
   return rt.group ? `${rt.plural}.${rt.group}` : rt.plural;
+}
+
+/** Kubernetes version priority: GA > beta > alpha, then by number (k8s.io/apimachinery version.CompareKubeAwareVersionStrings). */
+export function compareVersions(a: string, b: string): number {
+  const parse = (v: string): [number, number, number] | undefined => {
+    const m = v.match(/^v(\d+)(?:(alpha|beta)(\d+))?$/);
+    if (!m) return undefined;
+    return [m[2] === undefined ? 3 : m[2] === 'beta' ? 2 : 1, Number(m[1]), Number(m[3] ?? 0)];
+  };
+  const pa = parse(a);
+  const pb = parse(b);
+  if (!pa && !pb) return a < b ? -1 : a > b ? 1 : 0;
+  if (!pa) return 1;
+  if (!pb) return -1;
+  return pb[0] - pa[0] || pb[1] - pa[1] || pb[2] - pa[2];
 }
 
 function emptySchemaInfo(): SchemaInfo {
@@ -130,7 +145,8 @@ export class Registry {
     const kind = String(names.kind ?? '');
     const versions = Array.isArray(spec.versions) ? (spec.versions as Record<string, unknown>[]) : [];
     const served: ServedType[] = [];
-    let first = true;
+    // The preferred version is the highest by Kubernetes version priority (GA > beta > alpha), as discovery reports it.
+    const preferredName = versions.filter((v) => v.served !== false).map((v) => String(v.name)).sort(compareVersions)[0];
     for (const v of versions) {
       if (v.served === false) continue;
       const sub = (v.subresources ?? {}) as Record<string, unknown>;
@@ -148,9 +164,8 @@ export class Registry {
         schema,
         schemaInfo: schema ? (semantics.schemaInfoFromOpenAPI(schema) ?? emptySchemaInfo()) : emptySchemaInfo(),
         printerColumns: cols,
-        builtin: false, tracksGeneration: true, crdName: name, preferred: first,
+        builtin: false, tracksGeneration: true, crdName: name, preferred: String(v.name) === preferredName,
       };
-      first = false;
       this.add(rt);
       served.push(rt);
     }

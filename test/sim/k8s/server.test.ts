@@ -69,8 +69,13 @@ describe('k8s simulator: HTTP API', () => {
     const noNs = await call(sim, 'POST', '/api/v1/namespaces/nope/configmaps', { body: cm('a', 'nope') });
     assert.deepEqual([noNs.status, noNs.body.message], [404, 'namespaces "nope" not found']);
     assert.equal((await call(sim, 'POST', '/api/v1/namespaces/default/configmaps/a', { body: cm('a') })).status, 405);
-    const proto = await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: 'x', contentType: 'application/vnd.kubernetes.protobuf' });
-    assert.equal(proto.status, 415);
+    const notProto = await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: 'x', contentType: 'application/vnd.kubernetes.protobuf' });
+    assert.equal(notProto.status, 400);
+    // runtime.Unknown{typeMeta{apiVersion: batch/v1, kind: Job}}: a kind the sim has no protobuf mapping for.
+    const job = await call(sim, 'POST', '/apis/batch/v1/namespaces/default/jobs', { body: 'k8s\0\x0a\x0f\x0a\x08batch/v1\x12\x03Job', contentType: 'application/vnd.kubernetes.protobuf' });
+    assert.equal(job.status, 415);
+    const yaml = await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: 'x', contentType: 'text/plain' });
+    assert.equal(yaml.status, 415);
     const badPatch = await call(sim, 'PATCH', '/apis/argoproj.io/v1alpha1/namespaces/default/applications/x', { body: '{}', contentType: 'application/strategic-merge-patch+json' });
     assert.equal(badPatch.status, 415);
     assert.equal(badPatch.body.reason, 'UnsupportedMediaType');
@@ -287,6 +292,22 @@ describe('k8s simulator: HTTP API', () => {
     assert.equal(noRv.status, 422, 'custom resources need a resourceVersion on update');
     await call(sim, 'DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com');
     assert.equal((await call(sim, 'GET', '/apis/example.com/v1/namespaces/default/widgets')).status, 404);
+  });
+
+  it('serves every version of a multi-version CRD from one storage and prefers the highest-priority version', async () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'gadgets.example.com' },
+      spec: {
+        group: 'example.com', scope: 'Namespaced', names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+        versions: ['v1alpha1', 'v1', 'v1beta2'].map((name) => ({ name, served: true, storage: name === 'v1', schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } })),
+      },
+    };
+    sim.objects.put(crd as never);
+    const group = (await call(sim, 'GET', '/apis/example.com')).body;
+    assert.deepEqual([group.preferredVersion.version, group.versions.map((v: { version: string }) => v.version)], ['v1', ['v1', 'v1beta2', 'v1alpha1']]);
+    await call(sim, 'POST', '/apis/example.com/v1alpha1/namespaces/default/gadgets', { body: { apiVersion: 'example.com/v1alpha1', kind: 'Gadget', metadata: { name: 'g' } } });
+    assert.equal((await call(sim, 'GET', '/apis/example.com/v1/namespaces/default/gadgets/g')).body.apiVersion, 'example.com/v1');
+    assert.equal(sim.objects.list('example.com/v1beta2', 'Gadget')[0]!.apiVersion, 'example.com/v1beta2');
   });
 
   it('keeps finalized objects until their finalizers are removed', async () => {
