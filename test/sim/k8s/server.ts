@@ -140,6 +140,11 @@ export class SimServer {
     this.store = new Store(opts.historyLimit);
     this.principals.set(opts.token, { user: 'kubernetes-admin' });
     for (const ns of defaultNamespaces) this.putInternal({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    // Every cluster has the `kubernetes` Service at the first address of the service range.
+    this.putInternal({
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], type: 'ClusterIP', sessionAffinity: 'None' },
+    });
   }
 
   // ---------------------------------------------------------------- lifecycle
