@@ -6,7 +6,8 @@
  * degraded, one Flux Kustomization failing to build and one HelmRelease failing to upgrade.
  * Tests use the same environment, so the demo is what is tested.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startForge, type ForgeServer } from '../forge/server';
@@ -49,13 +50,13 @@ export async function startDemoEnvironment(root: string, opts: { gitPollMs?: num
     // Author the repository, push it with the forge token, and clone it as the user's workspace.
     const authoring = path.join(root, 'authoring');
     writeSampleRepo(authoring, repoURL);
-    const pushUrl = withToken(repoURL, DEMO_TOKEN);
-    execFileSync('git', ['push', '-q', pushUrl, 'main:main'], { cwd: authoring, env: demoGitEnv(), stdio: 'pipe' });
+    // Asynchronously: the forge answering git runs in this very process.
+    const git = (cwd: string, ...args: string[]) => promisify(execFile)('git', args, { cwd, env: demoGitEnv() });
+    await git(authoring, 'push', '-q', '--force', withToken(repoURL, DEMO_TOKEN), 'main:main');
     const workspace = path.join(root, 'workspace', 'gitops');
-    execFileSync('git', ['clone', '-q', repoURL, workspace], { env: demoGitEnv(), stdio: 'pipe' });
-    for (const [k, v] of [['user.name', 'GitOps Lens Demo'], ['user.email', 'demo@gitops-lens.invalid']]) {
-      execFileSync('git', ['config', k!, v!], { cwd: workspace, env: demoGitEnv() });
-    }
+    await git(root, 'clone', '-q', repoURL, workspace);
+    await git(workspace, 'config', 'user.name', 'GitOps Lens Demo');
+    await git(workspace, 'config', 'user.email', 'demo@gitops-lens.invalid');
 
     const clusters = {} as Record<Environment, SimCluster>;
     const reconcilers = {} as Record<Environment, SimReconciler>;
@@ -103,7 +104,9 @@ function makeIncidents(cluster: SimCluster, env: Environment): void {
     const spec = structuredClone(podinfo.spec) as { replicas: number; template: { spec: { containers: Array<{ image: string }> } } };
     spec.replicas = 4;
     spec.template.spec.containers[0]!.image = 'ghcr.io/stefanprodan/podinfo:6.7.0';
-    o.put({ ...podinfo, spec });
+    // Without status, as kubectl edit would send it: the simulator then rolls the status forward.
+    const { status: _previous, ...edited } = podinfo;
+    o.put({ ...edited, spec });
   } else {
     const checkout = o.get('apps/v1', 'Deployment', 'checkout', 'checkout');
     if (!checkout) throw new Error('demo bootstrap: checkout was not synced to production');

@@ -68,7 +68,8 @@ async function renderUncached(repoDir: string, sha: string, dir: string, options
   if (clean.startsWith('..')) throw new RenderError(`path '${dir}' points outside the repository`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-sim-render-'));
   try {
-    await extract(repoDir, sha, clean, tmp);
+    // The whole tree, not just the path: kustomizations reach for `../../base`.
+    await extract(repoDir, sha, tmp);
     const root = path.join(tmp, clean);
     if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
       throw new RenderError(`app path does not exist: ${clean}`);
@@ -91,10 +92,10 @@ async function renderUncached(repoDir: string, sha: string, dir: string, options
   }
 }
 
-/** `git archive SHA -- dir | tar -x`: the committed tree, without touching any index or work tree. */
-async function extract(repoDir: string, sha: string, dir: string, into: string): Promise<void> {
+/** `git archive SHA | tar -x`: the committed tree, without touching any index or work tree. */
+async function extract(repoDir: string, sha: string, into: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const archive = spawn('git', ['-C', repoDir, 'archive', '--format=tar', sha, '--', dir], { env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const archive = spawn('git', ['-C', repoDir, 'archive', '--format=tar', sha], { env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     const tar = spawn('tar', ['-x', '-C', into], { stdio: ['pipe', 'ignore', 'pipe'] });
     let err = '';
     archive.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -106,7 +107,6 @@ async function extract(repoDir: string, sha: string, dir: string, into: string):
       if (code !== 0) failed = true;
       if (--pending === 0) {
         if (!failed) resolve();
-        else if (/did not match any files|pathspec/.test(err)) reject(new RenderError(`app path does not exist: ${dir}`));
         else reject(new RenderError(`git archive failed: ${err.trim()}`));
       }
     };
