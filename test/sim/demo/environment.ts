@@ -105,8 +105,9 @@ function makeIncidents(cluster: SimCluster, env: Environment): void {
     spec.replicas = 4;
     spec.template.spec.containers[0]!.image = 'ghcr.io/stefanprodan/podinfo:6.7.0';
     // Without status, as kubectl edit would send it: the simulator then rolls the status forward.
-    const { status: _previous, ...edited } = podinfo;
-    o.put({ ...edited, spec });
+    const edited: KubeObject = { ...podinfo, spec };
+    delete edited.status;
+    o.put(edited);
   } else {
     const checkout = o.get('apps/v1', 'Deployment', 'checkout', 'checkout');
     if (!checkout) throw new Error('demo bootstrap: checkout was not synced to production');

@@ -15,7 +15,6 @@ type Obj = Record<string, unknown>;
 
 export const ARGO_INSTANCE_LABEL = 'app.kubernetes.io/instance';
 const REFRESH_ANNOTATION = 'argocd.argoproj.io/refresh';
-const IN_CLUSTER = new Set(['https://kubernetes.default.svc', 'in-cluster']);
 
 export interface ResourceStatus {
   group?: string;
