@@ -25,7 +25,10 @@ export async function checkWorkbench(browser: Browser, url: string, env: DemoEnv
     }
   };
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await check('workbench loaded', () => page.locator('.monaco-workbench').waitFor({ timeout: 90_000 }));
+  await check('workbench loaded', async () => {
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  });
   await check('GitOps view opened', async () => {
     await page.getByRole('tab', { name: /^GitOps/ }).click({ timeout: 60_000 });
     await page.getByRole('tree', { name: 'Applications' }).waitFor({ timeout: 30_000 });
