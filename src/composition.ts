@@ -16,8 +16,9 @@ import type { AppNavigator } from './vscode/commands/types';
 import { registerCommands } from './vscode/commands/registry';
 import { ClusterConnections } from './vscode/connections';
 import { LIVE_SCHEME, LiveDocumentProvider, liveUri } from './vscode/liveDocuments';
-import { affectsConfig, needsReconnect, readConfig } from './vscode/config';
+import { affectsConfig, needsReconnect, readConfig, readUiSettings } from './vscode/config';
 import { createLogger } from './vscode/log';
+import { TransitionNotifier } from './vscode/notifications';
 import { OperationRunner } from './vscode/operations';
 import { ApplicationsTreeProvider } from './vscode/views/applicationsTree';
 import { SourcesTreeProvider } from './vscode/views/sourcesTree';
@@ -38,6 +39,7 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
   const scope = new DisposableStore();
   const log = createLogger(channel);
   let config = readConfig();
+  let ui = readUiSettings();
 
   const kubeconfigPaths = () => [...defaultKubeconfigPaths(), ...config.kubeconfigPaths];
   const source = scope.add(new FileKubeconfigSource(kubeconfigPaths(), log));
@@ -80,6 +82,7 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
       await vscode.window.showTextDocument(doc, { preview: true });
     },
   };
+  scope.add(new TransitionNotifier(apps, () => ui.notificationsEnabled, navigator, systemClock));
   const connect = (restart: boolean) => (restart ? connections.restartAll() : connections.activate());
 
   for (const d of registerCommands({ clusters, apps, operations, writer: access, filter, clock: systemClock, navigator, connect, log, channel })) {
@@ -90,6 +93,7 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsConfig(e)) return;
       config = readConfig();
+      ui = readUiSettings();
       if (needsReconnect(e)) source.setPaths(kubeconfigPaths());
       else clusters.updateConfig(config);
     }),

@@ -38,3 +38,13 @@ function expand(p: string, folder: string | undefined): string {
   if (!path.isAbsolute(out) && folder) out = path.join(folder, out);
   return out;
 }
+
+/** Settings of the vscode layer only (the core never reads them). */
+export interface UiSettings {
+  readonly notificationsEnabled: boolean;
+}
+
+export function readUiSettings(): UiSettings {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  return Object.freeze({ notificationsEnabled: cfg.get<boolean>('notifications.enabled', false) === true });
+}

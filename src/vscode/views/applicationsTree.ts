@@ -84,7 +84,9 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         if (status.forbiddenNamespaces.length > 0) {
           out.push(this.node({ type: 'forbidden', id: `cluster/${node.name}/forbidden`, name: 'forbidden', cluster: node.name }));
         }
-        const tools = this.apps.tools(node.name).filter((t) => this.groupsOf(node.name, t).length > 0 || !this.filter.isActive);
+        // A tool without apps is shown (as "0 apps") only once the cluster answered and serves its CRDs.
+        const ready = status.connection.phase === 'ready';
+        const tools = this.apps.tools(node.name).filter((t) => this.groupsOf(node.name, t).length > 0 || (ready && !this.filter.isActive));
         for (const tool of tools) {
           out.push(this.node({ type: 'tool', id: `cluster/${node.name}/${tool}`, name: TOOL_LABEL[tool], cluster: node.name, tool }));
         }
