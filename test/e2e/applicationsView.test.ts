@@ -74,8 +74,8 @@ describe('GitOps view in VS Code (e2e)', function () {
         .locator('.custom-view-tree-node-item-icon')
         // Runs in the page; tsconfig has no DOM lib, so reach the browser global through globalThis.
         .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundImage: string } }).getComputedStyle(el).backgroundImage);
-    assert.match(decodeURIComponent(await icon(billing)), /media\/status\/outofsync-healthy-(dark|light)\.svg/);
-    assert.match(decodeURIComponent(await icon(payments)), /media\/status\/synced-degraded-(dark|light)\.svg/);
+    assert.match(decodeURIComponent(await icon(billing)), /media\/status-outofsync-healthy-(dark|light)\.svg/);
+    assert.match(decodeURIComponent(await icon(payments)), /media\/status-synced-degraded-(dark|light)\.svg/);
     // Flux is hidden on the Argo-only cluster, Argo CD on the Flux-only one.
     await tree.getByRole('treeitem', { name: /^Flux, \d+ apps?$/ }).first().waitFor();
     assert.equal(await tree.getByRole('treeitem', { name: /^Argo CD, \d+ apps?$/ }).count(), 1);

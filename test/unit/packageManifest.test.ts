@@ -101,6 +101,18 @@ describe('package.json contributions', () => {
     assert.ok(shown('gitopsLens.copyName', 'cluster.enabled'));
   });
 
+  it('ships a light and a dark status icon for every sync × health state', () => {
+    for (const sync of ['synced', 'outofsync', 'unknown']) {
+      for (const health of ['healthy', 'progressing', 'degraded', 'suspended', 'missing', 'unknown']) {
+        for (const theme of ['light', 'dark']) {
+          const file = path.join(REPO_ROOT, 'media', `status-${sync}-${health}-${theme}.svg`);
+          assert.ok(fs.existsSync(file), `${file} is missing`);
+          assert.match(fs.readFileSync(file, 'utf8'), /^<svg [^>]*viewBox="0 0 16 16"/);
+        }
+      }
+    }
+  });
+
   it('every setting is under gitopsLens.', () => {
     for (const key of Object.keys(pkg.contributes.configuration.properties)) assert.match(key, /^gitopsLens\./);
   });

@@ -22,12 +22,12 @@ export function appContextValue(app: App): string {
   return `app.${app.tool}.${syncSlug(app.sync.status)}${app.suspended ? '.suspended' : ''}`;
 }
 
-/** media/status/<sync>-<health>-<theme>.svg: one icon per sync × health state, light and dark. */
+/** media/status-<sync>-<health>-<theme>.svg: one icon per sync × health state, light and dark (flat: the VSIX ships media/*). */
 export function statusIcon(extensionPath: string, sync: SyncStatus, health: HealthStatus): { light: vscode.Uri; dark: vscode.Uri } {
   const base = `${sync.toLowerCase()}-${health.toLowerCase()}`;
   return {
-    light: vscode.Uri.file(path.join(extensionPath, 'media', 'status', `${base}-light.svg`)),
-    dark: vscode.Uri.file(path.join(extensionPath, 'media', 'status', `${base}-dark.svg`)),
+    light: vscode.Uri.file(path.join(extensionPath, 'media', `status-${base}-light.svg`)),
+    dark: vscode.Uri.file(path.join(extensionPath, 'media', `status-${base}-dark.svg`)),
   };
 }
 
