@@ -24,7 +24,8 @@ export async function checkWorkbench(browser: Browser, url: string, env: DemoEnv
       lines.push(`  FAIL  ${what}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
     }
   };
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // Tall enough that the whole tree of both clusters is rendered (the tree is virtualised).
+  const page = await browser.newPage({ viewport: { width: 1400, height: 2400 } });
   await check('workbench loaded', async () => {
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
@@ -39,7 +40,25 @@ export async function checkWorkbench(browser: Browser, url: string, env: DemoEnv
       page.getByRole('treeitem', { name: new RegExp(`^Cluster ${name}, ${host.replace(/\./g, '\\.')}`) }).waitFor({ timeout: 30_000 }),
     );
   }
+  // The demo's promised states, as the tree announces them (one app of each name per cluster).
+  const expectations: Array<[string, RegExp, number]> = [
+    ['Argo CD apps listed in both clusters', /^Argo CD Application guestbook, synced, healthy/, 2],
+    ['podinfo drifted in staging only', /^Argo CD Application podinfo, out of sync, healthy/, 1],
+    ['checkout degraded in production', /^Argo CD Application checkout, synced, degraded/, 1],
+    ['Flux Kustomization redis ready in both clusters', /^Flux Kustomization redis, synced, healthy/, 2],
+    ['Flux Kustomization experiments failing to build', /^Flux Kustomization experiments, .*degraded/, 1],
+    ['Flux HelmRelease ingress-nginx listed in both clusters', /^Flux HelmRelease ingress-nginx, /, 2],
+  ];
+  for (const [what, name, count] of expectations) {
+    await check(what, async () => {
+      const items = page.getByRole('treeitem', { name });
+      await items.nth(count - 1).waitFor({ timeout: 30_000 });
+      const n = await items.count();
+      if (n !== count) throw new Error(`expected ${count} item(s) named ${name}, found ${n}`);
+    });
+  }
   if (process.env.GITOPS_LENS_DEMO_SCREENSHOT) {
+    await page.setViewportSize({ width: 1400, height: 900 });
     await page.screenshot({ path: process.env.GITOPS_LENS_DEMO_SCREENSHOT });
     lines.push(`  screenshot ${process.env.GITOPS_LENS_DEMO_SCREENSHOT}`);
   }
