@@ -25,6 +25,13 @@ export const cases: BenchCase[] = [
     measure: () => fs.statSync(BUNDLE).size / 1024,
   },
   {
+    name: 'bundle size dist/k8s.js (client-node, loaded on first connection)',
+    unit: 'KiB',
+    runs: 1,
+    better: 'lower',
+    measure: () => fs.statSync(path.join(REPO_ROOT, 'dist', 'k8s.js')).size / 1024,
+  },
+  {
     name: 'bundle size dist/cli.js',
     unit: 'KiB',
     runs: 1,

@@ -7,8 +7,7 @@ import * as vscode from 'vscode';
 import { DisposableStore } from './core/lifecycle';
 import { AppStore } from './core/store/appStore';
 import { ClusterStore } from './core/store/clusterStore';
-import { KubeClusterAccess } from './infra/k8s/annotate';
-import { InformerPool } from './infra/k8s/informerPool';
+import { lazyClusterAccess, loadInformerPool } from './infra/k8s/lazy';
 import { FileKubeconfigSource, defaultKubeconfigPaths } from './infra/kubeconfigFiles';
 import { createApi, type GitOpsLensExtensionExports } from './vscode/api';
 import { systemClock } from './vscode/clock';
@@ -47,11 +46,11 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
   const operations = scope.add(new OperationRunner());
   const apps = scope.add(new AppStore(systemClock, log));
   const filter = scope.add(new ViewFilter());
-  const access = new KubeClusterAccess({ kubeconfig: () => source.read() });
+  const access = lazyClusterAccess({ kubeconfig: () => source.read() });
   // The informer pool is created on first use: no cluster call before a view is visible or a
   // command needs the clusters (activation must stay cheap).
   const connections = scope.add(
-    new ClusterConnections(clusters, apps, () => new InformerPool({ kubeconfig: () => source.read(), log, clock: systemClock }), log),
+    new ClusterConnections(clusters, apps, () => new (loadInformerPool().InformerPool)({ kubeconfig: () => source.read(), log, clock: systemClock }), log),
   );
 
   const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath));

@@ -52,10 +52,16 @@ export function installVscodeStub(settings: Record<string, unknown> = {}): StubR
       createOutputChannel: () => channel,
       createTreeView: (id: string) => {
         record.treeViews.push(id);
-        return disposable;
+        return { ...disposable, visible: false, description: undefined, onDidChangeVisibility: () => disposable, reveal: () => Promise.resolve() };
       },
+      createStatusBarItem: () => ({ ...disposable, show: noop, hide: noop, text: '', tooltip: undefined, command: undefined }),
       showErrorMessage: () => Promise.resolve(undefined),
+      showInformationMessage: () => Promise.resolve(undefined),
+      showWarningMessage: () => Promise.resolve(undefined),
     },
+    StatusBarAlignment: { Left: 1, Right: 2 },
+    extensions: { getExtension: () => undefined },
+    languages: { setTextDocumentLanguage: () => Promise.resolve(undefined) },
     commands: {
       registerCommand: (id: string) => {
         record.commands.push(id);
@@ -67,6 +73,7 @@ export function installVscodeStub(settings: Record<string, unknown> = {}): StubR
       workspaceFolders: undefined,
       getConfiguration: () => ({ get: (key: string, def: unknown) => settings[key] ?? def }),
       onDidChangeConfiguration: () => disposable,
+      registerTextDocumentContentProvider: () => disposable,
     },
     env: { clipboard: { writeText: () => Promise.resolve() } },
   };

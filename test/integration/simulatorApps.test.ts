@@ -137,6 +137,45 @@ describe('Applications against simulated clusters', function () {
     }
   });
 
+  /** The simulator's request counts and faults are served over plain HTTP, outside the Kubernetes API. */
+  async function sim(which: 'argo' | 'flux', method: 'GET' | 'POST', what: string): Promise<Record<string, number>> {
+    const res = await fetch(`${sims()[which].url}/sim/${what}`, { method });
+    assert.ok(res.ok, `${method} /sim/${what}: ${res.status}`);
+    return (await res.json()) as Record<string, number>;
+  }
+
+  it('recovers from expired resourceVersions and a cut watch without a reload, relisting only what it must', async () => {
+    const v1 = await api();
+    const before = await sim('argo', 'GET', 'counts');
+    await sim('argo', 'POST', 'faults/expire-resource-versions');
+    await sim('argo', 'POST', 'faults/cut-watches');
+    // A change made after the cut can only arrive through a new watch (or a relist).
+    await kube('argo', 'PATCH', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/frontend', {
+      status: { health: { status: 'Healthy' } },
+    });
+    await waitFor('frontend Healthy after the watches were cut', () => find(v1, 'sim-argo', 'Application', 'frontend')?.health === 'Healthy');
+    const after = await sim('argo', 'GET', 'counts');
+    const relists = (after.list ?? 0) - (before.list ?? 0);
+    // At most one relist per Argo CD kind the cluster serves (Application, ApplicationSet, AppProject).
+    assert.ok(relists <= 3, `${relists} list requests after one cut`);
+    assert.ok((after.watch ?? 0) > (before.watch ?? 0), 'no new watch was opened');
+    // Nothing was lost or duplicated by the relist.
+    assert.equal(v1.apps().filter((a) => a.cluster === 'sim-argo' && a.name === 'frontend').length, 1);
+    assert.ok(find(v1, 'sim-argo', 'Application', 'guestbook'));
+  });
+
+  it('polls nothing while idle: no list requests after the initial lists, only open watches', async () => {
+    // Let the recovery of the previous test settle, then watch both clusters for 3 s.
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = { argo: await sim('argo', 'GET', 'counts'), flux: await sim('flux', 'GET', 'counts') };
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = { argo: await sim('argo', 'GET', 'counts'), flux: await sim('flux', 'GET', 'counts') };
+    for (const which of ['argo', 'flux'] as const) {
+      assert.equal(after[which].list ?? 0, before[which].list ?? 0, `list requests to sim-${which} while idle`);
+      assert.equal(after[which].get ?? 0, before[which].get ?? 0, `get requests to sim-${which} while idle`);
+    }
+  });
+
   it('counts only enabled clusters in the totals', async () => {
     const v1 = await api();
     const all = v1.totals();

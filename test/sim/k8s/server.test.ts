@@ -263,6 +263,15 @@ describe('k8s simulator: HTTP API', () => {
     assert.deepEqual((await call(sim, 'GET', '/sim/counts', { token: null })).body, snap);
   });
 
+  it('takes watch cuts and resourceVersion expiry over HTTP too, for tests in another process', async () => {
+    const list = await call(sim, 'GET', '/api/v1/namespaces');
+    const rv = (list.body.metadata as { resourceVersion: string }).resourceVersion;
+    assert.equal((await call(sim, 'POST', '/sim/faults/expire-resource-versions', { token: null })).status, 200);
+    const gone = await call(sim, 'GET', `/api/v1/namespaces?resourceVersion=${rv}&resourceVersionMatch=Exact`);
+    assert.equal(gone.status, 410);
+    assert.equal((await call(sim, 'POST', '/sim/faults/cut-watches', { token: null })).status, 200);
+  });
+
   it('injects latency, failures, and goes down and up on the same port keeping data', async () => {
     sim.objects.put(cm('keep') as never);
     sim.faults.setLatency(200);

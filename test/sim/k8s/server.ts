@@ -526,6 +526,16 @@ export class SimServer {
     const ctx: Ctx = { req, res, url, principal: { user: 'system:anonymous', rules: [] } };
     try {
       if (url.pathname === '/sim/counts') return this.send(ctx, 200, this.countsSnapshot());
+      // Faults for tests running in another process (the extension host); like /sim/counts, not
+      // part of the Kubernetes API and not counted.
+      if (req.method === 'POST' && url.pathname === '/sim/faults/cut-watches') {
+        this.cutWatches();
+        return this.send(ctx, 200, { ok: true });
+      }
+      if (req.method === 'POST' && url.pathname === '/sim/faults/expire-resource-versions') {
+        this.store.compact();
+        return this.send(ctx, 200, { ok: true });
+      }
       if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
       if (this.failure.share > 0 && Math.random() < this.failure.share) {
         const code = this.failure.code;
