@@ -55,7 +55,7 @@ describe('core/flux/status', () => {
   });
 
   const c = (type: string, status: Condition['status'], reason: string, message = '', observedGeneration?: number): Condition => ({ type, status, reason, message, observedGeneration });
-  // The table in docs/flux-mapping.md, row by row.
+  // The table in README.md ("How Flux status maps to sync and health"), row by row.
   const rows: Array<[string, Condition[], boolean, number | undefined, string, RegExp]> = [
     ['suspended wins', [c('Ready', 'False', 'BuildFailed', 'x')], true, 1, 'Suspended', /suspended/],
     ['no conditions', [], false, 1, 'Unknown', /not reconciled/],

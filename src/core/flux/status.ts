@@ -2,7 +2,7 @@
  * Flux condition semantics shared by every toolkit kind. Conditions follow fluxcd/pkg/apis/meta
  * (`Ready`, `Reconciling`, `Stalled`; reasons `Progressing`, `ProgressingWithRetry`,
  * `DependencyNotReady`, …) and kstatus: a Ready condition whose `observedGeneration` is behind
- * `metadata.generation` describes an older spec. The table is written out in docs/flux-mapping.md.
+ * `metadata.generation` describes an older spec. The table is written out in README.md ("How Flux status maps to sync and health").
  */
 import type { Condition, HealthState, SyncState } from '../model/app';
 
