@@ -1,0 +1,142 @@
+/**
+ * Per-resource health of Argo CD 3.x apps, computed from the live objects (Argo CD 3.0 stopped
+ * persisting `status.resources[].health`; see src/core/argocd/resourceHealth.ts). Views read snapshots
+ * from here and never call the cluster (STYLE.md rule 5); composition asks for a load when the user
+ * expands an app, and again when the app changes while it stays expanded.
+ */
+import { MISSING_HEALTH, liveResourceHealth, type ResourceHealth } from '../argocd/resourceHealth';
+import { Emitter, type Disposable, type Event } from '../lifecycle';
+import type { App, AppKey, ManagedResource } from '../model/app';
+import type { Logger } from '../ports';
+
+/** What one GET needs; the same shape as the infra's ObjectRef. */
+export interface LiveObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** '' for cluster-scoped objects. */
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/**
+ * Reads one object as the API server returns it. Rejections carry the HTTP status of the API server's
+ * `Status` response as a numeric `code` (client-node's ApiException) or `statusCode`.
+ */
+export type LiveObjectLoader = (cluster: string, ref: LiveObjectRef) => Promise<unknown>;
+
+/**
+ * One resource's health: computed (`status`), none because Argo CD has no rule for the kind
+ * (`noHealth`), or not computable, with the reason to show (`unavailable`).
+ */
+export type ResourceHealthEntry = ResourceHealth | { readonly noHealth: true } | { readonly unavailable: string };
+
+export interface ResourceHealthStoreOptions {
+  /** Parallel GETs per load (default 8): an app can manage hundreds of objects. */
+  readonly concurrency?: number;
+  readonly log?: Logger;
+}
+
+interface AppEntries {
+  /** Resource identity per index at the time of the load, so a shifted list never shows a neighbour's health. */
+  readonly ids: readonly string[];
+  readonly entries: readonly ResourceHealthEntry[];
+}
+
+const resourceId = (r: ManagedResource): string => `${r.group}/${r.kind}/${r.namespace}/${r.name}`;
+
+/** HTTP status of a failed GET, from client-node's ApiException (`code`) or a plain `statusCode`. */
+export function httpStatusOf(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { code?: unknown; statusCode?: unknown };
+  if (typeof e.code === 'number') return e.code;
+  if (typeof e.statusCode === 'number') return e.statusCode;
+  return undefined;
+}
+
+export class ResourceHealthStore implements Disposable {
+  private readonly _onDidChange = new Emitter<AppKey>();
+  /** Fires with the app key after a load of that app finished (or was forgotten). */
+  readonly onDidChange: Event<AppKey> = this._onDidChange.event;
+  private readonly loaded = new Map<AppKey, AppEntries>();
+  /** The newest load per app; an older load finishing later is dropped. */
+  private readonly tokens = new Map<AppKey, number>();
+  private nextToken = 1;
+  private disposed = false;
+
+  constructor(
+    private readonly loader: LiveObjectLoader,
+    private readonly opts: ResourceHealthStoreOptions = {},
+  ) {}
+
+  /**
+   * The entry for resource `index` of the app, or undefined while it has not been loaded (the view
+   * says "health loading…"). A reload keeps the previous entries visible until it completes.
+   */
+  get(appKey: AppKey, index: number, resource: ManagedResource): ResourceHealthEntry | undefined {
+    const e = this.loaded.get(appKey);
+    if (e === undefined || e.ids[index] !== resourceId(resource)) return undefined;
+    return e.entries[index];
+  }
+
+  /** Every entry of the app, in `status.resources` order; undefined before the first load completes. */
+  entries(appKey: AppKey): readonly ResourceHealthEntry[] | undefined {
+    return this.loaded.get(appKey)?.entries;
+  }
+
+  isLoading(appKey: AppKey): boolean {
+    return this.tokens.has(appKey);
+  }
+
+  /** GETs every managed resource of the app and computes its health; resolves when all are done. */
+  async load(app: App): Promise<void> {
+    if (this.disposed) return;
+    const token = this.nextToken++;
+    this.tokens.set(app.key, token);
+    const resources = app.resources;
+    const entries: ResourceHealthEntry[] = new Array<ResourceHealthEntry>(resources.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < resources.length && this.tokens.get(app.key) === token) {
+        const i = next++;
+        entries[i] = await this.one(app.cluster, resources[i]!);
+      }
+    };
+    const width = Math.max(1, Math.min(this.opts.concurrency ?? 8, resources.length));
+    await Promise.all(Array.from({ length: width }, worker));
+    if (this.disposed || this.tokens.get(app.key) !== token) return;
+    this.tokens.delete(app.key);
+    this.loaded.set(app.key, { ids: resources.map(resourceId), entries });
+    this._onDidChange.fire(app.key);
+  }
+
+  /** Drops what is known of the app (it was removed); a load in flight is discarded. */
+  forget(appKey: AppKey): void {
+    this.tokens.delete(appKey);
+    if (this.loaded.delete(appKey)) this._onDidChange.fire(appKey);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.tokens.clear();
+    this.loaded.clear();
+    this._onDidChange.dispose();
+  }
+
+  private async one(cluster: string, r: ManagedResource): Promise<ResourceHealthEntry> {
+    const where = `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+    // Argo CD always records `version` in status.resources; without it there is no URL to GET.
+    if (!r.version) return { unavailable: `no API version recorded for ${where}` };
+    const ref: LiveObjectRef = { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, namespace: r.namespace, name: r.name };
+    try {
+      const live = await this.loader(cluster, ref);
+      return liveResourceHealth(live) ?? { noHealth: true };
+    } catch (err) {
+      const status = httpStatusOf(err);
+      // A managed object that does not exist live is Missing in Argo CD (gitops-engine HealthStatusMissing).
+      if (status === 404) return MISSING_HEALTH;
+      if (status === 403) return { unavailable: `no access to ${where}` };
+      this.opts.log?.debug(`[ResourceHealthStore][one] GET ${where} on ${cluster} failed: ${err instanceof Error ? err.message : String(err)}`);
+      return { unavailable: `could not read ${where}: ${status === undefined ? (err instanceof Error ? err.message : String(err)) : `HTTP ${status}`}` };
+    }
+  }
+}
