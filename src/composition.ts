@@ -7,9 +7,11 @@ import * as vscode from 'vscode';
 import { DisposableStore } from './core/lifecycle';
 import { AppStore } from './core/store/appStore';
 import { ClusterStore } from './core/store/clusterStore';
+import { ResourceHealthStore, type ResourceHealthEntry } from './core/store/resourceHealthStore';
+import type { AppKey, HealthStatus } from './core/model/app';
 import { lazyClusterAccess, loadInformerPool } from './infra/k8s/lazy';
 import { FileKubeconfigSource, defaultKubeconfigPaths } from './infra/kubeconfigFiles';
-import { createApi, type GitOpsLensExtensionExports } from './vscode/api';
+import { createApi, type GitOpsLensApiV1, type GitOpsLensExtensionExports } from './vscode/api';
 import { systemClock } from './vscode/clock';
 import type { AppNavigator } from './vscode/commands/types';
 import { registerCommands } from './vscode/commands/registry';
@@ -19,7 +21,7 @@ import { affectsConfig, needsReconnect, readConfig, readUiSettings } from './vsc
 import { createLogger } from './vscode/log';
 import { TransitionNotifier } from './vscode/notifications';
 import { OperationRunner } from './vscode/operations';
-import { ApplicationsTreeProvider } from './vscode/views/applicationsTree';
+import { ApplicationsTreeProvider, isAppNode } from './vscode/views/applicationsTree';
 import { SourcesTreeProvider } from './vscode/views/sourcesTree';
 import { GitOpsStatusBar } from './vscode/views/statusBar';
 import { ViewFilter } from './vscode/views/viewFilter';
@@ -27,6 +29,31 @@ import { ViewFilter } from './vscode/views/viewFilter';
 export interface Composed {
   readonly scope: DisposableStore;
   readonly exports: GitOpsLensExtensionExports;
+}
+
+/** One managed resource's health as computed from its live object (Argo CD 3.x apps). */
+export interface ResourceHealthInfoV1 {
+  readonly group: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** 'loading' until the first GET answered; 'none' for kinds Argo CD has no health check for. */
+  readonly health: HealthStatus | 'loading' | 'none' | 'unavailable';
+  readonly message: string | undefined;
+}
+
+/**
+ * Additions to API version 1 for per-resource health (issue 4). Kept here until src/vscode/api.ts
+ * takes them into GitOpsLensApiV1; callers cast `getAPI(1)` to `GitOpsLensApiV1 & ResourceHealthApiV1`.
+ */
+export interface ResourceHealthApiV1 {
+  /**
+   * Health per managed resource of an Argo CD 3.x Application, computed from the live objects once the
+   * app was expanded in the Applications view; undefined for other apps and unknown keys.
+   */
+  resourceHealth(key: string): readonly ResourceHealthInfoV1[] | undefined;
+  /** Reveals the app in the Applications view and expands it, as a user click would. */
+  revealApp(key: string, options?: { readonly expand?: boolean }): Promise<void>;
 }
 
 /** Our own id from package.json (`publisher.name`), to find the extension's folder for media/. */
@@ -53,9 +80,38 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
     new ClusterConnections(clusters, apps, () => new (loadInformerPool().InformerPool)({ kubeconfig: () => source.read(), log, clock: systemClock }), log),
   );
 
-  const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath));
+  // Each GET goes through the same lazily loaded client as Show Live YAML; nothing runs while rendering.
+  const liveHealth = scope.add(new ResourceHealthStore((cluster, ref) => access.get(cluster, ref), { concurrency: 8, log }));
+  const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath, liveHealth));
   const treeView = scope.add(
     vscode.window.createTreeView('gitopsLens.applications', { treeDataProvider: tree, showCollapseAll: true }),
+  );
+  // Argo CD 3.x apps whose node is expanded: their resources' health is loaded, and reloaded when the
+  // app changes (its status changes when its resources do), until the node is collapsed.
+  const expanded = new Set<AppKey>();
+  const loadHealth = (key: AppKey): void => {
+    const app = apps.get(key);
+    if (!app || !ApplicationsTreeProvider.needsLiveHealth(app)) return;
+    liveHealth.load(app).catch((err: unknown) => log.error('[Composition][loadHealth] resource health load failed', err));
+  };
+  scope.add(
+    treeView.onDidExpandElement((e) => {
+      if (!isAppNode(e.element)) return;
+      expanded.add(e.element.key);
+      loadHealth(e.element.key);
+    }),
+  );
+  scope.add(treeView.onDidCollapseElement((e) => isAppNode(e.element) && expanded.delete(e.element.key)));
+  apps.onDidChange(
+    (change) => {
+      for (const key of change.removed) {
+        expanded.delete(key);
+        liveHealth.forget(key);
+      }
+      for (const key of change.updated) if (expanded.has(key)) loadHealth(key);
+    },
+    undefined,
+    scope,
   );
   filter.onDidChange(() => (treeView.description = filter.describe()), undefined, scope);
   const sources = scope.add(new SourcesTreeProvider(clusters, apps, systemClock, extensionPath));
@@ -100,5 +156,39 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
 
   // Not awaited: activation must stay cheap; views show their loading state until this settles.
   const firstLoad = clusters.reload().catch((err: unknown) => log.error('[Composition][compose] first kubeconfig load failed', err));
-  return { scope, exports: createApi(clusters, apps, firstLoad, activationMillis) };
+  const base = createApi(clusters, apps, firstLoad, activationMillis);
+  const additions: ResourceHealthApiV1 = {
+    resourceHealth: (key) => {
+      const app = apps.get(key);
+      if (!app || !ApplicationsTreeProvider.needsLiveHealth(app)) return undefined;
+      return app.resources.map((r, i) => ({
+        group: r.group,
+        kind: r.kind,
+        namespace: r.namespace,
+        name: r.name,
+        ...healthInfo(liveHealth.get(key, i, r)),
+      }));
+    },
+    revealApp: async (key, options) => {
+      const node = tree.nodeOf(key);
+      if (node) await treeView.reveal(node, { select: true, focus: false, expand: options?.expand ?? false });
+    },
+  };
+  let v1: GitOpsLensApiV1 | undefined;
+  const exports: GitOpsLensExtensionExports = {
+    getAPI: (version) => {
+      const inner = base.getAPI(version); // throws for versions other than 1
+      // A prototype link, not a spread: the inner object's getters (activationMillis) must stay live.
+      v1 ??= Object.assign(Object.create(inner) as GitOpsLensApiV1, additions);
+      return v1;
+    },
+  };
+  return { scope, exports };
+}
+
+function healthInfo(e: ResourceHealthEntry | undefined): Pick<ResourceHealthInfoV1, 'health' | 'message'> {
+  if (e === undefined) return { health: 'loading', message: undefined };
+  if ('unavailable' in e) return { health: 'unavailable', message: e.unavailable };
+  if ('noHealth' in e) return { health: 'none', message: undefined };
+  return { health: e.status, message: e.message };
 }

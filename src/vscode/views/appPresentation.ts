@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { App, HealthStatus, ManagedResource, SyncStatus, Tool } from '../../core/model/app';
 import type { ClusterConnection } from '../../core/store/appStore';
+import type { ResourceHealthEntry } from '../../core/store/resourceHealthStore';
 
 export const TOOL_LABEL: Record<Tool, string> = { argocd: 'Argo CD', flux: 'Flux' };
 
@@ -68,7 +69,9 @@ export function appTooltip(app: App, connection: ClusterConnection, now: number)
   if (connection.phase === 'unreachable') {
     md.appendMarkdown(`\n$(warning) Cluster unreachable since ${esc(ago(connection.since, now))}; this is the last known state.\n`);
   }
-  if (app.resourceHealth.kind === 'unavailable') md.appendMarkdown(`\n_Resource health unavailable: ${esc(app.resourceHealth.reason)}_\n`);
+  if (app.resourceHealth.kind === 'unavailable') {
+    md.appendMarkdown(`\n_${esc(app.resourceHealth.reason)}: GitOps Lens computes each resource's health from the live object when you expand the app._\n`);
+  }
   return md;
 }
 
@@ -82,8 +85,27 @@ export function resourceLabel(r: ManagedResource): string {
   return `${r.kind}/${r.name}`;
 }
 
-export function resourceDescription(r: ManagedResource): string {
-  return [r.namespace || undefined, r.sync, r.health, r.requiresPruning ? 'requires pruning' : undefined].filter(Boolean).join(' · ');
+export function resourceDescription(r: ManagedResource, note?: string): string {
+  return [r.namespace || undefined, r.sync, r.health, note, r.requiresPruning ? 'requires pruning' : undefined].filter(Boolean).join(' · ');
+}
+
+/**
+ * A resource of an app whose health is not in the object (Argo CD 3.x), with the health computed from
+ * its live object (ResourceHealthStore) merged in. `note` is what the description says instead of a
+ * health when there is none to show: still loading, or unavailable (`reason` says why, for the tooltip).
+ */
+export interface LiveHealthView {
+  readonly resource: ManagedResource;
+  readonly note?: string;
+  readonly reason?: string;
+  readonly loading: boolean;
+}
+
+export function withLiveHealth(r: ManagedResource, entry: ResourceHealthEntry | undefined): LiveHealthView {
+  if (entry === undefined) return { resource: r, note: 'health loading…', loading: true };
+  if ('unavailable' in entry) return { resource: r, note: 'health unavailable', reason: entry.unavailable, loading: false };
+  if ('noHealth' in entry) return { resource: r, loading: false };
+  return { resource: { ...r, health: entry.status, healthMessage: entry.message }, loading: false };
 }
 
 export function resourceIcon(r: ManagedResource): vscode.ThemeIcon {

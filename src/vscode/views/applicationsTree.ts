@@ -11,6 +11,7 @@ import type { KubeconfigProblem } from '../../core/model/cluster';
 import type { Clock } from '../../core/ports';
 import type { AppStore, AppStoreChange } from '../../core/store/appStore';
 import type { ClusterEntry, ClusterStore } from '../../core/store/clusterStore';
+import type { ResourceHealthStore } from '../../core/store/resourceHealthStore';
 import {
   TOOL_LABEL,
   appAccessibleLabel,
@@ -23,6 +24,7 @@ import {
   resourceIcon,
   resourceLabel,
   statusIcon,
+  withLiveHealth,
 } from './appPresentation';
 import type { ViewFilter } from './viewFilter';
 
@@ -59,10 +61,26 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     private readonly filter: ViewFilter,
     private readonly clock: Clock,
     private readonly extensionPath: string,
+    /** Health computed from live objects, for apps whose object does not carry it (Argo CD 3.x). */
+    private readonly liveHealth?: ResourceHealthStore,
   ) {
     clusters.onDidChange(() => this.fireAll(), this, this.disposables);
     filter.onDidChange(() => this.fireAll(), this, this.disposables);
     apps.onDidChange(this.onAppsChanged, this, this.disposables);
+    // Refreshing the app node makes VS Code re-read its children, the resource nodes.
+    liveHealth?.onDidChange(
+      (key) => {
+        const n = this.nodes.get(`app/${key}`);
+        if (n) this._onDidChangeTreeData.fire([n]);
+      },
+      this,
+      this.disposables,
+    );
+  }
+
+  /** Whether the app's resource health comes from the live objects (ResourceHealthStore), not the app. */
+  static needsLiveHealth(app: App): boolean {
+    return app.tool === 'argocd' && app.kind === 'Application' && app.resourceHealth.kind === 'unavailable';
   }
 
   /** The node of an app, for `reveal`; undefined when the app is unknown or filtered out. */
@@ -348,13 +366,26 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
   }
 
   private resourceItem(node: Extract<AppTreeNode, { type: 'resource' }>): vscode.TreeItem {
-    const r: ManagedResource | undefined = this.apps.resources(node.appKey)[node.index];
-    const item = new vscode.TreeItem(r ? resourceLabel(r) : node.name, vscode.TreeItemCollapsibleState.None);
+    const app = this.apps.get(node.appKey);
+    const raw: ManagedResource | undefined = this.apps.resources(node.appKey)[node.index];
+    const item = new vscode.TreeItem(raw ? resourceLabel(raw) : node.name, vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
-    if (r) {
-      item.description = resourceDescription(r);
-      item.iconPath = resourceIcon(r);
-      item.tooltip = [`${r.group ? `${r.group}/` : ''}${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`, r.healthMessage].filter(Boolean).join('\n');
+    if (raw) {
+      // Argo CD 3.x: the health shown is the one computed from the live object, read from the store.
+      const live =
+        app && this.liveHealth && ApplicationsTreeProvider.needsLiveHealth(app)
+          ? withLiveHealth(raw, this.liveHealth.get(node.appKey, node.index, raw))
+          : undefined;
+      const r = live?.resource ?? raw;
+      item.description = resourceDescription(r, live?.note);
+      item.iconPath = live?.loading
+        ? new vscode.ThemeIcon('loading~spin')
+        : live?.reason !== undefined
+          ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+          : resourceIcon(r);
+      const what = `${r.group ? `${r.group}/` : ''}${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+      const healthLine = live?.reason !== undefined ? `Health unavailable: ${live.reason}` : live ? (live.loading ? 'Health: loading from the live object…' : r.health ? `Health (from the live object): ${r.health}` : 'No health check for this kind') : undefined;
+      item.tooltip = [what, healthLine, r.healthMessage].filter(Boolean).join('\n');
       item.accessibilityInformation = { label: `${r.kind} ${r.name}${item.description ? `, ${item.description}` : ''}`, role: 'treeitem' };
     }
     item.contextValue = 'resource';
