@@ -1,7 +1,8 @@
 /**
  * Two Kubernetes API simulators for the integration layer, started by runner.ts on the host side
  * before the extension host opens: `sim-argo` serves only the Argo CD CRDs (so Flux is absent there)
- * with one Application per state; `sim-flux` serves only the Flux CRDs with Kustomizations,
+ * with one Application per state (and, for the 3.x app `checkout`, a live Deployment and ConfigMap it
+ * manages); `sim-flux` serves only the Flux CRDs with Kustomizations,
  * HelmReleases and sources in every state, and its context's token may not read namespace `team-b`.
  * Tests in the extension host reach them over plain HTTP (the same port also speaks TLS for the
  * extension's client) with the admin token, from GITOPS_LENS_SIM.
@@ -34,6 +35,7 @@ import {
   KS_STALLED,
   KS_SUSPENDED,
 } from '../fixtures/gitops/flux';
+import { ARGO3_CHECKOUT, CONFIG_MAP, DEPLOYMENT_DEADLINE_EXCEEDED } from '../fixtures/gitops/liveResources';
 import { REPO_ROOT } from '../support/paths';
 
 /** What the in-host tests need to drive the simulators: admin access over HTTP. */
@@ -77,6 +79,10 @@ export async function startSims(dir: string): Promise<StartedSims> {
         ARGO3_MISSING,
         ARGO3_OPERATION_FAILED,
         APP_PROJECT,
+        // Argo CD 3.x app whose resources exist live: its resource health is computed from them.
+        ARGO3_CHECKOUT,
+        DEPLOYMENT_DEADLINE_EXCEEDED,
+        CONFIG_MAP,
       ].map((o) => obj(o)),
     });
     started.push(argo);

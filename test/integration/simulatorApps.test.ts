@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ResourceHealthApiV1 } from '../../src/composition';
 import type { AppInfoV1, GitOpsLensApiV1, GitOpsLensExtensionExports } from '../../src/vscode/api';
 import type { SimAccess } from './simClusters';
 
@@ -266,5 +267,30 @@ describe('Applications against simulated clusters', function () {
       fs.rmSync(path.join(folder, '.git'), { recursive: true, force: true });
       fs.rmSync(path.dirname(manifest), { recursive: true, force: true });
     }
+  });
+  it('computes Argo CD 3.x resource health from the live objects once the app is expanded, and follows app changes', async () => {
+    const v1 = (await api()) as GitOpsLensApiV1 & ResourceHealthApiV1;
+    const app = await waitFor('checkout app', () => find(v1, 'sim-argo', 'Application', 'checkout'));
+    const health = () => v1.resourceHealth(app.key)?.map((r) => `${r.kind}/${r.name}: ${r.health}`);
+    // Nothing is read before the user expands the app (providers never call the cluster).
+    assert.deepEqual(health(), ['Deployment/checkout: loading', 'ConfigMap/checkout-config: loading']);
+    await vscode.commands.executeCommand('gitopsLens.applications.focus');
+    await v1.revealApp(app.key, { expand: true });
+    await waitFor('resource health loaded', () => v1.resourceHealth(app.key)?.every((r) => r.health !== 'loading'));
+    assert.deepEqual(health(), ['Deployment/checkout: Degraded', 'ConfigMap/checkout-config: none']);
+    assert.equal(v1.resourceHealth(app.key)?.[0]?.message, 'Deployment "checkout" exceeded its progress deadline');
+
+    // The rollout recovers; Argo CD then updates the Application, which makes us read the resources again.
+    await kube('argo', 'PATCH', '/apis/apps/v1/namespaces/checkout/deployments/checkout/status', {
+      status: {
+        readyReplicas: 2,
+        availableReplicas: 2,
+        unavailableReplicas: null,
+        conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }],
+      },
+    });
+    await kube('argo', 'PATCH', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/checkout', { status: { health: { status: 'Healthy' } } });
+    await waitFor('Deployment Healthy after the app changed', () => health()?.[0] === 'Deployment/checkout: Healthy');
+    await vscode.commands.executeCommand('workbench.actions.treeView.gitopsLens.applications.collapseAll');
   });
 });
