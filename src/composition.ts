@@ -89,16 +89,22 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
   // Argo CD 3.x apps whose node is expanded: their resources' health is loaded, and reloaded when the
   // app changes (its status changes when its resources do), until the node is collapsed.
   const expanded = new Set<AppKey>();
-  const loadHealth = (key: AppKey): void => {
+  const loadHealth = (key: AppKey, unlessLoading = false): void => {
     const app = apps.get(key);
-    if (!app || !ApplicationsTreeProvider.needsLiveHealth(app)) return;
+    if (!app || !ApplicationsTreeProvider.needsLiveHealth(app) || (unlessLoading && liveHealth.isLoading(key))) return;
     liveHealth.load(app).catch((err: unknown) => log.error('[Composition][loadHealth] resource health load failed', err));
   };
   scope.add(
     treeView.onDidExpandElement((e) => {
       if (!isAppNode(e.element)) return;
       expanded.add(e.element.key);
-      loadHealth(e.element.key);
+      loadHealth(e.element.key, true);
+    }),
+  );
+  scope.add(
+    tree.onDidRequestLiveHealth((key) => {
+      expanded.add(key);
+      loadHealth(key, true);
     }),
   );
   scope.add(treeView.onDidCollapseElement((e) => isAppNode(e.element) && expanded.delete(e.element.key)));

@@ -52,7 +52,14 @@ export function listedInApplications(app: App): boolean {
 export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTreeNode>, Disposable {
   private readonly _onDidChangeTreeData = new vscode.EventEmitter<AppTreeNode | AppTreeNode[] | undefined>();
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
-  private readonly disposables: Disposable[] = [this._onDidChangeTreeData];
+  private readonly _onDidRequestLiveHealth = new vscode.EventEmitter<AppKey>();
+  /**
+   * VS Code listed the resources of an Argo CD 3.x app whose health nobody loaded yet: an expansion
+   * that `TreeView.onDidExpandElement` does not report (expansion state restored on reload). The
+   * provider only asks; composition loads (the provider never calls the cluster, STYLE.md rule 5).
+   */
+  readonly onDidRequestLiveHealth = this._onDidRequestLiveHealth.event;
+  private readonly disposables: Disposable[] = [this._onDidChangeTreeData, this._onDidRequestLiveHealth];
   private readonly nodes = new Map<string, AppTreeNode>();
 
   constructor(
@@ -122,7 +129,12 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
           .apps(node.cluster, node.tool, node.name, f)
           .filter(listedInApplications)
           .map((a) => this.appNode(a));
-      case 'app':
+      case 'app': {
+        const app = this.apps.get(node.key);
+        const h = this.liveHealth;
+        if (app && h && ApplicationsTreeProvider.needsLiveHealth(app) && h.entries(node.key) === undefined && !h.isLoading(node.key)) {
+          this._onDidRequestLiveHealth.fire(node.key);
+        }
         return this.apps.resources(node.key).map((r, index) =>
           this.node({
             type: 'resource',
@@ -132,6 +144,7 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
             index,
           }),
         );
+      }
       default:
         return [];
     }
