@@ -8,10 +8,10 @@ import { DisposableStore } from './core/lifecycle';
 import { AppStore } from './core/store/appStore';
 import { ClusterStore } from './core/store/clusterStore';
 import { ResourceHealthStore, type ResourceHealthEntry } from './core/store/resourceHealthStore';
-import type { AppKey, HealthStatus } from './core/model/app';
+import type { AppKey } from './core/model/app';
 import { lazyClusterAccess, loadInformerPool } from './infra/k8s/lazy';
 import { FileKubeconfigSource, defaultKubeconfigPaths } from './infra/kubeconfigFiles';
-import { createApi, type GitOpsLensApiV1, type GitOpsLensExtensionExports } from './vscode/api';
+import { createApi, type GitOpsLensExtensionExports, type ResourceHealthApiV1, type ResourceHealthInfoV1 } from './vscode/api';
 import { systemClock } from './vscode/clock';
 import type { AppNavigator } from './vscode/commands/types';
 import { registerCommands } from './vscode/commands/registry';
@@ -29,31 +29,6 @@ import { ViewFilter } from './vscode/views/viewFilter';
 export interface Composed {
   readonly scope: DisposableStore;
   readonly exports: GitOpsLensExtensionExports;
-}
-
-/** One managed resource's health as computed from its live object (Argo CD 3.x apps). */
-export interface ResourceHealthInfoV1 {
-  readonly group: string;
-  readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
-  /** 'loading' until the first GET answered; 'none' for kinds Argo CD has no health check for. */
-  readonly health: HealthStatus | 'loading' | 'none' | 'unavailable';
-  readonly message: string | undefined;
-}
-
-/**
- * Additions to API version 1 for per-resource health (issue 4). Kept here until src/vscode/api.ts
- * takes them into GitOpsLensApiV1; callers cast `getAPI(1)` to `GitOpsLensApiV1 & ResourceHealthApiV1`.
- */
-export interface ResourceHealthApiV1 {
-  /**
-   * Health per managed resource of an Argo CD 3.x Application, computed from the live objects once the
-   * app was expanded in the Applications view; undefined for other apps and unknown keys.
-   */
-  resourceHealth(key: string): readonly ResourceHealthInfoV1[] | undefined;
-  /** Reveals the app in the Applications view and expands it, as a user click would. */
-  revealApp(key: string, options?: { readonly expand?: boolean }): Promise<void>;
 }
 
 /** Our own id from package.json (`publisher.name`), to find the extension's folder for media/. */
@@ -162,7 +137,6 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
 
   // Not awaited: activation must stay cheap; views show their loading state until this settles.
   const firstLoad = clusters.reload().catch((err: unknown) => log.error('[Composition][compose] first kubeconfig load failed', err));
-  const base = createApi(clusters, apps, firstLoad, activationMillis);
   const additions: ResourceHealthApiV1 = {
     resourceHealth: (key) => {
       const app = apps.get(key);
@@ -180,15 +154,7 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
       if (node) await treeView.reveal(node, { select: true, focus: false, expand: options?.expand ?? false });
     },
   };
-  let v1: GitOpsLensApiV1 | undefined;
-  const exports: GitOpsLensExtensionExports = {
-    getAPI: (version) => {
-      const inner = base.getAPI(version); // throws for versions other than 1
-      // A prototype link, not a spread: the inner object's getters (activationMillis) must stay live.
-      v1 ??= Object.assign(Object.create(inner) as GitOpsLensApiV1, additions);
-      return v1;
-    },
-  };
+  const exports = createApi(clusters, apps, firstLoad, activationMillis, additions);
   return { scope, exports };
 }
 

@@ -39,7 +39,29 @@ export interface ClusterStateV1 {
   readonly absentTools: readonly Tool[];
 }
 
-export interface GitOpsLensApiV1 {
+/** One managed resource's health as computed from its live object (Argo CD 3.x apps). */
+export interface ResourceHealthInfoV1 {
+  readonly group: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** 'loading' until the first GET answered; 'none' for kinds Argo CD has no health check for. */
+  readonly health: HealthStatus | 'loading' | 'none' | 'unavailable';
+  readonly message: string | undefined;
+}
+
+/** Per-resource health of Argo CD 3.x apps and revealing apps; part of API version 1. */
+export interface ResourceHealthApiV1 {
+  /**
+   * Health per managed resource of an Argo CD 3.x Application, computed from the live objects once the
+   * app was expanded in the Applications view; undefined for other apps and unknown keys.
+   */
+  resourceHealth(key: string): readonly ResourceHealthInfoV1[] | undefined;
+  /** Reveals the app in the Applications view and expands it, as a user click would. */
+  revealApp(key: string, options?: { readonly expand?: boolean }): Promise<void>;
+}
+
+export interface GitOpsLensApiV1 extends ResourceHealthApiV1 {
   readonly version: 1;
   /** Milliseconds from the first line of the bundle running to `activate` returning. */
   readonly activationMillis: number;
@@ -66,9 +88,12 @@ export function createApi(
   apps: AppStore,
   firstLoad: Promise<unknown>,
   activationMillis: () => number,
+  resourceHealth: ResourceHealthApiV1,
 ): GitOpsLensExtensionExports {
   const v1: GitOpsLensApiV1 = {
     version: 1,
+    resourceHealth: (key) => resourceHealth.resourceHealth(key),
+    revealApp: (key, options) => resourceHealth.revealApp(key, options),
     get activationMillis() {
       return activationMillis();
     },

@@ -7,7 +7,6 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ResourceHealthApiV1 } from '../../src/composition';
 import type { AppInfoV1, GitOpsLensApiV1, GitOpsLensExtensionExports } from '../../src/vscode/api';
 import type { SimAccess } from './simClusters';
 
@@ -269,7 +268,7 @@ describe('Applications against simulated clusters', function () {
     }
   });
   it('computes Argo CD 3.x resource health from the live objects once the app is expanded, and follows app changes', async () => {
-    const v1 = (await api()) as GitOpsLensApiV1 & ResourceHealthApiV1;
+    const v1 = await api();
     const app = await waitFor('checkout app', () => find(v1, 'sim-argo', 'Application', 'checkout'));
     const health = () => v1.resourceHealth(app.key)?.map((r) => `${r.kind}/${r.name}: ${r.health}`);
     // Nothing is read before the user expands the app (providers never call the cluster).
