@@ -1,0 +1,221 @@
+/**
+ * Desired vs live comparison of one Kubernetes object, the way a GitOps tool judges drift:
+ *
+ * - Two-way (default): a field is drift only if the desired document sets it and live differs, or
+ *   live lacks it. Fields only live has are server defaults or other managers' fields, not drift
+ *   (Argo CD's default diff, gitops-engine pkg/diff; Flux's dry-run apply diff).
+ * - Three-way (with `lastApplied`, the `kubectl.kubernetes.io/last-applied-configuration` JSON): a
+ *   field only live has is drift ('removed') when the last applied configuration set it, i.e. it was
+ *   deleted from Git but is still on the cluster (kubectl apply's three-way merge,
+ *   https://kubernetes.io/docs/tasks/manage-kubernetes-objects/declarative-config/#merging-changes-to-primitive-fields).
+ * - Lists with map keys (x-kubernetes-list-map-keys, see listKeys.ts) are matched by key, not index,
+ *   so reordering containers, ports or env is not drift. Sets compare as sets. Other lists compare
+ *   item by item at the same index (a length change replaces the whole list).
+ * - Scalars compare by type and value ("1" vs 1 is drift; intstr fields keep their type too), except
+ *   resource quantities, which compare by value (500m == 0.5, 1Gi == 1073741824).
+ *
+ * Inputs are expected to be normalized already (normalize.ts strips status and server metadata).
+ */
+import type { ListKeys } from './listKeys';
+import { isQuantityPath, sameQuantity } from './quantity';
+
+/** One step of a concrete finding path: a field, or a list index with the item found there. */
+export type FoundStep = { readonly field: string } | { readonly index: number; readonly item: unknown };
+
+export interface DriftFinding {
+  /**
+   * JSON Pointer (RFC 6901). List items carry the index in the DESIRED document; a 'removed' list
+   * item, which the desired document does not have, carries its index in the live object.
+   */
+  readonly path: string;
+  readonly desired: unknown;
+  readonly live: unknown;
+  readonly kind: 'changed' | 'missingLive' | 'removed';
+  /** The same path as steps, with the list items, for ignore rules that select items by a field. */
+  readonly steps: readonly FoundStep[];
+}
+
+/** A path pattern that hides findings at or below it (built by ignore.ts). */
+export interface IgnoreRule {
+  /** Where the rule came from, for messages (e.g. "ignoreDifferences[0].jsonPointers[1]"). */
+  readonly source: string;
+  readonly steps: readonly IgnoreStep[];
+}
+
+export type IgnoreStep =
+  | { readonly field: string }
+  | { readonly index: number }
+  /** Any item of a list (jq `[]`). */
+  | { readonly anyItem: true }
+  /** Items whose fields equal these values (jq `select(.name == "x")`, managedFields `k:{...}`). */
+  | { readonly select: Readonly<Record<string, unknown>> }
+  /** A set item equal to this value (managedFields `v:...`). */
+  | { readonly value: unknown };
+
+export interface CompareOptions {
+  readonly listKeys: ListKeys;
+  /** The parsed last-applied-configuration: turns on three-way comparison. */
+  readonly lastApplied?: unknown;
+  readonly ignore?: readonly IgnoreRule[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** RFC 6901: `~` → `~0`, `/` → `~1`. */
+export function toPointer(steps: readonly FoundStep[]): string {
+  return steps.map((s) => `/${'field' in s ? s.field.replace(/~/g, '~0').replace(/\//g, '~1') : String(s.index)}`).join('');
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (isObj(a) && isObj(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+function scalarEqual(d: unknown, l: unknown, kind: string | undefined, steps: readonly FoundStep[]): boolean {
+  if (d === l) return true;
+  if ((typeof d === 'string' || typeof d === 'number') && (typeof l === 'string' || typeof l === 'number')) {
+    const pointer = steps.map((s) => ('field' in s ? s.field : String(s.index)));
+    return isQuantityPath(kind, pointer) && sameQuantity(d, l);
+  }
+  return false;
+}
+
+function stepMatches(rule: IgnoreStep, step: FoundStep): boolean {
+  // A JSON Pointer token cannot tell a map key from a list index (RFC 6901 §4): "0" matches both.
+  if ('field' in rule) return 'field' in step ? step.field === rule.field : String(step.index) === rule.field;
+  if ('field' in step) return false;
+  if ('index' in rule) return step.index === rule.index;
+  if ('anyItem' in rule) return true;
+  if ('select' in rule) return isObj(step.item) && Object.entries(rule.select).every(([k, v]) => deepEqual((step.item as Obj)[k], v));
+  return deepEqual(step.item, rule.value);
+}
+
+/** True when a rule's pattern is a prefix of the finding path (a rule hides everything below it). */
+export function isIgnored(steps: readonly FoundStep[], rules: readonly IgnoreRule[]): boolean {
+  return rules.some((r) => r.steps.length <= steps.length && r.steps.every((s, i) => stepMatches(s, steps[i] as FoundStep)));
+}
+
+/** Key of a keyed list item; undefined for keys the item does not set. */
+function itemKey(item: unknown, keys: readonly string[]): (unknown | undefined)[] {
+  return keys.map((k) => (isObj(item) ? item[k] : undefined));
+}
+
+/**
+ * The live item for a desired item: the one with equal key values; failing that, the one equal on
+ * the keys the desired item sets (the apiserver defaults key fields such as a port's protocol to TCP,
+ * https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy).
+ */
+function findByKey(item: unknown, liveItems: readonly unknown[], keys: readonly string[], taken: Set<number>): number {
+  const want = itemKey(item, keys);
+  const exact = liveItems.findIndex((l, i) => !taken.has(i) && itemKey(l, keys).every((v, j) => deepEqual(v, want[j])));
+  if (exact >= 0) return exact;
+  const candidates = liveItems
+    .map((l, i) => [l, i] as const)
+    .filter(([l, i]) => !taken.has(i) && itemKey(l, keys).every((v, j) => want[j] === undefined || deepEqual(v, want[j])));
+  return candidates.length === 1 ? (candidates[0] as readonly [unknown, number])[1] : -1;
+}
+
+export function compareObjects(desired: unknown, live: unknown, opts: CompareOptions): DriftFinding[] {
+  const out: DriftFinding[] = [];
+  const ignore = opts.ignore ?? [];
+  const emit = (steps: FoundStep[], d: unknown, l: unknown, kind: DriftFinding['kind']): void => {
+    if (isIgnored(steps, ignore)) return;
+    out.push({ path: toPointer(steps), desired: d, live: l, kind, steps });
+  };
+  const threeWay = opts.lastApplied !== undefined;
+  const kind = isObj(desired) && typeof desired.kind === 'string' ? desired.kind : undefined;
+
+  const walk = (d: unknown, l: unknown, la: unknown, schemaPath: string[], steps: FoundStep[]): void => {
+    if (isObj(d)) {
+      if (!isObj(l)) {
+        emit(steps, d, l, l === undefined ? 'missingLive' : 'changed');
+        return;
+      }
+      for (const [k, dv] of Object.entries(d)) {
+        // `status` is owned by controllers, never by the desired document.
+        if (steps.length === 0 && k === 'status') continue;
+        const next = [...steps, { field: k }];
+        if (dv === null) continue; // null in a manifest means "unset" to the apiserver
+        if (!(k in l) || l[k] === undefined || l[k] === null) {
+          if (!isIgnored(next, ignore)) emit(next, dv, undefined, 'missingLive');
+          continue;
+        }
+        walk(dv, l[k], isObj(la) ? la[k] : undefined, [...schemaPath, k], next);
+      }
+      if (threeWay && isObj(la)) {
+        for (const [k, lv] of Object.entries(l)) {
+          if (k in d || !(k in la) || la[k] === null) continue;
+          if (steps.length === 0 && k === 'status') continue;
+          emit([...steps, { field: k }], undefined, lv, 'removed');
+        }
+      }
+      return;
+    }
+    if (Array.isArray(d)) {
+      if (!Array.isArray(l)) {
+        emit(steps, d, l, 'changed');
+        return;
+      }
+      const sem = opts.listKeys.listAt(schemaPath);
+      if (sem?.type === 'map' && sem.keys.length > 0) {
+        const taken = new Set<number>();
+        d.forEach((item, i) => {
+          const j = findByKey(item, l, sem.keys, taken);
+          const next = [...steps, { index: i, item }];
+          if (j < 0) {
+            emit(next, item, undefined, 'missingLive');
+            return;
+          }
+          taken.add(j);
+          const laItem = Array.isArray(la) ? la[findByKey(item, la, sem.keys, new Set())] : undefined;
+          walk(item, l[j], laItem, schemaPath, next);
+        });
+        if (threeWay && Array.isArray(la)) {
+          l.forEach((liveItem, j) => {
+            if (taken.has(j)) return;
+            // Live-only item: removed from Git if the last applied configuration had it.
+            const inLast = findByKey(liveItem, la, sem.keys, new Set()) >= 0;
+            if (inLast) emit([...steps, { index: j, item: liveItem }], undefined, liveItem, 'removed');
+          });
+        }
+        return;
+      }
+      if (sem?.type === 'set') {
+        const missing = d.some((x) => !l.some((y) => deepEqual(x, y)));
+        const removed = threeWay && Array.isArray(la) && l.some((y) => !d.some((x) => deepEqual(x, y)) && la.some((x) => deepEqual(x, y)));
+        if (missing || removed) emit(steps, d, l, 'changed');
+        return;
+      }
+      // Atomic (or unknown) list: same length, then item by item, so defaults inside items are not drift.
+      if (d.length !== l.length) {
+        emit(steps, d, l, 'changed');
+        return;
+      }
+      d.forEach((item, i) => walk(item, l[i], Array.isArray(la) ? la[i] : undefined, schemaPath, [...steps, { index: i, item }]));
+      return;
+    }
+    if (!scalarEqual(d, l, kind, steps)) emit(steps, d, l, 'changed');
+  };
+
+  walk(desired, live, threeWay ? opts.lastApplied : undefined, [], []);
+  return out;
+}
+
+/** The parsed last-applied-configuration annotation of a live object, if it has a valid one. */
+export function lastAppliedOf(live: unknown): unknown {
+  const metadata = isObj(live) ? live.metadata : undefined;
+  const annotations = isObj(metadata) ? metadata.annotations : undefined;
+  const text = isObj(annotations) ? annotations['kubectl.kubernetes.io/last-applied-configuration'] : undefined;
+  if (typeof text !== 'string') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
