@@ -9,18 +9,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AppInfoV1, GitOpsLensApiV1, GitOpsLensExtensionExports } from '../../src/vscode/api';
 import type { SimAccess } from './simClusters';
+import { waitFor as waitForState } from '../support/waitFor';
+
+/** Simulator round trips through watches: a longer default than waitFor's. */
+const waitFor = <T>(what: string, fn: () => T | undefined | false, timeoutMs = 20_000): Promise<T> => waitForState(what, fn, timeoutMs);
 
 const EXTENSION_ID = 'gitops-lens.gitops-lens';
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function api(): Promise<GitOpsLensApiV1> {
   const ext = vscode.extensions.getExtension<GitOpsLensExtensionExports>(EXTENSION_ID);

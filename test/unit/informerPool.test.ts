@@ -19,6 +19,7 @@ import {
 } from '../fixtures/gitops/argocd';
 import { GIT_REPOSITORY, HR_READY, KS_READY, KS_STALLED, KS_SUSPENDED } from '../fixtures/gitops/flux';
 import { recordingLogger } from '../support/fakes';
+import { waitFor } from '../support/waitFor';
 
 function repoRoot(): string {
   let dir = __dirname;
@@ -61,16 +62,6 @@ const GITOPS_OBJECTS = (): KubeObject[] => [
   obj(HR_READY),
   obj(GIT_REPOSITORY()),
 ];
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
