@@ -93,12 +93,15 @@ function stringifyValues(map: JsonObject): void {
   }
 }
 
-/** Secret `stringData` written into `data` as base64 (it wins over `data`), then removed. */
-function foldStringData(secret: JsonObject): void {
+/**
+ * Secret `stringData` written into `data` as base64 (it wins over `data`), then removed. Mutates its
+ * argument: callers pass a copy (mask.ts uses it too, as Argo CD's HideSecretData calls NormalizeSecret).
+ */
+export function foldStringData(secret: Record<string, unknown>): void {
   const stringData = secret.stringData;
   delete secret.stringData;
   if (isObject(stringData)) {
-    const data: JsonObject = isObject(secret.data) ? secret.data : {};
+    const data: JsonObject = isObject(secret.data) ? (secret.data as JsonObject) : {};
     for (const [k, v] of Object.entries(stringData)) {
       setOwn(data, k, base64(v === null ? '' : typeof v === 'string' ? v : String(v)));
     }
