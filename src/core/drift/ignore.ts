@@ -7,7 +7,7 @@
  * group or kind), and ignores
  * - `jsonPointers`: RFC 6901 pointers, e.g. `/spec/replicas`, `/metadata/annotations/foo~1bar`;
  * - `jqPathExpressions`: only the path form of jq is supported —
- *     `.a.b`, `.a."dotted.key"`, `.a["key"]`, `.list[]`, `.list[2]`, and after `[]` a
+ *     `.a.b`, `.a."dotted.key"`, `.a["key"]`, `.list[]` (or `[]?`), `.list[2]`, and after `[]` a
  *     `| select(.field == "value")` (string, number, boolean or null; several joined by `and`),
  *     followed by `| .more.path`. Anything else (functions, `..`, `//`, comparisons other than `==`,
  *     pipes into non-path filters) is rejected with a message naming the expression;
@@ -96,7 +96,7 @@ export function parseJqPath(expr: string): IgnoreStep[] {
       let m: RegExpExecArray | null;
       if ((m = /^\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(rest))) steps.push({ field: m[1] ?? '' });
       else if ((m = /^\.?"((?:[^"\\]|\\.)*)"/.exec(rest)) || (m = /^\.?\[\s*"((?:[^"\\]|\\.)*)"\s*\]/.exec(rest))) steps.push({ field: JSON.parse(`"${m[1] ?? ''}"`) as string });
-      else if ((m = /^\.?\[\s*\]/.exec(rest))) steps.push({ anyItem: true });
+      else if ((m = /^\.?\[\s*\]\??/.exec(rest))) steps.push({ anyItem: true }); // `[]?` only silences errors in jq
       else if ((m = /^\.?\[\s*(\d+)\s*\]/.exec(rest))) steps.push({ index: Number(m[1]) });
       else if (rest === '.' && stage === '.') break;
       else return fail(`cannot read "${rest}"`);
@@ -274,21 +274,29 @@ export function parseFluxDriftIgnore(entries: unknown, where = 'spec.driftDetect
       return;
     }
     const opt = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-    const [group, version, kind, name, namespace] = [opt(t.group), opt(t.version), opt(t.kind), opt(t.name), opt(t.namespace)];
+    const [group, version, kind] = [opt(t.group), opt(t.version), opt(t.kind)];
+    // Flux target name/namespace are regular expressions (kustomize Selector semantics).
+    let name: RegExp | undefined;
+    let namespace: RegExp | undefined;
+    try {
+      name = opt(t.name) === undefined ? undefined : new RegExp(`^(?:${opt(t.name) ?? ''})$`);
+      namespace = opt(t.namespace) === undefined ? undefined : new RegExp(`^(?:${opt(t.namespace) ?? ''})$`);
+    } catch (err) {
+      problems.push(`${at}.target: ${(err as Error).message}`);
+      return;
+    }
     specs.push({
       source: at,
       rules,
       managers: [],
       appliesTo: (id, live) => {
         const v = id.apiVersion.includes('/') ? id.apiVersion.slice(id.apiVersion.indexOf('/') + 1) : id.apiVersion;
-        // Flux target fields are regular expressions for name/namespace (kustomize selector semantics).
-        const re = (p: string | undefined, s: string): boolean => p === undefined || new RegExp(`^(?:${p})$`).test(s);
         return (
           (group === undefined || group === groupOf(id.apiVersion)) &&
           (version === undefined || version === v) &&
           (kind === undefined || kind === id.kind) &&
-          re(name, id.name) &&
-          re(namespace, id.namespace ?? '') &&
+          (name === undefined || name.test(id.name)) &&
+          (namespace === undefined || namespace.test(id.namespace ?? '')) &&
           labels(metaMap(live, 'labels')) &&
           annotations(metaMap(live, 'annotations'))
         );
