@@ -3,11 +3,20 @@
  * Exit codes: 0 success, 1 a finding (drift, from later commands), 2 an error or bad usage.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { compareObjects, lastAppliedOf } from './core/drift/compare';
+import { parseArgoIgnoreDifferences, parseFluxDriftIgnore, rulesFor, type IgnoreSpec } from './core/drift/ignore';
+import { builtinListKeys, fromOpenAPI, type ListKeys } from './core/drift/listKeys';
+import { maskSecrets } from './core/drift/mask';
+import { normalize } from './core/drift/normalize';
+import { exitCodeOf, renderJson, renderText, summarize, type ResourceDrift } from './core/drift/report';
 import { mergeKubeconfigs } from './core/kube/kubeconfig';
 import { DisposableStore } from './core/lifecycle';
 import type { App } from './core/model/app';
 import { AppStore } from './core/store/appStore';
 import { defaultKubeconfigPaths } from './infra/kubeconfigFiles';
+import { KubeClusterAccess } from './infra/k8s/annotate';
 import { InformerPool } from './infra/k8s/informerPool';
 import type { Clock, KubeconfigFile, Logger } from './core/ports';
 
@@ -20,6 +29,11 @@ Commands:
   contexts [--kubeconfig FILE]... [--json]   List the kubeconfig contexts GitOps Lens would connect to
   status [--context NAME]... [--kubeconfig FILE]... [--json]
                                              Show every Argo CD and Flux app of the contexts (default: all)
+  diff --desired PATH (--live PATH | --context NAME [--kubeconfig FILE]...) [--ignore FILE]... [--json]
+                                             Compare manifests (a file or a directory of .yaml/.yml) with
+                                             live objects; --ignore reads ignoreDifferences of Argo CD
+                                             Applications and driftDetection.ignore of Flux HelmReleases.
+                                             Exit 0 in sync, 1 drift, 2 error
   help                                       Show this help
   --version                                  Print the version
 
@@ -29,6 +43,10 @@ export interface CliIo {
   readonly out: (s: string) => void;
   readonly err: (s: string) => void;
   readonly env: NodeJS.ProcessEnv;
+  /** True when stdout is a terminal: text output is coloured. */
+  readonly isTty?: boolean;
+  /** `diff --context` reads live objects through this (tests pass a fake); default: client-node. */
+  readonly cluster?: Pick<KubeClusterAccess, 'get'>;
 }
 
 export class UsageError extends Error {}
@@ -51,6 +69,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return contexts(rest, io);
       case 'status':
         return await status(rest, io);
+      case 'diff':
+        return await diff(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -227,6 +247,214 @@ async function status(args: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
+/** A parsed YAML document with the place it came from. */
+interface SourcedObject {
+  readonly obj: Record<string, unknown>;
+  readonly file: string;
+  readonly line: number;
+}
+
+class InputError extends Error {}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Every .yaml/.yml file under a path (the path itself if it is a file), in a stable order. */
+function yamlFiles(p: string): string[] {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch (err) {
+    throw new InputError(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if (st.isFile()) return [p];
+  const out: string[] = [];
+  for (const e of fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => cmp(a.name, b.name))) {
+    if (e.name.startsWith('.')) continue; // .git and editor folders
+    const full = path.join(p, e.name);
+    if (e.isDirectory()) out.push(...yamlFiles(full));
+    else if (/\.ya?ml$/i.test(e.name)) out.push(full);
+  }
+  return out;
+}
+
+/**
+ * Kubernetes objects of the YAML files under a path. Bad YAML and documents without
+ * apiVersion/kind/metadata.name are errors that name the file and line. `kind: List` is expanded;
+ * kustomize's own files (kustomize.config.k8s.io) are not objects and are skipped.
+ */
+function readObjects(p: string): SourcedObject[] {
+  const out: SourcedObject[] = [];
+  for (const file of yamlFiles(p)) {
+    const text = fs.readFileSync(file, 'utf8');
+    const lc = new LineCounter();
+    for (const doc of parseAllDocuments(text, { lineCounter: lc, prettyErrors: false })) {
+      const e = doc.errors[0];
+      if (e) {
+        const pos = lc.linePos(e.pos[0]);
+        throw new InputError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${e.message.split('\n')[0] ?? e.code}`);
+      }
+      const line = lc.linePos(doc.contents?.range[0] ?? doc.range[0]).line;
+      const value = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+      if (value === null || value === undefined) continue;
+      const items = isRecord(value) && value.kind === 'List' && Array.isArray(value.items) ? (value.items as unknown[]) : [value];
+      for (const v of items) {
+        if (!isRecord(v) || typeof v.apiVersion !== 'string' || typeof v.kind !== 'string') throw new InputError(`${file}:${line}: not a Kubernetes object (apiVersion and kind are required)`);
+        if (v.apiVersion.startsWith('kustomize.config.k8s.io/')) continue;
+        if (!isRecord(v.metadata) || typeof v.metadata.name !== 'string' || v.metadata.name === '') throw new InputError(`${file}:${line}: ${v.kind} has no metadata.name`);
+        out.push({ obj: v, file, line });
+      }
+    }
+  }
+  return out;
+}
+
+const groupOfApiVersion = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
+const nsOf = (o: Record<string, unknown>): string => (isRecord(o.metadata) && typeof o.metadata.namespace === 'string' ? o.metadata.namespace : '');
+const nameOf = (o: Record<string, unknown>): string => (isRecord(o.metadata) && typeof o.metadata.name === 'string' ? o.metadata.name : '');
+/** Identity without the version: the API server serves one object under every version of its group. */
+const gkn = (o: Record<string, unknown>): string => `${groupOfApiVersion(o.apiVersion as string)}/${o.kind as string}/${nameOf(o)}`;
+
+/** List keys per group/kind: CRD schemas found among the objects, else the built-in table. */
+function listKeysFor(objects: readonly Record<string, unknown>[]): (o: Record<string, unknown>) => ListKeys {
+  const crds = new Map<string, ListKeys>();
+  for (const o of objects) {
+    if (o.kind !== 'CustomResourceDefinition' || !isRecord(o.spec) || !isRecord(o.spec.names)) continue;
+    const versions = Array.isArray(o.spec.versions) ? o.spec.versions.filter(isRecord) : [];
+    for (const v of versions) {
+      const schema = isRecord(v.schema) && isRecord(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : undefined;
+      crds.set(`${String(o.spec.group)}/${String(v.name)}/${String(o.spec.names.kind)}`, fromOpenAPI(schema));
+    }
+  }
+  return (o) => {
+    const apiVersion = o.apiVersion as string;
+    const group = groupOfApiVersion(apiVersion);
+    return crds.get(`${group}/${apiVersion.slice(apiVersion.indexOf('/') + 1)}/${o.kind as string}`) ?? builtinListKeys({ group, kind: o.kind as string });
+  };
+}
+
+/** Ignore rules from Argo CD Applications and Flux HelmReleases in the --ignore files. */
+function readIgnore(files: readonly string[]): IgnoreSpec[] {
+  const specs: IgnoreSpec[] = [];
+  for (const f of files) {
+    for (const { obj, file, line } of readObjects(f)) {
+      const spec = isRecord(obj.spec) ? obj.spec : {};
+      const where = `${file}:${line}: ${obj.kind as string} ${nameOf(obj)}`;
+      let parsed;
+      if (obj.kind === 'Application' && (obj.apiVersion as string).startsWith('argoproj.io/')) parsed = parseArgoIgnoreDifferences(spec.ignoreDifferences);
+      else if (obj.kind === 'HelmRelease' && (obj.apiVersion as string).startsWith('helm.toolkit.fluxcd.io/')) {
+        parsed = parseFluxDriftIgnore(isRecord(spec.driftDetection) ? spec.driftDetection.ignore : undefined);
+      } else throw new InputError(`${where}: --ignore takes Argo CD Applications or Flux HelmReleases`);
+      if (parsed.problems.length > 0) throw new InputError(parsed.problems.map((p) => `${where}: ${p}`).join('\n'));
+      specs.push(...parsed.specs);
+    }
+  }
+  return specs;
+}
+
+/** One resource's result: masked, normalized, three-way when live carries last-applied. */
+function diffOne(desired: SourcedObject, live: Record<string, unknown>, listKeys: ListKeys, ignore: readonly IgnoreSpec[]): ResourceDrift {
+  const d = structuredClone(desired.obj);
+  // A manifest without a namespace takes the one the object was found in.
+  if (nsOf(d) === '' && nsOf(live) !== '') (d.metadata as Record<string, unknown>).namespace = nsOf(live);
+  const id = { apiVersion: d.apiVersion as string, kind: d.kind as string, namespace: nsOf(d) || undefined, name: nameOf(d) };
+  // managedFieldsManagers needs live managedFields, which normalize drops: resolve rules first.
+  const rules = rulesFor(ignore, id, live);
+  const masked = maskSecrets(d, live);
+  const lastApplied = lastAppliedOf(masked.live);
+  const changes = compareObjects(normalize(masked.desired), normalize(masked.live), {
+    listKeys,
+    ignore: rules,
+    ...(lastApplied === undefined ? {} : { lastApplied: normalize(lastApplied) }),
+  });
+  return { ...id, status: changes.length > 0 ? 'Drifted' : 'InSync', changes, source: { file: desired.file, line: desired.line } };
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { code?: unknown; statusCode?: unknown; body?: unknown };
+  return e.code === 404 || e.statusCode === 404 || (typeof e.body === 'string' && e.body.includes('"code":404'));
+}
+
+/**
+ * `diff`: desired manifests against live objects from files (`--live`) or from a cluster
+ * (`--context`, one GET per desired object; Extra is not computed then, as nothing lists the cluster).
+ */
+async function diff(args: readonly string[], io: CliIo): Promise<number> {
+  let desiredPath: string | undefined;
+  let livePath: string | undefined;
+  let context: string | undefined;
+  const kubeconfigs: string[] = [];
+  const ignoreFiles: string[] = [];
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--json') {
+      json = true;
+      continue;
+    }
+    const v = args[++i];
+    if (a === '--desired' || a === '--live' || a === '--context' || a === '--kubeconfig' || a === '--ignore') {
+      if (!v) throw new UsageError(`${a} needs a ${a === '--context' ? 'name' : 'path'}`);
+      if (a === '--desired') desiredPath = v;
+      else if (a === '--live') livePath = v;
+      else if (a === '--context') context = v;
+      else (a === '--kubeconfig' ? kubeconfigs : ignoreFiles).push(v);
+    } else throw new UsageError(`unknown option "${a ?? ''}" for diff`);
+  }
+  if (!desiredPath) throw new UsageError('diff needs --desired PATH');
+  if ((livePath === undefined) === (context === undefined)) throw new UsageError('diff needs exactly one of --live PATH and --context NAME');
+  if (livePath !== undefined && kubeconfigs.length > 0) throw new UsageError('--kubeconfig goes with --context');
+
+  try {
+    const desired = readObjects(desiredPath);
+    const ignore = readIgnore(ignoreFiles);
+    const results: ResourceDrift[] = [];
+    if (livePath !== undefined) {
+      const live = readObjects(livePath);
+      const keysOf = listKeysFor([...desired, ...live].map((o) => o.obj));
+      const unmatched = new Set(live.map((_, i) => i));
+      for (const d of desired) {
+        // Same group, kind and name; the namespace must match when the manifest names one.
+        const j = live.findIndex((l, i) => unmatched.has(i) && gkn(l.obj) === gkn(d.obj) && (nsOf(d.obj) === '' || nsOf(d.obj) === nsOf(l.obj)));
+        const l = live[j];
+        if (!l) {
+          results.push({ apiVersion: d.obj.apiVersion as string, kind: d.obj.kind as string, namespace: nsOf(d.obj) || undefined, name: nameOf(d.obj), status: 'Missing', changes: [], source: { file: d.file, line: d.line } });
+          continue;
+        }
+        unmatched.delete(j);
+        results.push(diffOne(d, l.obj, keysOf(d.obj), ignore));
+      }
+      for (const i of unmatched) {
+        const l = (live[i] as SourcedObject).obj;
+        results.push({ apiVersion: l.apiVersion as string, kind: l.kind as string, namespace: nsOf(l) || undefined, name: nameOf(l), status: 'Extra', changes: [] });
+      }
+    } else {
+      const { files } = readKubeconfigFiles(kubeconfigs, io);
+      const cluster = io.cluster ?? new KubeClusterAccess({ kubeconfig: () => files });
+      const keysOf = listKeysFor(desired.map((o) => o.obj));
+      for (const d of desired) {
+        let live: unknown;
+        try {
+          live = await cluster.get(context as string, { apiVersion: d.obj.apiVersion as string, kind: d.obj.kind as string, namespace: nsOf(d.obj), name: nameOf(d.obj) });
+        } catch (err) {
+          if (!isNotFound(err)) throw new Error(`cannot read ${d.obj.kind as string} ${nameOf(d.obj)} (${d.file}:${d.line}) from context "${context as string}": ${err instanceof Error ? err.message : String(err)}`);
+          live = undefined;
+        }
+        if (!isRecord(live)) {
+          results.push({ apiVersion: d.obj.apiVersion as string, kind: d.obj.kind as string, namespace: nsOf(d.obj) || undefined, name: nameOf(d.obj), status: 'Missing', changes: [], source: { file: d.file, line: d.line } });
+        } else results.push(diffOne(d, live, keysOf(d.obj), ignore));
+      }
+    }
+    io.out(json ? renderJson(results) : renderText(results, { color: io.isTty === true }));
+    return exitCodeOf(summarize(results));
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.err(`gitops-lens: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -288,6 +516,7 @@ if (require.main === module) {
     out: (s) => process.stdout.write(`${s}\n`),
     err: (s) => process.stderr.write(`${s}\n`),
     env: process.env,
+    isTty: process.stdout.isTTY === true,
   }).then((code) => {
     process.exitCode = code;
   });
