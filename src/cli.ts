@@ -1,10 +1,9 @@
 /**
  * `gitops-lens`: the same core as the extension, on the command line.
- * Exit codes: 0 success, 1 a finding (drift, from later commands), 2 an error or bad usage.
+ * Exit codes: 0 success, 1 a finding (drift from `diff`), 2 an error or bad usage.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
 import { compareObjects, lastAppliedOf } from './core/drift/compare';
 import { parseArgoIgnoreDifferences, parseFluxDriftIgnore, rulesFor, type IgnoreSpec } from './core/drift/ignore';
 import { builtinListKeys, fromOpenAPI, type ListKeys } from './core/drift/listKeys';
@@ -12,6 +11,7 @@ import { maskSecrets } from './core/drift/mask';
 import { normalize } from './core/drift/normalize';
 import { exitCodeOf, renderJson, renderText, summarize, type ResourceDrift } from './core/drift/report';
 import { mergeKubeconfigs } from './core/kube/kubeconfig';
+import { parseManifests } from './core/manifest/documents';
 import { DisposableStore } from './core/lifecycle';
 import type { App } from './core/model/app';
 import { AppStore } from './core/store/appStore';
@@ -285,17 +285,13 @@ function yamlFiles(p: string): string[] {
 function readObjects(p: string): SourcedObject[] {
   const out: SourcedObject[] = [];
   for (const file of yamlFiles(p)) {
-    const text = fs.readFileSync(file, 'utf8');
-    const lc = new LineCounter();
-    for (const doc of parseAllDocuments(text, { lineCounter: lc, prettyErrors: false })) {
-      const e = doc.errors[0];
-      if (e) {
-        const pos = lc.linePos(e.pos[0]);
-        throw new InputError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${e.message.split('\n')[0] ?? e.code}`);
-      }
-      const line = lc.linePos(doc.contents?.range[0] ?? doc.range[0]).line;
-      const value = doc.toJS({ maxAliasCount: 1000 }) as unknown;
-      if (value === null || value === undefined) continue;
+    const parsed = parseManifests(fs.readFileSync(file, 'utf8'), { file });
+    // Lines and columns of the parser are 0-based; editors and compilers print them 1-based.
+    const problem = parsed.problems[0];
+    if (problem) throw new InputError(`${file}:${problem.line + 1}:${problem.column + 1}: invalid YAML: ${problem.message}`);
+    for (const doc of parsed.documents) {
+      const line = doc.headerLine + 1;
+      const value = doc.value;
       const items = isRecord(value) && value.kind === 'List' && Array.isArray(value.items) ? (value.items as unknown[]) : [value];
       for (const v of items) {
         if (!isRecord(v) || typeof v.apiVersion !== 'string' || typeof v.kind !== 'string') throw new InputError(`${file}:${line}: not a Kubernetes object (apiVersion and kind are required)`);
