@@ -125,6 +125,13 @@ describe('core/manifest/documents', () => {
     assert.equal(p.documents.length, 0);
   });
 
+  it('keeps %YAML directives with the document after them and handles ... end markers', () => {
+    const p = parseManifests('a: 1\n...\n%YAML 1.2\n---\nb: 2\n---\nc: [\n');
+    assert.deepEqual(p.documents.map((d) => [d.index, d.headerLine, d.value]), [[0, 0, { a: 1 }], [1, 4, { b: 2 }]]);
+    assert.equal(p.documents[1]?.rangeOf('/b')?.key?.start.line, 4);
+    assert.deepEqual(p.problems.map((x) => [x.documentIndex, x.line, x.column]), [[2, 6, 4]]);
+  });
+
   it('gives no identity to documents that are not Kubernetes objects', () => {
     const p = parseManifests('just: data\n---\n- a list\n---\n"a scalar"\n---\n~\n');
     assert.deepEqual(p.documents.map((d) => d.identity), [undefined, undefined, undefined]);

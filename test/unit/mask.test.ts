@@ -32,6 +32,11 @@ describe('core/drift/mask', () => {
     assert.deepEqual((live as { data: unknown }).data, { pw: '++++++++' });
   });
 
+  it('gives a base64 value wrapped over lines in Git the same mask as the unwrapped live value', () => {
+    const { desired, live } = maskSecrets(secret({ pw: 'aHVu\ndGVyMg==\n' }), secret({ pw: 'aHVudGVyMg==' }));
+    assert.deepEqual((desired as { data: unknown }).data, (live as { data: unknown }).data);
+  });
+
   it('masks the live last-applied annotation consistently with both sides', () => {
     const lastApplied = JSON.stringify(secret(undefined, { stringData: { pw: 'older' } }));
     const live = secret({ pw: b64('current') }, { metadata: { name: 'db', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied } } });

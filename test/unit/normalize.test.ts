@@ -101,6 +101,11 @@ describe('core/drift/normalize', () => {
     );
   });
 
+  it('unwraps Secret data base64 split over lines, as the API server stores it', () => {
+    const s = normalize({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { pw: 'aHVu\r\ndGVyMg==\n' } });
+    assert.deepEqual(s.data, { pw: 'aHVudGVyMg==' });
+  });
+
   it('never mutates its input', () => {
     const input = deployment();
     const before = JSON.stringify(input);

@@ -109,10 +109,14 @@ function prepare(secret: Record<string, unknown>): Record<string, unknown> {
   return copy;
 }
 
-/** Argo CD's toString: nil is "", anything else its text form. */
+/**
+ * Argo CD's toString (nil is "", anything else its text form), minus line breaks: the API server's
+ * base64 decoding skips CR/LF (Go encoding/base64), so `data: {k: "aGk=\n"}` in Git is stored as `aGk=`
+ * and must get the same mask.
+ */
 function toText(v: unknown): string {
   if (v === null || v === undefined) return '';
-  return typeof v === 'string' ? v : JSON.stringify(v);
+  return typeof v === 'string' ? v.replace(/[\r\n]/g, '') : JSON.stringify(v);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

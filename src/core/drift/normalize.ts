@@ -107,7 +107,13 @@ export function foldStringData(secret: Record<string, unknown>): void {
     }
     secret.data = data;
   }
-  if (isObject(secret.data) && Object.keys(secret.data).length === 0) delete secret.data;
+  if (isObject(secret.data)) {
+    // Go's base64 decoder skips CR/LF, so a value wrapped over lines in Git is stored unwrapped.
+    for (const [k, v] of Object.entries(secret.data)) {
+      if (typeof v === 'string' && /[\r\n]/.test(v)) setOwn(secret.data as JsonObject, k, v.replace(/[\r\n]/g, ''));
+    }
+    if (Object.keys(secret.data).length === 0) delete secret.data;
+  }
   if (secret.data === null) delete secret.data;
 }
 

@@ -251,7 +251,28 @@ function splitDocuments(text: string, lineStarts: number[]): Chunk[] {
   }
   current.endOffset = text.length;
   chunks.push(current);
-  return chunks;
+  return mergeDirectives(chunks);
+}
+
+/**
+ * `%YAML 1.2` / `%TAG` directive lines belong to the document whose `---` follows them (YAML 1.2 §9.2);
+ * a chunk holding only directives and comments is joined to the next one.
+ */
+function mergeDirectives(chunks: Chunk[]): Chunk[] {
+  const out: Chunk[] = [];
+  for (let i = 0; i < chunks.length; i++) {
+    const chunk = chunks[i];
+    const next = chunks[i + 1];
+    if (!chunk) continue;
+    const hasDirective = chunk.lines.some((l) => l.startsWith('%'));
+    const onlyDirectives = chunk.lines.every((l) => l.startsWith('%') || BLANK_OR_COMMENT_RE.test(l) || /^\.\.\.(?=[ \t\r]|$)/.test(l));
+    if (hasDirective && onlyDirectives && next) {
+      chunks[i + 1] = { startLine: chunk.startLine, startOffset: chunk.startOffset, endOffset: next.endOffset, lines: [...chunk.lines, ...next.lines] };
+      continue;
+    }
+    out.push(chunk);
+  }
+  return out;
 }
 
 /** First and last content lines (absolute), skipping markers, blank lines, comments and directives. */
@@ -262,7 +283,7 @@ function contentLines(chunk: Chunk): { first: number; last: number } | undefined
     let rest = lineText;
     const marker = MARKER_RE.exec(lineText);
     if (marker) rest = lineText.slice(3);
-    else if (i === 0 && lineText.startsWith('%')) rest = '';
+    else if (lineText.startsWith('%')) rest = '';
     if (BLANK_OR_COMMENT_RE.test(rest)) return;
     if (first < 0) first = chunk.startLine + i;
     last = chunk.startLine + i;
