@@ -144,6 +144,11 @@ describe('core/manifest/documents', () => {
     assert.deepEqual(p.documents[0]?.value, { a: { b: 1 }, c: { b: 1, d: 2 }, e: '2026-01-01', f: '010', g: 10 });
   });
 
+  it('follows aliases to the anchored source', () => {
+    const p = parseManifests('base: &b\n  image: app:1\nspec:\n  c: *b\n');
+    assert.equal(p.documents[0]?.rangeOf('/spec/c/image')?.value?.start.line, 1);
+  });
+
   it('round-trips JSON pointers', () => {
     assert.deepEqual(parsePointer('/a~1b/c~0d/0'), ['a/b', 'c~d', '0']);
     assert.equal(formatPointer(['a/b', 'c~d', '0']), '/a~1b/c~0d/0');

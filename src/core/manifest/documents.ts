@@ -11,7 +11,7 @@
 // Positions: lines and columns are both 0-based (as in VS Code's Position); `offset` is the 0-based
 // UTF-16 index into the whole text.
 import * as jsyaml from 'js-yaml';
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 
 export interface SourcePosition {
@@ -169,6 +169,8 @@ class LazyDocument implements ManifestDocument {
     let found: PathRange = { range: this.toRange(node.range[0], node.range[1]), value: this.toRange(node.range[0], node.range[1]) };
     let depth = 0;
     for (const segment of segments) {
+      // Through an alias (`<<: *defaults`, `env: *common`) the fields live at the anchor.
+      if (isAlias(node)) node = node.resolve(doc);
       let next: PathRange | undefined;
       let nextNode: unknown;
       if (isMap(node)) {
