@@ -31,8 +31,8 @@ Commands:
                                              Show every Argo CD and Flux app of the contexts (default: all)
   diff --desired PATH (--live PATH | --context NAME [--kubeconfig FILE]...) [--ignore FILE]... [--json]
                                              Compare manifests (a file or a directory of .yaml/.yml) with
-                                             live objects; --ignore reads ignoreDifferences of Argo CD
-                                             Applications and driftDetection.ignore of Flux HelmReleases.
+                                             live objects; --ignore reads ignore rules of Argo CD
+                                             Applications and Flux HelmReleases/Kustomizations.
                                              Exit 0 in sync, 1 drift, 2 error
   help                                       Show this help
   --version                                  Print the version
@@ -328,7 +328,7 @@ function listKeysFor(objects: readonly Record<string, unknown>[]): (o: Record<st
   };
 }
 
-/** Ignore rules from Argo CD Applications and Flux HelmReleases in the --ignore files. */
+/** Ignore rules from Argo CD Applications and Flux HelmReleases/Kustomizations in the --ignore files. */
 function readIgnore(files: readonly string[]): IgnoreSpec[] {
   const specs: IgnoreSpec[] = [];
   for (const f of files) {
@@ -339,7 +339,10 @@ function readIgnore(files: readonly string[]): IgnoreSpec[] {
       if (obj.kind === 'Application' && (obj.apiVersion as string).startsWith('argoproj.io/')) parsed = parseArgoIgnoreDifferences(spec.ignoreDifferences);
       else if (obj.kind === 'HelmRelease' && (obj.apiVersion as string).startsWith('helm.toolkit.fluxcd.io/')) {
         parsed = parseFluxDriftIgnore(isRecord(spec.driftDetection) ? spec.driftDetection.ignore : undefined);
-      } else throw new InputError(`${where}: --ignore takes Argo CD Applications or Flux HelmReleases`);
+      } else if (obj.kind === 'Kustomization' && (obj.apiVersion as string).startsWith('kustomize.toolkit.fluxcd.io/')) {
+        // kustomize-controller drift ignore rules: spec.driftIgnoreRules (spec.ignore in the first revision).
+        parsed = parseFluxDriftIgnore(spec.driftIgnoreRules ?? (Array.isArray(spec.ignore) ? spec.ignore : undefined), 'spec.driftIgnoreRules');
+      } else throw new InputError(`${where}: --ignore takes Argo CD Applications, Flux HelmReleases or Flux Kustomizations`);
       if (parsed.problems.length > 0) throw new InputError(parsed.problems.map((p) => `${where}: ${p}`).join('\n'));
       specs.push(...parsed.specs);
     }

@@ -109,6 +109,13 @@ describe('cli diff', () => {
     assert.equal(r.code, 1);
   });
 
+  it('--ignore applies a Flux Kustomization\'s driftIgnoreRules', async () => {
+    const r = await run(['diff', '--desired', fix('desired/apps/web.yaml'), '--live', fix('live'), '--ignore', fix('ignore/kustomization.yaml'), '--json']);
+    const deploy = (JSON.parse(r.out) as DiffJson).resources.find((x) => x.kind === 'Deployment');
+    // replicas is ignored; the image change is still drift.
+    assert.deepEqual(deploy?.changes.map((c) => c.path), ['/spec/template/spec/containers/0/image']);
+  });
+
   it('--ignore rejects an unsupported jq expression with exit 2 and says why', async () => {
     const r = await run(['diff', '--desired', fix('desired'), '--live', fix('live'), '--ignore', fix('ignore/unsupported.yaml')]);
     assert.equal(r.code, 2);

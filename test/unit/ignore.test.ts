@@ -120,6 +120,12 @@ describe('drift/ignore', () => {
     const { specs } = parseFluxDriftIgnore([{ paths: ['/spec/replicas'], target: { group: 'apps', kind: 'Deployment', name: 'web-.*', labelSelector: 'app!=db' } }]);
     assert.deepEqual(drift(deployment('web-1', 1, []), deployment('web-1', 2, []), specs), []);
     assert.deepEqual(drift(deployment('api', 1, []), deployment('api', 2, []), specs), ['/spec/replicas']);
+    // kind is a regular expression too (kustomize Selector): StatefulSet|Deployment.
+    const kinds = parseFluxDriftIgnore([{ paths: ['/spec/replicas'], target: { kind: 'StatefulSet|Deployment' } }]).specs;
+    assert.deepEqual(drift(deployment('api', 1, []), deployment('api', 2, []), kinds), []);
+    const partial = parseFluxDriftIgnore([{ paths: ['/spec/replicas'], target: { kind: 'Deploy' } }]).specs;
+    assert.deepEqual(drift(deployment('api', 1, []), deployment('api', 2, []), partial), ['/spec/replicas'], 'anchored');
+    assert.match(parseFluxDriftIgnore([{ paths: ['/x'], target: { name: '(' } }]).problems[0] ?? '', /target: Invalid regular expression/);
     const bad = parseFluxDriftIgnore([{ paths: ['/spec'], target: { labelSelector: 'env in (a,b)' } }]);
     assert.match(bad.problems[0] ?? '', /equality-based/);
   });

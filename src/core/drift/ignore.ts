@@ -14,11 +14,13 @@
  * - `managedFieldsManagers`: every field the named managers own in the live object's
  *   `metadata.managedFields` (fieldsV1), e.g. `kube-controller-manager`.
  *
- * Flux (https://fluxcd.io/flux/components/helm/helmreleases/#drift-detection): HelmRelease
- * `spec.driftDetection.ignore[]` = `{ paths: [JSON Pointer...], target?: { group, version, kind, name,
- * namespace, labelSelector, annotationSelector } }`; no target means every resource of the release.
- * Selectors support the equality form (`a=b,c!=d`, `a`, `!a`). Kustomization's `spec.ignore` is a
- * .sourceignore pattern list for source files, not a drift rule, so it yields nothing here.
+ * Flux: HelmRelease `spec.driftDetection.ignore[]`
+ * (https://fluxcd.io/flux/components/helm/helmreleases/#drift-detection) and Kustomization drift ignore
+ * rules (kustomize-controller PR #1627: `spec.driftIgnoreRules[]`, `spec.ignore[]` in its first
+ * revision) share one shape: `{ paths: [JSON Pointer...], target?: { group, version, kind, name,
+ * namespace, labelSelector, annotationSelector } }`; no target means every resource. Target fields
+ * are regular expressions (kustomize Selector); selectors support the equality form (`a=b,c!=d`,
+ * `a`, `!a`) and set-based ones are rejected.
  */
 import type { IgnoreRule, IgnoreStep } from './compare';
 
@@ -246,7 +248,7 @@ function metaMap(live: unknown, field: 'labels' | 'annotations'): Record<string,
   return isObj(m) ? m : {};
 }
 
-/** Parses Flux `spec.driftDetection.ignore` of a HelmRelease (or the same shape elsewhere). */
+/** Parses Flux ignore rules: HelmRelease `spec.driftDetection.ignore`, Kustomization `spec.driftIgnoreRules`. */
 export function parseFluxDriftIgnore(entries: unknown, where = 'spec.driftDetection.ignore'): ParsedIgnore {
   const specs: IgnoreSpec[] = [];
   const problems: string[] = [];
@@ -273,14 +275,11 @@ export function parseFluxDriftIgnore(entries: unknown, where = 'spec.driftDetect
       problems.push(`${at}.target: only equality-based label/annotation selectors are supported`);
       return;
     }
-    const opt = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-    const [group, version, kind] = [opt(t.group), opt(t.version), opt(t.kind)];
-    // Flux target name/namespace are regular expressions (kustomize Selector semantics).
-    let name: RegExp | undefined;
-    let namespace: RegExp | undefined;
+    // Target fields are anchored regular expressions (kustomize Selector, as Flux documents them).
+    const re = (v: unknown): RegExp | undefined => (typeof v === 'string' && v !== '' ? new RegExp(`^(?:${v})$`) : undefined);
+    let group: RegExp | undefined, version: RegExp | undefined, kind: RegExp | undefined, name: RegExp | undefined, namespace: RegExp | undefined;
     try {
-      name = opt(t.name) === undefined ? undefined : new RegExp(`^(?:${opt(t.name) ?? ''})$`);
-      namespace = opt(t.namespace) === undefined ? undefined : new RegExp(`^(?:${opt(t.namespace) ?? ''})$`);
+      [group, version, kind, name, namespace] = [re(t.group), re(t.version), re(t.kind), re(t.name), re(t.namespace)];
     } catch (err) {
       problems.push(`${at}.target: ${(err as Error).message}`);
       return;
@@ -292,9 +291,9 @@ export function parseFluxDriftIgnore(entries: unknown, where = 'spec.driftDetect
       appliesTo: (id, live) => {
         const v = id.apiVersion.includes('/') ? id.apiVersion.slice(id.apiVersion.indexOf('/') + 1) : id.apiVersion;
         return (
-          (group === undefined || group === groupOf(id.apiVersion)) &&
-          (version === undefined || version === v) &&
-          (kind === undefined || kind === id.kind) &&
+          (group === undefined || group.test(groupOf(id.apiVersion))) &&
+          (version === undefined || version.test(v)) &&
+          (kind === undefined || kind.test(id.kind)) &&
           (name === undefined || name.test(id.name)) &&
           (namespace === undefined || namespace.test(id.namespace ?? '')) &&
           labels(metaMap(live, 'labels')) &&
