@@ -155,22 +155,19 @@ describe('core/manifest/documents', () => {
     assert.deepEqual(parsePointer(''), []);
   });
 
-  it('parses 1,000 documents quickly, leaving source ranges for later', () => {
+  // Correctness at size only: speed is measured by bench/drift.bench.ts, never asserted in a unit test.
+  it('parses 1,000 documents, ranges found on the last one', () => {
     const doc = (i: number): string => [
       'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', `  name: web-${i}`, '  namespace: shop', 'spec:', '  replicas: 2',
       '  template:', '    spec:', '      containers:', '        - name: app', '          image: registry.example/app:1',
       '          resources: {limits: {cpu: 500m, memory: 512Mi}}',
     ].join('\n');
     const text = Array.from({ length: 1000 }, (_, i) => doc(i)).join('\n---\n');
-    const started = performance.now();
     const p = parseManifests(text);
-    const elapsed = performance.now() - started;
     assert.equal(p.documents.length, 1000);
     assert.equal(p.documents[999]?.identity?.name, 'web-999');
     assert.equal(p.documents[999]?.headerLine, 999 * 14);
     assert.equal(p.documents[999]?.rangeOf('/metadata/name')?.value?.start.line, 999 * 14 + 3);
-    // Measured ~100–400 ms on the development machine; the bound leaves room for slow CI.
-    assert.ok(elapsed < 3000, `took ${elapsed.toFixed(0)} ms`);
   });
 
   it('property: one broken document is reported at its own lines and the others parse, ranges on the right lines', () => {
