@@ -4,11 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compareObjects, lastAppliedOf } from './core/drift/compare';
-import { parseArgoIgnoreDifferences, parseFluxDriftIgnore, rulesFor, type IgnoreSpec } from './core/drift/ignore';
+import { diffPair } from './core/drift/engine';
+import { parseArgoIgnoreDifferences, parseFluxDriftIgnore, type IgnoreSpec } from './core/drift/ignore';
 import { builtinListKeys, fromOpenAPI, type ListKeys } from './core/drift/listKeys';
-import { maskSecrets } from './core/drift/mask';
-import { normalize } from './core/drift/normalize';
 import { exitCodeOf, renderJson, renderText, summarize, type ResourceDrift } from './core/drift/report';
 import { mergeKubeconfigs } from './core/kube/kubeconfig';
 import { parseManifests } from './core/manifest/documents';
@@ -350,21 +348,9 @@ function readIgnore(files: readonly string[]): IgnoreSpec[] {
   return specs;
 }
 
-/** One resource's result: masked, normalized, three-way when live carries last-applied. */
+/** One resource's result: masked, normalized, three-way when live carries last-applied (core/drift/engine). */
 function diffOne(desired: SourcedObject, live: Record<string, unknown>, listKeys: ListKeys, ignore: readonly IgnoreSpec[]): ResourceDrift {
-  const d = structuredClone(desired.obj);
-  // A manifest without a namespace takes the one the object was found in.
-  if (nsOf(d) === '' && nsOf(live) !== '') (d.metadata as Record<string, unknown>).namespace = nsOf(live);
-  const id = { apiVersion: d.apiVersion as string, kind: d.kind as string, namespace: nsOf(d) || undefined, name: nameOf(d) };
-  // managedFieldsManagers needs live managedFields, which normalize drops: resolve rules first.
-  const rules = rulesFor(ignore, id, live);
-  const masked = maskSecrets(d, live);
-  const lastApplied = lastAppliedOf(masked.live);
-  const changes = compareObjects(normalize(masked.desired), normalize(masked.live), {
-    listKeys,
-    ignore: rules,
-    ...(lastApplied === undefined ? {} : { lastApplied: normalize(lastApplied) }),
-  });
+  const { id, changes } = diffPair(desired.obj, live, listKeys, ignore);
   return { ...id, status: changes.length > 0 ? 'Drifted' : 'InSync', changes, source: { file: desired.file, line: desired.line } };
 }
 
