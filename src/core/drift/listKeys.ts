@@ -229,7 +229,8 @@ type Schema = Record<string, unknown>;
 const isObject = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Walks an OpenAPI v3 schema along a path whose list items are elided. */
-function resolve(schema: Schema | undefined, path: readonly string[]): Schema | undefined {
+/** Walks an OpenAPI v3 schema along a path whose list items are elided. */
+export function resolveSchemaPath(schema: Schema | undefined, path: readonly string[]): Schema | undefined {
   let node = schema;
   for (const seg of path) {
     while (node && isObject(node.items)) node = node.items;
@@ -252,7 +253,7 @@ function resolve(schema: Schema | undefined, path: readonly string[]): Schema | 
 export function fromOpenAPI(schema: Record<string, unknown> | undefined): ListKeys {
   return {
     listAt: (path) => {
-      const n = resolve(schema, path);
+      const n = resolveSchemaPath(schema, path);
       if (!n || (n.type !== 'array' && !isObject(n.items))) return undefined;
       const t = n['x-kubernetes-list-type'];
       if (t === 'map') {
@@ -262,6 +263,6 @@ export function fromOpenAPI(schema: Record<string, unknown> | undefined): ListKe
       if (t === 'set') return set;
       return atomic;
     },
-    isIntOrStringAt: (path) => resolve(schema, path)?.['x-kubernetes-int-or-string'] === true,
+    isIntOrStringAt: (path) => resolveSchemaPath(schema, path)?.['x-kubernetes-int-or-string'] === true,
   };
 }

@@ -11,10 +11,10 @@
  *
  * CRDs: read from spec.versions[].schema.openAPIV3Schema; a list without x-kubernetes-list-type is atomic.
  */
-import type { GroupVersionKind, ListSemantics, SchemaInfo } from '../types';
+import type { GroupVersionKind, SchemaInfo } from '../types';
 import { isObject } from './json';
 // The built-in list table lives in the extension's drift engine; the simulator answers from the same copy.
-import { builtinIntOrStringPaths, builtinListTable, type ListTableEntry } from '../../../../src/core/drift/listKeys';
+import { builtinIntOrStringPaths, builtinListTable, fromOpenAPI, resolveSchemaPath, type ListTableEntry } from '../../../../src/core/drift/listKeys';
 
 export { builtinListTable, type ListTableEntry };
 
@@ -87,52 +87,25 @@ export function builtinSchemaInfo(gvk: GroupVersionKind): PatchSchemaInfo {
   };
 }
 
-const set: ListSemantics = { type: 'set' };
-const atomic: ListSemantics = { type: 'atomic' };
-
-type Schema = Record<string, unknown>;
-
-/** Walks an OpenAPI v3 schema along a path whose list items are elided. */
-function resolve(schema: Schema | undefined, path: readonly string[]): Schema | undefined {
-  let node = schema;
-  for (const seg of path) {
-    while (node && isObject(node.items)) node = node.items;
-    if (!node) return undefined;
-    const props = node.properties;
-    if (isObject(props) && isObject(props[seg])) node = props[seg] as Schema;
-    else if (isObject(node.additionalProperties)) node = node.additionalProperties;
-    else return undefined;
-  }
-  return node;
-}
 
 /** SchemaInfo of a CRD version from its openAPIV3Schema (undefined schema: nothing is known, lists are atomic). */
 export function schemaInfoFromOpenAPI(schema: Record<string, unknown> | undefined): PatchSchemaInfo {
   return {
     // apiextensions-apiserver does not serve strategic merge patch for custom resources.
     strategicMergeSupported: false,
-    mapAtomicAt: (path) => resolve(schema, path)?.['x-kubernetes-map-type'] === 'atomic',
+    mapAtomicAt: (path) => resolveSchemaPath(schema, path)?.['x-kubernetes-map-type'] === 'atomic',
     // Custom resources are unstructured: there is no Go zero value.
     zeroValueAt: () => false,
-    listAt: (path) => {
-      const n = resolve(schema, path);
-      if (!n || (n.type !== 'array' && !isObject(n.items))) return undefined;
-      const t = n['x-kubernetes-list-type'];
-      if (t === 'map') {
-        const keys = n['x-kubernetes-list-map-keys'];
-        return { type: 'map', keys: Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [] };
-      }
-      if (t === 'set') return set;
-      return atomic;
-    },
+    // The list semantics are the product's own reading of the schema (one copy, src/core/drift/listKeys.ts).
+    listAt: fromOpenAPI(schema).listAt,
     patchMetaAt: (path) => {
-      const n = resolve(schema, path);
+      const n = resolveSchemaPath(schema, path);
       const k = n?.['x-kubernetes-patch-merge-key'];
       const s = n?.['x-kubernetes-patch-strategy'];
       return typeof k === 'string' || typeof s === 'string' ? { patchMergeKey: typeof k === 'string' ? k : undefined, patchStrategy: typeof s === 'string' ? s : undefined } : undefined;
     },
     isOpaqueAt: (path) => {
-      const n = resolve(schema, path);
+      const n = resolveSchemaPath(schema, path);
       if (!n) return false;
       if (n['x-kubernetes-int-or-string'] === true) return true;
       // A free-form map: unknown fields preserved and no declared structure below.
