@@ -3,20 +3,21 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { App } from '../../core/model/app';
 import type { AppStore } from '../../core/store/appStore';
-import { findClones } from '../workspaceRepos';
+import { normalizeRemoteUrl } from '../../core/git/remoteUrl';
+import { gitRemotes } from '../workspaceRepos';
 import { UserError, appFromArg } from './appArg';
 import type { CommandFactory } from './types';
 
 /**
  * Opens the app's source in the workspace: finds the workspace folder cloned from the app's
- * repository (remotes compared after normalising ssh/https/.git) and reveals the app's path there.
+ * repository (remotes compared with core/git/remoteUrl normalizeRemoteUrl) and reveals the app's path there.
  */
 export const openSource: CommandFactory = (deps) => async (arg: unknown) => {
   const app = await appFromArg(deps.apps, arg);
   const src = repoOf(deps.apps, app);
   if (!src?.repoURL) throw new UserError(`${app.name} has no Git repository URL to look for in the workspace.`);
   const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  const [root] = findClones(folders, src.repoURL);
+  const [root] = clonesOf(folders, src.repoURL);
   if (root === undefined) throw new UserError(`No workspace folder is a clone of ${src.repoURL}.`);
   const target = path.join(root, (src.path ?? '').replace(/^\.?\/+/, ''));
   if (!fs.existsSync(target)) throw new UserError(`${src.path ?? '.'} does not exist in ${root}.`);
@@ -40,4 +41,15 @@ export function repoOf(apps: AppStore, app: App): { repoURL?: string; path?: str
   const [kind, ns, name] = ref.split('/');
   const source = apps.get(`${app.cluster}/flux/${kind ?? ''}/${ns ?? ''}/${name ?? ''}`);
   return { repoURL: source?.sources[0]?.repoURL, path: first.path };
+}
+
+/** Repository roots among the workspace folders with a remote naming the same repository as `repoUrl`. */
+function clonesOf(folders: readonly string[], repoUrl: string): string[] {
+  const want = normalizeRemoteUrl(repoUrl);
+  const out = new Set<string>();
+  for (const f of folders) {
+    const r = gitRemotes(f);
+    if (r?.urls.some((u) => normalizeRemoteUrl(u) === want)) out.add(r.root);
+  }
+  return [...out];
 }
