@@ -5,32 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-/**
- * `host/owner/repo` in lower case, for equality across clone URL forms: `https://host/o/r.git`,
- * `ssh://git@host:22/o/r`, scp-like `git@host:o/r.git`, with credentials, ports of http(s)/ssh
- * defaults, trailing slashes and `.git` removed. Azure DevOps' `ssh.dev.azure.com:v3/org/project/repo`
- * and `dev.azure.com/org/project/_git/repo` both become `dev.azure.com/org/project/repo`.
- */
-export function normalizeRepoUrl(url: string): string {
-  let u = url.trim();
-  const scp = /^(?:[^@/]+@)?([^:/]+):(?!\/\/)(.+)$/.exec(u);
-  if (scp && !/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) u = `ssh://${scp[1]}/${scp[2]}`;
-  let host = '';
-  let p = u;
-  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([^/:]+)(?::(\d+))?(\/.*)?$/i.exec(u);
-  if (m) {
-    host = (m[1] ?? '').toLowerCase();
-    p = m[3] ?? '';
-  }
-  p = p.replace(/\/+$/, '').replace(/\.git$/i, '').replace(/^\/+/, '');
-  if (host === 'ssh.dev.azure.com' || host === 'vs-ssh.visualstudio.com') {
-    host = 'dev.azure.com';
-    p = p.replace(/^v3\//, '');
-  }
-  p = p.replace(/\/_git\//, '/');
-  return `${host}/${p}`.toLowerCase();
-}
+import { normalizeRemoteUrl } from '../core/git/remoteUrl';
 
 /** Remote URLs of the repository containing `folder` (walking up to the `.git` directory). */
 export function gitRemotes(folder: string): { root: string; urls: string[] } | undefined {
@@ -74,11 +49,11 @@ export function parseRemoteUrls(config: string): string[] {
 
 /** The local repository roots among `folders` whose remotes match `repoUrl`. */
 export function findClones(folders: readonly string[], repoUrl: string): string[] {
-  const want = normalizeRepoUrl(repoUrl);
+  const want = normalizeRemoteUrl(repoUrl);
   const out = new Set<string>();
   for (const f of folders) {
     const r = gitRemotes(f);
-    if (r && r.urls.some((u) => normalizeRepoUrl(u) === want)) out.add(r.root);
+    if (r && r.urls.some((u) => normalizeRemoteUrl(u) === want)) out.add(r.root);
   }
   return [...out];
 }

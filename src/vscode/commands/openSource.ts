@@ -3,8 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { App } from '../../core/model/app';
 import type { AppStore } from '../../core/store/appStore';
-import { normalizeRemoteUrl } from '../../core/git/remoteUrl';
-import { gitRemotes } from '../workspaceRepos';
+import { findClones } from '../workspaceRepos';
 import { UserError, appFromArg } from './appArg';
 import type { CommandFactory } from './types';
 
@@ -17,7 +16,7 @@ export const openSource: CommandFactory = (deps) => async (arg: unknown) => {
   const src = repoOf(deps.apps, app);
   if (!src?.repoURL) throw new UserError(`${app.name} has no Git repository URL to look for in the workspace.`);
   const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  const [root] = clonesOf(folders, src.repoURL);
+  const [root] = findClones(folders, src.repoURL);
   if (root === undefined) throw new UserError(`No workspace folder is a clone of ${src.repoURL}.`);
   const target = path.join(root, (src.path ?? '').replace(/^\.?\/+/, ''));
   if (!fs.existsSync(target)) throw new UserError(`${src.path ?? '.'} does not exist in ${root}.`);
@@ -41,15 +40,4 @@ export function repoOf(apps: AppStore, app: App): { repoURL?: string; path?: str
   const [kind, ns, name] = ref.split('/');
   const source = apps.get(`${app.cluster}/flux/${kind ?? ''}/${ns ?? ''}/${name ?? ''}`);
   return { repoURL: source?.sources[0]?.repoURL, path: first.path };
-}
-
-/** Repository roots among the workspace folders with a remote naming the same repository as `repoUrl`. */
-function clonesOf(folders: readonly string[], repoUrl: string): string[] {
-  const want = normalizeRemoteUrl(repoUrl);
-  const out = new Set<string>();
-  for (const f of folders) {
-    const r = gitRemotes(f);
-    if (r?.urls.some((u) => normalizeRemoteUrl(u) === want)) out.add(r.root);
-  }
-  return [...out];
 }
