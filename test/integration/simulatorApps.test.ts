@@ -64,6 +64,10 @@ describe('Applications against simulated clusters', function () {
     // Connections start when a GitOps view is visible, never at activation.
     await vscode.commands.executeCommand('gitopsLens.applications.focus');
     await waitFor('apps of both clusters', () => (find(v1, 'sim-argo', 'Application', 'guestbook') && find(v1, 'sim-flux', 'Kustomization', 'podinfo')) || undefined);
+    // Each kind is listed on its own: wait until every list of both clusters has arrived (ready).
+    await waitFor('both simulated clusters ready', () =>
+      ['sim-argo', 'sim-flux'].every((c) => v1.clusterStates().some((s) => s.cluster === c && s.connection === 'ready')) || undefined,
+    );
   });
 
   after(async () => {
