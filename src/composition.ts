@@ -16,6 +16,9 @@ import { systemClock } from './vscode/clock';
 import type { AppNavigator } from './vscode/commands/types';
 import { registerCommands } from './vscode/commands/registry';
 import { ClusterConnections } from './vscode/connections';
+import { DriftDocumentProvider, DRIFT_SCHEME } from './vscode/codelens/driftDocuments';
+import { DRIFT_LENS_SELECTOR, DriftLensProvider, trackDriftDocuments } from './vscode/codelens/driftLensProvider';
+import { DriftResults } from './vscode/codelens/driftResults';
 import { LIVE_SCHEME, LiveDocumentProvider, liveUri } from './vscode/liveDocuments';
 import { affectsConfig, needsReconnect, readConfig, readUiSettings } from './vscode/config';
 import { createLogger } from './vscode/log';
@@ -25,6 +28,7 @@ import { ApplicationsTreeProvider, isAppNode } from './vscode/views/applications
 import { SourcesTreeProvider } from './vscode/views/sourcesTree';
 import { GitOpsStatusBar } from './vscode/views/statusBar';
 import { ViewFilter } from './vscode/views/viewFilter';
+import { gitRemotes } from './vscode/workspaceRepos';
 
 export interface Composed {
   readonly scope: DisposableStore;
@@ -121,7 +125,27 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
   scope.add(new TransitionNotifier(apps, () => ui.notificationsEnabled, navigator, systemClock));
   const connect = (restart: boolean) => (restart ? connections.restartAll() : connections.activate());
 
-  for (const d of registerCommands({ clusters, apps, operations, writer: access, filter, clock: systemClock, navigator, connect, log, channel })) {
+  // Manifest CodeLenses (issue 5): results are read from the clusters here, never while rendering.
+  const driftResults = scope.add(
+    new DriftResults({
+      apps: () => apps.all(),
+      reader: access,
+      repoOf: (file) => {
+        const r = gitRemotes(path.dirname(file));
+        return r && { root: r.root, remotes: r.urls };
+      },
+      log,
+      // A manifest deployed from this workspace needs the apps: connect as a visible view would.
+      needApps: () => connections.activate(),
+      concurrency: 4,
+    }),
+  );
+  const driftDocuments = scope.add(new DriftDocumentProvider(driftResults));
+  scope.add(vscode.workspace.registerTextDocumentContentProvider(DRIFT_SCHEME, driftDocuments));
+  scope.add(vscode.languages.registerCodeLensProvider(DRIFT_LENS_SELECTOR, scope.add(new DriftLensProvider(driftResults))));
+  scope.add(trackDriftDocuments(driftResults, apps));
+
+  for (const d of registerCommands({ clusters, apps, operations, writer: access, filter, clock: systemClock, navigator, connect, log, channel, drift: driftDocuments })) {
     scope.add(d);
   }
 

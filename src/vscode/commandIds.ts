@@ -16,6 +16,7 @@ export const COMMAND_IDS = [
   'gitopsLens.filterOutOfSync',
   'gitopsLens.filterUnhealthy',
   'gitopsLens.clearFilter',
+  'gitopsLens.showDrift',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

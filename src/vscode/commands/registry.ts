@@ -3,7 +3,7 @@
  * "Open Log" action, without awaiting the notification (STYLE.md rule 8).
  */
 import * as vscode from 'vscode';
-import { COMMAND_IDS } from '../commandIds';
+import { COMMAND_IDS, type CommandId } from '../commandIds';
 import { describeError } from '../log';
 import { Cancelled, UserError } from './appArg';
 import { clearFilter } from './clearFilter';
@@ -17,11 +17,15 @@ import { openSource } from './openSource';
 import { reconcile } from './reconcile';
 import { refresh } from './refresh';
 import { refreshApp } from './refreshApp';
+import { showDrift, type ShowDriftDeps } from './showDrift';
 import { showLiveYaml } from './showLiveYaml';
 import { showLog } from './showLog';
-import type { CommandDeps, CommandTable } from './types';
+import type { CommandHandler } from './types';
 
-export const COMMANDS: CommandTable = {
+/** CommandDeps plus what the editor-side commands need (Show Drift reads the CodeLens results). */
+export type RegistryDeps = ShowDriftDeps;
+
+export const COMMANDS: Record<CommandId, (deps: RegistryDeps) => CommandHandler> = {
   'gitopsLens.refresh': refresh,
   'gitopsLens.showLog': showLog,
   'gitopsLens.copyName': copyName,
@@ -35,9 +39,10 @@ export const COMMANDS: CommandTable = {
   'gitopsLens.filterOutOfSync': filterOutOfSync,
   'gitopsLens.filterUnhealthy': filterUnhealthy,
   'gitopsLens.clearFilter': clearFilter,
+  'gitopsLens.showDrift': showDrift,
 };
 
-export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+export function registerCommands(deps: RegistryDeps): vscode.Disposable[] {
   return COMMAND_IDS.map((id) => {
     const handler = COMMANDS[id](deps);
     return vscode.commands.registerCommand(id, async (...args: unknown[]) => {

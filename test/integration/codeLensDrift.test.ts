@@ -1,0 +1,191 @@
+/**
+ * Manifest CodeLenses (issue 5) in the real extension host against the `sim-argo` simulator: a
+ * workspace clone of the repository the Argo CD app `checkout` deploys (apps/checkout, destination
+ * namespace `checkout`, whose Deployment and ConfigMap exist live — see simClusters.ts), with one
+ * document per lens state, an unsaved edit that removes the drift, and the diff the lens opens.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { GitOpsLensApiV1, GitOpsLensExtensionExports } from '../../src/vscode/api';
+import type { SimAccess } from './simClusters';
+import { waitFor as waitForState } from '../support/waitFor';
+
+const waitFor = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> => {
+  // executeCodeLensProvider is async; poll it the way waitFor polls synchronous state.
+  let last: T | undefined | false;
+  let inFlight = false;
+  return waitForState(
+    what,
+    () => {
+      if (!inFlight) {
+        inFlight = true;
+        void Promise.resolve(fn()).then(
+          (v) => ((last = v), (inFlight = false)),
+          () => (inFlight = false),
+        );
+      }
+      return last;
+    },
+    timeoutMs,
+  );
+};
+
+const EXTENSION_ID = 'gitops-lens.gitops-lens';
+
+async function api(): Promise<GitOpsLensApiV1> {
+  const ext = vscode.extensions.getExtension<GitOpsLensExtensionExports>(EXTENSION_ID);
+  assert.ok(ext);
+  const v1 = (ext.isActive ? ext.exports : await ext.activate()).getAPI(1);
+  await v1.ready();
+  return v1;
+}
+
+/** A merge patch to the sim-argo simulator over its HTTP API, as the cluster's users would make it. */
+async function patchArgo(apiPath: string, body: unknown): Promise<void> {
+  const raw = process.env.GITOPS_LENS_SIM;
+  assert.ok(raw, 'GITOPS_LENS_SIM is not set by the runner');
+  const s = (JSON.parse(raw) as SimAccess).argo;
+  const res = await fetch(`${s.url}${apiPath}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/merge-patch+json' },
+    body: JSON.stringify(body),
+  });
+  assert.ok(res.ok, `PATCH ${apiPath}: ${res.status} ${await res.text()}`);
+}
+
+const LIVE_IMAGE = 'registry.example.test/checkout:1.4.2';
+const GIT_IMAGE = 'registry.example.test/checkout:1.5.0';
+
+// The live ConfigMap and Deployment are test/fixtures/gitops/liveResources.ts; the ConfigMap names no
+// namespace, so it takes the app's destination namespace.
+const MANIFEST = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: checkout-config
+data:
+  LOG_LEVEL: info
+---
+# the image differs from the cluster's
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: checkout
+  namespace: checkout
+spec:
+  replicas: 2
+  progressDeadlineSeconds: 600
+  selector: {matchLabels: {app: checkout}}
+  template:
+    metadata: {labels: {app: checkout}}
+    spec:
+      containers:
+      - name: checkout
+        image: ${GIT_IMAGE}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: checkout-flags
+  namespace: checkout
+data:
+  NEW_CHECKOUT: "true"
+`;
+
+async function lensTitles(uri: vscode.Uri): Promise<string[]> {
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
+  return lenses.filter((l) => l.command?.command === 'gitopsLens.showDrift').map((l) => `${l.range.start.line}: ${l.command?.title ?? ''}`);
+}
+
+describe('Drift CodeLenses on manifests', function () {
+  this.timeout(60_000);
+  const cfg = () => vscode.workspace.getConfiguration('gitopsLens');
+  let folder = '';
+  let file = '';
+
+  before(async () => {
+    const v1 = await api();
+    const kubeconfig = process.env.GITOPS_LENS_SIM_KUBECONFIG;
+    assert.ok(kubeconfig, 'GITOPS_LENS_SIM_KUBECONFIG is not set by the runner');
+    await cfg().update('kubeconfig', [kubeconfig], vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('gitopsLens.applications.focus');
+    await waitFor('the checkout app', () => v1.apps().find((a) => a.cluster === 'sim-argo' && a.name === 'checkout'));
+    const f = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(f);
+    folder = f;
+    // A clone of the apps repository: the Applications point at https://git.example.test/org/apps.git.
+    fs.mkdirSync(path.join(folder, '.git'), { recursive: true });
+    fs.writeFileSync(path.join(folder, '.git', 'config'), '[core]\n\tbare = false\n[remote "origin"]\n\turl = https://git.example.test/org/apps.git\n');
+    file = path.join(folder, 'apps', 'checkout', 'resources.yaml');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, MANIFEST);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(path.join(folder, '.git'), { recursive: true, force: true });
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    const v1 = await api();
+    await cfg().update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
+    await waitFor('simulated contexts gone', () => !v1.clusters().some((c) => c.name === 'sim-argo'));
+  });
+
+  it('shows In sync, Drift and Not in cluster per document, follows unsaved edits, and opens the diff', async () => {
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    assert.equal(doc.languageId, 'yaml');
+    const expected = ['0: In sync · sim-argo', '8: Drift: 1 field · sim-argo', '24: Not in cluster · sim-argo'];
+    const first = await waitFor('lenses with results', async () => {
+      const t = await lensTitles(doc.uri);
+      return t.length === 3 && !t.some((s) => s.includes('Checking')) ? t : undefined;
+    });
+    assert.deepEqual(first, expected);
+
+    // The diff: live on the left (normalized, so the live image is there), the edited text on the right.
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100)) ?? [];
+    const drift = lenses.find((l) => l.range.start.line === 8);
+    assert.ok(drift?.command);
+    await vscode.commands.executeCommand(drift.command.command, ...(drift.command.arguments ?? []));
+    const tab = await waitFor('diff editor', () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputTextDiff ? { input, label: vscode.window.tabGroups.activeTabGroup.activeTab?.label } : undefined;
+    });
+    assert.equal(tab.label, 'checkout (live sim-argo ↔ desired)');
+    assert.equal(tab.input.original.scheme, 'gitops-drift');
+    const left = (await vscode.workspace.openTextDocument(tab.input.original)).getText();
+    const right = (await vscode.workspace.openTextDocument(tab.input.modified)).getText();
+    assert.match(left, new RegExp(`image: ${LIVE_IMAGE.replace(/\./g, '\\.')}`));
+    assert.ok(!left.includes('managedFields') && !left.includes('status:'), 'live side not normalized');
+    assert.match(right, new RegExp(`image: ${GIT_IMAGE.replace(/\./g, '\\.')}`));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+    // Typing the live image (unsaved) removes the drift: re-diffed against the live object already read.
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.lineAt(22);
+    assert.ok(line.text.includes(GIT_IMAGE));
+    const start = line.text.indexOf(GIT_IMAGE);
+    const ok = await editor.edit((e) => e.replace(new vscode.Range(22, start, 22, start + GIT_IMAGE.length), LIVE_IMAGE));
+    assert.ok(ok);
+    assert.ok(doc.isDirty);
+    await waitFor('drift gone after the edit', async () => (await lensTitles(doc.uri))[1] === '8: In sync · sim-argo' || undefined);
+    assert.deepEqual(await lensTitles(doc.uri), ['0: In sync · sim-argo', '8: In sync · sim-argo', '24: Not in cluster · sim-argo']);
+    // Someone changes the live ConfigMap; Argo CD then reports its app OutOfSync, which makes us read again.
+    const cm = '/api/v1/namespaces/checkout/configmaps/checkout-config';
+    const app = '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/checkout';
+    try {
+      await patchArgo(cm, { data: { LOG_LEVEL: 'debug' } });
+      await patchArgo(app, { status: { sync: { status: 'OutOfSync' } } });
+      await waitFor('drift after the app changed', async () => (await lensTitles(doc.uri))[0] === '0: Drift: 1 field · sim-argo' || undefined);
+    } finally {
+      await patchArgo(cm, { data: { LOG_LEVEL: 'info' } });
+      await patchArgo(app, { status: { sync: { status: 'Synced' } } });
+    }
+    await waitFor('in sync again', async () => (await lensTitles(doc.uri))[0] === '0: In sync · sim-argo' || undefined);
+
+    // Revert first: closing a dirty editor would ask whether to save.
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.ok(!doc.isDirty);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+});
