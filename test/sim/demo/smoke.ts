@@ -57,6 +57,16 @@ export async function checkWorkbench(browser: Browser, url: string, env: DemoEnv
       if (n !== count) throw new Error(`expected ${count} item(s) named ${name}, found ${n}`);
     });
   }
+  // The drifted manifest, opened as a user would (Quick Open): its lenses tell staging from production.
+  await check('podinfo deployment.yaml shows drift in staging, in sync in production', async () => {
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('apps/podinfo/deployment.yaml');
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Enter');
+    const lenses = page.locator('.codelens-decoration');
+    await lenses.filter({ hasText: /Drift: 2 fields · staging/ }).first().waitFor({ timeout: 30_000 });
+    await lenses.filter({ hasText: /In sync · production/ }).first().waitFor({ timeout: 30_000 });
+  });
   if (process.env.GITOPS_LENS_DEMO_SCREENSHOT) {
     await page.setViewportSize({ width: 1400, height: 900 });
     await page.screenshot({ path: process.env.GITOPS_LENS_DEMO_SCREENSHOT });
