@@ -1,0 +1,381 @@
+import * as assert from 'node:assert/strict';
+import { parse } from 'yaml';
+import { mapArgoApplication } from '../../src/core/argocd/application';
+import type { App } from '../../src/core/model/app';
+import { DriftResults, lensTitle, type DriftLens, type LiveReader, type LiveRef } from '../../src/vscode/codelens/driftResults';
+import * as F from '../fixtures/gitops/argocd';
+import { applyDefaults } from '../sim/k8s/semantics/defaults';
+import type { KubeObject } from '../sim/k8s/types';
+import { recordingLogger } from '../support/fakes';
+
+// The fixtures' Applications deploy https://git.example.test/org/apps.git, path apps/<name>, into
+// namespace <name>; the workspace below is a clone of that repository.
+const ROOT = '/home/me/apps';
+const REMOTE = 'git@git.example.test:org/apps.git';
+const GUESTBOOK_FILE = `${ROOT}/apps/guestbook/guestbook.yaml`;
+const BILLING_FILE = `${ROOT}/apps/billing/billing.yaml`;
+const uriOf = (fsPath: string) => `file://${fsPath}`;
+
+const guestbookProd = mapArgoApplication('prod', F.ARGO2_SYNCED_HEALTHY);
+const guestbookStaging = mapArgoApplication('staging', F.ARGO2_SYNCED_HEALTHY);
+const billingProd = mapArgoApplication('prod', F.ARGO2_OUT_OF_SYNC_HEALTHY);
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: guestbook-ui
+spec:
+  replicas: 1
+  revisionHistoryLimit: 3
+  selector:
+    matchLabels: {app: guestbook-ui}
+  template:
+    metadata:
+      labels: {app: guestbook-ui}
+    spec:
+      containers:
+      - name: guestbook-ui
+        image: gcr.io/heptio-images/ks-guestbook-demo:0.2
+        ports:
+        - containerPort: 80
+`;
+const SERVICE = `apiVersion: v1
+kind: Service
+metadata:
+  name: guestbook-ui
+spec:
+  selector: {app: guestbook-ui}
+  ports:
+  - port: 80
+    targetPort: 80
+`;
+const CONFIGMAP = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: guestbook-config
+data:
+  LOG_LEVEL: info
+`;
+const GUESTBOOK_TEXT = `# guestbook, as Argo CD's example apps ship it\n${DEPLOYMENT}---\n${SERVICE}---\n${CONFIGMAP}`;
+
+/** What the API server returns for a manifest: defaulted, in the app's namespace, with server metadata. */
+function liveOf(manifest: string, namespace: string, edit?: (o: Record<string, unknown>) => void): Record<string, unknown> {
+  const o = applyDefaults(parse(manifest) as KubeObject) as unknown as Record<string, unknown>;
+  o.metadata = { ...(o.metadata as object), namespace, uid: 'b7f2c1d0-0000-4000-8000-000000000001', resourceVersion: '4711', generation: 1, creationTimestamp: '2026-11-23T10:00:00Z' };
+  edit?.(o);
+  return o;
+}
+
+type Answer = { readonly obj: Record<string, unknown> } | { readonly status: number } | { readonly error: Error };
+
+/** A LiveReader answering from a map keyed `cluster kind namespace/name`; absent keys answer 404, as the API server does. */
+class FakeReader implements LiveReader {
+  readonly calls: string[] = [];
+  readonly answers = new Map<string, Answer>();
+  inFlight = 0;
+  maxInFlight = 0;
+  /** While true, reads wait for `release()`. */
+  hold = false;
+  private readonly waiting: Array<() => void> = [];
+
+  static key(cluster: string, ref: Pick<LiveRef, 'kind' | 'namespace' | 'name'>): string {
+    return `${cluster} ${ref.kind} ${ref.namespace}/${ref.name}`;
+  }
+
+  set(cluster: string, kind: string, namespace: string, name: string, answer: Answer): void {
+    this.answers.set(FakeReader.key(cluster, { kind, namespace, name }), answer);
+  }
+
+  release(): void {
+    this.hold = false;
+    for (const w of this.waiting.splice(0)) w();
+  }
+
+  async get(cluster: string, ref: LiveRef): Promise<unknown> {
+    const key = FakeReader.key(cluster, ref);
+    this.calls.push(key);
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      if (this.hold) await new Promise<void>((r) => this.waiting.push(r));
+      else await Promise.resolve();
+      const a = this.answers.get(key) ?? { status: 404 };
+      if ('obj' in a) return structuredClone(a.obj);
+      // client-node's ApiException carries the HTTP status in `code`.
+      if ('status' in a) throw Object.assign(new Error(`HTTP-Code: ${a.status}`), { code: a.status });
+      throw a.error;
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+}
+
+function setup(apps: readonly App[], reader = new FakeReader(), concurrency?: number) {
+  const log = recordingLogger();
+  const changes: string[] = [];
+  let needApps = 0;
+  const results = new DriftResults({
+    apps: () => apps,
+    reader,
+    repoOf: (fsPath) => (fsPath.startsWith(`${ROOT}/`) ? { root: ROOT, remotes: [REMOTE], branch: 'main' } : undefined),
+    log: log.logger,
+    needApps: () => (needApps += 1),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+  });
+  results.onDidChange((uri) => changes.push(uri));
+  const track = (fsPath: string, text: string) => results.track({ uri: uriOf(fsPath), fsPath, text });
+  const titles = (fsPath: string) => results.lenses(uriOf(fsPath)).map((l) => `${l.documentIndex}@${l.line} ${lensTitle(l)}`);
+  return { results, reader, log, changes, track, titles, needApps: () => needApps };
+}
+
+/** Lets queued reads run to the end (the fake answers on microtasks unless held). */
+async function settle(results: DriftResults, uri: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (results.lenses(uri).every((l) => l.state.kind !== 'loading')) {
+      await new Promise((r) => setImmediate(r));
+      return;
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  assert.fail(`lenses of ${uri} never settled: ${JSON.stringify(results.lenses(uri))}`);
+}
+
+function guestbookLive(reader: FakeReader, cluster: string): void {
+  reader.set(cluster, 'Deployment', 'guestbook', 'guestbook-ui', { obj: liveOf(DEPLOYMENT, 'guestbook') });
+  reader.set(cluster, 'Service', 'guestbook', 'guestbook-ui', { obj: liveOf(SERVICE, 'guestbook') });
+  reader.set(cluster, 'ConfigMap', 'guestbook', 'guestbook-config', { obj: liveOf(CONFIGMAP, 'guestbook') });
+}
+
+describe('vscode/codelens/driftResults DriftResults', () => {
+  it('shows In sync against a defaulted live object and counts drifted fields', async () => {
+    const s = setup([guestbookProd]);
+    guestbookLive(s.reader, 'prod');
+    s.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', {
+      obj: liveOf(DEPLOYMENT, 'guestbook', (o) => {
+        const spec = o.spec as { replicas: number; template: { spec: { containers: Array<{ image: string }> } } };
+        spec.replicas = 3;
+        spec.template.spec.containers[0]!.image = 'gcr.io/heptio-images/ks-guestbook-demo:0.3';
+      }),
+    });
+    s.reader.set('prod', 'ConfigMap', 'guestbook', 'guestbook-config', { obj: liveOf(CONFIGMAP, 'guestbook', (o) => (o.data = { LOG_LEVEL: 'debug' })) });
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    // Lines: comment on 0, the Deployment from 1; the Service after the first `---`; the ConfigMap after the second.
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@1 Drift: 2 fields · prod', '1@20 In sync · prod', '2@30 Drift: 1 field · prod']);
+    // The namespace comes from the Application's destination, as Argo CD applies it.
+    assert.deepEqual([...s.reader.calls].sort(), ['prod ConfigMap guestbook/guestbook-config', 'prod Deployment guestbook/guestbook-ui', 'prod Service guestbook/guestbook-ui']);
+    assert.ok(s.needApps() > 0);
+  });
+
+  it('shows Not in cluster on 404 and Unknown with a reason on 403, 500 and a network error', async () => {
+    const s = setup([guestbookProd]);
+    s.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { status: 403 });
+    s.reader.set('prod', 'Service', 'guestbook', 'guestbook-ui', { error: Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:6443'), { errno: -111 }) });
+    s.reader.set('prod', 'ConfigMap', 'guestbook', 'guestbook-config', { status: 404 });
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@1 Unknown · prod (forbidden)', '1@20 Unknown · prod (unreachable)', '2@30 Not in cluster · prod']);
+    assert.deepEqual(
+      s.results.lenses(uriOf(GUESTBOOK_FILE)).map((l) => l.state),
+      [{ kind: 'unknown', reason: 'forbidden' }, { kind: 'unknown', reason: 'unreachable' }, { kind: 'absent' }],
+    );
+    assert.ok(s.log.lines.some((l) => l.startsWith('debug [DriftResults][fetch] prod Deployment guestbook/guestbook-ui: forbidden')));
+    s.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { status: 500 });
+    s.results.appsChanged({ added: [], updated: [guestbookProd.key], removed: [] });
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    assert.equal(s.titles(GUESTBOOK_FILE)[0], '0@1 Unknown · prod (HTTP 500)');
+  });
+
+  it('shows Checking… until the read resolves, then fires onDidChange', async () => {
+    const s = setup([guestbookProd]);
+    guestbookLive(s.reader, 'prod');
+    s.reader.hold = true;
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@1 Checking… · prod', '1@20 Checking… · prod', '2@30 Checking… · prod']);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@1 Checking… · prod', '1@20 Checking… · prod', '2@30 Checking… · prod']);
+    const before = s.changes.length;
+    s.reader.release();
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@1 In sync · prod', '1@20 In sync · prod', '2@30 In sync · prod']);
+    assert.ok(s.changes.length > before);
+    assert.ok(s.changes.every((u) => u === uriOf(GUESTBOOK_FILE)));
+  });
+
+  it('re-diffs an edited document against the cached live object with no new GET', async () => {
+    const s = setup([guestbookProd]);
+    guestbookLive(s.reader, 'prod');
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    const calls = s.reader.calls.length;
+    assert.equal(calls, 3);
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT.replace('replicas: 1', 'replicas: 2'));
+    // Synchronous: the new state is there before any read could have happened.
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@1 Drift: 1 field · prod', '1@20 In sync · prod', '2@30 In sync · prod']);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(s.reader.calls.length, calls);
+    // An edit that moves documents down keeps each lens on its own document's first line.
+    s.track(GUESTBOOK_FILE, `# one more comment line\n${GUESTBOOK_TEXT}`);
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@2 In sync · prod', '1@21 In sync · prod', '2@31 In sync · prod']);
+    assert.equal(s.reader.calls.length, calls);
+  });
+
+  it('on an app change refetches the live objects of that app only, keeping the shown state meanwhile', async () => {
+    const s = setup([guestbookProd, guestbookStaging, billingProd]);
+    guestbookLive(s.reader, 'prod');
+    guestbookLive(s.reader, 'staging');
+    s.reader.set('prod', 'ConfigMap', 'billing', 'billing-flags', { obj: liveOf('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: billing-flags}\ndata: {a: "1"}\n', 'billing') });
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    s.track(BILLING_FILE, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: billing-flags}\ndata: {a: "1"}\n');
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    await settle(s.results, uriOf(BILLING_FILE));
+    // One lens per document and deploying cluster, prod before staging.
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@1 In sync · prod', '0@1 In sync · staging', '1@20 In sync · prod', '1@20 In sync · staging', '2@30 In sync · prod', '2@30 In sync · staging']);
+    assert.deepEqual(s.titles(BILLING_FILE), ['0@0 In sync · prod']);
+    assert.equal(s.reader.calls.length, 7);
+    s.reader.calls.length = 0;
+    s.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { obj: liveOf(DEPLOYMENT, 'guestbook', (o) => ((o.spec as { replicas: number }).replicas = 5)) });
+    s.reader.hold = true;
+    s.results.appsChanged({ added: [], updated: [guestbookProd.key], removed: [] });
+    assert.deepEqual(s.reader.calls.sort(), ['prod ConfigMap guestbook/guestbook-config', 'prod Deployment guestbook/guestbook-ui', 'prod Service guestbook/guestbook-ui']);
+    assert.equal(s.titles(GUESTBOOK_FILE)[0], '0@1 In sync · prod', 'no flicker to Checking… while the refetch runs');
+    s.reader.release();
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(s.titles(GUESTBOOK_FILE).slice(0, 2), ['0@1 Drift: 1 field · prod', '0@1 In sync · staging']);
+    assert.equal(s.reader.calls.length, 3);
+  });
+
+  it('drops lenses of an app removed from the store, and adds them when it comes back', async () => {
+    const apps: App[] = [guestbookProd, guestbookStaging];
+    const s = setup(apps);
+    guestbookLive(s.reader, 'prod');
+    guestbookLive(s.reader, 'staging');
+    s.track(GUESTBOOK_FILE, CONFIGMAP);
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@0 In sync · prod', '0@0 In sync · staging']);
+    apps.splice(1, 1);
+    s.results.appsChanged({ added: [], updated: [], removed: [guestbookStaging.key] });
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@0 In sync · prod']);
+    apps.push(guestbookStaging);
+    s.results.appsChanged({ added: [guestbookStaging.key], updated: [], removed: [] });
+    // The staging object is still cached (the document stayed open), so it is shown at once.
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@0 In sync · prod', '0@0 In sync · staging']);
+  });
+
+  it('forget drops the lenses and the live objects no open document needs', async () => {
+    const s = setup([guestbookProd]);
+    guestbookLive(s.reader, 'prod');
+    const other = `${ROOT}/apps/guestbook/config.yaml`;
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    s.track(other, CONFIGMAP);
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    await settle(s.results, uriOf(other));
+    assert.equal(s.reader.calls.length, 3, 'the ConfigMap both files hold is read once');
+    s.changes.length = 0;
+    s.results.forget(uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(s.results.lenses(uriOf(GUESTBOOK_FILE)), []);
+    assert.deepEqual(s.changes, [uriOf(GUESTBOOK_FILE)]);
+    s.reader.calls.length = 0;
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    // Reopened: the Deployment and Service are read again; the ConfigMap stayed cached for the other file.
+    assert.deepEqual(s.reader.calls.sort(), ['prod Deployment guestbook/guestbook-ui', 'prod Service guestbook/guestbook-ui']);
+    assert.equal(s.titles(GUESTBOOK_FILE)[2], '2@30 In sync · prod');
+    // Forgetting a document never tracked changes nothing and fires nothing.
+    s.changes.length = 0;
+    s.results.forget(uriOf(`${ROOT}/apps/guestbook/never.yaml`));
+    assert.deepEqual(s.changes, []);
+  });
+
+  it('never runs more reads at once than the concurrency bound', async () => {
+    const s = setup([guestbookProd], new FakeReader(), 2);
+    const text = Array.from({ length: 10 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}}\ndata: {i: "${i}"}\n`).join('---\n');
+    for (let i = 0; i < 10; i++) s.reader.set('prod', 'ConfigMap', 'guestbook', `cm-${i}`, { obj: liveOf(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}}\ndata: {i: "${i}"}\n`, 'guestbook') });
+    s.reader.hold = true;
+    s.track(GUESTBOOK_FILE, text);
+    assert.equal(s.reader.calls.length, 2);
+    assert.equal(s.reader.inFlight, 2);
+    // Release one pair at a time: each finished read lets exactly one queued read start.
+    for (let round = 0; round < 5; round++) {
+      s.reader.release();
+      s.reader.hold = true;
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      assert.ok(s.reader.inFlight <= 2);
+    }
+    s.reader.release();
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    assert.equal(s.reader.maxInFlight, 2);
+    assert.equal(s.reader.calls.length, 10);
+    assert.equal(new Set(s.reader.calls).size, 10);
+    assert.ok(s.titles(GUESTBOOK_FILE).every((t) => t.endsWith('In sync · prod')));
+    // The default bound is 4.
+    const d = setup([guestbookProd]);
+    d.reader.hold = true;
+    d.track(GUESTBOOK_FILE, text);
+    assert.equal(d.reader.inFlight, 4);
+    d.reader.release();
+    await settle(d.results, uriOf(GUESTBOOK_FILE));
+  });
+
+  it('gives no lenses, and reads nothing, for documents no app deploys', async () => {
+    const s = setup([guestbookProd, billingProd]);
+    s.track(`${ROOT}/apps/unknown/deploy.yaml`, DEPLOYMENT);
+    s.track('/elsewhere/not-a-repo/deploy.yaml', DEPLOYMENT);
+    s.results.track({ uri: 'untitled:Untitled-1', fsPath: undefined, text: DEPLOYMENT });
+    // Not Kubernetes objects at all (no kind / no name).
+    s.track(`${ROOT}/apps/guestbook/values.yaml`, 'replicaCount: 2\nimage: {tag: "1.0"}\n');
+    s.track(`${ROOT}/apps/guestbook/noname.yaml`, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n');
+    await new Promise((r) => setImmediate(r));
+    for (const uri of [uriOf(`${ROOT}/apps/unknown/deploy.yaml`), uriOf('/elsewhere/not-a-repo/deploy.yaml'), 'untitled:Untitled-1', uriOf(`${ROOT}/apps/guestbook/values.yaml`), uriOf(`${ROOT}/apps/guestbook/noname.yaml`)]) {
+      assert.deepEqual(s.results.lenses(uri), [], uri);
+    }
+    assert.deepEqual(s.reader.calls, []);
+    // Apps are needed only once a document could get lenses: the unknown path asked, the others did not.
+    assert.equal(s.needApps(), 1);
+  });
+
+  it('keeps lenses on the other documents when one document of the file does not parse', async () => {
+    const s = setup([guestbookProd]);
+    guestbookLive(s.reader, 'prod');
+    const broken = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [unclosed\n  labels: {a: b\n';
+    s.track(GUESTBOOK_FILE, `${DEPLOYMENT}---\n${broken}---\n${CONFIGMAP}`);
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    const lenses: readonly DriftLens[] = s.results.lenses(uriOf(GUESTBOOK_FILE));
+    // Document 1 is the broken one: it keeps its index, so documents after it keep theirs.
+    assert.deepEqual(
+      lenses.map((l) => [l.documentIndex, l.line, lensTitle(l)]),
+      [
+        [0, 0, 'In sync · prod'],
+        [2, 25, 'In sync · prod'],
+      ],
+    );
+    assert.deepEqual([...s.reader.calls].sort(), ['prod ConfigMap guestbook/guestbook-config', 'prod Deployment guestbook/guestbook-ui']);
+  });
+
+  it('view shows both sides normalized, and says why the live side is missing', async () => {
+    const s = setup([guestbookProd]);
+    guestbookLive(s.reader, 'prod');
+    s.reader.set('prod', 'Service', 'guestbook', 'guestbook-ui', { status: 404 });
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    const dep = s.results.view(uriOf(GUESTBOOK_FILE), 0, 'prod');
+    assert.ok(dep);
+    assert.equal(dep.title, 'guestbook-ui (live prod ↔ desired)');
+    assert.deepEqual(dep.ref, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'guestbook', name: 'guestbook-ui' });
+    assert.match(dep.desired, /namespace: guestbook/);
+    assert.doesNotMatch(dep.live, /resourceVersion|uid:/, 'server-set metadata is normalized away');
+    const svc = s.results.view(uriOf(GUESTBOOK_FILE), 1, 'prod');
+    assert.equal(svc?.live, '# Service guestbook/guestbook-ui on prod: not in the cluster\n');
+    assert.equal(s.results.view(uriOf(GUESTBOOK_FILE), 0, 'staging'), undefined);
+  });
+
+  it('lensTitle spells every state', () => {
+    const t = (state: DriftLens['state']) => lensTitle({ state, cluster: 'prod-eu' });
+    assert.equal(t({ kind: 'loading' }), 'Checking… · prod-eu');
+    assert.equal(t({ kind: 'inSync' }), 'In sync · prod-eu');
+    assert.equal(t({ kind: 'drift', fields: 1 }), 'Drift: 1 field · prod-eu');
+    assert.equal(t({ kind: 'drift', fields: 3 }), 'Drift: 3 fields · prod-eu');
+    assert.equal(t({ kind: 'absent' }), 'Not in cluster · prod-eu');
+    assert.equal(t({ kind: 'unknown', reason: 'forbidden' }), 'Unknown · prod-eu (forbidden)');
+  });
+});
