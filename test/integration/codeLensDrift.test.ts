@@ -8,9 +8,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GitOpsLensApiV1, GitOpsLensExtensionExports } from '../../src/vscode/api';
 import type { SimAccess } from './simClusters';
 import { waitFor as waitForState } from '../support/waitFor';
+import { api } from './extensionApi';
 
 const waitFor = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> => {
   // executeCodeLensProvider is async; poll it the way waitFor polls synchronous state.
@@ -32,15 +32,7 @@ const waitFor = <T>(what: string, fn: () => T | undefined | false | Promise<T | 
   );
 };
 
-const EXTENSION_ID = 'gitops-lens.gitops-lens';
 
-async function api(): Promise<GitOpsLensApiV1> {
-  const ext = vscode.extensions.getExtension<GitOpsLensExtensionExports>(EXTENSION_ID);
-  assert.ok(ext);
-  const v1 = (ext.isActive ? ext.exports : await ext.activate()).getAPI(1);
-  await v1.ready();
-  return v1;
-}
 
 /** A merge patch to the sim-argo simulator over its HTTP API, as the cluster's users would make it. */
 async function patchArgo(apiPath: string, body: unknown): Promise<void> {

@@ -6,28 +6,15 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GitOpsLensApiV1, GitOpsLensExtensionExports } from '../../src/vscode/api';
 import { COMMAND_IDS } from '../../src/vscode/commandIds';
 import { hostLog } from '../support/hostLog';
 import { waitFor } from '../support/waitFor';
+import { api, extension } from './extensionApi';
 
-const EXTENSION_ID = 'gitops-lens.gitops-lens';
 /** Budget for bundle load plus `activate`; measured at ~55 ms in code-server on a 2-core CI machine (see README). */
 const ACTIVATION_BUDGET_MS = 250;
 
-function extension(): vscode.Extension<GitOpsLensExtensionExports> {
-  const ext = vscode.extensions.getExtension<GitOpsLensExtensionExports>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is not installed in the extension host`);
-  return ext;
-}
 
-async function api(): Promise<GitOpsLensApiV1> {
-  const ext = extension();
-  const exports = ext.isActive ? ext.exports : await ext.activate();
-  const v1 = exports.getAPI(1);
-  await v1.ready();
-  return v1;
-}
 
 describe('GitOps Lens in the extension host', () => {
   it('runs in VS Code 1.100 with this repository as the extension under development', () => {

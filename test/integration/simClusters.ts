@@ -11,7 +11,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
 import { startSimCluster, type SimCluster } from '../sim/k8s/cluster';
-import type { KubeObject } from '../sim/k8s/types';
 import {
   ARGO2_COMPARISON_ERROR,
   ARGO2_OUT_OF_SYNC_HEALTHY,
@@ -37,6 +36,7 @@ import {
 } from '../fixtures/gitops/flux';
 import { ARGO3_CHECKOUT, CONFIG_MAP, DEPLOYMENT_DEADLINE_EXCEEDED } from '../fixtures/gitops/liveResources';
 import { REPO_ROOT } from '../support/paths';
+import { seedable } from '../support/simObjects';
 
 /** What the in-host tests need to drive the simulators: admin access over HTTP. */
 export interface SimAccess {
@@ -54,15 +54,6 @@ export interface StartedSims {
 const CRDS = path.join(REPO_ROOT, 'test', 'fixtures', 'sim', 'crds');
 export const FORBIDDEN_NAMESPACE = 'team-b';
 
-const obj = (o: unknown, patch: (o: KubeObject) => void = () => undefined): KubeObject => {
-  const c = structuredClone(o) as KubeObject;
-  delete c.metadata.resourceVersion;
-  delete c.metadata.uid;
-  // Finalizers would turn deletes into deletionTimestamp updates (no controller here removes them).
-  delete c.metadata.finalizers;
-  patch(c);
-  return c;
-};
 
 export async function startSims(dir: string): Promise<StartedSims> {
   const started: SimCluster[] = [];
@@ -83,7 +74,7 @@ export async function startSims(dir: string): Promise<StartedSims> {
         ARGO3_CHECKOUT,
         DEPLOYMENT_DEADLINE_EXCEEDED,
         CONFIG_MAP,
-      ].map((o) => obj(o)),
+      ].map((o) => seedable(o)),
     });
     started.push(argo);
     const flux = await startSimCluster({
@@ -100,8 +91,8 @@ export async function startSims(dir: string): Promise<StartedSims> {
         GIT_REPOSITORY(),
         HELM_REPOSITORY,
       ]
-        .map((o) => obj(o))
-        .concat(obj(KS_READY, (o) => ((o.metadata.namespace = FORBIDDEN_NAMESPACE), (o.metadata.name = 'hidden')))),
+        .map((o) => seedable(o))
+        .concat(seedable(KS_READY, (o) => ((o.metadata.namespace = FORBIDDEN_NAMESPACE), (o.metadata.name = 'hidden')))),
     });
     started.push(flux);
     const limited = 'gitops-lens-limited';

@@ -7,22 +7,15 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AppInfoV1, GitOpsLensApiV1, GitOpsLensExtensionExports } from '../../src/vscode/api';
+import type { AppInfoV1, GitOpsLensApiV1 } from '../../src/vscode/api';
 import type { SimAccess } from './simClusters';
 import { waitFor as waitForState } from '../support/waitFor';
+import { api } from './extensionApi';
 
 /** Simulator round trips through watches: a longer default than waitFor's. */
 const waitFor = <T>(what: string, fn: () => T | undefined | false, timeoutMs = 20_000): Promise<T> => waitForState(what, fn, timeoutMs);
 
-const EXTENSION_ID = 'gitops-lens.gitops-lens';
 
-async function api(): Promise<GitOpsLensApiV1> {
-  const ext = vscode.extensions.getExtension<GitOpsLensExtensionExports>(EXTENSION_ID);
-  assert.ok(ext);
-  const v1 = (ext.isActive ? ext.exports : await ext.activate()).getAPI(1);
-  await v1.ready();
-  return v1;
-}
 
 function sims(): SimAccess {
   const raw = process.env.GITOPS_LENS_SIM;

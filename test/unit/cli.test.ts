@@ -2,18 +2,12 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main, type CliIo } from '../../src/cli';
 import { REPO_ROOT } from '../support/paths';
+import { runCli } from '../support/cliRun';
 
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'kubeconfig');
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`), env };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { env });
 
 describe('cli', () => {
   it('contexts --json merges every KUBECONFIG file and marks the current context', async () => {

@@ -7,28 +7,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main, type CliIo } from '../../src/cli';
 import { startSimCluster, type SimCluster } from '../sim/k8s/cluster';
+import { REPO_ROOT } from '../support/paths';
+import { runCli } from '../support/cliRun';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`package.json not found above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-}
-const FIX = path.join(repoRoot(), 'test', 'fixtures', 'drift');
+const FIX = path.join(REPO_ROOT, 'test', 'fixtures', 'drift');
 const fix = (p: string): string => path.join(FIX, p);
 
-async function run(args: string[], extra: Partial<CliIo> = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`), env: {}, ...extra };
-  const code = await main(args, io);
-  return { code, out, err };
-}
 
 interface DiffJson {
   resources: { apiVersion: string; kind: string; namespace: string | null; name: string; status: string; changes: { path: string; desired: unknown; live: unknown }[] }[];
@@ -40,7 +25,7 @@ const SECRETS = ['hunter2-in-git', 'hunter2-on-cluster', Buffer.from('hunter2-in
 
 describe('cli diff', () => {
   it('--json: drift, missing and extra with JSON Pointer paths at desired indexes; exit 1', async () => {
-    const r = await run(['diff', '--desired', fix('desired'), '--live', fix('live'), '--json']);
+    const r = await runCli(['diff', '--desired', fix('desired'), '--live', fix('live'), '--json']);
     assert.equal(r.code, 1, r.err);
     const doc = JSON.parse(r.out) as DiffJson;
     assert.deepEqual(doc.summary, { inSync: 1, drifted: 2, missing: 1, extra: 1 });
@@ -67,41 +52,41 @@ describe('cli diff', () => {
   });
 
   it('text output: masked Secrets, colour only on a TTY', async () => {
-    const plain = await run(['diff', '--desired', fix('desired'), '--live', fix('live')]);
+    const plain = await runCli(['diff', '--desired', fix('desired'), '--live', fix('live')]);
     assert.equal(plain.code, 1);
     assert.match(plain.out, /^Drifted apps\/v1 Deployment shop\/web \(.*web\.yaml:2\)$/m);
     assert.match(plain.out, /~ \/spec\/replicas: 3 \(desired\) ≠ 5 \(live\)/);
     assert.match(plain.out, /^Summary: 1 in sync, 2 drifted, 1 missing, 1 extra$/m);
     assert.ok(!plain.out.includes('\u001b['), 'no ANSI codes off a TTY');
     for (const s of SECRETS) assert.ok(!plain.out.includes(s), `output leaks ${s}`);
-    const tty = await run(['diff', '--desired', fix('desired'), '--live', fix('live')], { isTty: true });
+    const tty = await runCli(['diff', '--desired', fix('desired'), '--live', fix('live')], { isTty: true });
     assert.ok(tty.out.includes('\u001b[31mDrifted'), 'Drifted in red on a TTY');
   });
 
   it('exit 0 when everything is in sync', async () => {
-    const r = await run(['diff', '--desired', fix('live'), '--live', fix('live'), '--json']);
+    const r = await runCli(['diff', '--desired', fix('live'), '--live', fix('live'), '--json']);
     assert.equal(r.code, 0, r.err);
     assert.deepEqual((JSON.parse(r.out) as DiffJson).summary, { inSync: 4, drifted: 0, missing: 0, extra: 0 });
   });
 
   it('exit 2 with file and line for bad YAML', async () => {
-    const r = await run(['diff', '--desired', fix('bad'), '--live', fix('live')]);
+    const r = await runCli(['diff', '--desired', fix('bad'), '--live', fix('live')]);
     assert.equal(r.code, 2);
     assert.match(r.err, /bad[/\\]broken\.yaml:\d+:\d+: invalid YAML/);
     assert.equal(r.out, '');
   });
 
   it('exit 2 for usage errors and unreadable paths', async () => {
-    assert.equal((await run(['diff', '--desired', fix('desired')])).code, 2);
-    assert.equal((await run(['diff', '--live', fix('live')])).code, 2);
-    assert.equal((await run(['diff', '--desired', fix('desired'), '--live', fix('live'), '--context', 'x'])).code, 2);
-    const r = await run(['diff', '--desired', fix('nope'), '--live', fix('live')]);
+    assert.equal((await runCli(['diff', '--desired', fix('desired')])).code, 2);
+    assert.equal((await runCli(['diff', '--live', fix('live')])).code, 2);
+    assert.equal((await runCli(['diff', '--desired', fix('desired'), '--live', fix('live'), '--context', 'x'])).code, 2);
+    const r = await runCli(['diff', '--desired', fix('nope'), '--live', fix('live')]);
     assert.equal(r.code, 2);
     assert.match(r.err, /cannot read .*nope: ENOENT/);
   });
 
   it('--ignore applies an Argo CD Application\'s ignoreDifferences (managedFieldsManagers, jq select)', async () => {
-    const r = await run(['diff', '--desired', fix('desired/apps/web.yaml'), '--live', fix('live'), '--ignore', fix('ignore/application.yaml'), '--json']);
+    const r = await runCli(['diff', '--desired', fix('desired/apps/web.yaml'), '--live', fix('live'), '--ignore', fix('ignore/application.yaml'), '--json']);
     const doc = JSON.parse(r.out) as DiffJson;
     assert.equal(doc.resources.find((x) => x.kind === 'Deployment')?.status, 'InSync');
     // The live Secret and leftover ConfigMap are not in this desired file: extra, so still exit 1.
@@ -110,14 +95,14 @@ describe('cli diff', () => {
   });
 
   it('--ignore applies a Flux Kustomization\'s driftIgnoreRules', async () => {
-    const r = await run(['diff', '--desired', fix('desired/apps/web.yaml'), '--live', fix('live'), '--ignore', fix('ignore/kustomization.yaml'), '--json']);
+    const r = await runCli(['diff', '--desired', fix('desired/apps/web.yaml'), '--live', fix('live'), '--ignore', fix('ignore/kustomization.yaml'), '--json']);
     const deploy = (JSON.parse(r.out) as DiffJson).resources.find((x) => x.kind === 'Deployment');
     // replicas is ignored; the image change is still drift.
     assert.deepEqual(deploy?.changes.map((c) => c.path), ['/spec/template/spec/containers/0/image']);
   });
 
   it('--ignore rejects an unsupported jq expression with exit 2 and says why', async () => {
-    const r = await run(['diff', '--desired', fix('desired'), '--live', fix('live'), '--ignore', fix('ignore/unsupported.yaml')]);
+    const r = await runCli(['diff', '--desired', fix('desired'), '--live', fix('live'), '--ignore', fix('ignore/unsupported.yaml')]);
     assert.equal(r.code, 2);
     assert.match(r.err, /unsupported\.yaml:1: Application shop: spec\.ignoreDifferences\[0\]\.jqPathExpressions\[0\]: unsupported jqPathExpression/);
   });
@@ -157,14 +142,14 @@ describe('cli diff', () => {
     it('reports a field removed from Git but still live when last-applied had it', async () => {
       fs.writeFileSync(path.join(dir, 'desired.yaml'), cm({ a: '1' }));
       fs.writeFileSync(path.join(dir, 'live.yaml'), cm({ a: '1', b: '2', c: '3' }, { a: '1', b: '2' }));
-      const r = await run(['diff', '--desired', path.join(dir, 'desired.yaml'), '--live', path.join(dir, 'live.yaml'), '--json']);
+      const r = await runCli(['diff', '--desired', path.join(dir, 'desired.yaml'), '--live', path.join(dir, 'live.yaml'), '--json']);
       assert.equal(r.code, 1, r.err);
       // b was applied before and deleted from Git; c was never applied (someone else's field).
       assert.deepEqual((JSON.parse(r.out) as DiffJson).resources[0]?.changes, [{ path: '/data/b', desired: null, live: '2' }]);
     });
 
     it('--context reads live objects with client-node; absent objects are Missing', async () => {
-      const r = await run(['diff', '--desired', fix('desired/apps/web.yaml'), '--context', 'sim', '--kubeconfig', path.join(dir, 'kubeconfig.yaml'), '--json']);
+      const r = await runCli(['diff', '--desired', fix('desired/apps/web.yaml'), '--context', 'sim', '--kubeconfig', path.join(dir, 'kubeconfig.yaml'), '--json']);
       assert.equal(r.code, 1, r.err);
       const doc = JSON.parse(r.out) as DiffJson;
       assert.deepEqual(
@@ -177,7 +162,7 @@ describe('cli diff', () => {
     });
 
     it('--context with an unknown context is exit 2', async () => {
-      const r = await run(['diff', '--desired', fix('desired/apps/web.yaml'), '--context', 'nope', '--kubeconfig', path.join(dir, 'kubeconfig.yaml')]);
+      const r = await runCli(['diff', '--desired', fix('desired/apps/web.yaml'), '--context', 'nope', '--kubeconfig', path.join(dir, 'kubeconfig.yaml')]);
       assert.equal(r.code, 2);
       assert.match(r.err, /context "nope"/);
     });

@@ -6,37 +6,17 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main, type CliIo } from '../../src/cli';
 import { startSimCluster, type SimCluster } from '../sim/k8s/cluster';
 import type { KubeObject } from '../sim/k8s/types';
 import { ARGO2_OUT_OF_SYNC_HEALTHY, ARGO2_SYNCED_HEALTHY } from '../fixtures/gitops/argocd';
 import { GIT_REPOSITORY, HR_READY, KS_READY, KS_SUSPENDED } from '../fixtures/gitops/flux';
+import { REPO_ROOT } from '../support/paths';
+import { seedable } from '../support/simObjects';
+import { runCli } from '../support/cliRun';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`package.json not found above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-}
-const CRDS = path.join(repoRoot(), 'test', 'fixtures', 'sim', 'crds');
+const CRDS = path.join(REPO_ROOT, 'test', 'fixtures', 'sim', 'crds');
 
-const obj = (o: unknown): KubeObject => {
-  const c = structuredClone(o) as KubeObject;
-  delete c.metadata.resourceVersion;
-  delete c.metadata.uid;
-  return c;
-};
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`), env: {} };
-  const code = await main(args, io);
-  return { code, out, err };
-}
 
 interface JsonApp {
   cluster: string;
@@ -58,8 +38,8 @@ describe('cli status (two simulated clusters)', function () {
   let fluxFile: string;
 
   before(async () => {
-    argo = await startSimCluster({ seed: [path.join(CRDS, 'argocd.yaml')], objects: [obj(ARGO2_SYNCED_HEALTHY), obj(ARGO2_OUT_OF_SYNC_HEALTHY)] });
-    flux = await startSimCluster({ seed: [CRDS], objects: [obj(KS_READY), obj(KS_SUSPENDED), obj(HR_READY), obj(GIT_REPOSITORY())] });
+    argo = await startSimCluster({ seed: [path.join(CRDS, 'argocd.yaml')], objects: [seedable(ARGO2_SYNCED_HEALTHY), seedable(ARGO2_OUT_OF_SYNC_HEALTHY)] });
+    flux = await startSimCluster({ seed: [CRDS], objects: [seedable(KS_READY), seedable(KS_SUSPENDED), seedable(HR_READY), seedable(GIT_REPOSITORY())] });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-lens-status-'));
     argoFile = path.join(dir, 'argo.yaml');
     fluxFile = path.join(dir, 'flux.yaml');
@@ -74,7 +54,7 @@ describe('cli status (two simulated clusters)', function () {
   });
 
   it('status --json lists the apps of both contexts', async () => {
-    const r = await run(['status', '--kubeconfig', argoFile, '--kubeconfig', fluxFile, '--json']);
+    const r = await runCli(['status', '--kubeconfig', argoFile, '--kubeconfig', fluxFile, '--json']);
     assert.equal(r.code, 0, r.err);
     const json = JSON.parse(r.out) as { apps: JsonApp[] };
     assert.deepEqual(
@@ -95,7 +75,7 @@ describe('cli status (two simulated clusters)', function () {
   });
 
   it('status --context prints an aligned table of that context only', async () => {
-    const r = await run(['status', '--kubeconfig', argoFile, '--kubeconfig', fluxFile, '--context', 'argo-prod']);
+    const r = await runCli(['status', '--kubeconfig', argoFile, '--kubeconfig', fluxFile, '--context', 'argo-prod']);
     assert.equal(r.code, 0, r.err);
     const lines = r.out.trimEnd().split('\n');
     assert.equal(lines.length, 3);
@@ -107,13 +87,13 @@ describe('cli status (two simulated clusters)', function () {
   });
 
   it('exits 2 naming an unknown context, a 401 and an unreachable context', async () => {
-    const unknown = await run(['status', '--kubeconfig', argoFile, '--context', 'nope']);
+    const unknown = await runCli(['status', '--kubeconfig', argoFile, '--context', 'nope']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.err, /no context named "nope"/);
 
     const badToken = path.join(dir, 'bad.yaml');
     fs.writeFileSync(badToken, argo.kubeconfig('argo-bad', { token: 'wrong-token' }));
-    const unauthorized = await run(['status', '--kubeconfig', badToken, '--json']);
+    const unauthorized = await runCli(['status', '--kubeconfig', badToken, '--json']);
     assert.equal(unauthorized.code, 2);
     assert.match(unauthorized.err, /context "argo-bad" is unreachable: Unauthorized/);
     assert.deepEqual(JSON.parse(unauthorized.out), { apps: [] });
@@ -122,13 +102,13 @@ describe('cli status (two simulated clusters)', function () {
     const goneFile = path.join(dir, 'gone.yaml');
     fs.writeFileSync(goneFile, gone.kubeconfig('gone'));
     await gone.stop();
-    const unreachable = await run(['status', '--kubeconfig', goneFile, '--kubeconfig', argoFile, '--json']);
+    const unreachable = await runCli(['status', '--kubeconfig', goneFile, '--kubeconfig', argoFile, '--json']);
     assert.equal(unreachable.code, 2);
     assert.match(unreachable.err, /context "gone" is unreachable: Unreachable: ECONNREFUSED/);
     // The reachable context is still shown.
     assert.equal((JSON.parse(unreachable.out) as { apps: JsonApp[] }).apps.length, 2);
 
-    const none = await run(['status', '--kubeconfig', path.join(dir, 'missing.yaml')]);
+    const none = await runCli(['status', '--kubeconfig', path.join(dir, 'missing.yaml')]);
     assert.equal(none.code, 2);
   });
 });

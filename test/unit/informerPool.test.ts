@@ -3,7 +3,6 @@
  * watches, 410 relists, outages, absent CRDs, RBAC-limited tokens, 401 and idle request counts.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AppStore } from '../../src/core/store/appStore';
 import type { Clock, ClusterConnectionEvent, ClusterWatchEvent } from '../../src/core/ports';
@@ -20,17 +19,10 @@ import {
 import { GIT_REPOSITORY, HR_READY, KS_READY, KS_STALLED, KS_SUSPENDED } from '../fixtures/gitops/flux';
 import { recordingLogger } from '../support/fakes';
 import { waitFor } from '../support/waitFor';
+import { REPO_ROOT } from '../support/paths';
+import { seedable } from '../support/simObjects';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`package.json not found above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-}
-const CRDS = path.join(repoRoot(), 'test', 'fixtures', 'sim', 'crds');
+const CRDS = path.join(REPO_ROOT, 'test', 'fixtures', 'sim', 'crds');
 
 const realClock: Clock = {
   now: () => Date.now(),
@@ -40,27 +32,18 @@ const realClock: Clock = {
   },
 };
 
-const obj = (o: unknown, patch: (o: KubeObject) => void = () => undefined): KubeObject => {
-  const c = structuredClone(o) as KubeObject;
-  delete c.metadata.resourceVersion;
-  delete c.metadata.uid;
-  // Finalizers would turn deletes into deletionTimestamp updates (no controller here removes them).
-  delete c.metadata.finalizers;
-  patch(c);
-  return c;
-};
 
 const GITOPS_OBJECTS = (): KubeObject[] => [
-  obj(ARGO2_SYNCED_HEALTHY),
-  obj(ARGO2_OUT_OF_SYNC_HEALTHY),
-  obj(ARGO2_SYNCED_DEGRADED),
-  obj(ARGO2_SUSPENDED),
-  obj(APP_PROJECT),
-  obj(KS_READY),
-  obj(KS_STALLED),
-  obj(KS_SUSPENDED),
-  obj(HR_READY),
-  obj(GIT_REPOSITORY()),
+  seedable(ARGO2_SYNCED_HEALTHY),
+  seedable(ARGO2_OUT_OF_SYNC_HEALTHY),
+  seedable(ARGO2_SYNCED_DEGRADED),
+  seedable(ARGO2_SUSPENDED),
+  seedable(APP_PROJECT),
+  seedable(KS_READY),
+  seedable(KS_STALLED),
+  seedable(KS_SUSPENDED),
+  seedable(HR_READY),
+  seedable(GIT_REPOSITORY()),
 ];
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -171,7 +154,7 @@ describe('InformerPool (simulator, client-node)', function () {
     // Changes the cut watches do not see before the compaction: one new app, one deleted. All in one
     // tick, so the pool cannot re-watch in between.
     h.sim.faults.cutWatches();
-    h.sim.objects.put(obj(ARGO2_SYNCED_HEALTHY, (o) => (o.metadata.name = 'late-app')));
+    h.sim.objects.put(seedable(ARGO2_SYNCED_HEALTHY, (o) => (o.metadata.name = 'late-app')));
     h.sim.objects.delete('argoproj.io/v1alpha1', 'Application', 'argocd', 'billing');
     h.sim.objects.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'advance-rv', namespace: 'default' } });
     h.sim.faults.expireResourceVersions();
@@ -230,7 +213,7 @@ describe('InformerPool (simulator, client-node)', function () {
   it('falls back to per-namespace lists on a cluster-wide 403 and reports the forbidden namespaces', async () => {
     const objects = [
       ...GITOPS_OBJECTS(),
-      obj(ARGO2_SYNCED_HEALTHY, (o) => ((o.metadata.namespace = 'team-b'), (o.metadata.name = 'hidden-app'))),
+      seedable(ARGO2_SYNCED_HEALTHY, (o) => ((o.metadata.namespace = 'team-b'), (o.metadata.name = 'hidden-app'))),
     ];
     const h = await harness({ objects });
     const limited = 'limited-token';
@@ -262,7 +245,7 @@ describe('InformerPool (simulator, client-node)', function () {
     assert.ok(!names.includes('hidden-app'));
     assert.deepEqual([...store.status('sim').forbiddenNamespaces].sort(), [...r.forbiddenNamespaces].sort());
     // Watches per namespace deliver changes too.
-    h.sim.objects.put(obj(ARGO2_SYNCED_HEALTHY, (o) => (o.metadata.name = 'new-visible')));
+    h.sim.objects.put(seedable(ARGO2_SYNCED_HEALTHY, (o) => (o.metadata.name = 'new-visible')));
     await waitFor('new-visible', () => store.all().some((a) => a.name === 'new-visible'));
   });
 
@@ -297,7 +280,7 @@ describe('InformerPool (simulator, client-node)', function () {
     h.pool.stop('sim');
     assert.equal(h.lastState()?.state, 'stopped');
     h.sim.counts.reset();
-    h.sim.objects.put(obj(ARGO2_SYNCED_HEALTHY, (o) => (o.metadata.name = 'after-stop')));
+    h.sim.objects.put(seedable(ARGO2_SYNCED_HEALTHY, (o) => (o.metadata.name = 'after-stop')));
     await sleep(200);
     assert.ok(!h.batches.flat().some((e) => e.type !== 'SYNC' && (e.object as KubeObject).metadata.name === 'after-stop'));
     assert.deepEqual(h.sim.counts.snapshot(), {});
