@@ -63,15 +63,29 @@ function base(cluster: string, kind: GitOpsKindName, role: App['role'], namespac
   return { key: appKey(cluster, 'flux', kind, namespace, name), cluster, tool: 'flux' as const, kind, role, namespace, name };
 }
 
-export function mapFluxKustomization(cluster: string, obj: unknown, lookup: SourceLookup = NO_SOURCES): App {
+/** What every Flux object shares: identity, spec, status, `spec.suspend` and the conditions with Ready. */
+function readFluxObject(obj: unknown) {
   const r = new FieldReader();
   const { root, id } = readIdentity(r, obj);
   const spec = r.record(root, 'spec');
   const status = r.record(root, 'status');
-  const name = id.name ?? '(unnamed)';
+  // Read in this order so problems are listed as before: spec.suspend, then the conditions.
   const suspended = r.boolean(spec, 'spec.suspend') ?? false;
   const conditions = readConditions(r, status);
-  const ready = findCondition(conditions, 'Ready');
+  return {
+    r,
+    id,
+    spec,
+    status,
+    name: id.name ?? '(unnamed)',
+    suspended,
+    conditions,
+    ready: findCondition(conditions, 'Ready'),
+  };
+}
+
+export function mapFluxKustomization(cluster: string, obj: unknown, lookup: SourceLookup = NO_SOURCES): App {
+  const { r, id, spec, status, name, suspended, conditions, ready } = readFluxObject(obj);
   const sourceRef = readRef(r, spec, 'spec.sourceRef', id.namespace);
   if (spec !== undefined && sourceRef === undefined) r.problems.push('spec.sourceRef is missing');
   const applied = r.string(status, 'status.lastAppliedRevision');
@@ -110,14 +124,7 @@ export function mapFluxKustomization(cluster: string, obj: unknown, lookup: Sour
  * the chart version of the newest `status.history` snapshot with status `deployed`.
  */
 export function mapFluxHelmRelease(cluster: string, obj: unknown, lookup: SourceLookup = NO_SOURCES): App {
-  const r = new FieldReader();
-  const { root, id } = readIdentity(r, obj);
-  const spec = r.record(root, 'spec');
-  const status = r.record(root, 'status');
-  const name = id.name ?? '(unnamed)';
-  const suspended = r.boolean(spec, 'spec.suspend') ?? false;
-  const conditions = readConditions(r, status);
-  const ready = findCondition(conditions, 'Ready');
+  const { r, id, spec, status, name, suspended, conditions, ready } = readFluxObject(obj);
 
   let sourceRef = readRef(r, spec, 'spec.chartRef', id.namespace);
   const chartSpec = r.record(r.record(spec, 'spec.chart'), 'spec.chart.spec');
@@ -172,14 +179,7 @@ export function mapFluxHelmRelease(cluster: string, obj: unknown, lookup: Source
  * `oci` is static since source-controller v1 (no artifact, no conditions), so it is Healthy as is.
  */
 export function mapFluxSource(cluster: string, kind: GitOpsKindName, obj: unknown): App {
-  const r = new FieldReader();
-  const { root, id } = readIdentity(r, obj);
-  const spec = r.record(root, 'spec');
-  const status = r.record(root, 'status');
-  const name = id.name ?? '(unnamed)';
-  const suspended = r.boolean(spec, 'spec.suspend') ?? false;
-  const conditions = readConditions(r, status);
-  const ready = findCondition(conditions, 'Ready');
+  const { r, id, spec, status, name, suspended, conditions, ready } = readFluxObject(obj);
   const artifact = r.record(status, 'status.artifact');
   const revision = r.string(artifact, 'status.artifact.revision');
   const staticOci = kind === 'HelmRepository' && r.string(spec, 'spec.type') === 'oci';
