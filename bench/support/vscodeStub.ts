@@ -48,11 +48,25 @@ export function installVscodeStub(settings: Record<string, unknown> = {}): StubR
       }
     },
     ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
+    CodeLens: class {
+      constructor(public range: unknown) {}
+    },
+    Range: class {
+      constructor(...args: number[]) {
+        void args;
+      }
+    },
+    Disposable: class {
+      constructor(private readonly fn: () => void) {}
+      dispose() {
+        this.fn();
+      }
+    },
     window: {
       createOutputChannel: () => channel,
       createTreeView: (id: string) => {
         record.treeViews.push(id);
-        return { ...disposable, visible: false, description: undefined, onDidChangeVisibility: () => disposable, reveal: () => Promise.resolve() };
+        return { ...disposable, visible: false, description: undefined, onDidChangeVisibility: () => disposable, onDidExpandElement: () => disposable, onDidCollapseElement: () => disposable, reveal: () => Promise.resolve() };
       },
       createStatusBarItem: () => ({ ...disposable, show: noop, hide: noop, text: '', tooltip: undefined, command: undefined }),
       showErrorMessage: () => Promise.resolve(undefined),
@@ -61,7 +75,7 @@ export function installVscodeStub(settings: Record<string, unknown> = {}): StubR
     },
     StatusBarAlignment: { Left: 1, Right: 2 },
     extensions: { getExtension: () => undefined },
-    languages: { setTextDocumentLanguage: () => Promise.resolve(undefined) },
+    languages: { setTextDocumentLanguage: () => Promise.resolve(undefined), registerCodeLensProvider: () => disposable },
     commands: {
       registerCommand: (id: string) => {
         record.commands.push(id);
@@ -74,6 +88,10 @@ export function installVscodeStub(settings: Record<string, unknown> = {}): StubR
       getConfiguration: () => ({ get: (key: string, def: unknown) => settings[key] ?? def }),
       onDidChangeConfiguration: () => disposable,
       registerTextDocumentContentProvider: () => disposable,
+      textDocuments: [],
+      onDidOpenTextDocument: () => disposable,
+      onDidChangeTextDocument: () => disposable,
+      onDidCloseTextDocument: () => disposable,
     },
     env: { clipboard: { writeText: () => Promise.resolve() } },
   };
