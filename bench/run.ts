@@ -10,7 +10,9 @@ import { REPO_ROOT } from '../test/support/paths';
 
 async function main(): Promise<void> {
   const filter = process.argv[2];
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.bench.js')).sort();
+  // Compiled (`npm run bench`) or straight from source (`npx tsx bench/run.ts NAME`) for one case.
+  const ext = __filename.endsWith('.ts') ? '.bench.ts' : '.bench.js';
+  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith(ext)).sort();
   const results: BenchResult[] = [];
   for (const f of files) {
     // A bench module may hold servers open for its cases; `teardown` closes them.
