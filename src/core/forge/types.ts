@@ -1,0 +1,137 @@
+/**
+ * The forge port: what GitOps Lens needs from a Git hosting service to open a pull/merge request,
+ * and the words its errors come in. Implemented per forge in src/infra/forge/*.
+ */
+
+export type ForgeKind = 'github' | 'github-enterprise' | 'gitlab' | 'bitbucket-cloud' | 'bitbucket-server' | 'azure-devops' | 'gitea';
+
+export const FORGE_KINDS: readonly ForgeKind[] = ['github', 'github-enterprise', 'gitlab', 'bitbucket-cloud', 'bitbucket-server', 'azure-devops', 'gitea'];
+
+/** A repository on a forge, derived from a Git remote URL (core/forge/detect). */
+export interface ForgeRepo {
+  readonly kind: ForgeKind;
+  /** Host name with a non-default port, lower case: `github.com`, `git.example.com:8443`. */
+  readonly host: string;
+  /** REST API root without a trailing slash, e.g. `https://api.github.com`, `https://host/api/v4`. */
+  readonly apiBaseUrl: string;
+  /** Web page of the repository, e.g. `https://github.com/owner/repo`. */
+  readonly webUrl: string;
+  /**
+   * GitHub/Gitea/Bitbucket Cloud: owner or workspace. GitLab: the full namespace path including
+   * subgroups (`group/sub`). Azure DevOps: `org/project`. Bitbucket Server: the project key (`PROJ`,
+   * or `~user` for a personal repository).
+   */
+  readonly owner: string;
+  /** Repository name (slug) without `.git`. */
+  readonly repo: string;
+  /** HTTPS clone URL (the one to push to with `gitHttpAuthHeader`). */
+  readonly cloneUrl: string;
+}
+
+export interface ForgeCredentials {
+  readonly token: string;
+  /** Needed by Bitbucket Cloud app passwords and optional for Gitea / Bitbucket Server basic auth. */
+  readonly username?: string;
+}
+
+export type ForgeErrorCode = 'auth' | 'forbidden' | 'notFound' | 'conflict' | 'duplicate' | 'validation' | 'rateLimited' | 'network' | 'server';
+
+/**
+ * A forge failure in words a user can act on. `message` includes the forge's own message
+ * (`forgeMessage`) and never the token; the clients build it from the response body only.
+ */
+export class ForgeError extends Error {
+  override readonly name = 'ForgeError';
+  constructor(
+    readonly code: ForgeErrorCode,
+    message: string,
+    readonly status?: number,
+    readonly forgeMessage?: string,
+  ) {
+    super(message);
+  }
+}
+
+export type PullRequestState = 'open' | 'closed' | 'merged';
+
+export interface PullRequest {
+  /** The identifier the forge uses in its API: GitHub/Gitea number, GitLab iid, Azure pullRequestId… */
+  readonly id: number | string;
+  /** The number shown to users (`#12`, `!12`), when the forge has one. */
+  readonly number?: number;
+  /** Web page of the pull request. */
+  readonly url: string;
+  readonly title: string;
+  /** Source branch name (no `refs/heads/`). */
+  readonly head: string;
+  /** Target branch name (no `refs/heads/`). */
+  readonly base: string;
+  readonly state: PullRequestState;
+  readonly draft: boolean;
+}
+
+export interface CreatePullRequestInput {
+  readonly head: string;
+  readonly base: string;
+  readonly title: string;
+  readonly body: string;
+  readonly draft?: boolean;
+  readonly labels?: readonly string[];
+  /** Forge user names (GitHub/Gitea/Bitbucket logins, GitLab usernames, Azure unique names). */
+  readonly reviewers?: readonly string[];
+}
+
+export interface UpdatePullRequestInput {
+  readonly title?: string;
+  readonly body?: string;
+}
+
+export interface ForgeClient {
+  readonly repo: ForgeRepo;
+  defaultBranch(): Promise<string>;
+  /** Whether pushes to the branch are restricted (protected branch, branch policy, restriction). */
+  isProtected(branch: string): Promise<boolean>;
+  findOpenPullRequest(head: string, base: string): Promise<PullRequest | undefined>;
+  createPullRequest(input: CreatePullRequestInput): Promise<PullRequest>;
+  updatePullRequest(pr: PullRequest, input: UpdatePullRequestInput): Promise<PullRequest>;
+  listOpenPullRequests(opts?: { readonly headPrefix?: string }): Promise<PullRequest[]>;
+}
+
+function base64(s: string): string {
+  // btoa is a global in Node ≥ 16 and browsers; tokens and user names are ASCII, so Latin-1 is enough.
+  return btoa(s);
+}
+
+/**
+ * The value of the `Authorization` header git should send when pushing over HTTPS to the forge
+ * (`git -c http.extraHeader="Authorization: <value>" push …`), so the token never lands in a URL or in
+ * git config.
+ *
+ * - GitHub / GHE: Basic `x-access-token:TOKEN`, the form actions/checkout sends; works for OAuth,
+ *   installation and personal access tokens.
+ * - GitLab: Basic `oauth2:TOKEN` (GitLab docs, "OAuth 2.0 identity provider API": "use the token as
+ *   password with the oauth2 user name"); personal/project tokens accept any user name.
+ * - Azure DevOps: Basic `:PAT` (Azure DevOps docs, "Use personal access tokens": empty user name).
+ * - Bitbucket Cloud: Basic `x-token-auth:TOKEN` for repository/project/workspace access tokens; with a
+ *   user name (app password or API token) Basic `user:TOKEN`.
+ * - Bitbucket Server / Data Center: Bearer TOKEN for HTTP access tokens; with a user name Basic.
+ * - Gitea / Forgejo: Basic `user:TOKEN` when the user name is known, else `token TOKEN`.
+ */
+export function gitHttpAuthHeader(kind: ForgeKind, creds: ForgeCredentials): string {
+  const { token, username } = creds;
+  switch (kind) {
+    case 'github':
+    case 'github-enterprise':
+      return `Basic ${base64(`x-access-token:${token}`)}`;
+    case 'gitlab':
+      return `Basic ${base64(`oauth2:${token}`)}`;
+    case 'azure-devops':
+      return `Basic ${base64(`:${token}`)}`;
+    case 'bitbucket-cloud':
+      return `Basic ${base64(`${username ?? 'x-token-auth'}:${token}`)}`;
+    case 'bitbucket-server':
+      return username ? `Basic ${base64(`${username}:${token}`)}` : `Bearer ${token}`;
+    case 'gitea':
+      return username ? `Basic ${base64(`${username}:${token}`)}` : `token ${token}`;
+  }
+}
