@@ -30,7 +30,7 @@ export interface ForgeRepo {
 
 export interface ForgeCredentials {
   readonly token: string;
-  /** Needed by Bitbucket Cloud app passwords and optional for Gitea / Bitbucket Server basic auth. */
+  /** Needed by Bitbucket Cloud app passwords / API tokens; optional for Gitea basic auth. */
   readonly username?: string;
 }
 
@@ -113,8 +113,11 @@ function base64(s: string): string {
  *   password with the oauth2 user name"); personal/project tokens accept any user name.
  * - Azure DevOps: Basic `:PAT` (Azure DevOps docs, "Use personal access tokens": empty user name).
  * - Bitbucket Cloud: Basic `x-token-auth:TOKEN` for repository/project/workspace access tokens; with a
- *   user name (app password or API token) Basic `user:TOKEN`.
- * - Bitbucket Server / Data Center: Bearer TOKEN for HTTP access tokens; with a user name Basic.
+ *   user name (app password, or API token with the Bitbucket user name or `x-bitbucket-api-token-auth`,
+ *   Bitbucket Cloud docs "Using API tokens") Basic `user:TOKEN`.
+ * - Bitbucket Server / Data Center: Bearer TOKEN. HTTP access tokens work "in place of passwords for Git
+ *   over HTTPS", and project/repository tokens only with Bearer ("Don't use this token with a username in
+ *   Basic authentication", Bitbucket DC docs, "HTTP access tokens"), so the user name is not used.
  * - Gitea / Forgejo: Basic `user:TOKEN` when the user name is known, else `token TOKEN`.
  */
 export function gitHttpAuthHeader(kind: ForgeKind, creds: ForgeCredentials): string {
@@ -130,7 +133,7 @@ export function gitHttpAuthHeader(kind: ForgeKind, creds: ForgeCredentials): str
     case 'bitbucket-cloud':
       return `Basic ${base64(`${username ?? 'x-token-auth'}:${token}`)}`;
     case 'bitbucket-server':
-      return username ? `Basic ${base64(`${username}:${token}`)}` : `Bearer ${token}`;
+      return `Bearer ${token}`;
     case 'gitea':
       return username ? `Basic ${base64(`${username}:${token}`)}` : `token ${token}`;
   }

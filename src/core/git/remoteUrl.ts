@@ -61,14 +61,15 @@ export function sameRemote(a: string, b: string): boolean {
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '443' };
 
-interface ParsedRemote {
+/** A remote URL split into scheme (`ssh` for scp-like), host, port and path (core/forge/detect reuses it). */
+export interface ParsedRemote {
   readonly scheme: string;
   readonly host: string;
   readonly port: string | undefined;
   readonly path: string;
 }
 
-function parseRemoteUrl(u: string): ParsedRemote {
+export function parseRemoteUrl(u: string): ParsedRemote {
   const withScheme = /^([a-z][a-z0-9+.-]*):\/\/([^/]*)(.*)$/i.exec(u);
   if (withScheme) {
     const scheme = withScheme[1]!.toLowerCase();
