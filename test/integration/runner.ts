@@ -14,7 +14,7 @@ import { launchChromium, startCodeServer, workbenchUrl } from '../support/codeSe
 import { REPO_ROOT } from '../support/paths';
 import { TEST_OUTPUT_TAG } from '../support/hostLog';
 import { prepareWorkspace } from '../support/workspace';
-import { startSims } from './simClusters';
+import { startForgeSim, startSims } from './simClusters';
 
 const TESTS_ENTRY = path.join(REPO_ROOT, 'out', 'test', 'index.js');
 const TIMEOUT_MS = Number(process.env.GITOPS_LENS_INTEGRATION_TIMEOUT_MS ?? 300_000);
@@ -24,8 +24,11 @@ async function main(): Promise<number> {
   // Simulated clusters for the Applications view tests; their kubeconfig is not on KUBECONFIG, so the
   // kubeconfig tests keep their two fixture contexts, and simulatorApps.test adds it through the setting.
   const sims = await startSims(ws.fixtures);
+  // The forge simulator (every forge's REST API + Git smart HTTP) for the pull-request tests.
+  const forge = await startForgeSim();
   const env: NodeJS.ProcessEnv = {
     GITOPS_LENS_SIM: JSON.stringify(sims.access),
+    GITOPS_LENS_FORGE_SIM: JSON.stringify(forge.access),
     GITOPS_LENS_SIM_KUBECONFIG: sims.kubeconfigFile,
     GITOPS_LENS_COUNTS_FILE: process.env.GITOPS_LENS_COUNTS_FILE,
     GITOPS_LENS_TEST_GREP: process.env.GITOPS_LENS_TEST_GREP,
@@ -36,6 +39,7 @@ async function main(): Promise<number> {
   try {
     return desktop ? await runDesktop(desktop, ws.folder, env) : await runCodeServer(ws.folder, env);
   } finally {
+    await forge.stop();
     await sims.stop();
     fs.rmSync(ws.root, { recursive: true, force: true });
   }

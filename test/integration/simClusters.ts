@@ -8,6 +8,9 @@
  * extension's client) with the admin token, from GITOPS_LENS_SIM.
  */
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
 import { startSimCluster, type SimCluster } from '../sim/k8s/cluster';
@@ -122,4 +125,83 @@ export async function startSims(dir: string): Promise<StartedSims> {
 function mergeKubeconfigs(docs: Array<Record<string, unknown[]>>): Record<string, unknown> {
   const pick = (k: string) => docs.flatMap((d) => d[k] ?? []);
   return { apiVersion: 'v1', kind: 'Config', clusters: pick('clusters'), users: pick('users'), contexts: pick('contexts'), preferences: {} };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Forge simulator for the pull-request tests (issue 6): one server speaking every forge's REST API and
+// Git smart HTTP (test/sim/forge/server.ts), plus a small control endpoint the extension host calls to
+// create repositories and read the pull requests the forge recorded (the forge runs in this process).
+
+/** What the in-host pull-request tests need: the forge's URL, a valid token, and the control endpoint. */
+export interface ForgeSimAccess {
+  /** Forge base URL: API roots and clone URLs are below it. */
+  readonly url: string;
+  readonly token: string;
+  readonly user: string;
+  /** POST /repos {fullName, files?: {path: content}} → {cloneUrls: {kind: url}}; GET /pulls?repo=fullName → records; GET /requests. */
+  readonly control: string;
+}
+
+export interface StartedForgeSim {
+  readonly access: ForgeSimAccess;
+  stop(): Promise<void>;
+}
+
+export const FORGE_SIM_TOKEN = 'gl-sim-token-4f1c9a';
+export const FORGE_SIM_USER = 'octo-dev';
+
+export async function startForgeSim(): Promise<StartedForgeSim> {
+  const { startForge } = await import('../sim/forge/server');
+  const { FORGE_KINDS } = await import('../../src/core/forge/types');
+  const forge = await startForge({ tokens: { [FORGE_SIM_TOKEN]: FORGE_SIM_USER } });
+  const control = http.createServer((req, res) => {
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const url = new URL(req.url ?? '/', 'http://control');
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (data += c));
+    req.on('end', () => {
+      void (async () => {
+        try {
+          if (req.method === 'POST' && url.pathname === '/repos') {
+            const body = JSON.parse(data || '{}') as { fullName: string; files?: Record<string, string> };
+            let from: string | undefined;
+            if (body.files) {
+              from = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-seed-'));
+              for (const [rel, content] of Object.entries(body.files)) {
+                fs.mkdirSync(path.dirname(path.join(from, rel)), { recursive: true });
+                fs.writeFileSync(path.join(from, rel), content);
+              }
+            }
+            try {
+              const repo = await forge.createRepo(body.fullName, from ? { from } : {});
+              reply(200, { cloneUrls: Object.fromEntries(FORGE_KINDS.map((k) => [k, repo.cloneUrl(k)])) });
+            } finally {
+              if (from) fs.rmSync(from, { recursive: true, force: true });
+            }
+          } else if (req.method === 'GET' && url.pathname === '/pulls') {
+            reply(200, forge.pullRequests(url.searchParams.get('repo') ?? ''));
+          } else if (req.method === 'GET' && url.pathname === '/requests') {
+            reply(200, forge.requests);
+          } else {
+            reply(404, { message: 'not found' });
+          }
+        } catch (e) {
+          reply(500, { message: e instanceof Error ? e.message : String(e) });
+        }
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
+  const port = (control.address() as AddressInfo).port;
+  return {
+    access: { url: forge.url, token: FORGE_SIM_TOKEN, user: FORGE_SIM_USER, control: `http://127.0.0.1:${port}` },
+    stop: async () => {
+      await new Promise<void>((resolve) => control.close(() => resolve()));
+      await forge.stop();
+    },
+  };
 }
