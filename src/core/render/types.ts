@@ -11,6 +11,12 @@ export interface RenderedDocument {
   readonly documentIndex: number;
   /** The object as the renderer emits it (namePrefix/suffix, namespace, patches applied). */
   readonly desired: Readonly<Record<string, unknown>>;
+  /**
+   * Set for objects a generator made (kustomize configMapGenerator / secretGenerator, e.g.
+   * 'ConfigMapGenerator'): they map to the kustomization file's document that configures them, so
+   * several entries can share that documentIndex. Their names carry a content hash suffix.
+   */
+  readonly generatedBy?: string;
 }
 
 export interface RenderOutcome {
@@ -26,6 +32,11 @@ export interface RenderOutcome {
    * use the plain documents and show this text, e.g. "kustomize not found: plain document".
    */
   readonly fallback?: string;
+  /**
+   * True when the file's own documents are not Kubernetes YAML (a Helm template, values.yaml): with
+   * a fallback there is no plain document to use either, so the file gets no drift lens.
+   */
+  readonly notPlainYaml?: boolean;
 }
 
 /**
@@ -33,4 +44,14 @@ export interface RenderOutcome {
  * for the file on disk. Resolves undefined when the file is not part of a rendered folder (a plain
  * directory of manifests): the documents are then the desired state as they are.
  */
-export type DesiredRenderer = (file: { readonly fsPath: string; readonly text: string }) => Promise<RenderOutcome | undefined>;
+export type DesiredRenderer = (file: {
+  readonly fsPath: string;
+  readonly text: string;
+  /** Aborts the tool's process (a newer edit supersedes this render); the promise then rejects with an AbortError. */
+  readonly signal?: AbortSignal;
+  /**
+   * The folder an app deploys from (Argo CD `spec.source.path`, Flux Kustomization `path`), when
+   * known: its kustomization is rendered if it includes the file, rather than the nearest one.
+   */
+  readonly root?: string;
+}) => Promise<RenderOutcome | undefined>;

@@ -1,0 +1,375 @@
+/**
+ * Desired state of a file in a kustomize folder (issue 5): `kustomize build`, else `kubectl kustomize`
+ * (kubectl has embedded kustomize since v1.14), run on a temp copy of the folders the build reads, with
+ * the editor's text standing in for files on disk so unsaved edits render too. The user's tree is only
+ * read. Each rendered object is traced to its source file through kustomize's origin annotation
+ * (`buildMetadata: [originAnnotations]`, injected into the copy), then to the document of that file by
+ * kind and name (core/render/kustomization matchDocuments).
+ *
+ * Generated objects (configMapGenerator, secretGenerator) have no source document: they map to the
+ * first document of the kustomization file that configures them, marked `generatedBy`.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseManifests } from '../../core/manifest/documents';
+import type { Logger } from '../../core/ports';
+import {
+  KUSTOMIZATION_FILE_NAMES,
+  matchDocuments,
+  originOf,
+  readKustomization,
+  withOriginAnnotations,
+  withoutOrigin,
+  type SourceDocument,
+} from '../../core/render/kustomization';
+import type { DesiredRenderer, RenderedDocument } from '../../core/render/types';
+import { AbortError, pathLookup, runTool, type FindExecutable } from './process';
+
+export interface KustomizeRendererOptions {
+  /** How executables are found (default: this process's PATH). */
+  readonly findExecutable?: FindExecutable;
+  readonly log?: Logger;
+  /** Per build (default 30 s). */
+  readonly timeoutMs?: number;
+  /** Rendered builds kept, keyed by folder and every input text (default 16). */
+  readonly cacheEntries?: number;
+  /** A build whose folders hold more files than this is not copied (default 5,000). */
+  readonly maxFiles?: number;
+}
+
+/** How a file takes part in a kustomize build. */
+export type KustomizeRole = 'resource' | 'patch' | 'kustomization';
+
+export interface KustomizeTarget {
+  /** The folder whose kustomization is built. */
+  readonly dir: string;
+  readonly role: KustomizeRole;
+  /** Every kustomization folder the build reads (dir, its bases and components, recursively). */
+  readonly dirs: readonly string[];
+}
+
+/** One rendered object and the workspace file it came from. */
+export interface RenderedObject {
+  readonly desired: Readonly<Record<string, unknown>>;
+  /** Absolute path of the source file (the kustomization file for generated objects); undefined if unknown. */
+  readonly file: string | undefined;
+  readonly generatedBy?: string;
+}
+
+export type FolderRender =
+  | { readonly ok: true; readonly tool: string; readonly objects: readonly RenderedObject[] }
+  | { readonly ok: false; readonly tool: string; readonly fallback: string };
+
+const TOOL = 'kustomize';
+export const KUSTOMIZE_NOT_FOUND = 'kustomize not found: plain document';
+
+async function exists(p: string): Promise<'file' | 'dir' | undefined> {
+  try {
+    const st = await fs.stat(p);
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The kustomization file of a folder, if it has one. */
+export async function kustomizationFileOf(dir: string): Promise<string | undefined> {
+  for (const name of KUSTOMIZATION_FILE_NAMES) {
+    const f = path.join(dir, name);
+    if ((await exists(f)) === 'file') return f;
+  }
+  return undefined;
+}
+
+const readText = async (file: string, overrides: ReadonlyMap<string, string>): Promise<string> => overrides.get(file) ?? fs.readFile(file, 'utf8');
+
+interface Closure {
+  readonly dirs: Set<string>;
+  readonly files: Map<string, KustomizeRole>;
+}
+
+/** Every kustomization folder and referenced file a build of `dir` reads (remote bases excluded). */
+async function closureOf(dir: string, overrides: ReadonlyMap<string, string>, into: Closure = { dirs: new Set(), files: new Map() }): Promise<Closure> {
+  if (into.dirs.has(dir)) return into;
+  const kfile = await kustomizationFileOf(dir);
+  if (!kfile) return into;
+  into.dirs.add(dir);
+  into.files.set(kfile, 'kustomization');
+  let refs;
+  try {
+    refs = readKustomization(await readText(kfile, overrides));
+  } catch {
+    return into; // the build reports the broken file
+  }
+  for (const r of [...refs.resources, ...refs.components]) {
+    const abs = path.resolve(dir, r);
+    const kind = await exists(abs);
+    if (kind === 'dir') await closureOf(abs, overrides, into);
+    else if (kind === 'file' && !into.files.has(abs)) into.files.set(abs, 'resource');
+  }
+  for (const p of refs.patches) {
+    const abs = path.resolve(dir, p);
+    if (!into.files.has(abs)) into.files.set(abs, 'patch');
+  }
+  return into;
+}
+
+/**
+ * The kustomization that builds `fsPath`: `root` when given and its build includes the file, else the
+ * nearest one up the tree that includes it (directly, or through bases and components). Undefined
+ * for files no kustomization refers to: plain manifests.
+ */
+export async function findKustomizationFor(fsPath: string, opts: { root?: string; overrides?: ReadonlyMap<string, string> } = {}): Promise<KustomizeTarget | undefined> {
+  const file = path.resolve(fsPath);
+  const overrides = opts.overrides ?? new Map<string, string>();
+  const candidates: string[] = [];
+  if (opts.root) candidates.push(path.resolve(opts.root));
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    candidates.push(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  for (const dir of candidates) {
+    if (!(await kustomizationFileOf(dir))) continue;
+    const c = await closureOf(dir, overrides);
+    const role = c.files.get(file);
+    if (role) return { dir, role, dirs: [...c.dirs] };
+  }
+  return undefined;
+}
+
+const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
+
+/** Files under the folders a build reads: path relative to `base` → content. */
+async function collectFiles(roots: readonly string[], base: string, overrides: ReadonlyMap<string, string>, maxFiles: number): Promise<Map<string, string | Buffer>> {
+  const out = new Map<string, string | Buffer>();
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        const kind = await exists(full);
+        isDir = kind === 'dir';
+        isFile = kind === 'file';
+      }
+      if (isDir && !SKIPPED_DIRS.has(e.name)) await walk(full);
+      else if (isFile) {
+        if (out.size >= maxFiles) throw new Error(`more than ${maxFiles} files under ${roots.join(', ')}`);
+        out.set(path.relative(base, full), overrides.get(full) ?? (await fs.readFile(full)));
+      }
+    }
+  };
+  for (const r of roots) await walk(r);
+  // Unsaved new files (an override for a path not on disk yet) take part too.
+  for (const [file, text] of overrides) {
+    const rel = path.relative(base, file);
+    if (!rel.startsWith('..') && !out.has(rel) && roots.some((r) => file.startsWith(r + path.sep))) out.set(rel, text);
+  }
+  return out;
+}
+
+function commonAncestor(dirs: readonly string[]): string {
+  let base = dirs[0] ?? path.sep;
+  for (const d of dirs) while (base !== path.dirname(base) && d !== base && !d.startsWith(base + path.sep)) base = path.dirname(base);
+  return base;
+}
+
+const firstLine = (s: string): string => s.split('\n').find((l) => l.trim() !== '')?.trim() ?? s;
+
+/**
+ * kustomize prints `Error: …`; kubectl prints through klog: `E1123 14:36:17.880308 12783 run.go:72]
+ * "command failed" err="…"`. Either way, the message itself.
+ */
+export function kustomizeMessage(stderr: string): string {
+  return stderr
+    .split('\n')
+    .map((l) => {
+      const klog = /^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] (.*)$/.exec(l);
+      const body = klog ? (klog[1] as string) : l;
+      const failed = /^"command failed" err="(.*)"$/.exec(body);
+      return (failed ? (failed[1] as string).replace(/\\"/g, '"') : body).replace(/^Error: /, '');
+    })
+    .join('\n');
+}
+
+interface InFlight {
+  readonly promise: Promise<FolderRender>;
+  readonly controller: AbortController;
+  waiters: number;
+}
+
+export class KustomizeRenderer {
+  private readonly find: FindExecutable;
+  private readonly timeoutMs: number;
+  private readonly cacheEntries: number;
+  private readonly maxFiles: number;
+  /** Insertion-ordered: the oldest entry is evicted first. */
+  private readonly cache = new Map<string, FolderRender>();
+  private readonly inFlight = new Map<string, InFlight>();
+  private tool: Promise<{ file: string; args: string[]; name: string } | undefined> | undefined;
+
+  constructor(private readonly opts: KustomizeRendererOptions = {}) {
+    this.find = opts.findExecutable ?? pathLookup();
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.cacheEntries = opts.cacheEntries ?? 16;
+    this.maxFiles = opts.maxFiles ?? 5000;
+  }
+
+  /** The DesiredRenderer of one file (see core/render/types). */
+  readonly render: DesiredRenderer = async ({ fsPath, text, signal, root }) => {
+    const file = path.resolve(fsPath);
+    const overrides = new Map([[file, text]]);
+    const target = await findKustomizationFor(file, { ...(root ? { root } : {}), overrides });
+    if (!target) return undefined;
+    // A patch is folded into the object it patches: it stands for no object of its own.
+    if (target.role === 'patch') return { tool: TOOL, documents: [] };
+    const r = await this.renderTarget(target, overrides, signal);
+    if (!r.ok) return { tool: r.tool, documents: [], fallback: r.fallback };
+    return { tool: r.tool, documents: documentsOf(file, text, r.objects) };
+  };
+
+  /** Builds the kustomization in `dir` (with `overrides`: absolute path → text standing in for the file). */
+  async renderFolder(dir: string, overrides: ReadonlyMap<string, string> = new Map(), signal?: AbortSignal): Promise<FolderRender> {
+    const abs = path.resolve(dir);
+    const c = await closureOf(abs, overrides);
+    if (c.dirs.size === 0) return { ok: false, tool: TOOL, fallback: `no kustomization in ${dir}` };
+    return this.renderTarget({ dir: abs, role: 'kustomization', dirs: [...c.dirs] }, overrides, signal);
+  }
+
+  private resolveTool(): Promise<{ file: string; args: string[]; name: string } | undefined> {
+    this.tool ??= (async () => {
+      const kustomize = await this.find('kustomize');
+      if (kustomize) return { file: kustomize, args: ['build'], name: 'kustomize' };
+      const kubectl = await this.find('kubectl');
+      return kubectl ? { file: kubectl, args: ['kustomize'], name: 'kubectl kustomize' } : undefined;
+    })();
+    return this.tool;
+  }
+
+  private async renderTarget(target: KustomizeTarget, overrides: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<FolderRender> {
+    const tool = await this.resolveTool();
+    if (!tool) return { ok: false, tool: TOOL, fallback: KUSTOMIZE_NOT_FOUND };
+    // Bases outside the folder (`../base`) are copied too, at the same relative place.
+    const roots = target.dirs.filter((d) => !target.dirs.some((o) => o !== d && d.startsWith(o + path.sep)));
+    const base = commonAncestor(roots);
+    let files;
+    try {
+      files = await collectFiles(roots, base, overrides, this.maxFiles);
+    } catch (err) {
+      return { ok: false, tool: tool.name, fallback: `kustomize folder not rendered: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    const hash = createHash('sha256').update(`${tool.file}\0${path.relative(base, target.dir)}\0`);
+    for (const [rel, content] of [...files].sort((a, b) => (a[0] < b[0] ? -1 : 1))) hash.update(`${rel}\0${content.length}\0`).update(content);
+    const key = `${base}\0${hash.digest('hex')}`;
+
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.cache.delete(key); // refresh its place in the eviction order
+      this.cache.set(key, cached);
+      return cached;
+    }
+    let run = this.inFlight.get(key);
+    if (!run) {
+      const controller = new AbortController();
+      const promise = this.build(tool, target, base, files, controller.signal).finally(() => this.inFlight.delete(key));
+      run = { promise, controller, waiters: 0 };
+      this.inFlight.set(key, run);
+      promise.then(
+        (r) => {
+          this.cache.set(key, r);
+          while (this.cache.size > this.cacheEntries) this.cache.delete(this.cache.keys().next().value as string);
+        },
+        () => undefined,
+      );
+    }
+    return this.await(run, signal);
+  }
+
+  /** Waits for a shared build; the process is killed only when every waiter gave up. */
+  private await(run: InFlight, signal: AbortSignal | undefined): Promise<FolderRender> {
+    run.waiters++;
+    if (!signal) return run.promise;
+    return new Promise<FolderRender>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (--run.waiters === 0) run.controller.abort();
+        reject(new AbortError());
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      run.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  private async build(
+    tool: { file: string; args: string[]; name: string },
+    target: KustomizeTarget,
+    base: string,
+    files: ReadonlyMap<string, string | Buffer>,
+    signal: AbortSignal,
+  ): Promise<FolderRender> {
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-lens-kustomize-'));
+    try {
+      for (const [rel, content] of files) {
+        const dest = path.join(tmp, rel);
+        await fs.mkdir(path.dirname(dest), { recursive: true });
+        await fs.writeFile(dest, content);
+      }
+      const topRel = path.relative(base, target.dir);
+      const kfile = (await kustomizationFileOf(path.join(tmp, topRel))) as string;
+      const ktext = await fs.readFile(kfile, 'utf8');
+      let injected = false;
+      try {
+        injected = !readKustomization(ktext).hasOriginAnnotations;
+        if (injected) await fs.writeFile(kfile, withOriginAnnotations(ktext));
+      } catch {
+        // broken YAML: kustomize's own message says where
+      }
+      const started = Date.now();
+      const result = await runTool(tool.file, [...tool.args, path.join(tmp, topRel)], { cwd: tmp, timeoutMs: this.timeoutMs, signal });
+      if (!result.ok) {
+        // Temp paths mean nothing to the user: name the workspace folder instead.
+        const message = kustomizeMessage(result.message).split(tmp + path.sep).join(base + path.sep).split(tmp).join(base);
+        this.opts.log?.warn(`[Render][kustomize] ${tool.name} ${target.dir} failed: ${message}`);
+        const what = result.reason === 'timeout' ? `${tool.name} ${firstLine(message)}` : `${tool.name} failed: ${firstLine(message)}`;
+        return { ok: false, tool: tool.name, fallback: what };
+      }
+      this.opts.log?.debug(`[Render][kustomize] ${tool.name} ${target.dir} in ${Date.now() - started} ms`);
+      const parsed = parseManifests(result.stdout);
+      const objects: RenderedObject[] = [];
+      for (const d of parsed.documents) {
+        const v = d.value;
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) continue;
+        const obj = v as Record<string, unknown>;
+        const origin = originOf(obj);
+        const desired = injected ? withoutOrigin(obj) : obj;
+        if (!origin) objects.push({ desired, file: undefined });
+        else if ('path' in origin) objects.push({ desired, file: path.resolve(target.dir, origin.path) });
+        else objects.push({ desired, file: path.resolve(target.dir, origin.configuredIn), ...(origin.configuredBy ? { generatedBy: origin.configuredBy } : {}) });
+      }
+      return { ok: true, tool: tool.name, objects };
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+}
+
+/** The rendered objects of one file as RenderedDocuments of its text. */
+export function documentsOf(file: string, text: string, objects: readonly RenderedObject[]): RenderedDocument[] {
+  const mine = objects.filter((o) => o.file === file);
+  if (mine.length === 0) return [];
+  const docs = parseManifests(text).documents;
+  const generated = mine.filter((o) => o.generatedBy !== undefined);
+  const sources: SourceDocument[] = [];
+  for (const d of docs) {
+    const v = d.value as Record<string, unknown> | null;
+    const meta = v && typeof v === 'object' && typeof v.metadata === 'object' && v.metadata !== null ? (v.metadata as Record<string, unknown>) : {};
+    if (v && typeof v.apiVersion === 'string' && typeof v.kind === 'string') sources.push({ index: d.index, apiVersion: v.apiVersion, kind: v.kind, name: typeof meta.name === 'string' ? meta.name : '' });
+  }
+  const out = matchDocuments(sources, mine.filter((o) => o.generatedBy === undefined).map((o) => o.desired));
+  const kustomizationDoc = docs[0]?.index ?? 0;
+  for (const g of generated) out.push({ documentIndex: kustomizationDoc, desired: g.desired, generatedBy: g.generatedBy as string });
+  return out;
+}
+
