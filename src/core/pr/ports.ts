@@ -17,8 +17,8 @@ export interface FileEdit {
 }
 
 /**
- * How git authenticates to the remote. `header` is a complete HTTP header line value for
- * `http.extraHeader` (e.g. `Authorization: Basic …`, see `gitHttpAuthHeader` in core/forge/types);
+ * How git authenticates to the remote. `header` is the `Authorization` value from
+ * `gitHttpAuthHeader` (core/forge/types, e.g. `Basic …`) or a complete header line (`Name: value`);
  * it is passed per process through GIT_CONFIG_COUNT/KEY/VALUE, so it is in neither argv, git config
  * nor any URL. `ssh` uses the user's agent and ssh config. `none` for anonymous or pre-configured
  * credential helpers.
