@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { mapArgoApplication } from '../../src/core/argocd/application';
 import type { App } from '../../src/core/model/app';
-import { DriftResults, lensTitle, type DriftLens, type LiveReader, type LiveRef } from '../../src/vscode/codelens/driftResults';
+import type { DesiredRenderer } from '../../src/core/render/types';
+import { parseManifests } from '../../src/core/manifest/documents';
+import { DriftResults, lensTitle, type DriftLens, type DriftResultsOptions, type LiveReader, type LiveRef } from '../../src/vscode/codelens/driftResults';
 import * as F from '../fixtures/gitops/argocd';
 import { applyDefaults } from '../sim/k8s/semantics/defaults';
 import type { KubeObject } from '../sim/k8s/types';
@@ -110,7 +112,7 @@ class FakeReader implements LiveReader {
   }
 }
 
-function setup(apps: readonly App[], reader = new FakeReader(), concurrency?: number) {
+function setup(apps: readonly App[], reader = new FakeReader(), concurrency?: number, extra: Partial<DriftResultsOptions> = {}) {
   const log = recordingLogger();
   const changes: string[] = [];
   let needApps = 0;
@@ -121,6 +123,7 @@ function setup(apps: readonly App[], reader = new FakeReader(), concurrency?: nu
     log: log.logger,
     needApps: () => (needApps += 1),
     ...(concurrency !== undefined ? { concurrency } : {}),
+    ...extra,
   });
   results.onDidChange((uri) => changes.push(uri));
   const track = (fsPath: string, text: string) => results.track({ uri: uriOf(fsPath), fsPath, text });
@@ -257,10 +260,15 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     apps.splice(1, 1);
     s.results.appsChanged({ added: [], updated: [], removed: [guestbookStaging.key] });
     assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@0 In sync · prod']);
+    // No lens uses the staging object any more: it left the cache with its last lens.
+    assert.equal(s.results.cachedLiveObjects(), 1);
     apps.push(guestbookStaging);
+    s.reader.calls.length = 0;
     s.results.appsChanged({ added: [guestbookStaging.key], updated: [], removed: [] });
-    // The staging object is still cached (the document stayed open), so it is shown at once.
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@0 In sync · prod', '0@0 Checking… · staging']);
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
     assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@0 In sync · prod', '0@0 In sync · staging']);
+    assert.deepEqual(s.reader.calls, ['staging ConfigMap guestbook/guestbook-config']);
   });
 
   it('forget drops the lenses and the live objects no open document needs', async () => {
@@ -369,6 +377,170 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     assert.equal(s.results.view(uriOf(GUESTBOOK_FILE), 0, 'staging'), undefined);
   });
 
+  it('details lists each lens with its live reference and the drifted fields as JSON Pointers', async () => {
+    const s = setup([guestbookProd]);
+    guestbookLive(s.reader, 'prod');
+    s.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', {
+      obj: liveOf(DEPLOYMENT, 'guestbook', (o) => {
+        const spec = o.spec as { replicas: number; template: { spec: { containers: Array<{ image: string }> } } };
+        spec.replicas = 3;
+        spec.template.spec.containers[0]!.image = 'gcr.io/heptio-images/ks-guestbook-demo:0.3';
+      }),
+    });
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    const details = s.results.details(uriOf(GUESTBOOK_FILE));
+    assert.equal(details.length, 3);
+    const dep = details[0]!;
+    assert.deepEqual(
+      { documentIndex: dep.documentIndex, line: dep.line, cluster: dep.cluster, appKey: dep.appKey, ref: dep.ref, state: dep.state },
+      { documentIndex: 0, line: 1, cluster: 'prod', appKey: guestbookProd.key, ref: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'guestbook', name: 'guestbook-ui' }, state: { kind: 'drift', fields: 2 } },
+    );
+    assert.deepEqual([...dep.changes].sort((a, b) => a.path.localeCompare(b.path)), [
+      { path: '/spec/replicas', desired: 1, live: 3 },
+      { path: '/spec/template/spec/containers/0/image', desired: 'gcr.io/heptio-images/ks-guestbook-demo:0.2', live: 'gcr.io/heptio-images/ks-guestbook-demo:0.3' },
+    ]);
+    assert.deepEqual(details[1]!.changes, []);
+    assert.equal(details[1]!.state.kind, 'inSync');
+    assert.deepEqual(s.results.details(uriOf(BILLING_FILE)), []);
+  });
+
+  it('details masks Secret values: changed values differ, none is in clear', async () => {
+    const s = setup([guestbookProd]);
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ntype: Opaque\nstringData: {password: hunter2, user: admin}\n';
+    s.reader.set('prod', 'Secret', 'guestbook', 'db', {
+      obj: liveOf('apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ntype: Opaque\n', 'guestbook', (o) => (o.data = { password: Buffer.from('s3cret-live').toString('base64'), user: Buffer.from('admin').toString('base64') })),
+    });
+    s.track(GUESTBOOK_FILE, secret);
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    const [d] = s.results.details(uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(d?.state, { kind: 'drift', fields: 1 });
+    assert.equal(d.changes.length, 1);
+    const c = d.changes[0]!;
+    assert.equal(c.path, '/data/password');
+    assert.match(String(c.desired), /^\++$/);
+    assert.match(String(c.live), /^\++$/);
+    assert.notEqual(c.desired, c.live);
+    const text = JSON.stringify(s.results.details(uriOf(GUESTBOOK_FILE)));
+    for (const clear of ['hunter2', 's3cret-live', Buffer.from('hunter2').toString('base64'), Buffer.from('s3cret-live').toString('base64')]) assert.ok(!text.includes(clear), clear);
+  });
+
+  it('render: each document is compared as rendered, documents the build drops get no lens, a fallback is said', async () => {
+    // A kustomize-like renderer: namePrefix "prod-" and namespace "shop" on every object; the Service
+    // (document 1) is dropped, as a build drops a file that is only a patch.
+    const kustomizeLike: DesiredRenderer = ({ text }) =>
+      Promise.resolve({
+        tool: 'kustomize',
+        documents: parseManifests(text)
+          .documents.filter((d) => d.index !== 1)
+          .map((d) => {
+            const o = structuredClone(d.value) as { metadata: { name: string; namespace?: string } };
+            o.metadata.name = `prod-${o.metadata.name}`;
+            o.metadata.namespace = 'shop';
+            return { documentIndex: d.index, desired: o };
+          }),
+      });
+    const s = setup([guestbookProd], new FakeReader(), undefined, { render: kustomizeLike });
+    s.reader.set('prod', 'Deployment', 'shop', 'prod-guestbook-ui', { obj: liveOf(DEPLOYMENT.replace('name: guestbook-ui', 'name: prod-guestbook-ui'), 'shop') });
+    s.reader.set('prod', 'ConfigMap', 'shop', 'prod-guestbook-config', { obj: liveOf(CONFIGMAP.replace('name: guestbook-config', 'name: prod-guestbook-config').replace('info', 'debug'), 'shop') });
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@1 In sync · prod', '2@30 Drift: 1 field · prod']);
+    assert.deepEqual(s.results.details(uriOf(GUESTBOOK_FILE)).map((d) => `${d.ref.namespace}/${d.ref.name}`), ['shop/prod-guestbook-ui', 'shop/prod-guestbook-config']);
+    assert.deepEqual([...s.reader.calls].sort(), ['prod ConfigMap shop/prod-guestbook-config', 'prod Deployment shop/prod-guestbook-ui']);
+
+    // Without the tool: the plain documents, and the lens says so.
+    const plain: DesiredRenderer = () => Promise.resolve({ tool: 'kustomize', documents: [], fallback: 'kustomize not found: plain document' });
+    const p = setup([guestbookProd], new FakeReader(), undefined, { render: plain });
+    guestbookLive(p.reader, 'prod');
+    p.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    await settle(p.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(p.titles(GUESTBOOK_FILE), [
+      '0@1 In sync · prod (kustomize not found: plain document)',
+      '1@20 In sync · prod (kustomize not found: plain document)',
+      '2@30 In sync · prod (kustomize not found: plain document)',
+    ]);
+  });
+
+  it('predict: compares the server-side dry-run result with live, so a changed default is drift', async () => {
+    // Live: someone set progressDeadlineSeconds to 300; the document does not set it. Against the
+    // document that is a default (in sync); against the apply prediction (the simulator's defaulting,
+    // 600) it is drift.
+    const liveDep = liveOf(DEPLOYMENT, 'guestbook', (o) => ((o.spec as { progressDeadlineSeconds: number }).progressDeadlineSeconds = 300));
+    const plain = setup([guestbookProd]);
+    plain.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { obj: liveDep });
+    plain.track(GUESTBOOK_FILE, DEPLOYMENT);
+    await settle(plain.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(plain.titles(GUESTBOOK_FILE), ['0@0 In sync · prod']);
+
+    const asked: string[] = [];
+    const predict = (cluster: string, desired: Record<string, unknown>) => {
+      asked.push(`${cluster} ${String((desired.metadata as { namespace?: string }).namespace)}`);
+      return Promise.resolve(applyDefaults(structuredClone(desired) as unknown as KubeObject) as unknown as Record<string, unknown>);
+    };
+    const s = setup([guestbookProd], new FakeReader(), undefined, { predict });
+    s.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { obj: liveDep });
+    s.track(GUESTBOOK_FILE, DEPLOYMENT);
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@0 Drift: 1 field · prod']);
+    assert.deepEqual(s.results.details(uriOf(GUESTBOOK_FILE))[0]?.changes, [{ path: '/spec/progressDeadlineSeconds', desired: 600, live: 300 }]);
+    assert.deepEqual(asked, ['prod guestbook']);
+    // A failing dry-run is an Unknown lens with the reason.
+    const f = setup([guestbookProd], new FakeReader(), undefined, { predict: () => Promise.reject(new Error('forbidden: dry-run needs patch')) });
+    guestbookLive(f.reader, 'prod');
+    f.track(GUESTBOOK_FILE, CONFIGMAP);
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    await settle(f.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(f.titles(GUESTBOOK_FILE), ['0@0 Unknown · prod (dry-run: forbidden: dry-run needs patch)']);
+  });
+
+  it('an app change while a read is in flight reads again and shows the newer answer', async () => {
+    const s = setup([guestbookProd]);
+    guestbookLive(s.reader, 'prod');
+    s.reader.hold = true;
+    s.track(GUESTBOOK_FILE, CONFIGMAP);
+    assert.deepEqual(s.reader.calls, ['prod ConfigMap guestbook/guestbook-config']);
+    // The app synced a change while the first GET is on its way; that GET may have seen the old object.
+    s.results.appsChanged({ added: [], updated: [guestbookProd.key], removed: [] });
+    s.reader.set('prod', 'ConfigMap', 'guestbook', 'guestbook-config', { obj: liveOf(CONFIGMAP, 'guestbook', (o) => (o.data = { LOG_LEVEL: 'debug' })) });
+    s.reader.release();
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(s.reader.calls, ['prod ConfigMap guestbook/guestbook-config', 'prod ConfigMap guestbook/guestbook-config']);
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@0 Drift: 1 field · prod']);
+  });
+
+  it('keeps no live object nobody uses: after forget (even with the read in flight) and after an edit removes a document', async () => {
+    const s = setup([guestbookProd]);
+    guestbookLive(s.reader, 'prod');
+    s.reader.hold = true;
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    s.results.forget(uriOf(GUESTBOOK_FILE));
+    s.reader.release();
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(s.results.cachedLiveObjects(), 0);
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    assert.equal(s.results.cachedLiveObjects(), 3);
+    s.track(GUESTBOOK_FILE, `${DEPLOYMENT}---\n${SERVICE}`);
+    assert.equal(s.results.cachedLiveObjects(), 2);
+    s.results.forget(uriOf(GUESTBOOK_FILE));
+    assert.equal(s.results.cachedLiveObjects(), 0);
+  });
+
+  it('announces the reads of a batch once per document, not once per read', async () => {
+    const s = setup([guestbookProd]);
+    guestbookLive(s.reader, 'prod');
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    s.changes.length = 0;
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(s.changes, [uriOf(GUESTBOOK_FILE)]);
+  });
+
   it('lensTitle spells every state', () => {
     const t = (state: DriftLens['state']) => lensTitle({ state, cluster: 'prod-eu' });
     assert.equal(t({ kind: 'loading' }), 'Checking… · prod-eu');
@@ -377,5 +549,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     assert.equal(t({ kind: 'drift', fields: 3 }), 'Drift: 3 fields · prod-eu');
     assert.equal(t({ kind: 'absent' }), 'Not in cluster · prod-eu');
     assert.equal(t({ kind: 'unknown', reason: 'forbidden' }), 'Unknown · prod-eu (forbidden)');
+    assert.equal(lensTitle({ state: { kind: 'inSync' }, cluster: 'prod', note: 'kustomize not found: plain document' }), 'In sync · prod (kustomize not found: plain document)');
+    assert.equal(lensTitle({ state: { kind: 'unknown', reason: 'forbidden' }, cluster: 'prod', note: 'app tracks main, you are on feat-x' }), 'Unknown · prod (forbidden; app tracks main, you are on feat-x)');
   });
 });

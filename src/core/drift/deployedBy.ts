@@ -47,6 +47,10 @@ export interface Deployment {
    * (or the app follows HEAD), undefined when the app pins a commit, tag or semver range.
    */
   readonly revisionMatches: boolean | undefined;
+  /** The revision the app tracks, as a person reads it (`main`; Flux's default ref is `master`). */
+  readonly revision: string | undefined;
+  /** The checked-out branch compared with it (without `refs/heads/`); undefined on a detached HEAD. */
+  readonly branch: string | undefined;
   /** The file is below `appPath` rather than directly in it (see the module comment for Argo CD). */
   readonly inSubdirectory: boolean;
   /** The path is a Helm chart directory (Flux HelmRelease from a GitRepository): templates, values. */
@@ -73,6 +77,8 @@ export function appsDeployingFile(input: DeployedByInput): Deployment[] {
         appPath,
         namespace: app.destination?.namespace || undefined,
         revisionMatches: revisionMatches(c.revision, input.repo.branch),
+        revision: displayRevision(c.revision),
+        branch: input.repo.branch?.replace(/^refs\/heads\//, ''),
         inSubdirectory: file.slice(appPath === '' ? 0 : appPath.length + 1).includes('/'),
         chart: c.chart,
       };
@@ -179,6 +185,13 @@ export function revisionMatches(requested: string | undefined, branch: string | 
   if (branch === undefined) return undefined;
   const have = branch.startsWith('refs/heads/') ? branch.slice('refs/heads/'.length) : branch;
   return have === want;
+}
+
+function displayRevision(r: string | undefined): string | undefined {
+  if (r === undefined) return undefined;
+  // source-controller GitRepositoryRef.Branch defaults to 'master' (see revisionMatches).
+  if (r === FLUX_DEFAULT) return 'master';
+  return r.startsWith('refs/heads/') ? r.slice('refs/heads/'.length) : r;
 }
 
 /** Semver versions and constraints (`v1.2.3`, `1.x`, `^1.2`, `>=1.0 <2.0`, `*`) as Argo CD and Flux accept them. */

@@ -331,3 +331,82 @@ function lineLength(lineText: string): number {
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** One document's text as split from a file, before parsing. */
+export interface ManifestSource {
+  /** 0-based line where the chunk starts (its `---` line, if any). */
+  readonly startLine: number;
+  /** The chunk's text, marker line included: the cache key of everything derived from it. */
+  readonly source: string;
+}
+
+/** A chunk parsed on its own: no content, broken YAML, null (`--- ~`), or a document. */
+export type LoadedSource =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'broken'; readonly message: string }
+  | { readonly kind: 'null' }
+  | {
+      readonly kind: 'document';
+      /** Lines from the chunk's first line to its first content line (where a CodeLens goes). */
+      readonly headerOffset: number;
+      readonly value: unknown;
+      readonly identity: ResourceIdentity | undefined;
+    };
+
+/**
+ * The chunks parseManifests would parse, without parsing them: a single pass over line starts looking
+ * at the first three characters of each line, so an editor can re-parse only the chunks whose text
+ * changed. Files with `%` directive lines take the general path (directives join the next chunk).
+ * `loadManifestSource` counts documents the same way as parseManifests: a chunk whose kind is not
+ * 'empty' takes the next index.
+ */
+export function splitManifestSources(text: string): ManifestSource[] {
+  if (text.startsWith('%') || text.includes('\n%')) {
+    const lineStarts = computeLineStarts(text);
+    return splitDocuments(text, lineStarts).map((c) => ({ startLine: c.startLine, source: text.slice(c.startOffset, c.endOffset) }));
+  }
+  const out: ManifestSource[] = [];
+  let chunkStart = 0;
+  let chunkLine = 0;
+  let line = 0;
+  for (let start = 0; start <= text.length; line++) {
+    const nl = text.indexOf('\n', start);
+    const next = nl < 0 ? text.length + 1 : nl + 1;
+    const c0 = text.charCodeAt(start);
+    if ((c0 === 45 || c0 === 46) && text.charCodeAt(start + 1) === c0 && text.charCodeAt(start + 2) === c0) {
+      const after = start + 3 < text.length ? text.charCodeAt(start + 3) : -1;
+      // `---` / `...` followed by a space, tab, CR, end of line or end of text (MARKER_RE).
+      if (after === -1 || after === 32 || after === 9 || after === 13 || after === 10) {
+        if (c0 === 45) {
+          out.push({ startLine: chunkLine, source: text.slice(chunkStart, start) });
+          chunkStart = start;
+          chunkLine = line;
+        } else {
+          const end = Math.min(next, text.length);
+          out.push({ startLine: chunkLine, source: text.slice(chunkStart, end) });
+          chunkStart = end;
+          chunkLine = line + 1;
+        }
+      }
+    }
+    if (nl < 0) break;
+    start = next;
+  }
+  out.push({ startLine: chunkLine, source: text.slice(chunkStart) });
+  return out;
+}
+
+/** Parses one chunk of splitManifestSources (js-yaml, as parseManifests does). */
+export function loadManifestSource(source: string): LoadedSource {
+  const lines = source.split('\n');
+  const content = contentLines({ startLine: 0, startOffset: 0, endOffset: source.length, lines });
+  if (!content) return { kind: 'empty' };
+  let value: unknown;
+  try {
+    value = jsyaml.load(source, { schema: SCHEMA });
+  } catch (err) {
+    return { kind: 'broken', message: err instanceof Error ? err.message : String(err) };
+  }
+  if (value === null || value === undefined) return { kind: 'null' };
+  return { kind: 'document', headerOffset: content.first, value, identity: identityOf(value) };
+}

@@ -1,23 +1,31 @@
 /**
  * Drift results behind the manifest CodeLenses (issue 5): per open YAML document, one entry per
  * Kubernetes document and cluster that deploys the file, with its state. Providers only read
- * `lenses(uri)` (STYLE.md rule 5); every cluster GET happens here, from document and AppStore events,
- * with bounded concurrency. The live object is cached per (cluster, object), so an edit re-diffs only
- * the edited document against what was already read, and an app change refetches what that app deploys.
+ * `lenses(uri)` / `details(uri)` (STYLE.md rule 5); every cluster GET happens here, from document and
+ * AppStore events, with bounded concurrency.
+ *
+ * Speed (bench/lens.bench.ts): a file is split at document markers without parsing, and everything
+ * derived from a document (its parsed value, its normalized desired object, its last comparison) is
+ * kept per document text, so an edit parses and diffs only the documents whose text changed. Live
+ * objects are cached per (cluster, object) with their normalized form, counted by the lenses using
+ * them, and dropped when none does. Lens changes caused by reads are announced once per batch.
  *
  * Free of `vscode` on purpose: documents come in as text, so the logic can run under plain mocha.
  */
 import { stringify } from 'yaml';
+import { compareObjects, lastAppliedOf, type DriftFinding, type IgnoreRule } from '../../core/drift/compare';
 import { appsDeployingFile, type Deployment } from '../../core/drift/deployedBy';
 import { diffPair } from '../../core/drift/engine';
-import { builtinListKeys } from '../../core/drift/listKeys';
-import { maskSecrets } from '../../core/drift/mask';
+import { rulesFor, type IgnoreSpec } from '../../core/drift/ignore';
+import { builtinListKeys, type ListKeys } from '../../core/drift/listKeys';
+import { isSecret, maskSecrets } from '../../core/drift/mask';
 import { normalize } from '../../core/drift/normalize';
 import { Emitter, type Disposable, type Event } from '../../core/lifecycle';
-import { parseManifests, type ResourceIdentity } from '../../core/manifest/documents';
+import { loadManifestSource, splitManifestSources, identityOf, type LoadedSource, type ResourceIdentity } from '../../core/manifest/documents';
 import { resolveNamespace } from '../../core/manifest/namespace';
 import type { App, AppKey } from '../../core/model/app';
 import type { Logger } from '../../core/ports';
+import type { DesiredRenderer, RenderOutcome } from '../../core/render/types';
 import type { AppStoreChange } from '../../core/store/appStore';
 import { httpStatusOf } from '../../core/store/resourceHealthStore';
 
@@ -36,6 +44,8 @@ export interface DriftLens {
   readonly documentIndex: number;
   readonly cluster: string;
   readonly state: DriftState;
+  /** Said after the state in the title: a render fallback, a branch the app does not track. */
+  readonly note?: string;
 }
 
 export interface LiveRef {
@@ -44,6 +54,26 @@ export interface LiveRef {
   /** '' for cluster-scoped objects. */
   readonly namespace: string;
   readonly name: string;
+}
+
+/** One field that differs; values of Secrets are masked as everywhere else (core/drift/mask.ts). */
+export interface DriftChange {
+  /** RFC 6901 JSON Pointer into the desired document (list items by their index there). */
+  readonly path: string;
+  readonly desired?: unknown;
+  readonly live?: unknown;
+}
+
+/** A lens with what it compared: for hover, gutter marks and "adopt live value". */
+export interface DocumentDrift {
+  readonly documentIndex: number;
+  readonly line: number;
+  readonly cluster: string;
+  readonly appKey: AppKey;
+  readonly ref: LiveRef;
+  readonly state: DriftState;
+  /** Empty unless the state is `drift`. */
+  readonly changes: readonly DriftChange[];
 }
 
 export interface LiveReader {
@@ -63,6 +93,12 @@ export interface TrackedText {
   readonly text: string;
 }
 
+/** A kubeconfig context as far as the lenses need it: its name and API server URL. */
+export interface KnownContext {
+  readonly name: string;
+  readonly server: string | undefined;
+}
+
 export interface DriftResultsOptions {
   readonly apps: () => readonly App[];
   readonly reader: LiveReader;
@@ -71,6 +107,21 @@ export interface DriftResultsOptions {
   /** Called when a document would get lenses: the apps must be loaded for them. */
   readonly needApps?: () => void;
   readonly concurrency?: number;
+  /** Renders kustomize / helm folders; the rendered objects are then the desired state. */
+  readonly render?: DesiredRenderer;
+  /**
+   * Server-side dry-run apply of the desired object (`kubectl diff --server-side`); when set, the
+   * prediction is compared with live instead of the document.
+   */
+  readonly predict?: (cluster: string, desired: Record<string, unknown>) => Promise<Record<string, unknown>>;
+  /** Kubeconfig contexts, to find the cluster an Argo CD app deploys to (`spec.destination.server`). */
+  readonly contexts?: () => readonly KnownContext[];
+  /** When a cluster was last reachable (AppStore ClusterStatus.lastSeenAt), for "unreachable, seen 4 min ago". */
+  readonly lastSeen?: (cluster: string) => number | undefined;
+  /** Clock for lastSeen; defaults to Date.now. */
+  readonly now?: () => number;
+  /** Ignore rules of an app (Argo CD spec.ignoreDifferences, Flux drift ignore); none by default. */
+  readonly ignoreOf?: (app: App) => readonly IgnoreSpec[];
 }
 
 export interface DriftView {
@@ -82,37 +133,79 @@ export interface DriftView {
   readonly desired: string;
 }
 
-type LiveEntry = { readonly kind: 'loading' } | { readonly kind: 'found'; readonly obj: Obj } | { readonly kind: 'absent' } | { readonly kind: 'error'; readonly reason: string };
+type LiveEntry =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'found'; readonly obj: Obj; norm?: Obj; lastApplied?: Obj | null }
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'error'; readonly reason: string };
+
+interface Prediction {
+  readonly entry: LiveEntry;
+  result?: { readonly obj: Obj } | { readonly error: string };
+}
 
 interface Item {
-  readonly line: number;
-  readonly documentIndex: number;
+  line: number;
+  documentIndex: number;
+  /** Reuse key: deployment and document text (undefined for rendered documents: never reused). */
+  readonly reuseKey: string | undefined;
   readonly cluster: string;
-  readonly appKey: AppKey;
+  app: App;
   readonly identity: ResourceIdentity;
   readonly ref: LiveRef;
   readonly liveKey: string;
+  /** The desired object, namespace filled in; never mutated. */
   readonly desired: Obj;
+  normDesired?: Obj;
+  /** Set when no live read can help (destination not in kubeconfig). */
+  readonly fixed?: DriftState;
+  readonly note: string | undefined;
   state: DriftState;
+  findings: readonly DriftFinding[];
+  /** The live entry `state` was computed from: the same entry means the same answer. */
+  seen: LiveEntry | undefined;
+  prediction?: Prediction;
 }
 
 interface Doc {
   readonly tracked: TrackedText;
   items: Item[];
+  /** Parsed chunks by their text, from the last track (only those still in the text are kept). */
+  loaded: Map<string, LoadedSource>;
+  /** Incremented per track, so a render that resolves after a newer edit is dropped. */
+  generation: number;
 }
 
 const LOADING: DriftState = { kind: 'loading' };
+const IN_SYNC: DriftState = { kind: 'inSync' };
+const ABSENT: DriftState = { kind: 'absent' };
+const NO_FINDINGS: readonly DriftFinding[] = [];
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+// Argo CD's tracking label (argocd-cm `application.instanceLabelKey`, default) and annotation.
+const TRACKING_LABEL = 'app.kubernetes.io/instance';
+const TRACKING_ID = 'argocd.argoproj.io/tracking-id';
 
 export class DriftResults implements Disposable {
   private readonly _onDidChange = new Emitter<string>();
-  /** Fires with the document URI whose lenses changed. */
+  /** Fires with the document URI whose lenses changed (reads finishing: once per batch and URI). */
   readonly onDidChange: Event<string> = this._onDidChange.event;
 
   private readonly docs = new Map<string, Doc>();
   private readonly live = new Map<string, LiveEntry>();
-  private readonly queue: Array<{ key: string; cluster: string; ref: LiveRef }> = [];
+  /** Lenses using each live key; an entry whose count drops to zero is deleted. */
+  private readonly refs = new Map<string, number>();
+  private readonly queue: Array<{ key: string; run: () => Promise<void> }> = [];
   private readonly queued = new Set<string>();
+  /** Live keys asked for again while their read was in flight: that read's answer may be stale. */
+  private readonly stale = new Set<string>();
+  private readonly inFlight = new Set<string>();
+  /** A read to run again once the one in flight for the same key has finished. */
+  private readonly followUps = new Map<string, () => Promise<void>>();
+  private predictions = 0;
+  private readonly listKeys = new Map<string, ListKeys>();
+  private readonly dirty = new Set<string>();
+  private flushScheduled = false;
   private running = 0;
   private disposed = false;
 
@@ -120,27 +213,79 @@ export class DriftResults implements Disposable {
 
   /** The lenses of a document as last computed; synchronous, never calls the cluster. */
   lenses(uri: string): readonly DriftLens[] {
-    return (this.docs.get(uri)?.items ?? []).map((i) => ({ line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state }));
+    return (this.docs.get(uri)?.items ?? []).map((i) =>
+      i.note === undefined
+        ? { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state }
+        : { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state, note: i.note },
+    );
   }
 
-  /** (Re)reads a document's text: parses it, finds who deploys it, diffs against cached live objects and queues the missing GETs. */
+  /** Every lens with its live reference and the drifted fields (Secret values masked). Synchronous. */
+  details(uri: string): readonly DocumentDrift[] {
+    return (this.docs.get(uri)?.items ?? []).map((i) => ({
+      documentIndex: i.documentIndex,
+      line: i.line,
+      cluster: i.cluster,
+      appKey: i.app.key,
+      ref: i.ref,
+      state: i.state,
+      changes: i.state.kind === 'drift' ? i.findings.map(changeOf) : [],
+    }));
+  }
+
+  /** How many live objects are cached (each used by at least one lens); for tests and diagnostics. */
+  cachedLiveObjects(): number {
+    return this.live.size;
+  }
+
+  /**
+   * (Re)reads a document's text: splits it, parses the documents whose text is new, finds who deploys
+   * it, diffs what changed against cached live objects and queues the missing GETs.
+   */
   track(doc: TrackedText): void {
     if (this.disposed) return;
-    const items = this.itemsOf(doc);
-    this.docs.set(doc.uri, { tracked: doc, items });
-    for (const item of items) {
-      const entry = this.live.get(item.liveKey);
-      if (entry === undefined) this.enqueue(item.liveKey, item.cluster, item.ref);
-      item.state = stateOf(item, entry);
+    const previous = this.docs.get(doc.uri);
+    const generation = (previous?.generation ?? 0) + 1;
+    const loaded = new Map<string, LoadedSource>();
+    const chunks = splitManifestSources(doc.text);
+    const documents: Array<{ index: number; line: number; source: string; value: Obj; identity: ResourceIdentity }> = [];
+    let index = 0;
+    for (const c of chunks) {
+      let l = loaded.get(c.source) ?? previous?.loaded.get(c.source);
+      if (l === undefined) l = loadManifestSource(c.source);
+      loaded.set(c.source, l);
+      if (l.kind === 'empty') continue;
+      const documentIndex = index++;
+      if (l.kind !== 'document' || !l.identity?.name || !isObj(l.value)) continue;
+      documents.push({ index: documentIndex, line: c.startLine + l.headerOffset, source: c.source, value: l.value, identity: l.identity });
     }
+    const entry: Doc = { tracked: doc, items: previous?.items ?? [], loaded, generation };
+    this.docs.set(doc.uri, entry);
+    const deployments = documents.length > 0 ? this.deploymentsOf(doc) : [];
+    if (this.opts.render && doc.fsPath !== undefined && deployments.length > 0) {
+      const fsPath = doc.fsPath;
+      if (!previous) this.setItems(entry, []);
+      void this.opts.render({ fsPath, text: doc.text }).then(
+        (outcome) => this.afterRender(doc.uri, generation, documents, deployments, outcome),
+        (err: unknown) => {
+          this.opts.log.warn(`[DriftResults][render] ${fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+          this.afterRender(doc.uri, generation, documents, deployments, { tool: 'render', documents: [], fallback: 'render failed: plain document' });
+        },
+      );
+      this._onDidChange.fire(doc.uri);
+      return;
+    }
+    this.setItems(entry, this.itemsOf(entry, documents, deployments, undefined));
     this._onDidChange.fire(doc.uri);
   }
 
   forget(uri: string): void {
-    if (this.docs.delete(uri)) this._onDidChange.fire(uri);
-    // Live objects no open document needs are dropped, so a reopened file reads them again.
-    const used = new Set([...this.docs.values()].flatMap((d) => d.items.map((i) => i.liveKey)));
-    for (const key of [...this.live.keys()]) if (!used.has(key)) this.live.delete(key);
+    const doc = this.docs.get(uri);
+    if (!doc) return;
+    this.setItems(doc, []);
+    this.docs.delete(uri);
+    this.dirty.delete(uri);
+    this._onDidChange.fire(uri);
   }
 
   /**
@@ -149,14 +294,13 @@ export class DriftResults implements Disposable {
    */
   appsChanged(change: Pick<AppStoreChange, 'added' | 'updated' | 'removed'>): void {
     if (this.disposed) return;
+    if (change.added.length === 0 && change.removed.length === 0 && change.updated.length === 0) return;
     const updated = new Set(change.updated);
     const refetch = new Map<string, Item>();
-    for (const doc of this.docs.values()) for (const i of doc.items) if (updated.has(i.appKey)) refetch.set(i.liveKey, i);
+    for (const doc of this.docs.values()) for (const i of doc.items) if (updated.has(i.app.key) && i.fixed === undefined) refetch.set(i.liveKey, i);
+    for (const doc of [...this.docs.values()]) this.track(doc.tracked);
     // The previous result stays on screen until the new read arrives (no flicker to "Checking…").
-    for (const [key, i] of refetch) this.enqueue(key, i.cluster, i.ref, true);
-    if (change.added.length > 0 || change.removed.length > 0 || change.updated.length > 0) {
-      for (const doc of [...this.docs.values()]) this.track(doc.tracked);
-    }
+    for (const [key, i] of refetch) if (this.refs.has(key)) this.enqueueRead(key, i.cluster, i.ref, true);
   }
 
   /** Both sides of one lens's comparison, for the diff editor; undefined if the lens is gone. */
@@ -165,12 +309,11 @@ export class DriftResults implements Disposable {
     if (!item) return undefined;
     const entry = this.live.get(item.liveKey);
     const liveObj = entry?.kind === 'found' ? entry.obj : undefined;
-    const masked = maskSecrets(item.desired, liveObj);
+    const predicted = item.prediction?.result && 'obj' in item.prediction.result ? item.prediction.result.obj : undefined;
+    const masked = maskSecrets(predicted ?? item.desired, liveObj);
     const where = `${item.ref.kind} ${item.ref.namespace ? `${item.ref.namespace}/` : ''}${item.ref.name}`;
-    const liveText =
-      entry?.kind === 'found'
-        ? stringify(normalize(masked.live))
-        : `# ${where} on ${cluster}: ${entry?.kind === 'absent' ? 'not in the cluster' : entry?.kind === 'error' ? entry.reason : 'not read yet'}\n`;
+    const why = item.fixed?.kind === 'unknown' ? item.fixed.reason : entry?.kind === 'absent' ? 'not in the cluster' : entry?.kind === 'error' ? entry.reason : 'not read yet';
+    const liveText = entry?.kind === 'found' ? stringify(normalize(masked.live)) : `# ${where} on ${cluster}: ${why}\n`;
     return { title: `${item.ref.name} (live ${cluster} ↔ desired)`, cluster, ref: item.ref, live: liveText, desired: stringify(normalize(masked.desired)) };
   }
 
@@ -178,37 +321,156 @@ export class DriftResults implements Disposable {
     this.disposed = true;
     this.docs.clear();
     this.live.clear();
+    this.refs.clear();
     this.queue.length = 0;
+    this.followUps.clear();
     this._onDidChange.dispose();
   }
 
-  private itemsOf(doc: TrackedText): Item[] {
+  private deploymentsOf(doc: TrackedText): Deployment[] {
     if (doc.fsPath === undefined) return [];
-    const parsed = parseManifests(doc.text);
-    const objects = parsed.documents.filter((d) => d.identity?.name !== undefined && isObj(d.value));
-    if (objects.length === 0) return [];
     const repo = this.opts.repoOf(doc.fsPath);
     if (!repo || repo.remotes.length === 0) return [];
     this.opts.needApps?.();
-    const deployments = appsDeployingFile({
+    return appsDeployingFile({
       repo: { remotes: repo.remotes, root: toPosix(repo.root), ...(repo.branch !== undefined ? { branch: repo.branch } : {}) },
       file: toPosix(doc.fsPath),
       apps: this.opts.apps(),
     });
+  }
+
+  private afterRender(
+    uri: string,
+    generation: number,
+    documents: ReadonlyArray<{ index: number; line: number; source: string; value: Obj; identity: ResourceIdentity }>,
+    deployments: readonly Deployment[],
+    outcome: RenderOutcome | undefined,
+  ): void {
+    const doc = this.docs.get(uri);
+    if (this.disposed || !doc || doc.generation !== generation) return;
+    this.setItems(doc, this.itemsOf(doc, documents, deployments, outcome));
+    this._onDidChange.fire(uri);
+  }
+
+  /**
+   * Items for the documents and deployments; an item whose deployment and document text are unchanged
+   * is carried over with its normalized desired object and last comparison (only its position moves).
+   */
+  private itemsOf(
+    doc: Doc,
+    documents: ReadonlyArray<{ index: number; line: number; source: string; value: Obj; identity: ResourceIdentity }>,
+    deployments: readonly Deployment[],
+    outcome: RenderOutcome | undefined,
+  ): Item[] {
+    const reusable = new Map<string, Item[]>();
+    for (const i of doc.items) {
+      if (i.reuseKey === undefined) continue;
+      const list = reusable.get(i.reuseKey);
+      if (list) list.push(i);
+      else reusable.set(i.reuseKey, [i]);
+    }
+    const rendered = outcome && outcome.fallback === undefined ? new Map(outcome.documents.map((r) => [r.documentIndex, r.desired])) : undefined;
+    const renderNote = outcome?.fallback;
+    const targets = deployments.map((dep) => ({ dep, ...this.targetOf(dep), note: joinNotes(renderNote, branchNote(dep)) }));
     const items: Item[] = [];
-    for (const d of objects) {
-      const identity = d.identity;
-      if (!identity?.name) continue;
-      for (const dep of deployments) items.push(itemOf(d.index, d.headerLine, identity, identity.name, d.value as Obj, dep));
+    for (const d of documents) {
+      let value = d.value;
+      let identity = d.identity;
+      let reuseSource: string | undefined = d.source;
+      if (rendered) {
+        const r = rendered.get(d.index);
+        if (r === undefined) continue; // dropped by the build: no lens
+        const id = identityOf(r);
+        if (!id?.name) continue;
+        value = r as Obj;
+        identity = id;
+        reuseSource = undefined;
+      }
+      for (const t of targets) {
+        const reuseKey = reuseSource === undefined ? undefined : `${t.dep.app.key}\0${t.cluster}\0${t.dep.namespace ?? ''}\0${t.note ?? ''}\0${reuseSource}`;
+        const old = reuseKey === undefined ? undefined : reusable.get(reuseKey)?.shift();
+        if (old) {
+          old.line = d.line;
+          old.documentIndex = d.index;
+          if (old.app !== t.dep.app) {
+            // An updated app may bring other ignore rules: compare again (the desired side is kept).
+            old.app = t.dep.app;
+            old.seen = undefined;
+          }
+          items.push(old);
+          continue;
+        }
+        items.push(itemOf(d.index, d.line, identity, value, t.dep, t.cluster, t.fixed, t.note, reuseKey));
+      }
     }
     return items;
   }
 
-  private enqueue(key: string, cluster: string, ref: LiveRef, keepShown = false): void {
-    if (this.queued.has(key)) return;
+  /**
+   * The cluster holding the live objects: an Argo CD app's destination (`in-cluster` / the
+   * kubernetes.default.svc URL is the app's own cluster; another server is the kubeconfig context
+   * whose cluster has that URL), a Flux app's own cluster.
+   */
+  private targetOf(dep: Deployment): { cluster: string; fixed?: DriftState } {
+    const app = dep.app;
+    const dest = app.destination;
+    if (app.tool !== 'argocd' || dest === undefined) return { cluster: dep.cluster };
+    const server = dest.server?.replace(/\/+$/, '');
+    if (server === undefined || server === '') {
+      if (dest.name === undefined || dest.name === '' || dest.name === 'in-cluster') return { cluster: dep.cluster };
+      // A destination by Argo CD cluster name: a kubeconfig context of that name is the best guess.
+      const byName = this.opts.contexts?.().find((c) => c.name === dest.name);
+      return byName ? { cluster: byName.name } : { cluster: dest.name, fixed: { kind: 'unknown', reason: `destination ${dest.name} not in kubeconfig` } };
+    }
+    if (server === IN_CLUSTER_SERVER) return { cluster: dep.cluster };
+    const contexts = this.opts.contexts?.() ?? [];
+    // The app's own context first when it points at the same server.
+    const match = contexts.find((c) => c.name === dep.cluster && sameServer(c.server, server)) ?? contexts.find((c) => sameServer(c.server, server));
+    if (match) return { cluster: match.name };
+    return { cluster: dep.cluster, fixed: { kind: 'unknown', reason: `destination ${server} not in kubeconfig` } };
+  }
+
+  /** Replaces a document's items: reference counts move, unused live entries go, new ones are read. */
+  private setItems(doc: Doc, items: Item[]): void {
+    const before = doc.items;
+    doc.items = items;
+    for (const i of items) if (i.fixed === undefined) this.refs.set(i.liveKey, (this.refs.get(i.liveKey) ?? 0) + 1);
+    for (const i of before) if (i.fixed === undefined) this.release(i.liveKey);
+    for (const item of items) {
+      if (item.fixed !== undefined) {
+        item.state = item.fixed;
+        continue;
+      }
+      const entry = this.live.get(item.liveKey);
+      if (entry === undefined) this.enqueueRead(item.liveKey, item.cluster, item.ref);
+      this.evaluate(item, this.live.get(item.liveKey));
+    }
+  }
+
+  private release(key: string): void {
+    const n = (this.refs.get(key) ?? 0) - 1;
+    if (n > 0) {
+      this.refs.set(key, n);
+      return;
+    }
+    this.refs.delete(key);
+    this.live.delete(key);
+  }
+
+  private enqueueRead(key: string, cluster: string, ref: LiveRef, keepShown = false): void {
     if (!keepShown || !this.live.has(key)) this.live.set(key, { kind: 'loading' });
+    if (this.inFlight.has(key)) {
+      // The answer on its way was asked for before this change: it is dropped and the object read again.
+      this.stale.add(key);
+      return;
+    }
+    this.enqueue(key, () => this.fetch(key, cluster, ref));
+  }
+
+  private enqueue(key: string, run: () => Promise<void>): void {
+    if (this.queued.has(key)) return;
     this.queued.add(key);
-    this.queue.push({ key, cluster, ref });
+    this.queue.push({ key, run });
     this.pump();
   }
 
@@ -218,97 +480,274 @@ export class DriftResults implements Disposable {
       const next = this.queue.shift();
       if (!next) return;
       this.running += 1;
-      void this.fetch(next.key, next.cluster, next.ref).finally(() => {
+      this.queued.delete(next.key);
+      this.inFlight.add(next.key);
+      void next.run().finally(() => {
         this.running -= 1;
-        this.queued.delete(next.key);
+        this.inFlight.delete(next.key);
+        const again = this.followUps.get(next.key);
+        this.followUps.delete(next.key);
+        if (again && this.refs.has(next.key)) this.enqueue(next.key, again);
         this.pump();
       });
     }
   }
 
   private async fetch(key: string, cluster: string, ref: LiveRef): Promise<void> {
+    // Nobody needs it any more (the document was closed or edited while queued).
+    if (!this.refs.has(key)) return;
     let entry: LiveEntry;
     try {
       const obj = await this.opts.reader.get(cluster, ref);
       entry = isObj(obj) ? { kind: 'found', obj } : { kind: 'error', reason: 'unexpected answer' };
     } catch (err) {
-      entry = entryOfError(err);
+      entry = this.entryOfError(err, cluster);
       if (entry.kind === 'error') this.opts.log.debug(`[DriftResults][fetch] ${cluster} ${ref.kind} ${ref.namespace}/${ref.name}: ${entry.reason}`);
     }
     if (this.disposed) return;
+    if (this.stale.delete(key)) {
+      this.followUps.set(key, () => this.fetch(key, cluster, ref));
+      return;
+    }
+    if (!this.refs.has(key)) return;
     this.live.set(key, entry);
     for (const doc of this.docs.values()) {
       let changed = false;
       for (const item of doc.items) {
-        if (item.liveKey !== key) continue;
-        item.state = stateOf(item, entry);
+        if (item.liveKey !== key || item.fixed !== undefined) continue;
+        this.evaluate(item, entry);
         changed = true;
       }
-      if (changed) this._onDidChange.fire(doc.tracked.uri);
+      if (changed) this.markDirty(doc.tracked.uri);
     }
+  }
+
+  /** Computes an item's state from a live entry, unless it already did from this very entry. */
+  private evaluate(item: Item, entry: LiveEntry | undefined): void {
+    if (entry !== undefined && item.seen === entry && (item.prediction === undefined || item.prediction.entry === entry)) return;
+    item.seen = entry;
+    item.findings = NO_FINDINGS;
+    if (entry === undefined || entry.kind === 'loading') {
+      // Keep what is shown while a refetch runs; a first read shows "Checking…".
+      if (item.state.kind === 'inSync' || item.state.kind === 'drift' || item.state.kind === 'absent') return;
+      item.state = LOADING;
+      return;
+    }
+    if (entry.kind === 'absent') {
+      item.state = ABSENT;
+      return;
+    }
+    if (entry.kind === 'error') {
+      item.state = { kind: 'unknown', reason: entry.reason };
+      return;
+    }
+    if (this.opts.predict) {
+      this.evaluatePredicted(item, entry);
+      return;
+    }
+    try {
+      this.setFindings(item, this.compare(item, item.desired, entry, false));
+    } catch (err) {
+      item.state = { kind: 'unknown', reason: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  private evaluatePredicted(item: Item, entry: Extract<LiveEntry, { kind: 'found' }>): void {
+    const p = item.prediction;
+    if (p?.entry === entry && p.result !== undefined) {
+      if ('error' in p.result) item.state = { kind: 'unknown', reason: p.result.error };
+      else this.setFindings(item, this.compare(item, p.result.obj, entry, true));
+      return;
+    }
+    if (p?.entry !== entry) {
+      const prediction: Prediction = { entry };
+      item.prediction = prediction;
+      const predict = this.opts.predict;
+      if (!predict) return;
+      // Keyed per item: an edited document is a new item, so its prediction is asked for anew.
+      this.enqueue(`predict\0${item.liveKey}\0${++this.predictions}`, async () => {
+        try {
+          prediction.result = { obj: await predict(item.cluster, structuredClone(item.desired)) };
+        } catch (err) {
+          prediction.result = { error: `dry-run: ${err instanceof Error ? err.message : String(err)}` };
+        }
+        if (this.disposed || item.prediction !== prediction) return;
+        item.seen = undefined;
+        this.evaluate(item, entry);
+        for (const doc of this.docs.values()) if (doc.items.includes(item)) this.markDirty(doc.tracked.uri);
+      });
+    }
+    if (item.state.kind !== 'inSync' && item.state.kind !== 'drift') item.state = LOADING;
+  }
+
+  /**
+   * The engine pipeline of core/drift/engine.ts diffPair, with the normalized forms cached: the
+   * desired side per document text, the live side per read. Secrets take diffPair itself, since
+   * their masks depend on both sides.
+   */
+  private compare(item: Item, desired: Obj, entry: Extract<LiveEntry, { kind: 'found' }>, predicted: boolean): readonly DriftFinding[] {
+    const listKeys = this.listKeysOf(item.identity);
+    const ignore = this.opts.ignoreOf?.(item.app) ?? [];
+    const extra = trackingRules(item.app, entry.obj);
+    if (isSecret(desired) || isSecret(entry.obj)) {
+      const specs = extra.length === 0 ? ignore : [...ignore, { source: 'tracking', appliesTo: () => true, rules: extra, managers: [] }];
+      return diffPair(desired, entry.obj, listKeys, specs).changes;
+    }
+    const id = { apiVersion: item.ref.apiVersion, kind: item.ref.kind, name: item.ref.name, ...(item.ref.namespace !== '' ? { namespace: item.ref.namespace } : {}) };
+    const rules = ignore.length === 0 ? extra : [...rulesFor(ignore, id, entry.obj), ...extra];
+    entry.norm ??= normalize(entry.obj);
+    if (entry.lastApplied === undefined) {
+      const la = lastAppliedOf(entry.obj);
+      entry.lastApplied = la === undefined ? null : normalize(la);
+    }
+    // A server-side apply prediction already accounts for fields removed from Git: no three-way.
+    const lastApplied = predicted ? null : entry.lastApplied;
+    const normDesired = predicted ? normalize(desired) : (item.normDesired ??= normalize(desired));
+    return compareObjects(normDesired, entry.norm, { listKeys, ignore: rules, ...(lastApplied === null ? {} : { lastApplied }) });
+  }
+
+  private setFindings(item: Item, findings: readonly DriftFinding[]): void {
+    item.findings = findings;
+    item.state = findings.length === 0 ? IN_SYNC : { kind: 'drift', fields: findings.length };
+  }
+
+  private listKeysOf(identity: ResourceIdentity): ListKeys {
+    const k = `${identity.group}/${identity.kind}`;
+    let lk = this.listKeys.get(k);
+    if (!lk) {
+      lk = builtinListKeys({ group: identity.group, kind: identity.kind });
+      this.listKeys.set(k, lk);
+    }
+    return lk;
+  }
+
+  private markDirty(uri: string): void {
+    this.dirty.add(uri);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // One event per URI for everything a turn of reads changed, not one per read.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (this.disposed) return;
+      const uris = [...this.dirty];
+      this.dirty.clear();
+      for (const u of uris) this._onDidChange.fire(u);
+    });
+  }
+
+  /** 404 is "not in cluster"; other statuses become a short reason (Kubernetes API conventions, Status codes). */
+  private entryOfError(err: unknown, cluster: string): LiveEntry {
+    const status = httpStatusOf(err);
+    if (status === 404) return { kind: 'absent' };
+    if (status === 403) return { kind: 'error', reason: 'forbidden' };
+    if (status === 401) return { kind: 'error', reason: 'unauthorized' };
+    if (status !== undefined) return { kind: 'error', reason: `HTTP ${status}` };
+    const seen = this.opts.lastSeen?.(cluster);
+    if (seen === undefined) return { kind: 'error', reason: 'unreachable' };
+    return { kind: 'error', reason: `unreachable, seen ${ago((this.opts.now ?? Date.now)() - seen)}` };
   }
 }
 
-function itemOf(documentIndex: number, line: number, identity: ResourceIdentity, name: string, value: Obj, dep: Deployment): Item {
+function itemOf(
+  documentIndex: number,
+  line: number,
+  identity: ResourceIdentity,
+  value: Obj,
+  dep: Deployment,
+  cluster: string,
+  fixed: DriftState | undefined,
+  note: string | undefined,
+  reuseKey: string | undefined,
+): Item {
+  const name = identity.name ?? '';
   // The document's namespace, else the deployer's (Argo CD destination namespace), else `default`;
   // none for cluster-scoped kinds (core/manifest/namespace.ts has the sources).
   const namespace = resolveNamespace(identity, { ...(dep.namespace !== undefined ? { defaultNamespace: dep.namespace } : {}), namespaced: () => undefined }) ?? '';
   const apiVersion = identity.group === '' ? identity.version : `${identity.group}/${identity.version}`;
   const ref: LiveRef = { apiVersion, kind: identity.kind, namespace, name };
-  const desired = structuredClone(value);
-  if (namespace !== '') desired.metadata = { ...(isObj(desired.metadata) ? desired.metadata : {}), namespace };
+  // A shallow copy with the namespace set: the parsed value is shared with the chunk cache.
+  const desired: Obj = namespace === '' ? value : { ...value, metadata: { ...(isObj(value.metadata) ? value.metadata : {}), namespace } };
   return {
     line,
     documentIndex,
-    cluster: dep.cluster,
-    appKey: dep.app.key,
+    reuseKey,
+    cluster,
+    app: dep.app,
     identity,
     ref,
-    liveKey: JSON.stringify([dep.cluster, identity.group, identity.kind, namespace, name]),
+    liveKey: JSON.stringify([cluster, identity.group, identity.kind, namespace, name]),
     desired,
-    state: LOADING,
+    ...(fixed !== undefined ? { fixed } : {}),
+    note,
+    state: fixed ?? LOADING,
+    findings: NO_FINDINGS,
+    seen: undefined,
   };
 }
 
-function stateOf(item: Item, entry: LiveEntry | undefined): DriftState {
-  if (entry === undefined || entry.kind === 'loading') return LOADING;
-  if (entry.kind === 'absent') return { kind: 'absent' };
-  if (entry.kind === 'error') return { kind: 'unknown', reason: entry.reason };
-  try {
-    const fields = diffPair(item.desired, entry.obj, builtinListKeys({ group: item.identity.group, kind: item.identity.kind })).changes.length;
-    return fields === 0 ? { kind: 'inSync' } : { kind: 'drift', fields };
-  } catch (err) {
-    return { kind: 'unknown', reason: err instanceof Error ? err.message : String(err) };
-  }
+/**
+ * Argo CD tracking by label (`application.resourceTrackingMethod: label`, the default before 3.0)
+ * writes `app.kubernetes.io/instance: <app>` on what it applies; with annotation tracking the label is
+ * the user's. The live object tells which: the label naming the app and no tracking-id annotation.
+ */
+function trackingRules(app: App, live: Obj): IgnoreRule[] {
+  if (app.tool !== 'argocd') return [];
+  const meta = isObj(live.metadata) ? live.metadata : {};
+  const labels = isObj(meta.labels) ? meta.labels : {};
+  const annotations = isObj(meta.annotations) ? meta.annotations : {};
+  if (labels[TRACKING_LABEL] !== app.name || typeof annotations[TRACKING_ID] === 'string') return [];
+  return [{ source: 'Argo CD tracking label', steps: [{ field: 'metadata' }, { field: 'labels' }, { field: TRACKING_LABEL }] }];
 }
 
-/** 404 is "not in cluster"; other statuses become a short reason (Kubernetes API conventions, Status codes). */
-function entryOfError(err: unknown): LiveEntry {
-  const status = httpStatusOf(err);
-  if (status === 404) return { kind: 'absent' };
-  if (status === 403) return { kind: 'error', reason: 'forbidden' };
-  if (status === 401) return { kind: 'error', reason: 'unauthorized' };
-  if (status !== undefined) return { kind: 'error', reason: `HTTP ${status}` };
-  return { kind: 'error', reason: 'unreachable' };
+function branchNote(dep: Deployment): string | undefined {
+  if (dep.revisionMatches !== false || dep.revision === undefined || dep.branch === undefined) return undefined;
+  return `app tracks ${dep.revision}, you are on ${dep.branch}`;
+}
+
+function joinNotes(...notes: Array<string | undefined>): string | undefined {
+  const n = notes.filter((x): x is string => x !== undefined && x !== '');
+  return n.length === 0 ? undefined : n.join('; ');
+}
+
+function sameServer(a: string | undefined, b: string): boolean {
+  return a !== undefined && a.replace(/\/+$/, '').toLowerCase() === b.toLowerCase();
+}
+
+function changeOf(f: DriftFinding): DriftChange {
+  return {
+    path: f.path,
+    ...(f.desired !== undefined ? { desired: f.desired } : {}),
+    ...(f.live !== undefined ? { live: f.live } : {}),
+  };
+}
+
+function ago(ms: number): string {
+  const min = Math.floor(Math.max(0, ms) / 60000);
+  if (min < 1) return 'just now';
+  if (min < 60) return `${min} min ago`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return `${h} h ago`;
+  return `${Math.floor(h / 24)} days ago`;
 }
 
 function toPosix(p: string): string {
   return p.replace(/\\/g, '/');
 }
 
-/** Lens text, e.g. `Drift: 2 fields · prod-eu`. */
-export function lensTitle(lens: Pick<DriftLens, 'state' | 'cluster'>): string {
+/** Lens text, e.g. `Drift: 2 fields · prod-eu`, `In sync · prod (kustomize not found: plain document)`. */
+export function lensTitle(lens: Pick<DriftLens, 'state' | 'cluster' | 'note'>): string {
   const s = lens.state;
+  const note = lens.note === undefined ? '' : ` (${lens.note})`;
   switch (s.kind) {
     case 'loading':
-      return `Checking… · ${lens.cluster}`;
+      return `Checking… · ${lens.cluster}${note}`;
     case 'inSync':
-      return `In sync · ${lens.cluster}`;
+      return `In sync · ${lens.cluster}${note}`;
     case 'drift':
-      return `Drift: ${s.fields} ${s.fields === 1 ? 'field' : 'fields'} · ${lens.cluster}`;
+      return `Drift: ${s.fields} ${s.fields === 1 ? 'field' : 'fields'} · ${lens.cluster}${note}`;
     case 'absent':
-      return `Not in cluster · ${lens.cluster}`;
+      return `Not in cluster · ${lens.cluster}${note}`;
     case 'unknown':
-      return `Unknown · ${lens.cluster} (${s.reason})`;
+      return `Unknown · ${lens.cluster} (${s.reason}${lens.note === undefined ? '' : `; ${lens.note}`})`;
   }
 }
