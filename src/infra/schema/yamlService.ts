@@ -1,0 +1,36 @@
+/**
+ * yaml-language-server's language service in-process, fed by a SchemaRegistry the same way the
+ * server process is (custom schema provider → `gitops-lens-schema:` URI → content from the registry).
+ * Used where no language server runs: unit tests, the validation bench and snippet checks.
+ */
+import { getLanguageService, type LanguageService } from 'yaml-language-server';
+import type { SchemaRegistry } from '../../core/schema/registry';
+
+/** The language-service settings the extension's server runs with too (src/vscode/yaml/yamlClient.ts). */
+export const YAML_SERVICE_SETTINGS = {
+  validate: true,
+  hover: true,
+  completion: true,
+  format: false,
+  // Kubernetes YAML is YAML 1.2 as sigs.k8s.io/yaml reads it.
+  yamlVersion: '1.2',
+  keyOrdering: false,
+} as const;
+
+/** `textOf(uri)` gives the current text of a document the service is asked about. */
+export function createYamlService(registry: SchemaRegistry, textOf: (uri: string) => string | undefined): LanguageService {
+  const ls = getLanguageService({
+    schemaRequestService: async (uri: string) => {
+      const content = registry.contentFor(uri);
+      if (content === undefined) throw new Error(`no schema ${uri}`);
+      return content;
+    },
+    workspaceContext: { resolveRelativePath: (relativePath: string) => relativePath },
+  });
+  ls.configure({ ...YAML_SERVICE_SETTINGS, schemas: [] });
+  ls.registerCustomSchemaProvider(async (uri: string) => {
+    const text = textOf(uri);
+    return (text === undefined ? undefined : registry.schemaUriFor(text)) ?? [];
+  });
+  return ls;
+}
