@@ -1,0 +1,108 @@
+/**
+ * Azure DevOps (Services and Server) through REST 7.1 (`{org}/{project}/_apis/git/...`).
+ */
+import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
+import { JsonHttp } from './http';
+import type { ForgeClientOptions } from './http';
+
+interface AzPr {
+  pullRequestId: number;
+  title: string;
+  status: string;
+  isDraft?: boolean;
+  sourceRefName: string;
+  targetRefName: string;
+}
+
+const API = 'api-version=7.1';
+const branchOf = (ref: string) => ref.replace(/^refs\/heads\//, '');
+
+export class AzureDevOpsClient implements ForgeClient {
+  private readonly http: JsonHttp;
+  private readonly base: string;
+
+  constructor(
+    readonly repo: ForgeRepo,
+    creds: ForgeCredentials,
+    opts: ForgeClientOptions = {},
+  ) {
+    this.http = new JsonHttp(
+      repo.kind,
+      creds,
+      {
+        // PATs go as Basic with an empty user name (docs: "Use personal access tokens").
+        authorization: `Basic ${btoa(`:${creds.token}`)}`,
+        // Without it a bad PAT gets 203 and an HTML sign-in page instead of 401.
+        'x-tfs-fedauthredirect': 'Suppress',
+        ...(opts.userAgent ? { 'user-agent': opts.userAgent } : {}),
+      },
+      opts.fetch,
+    );
+    this.base = `${repo.apiBaseUrl}/git/repositories/${encodeURIComponent(repo.repo)}`;
+  }
+
+  private toPr(p: AzPr): PullRequest {
+    return {
+      id: p.pullRequestId,
+      number: p.pullRequestId,
+      // The REST `url` is the API resource; the web page is {repo webUrl}/pullrequest/{id}.
+      url: `${this.repo.webUrl}/pullrequest/${p.pullRequestId}`,
+      title: p.title,
+      head: branchOf(p.sourceRefName),
+      base: branchOf(p.targetRefName),
+      state: p.status === 'active' ? 'open' : p.status === 'completed' ? 'merged' : 'closed',
+      draft: p.isDraft === true,
+    };
+  }
+
+  async defaultBranch(): Promise<string> {
+    const { body } = await this.http.request<{ defaultBranch?: string }>('reading the repository', 'GET', `${this.base}?${API}`);
+    return branchOf(body.defaultBranch ?? 'refs/heads/main');
+  }
+
+  async isProtected(branch: string): Promise<boolean> {
+    // Enabled, blocking branch policies make a branch accept changes only through pull requests
+    // (docs: "Branch policies"; policy/configurations filtered by repositoryId and refName).
+    const repo = (await this.http.request<{ id: string }>('reading the repository', 'GET', `${this.base}?${API}`)).body;
+    const url = `${this.repo.apiBaseUrl}/policy/configurations?repositoryId=${encodeURIComponent(repo.id)}&refName=${encodeURIComponent(`refs/heads/${branch}`)}&${API}`;
+    const { body } = await this.http.request<{ value: Array<{ isEnabled: boolean; isBlocking: boolean; isDeleted?: boolean }> }>('reading branch policies', 'GET', url);
+    return body.value.some((p) => p.isEnabled && p.isBlocking && !p.isDeleted);
+  }
+
+  private async search(what: string, criteria: Record<string, string>): Promise<AzPr[]> {
+    const params = new URLSearchParams({ 'searchCriteria.status': 'active', ...criteria, $top: '100' });
+    const { body } = await this.http.request<{ value: AzPr[] }>(what, 'GET', `${this.base}/pullrequests?${params.toString()}&${API}`);
+    return body.value;
+  }
+
+  async findOpenPullRequest(head: string, base: string): Promise<PullRequest | undefined> {
+    const list = await this.search('looking for an open pull request', { 'searchCriteria.sourceRefName': `refs/heads/${head}`, 'searchCriteria.targetRefName': `refs/heads/${base}` });
+    const pr = list.find((p) => p.status === 'active' && branchOf(p.sourceRefName) === head && branchOf(p.targetRefName) === base);
+    return pr ? this.toPr(pr) : undefined;
+  }
+
+  async createPullRequest(input: CreatePullRequestInput): Promise<PullRequest> {
+    const { body } = await this.http.request<AzPr>(
+      'creating the pull request',
+      'POST',
+      `${this.base}/pullrequests?${API}`,
+      { sourceRefName: `refs/heads/${input.head}`, targetRefName: `refs/heads/${input.base}`, title: input.title, description: input.body, isDraft: input.draft ?? false },
+      // 409 TF401179: "An active pull request for the source and target branch already exists."
+      (status, message) => (status === 409 && /TF401179|already exists/i.test(message ?? '') ? 'duplicate' : undefined),
+    );
+    return this.toPr(body);
+  }
+
+  async updatePullRequest(pr: PullRequest, input: UpdatePullRequestInput): Promise<PullRequest> {
+    const { body } = await this.http.request<AzPr>('updating the pull request', 'PATCH', `${this.base}/pullrequests/${pr.id}?${API}`, {
+      ...(input.title !== undefined ? { title: input.title } : {}),
+      ...(input.body !== undefined ? { description: input.body } : {}),
+    });
+    return this.toPr(body);
+  }
+
+  async listOpenPullRequests(opts: { readonly headPrefix?: string } = {}): Promise<PullRequest[]> {
+    const list = await this.search('listing pull requests', {});
+    return list.map((p) => this.toPr(p)).filter((p) => !opts.headPrefix || p.head.startsWith(opts.headPrefix));
+  }
+}

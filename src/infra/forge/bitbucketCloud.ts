@@ -1,0 +1,112 @@
+/**
+ * Bitbucket Cloud through its REST API 2.0 (https://api.bitbucket.org/2.0, "api-group-pullrequests").
+ */
+import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
+import { forgeError, globToRegExp, JsonHttp } from './http';
+import type { ForgeClientOptions } from './http';
+
+interface BbcPr {
+  id: number;
+  title: string;
+  state: string;
+  draft?: boolean;
+  source: { branch: { name: string } };
+  destination: { branch: { name: string } };
+  links: { html: { href: string } };
+}
+interface Page<T> {
+  values: T[];
+  next?: string;
+}
+
+function toPr(p: BbcPr): PullRequest {
+  return {
+    id: p.id,
+    number: p.id,
+    url: p.links.html.href,
+    title: p.title,
+    head: p.source.branch.name,
+    base: p.destination.branch.name,
+    state: p.state === 'OPEN' ? 'open' : p.state === 'MERGED' ? 'merged' : 'closed',
+    draft: p.draft === true,
+  };
+}
+
+/** BBQL string literal (docs: "Filtering and sorting API responses"). */
+const q = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+export class BitbucketCloudClient implements ForgeClient {
+  private readonly http: JsonHttp;
+  private readonly base: string;
+
+  constructor(
+    readonly repo: ForgeRepo,
+    private readonly creds: ForgeCredentials,
+    opts: ForgeClientOptions = {},
+  ) {
+    // Access tokens are Bearer tokens; app passwords and API tokens go as Basic user:secret
+    // (Bitbucket Cloud docs, "Authentication methods").
+    const authorization = creds.username ? `Basic ${btoa(`${creds.username}:${creds.token}`)}` : `Bearer ${creds.token}`;
+    this.http = new JsonHttp(repo.kind, creds, { authorization, ...(opts.userAgent ? { 'user-agent': opts.userAgent } : {}) }, opts.fetch);
+    this.base = `${repo.apiBaseUrl}/repositories/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}`;
+  }
+
+  private async all<T>(what: string, url: string): Promise<T[]> {
+    const out: T[] = [];
+    let next: string | undefined = url;
+    for (let i = 0; next && i < 20; i++) {
+      const page: Page<T> = (await this.http.request<Page<T>>(what, 'GET', next)).body;
+      out.push(...page.values);
+      next = page.next;
+    }
+    return out;
+  }
+
+  async defaultBranch(): Promise<string> {
+    const { body } = await this.http.request<{ mainbranch?: { name: string } }>('reading the repository', 'GET', this.base);
+    if (!body.mainbranch) throw forgeError(this.repo.kind, 'reading the main branch', undefined, 'The repository has no main branch (empty repository).', this.creds, 'notFound');
+    return body.mainbranch.name;
+  }
+
+  async isProtected(branch: string): Promise<boolean> {
+    // Branch restrictions of kind `push` allow only the listed users/groups to push (docs: "branch-restrictions").
+    const list = await this.all<{ kind: string; pattern?: string; branch_match_kind?: string }>('reading branch restrictions', `${this.base}/branch-restrictions?kind=push&pagelen=100`);
+    return list.some((r) => r.kind === 'push' && (r.branch_match_kind ?? 'glob') === 'glob' && r.pattern !== undefined && globToRegExp(r.pattern).test(branch));
+  }
+
+  async findOpenPullRequest(head: string, base: string): Promise<PullRequest | undefined> {
+    const query = `source.branch.name=${q(head)} AND destination.branch.name=${q(base)} AND state="OPEN"`;
+    const list = await this.all<BbcPr>('looking for an open pull request', `${this.base}/pullrequests?q=${encodeURIComponent(query)}&pagelen=50`);
+    const pr = list.find((p) => p.source.branch.name === head && p.destination.branch.name === base && p.state === 'OPEN');
+    return pr ? toPr(pr) : undefined;
+  }
+
+  async createPullRequest(input: CreatePullRequestInput): Promise<PullRequest> {
+    // Bitbucket Cloud does not refuse a second PR for the same branches: it answers 200 with the open PR
+    // (retitled) instead of 201. Look first, and treat a 200 as the duplicate it is, so the caller updates
+    // the existing PR on purpose like on every other forge.
+    const existing = await this.findOpenPullRequest(input.head, input.base);
+    if (existing) throw forgeError(this.repo.kind, 'creating the pull request', 409, `A pull request for ${input.head} → ${input.base} is already open: ${existing.url}`, this.creds, 'duplicate');
+    const res = await this.http.request<BbcPr>('creating the pull request', 'POST', `${this.base}/pullrequests`, {
+      title: input.title,
+      description: input.body,
+      source: { branch: { name: input.head } },
+      destination: { branch: { name: input.base } },
+      draft: input.draft ?? false,
+      close_source_branch: false,
+    });
+    if (res.status === 200) throw forgeError(this.repo.kind, 'creating the pull request', 200, `A pull request for ${input.head} → ${input.base} is already open: ${res.body.links.html.href}`, this.creds, 'duplicate');
+    return toPr(res.body);
+  }
+
+  async updatePullRequest(pr: PullRequest, input: UpdatePullRequestInput): Promise<PullRequest> {
+    const body = { ...(input.title !== undefined ? { title: input.title } : {}), ...(input.body !== undefined ? { description: input.body } : {}) };
+    const { body: updated } = await this.http.request<BbcPr>('updating the pull request', 'PUT', `${this.base}/pullrequests/${encodeURIComponent(String(pr.id))}`, body);
+    return toPr(updated);
+  }
+
+  async listOpenPullRequests(opts: { readonly headPrefix?: string } = {}): Promise<PullRequest[]> {
+    const list = await this.all<BbcPr>('listing pull requests', `${this.base}/pullrequests?state=OPEN&pagelen=50`);
+    return list.map(toPr).filter((p) => !opts.headPrefix || p.head.startsWith(opts.headPrefix));
+  }
+}

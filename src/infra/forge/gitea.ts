@@ -1,0 +1,101 @@
+/**
+ * Gitea and Forgejo through their shared REST API v1 (`/api/v1`, swagger "repository" operations).
+ */
+import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
+import { JsonHttp } from './http';
+import type { ForgeClientOptions } from './http';
+
+interface GtPr {
+  number: number;
+  html_url: string;
+  title: string;
+  state: string;
+  draft?: boolean;
+  merged?: boolean;
+  head: { ref: string };
+  base: { ref: string };
+}
+
+/** Gitea's default WORK_IN_PROGRESS_PREFIXES ("WIP:", "[WIP]") mark a draft. */
+const WIP = /^\s*(wip:|\[wip\])\s*/i;
+
+function toPr(p: GtPr): PullRequest {
+  return {
+    id: p.number,
+    number: p.number,
+    url: p.html_url,
+    title: p.title,
+    head: p.head.ref,
+    base: p.base.ref,
+    state: p.state === 'open' ? 'open' : p.merged ? 'merged' : 'closed',
+    draft: p.draft === true || WIP.test(p.title),
+  };
+}
+
+export class GiteaClient implements ForgeClient {
+  private readonly http: JsonHttp;
+  private readonly base: string;
+
+  constructor(
+    readonly repo: ForgeRepo,
+    creds: ForgeCredentials,
+    opts: ForgeClientOptions = {},
+  ) {
+    // `Authorization: token TOKEN` (Gitea docs, "API Usage: Authentication").
+    this.http = new JsonHttp(repo.kind, creds, { authorization: `token ${creds.token}`, ...(opts.userAgent ? { 'user-agent': opts.userAgent } : {}) }, opts.fetch);
+    this.base = `${repo.apiBaseUrl}/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}`;
+  }
+
+  private async openPulls(what: string): Promise<GtPr[]> {
+    const out: GtPr[] = [];
+    for (let page = 1; page <= 20; page++) {
+      const { body } = await this.http.request<GtPr[]>(what, 'GET', `${this.base}/pulls?state=open&limit=50&page=${page}`);
+      out.push(...body);
+      if (body.length < 50) break;
+    }
+    return out;
+  }
+
+  async defaultBranch(): Promise<string> {
+    return (await this.http.request<{ default_branch: string }>('reading the repository', 'GET', this.base)).body.default_branch;
+  }
+
+  async isProtected(branch: string): Promise<boolean> {
+    // GET /repos/{owner}/{repo}/branches/{branch} → Branch.protected (branch protection rules, globs included).
+    const { body } = await this.http.request<{ protected?: boolean }>('reading branch protection', 'GET', `${this.base}/branches/${encodeURIComponent(branch)}`);
+    return body.protected === true;
+  }
+
+  async findOpenPullRequest(head: string, base: string): Promise<PullRequest | undefined> {
+    // Listing works on every Gitea/Forgejo version (GET pulls/{base}/{head} needs Gitea ≥ 1.19).
+    const pr = (await this.openPulls('looking for an open pull request')).find((p) => p.head.ref === head && p.base.ref === base);
+    return pr ? toPr(pr) : undefined;
+  }
+
+  async createPullRequest(input: CreatePullRequestInput): Promise<PullRequest> {
+    const title = input.draft && !WIP.test(input.title) ? `WIP: ${input.title}` : input.title;
+    const { body } = await this.http.request<GtPr>(
+      'creating the pull request',
+      'POST',
+      `${this.base}/pulls`,
+      { head: input.head, base: input.base, title, body: input.body, ...(input.reviewers?.length ? { reviewers: [...input.reviewers] } : {}) },
+      // 409 "pull request already exists for these targets" (routers/api/v1/repo/pull.go CreatePullRequest).
+      (status, message) => (status === 409 && /already exists/i.test(message ?? '') ? 'duplicate' : undefined),
+    );
+    return toPr(body);
+  }
+
+  async updatePullRequest(pr: PullRequest, input: UpdatePullRequestInput): Promise<PullRequest> {
+    let title = input.title;
+    if (title !== undefined && pr.draft && !WIP.test(title)) title = `WIP: ${title}`;
+    const { body } = await this.http.request<GtPr>('updating the pull request', 'PATCH', `${this.base}/pulls/${pr.id}`, {
+      ...(title !== undefined ? { title } : {}),
+      ...(input.body !== undefined ? { body: input.body } : {}),
+    });
+    return toPr(body);
+  }
+
+  async listOpenPullRequests(opts: { readonly headPrefix?: string } = {}): Promise<PullRequest[]> {
+    return (await this.openPulls('listing pull requests')).map(toPr).filter((p) => !opts.headPrefix || p.head.startsWith(opts.headPrefix));
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * GitHub and GitHub Enterprise Server through @octokit/rest (REST v3; GHE under https://HOST/api/v3).
+ */
+import { Octokit } from '@octokit/rest';
+import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeErrorCode, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
+import { forgeError, messageOf } from './http';
+import type { ForgeClientOptions } from './http';
+
+interface GhPull {
+  number: number;
+  html_url: string;
+  title: string;
+  state: string;
+  draft?: boolean;
+  merged_at?: string | null;
+  head: { ref: string };
+  base: { ref: string };
+}
+
+function toPr(p: GhPull): PullRequest {
+  return {
+    id: p.number,
+    number: p.number,
+    url: p.html_url,
+    title: p.title,
+    head: p.head.ref,
+    base: p.base.ref,
+    state: p.state === 'open' ? 'open' : p.merged_at ? 'merged' : 'closed',
+    draft: p.draft === true,
+  };
+}
+
+export class GithubClient implements ForgeClient {
+  private readonly octokit: Octokit;
+
+  constructor(
+    readonly repo: ForgeRepo,
+    private readonly creds: ForgeCredentials,
+    opts: ForgeClientOptions = {},
+  ) {
+    this.octokit = new Octokit({
+      auth: creds.token,
+      baseUrl: repo.apiBaseUrl,
+      userAgent: opts.userAgent ?? 'gitops-lens',
+      // Octokit logs deprecations and request failures to the console by default; errors reach the user
+      // through ForgeError instead.
+      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      ...(opts.fetch ? { request: { fetch: opts.fetch } } : {}),
+    });
+  }
+
+  private get ids() {
+    return { owner: this.repo.owner, repo: this.repo.repo };
+  }
+
+  /** Runs an Octokit call and maps its RequestError to a ForgeError (GitHub docs, "Troubleshooting the REST API"). */
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const e = err as { status?: number; response?: { data?: unknown; headers?: Record<string, string | undefined> }; message?: string };
+      if (typeof e.status !== 'number' || e.status === 500 && !e.response) {
+        throw forgeError(this.repo.kind, what, undefined, e.message, this.creds, 'network');
+      }
+      const data = e.response?.data;
+      const message = messageOf(data) ?? e.message;
+      let code: ForgeErrorCode | undefined;
+      // 422 "Validation Failed" with `A pull request already exists for owner:branch.` (pulls#create-a-pull-request).
+      if (e.status === 422 && /pull request already exists/i.test(message ?? '')) code = 'duplicate';
+      // Primary rate limit: 403 (or 429) with x-ratelimit-remaining: 0; secondary: a message saying so.
+      else if ((e.status === 403 || e.status === 429) && (e.response?.headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message ?? ''))) code = 'rateLimited';
+      throw forgeError(this.repo.kind, what, e.status, message, this.creds, code);
+    }
+  }
+
+  async defaultBranch(): Promise<string> {
+    const { data } = await this.call('reading the repository', () => this.octokit.rest.repos.get(this.ids));
+    return data.default_branch;
+  }
+
+  async isProtected(branch: string): Promise<boolean> {
+    // GET /repos/{o}/{r}/branches?protected=true lists protected branches (rulesets included in `protected`),
+    // and needs only read access, unlike GET …/branches/{b}/protection.
+    const list = await this.call('reading branch protection', () =>
+      this.octokit.paginate(this.octokit.rest.repos.listBranches, { ...this.ids, protected: true, per_page: 100 }),
+    );
+    return list.some((b) => b.name === branch);
+  }
+
+  async findOpenPullRequest(head: string, base: string): Promise<PullRequest | undefined> {
+    // `head` filters by `user:ref-name` (pulls#list-pull-requests).
+    const { data } = await this.call('looking for an open pull request', () =>
+      this.octokit.rest.pulls.list({ ...this.ids, state: 'open', head: `${this.repo.owner}:${head}`, base, per_page: 10 }),
+    );
+    const pr = data.find((p) => p.head.ref === head && p.base.ref === base);
+    return pr ? toPr(pr) : undefined;
+  }
+
+  async createPullRequest(input: CreatePullRequestInput): Promise<PullRequest> {
+    const { data } = await this.call('creating the pull request', () =>
+      this.octokit.rest.pulls.create({ ...this.ids, head: input.head, base: input.base, title: input.title, body: input.body, draft: input.draft ?? false }),
+    );
+    const pr = toPr(data);
+    if (input.labels?.length) {
+      await this.call('adding labels', () => this.octokit.rest.issues.addLabels({ ...this.ids, issue_number: data.number, labels: [...input.labels!] }));
+    }
+    if (input.reviewers?.length) {
+      await this.call('requesting reviewers', () => this.octokit.rest.pulls.requestReviewers({ ...this.ids, pull_number: data.number, reviewers: [...input.reviewers!] }));
+    }
+    return pr;
+  }
+
+  async updatePullRequest(pr: PullRequest, input: UpdatePullRequestInput): Promise<PullRequest> {
+    const { data } = await this.call('updating the pull request', () =>
+      this.octokit.rest.pulls.update({ ...this.ids, pull_number: Number(pr.id), ...(input.title !== undefined ? { title: input.title } : {}), ...(input.body !== undefined ? { body: input.body } : {}) }),
+    );
+    return toPr(data);
+  }
+
+  async listOpenPullRequests(opts: { readonly headPrefix?: string } = {}): Promise<PullRequest[]> {
+    const list = await this.call('listing pull requests', () => this.octokit.paginate(this.octokit.rest.pulls.list, { ...this.ids, state: 'open', per_page: 100 }));
+    return list.map(toPr).filter((p) => !opts.headPrefix || p.head.startsWith(opts.headPrefix));
+  }
+}
