@@ -124,9 +124,12 @@ function findByKey(item: unknown, liveItems: readonly unknown[], keys: readonly 
 export function compareObjects(desired: unknown, live: unknown, opts: CompareOptions): DriftFinding[] {
   const out: DriftFinding[] = [];
   const ignore = opts.ignore ?? [];
+  // `steps` and `schemaPath` are stacks pushed and popped on the way down; a finding copies them.
+  // (This runs for every lens on every edit: no array copy per visited field.)
   const emit = (steps: FoundStep[], d: unknown, l: unknown, kind: DriftFinding['kind']): void => {
-    if (isIgnored(steps, ignore)) return;
-    out.push({ path: toPointer(steps), desired: d, live: l, kind, steps });
+    if (ignore.length > 0 && isIgnored(steps, ignore)) return;
+    const copy = steps.slice();
+    out.push({ path: toPointer(copy), desired: d, live: l, kind, steps: copy });
   };
   const threeWay = opts.lastApplied !== undefined;
   const kind = isObj(desired) && typeof desired.kind === 'string' ? desired.kind : undefined;
@@ -137,22 +140,28 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
         emit(steps, d, l, l === undefined ? 'missingLive' : 'changed');
         return;
       }
-      for (const [k, dv] of Object.entries(d)) {
+      for (const k of Object.keys(d)) {
+        const dv = d[k];
         // `status` is owned by controllers, never by the desired document.
         if (steps.length === 0 && k === 'status') continue;
-        const next = [...steps, { field: k }];
         if (dv === null) continue; // null in a manifest means "unset" to the apiserver
+        steps.push({ field: k });
         if (!(k in l) || l[k] === undefined || l[k] === null) {
-          if (!isIgnored(next, ignore)) emit(next, dv, undefined, 'missingLive');
-          continue;
+          emit(steps, dv, undefined, 'missingLive');
+        } else {
+          schemaPath.push(k);
+          walk(dv, l[k], isObj(la) ? la[k] : undefined, schemaPath, steps);
+          schemaPath.pop();
         }
-        walk(dv, l[k], isObj(la) ? la[k] : undefined, [...schemaPath, k], next);
+        steps.pop();
       }
       if (threeWay && isObj(la)) {
         for (const [k, lv] of Object.entries(l)) {
           if (k in d || !(k in la) || la[k] === null) continue;
           if (steps.length === 0 && k === 'status') continue;
-          emit([...steps, { field: k }], undefined, lv, 'removed');
+          steps.push({ field: k });
+          emit(steps, undefined, lv, 'removed');
+          steps.pop();
         }
       }
       return;
@@ -167,21 +176,25 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
         const taken = new Set<number>();
         d.forEach((item, i) => {
           const j = findByKey(item, l, sem.keys, taken);
-          const next = [...steps, { index: i, item }];
+          steps.push({ index: i, item });
           if (j < 0) {
-            emit(next, item, undefined, 'missingLive');
-            return;
+            emit(steps, item, undefined, 'missingLive');
+          } else {
+            taken.add(j);
+            const laItem = Array.isArray(la) ? la[findByKey(item, la, sem.keys, new Set())] : undefined;
+            walk(item, l[j], laItem, schemaPath, steps);
           }
-          taken.add(j);
-          const laItem = Array.isArray(la) ? la[findByKey(item, la, sem.keys, new Set())] : undefined;
-          walk(item, l[j], laItem, schemaPath, next);
+          steps.pop();
         });
         if (threeWay && Array.isArray(la)) {
           l.forEach((liveItem, j) => {
             if (taken.has(j)) return;
             // Live-only item: removed from Git if the last applied configuration had it.
             const inLast = findByKey(liveItem, la, sem.keys, new Set()) >= 0;
-            if (inLast) emit([...steps, { index: j, item: liveItem }], undefined, liveItem, 'removed');
+            if (!inLast) return;
+            steps.push({ index: j, item: liveItem });
+            emit(steps, undefined, liveItem, 'removed');
+            steps.pop();
           });
         }
         return;
@@ -197,7 +210,11 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
         emit(steps, d, l, 'changed');
         return;
       }
-      d.forEach((item, i) => walk(item, l[i], Array.isArray(la) ? la[i] : undefined, schemaPath, [...steps, { index: i, item }]));
+      d.forEach((item, i) => {
+        steps.push({ index: i, item });
+        walk(item, l[i], Array.isArray(la) ? la[i] : undefined, schemaPath, steps);
+        steps.pop();
+      });
       return;
     }
     if (!scalarEqual(d, l, kind, steps)) emit(steps, d, l, 'changed');

@@ -122,20 +122,29 @@ function base64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
 }
 
+/** `path` is one stack pushed and popped on the way down (no copy per node: this runs on every lens). */
 function canonicalizeQuantities(node: Json, kind: string | undefined, path: string[]): void {
   if (Array.isArray(node)) {
-    node.forEach((child, i) => canonicalizeQuantities(child, kind, [...path, String(i)]));
+    for (let i = 0; i < node.length; i++) {
+      const child = node[i];
+      if (typeof child !== 'object' || child === null) continue;
+      path.push(String(i));
+      canonicalizeQuantities(child, kind, path);
+      path.pop();
+    }
     return;
   }
   if (!isObject(node)) return;
-  for (const [k, v] of Object.entries(node)) {
-    const childPath = [...path, k];
-    if ((typeof v === 'string' || typeof v === 'number') && isQuantityPath(kind, childPath)) {
+  for (const k of Object.keys(node)) {
+    const v = node[k];
+    path.push(k);
+    if ((typeof v === 'string' || typeof v === 'number') && isQuantityPath(kind, path)) {
       const canon = canonicalQuantity(v);
-      if (canon !== undefined) node[k] = canon;
+      if (canon !== undefined) setOwn(node, k, canon);
     } else if (typeof v === 'object' && v !== null) {
-      canonicalizeQuantities(v, kind, childPath);
+      canonicalizeQuantities(v, kind, path);
     }
+    path.pop();
   }
 }
 
@@ -167,7 +176,8 @@ function clone(v: unknown): Json {
   if (Array.isArray(v)) return v.map(clone);
   if (isObject(v)) {
     const out: JsonObject = {};
-    for (const [k, child] of Object.entries(v)) {
+    for (const k of Object.keys(v)) {
+      const child = v[k];
       if (child !== undefined) setOwn(out, k, clone(child));
     }
     return out;
@@ -178,5 +188,7 @@ function clone(v: unknown): Json {
 
 /** Plain assignment of a `__proto__` key would replace the prototype instead of adding a field. */
 function setOwn(target: JsonObject, key: string, value: Json): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  // defineProperty is several times slower than assignment; only `__proto__` needs it.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }

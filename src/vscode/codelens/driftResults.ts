@@ -174,6 +174,8 @@ interface Doc {
   loaded: Map<string, LoadedSource>;
   /** Incremented per track, so a render that resolves after a newer edit is dropped. */
   generation: number;
+  /** Items by live key, so a finished read finds its lenses without a scan of every item. */
+  byLive: Map<string, Item[]>;
 }
 
 const LOADING: DriftState = { kind: 'loading' };
@@ -259,7 +261,7 @@ export class DriftResults implements Disposable {
       if (l.kind !== 'document' || !l.identity?.name || !isObj(l.value)) continue;
       documents.push({ index: documentIndex, line: c.startLine + l.headerOffset, source: c.source, value: l.value, identity: l.identity });
     }
-    const entry: Doc = { tracked: doc, items: previous?.items ?? [], loaded, generation };
+    const entry: Doc = { tracked: doc, items: previous?.items ?? [], loaded, generation, byLive: previous?.byLive ?? new Map() };
     this.docs.set(doc.uri, entry);
     const deployments = documents.length > 0 ? this.deploymentsOf(doc) : [];
     if (this.opts.render && doc.fsPath !== undefined && deployments.length > 0) {
@@ -434,6 +436,13 @@ export class DriftResults implements Disposable {
   private setItems(doc: Doc, items: Item[]): void {
     const before = doc.items;
     doc.items = items;
+    doc.byLive = new Map();
+    for (const i of items) {
+      if (i.fixed !== undefined) continue;
+      const list = doc.byLive.get(i.liveKey);
+      if (list) list.push(i);
+      else doc.byLive.set(i.liveKey, [i]);
+    }
     for (const i of items) if (i.fixed === undefined) this.refs.set(i.liveKey, (this.refs.get(i.liveKey) ?? 0) + 1);
     for (const i of before) if (i.fixed === undefined) this.release(i.liveKey);
     for (const item of items) {
@@ -512,13 +521,10 @@ export class DriftResults implements Disposable {
     if (!this.refs.has(key)) return;
     this.live.set(key, entry);
     for (const doc of this.docs.values()) {
-      let changed = false;
-      for (const item of doc.items) {
-        if (item.liveKey !== key || item.fixed !== undefined) continue;
-        this.evaluate(item, entry);
-        changed = true;
-      }
-      if (changed) this.markDirty(doc.tracked.uri);
+      const items = doc.byLive.get(key);
+      if (items === undefined) continue;
+      for (const item of items) this.evaluate(item, entry);
+      this.markDirty(doc.tracked.uri);
     }
   }
 
@@ -574,7 +580,7 @@ export class DriftResults implements Disposable {
         if (this.disposed || item.prediction !== prediction) return;
         item.seen = undefined;
         this.evaluate(item, entry);
-        for (const doc of this.docs.values()) if (doc.items.includes(item)) this.markDirty(doc.tracked.uri);
+        for (const doc of this.docs.values()) if (doc.byLive.get(item.liveKey)?.includes(item)) this.markDirty(doc.tracked.uri);
       });
     }
     if (item.state.kind !== 'inSync' && item.state.kind !== 'drift') item.state = LOADING;
