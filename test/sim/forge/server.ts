@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { branchSha, createBareRepo, parseBasicAuth, seedRepo, serveGit, tokenFromBasic } from '../git/httpBackend';
+import { branchSha, createBareRepo, hermeticGitEnv, parseBasicAuth, runGit, seedRepo, serveGit, tokenFromBasic } from '../git/httpBackend';
 import { githubSpecFile, githubValidator } from './githubOpenApi';
 import type { GithubFlavor, GithubViolation } from './githubOpenApi';
 import { fullRepository, privateUser, pullRequest, pullRequestSimple, userId } from './githubPayloads';
@@ -46,6 +46,8 @@ export interface ForgeServer {
   createRepo(fullName: string, opts?: { defaultBranch?: string; from?: string; private?: boolean }): Promise<ForgeRepo>;
   addToken(token: string, user: string): void;
   pullRequests(fullName: string): PullRequestRecord[];
+  /** Protect a branch (name or `*` glob) on every forge face: push restrictions, branch policies, rules. */
+  protectBranch(fullName: string, pattern: string): void;
   readonly requests: ForgeRequestRecord[];
   /** Every GitHub request/response body that did not match GitHub's OpenAPI description. */
   readonly githubViolations: GithubViolation[];
@@ -172,6 +174,26 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
 
   const canRead = (r: RepoRecord, user: string | null | undefined) => !r.private || typeof user === 'string';
 
+  async function branches(r: RepoRecord): Promise<Array<{ name: string; sha: string }>> {
+    const out = await runGit(['for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads'], { cwd: r.bareDir, env: hermeticGitEnv(os.tmpdir()) });
+    return out.stdout
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => {
+        const [name = '', sha = ''] = l.trim().split(' ');
+        return { name, sha };
+      });
+  }
+  async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown> | undefined> {
+    try {
+      const v: unknown = JSON.parse((await readBody(req)) || '{}');
+      return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
   // ---------- Git smart HTTP ----------
   async function routeGit(ctx: Ctx, rawPath: string, query: string): Promise<boolean> {
     let repo: RepoRecord | undefined;
@@ -283,6 +305,26 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
         .sort((a, b) => b.number - a.number)
         .map((p) => pullRequestSimple(urls, repo, p, defaultBranch));
       return reply(200, list);
+    }
+    if (tail.length === 1 && tail[0] === 'branches' && ctx.method === 'GET') {
+      // GET /repos/{o}/{r}/branches?protected=true (docs: branches#list-branches) → short-branch items.
+      const onlyProtected = ctx.query.get('protected') === 'true';
+      const list = (await branches(repo))
+        .map((b) => ({ name: b.name, commit: { sha: b.sha, url: `${urls.api}/repos/${repo.fullName}/commits/${b.sha}` }, protected: store.isProtected(repo, b.name) }))
+        .filter((b) => !onlyProtected || b.protected);
+      return reply(200, list);
+    }
+    if (tail.length === 2 && tail[0] === 'pulls' && ctx.method === 'PATCH') {
+      if (!user) return error(401, 'Requires authentication');
+      const body = await readJson(ctx.req);
+      if (!body) return error(400, 'Problems parsing JSON');
+      if (validate) {
+        for (const message of githubValidator(flavor).validateRequest('PATCH', apiPath, body)) {
+          githubViolations.push({ flavor, method: 'PATCH', path: apiPath, where: 'request', message });
+        }
+      }
+      const pr = store.updatePull(repo, Number(tail[1]), { title: str(body.title), body: str(body.body) });
+      return pr ? reply(200, pullRequest(urls, repo, pr, defaultBranch)) : error(404, 'Not Found');
     }
     if (tail.length === 2 && tail[0] === 'pulls' && ctx.method === 'GET') {
       const pr = repo.pulls.find((p) => String(p.number) === tail[1]);
@@ -396,6 +438,31 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
     const defaultBranch = await store.defaultBranch(repo);
     const tail = segs.slice(2);
     if (tail.length === 0 && ctx.method === 'GET') return send(ctx.res, 200, gitlabProject(repo, defaultBranch));
+    if (tail.length === 3 && tail[0] === 'repository' && tail[1] === 'branches' && ctx.method === 'GET') {
+      // GET /projects/:id/repository/branches/:branch (docs: api/branches) — `protected` applies wildcard rules.
+      const b = (await branches(repo)).find((x) => x.name === tail[2]);
+      if (!b) return err(404, '404 Branch Not Found');
+      return send(ctx.res, 200, {
+        name: b.name,
+        merged: false,
+        protected: store.isProtected(repo, b.name),
+        default: b.name === defaultBranch,
+        developers_can_push: false,
+        developers_can_merge: false,
+        can_push: true,
+        web_url: `${baseUrl}/${repo.fullName}/-/tree/${b.name}`,
+        commit: { id: b.sha, short_id: b.sha.slice(0, 8), title: '' },
+      });
+    }
+    if (tail.length === 2 && tail[0] === 'merge_requests' && ctx.method === 'PUT') {
+      if (!user) return err(401, '401 Unauthorized');
+      const body = await readJson(ctx.req);
+      if (!body) return send(ctx.res, 400, { error: 'The provided content-type is not supported.' });
+      const pr = store.updatePull(repo, Number(tail[1]), { title: str(body.title), body: str(body.description) });
+      if (!pr) return err(404, '404 Not found');
+      if (str(body.title) !== undefined) pr.draft = /^(draft:|\[draft\]|\(draft\))/i.test(pr.title);
+      return send(ctx.res, 200, gitlabMr(repo, pr));
+    }
     if (tail.length === 1 && tail[0] === 'merge_requests' && ctx.method === 'GET') {
       const state = ctx.query.get('state') ?? 'all';
       const src = ctx.query.get('source_branch');
@@ -436,7 +503,9 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
         case 'duplicate':
           return err(409, [`Another open merge request already exists for this source branch: !${outcome.existing.number}`]);
         case 'missing-branch':
-          return err(409, [`${outcome.which === 'head' ? 'Source' : 'Target'} branch "${outcome.branch}" does not exist`]);
+          // A branch that does not exist fails model validation: 400 with the field errors
+          // (render_validation_error!), e.g. {"message":{"source_branch":["does not exist"]}}.
+          return err(400, { [outcome.which === 'head' ? 'source_branch' : 'target_branch']: ['does not exist'] });
         case 'same-branch':
         case 'no-commits':
           return err(409, ["You can't use same project/branch for source and target"]);
@@ -516,6 +585,21 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
     const defaultBranch = await store.defaultBranch(repo);
     const tail = segs.slice(3);
     if (tail.length === 0 && ctx.method === 'GET') return send(ctx.res, 200, bbcRepo(repo, defaultBranch));
+    if (tail.length === 1 && tail[0] === 'branch-restrictions' && ctx.method === 'GET') {
+      // GET /2.0/repositories/{ws}/{slug}/branch-restrictions (docs: api-group-branch-restrictions).
+      const kind = ctx.query.get('kind');
+      const values = repo.protectedBranches
+        .map((pattern, i) => ({ type: 'branchrestriction', id: i + 1, kind: 'push', branch_match_kind: 'glob', pattern, users: [], groups: [] }))
+        .filter((r) => !kind || r.kind === kind);
+      return send(ctx.res, 200, { pagelen: 100, size: values.length, page: 1, values });
+    }
+    if (tail.length === 2 && tail[0] === 'pullrequests' && ctx.method === 'PUT') {
+      if (!user) return err(401, 'Unauthorized');
+      const body = await readJson(ctx.req);
+      if (!body) return err(400, 'Bad Request');
+      const pr = store.updatePull(repo, Number(tail[1]), { title: str(body.title), body: str(body.description) });
+      return pr ? send(ctx.res, 200, bbcPr(repo, pr)) : err(404, 'Resource not found');
+    }
     if (tail.length === 1 && tail[0] === 'pullrequests' && ctx.method === 'GET') {
       const q = ctx.query.get('q');
       const filters = q ? bbql(q) : [];
@@ -575,6 +659,25 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
   }
 
   // ---------- Bitbucket Server / Data Center 1.0 ----------
+  const bbsVersions = new Map<number, number>();
+
+  /** /rest/branch-permissions/2.0/projects/{key}/repos/{slug}/restrictions (docs: Bitbucket DC REST, "Branch permissions"). */
+  async function routeBitbucketServerPermissions(ctx: Ctx, segs: string[]): Promise<void> {
+    ctx.forge = 'bitbucket-server';
+    if (ctx.user === null) return send(ctx.res, 401, { errors: [{ context: null, message: 'Authentication failed. Please check your credentials and try again.', exceptionName: 'com.atlassian.bitbucket.auth.IncorrectPasswordAuthenticationException' }] });
+    const key = (segs[1] ?? '').toUpperCase();
+    const slug = segs[3] ?? '';
+    const repo = store.find((r) => r.segments.length === 2 && bbsKey(r) === key && lower(r.segments[1] ?? '') === lower(slug));
+    if (segs[0] !== 'projects' || segs[2] !== 'repos' || segs[4] !== 'restrictions' || !repo || !canRead(repo, ctx.user)) {
+      return send(ctx.res, 404, { errors: [{ context: null, message: `Repository ${key}/${slug} does not exist.`, exceptionName: 'com.atlassian.bitbucket.repository.NoSuchRepositoryException' }] });
+    }
+    const values = repo.protectedBranches.map((pattern, i) =>
+      pattern.includes('*')
+        ? { id: i + 1, type: 'read-only', matcher: { id: pattern, displayId: pattern, type: { id: 'PATTERN', name: 'Pattern' }, active: true }, users: [], groups: [], accessKeys: [] }
+        : { id: i + 1, type: 'read-only', matcher: { id: `refs/heads/${pattern}`, displayId: pattern, type: { id: 'BRANCH', name: 'Branch' }, active: true }, users: [], groups: [], accessKeys: [] },
+    );
+    return send(ctx.res, 200, { size: values.length, limit: 100, isLastPage: true, values, start: 0 });
+  }
   function bbsUser(name: string) {
     return { name, emailAddress: `${name}@example.invalid`, id: userId(name), displayName: name, active: true, slug: name, type: 'NORMAL' };
   }
@@ -605,7 +708,7 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
     const created = Date.parse(p.createdAt);
     return {
       id: p.number,
-      version: 0,
+      version: bbsVersions.get(p.id) ?? 0,
       title: p.title,
       description: p.body,
       state: p.state === 'open' ? 'OPEN' : p.state === 'merged' ? 'MERGED' : 'DECLINED',
@@ -661,6 +764,21 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
         .filter((p) => !at || branchOf(direction === 'OUTGOING' ? p.fromRef.id : p.toRef.id) === branchOf(at))
         .sort((a, b) => b.id - a.id);
       return send(ctx.res, 200, { size: values.length, limit: 25, isLastPage: true, values, start: 0 });
+    }
+    if (tail.length === 2 && tail[0] === 'pull-requests' && ctx.method === 'PUT') {
+      if (!user) return err(401, 'You are not permitted to access this resource', 'com.atlassian.bitbucket.AuthorisationException');
+      const body = await readJson(ctx.req);
+      if (!body) return err(400, 'Unexpected character in JSON body', null);
+      const current = repo.pulls.find((p) => p.number === Number(tail[1]));
+      if (!current) return err(404, `Pull request ${tail[1]} does not exist in ${key}/${slug}.`, 'com.atlassian.bitbucket.pull.NoSuchPullRequestException');
+      // Updates carry the version they were based on; a stale one is refused (docs: "update pull request").
+      const version = bbsVersions.get(current.id) ?? 0;
+      if (body.version !== version) {
+        return err(409, `You are attempting to modify a pull request based on out-of-date information.`, 'com.atlassian.bitbucket.pull.PullRequestOutOfDateException', { expectedVersion: version });
+      }
+      bbsVersions.set(current.id, version + 1);
+      const pr = store.updatePull(repo, current.number, { title: str(body.title), body: str(body.description) })!;
+      return send(ctx.res, 200, bbsPr(repo, pr));
     }
     if (tail.length === 1 && tail[0] === 'pull-requests' && ctx.method === 'POST') {
       if (!user) return err(401, 'You are not permitted to access this resource', 'com.atlassian.bitbucket.AuthorisationException');
@@ -754,6 +872,13 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
   async function routeAzure(ctx: Ctx, org: string, project: string, segs: string[]): Promise<void> {
     ctx.forge = 'azure-devops';
     // Azure DevOps needs a PAT for every call here; a bad one is a 401 (docs: authentication-guidance).
+    if (!ctx.user && String(ctx.req.headers['x-tfs-fedauthredirect'] ?? '').toLowerCase() !== 'suppress') {
+      // Without `X-TFS-FedAuthRedirect: Suppress`, Azure DevOps answers bad or missing credentials with
+      // 203 Non-Authoritative Information and its HTML sign-in page rather than 401.
+      ctx.res.writeHead(203, { 'content-type': 'text/html; charset=utf-8' });
+      ctx.res.end('<!DOCTYPE html><html><head><title>Azure DevOps Services | Sign In</title></head><body>Sign in</body></html>');
+      return;
+    }
     if (!ctx.user) {
       ctx.res.setHeader('www-authenticate', 'Basic realm="Azure DevOps Simulator"');
       return send(ctx.res, 401, azureError('TF400813: The user is not authorized to access this resource.', 'UnauthorizedRequestException', 'Microsoft.TeamFoundation.Framework.Server'));
@@ -782,6 +907,29 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
         azureError(`The requested REST API version of ${vm[1]}.${vm[2]} is out of range for this server. The latest REST API version this server supports is 7.1.`, 'VssVersionOutOfRangeException', webApi),
       );
     }
+    if (segs[0] === 'policy' && segs[1] === 'configurations' && segs.length === 2 && ctx.method === 'GET') {
+      // GET _apis/policy/configurations?repositoryId&refName (docs: policy/configurations/list): one blocking
+      // "Minimum number of reviewers" policy per protected branch.
+      const repoId = ctx.query.get('repositoryId');
+      const refName = ctx.query.get('refName');
+      const repos = store.repos.size ? [...store.repos.values()].filter((r) => {
+        const a = azureNames(r);
+        return lower(a.org) === lower(org) && lower(a.project) === lower(project) && (!repoId || r.guid === lower(repoId));
+      }) : [];
+      const value = repos.flatMap((r) =>
+        r.protectedBranches
+          .filter((pattern) => !refName || store.isProtected({ ...r, protectedBranches: [pattern] }, refName.replace(/^refs\/heads\//, '')))
+          .map((pattern, i) => ({
+            id: i + 1,
+            isEnabled: true,
+            isBlocking: true,
+            isDeleted: false,
+            type: { id: 'fa4e907d-c16b-4a4c-9dfa-4906e5d171dd', displayName: 'Minimum number of reviewers' },
+            settings: { minimumApproverCount: 1, scope: [{ repositoryId: r.guid, refName: `refs/heads/${pattern.replace(/\*$/, '')}`, matchKind: pattern.endsWith('*') ? 'prefix' : 'exact' }] },
+          })),
+      );
+      return send(ctx.res, 200, { value, count: value.length });
+    }
     if (segs[0] !== 'git' || segs[1] !== 'repositories' || segs.length < 3) return send(ctx.res, 404, azureError('The requested resource was not found.', 'NotFoundException', webApi));
     const name = segs[2] ?? '';
     const repo = store.find((r) => {
@@ -809,6 +957,13 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
         .filter((p) => !tgt || p.targetRefName === tgt)
         .sort((a, b) => b.pullRequestId - a.pullRequestId);
       return send(ctx.res, 200, { value, count: value.length });
+    }
+    if (tail.length === 2 && tail[0] === 'pullrequests' && ctx.method === 'PATCH') {
+      const body = await readJson(ctx.req);
+      if (!body) return send(ctx.res, 400, azureError('Value cannot be null.\r\nParameter name: gitPullRequestToUpdate', 'ArgumentNullException', 'System'));
+      const pr = store.updatePull(repo, Number(tail[1]), { title: str(body.title), body: str(body.description) });
+      if (!pr) return send(ctx.res, 404, azureError(`TF401180: The requested pull request was not found.`, 'GitPullRequestNotFoundException'));
+      return send(ctx.res, 200, azurePr(repo, pr, defaultBranch));
     }
     if (tail.length === 1 && tail[0] === 'pullrequests' && ctx.method === 'POST') {
       let body: { sourceRefName?: unknown; targetRefName?: unknown; title?: unknown; description?: unknown; isDraft?: unknown };
@@ -917,6 +1072,22 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
     const defaultBranch = await store.defaultBranch(repo);
     const tail = segs.slice(3);
     if (tail.length === 0 && ctx.method === 'GET') return send(ctx.res, 200, giteaRepo(repo, defaultBranch));
+    if (tail.length === 2 && tail[0] === 'branches' && ctx.method === 'GET') {
+      // GET /repos/{owner}/{repo}/branches/{branch} → Branch (swagger: repoGetBranch).
+      const b = (await branches(repo)).find((x) => x.name === tail[1]);
+      if (!b) return err(404, 'branch does not exist [name: ' + tail[1] + ']');
+      const prot = store.isProtected(repo, b.name);
+      return send(ctx.res, 200, { name: b.name, commit: { id: b.sha }, protected: prot, required_approvals: 0, enable_status_check: false, user_can_push: !prot, user_can_merge: true, effective_branch_protection_name: prot ? b.name : '' });
+    }
+    if (tail.length === 2 && tail[0] === 'pulls' && ctx.method === 'PATCH') {
+      if (!user) return err(401, 'token is required');
+      const body = await readJson(ctx.req);
+      if (!body) return err(422, 'invalid JSON body');
+      const pr = store.updatePull(repo, Number(tail[1]), { title: str(body.title), body: str(body.body) });
+      if (!pr) return err(404, 'pull request does not exist');
+      if (str(body.title) !== undefined) pr.draft = /^(wip:|\[wip\])/i.test(pr.title);
+      return send(ctx.res, 201, giteaPr(repo, pr, defaultBranch));
+    }
     if (tail.length === 1 && tail[0] === 'pulls' && ctx.method === 'GET') {
       const state = ctx.query.get('state') ?? 'open';
       const list = repo.pulls
@@ -942,7 +1113,8 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       if (head.includes(':')) head = head.slice(head.indexOf(':') + 1);
       const base = typeof body.base === 'string' ? body.base : '';
       if (!head || !base || typeof body.title !== 'string' || !body.title) return send(ctx.res, 422, [{ fieldNames: ['Title'], classification: 'RequiredError', message: 'Required' }]);
-      const outcome = await create(repo, 'gitea', user, { head, base, title: body.title, body: typeof body.body === 'string' ? body.body : '' });
+      // Gitea marks drafts by title prefix (setting repository.pull-request WORK_IN_PROGRESS_PREFIXES: "WIP:,[WIP]").
+      const outcome = await create(repo, 'gitea', user, { head, base, title: body.title, body: typeof body.body === 'string' ? body.body : '', draft: /^(wip:|\[wip\])/i.test(body.title) });
       switch (outcome.kind) {
         case 'created':
           return send(ctx.res, 201, giteaPr(repo, outcome.pr, defaultBranch));
@@ -974,6 +1146,7 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       if (segs[0] === 'api' && segs[1] === 'v1') return 'gitea';
       if (segs[0] === '2.0') return 'bitbucket-cloud';
       if (segs[0] === 'rest' && segs[1] === 'api' && segs[2] === '1.0') return 'bitbucket-server';
+      if (segs[0] === 'rest' && segs[1] === 'branch-permissions' && segs[2] === '2.0') return 'bitbucket-server';
       if (segs[2] === '_apis') return 'azure-devops';
       return 'github';
     };
@@ -991,7 +1164,7 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       case 'bitbucket-cloud':
         return routeBitbucketCloud(ctx, segs.slice(1));
       case 'bitbucket-server':
-        return routeBitbucketServer(ctx, segs.slice(3));
+        return segs[1] === 'branch-permissions' ? routeBitbucketServerPermissions(ctx, segs.slice(3)) : routeBitbucketServer(ctx, segs.slice(3));
       case 'azure-devops':
         return routeAzure(ctx, segs[0] ?? '', segs[1] ?? '', segs.slice(3));
       case 'github':
@@ -1048,6 +1221,11 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
     },
     pullRequests(fullName) {
       return [...(store.get(fullName)?.pulls ?? [])];
+    },
+    protectBranch(fullName, pattern) {
+      const r = store.get(fullName);
+      if (!r) throw new Error(`no repository ${fullName}`);
+      r.protectedBranches.push(pattern);
     },
     stop: () =>
       new Promise<void>((resolve) => {

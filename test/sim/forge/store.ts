@@ -38,6 +38,8 @@ export interface RepoRecord {
   guid: string;
   createdAt: string;
   pulls: PullRequestRecord[];
+  /** Branch names or `*` globs that only accept changes through pull requests. */
+  protectedBranches: string[];
 }
 
 export type CreatePrOutcome =
@@ -64,6 +66,7 @@ export class ForgeStore {
       guid: `5febef5a-833d-4e14-b9c0-${hex}`,
       createdAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       pulls: [],
+      protectedBranches: [],
     };
     this.repos.set(fullName.toLowerCase(), record);
     return record;
@@ -87,6 +90,20 @@ export class ForgeStore {
    * and only one open PR may exist per source/target pair. `requireCommits` adds GitHub's rule that the
    * head must be ahead of the base ("No commits between …").
    */
+  isProtected(repo: RepoRecord, branch: string): boolean {
+    return repo.protectedBranches.some((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(branch));
+  }
+
+  /** Edit an open PR's title/body the way every forge's update call does. */
+  updatePull(repo: RepoRecord, number: number, input: { title?: string; body?: string }): PullRequestRecord | undefined {
+    const pr = repo.pulls.find((p) => p.number === number);
+    if (!pr) return undefined;
+    if (input.title !== undefined) pr.title = input.title;
+    if (input.body !== undefined) pr.body = input.body;
+    pr.updatedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    return pr;
+  }
+
   async createPull(
     repo: RepoRecord,
     input: { head: string; base: string; title: string; body: string; draft?: boolean; forge: ForgeKind; author: string; requireCommits?: boolean },
