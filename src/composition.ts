@@ -19,6 +19,11 @@ import { ClusterConnections } from './vscode/connections';
 import { DriftDocumentProvider, DRIFT_SCHEME } from './vscode/codelens/driftDocuments';
 import { DRIFT_LENS_SELECTOR, DriftLensProvider, trackDriftDocuments } from './vscode/codelens/driftLensProvider';
 import { DriftResults } from './vscode/codelens/driftResults';
+import { AdoptLiveActionProvider } from './vscode/codelens/adoptLiveAction';
+import { DriftDecorations } from './vscode/codelens/driftDecorations';
+import { DriftFieldCache } from './vscode/codelens/driftFields';
+import { DriftHoverProvider } from './vscode/codelens/driftHover';
+import { ManifestDiagnostics } from './vscode/codelens/manifestDiagnostics';
 import { LIVE_SCHEME, LiveDocumentProvider, liveUri } from './vscode/liveDocuments';
 import { affectsConfig, needsReconnect, readConfig, readUiSettings } from './vscode/config';
 import { createLogger } from './vscode/log';
@@ -144,6 +149,13 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
   scope.add(vscode.workspace.registerTextDocumentContentProvider(DRIFT_SCHEME, driftDocuments));
   scope.add(vscode.languages.registerCodeLensProvider(DRIFT_LENS_SELECTOR, scope.add(new DriftLensProvider(driftResults))));
   scope.add(trackDriftDocuments(driftResults, apps));
+  // Around the lenses (issue 5): hover, gutter marks and "adopt live value" read the same results; YAML
+  // syntax errors of manifests become diagnostics. The field cache subscribes first so readers see fresh entries.
+  const driftFields = scope.add(new DriftFieldCache(driftResults));
+  scope.add(vscode.languages.registerHoverProvider(DRIFT_LENS_SELECTOR, new DriftHoverProvider(driftFields)));
+  scope.add(vscode.languages.registerCodeActionsProvider(DRIFT_LENS_SELECTOR, new AdoptLiveActionProvider(driftFields), AdoptLiveActionProvider.metadata));
+  scope.add(new DriftDecorations(driftResults, driftFields, vscode.Uri.file(extensionPath)));
+  scope.add(new ManifestDiagnostics());
 
   for (const d of registerCommands({ clusters, apps, operations, writer: access, filter, clock: systemClock, navigator, connect, log, channel, drift: driftDocuments })) {
     scope.add(d);

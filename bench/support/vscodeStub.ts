@@ -72,10 +72,22 @@ export function installVscodeStub(settings: Record<string, unknown> = {}): StubR
       showErrorMessage: () => Promise.resolve(undefined),
       showInformationMessage: () => Promise.resolve(undefined),
       showWarningMessage: () => Promise.resolve(undefined),
+      createTextEditorDecorationType: () => disposable,
+      visibleTextEditors: [],
+      onDidChangeVisibleTextEditors: () => disposable,
     },
     StatusBarAlignment: { Left: 1, Right: 2 },
     extensions: { getExtension: () => undefined },
-    languages: { setTextDocumentLanguage: () => Promise.resolve(undefined), registerCodeLensProvider: () => disposable },
+    languages: {
+      setTextDocumentLanguage: () => Promise.resolve(undefined),
+      registerCodeLensProvider: () => disposable,
+      registerHoverProvider: () => disposable,
+      registerCodeActionsProvider: () => disposable,
+      createDiagnosticCollection: () => ({ ...disposable, set: noop, delete: noop, clear: noop }),
+    },
+    CodeActionKind: { QuickFix: { value: 'quickfix' } },
+    OverviewRulerLane: { Left: 1, Center: 2, Right: 4, Full: 7 },
+    Uri: { file: (p: string) => ({ fsPath: p, path: p }), joinPath: (base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join('/') }) },
     commands: {
       registerCommand: (id: string) => {
         record.commands.push(id);
