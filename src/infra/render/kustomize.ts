@@ -9,9 +9,7 @@
  * Generated objects (configMapGenerator, secretGenerator) have no source document: they map to the
  * first document of the kustomization file that configures them, marked `generatedBy`.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseManifests } from '../../core/manifest/documents';
 import type { Logger } from '../../core/ports';
@@ -26,6 +24,7 @@ import {
 } from '../../core/render/kustomization';
 import type { DesiredRenderer, RenderedDocument } from '../../core/render/types';
 import { AbortError, pathLookup, runTool, type FindExecutable } from './process';
+import { collectFiles, commonAncestor, treeHash, writeTree } from './tempTree';
 
 export interface KustomizeRendererOptions {
   /** How executables are found (default: this process's PATH). */
@@ -139,43 +138,6 @@ export async function findKustomizationFor(fsPath: string, opts: { root?: string
   return undefined;
 }
 
-const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
-
-/** Files under the folders a build reads: path relative to `base` → content. */
-async function collectFiles(roots: readonly string[], base: string, overrides: ReadonlyMap<string, string>, maxFiles: number): Promise<Map<string, string | Buffer>> {
-  const out = new Map<string, string | Buffer>();
-  const walk = async (dir: string): Promise<void> => {
-    for (const e of await fs.readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, e.name);
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
-        const kind = await exists(full);
-        isDir = kind === 'dir';
-        isFile = kind === 'file';
-      }
-      if (isDir && !SKIPPED_DIRS.has(e.name)) await walk(full);
-      else if (isFile) {
-        if (out.size >= maxFiles) throw new Error(`more than ${maxFiles} files under ${roots.join(', ')}`);
-        out.set(path.relative(base, full), overrides.get(full) ?? (await fs.readFile(full)));
-      }
-    }
-  };
-  for (const r of roots) await walk(r);
-  // Unsaved new files (an override for a path not on disk yet) take part too.
-  for (const [file, text] of overrides) {
-    const rel = path.relative(base, file);
-    if (!rel.startsWith('..') && !out.has(rel) && roots.some((r) => file.startsWith(r + path.sep))) out.set(rel, text);
-  }
-  return out;
-}
-
-function commonAncestor(dirs: readonly string[]): string {
-  let base = dirs[0] ?? path.sep;
-  for (const d of dirs) while (base !== path.dirname(base) && d !== base && !d.startsWith(base + path.sep)) base = path.dirname(base);
-  return base;
-}
-
 const firstLine = (s: string): string => s.split('\n').find((l) => l.trim() !== '')?.trim() ?? s;
 
 /**
@@ -260,9 +222,7 @@ export class KustomizeRenderer {
     } catch (err) {
       return { ok: false, tool: tool.name, fallback: `kustomize folder not rendered: ${err instanceof Error ? err.message : String(err)}` };
     }
-    const hash = createHash('sha256').update(`${tool.file}\0${path.relative(base, target.dir)}\0`);
-    for (const [rel, content] of [...files].sort((a, b) => (a[0] < b[0] ? -1 : 1))) hash.update(`${rel}\0${content.length}\0`).update(content);
-    const key = `${base}\0${hash.digest('hex')}`;
+    const key = `${base}\0${treeHash(`${tool.file}\0${path.relative(base, target.dir)}`, files)}`;
 
     const cached = this.cache.get(key);
     if (cached) {
@@ -309,13 +269,8 @@ export class KustomizeRenderer {
     files: ReadonlyMap<string, string | Buffer>,
     signal: AbortSignal,
   ): Promise<FolderRender> {
-    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-lens-kustomize-'));
+    const tmp = await writeTree('gitops-lens-kustomize-', files);
     try {
-      for (const [rel, content] of files) {
-        const dest = path.join(tmp, rel);
-        await fs.mkdir(path.dirname(dest), { recursive: true });
-        await fs.writeFile(dest, content);
-      }
       const topRel = path.relative(base, target.dir);
       const kfile = (await kustomizationFileOf(path.join(tmp, topRel))) as string;
       const ktext = await fs.readFile(kfile, 'utf8');

@@ -1,0 +1,115 @@
+/**
+ * Desired state of a Helm chart's templates (issue 5): `helm template` on a temp copy of the chart with
+ * the editor's text standing in for the file, objects traced back through helm's `# Source:` comments
+ * (core/render/helmSource). Rendered with the chart's own values.yaml and the release name helm uses
+ * when none is given ("release-name"); the values an Argo CD Application or Flux HelmRelease adds are
+ * not known here. A template is not Kubernetes YAML: when helm is missing or fails, the file gets no
+ * lens (`notPlainYaml`), only the fallback text.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { parseManifests } from '../../core/manifest/documents';
+import type { Logger } from '../../core/ports';
+import { literalKind, matchTemplateDocuments, splitHelmOutput } from '../../core/render/helmSource';
+import type { DesiredRenderer, RenderOutcome } from '../../core/render/types';
+import { pathLookup, runTool, type FindExecutable } from './process';
+import { collectFiles, treeHash, writeTree } from './tempTree';
+
+export interface HelmRendererOptions {
+  readonly findExecutable?: FindExecutable;
+  readonly log?: Logger;
+  /** Per render (default 30 s). */
+  readonly timeoutMs?: number;
+  readonly cacheEntries?: number;
+  readonly maxFiles?: number;
+}
+
+export const HELM_NOT_FOUND = 'helm not found: templates not rendered';
+const TOOL = 'helm';
+
+/** The chart a file belongs to (nearest folder up with Chart.yaml) and its path inside the chart. */
+export async function findChartFor(fsPath: string): Promise<{ readonly dir: string; readonly rel: string } | undefined> {
+  const file = path.resolve(fsPath);
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    try {
+      if ((await fs.stat(path.join(dir, 'Chart.yaml'))).isFile()) return { dir, rel: path.relative(dir, file).split(path.sep).join('/') };
+    } catch {
+      // not a chart folder
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+type ChartRender = { readonly ok: true; readonly docs: readonly { source: string; obj: Record<string, unknown> }[] } | { readonly ok: false; readonly fallback: string };
+
+export class HelmRenderer {
+  private readonly find: FindExecutable;
+  private readonly cache = new Map<string, Promise<ChartRender>>();
+  private helm: Promise<string | undefined> | undefined;
+
+  constructor(private readonly opts: HelmRendererOptions = {}) {
+    this.find = opts.findExecutable ?? pathLookup();
+  }
+
+  readonly render: DesiredRenderer = async ({ fsPath, text, signal }) => {
+    const file = path.resolve(fsPath);
+    const chart = await findChartFor(file);
+    if (!chart) return undefined;
+    // crds/ holds plain YAML that helm installs as it is.
+    if (chart.rel.startsWith('crds/')) return undefined;
+    const none: RenderOutcome = { tool: TOOL, documents: [], notPlainYaml: true };
+    // Chart.yaml, values files, helpers (`_*.tpl`) and NOTES.txt stand for no object.
+    if (!chart.rel.startsWith('templates/') || !/\.ya?ml$/i.test(chart.rel) || path.basename(chart.rel).startsWith('_')) return none;
+    const r = await this.renderChart(chart.dir, new Map([[file, text]]), signal);
+    if (!r.ok) return { ...none, fallback: r.fallback };
+    // Helm names the chart by its folder name in `# Source:` (chart.Name() is Chart.yaml's name, and
+    // that is what helm prints): compare on the part after the first segment.
+    const mine = r.docs.filter((d) => d.source.slice(d.source.indexOf('/') + 1) === chart.rel).map((d) => d.obj);
+    const templateDocs = parseManifests(text).documents.map((d) => ({ index: d.index, kind: literalKind(text.slice(d.range.start.offset, d.range.end.offset)) }));
+    return { tool: TOOL, documents: matchTemplateDocuments(templateDocs, mine), notPlainYaml: true };
+  };
+
+  private async renderChart(dir: string, overrides: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<ChartRender> {
+    this.helm ??= this.find('helm');
+    const helm = await this.helm;
+    if (!helm) return { ok: false, fallback: HELM_NOT_FOUND };
+    let files;
+    try {
+      files = await collectFiles([dir], path.dirname(dir), overrides, this.opts.maxFiles ?? 5000);
+    } catch (err) {
+      return { ok: false, fallback: `chart not rendered: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    const key = `${dir}\0${treeHash(helm, files)}`;
+    let p = this.cache.get(key);
+    if (!p) {
+      p = this.run(helm, dir, files, signal);
+      this.cache.set(key, p);
+      // Cancelled or failed runs are not kept: the next edit tries again.
+      p.then((r) => !r.ok && this.cache.delete(key), () => this.cache.delete(key));
+      while (this.cache.size > (this.opts.cacheEntries ?? 16)) this.cache.delete(this.cache.keys().next().value as string);
+    }
+    return p;
+  }
+
+  private async run(helm: string, dir: string, files: ReadonlyMap<string, string | Buffer>, signal?: AbortSignal): Promise<ChartRender> {
+    const tmp = await writeTree('gitops-lens-helm-', files);
+    try {
+      const chartCopy = path.join(tmp, path.basename(dir));
+      const r = await runTool(helm, ['template', chartCopy], { cwd: tmp, timeoutMs: this.opts.timeoutMs ?? 30_000, ...(signal ? { signal } : {}) });
+      if (!r.ok) {
+        const message = r.message.split(tmp).join(path.dirname(dir));
+        this.opts.log?.warn(`[Render][helm] helm template ${dir} failed: ${message}`);
+        const first = message.split('\n').find((l) => l.trim() !== '')?.trim() ?? message;
+        return { ok: false, fallback: `helm template failed: ${first}` };
+      }
+      const docs: { source: string; obj: Record<string, unknown> }[] = [];
+      for (const d of splitHelmOutput(r.stdout)) {
+        const v = parseManifests(d.text).documents[0]?.value;
+        if (typeof v === 'object' && v !== null && !Array.isArray(v)) docs.push({ source: d.source, obj: v as Record<string, unknown> });
+      }
+      return { ok: true, docs };
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+}
