@@ -34,6 +34,7 @@ import { SourcesTreeProvider } from './vscode/views/sourcesTree';
 import { GitOpsStatusBar } from './vscode/views/statusBar';
 import { ViewFilter } from './vscode/views/viewFilter';
 import { gitRemotes } from './vscode/workspaceRepos';
+import { YamlAuthoring } from './vscode/yaml/yamlAuthoring';
 
 export interface Composed {
   readonly scope: DisposableStore;
@@ -143,6 +144,10 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
       // A manifest deployed from this workspace needs the apps: connect as a visible view would.
       needApps: () => connections.activate(),
       concurrency: 4,
+      // An Argo CD app's objects live in its destination cluster: the context whose server it names.
+      contexts: () => clusters.snapshot.clusters,
+      lastSeen: (cluster) => apps.status(cluster).lastSeenAt,
+      now: () => systemClock.now(),
     }),
   );
   const driftDocuments = scope.add(new DriftDocumentProvider(driftResults));
@@ -156,6 +161,18 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
   scope.add(vscode.languages.registerCodeActionsProvider(DRIFT_LENS_SELECTOR, new AdoptLiveActionProvider(driftFields), AdoptLiveActionProvider.metadata));
   scope.add(new DriftDecorations(driftResults, driftFields, vscode.Uri.file(extensionPath)));
   scope.add(new ManifestDiagnostics());
+
+  // Manifest authoring (issue 7): schemas for the Kubernetes documents of YAML files; starts on the
+  // first such document, and fetches schemas only from clusters already connected.
+  scope.add(
+    new YamlAuthoring({
+      extensionPath,
+      log,
+      connectedClusters: () => (connections.isActive ? clusters.snapshot.clusters.filter((c) => c.enabled).map((c) => c.name) : []),
+      onDidChangeClusters: clusters.onDidChange,
+      getJson: (cluster, apiPath) => access.getJson(cluster, apiPath),
+    }),
+  );
 
   for (const d of registerCommands({ clusters, apps, operations, writer: access, filter, clock: systemClock, navigator, connect, log, channel, drift: driftDocuments })) {
     scope.add(d);

@@ -541,6 +541,71 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     assert.deepEqual(s.changes, [uriOf(GUESTBOOK_FILE)]);
   });
 
+  it('reads an Argo CD app\'s objects in its destination cluster, matched to a kubeconfig context by server URL', async () => {
+    const remote = (server: string) => mapArgoApplication('argo-hub', { ...(F.ARGO2_SYNCED_HEALTHY as Record<string, unknown>), spec: { ...(F.ARGO2_SYNCED_HEALTHY as { spec: object }).spec, destination: { server, namespace: 'guestbook' } } });
+    const contexts = () => [
+      { name: 'argo-hub', server: 'https://hub.example.test:6443' },
+      { name: 'prod-eu', server: 'https://10.0.0.5:6443/' },
+    ];
+    const s = setup([remote('https://10.0.0.5:6443')], new FakeReader(), undefined, { contexts });
+    guestbookLive(s.reader, 'prod-eu');
+    s.track(GUESTBOOK_FILE, CONFIGMAP);
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@0 In sync · prod-eu']);
+    assert.deepEqual(s.reader.calls, ['prod-eu ConfigMap guestbook/guestbook-config']);
+    // A destination no context points at: Unknown with the reason, and nothing is read.
+    const u = setup([remote('https://10.9.9.9:6443')], new FakeReader(), undefined, { contexts });
+    u.track(GUESTBOOK_FILE, CONFIGMAP);
+    await settle(u.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(u.titles(GUESTBOOK_FILE), ['0@0 Unknown · argo-hub (destination https://10.9.9.9:6443 not in kubeconfig)']);
+    assert.deepEqual(u.reader.calls, []);
+    // in-cluster (by URL, as the fixtures have it) is the app's own cluster.
+    const i = setup([guestbookProd], new FakeReader(), undefined, { contexts });
+    guestbookLive(i.reader, 'prod');
+    i.track(GUESTBOOK_FILE, CONFIGMAP);
+    await settle(i.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(i.titles(GUESTBOOK_FILE), ['0@0 In sync · prod']);
+  });
+
+  it('says when the workspace branch is not the one the app tracks, and how long ago an unreachable cluster was seen', async () => {
+    const now = Date.parse('2026-11-23T10:04:30Z');
+    const s = setup([guestbookProd], new FakeReader(), undefined, {
+      repoOf: () => ({ root: ROOT, remotes: [REMOTE], branch: 'feat-x' }),
+      lastSeen: (cluster) => (cluster === 'prod' ? Date.parse('2026-11-23T10:00:00Z') : undefined),
+      now: () => now,
+    });
+    guestbookLive(s.reader, 'prod');
+    s.reader.set('prod', 'Service', 'guestbook', 'guestbook-ui', { error: new Error('connect ETIMEDOUT') });
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), [
+      '0@1 In sync · prod (app tracks main, you are on feat-x)',
+      '1@20 Unknown · prod (unreachable, seen 4 min ago; app tracks main, you are on feat-x)',
+      '2@30 In sync · prod (app tracks main, you are on feat-x)',
+    ]);
+  });
+
+  it('ignores Argo CD\'s instance label only when Argo CD tracks by label', async () => {
+    const withLabel = CONFIGMAP.replace('name: guestbook-config', 'name: guestbook-config\n  labels: {app.kubernetes.io/instance: my-release}');
+    const byLabel = setup([guestbookProd]);
+    byLabel.reader.set('prod', 'ConfigMap', 'guestbook', 'guestbook-config', { obj: liveOf(withLabel, 'guestbook', (o) => ((o.metadata as { labels: Record<string, string> }).labels['app.kubernetes.io/instance'] = 'guestbook')) });
+    byLabel.track(GUESTBOOK_FILE, withLabel);
+    await settle(byLabel.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(byLabel.titles(GUESTBOOK_FILE), ['0@0 In sync · prod']);
+    // Annotation tracking (Argo CD 3 default): the label is the user's, and a different value is drift.
+    const byAnnotation = setup([guestbookProd]);
+    byAnnotation.reader.set('prod', 'ConfigMap', 'guestbook', 'guestbook-config', {
+      obj: liveOf(withLabel, 'guestbook', (o) => {
+        const m = o.metadata as { labels: Record<string, string>; annotations?: Record<string, string> };
+        m.labels['app.kubernetes.io/instance'] = 'guestbook';
+        m.annotations = { 'argocd.argoproj.io/tracking-id': 'guestbook:/ConfigMap:guestbook/guestbook-config' };
+      }),
+    });
+    byAnnotation.track(GUESTBOOK_FILE, withLabel);
+    await settle(byAnnotation.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(byAnnotation.titles(GUESTBOOK_FILE), ['0@0 Drift: 1 field · prod']);
+  });
+
   it('lensTitle spells every state', () => {
     const t = (state: DriftLens['state']) => lensTitle({ state, cluster: 'prod-eu' });
     assert.equal(t({ kind: 'loading' }), 'Checking… · prod-eu');

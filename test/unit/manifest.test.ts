@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { stringify } from 'yaml';
-import { formatPointer, identityOf, parseManifests, parsePointer } from '../../src/core/manifest/documents';
+import { formatPointer, identityOf, loadManifestSource, parseManifests, parsePointer, splitManifestSources } from '../../src/core/manifest/documents';
 import { CLUSTER_SCOPED_KINDS, resolveNamespace } from '../../src/core/manifest/namespace';
 
 const FILE = [
@@ -211,6 +211,48 @@ describe('core/manifest/documents', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('core/manifest/documents splitManifestSources + loadManifestSource', () => {
+  /** The documents as the chunk path sees them: index, header line, value; broken ones by index. */
+  function viaChunks(text: string): { docs: Array<[number, number, unknown]>; broken: number[] } {
+    const docs: Array<[number, number, unknown]> = [];
+    const broken: number[] = [];
+    let index = 0;
+    for (const c of splitManifestSources(text)) {
+      const l = loadManifestSource(c.source);
+      if (l.kind === 'empty') continue;
+      const i = index++;
+      if (l.kind === 'broken') broken.push(i);
+      if (l.kind === 'document') docs.push([i, c.startLine + l.headerOffset, l.value]);
+    }
+    return { docs, broken };
+  }
+  const viaParse = (text: string) => {
+    const p = parseManifests(text);
+    return { docs: p.documents.map((d): [number, number, unknown] => [d.index, d.headerLine, d.value]), broken: p.problems.map((x) => x.documentIndex) };
+  };
+
+  it('agrees with parseManifests on markers, comments, `...`, CRLF, directives, null and broken documents', () => {
+    const texts = [
+      FILE,
+      '---\na: 1\n---\n# only a comment\n---\nb: 2\n...\n# trailing\n---\nc: [unclosed\n---\n~\n---\nd: 4',
+      'a: 1\r\n---\r\nb: 2\r\n...\r\n--- {inline: doc}\r\n',
+      '%YAML 1.2\n---\na: 1\n---\nb: "--- not a marker"\n---x\n',
+      'key: |\n  ---indented\n  text\n---\nnext: 1\n',
+      '',
+      '---',
+    ];
+    for (const t of texts) assert.deepEqual(viaChunks(t), viaParse(t), JSON.stringify(t));
+  });
+
+  it('agrees with parseManifests on any sequence of documents, blank lines and markers', () => {
+    const part = fc.constantFrom('---\n', '--- \n', '...\n', '\n', '# c\n', 'a: 1\n', 'b: [x]\n', 'c: {\n', '  - 1\n', '---x: 1\n', '.... \n', '\r\n');
+    fc.assert(fc.property(fc.array(part, { maxLength: 12 }), (parts) => {
+      const t = parts.join('');
+      assert.deepEqual(viaChunks(t), viaParse(t));
+    }), { numRuns: 300 });
   });
 });
 
