@@ -1,0 +1,120 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ForgeError, gitHttpAuthHeader } from '../../src/core/forge/types';
+import type { ForgeCredentials, ForgeKind, ForgeRepo } from '../../src/core/forge/types';
+import { openPullRequest } from '../../src/core/pr/openPullRequest';
+import type { OpenPrProgress } from '../../src/core/pr/openPullRequest';
+import { planPullRequest } from '../../src/core/pr/plan';
+import { PublishError } from '../../src/core/pr/ports';
+import { createForgeClient } from '../../src/infra/forge/createForgeClient';
+import { NodeGitPublisher } from '../../src/infra/git/publish';
+import { startForge } from '../sim/forge/server';
+import type { ForgeServer } from '../sim/forge/server';
+import { branchSha, git, hermeticGitEnv } from '../sim/git/httpBackend';
+
+const TOKEN = 'tok-open-pr-7f3a9c';
+const USER = 'alice';
+const DEPLOY = 'apps/guestbook/deployment.yaml';
+const deployment = (replicas: number) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: guestbook\nspec:\n  replicas: ${replicas}\n`;
+
+describe('core/pr/openPullRequest over real git and the forge simulator', () => {
+  let tmp: string;
+  let env: NodeJS.ProcessEnv;
+  let forge: ForgeServer;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-open-pr-'));
+    fs.mkdirSync(path.join(tmp, 'home'));
+    env = hermeticGitEnv(path.join(tmp, 'home'));
+    forge = await startForge({ tokens: { [TOKEN]: USER } });
+  });
+
+  after(async () => {
+    await forge?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function setup(kind: ForgeKind, fullName: string, token = TOKEN) {
+    const dir = fullName.replace(/\//g, '-');
+    const fixture = path.join(tmp, `fixture-${dir}`);
+    fs.mkdirSync(path.join(fixture, 'apps/guestbook'), { recursive: true });
+    fs.writeFileSync(path.join(fixture, DEPLOY), deployment(3));
+    const sim = await forge.createRepo(fullName, { from: fixture });
+    const user = path.join(tmp, `user-${dir}`);
+    await git(['clone', '--quiet', sim.cloneUrl(kind), user], { env });
+    await git(['config', 'user.name', 'Ursula User'], { cwd: user, env });
+    await git(['config', 'user.email', 'ursula@example.invalid'], { cwd: user, env });
+    const segments = fullName.split('/');
+    const name = segments.pop() ?? '';
+    const owner = segments.join('/');
+    const repo: ForgeRepo = { kind, host: new URL(forge.url).host, apiBaseUrl: sim.apiBase(kind), webUrl: `${forge.url}/${fullName}`, owner, repo: name, cloneUrl: sim.cloneUrl(kind) };
+    const creds: ForgeCredentials = kind === 'gitea' ? { token, username: USER } : { token };
+    return { sim, user, deps: { git: new NodeGitPublisher({ env }), forge: createForgeClient(repo, creds) }, auth: { kind: 'header', header: gitHttpAuthHeader(kind, creds) } as const };
+  }
+
+  const plan = (replicas: number) =>
+    planPullRequest({ impact: [{ cluster: 'prod-eu', app: 'guestbook', resources: [{ id: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'web', name: 'guestbook' }, change: 'update', fields: [{ path: '/spec/replicas', from: 3, to: replicas }] }] }], files: [DEPLOY] });
+
+  for (const [kind, fullName] of [['github', 'acme/gitops'], ['gitlab', 'acme/platform/gitops'], ['gitea', 'acme/fleet']] as const) {
+    it(`${kind}: opens the PR with head, base, title and body, then updates it with a new commit instead of a second PR`, async () => {
+      const { sim, user, deps, auth } = await setup(kind, fullName);
+      const steps: OpenPrProgress[] = [];
+      const first = await openPullRequest(deps, { repoRoot: user, plan: plan(5), change: { edits: [{ path: DEPLOY, content: deployment(5) }] }, auth, onProgress: (p) => steps.push(p) });
+      assert.equal(first.created, true);
+      assert.equal(first.pullRequest.head, 'gitops/guestbook-replicas');
+      assert.equal(first.pullRequest.base, 'main');
+      assert.equal(first.pullRequest.title, 'guestbook: replicas 3 → 5 in prod-eu');
+      const records = forge.pullRequests(fullName);
+      assert.equal(records.length, 1);
+      assert.equal(records[0]?.body, plan(5).body);
+      assert.equal(records[0]?.headSha, first.push.commitSha);
+      assert.equal(await branchSha(sim.bareDir, 'gitops/guestbook-replicas'), first.push.commitSha);
+      assert.deepEqual([...new Set(steps.map((s) => s.step))], ['forge', 'resolve', 'fetch', 'commit', 'push', 'pullRequest']);
+      assert.ok(!JSON.stringify(steps).includes(TOKEN));
+
+      // Same branch again (the user changed the value once more): new commit on the PR's branch, body updated.
+      const second = await openPullRequest(deps, { repoRoot: user, plan: { ...plan(6), title: 'ignored on update' }, change: { edits: [{ path: DEPLOY, content: deployment(6) }] }, auth });
+      assert.equal(second.created, false);
+      assert.equal(second.push.branch, 'gitops/guestbook-replicas');
+      assert.equal((await git(['rev-parse', `${second.push.commitSha}^`], { cwd: sim.bareDir, env })).trim(), first.push.commitSha);
+      const after = forge.pullRequests(fullName);
+      assert.equal(after.length, 1);
+      assert.equal(after[0]?.body, plan(6).body);
+      assert.equal(after[0]?.title, 'guestbook: replicas 3 → 5 in prod-eu');
+      assert.equal(await branchSha(sim.bareDir, 'gitops/guestbook-replicas'), second.push.commitSha);
+    });
+  }
+
+  it('a refused token surfaces as ForgeError auth (API 401), and a refused push the same way', async () => {
+    const { user, deps, auth } = await setup('github', 'acme/denied');
+    const badDeps = { ...deps, forge: createForgeClient(deps.forge.repo, { token: 'tok-bad-000000' }) };
+    await assert.rejects(
+      openPullRequest(badDeps, { repoRoot: user, plan: plan(5), change: { edits: [{ path: DEPLOY, content: deployment(5) }] }, auth }),
+      (e: unknown) => e instanceof ForgeError && e.code === 'auth' && !e.message.includes('tok-bad'),
+    );
+    // API token fine, git header refused.
+    await assert.rejects(
+      openPullRequest(deps, { repoRoot: user, plan: plan(5), change: { edits: [{ path: DEPLOY, content: deployment(5) }] }, auth: { kind: 'header', header: gitHttpAuthHeader('github', { token: 'tok-bad-000000' }) } }),
+      (e: unknown) => e instanceof ForgeError && e.code === 'auth' && e.status === 401 && !e.message.includes('tok-bad'),
+    );
+    assert.equal(forge.pullRequests('acme/denied').length, 0);
+    assert.equal(auth.kind, 'header');
+  });
+
+  it('refuses to target the default branch and stops when cancelled', async () => {
+    const { sim, user, deps, auth } = await setup('gitlab', 'acme/cancel');
+    await assert.rejects(
+      openPullRequest(deps, { repoRoot: user, plan: { ...plan(5), branch: 'main' }, change: { edits: [{ path: DEPLOY, content: deployment(5) }] }, auth }),
+      (e: unknown) => e instanceof PublishError && e.code === 'protectedBranch',
+    );
+    const ac = new AbortController();
+    await assert.rejects(
+      openPullRequest(deps, { repoRoot: user, plan: plan(5), change: { edits: [{ path: DEPLOY, content: deployment(5) }] }, auth, signal: ac.signal, onProgress: (p) => p.step === 'push' && ac.abort() }),
+      (e: unknown) => e instanceof PublishError && e.code === 'cancelled',
+    );
+    assert.equal(forge.pullRequests('acme/cancel').length, 0);
+    assert.equal(await branchSha(sim.bareDir, 'gitops/guestbook-replicas'), undefined);
+  });
+});
