@@ -8,6 +8,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { gitOpsKind, type GitOpsKindName } from '../../core/model/app';
 import type { KubeconfigFile } from '../../core/ports';
+import { serverSideDryRun } from './dryRun';
 
 export interface ObjectRef {
   readonly apiVersion: string;
@@ -51,6 +52,14 @@ export class KubeClusterAccess {
   async get(cluster: string, ref: ObjectRef): Promise<unknown> {
     const api = k8s.KubernetesObjectApi.makeApiClient(await this.load(cluster));
     return api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } });
+  }
+
+  /**
+   * The API server's prediction of `desired` applied now: a server-side apply with dryRun=All
+   * (dryRun.ts). Rejects with a DryRunError (403 when RBAC lacks `patch`).
+   */
+  async dryRunApply(cluster: string, desired: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
+    return serverSideDryRun(await this.load(cluster), cluster, desired, this.opts.fieldManager ?? 'gitops-lens');
   }
 
   private async load(name: string): Promise<k8s.KubeConfig> {
