@@ -15,6 +15,8 @@ import type { App } from './core/model/app';
 import { AppStore } from './core/store/appStore';
 import { defaultKubeconfigPaths } from './infra/kubeconfigFiles';
 import { KubeClusterAccess } from './infra/k8s/annotate';
+import { KUSTOMIZE_NOT_FOUND, KustomizeRenderer, documentsOf, kustomizationClosure, kustomizationFileOf, type RenderedObject } from './infra/render/kustomize';
+import { pathLookup } from './infra/render/process';
 import { InformerPool } from './infra/k8s/informerPool';
 import type { Clock, KubeconfigFile, Logger } from './core/ports';
 
@@ -27,10 +29,12 @@ Commands:
   contexts [--kubeconfig FILE]... [--json]   List the kubeconfig contexts GitOps Lens would connect to
   status [--context NAME]... [--kubeconfig FILE]... [--json]
                                              Show every Argo CD and Flux app of the contexts (default: all)
-  diff --desired PATH (--live PATH | --context NAME [--kubeconfig FILE]...) [--ignore FILE]... [--json]
+  diff --desired PATH (--live PATH | --context NAME [--kubeconfig FILE]...) [--ignore FILE]... [--no-render] [--json]
                                              Compare manifests (a file or a directory of .yaml/.yml) with
                                              live objects; --ignore reads ignore rules of Argo CD
                                              Applications and Flux HelmReleases/Kustomizations.
+                                             Kustomize folders under PATH are rendered (kustomize build,
+                                             else kubectl kustomize) unless --no-render.
                                              Exit 0 in sync, 1 drift, 2 error
   help                                       Show this help
   --version                                  Print the version
@@ -280,9 +284,10 @@ function yamlFiles(p: string): string[] {
  * apiVersion/kind/metadata.name are errors that name the file and line. `kind: List` is expanded;
  * kustomize's own files (kustomize.config.k8s.io) are not objects and are skipped.
  */
-function readObjects(p: string): SourcedObject[] {
+function readObjects(p: string, skip: ReadonlySet<string> = new Set()): SourcedObject[] {
   const out: SourcedObject[] = [];
   for (const file of yamlFiles(p)) {
+    if (skip.has(path.resolve(file))) continue;
     const parsed = parseManifests(fs.readFileSync(file, 'utf8'), { file });
     // Lines and columns of the parser are 0-based; editors and compilers print them 1-based.
     const problem = parsed.problems[0];
@@ -359,6 +364,70 @@ function isNotFound(err: unknown): boolean {
   return e.code === 404 || e.statusCode === 404 || (typeof e.body === 'string' && e.body.includes('"code":404'));
 }
 
+/** Folders under a path (the path itself included) that hold a kustomization file. */
+async function kustomizationDirs(p: string): Promise<string[]> {
+  const st = fs.statSync(p, { throwIfNoEntry: false });
+  if (!st) return []; // readObjects reports the unreadable path
+  if (st.isFile()) return (await kustomizationFileOf(path.dirname(p))) === path.resolve(p) ? [path.dirname(path.resolve(p))] : [];
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    if (await kustomizationFileOf(dir)) out.push(dir);
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => cmp(a.name, b.name))) {
+      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') await walk(path.join(dir, e.name));
+    }
+  };
+  await walk(path.resolve(p));
+  return out;
+}
+
+/**
+ * Desired objects of the kustomize folders under a path: each top-level kustomization (one no other
+ * kustomization there builds) rendered; every file those builds read is then left out of the plain
+ * reading. Objects name the document they came from (file:line); generated objects (configMapGenerator,
+ * secretGenerator) name the kustomization file that configures them. Without kustomize or kubectl the
+ * folders are compared as plain documents, with a note on stderr.
+ */
+async function renderKustomizations(p: string, io: CliIo): Promise<{ objects: SourcedObject[]; consumed: Set<string> }> {
+  const dirs = await kustomizationDirs(p);
+  const closures = new Map<string, Awaited<ReturnType<typeof kustomizationClosure>>>();
+  for (const d of dirs) closures.set(d, await kustomizationClosure(d));
+  const top = dirs.filter((d) => !dirs.some((o) => o !== d && closures.get(o)?.dirs.has(d)));
+  const objects: SourcedObject[] = [];
+  const consumed = new Set<string>();
+  if (top.length === 0) return { objects, consumed };
+  const renderer = new KustomizeRenderer({ findExecutable: pathLookup(io.env.PATH ?? process.env.PATH) });
+  for (const dir of top) {
+    const kfile = (await kustomizationFileOf(dir)) as string;
+    const r = await renderer.renderFolder(dir);
+    if (!r.ok) {
+      if (r.fallback === KUSTOMIZE_NOT_FOUND) {
+        io.err(`note: neither kustomize nor kubectl is on PATH: ${kfile} and its bases are compared as plain documents`);
+        return { objects: [], consumed: new Set() };
+      }
+      throw new InputError(`${kfile}: ${r.fallback}`);
+    }
+    for (const f of closures.get(dir)?.files.keys() ?? []) consumed.add(f);
+    const byFile = new Map<string, RenderedObject[]>();
+    for (const o of r.objects) {
+      const file = o.file ?? kfile;
+      byFile.set(file, [...(byFile.get(file) ?? []), o.file ? o : { ...o, file }]);
+    }
+    for (const [file, objs] of byFile) {
+      let text = '';
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        // a file kustomize read but we cannot: its objects point at line 1
+      }
+      const docs = parseManifests(text).documents;
+      const mapped = documentsOf(file, text, objs);
+      const lineOf = new Map(mapped.map((m) => [m.desired, (docs.find((d) => d.index === m.documentIndex)?.headerLine ?? 0) + 1]));
+      for (const o of objs) objects.push({ obj: o.desired as Record<string, unknown>, file: path.isAbsolute(p) ? file : path.relative(process.cwd(), file), line: lineOf.get(o.desired) ?? 1 });
+    }
+  }
+  return { objects, consumed };
+}
+
 /**
  * `diff`: desired manifests against live objects from files (`--live`) or from a cluster
  * (`--context`, one GET per desired object; Extra is not computed then, as nothing lists the cluster).
@@ -370,10 +439,12 @@ async function diff(args: readonly string[], io: CliIo): Promise<number> {
   const kubeconfigs: string[] = [];
   const ignoreFiles: string[] = [];
   let json = false;
+  let render = true;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === '--json') {
-      json = true;
+    if (a === '--json' || a === '--no-render') {
+      if (a === '--json') json = true;
+      else render = false;
       continue;
     }
     const v = args[++i];
@@ -390,7 +461,8 @@ async function diff(args: readonly string[], io: CliIo): Promise<number> {
   if (livePath !== undefined && kubeconfigs.length > 0) throw new UsageError('--kubeconfig goes with --context');
 
   try {
-    const desired = readObjects(desiredPath);
+    const rendered = render ? await renderKustomizations(desiredPath, io) : { objects: [], consumed: new Set<string>() };
+    const desired = [...rendered.objects, ...readObjects(desiredPath, rendered.consumed)];
     const ignore = readIgnore(ignoreFiles);
     const results: ResourceDrift[] = [];
     if (livePath !== undefined) {

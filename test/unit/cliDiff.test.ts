@@ -168,3 +168,75 @@ describe('cli diff', () => {
     });
   });
 });
+
+/**
+ * `diff` on kustomize folders, rendered by the real `kubectl kustomize` (test/fixtures/render/shop:
+ * overlays/prod adds namePrefix prod-, namespace shop-prod, a replicas patch and a configMapGenerator
+ * on base/). Generated objects point at the kustomization file that configures them.
+ */
+describe('cli diff: rendered kustomize folders', () => {
+  const R = path.join(REPO_ROOT, 'test', 'fixtures', 'render');
+  const PROD = path.join(R, 'shop', 'overlays', 'prod');
+  const LIVE = path.join(R, 'live', 'prod.yaml');
+
+  it('renders the overlay: prefixed, namespaced, patched and generated objects compared with live; exit 1', async () => {
+    const r = await runCli(['diff', '--desired', PROD, '--live', LIVE, '--json']);
+    assert.equal(r.code, 1, r.err);
+    const doc = JSON.parse(r.out) as DiffJson;
+    assert.deepEqual(doc.summary, { inSync: 3, drifted: 1, missing: 0, extra: 0 });
+    const dep = doc.resources.find((x) => x.kind === 'Deployment');
+    assert.deepEqual(dep && [dep.namespace, dep.name, dep.status, dep.changes], [
+      'shop-prod',
+      'prod-web',
+      'Drifted',
+      // replicas 3 comes from the patch and matches; only the image drifts.
+      [{ path: '/spec/template/spec/containers/0/image', desired: 'shop/web:1.4.0', live: 'shop/web:1.3.9' }],
+    ]);
+    assert.ok(doc.resources.some((x) => x.kind === 'ConfigMap' && /^prod-flags-[a-z0-9]{10}$/.test(x.name) && x.status === 'InSync'));
+  });
+
+  it('text output names the source document of each rendered object (generated ones: the kustomization)', async () => {
+    const r = await runCli(['diff', '--desired', PROD, '--live', LIVE]);
+    assert.equal(r.code, 1, r.err);
+    const at = (kind: string, name: string): string | undefined => new RegExp(`${kind} shop-prod/${name} \\((.*)\\)$`, 'm').exec(r.out)?.[1];
+    assert.equal(at('Deployment', 'prod-web'), `${path.join(R, 'shop', 'base', 'web.yaml')}:2`);
+    assert.equal(at('Service', 'prod-web'), `${path.join(R, 'shop', 'base', 'web.yaml')}:24`);
+    assert.equal(at('ConfigMap', 'prod-settings'), `${path.join(R, 'shop', 'base', 'settings.yaml')}:1`);
+    assert.equal(at('ConfigMap', 'prod-flags-[a-z0-9]+'), `${path.join(PROD, 'kustomization.yaml')}:1`);
+  });
+
+  it('a parent folder: only top-level kustomizations render, bases are not compared twice', async () => {
+    const r = await runCli(['diff', '--desired', path.join(R, 'shop'), '--live', LIVE, '--json']);
+    assert.equal(r.code, 1, r.err);
+    assert.deepEqual((JSON.parse(r.out) as DiffJson).summary, { inSync: 3, drifted: 1, missing: 0, extra: 0 });
+  });
+
+  it('--no-render compares the plain documents (the patch is then a Missing object of its own)', async () => {
+    const r = await runCli(['diff', '--desired', PROD, '--live', LIVE, '--no-render', '--json']);
+    assert.equal(r.code, 1, r.err);
+    const doc = JSON.parse(r.out) as DiffJson;
+    assert.deepEqual(doc.summary, { inSync: 0, drifted: 0, missing: 1, extra: 4 });
+    assert.deepEqual(doc.resources.filter((x) => x.status === 'Missing').map((x) => `${x.kind}/${x.name}`), ['Deployment/web']);
+  });
+
+  it('without kustomize or kubectl on PATH: a note, then the plain documents', async () => {
+    const r = await runCli(['diff', '--desired', PROD, '--live', LIVE, '--json'], { env: { PATH: path.join(R, 'no-such-bin') } });
+    assert.match(r.err, /note: neither kustomize nor kubectl is on PATH: .*kustomization\.yaml and its bases are compared as plain documents/);
+    assert.deepEqual((JSON.parse(r.out) as DiffJson).summary, { inSync: 0, drifted: 0, missing: 1, extra: 4 });
+  });
+
+  it('a build error is exit 2 naming the kustomization file and kustomize’s message', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-render-'));
+    try {
+      fs.cpSync(path.join(R, 'shop'), path.join(dir, 'shop'), { recursive: true });
+      const k = path.join(dir, 'shop', 'overlays', 'prod', 'kustomization.yaml');
+      fs.writeFileSync(k, fs.readFileSync(k, 'utf8').replace('- path: replicas.yaml', '- path: no-such-patch.yaml'));
+      const r = await runCli(['diff', '--desired', path.join(dir, 'shop', 'overlays', 'prod'), '--live', LIVE]);
+      assert.equal(r.code, 2);
+      assert.match(r.err, new RegExp(`^gitops-lens: ${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: kubectl kustomize failed: .*no-such-patch\\.yaml`, 'm'));
+      assert.equal(r.out, '');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -115,6 +115,11 @@ async function closureOf(dir: string, overrides: ReadonlyMap<string, string>, in
   return into;
 }
 
+/** Every kustomization folder and referenced file (with its role) a build of `dir` reads. */
+export async function kustomizationClosure(dir: string): Promise<{ readonly dirs: ReadonlySet<string>; readonly files: ReadonlyMap<string, KustomizeRole> }> {
+  return closureOf(path.resolve(dir), new Map());
+}
+
 /**
  * The kustomization that builds `fsPath`: `root` when given and its build includes the file, else the
  * nearest one up the tree that includes it (directly, or through bases and components). Undefined
@@ -141,19 +146,27 @@ export async function findKustomizationFor(fsPath: string, opts: { root?: string
 const firstLine = (s: string): string => s.split('\n').find((l) => l.trim() !== '')?.trim() ?? s;
 
 /**
- * kustomize prints `Error: …`; kubectl prints through klog: `E1123 14:36:17.880308 12783 run.go:72]
- * "command failed" err="…"`. Either way, the message itself.
+ * kustomize prints `Error: …`; kubectl prints through klog, `E1123 14:36:17.880308 12783 run.go:72]
+ * "command failed" err="…"`, or for a multi-line message `err=<` then tab-indented lines and ` >`.
+ * Either way, the message itself, on one line (the lens shows the first line).
  */
 export function kustomizeMessage(stderr: string): string {
-  return stderr
-    .split('\n')
-    .map((l) => {
-      const klog = /^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] (.*)$/.exec(l);
-      const body = klog ? (klog[1] as string) : l;
-      const failed = /^"command failed" err="(.*)"$/.exec(body);
-      return (failed ? (failed[1] as string).replace(/\\"/g, '"') : body).replace(/^Error: /, '');
-    })
-    .join('\n');
+  const klog = /^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] /;
+  const lines = stderr.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const body = (lines[i] as string).replace(klog, '');
+    if (/^"command failed" err=<$/.test(body)) {
+      const block: string[] = [];
+      while (i + 1 < lines.length && (lines[i + 1] as string).startsWith('\t')) block.push((lines[++i] as string).trim());
+      if (lines[i + 1]?.trim() === '>') i++;
+      out.push(block.join(' '));
+      continue;
+    }
+    const single = /^"command failed" err="(.*)"$/.exec(body);
+    out.push((single ? (single[1] as string).replace(/\\"/g, '"') : body).replace(/^Error: /, ''));
+  }
+  return out.join('\n');
 }
 
 interface InFlight {
