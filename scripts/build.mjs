@@ -18,10 +18,23 @@ const lazyK8s = {
   },
 };
 
+// vscode-languageclient lives in dist/yamlClient.js, required by src/vscode/yaml/yamlAuthoring.ts on
+// the first Kubernetes YAML document; yaml-language-server runs as its own process from dist/yamlServer.js.
+const lazyYamlClient = {
+  name: 'lazy-yaml-client',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/yamlClient$/ }, (args) =>
+      /[\\/]vscode[\\/]yaml[\\/]yamlAuthoring\.ts$/.test(args.importer) ? { path: './yamlClient.js', external: true } : undefined,
+    );
+  },
+};
+
 const entries = [
   // The first statement of the bundle starts the activation clock (read in src/extension.ts).
-  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyK8s], banner: { js: `var __gitopsLensLoadStart = performance.now();\n${IMPORT_META_BANNER}` } },
+  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyK8s, lazyYamlClient], banner: { js: `var __gitopsLensLoadStart = performance.now();\n${IMPORT_META_BANNER}` } },
   { entryPoints: ['src/infra/k8s/bundleEntry.ts'], outfile: 'dist/k8s.js' },
+  { entryPoints: ['src/vscode/yaml/yamlClient.ts'], outfile: 'dist/yamlClient.js' },
+  { entryPoints: ['src/infra/schema/yamlServerMain.ts'], outfile: 'dist/yamlServer.js' },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_BANNER}` } },
 ];
 await Promise.all(entries.map((e) => build({ ...options, ...e })));

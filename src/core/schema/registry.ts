@@ -42,6 +42,10 @@ export class SchemaRegistry implements Disposable {
     return this.clusters.has(cluster);
   }
 
+  clusterNames(): string[] {
+    return [...this.clusters.keys()];
+  }
+
   /** Whether any layer knows the kind. */
   knows(gvk: GroupVersionKind): boolean {
     return resolveKind(this.layers(), gvk) !== undefined;

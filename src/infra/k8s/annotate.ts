@@ -5,6 +5,8 @@
  * kind → resource with discovery. A JSON merge patch (RFC 7386) is used because custom resources do
  * not support strategic merge patch (the API server answers 415 Unsupported Media Type).
  */
+import * as http from 'node:http';
+import * as https from 'node:https';
 import * as k8s from '@kubernetes/client-node';
 import { gitOpsKind, type GitOpsKindName } from '../../core/model/app';
 import type { KubeconfigFile } from '../../core/ports';
@@ -52,6 +54,40 @@ export class KubeClusterAccess {
   async get(cluster: string, ref: ObjectRef): Promise<unknown> {
     const api = k8s.KubernetesObjectApi.makeApiClient(await this.load(cluster));
     return api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } });
+  }
+
+  /**
+   * GET of a raw API path (`/openapi/v3`, `/openapi/v3/apis/apps/v1?hash=…`) with the context's
+   * credentials and TLS settings, parsed as JSON. For the manifest schemas (issue 7).
+   */
+  async getJson(cluster: string, apiPath: string): Promise<unknown> {
+    const kc = await this.load(cluster);
+    const server = kc.getCurrentCluster()?.server;
+    if (!server) throw new Error(`context "${cluster}" has no cluster server`);
+    const url = new URL(server.replace(/\/+$/, '') + apiPath);
+    const options: https.RequestOptions = { headers: { Accept: 'application/json' } };
+    await kc.applyToHTTPSOptions(options);
+    const secure = url.protocol === 'https:';
+    if (!secure) delete options.agent;
+    return new Promise<unknown>((resolve, reject) => {
+      const req = (secure ? https : http).request(url, { ...options, method: 'GET', timeout: 30_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status < 200 || status >= 300) return reject(new Error(`GET ${url.pathname}: HTTP ${status}`));
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch (err) {
+            reject(err instanceof Error ? err : new Error(String(err)));
+          }
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error(`GET ${url.pathname}: timed out`)));
+      req.on('error', reject);
+      req.end();
+    });
   }
 
   /**

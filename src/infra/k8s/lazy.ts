@@ -12,7 +12,7 @@ export function loadInformerPool(): typeof InformerPoolModule {
   return require('./informerPool') as typeof InformerPoolModule;
 }
 
-type ClusterAccess = Pick<AnnotateModule.KubeClusterAccess, 'annotate' | 'get' | 'dryRunApply'>;
+type ClusterAccess = Pick<AnnotateModule.KubeClusterAccess, 'annotate' | 'get' | 'getJson' | 'dryRunApply'>;
 
 /** A KubeClusterAccess that loads client-node on its first call. */
 export function lazyClusterAccess(opts: AnnotateModule.KubeClusterAccessOptions): ClusterAccess {
@@ -26,5 +26,6 @@ export function lazyClusterAccess(opts: AnnotateModule.KubeClusterAccessOptions)
     annotate: (...args) => load().annotate(...args),
     get: (...args) => load().get(...args),
     dryRunApply: (...args) => load().dryRunApply(...args),
+    getJson: (...args) => load().getJson(...args),
   };
 }

@@ -1,0 +1,26 @@
+/**
+ * A cluster's schemas for manifest authoring: its `/openapi/v3` index, then each group-version
+ * document (built-in kinds and served CRD versions alike), turned into one schema layer. Fetched
+ * through the lazily loaded client (KubeClusterAccess.getJson), never at activation.
+ */
+import { layerFromOpenApi, openApiDocumentUrls } from '../../core/schema/openApi';
+import type { SchemaLayer } from '../../core/schema/layers';
+
+export type GetJson = (cluster: string, apiPath: string) => Promise<unknown>;
+
+/** Group-version documents fetched at once: a cluster with many CRDs publishes a hundred or more. */
+const CONCURRENCY = 6;
+
+export async function fetchClusterLayer(getJson: GetJson, cluster: string, prefix: string): Promise<SchemaLayer> {
+  const urls = openApiDocumentUrls(await getJson(cluster, '/openapi/v3'));
+  const documents: unknown[] = new Array<unknown>(urls.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < urls.length) {
+      const i = next++;
+      documents[i] = await getJson(cluster, urls[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, urls.length) }, worker));
+  return layerFromOpenApi(documents, { prefix, label: `cluster ${cluster}` });
+}
