@@ -54,16 +54,6 @@ function asForgeAuth(err: unknown): unknown {
   return err instanceof PublishError && err.code === 'auth' ? new ForgeError('auth', `The token was refused when pushing: ${err.message}`, 401) : err;
 }
 
-/** A branch that does not exist yet cannot carry protection; some forges answer 404 for it. */
-async function isProtected(forge: ForgeClient, branch: string): Promise<boolean> {
-  try {
-    return await forge.isProtected(branch);
-  } catch (err) {
-    if (err instanceof ForgeError && err.code === 'notFound') return false;
-    throw err;
-  }
-}
-
 export async function openPullRequest(deps: OpenPullRequestDeps, req: OpenPullRequestRequest): Promise<OpenPullRequestResult> {
   const { git, forge } = deps;
   const progress = (step: OpenPrStep, message: string): void => req.onProgress?.({ step, message });
@@ -73,7 +63,7 @@ export async function openPullRequest(deps: OpenPullRequestDeps, req: OpenPullRe
   checkCancelled(req.signal);
   const base = req.base ?? (await forge.defaultBranch());
   checkCancelled(req.signal);
-  if (await isProtected(forge, req.plan.branch)) {
+  if (await forge.isProtected(req.plan.branch)) {
     throw new PublishError('protectedBranch', `${req.plan.branch} is a protected branch on ${name}; choose another branch name.`);
   }
   checkCancelled(req.signal);

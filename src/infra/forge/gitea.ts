@@ -2,6 +2,7 @@
  * Gitea and Forgejo through their shared REST API v1 (`/api/v1`, swagger "repository" operations).
  */
 import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
+import { ForgeError } from '../../core/forge/types';
 import { JsonHttp } from './http';
 import type { ForgeClientOptions } from './http';
 
@@ -30,6 +31,49 @@ function toPr(p: GtPr): PullRequest {
     state: p.state === 'open' ? 'open' : p.merged ? 'merged' : 'closed',
     draft: p.draft === true || WIP.test(p.title),
   };
+}
+
+/**
+ * Whether a Gitea protection rule covers a branch (models/git/protected_branch.go Match): a name without
+ * glob characters compares case-insensitively; otherwise a gobwas/glob pattern with `/` as separator
+ * (`*` stays within a path segment, `**` crosses them, `?`, `[…]` and `{a,b}`).
+ */
+export function giteaRuleMatches(rule: string, branch: string): boolean {
+  if (!rule) return false;
+  if (!/[*?[\]{}\\!]/.test(rule)) return rule.toLowerCase() === branch.toLowerCase();
+  let re = '';
+  let braces = 0;
+  for (let i = 0; i < rule.length; i++) {
+    const c = rule[i]!;
+    if (c === '*') {
+      if (rule[i + 1] === '*') {
+        re += '.*';
+        i++;
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      braces++;
+      re += '(?:';
+    } else if (c === '}' && braces > 0) {
+      braces--;
+      re += ')';
+    } else if (c === ',' && braces > 0) re += '|';
+    else if (c === '[') {
+      const close = rule.indexOf(']', i + 1);
+      if (close < 0) re += '\\[';
+      else {
+        const body = rule.slice(i + 1, close);
+        re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
+        i = close;
+      }
+    } else if (c === '\\' && i + 1 < rule.length) re += rule[++i]!.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  try {
+    return new RegExp(`^${re}$`).test(branch);
+  } catch {
+    return rule === branch;
+  }
 }
 
 export class GiteaClient implements ForgeClient {
@@ -61,9 +105,26 @@ export class GiteaClient implements ForgeClient {
   }
 
   async isProtected(branch: string): Promise<boolean> {
-    // GET /repos/{owner}/{repo}/branches/{branch} → Branch.protected (branch protection rules, globs included).
-    const { body } = await this.http.request<{ protected?: boolean }>('reading branch protection', 'GET', `${this.base}/branches/${encodeURIComponent(branch)}`);
-    return body.protected === true;
+    // GET /repos/{owner}/{repo}/branches/{branch} → Branch.protected (rules and globs applied) for a
+    // branch that exists; any reader may call it.
+    try {
+      const { body } = await this.http.request<{ protected?: boolean }>('reading branch protection', 'GET', `${this.base}/branches/${encodeURIComponent(branch)}`);
+      return body.protected === true;
+    } catch (err) {
+      if (!(err instanceof ForgeError && err.code === 'notFound')) throw err;
+    }
+    // The branch does not exist yet (404), but a glob rule may already cover its name and Gitea's
+    // pre-receive hook would refuse the push: match it against the rules (GET …/branch_protections).
+    // That list needs repository admin rights (routers/api/v1/api.go: reqAdmin()); without them no
+    // rule can be read, and the push itself is still checked by the forge.
+    let rules: Array<{ rule_name?: string; branch_name?: string }>;
+    try {
+      rules = (await this.http.request<Array<{ rule_name?: string; branch_name?: string }>>('reading branch protection rules', 'GET', `${this.base}/branch_protections`)).body;
+    } catch (err) {
+      if (err instanceof ForgeError && (err.code === 'forbidden' || err.code === 'notFound')) return false;
+      throw err;
+    }
+    return rules.some((r) => giteaRuleMatches(r.rule_name || r.branch_name || '', branch));
   }
 
   async findOpenPullRequest(head: string, base: string): Promise<PullRequest | undefined> {

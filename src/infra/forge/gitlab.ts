@@ -2,6 +2,7 @@
  * GitLab (gitlab.com and self-managed) through @gitbeaker/rest (REST v4).
  */
 import { Gitlab } from '@gitbeaker/rest';
+import { ForgeError } from '../../core/forge/types';
 import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeErrorCode, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
 import { forgeError } from './http';
 
@@ -73,8 +74,24 @@ export class GitlabClient implements ForgeClient {
 
   async isProtected(branch: string): Promise<boolean> {
     // GET /projects/:id/repository/branches/:branch answers `protected` with wildcard rules applied.
-    const b = (await this.call('reading branch protection', () => this.api.Branches.show(this.project, branch))) as unknown as { protected?: boolean };
-    return b.protected === true;
+    try {
+      const b = (await this.call('reading branch protection', () => this.api.Branches.show(this.project, branch))) as unknown as { protected?: boolean };
+      return b.protected === true;
+    } catch (err) {
+      if (!(err instanceof ForgeError && err.code === 'notFound')) throw err;
+    }
+    // A branch that does not exist yet (404) is still covered by a wildcard rule such as `release/*`:
+    // match the names of GET /projects/:id/protected_branches, where `*` matches any characters, `/`
+    // included (ProtectedRef::WildcardMatcher). Reading that list may need a higher role; without it the
+    // push is still checked by GitLab.
+    let rules: Array<{ name: string }>;
+    try {
+      rules = (await this.call('reading protected branches', () => this.api.ProtectedBranches.all(this.project, { perPage: 100, maxPages: 5 }))) as unknown as Array<{ name: string }>;
+    } catch (err) {
+      if (err instanceof ForgeError && (err.code === 'forbidden' || err.code === 'notFound')) return false;
+      throw err;
+    }
+    return rules.some((r) => new RegExp(`^${r.name.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(branch));
   }
 
   async findOpenPullRequest(head: string, base: string): Promise<PullRequest | undefined> {

@@ -7,6 +7,7 @@ import { detectForge } from '../../../src/core/forge/detect';
 import { ForgeError } from '../../../src/core/forge/types';
 import type { ForgeClient, ForgeKind, ForgeRepo } from '../../../src/core/forge/types';
 import { createForgeClient } from '../../../src/infra/forge/createForgeClient';
+import { giteaRuleMatches } from '../../../src/infra/forge/gitea';
 import { GitWorkspace } from './forgeTestKit';
 import { startForge } from './server';
 import type { ForgeServer } from './server';
@@ -62,7 +63,8 @@ describe('infra/forge clients against the forge simulator', function () {
       const head = `gitops/replicas-${c.kind}`;
 
       before(async () => {
-        const r = await forge.createRepo(c.fullName);
+        // alice administers the repository: Gitea lists protection rules to repository admins only.
+        const r = await forge.createRepo(c.fullName, { admins: ['alice'] });
         simApiBase = r.apiBase(c.kind);
         const host = new URL(forge.url).host;
         const detected = detectForge(r.cloneUrl(c.kind), { forges: { [host]: c.kind }, ...(c.kind === 'github' ? { apiBaseUrl: forge.url } : {}) });
@@ -85,6 +87,15 @@ describe('infra/forge clients against the forge simulator', function () {
         forge.protectBranch(c.fullName, 'main');
         assert.equal(await client.isProtected('main'), true);
         assert.equal(await client.isProtected(head), false);
+      });
+
+      it('a branch that does not exist yet is unprotected unless a wildcard rule covers its name', async () => {
+        assert.equal(await client.isProtected('gitops/not-pushed-yet'), false);
+        forge.protectBranch(c.fullName, 'release/*');
+        // GitHub lists protected branches that exist only (branches?protected=true); a pattern rule over a
+        // branch not pushed yet is enforced by the push itself, not seen here.
+        assert.equal(await client.isProtected('release/not-pushed-yet'), !c.kind.startsWith('github'));
+        assert.equal(await client.isProtected('gitops/not-pushed-yet'), false);
       });
 
       it('creates a draft PR with the right head, base, title and body, finds and lists it', async () => {
@@ -143,6 +154,27 @@ describe('infra/forge clients against the forge simulator', function () {
       });
     });
   }
+
+  it('gitea: without admin rights the rules of a not-yet-existing branch cannot be read, so it counts as unprotected', async () => {
+    const r = await forge.createRepo('gt/no-admin');
+    forge.protectBranch('gt/no-admin', 'release/*');
+    const repo = detectForge(r.cloneUrl('gitea'), { forges: { [new URL(forge.url).host]: 'gitea' } });
+    assert.ok(repo);
+    const client = createForgeClient(repo, { token: TOKEN });
+    assert.equal(await client.isProtected('release/x'), false);
+    assert.ok(forge.requests.some((q) => q.path.endsWith('/gt/no-admin/branch_protections') && q.status === 403));
+  });
+
+  it('gitea rule names: plain names case-insensitive, `*` within a segment, `**` across, braces and classes', () => {
+    assert.equal(giteaRuleMatches('Main', 'main'), true);
+    assert.equal(giteaRuleMatches('release/*', 'release/1.2'), true);
+    assert.equal(giteaRuleMatches('release/*', 'release/1/2'), false);
+    assert.equal(giteaRuleMatches('release/**', 'release/1/2'), true);
+    assert.equal(giteaRuleMatches('{main,prod}', 'prod'), true);
+    assert.equal(giteaRuleMatches('v[0-9]', 'v7'), true);
+    assert.equal(giteaRuleMatches('v[0-9]', 'vx'), false);
+    assert.equal(giteaRuleMatches('gitops.x', 'gitopsax'), false);
+  });
 
   it('an unreachable forge is a ForgeError "network"', async () => {
     const repo = detectForge('http://127.0.0.1:9/acme/deploy.git', { forges: { '127.0.0.1:9': 'gitea' } });

@@ -43,7 +43,8 @@ export interface ForgeRequestRecord {
 export interface ForgeServer {
   readonly url: string;
   readonly root: string;
-  createRepo(fullName: string, opts?: { defaultBranch?: string; from?: string; private?: boolean }): Promise<ForgeRepo>;
+  /** `admins`: users with admin rights besides the owner (the first segment), for admin-only endpoints. */
+  createRepo(fullName: string, opts?: { defaultBranch?: string; from?: string; private?: boolean; admins?: string[] }): Promise<ForgeRepo>;
   addToken(token: string, user: string): void;
   pullRequests(fullName: string): PullRequestRecord[];
   /** Protect a branch (name or `*` glob) on every forge face: push restrictions, branch policies, rules. */
@@ -453,6 +454,19 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
         web_url: `${baseUrl}/${repo.fullName}/-/tree/${b.name}`,
         commit: { id: b.sha, short_id: b.sha.slice(0, 8), title: '' },
       });
+    }
+    if (tail.length === 1 && tail[0] === 'protected_branches' && ctx.method === 'GET') {
+      // GET /projects/:id/protected_branches (docs: api/protected_branches): rule names, `*` wildcards.
+      if (!user) return err(401, '401 Unauthorized');
+      const list = repo.protectedBranches.map((name, i) => ({
+        id: i + 1,
+        name,
+        push_access_levels: [{ id: i + 1, access_level: 40, access_level_description: 'Maintainers', deploy_key_id: null, user_id: null, group_id: null }],
+        merge_access_levels: [{ id: i + 1, access_level: 40, access_level_description: 'Maintainers', user_id: null, group_id: null }],
+        allow_force_push: false,
+        code_owner_approval_required: false,
+      }));
+      return send(ctx.res, 200, list, { 'x-total': String(list.length), 'x-page': '1', 'x-per-page': '100', 'x-total-pages': '1' });
     }
     if (tail.length === 2 && tail[0] === 'merge_requests' && ctx.method === 'PUT') {
       if (!user) return err(401, '401 Unauthorized');
@@ -1079,6 +1093,17 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       const prot = store.isProtected(repo, b.name);
       return send(ctx.res, 200, { name: b.name, commit: { id: b.sha }, protected: prot, required_approvals: 0, enable_status_check: false, user_can_push: !prot, user_can_merge: true, effective_branch_protection_name: prot ? b.name : '' });
     }
+    if (tail.length === 1 && tail[0] === 'branch_protections' && ctx.method === 'GET') {
+      // GET /repos/{owner}/{repo}/branch_protections → BranchProtection[]; reqToken + reqAdmin
+      // (routers/api/v1/api.go), so a collaborator without admin rights gets 403.
+      if (!user) return err(401, 'token is required');
+      if (!store.isAdmin(repo, user)) return err(403, 'user should be an owner or a collaborator with admin write of a repository');
+      return send(
+        ctx.res,
+        200,
+        repo.protectedBranches.map((rule, i) => ({ branch_name: rule, rule_name: rule, priority: i + 1, enable_push: false, enable_push_whitelist: false, push_whitelist_usernames: [], required_approvals: 0, created_at: repo.createdAt, updated_at: repo.createdAt })),
+      );
+    }
     if (tail.length === 2 && tail[0] === 'pulls' && ctx.method === 'PATCH') {
       if (!user) return err(401, 'token is required');
       const body = await readJson(ctx.req);
@@ -1214,7 +1239,9 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       } finally {
         if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
       }
-      return toForgeRepo(store.add(fullName, bareDir, o.private ?? false));
+      const record = store.add(fullName, bareDir, o.private ?? false);
+      record.admins.push(...(o.admins ?? []));
+      return toForgeRepo(record);
     },
     addToken(token, user) {
       tokens.set(token, user);

@@ -40,6 +40,8 @@ export interface RepoRecord {
   pulls: PullRequestRecord[];
   /** Branch names or `*` globs that only accept changes through pull requests. */
   protectedBranches: string[];
+  /** Users with admin rights besides the owner (the first path segment). */
+  admins: string[];
 }
 
 export type CreatePrOutcome =
@@ -48,6 +50,8 @@ export type CreatePrOutcome =
   | { kind: 'missing-branch'; which: 'head' | 'base'; branch: string }
   | { kind: 'same-branch' }
   | { kind: 'no-commits' };
+
+const lower = (s: string | undefined) => (s ?? '').toLowerCase();
 
 export class ForgeStore {
   readonly repos = new Map<string, RepoRecord>();
@@ -67,6 +71,7 @@ export class ForgeStore {
       createdAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       pulls: [],
       protectedBranches: [],
+      admins: [],
     };
     this.repos.set(fullName.toLowerCase(), record);
     return record;
@@ -79,6 +84,10 @@ export class ForgeStore {
   find(pred: (r: RepoRecord) => boolean): RepoRecord | undefined {
     for (const r of this.repos.values()) if (pred(r)) return r;
     return undefined;
+  }
+
+  isAdmin(repo: RepoRecord, user: string): boolean {
+    return lower(repo.segments[0]) === lower(user) || repo.admins.some((a) => lower(a) === lower(user));
   }
 
   defaultBranch(repo: RepoRecord): Promise<string> {
