@@ -34,6 +34,7 @@ import { SourcesTreeProvider } from './vscode/views/sourcesTree';
 import { GitOpsStatusBar } from './vscode/views/statusBar';
 import { ViewFilter } from './vscode/views/viewFilter';
 import { gitRemotes } from './vscode/workspaceRepos';
+import { createRenderer } from './infra/render/renderer';
 import { YamlAuthoring } from './vscode/yaml/yamlAuthoring';
 
 export interface Composed {
@@ -132,6 +133,23 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
   const connect = (restart: boolean) => (restart ? connections.restartAll() : connections.activate());
 
   // Manifest CodeLenses (issue 5): results are read from the clusters here, never while rendering.
+  // Server-side dry-run (gitopsLens.drift.serverSideDryRun) through the same client as the GETs. A
+  // refusal (403 without RBAC patch, 401) is in the lens; the notification comes once per cluster.
+  const dryRunRefused = new Set<string>();
+  const predict = async (cluster: string, desired: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    try {
+      return await access.dryRunApply(cluster, desired);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if ((code === 'Forbidden' || code === 'Unauthorized') && !dryRunRefused.has(cluster)) {
+        dryRunRefused.add(cluster);
+        log.warn(`[Composition][predict] ${err instanceof Error ? err.message : String(err)}`);
+        void vscode.window.showWarningMessage(`GitOps Lens: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      throw err;
+    }
+  };
+  const renderDesired = createRenderer({ log });
   const driftResults = scope.add(
     new DriftResults({
       apps: () => apps.all(),
@@ -144,6 +162,12 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
       // A manifest deployed from this workspace needs the apps: connect as a visible view would.
       needApps: () => connections.activate(),
       concurrency: 4,
+      // kustomize / helm folders render to the desired state (issue 5).
+      render: renderDesired,
+      // Read per evaluation, so the setting applies without a reload.
+      get predict() {
+        return ui.serverSideDryRun ? predict : undefined;
+      },
       // An Argo CD app's objects live in its destination cluster: the context whose server it names.
       contexts: () => clusters.snapshot.clusters,
       lastSeen: (cluster) => apps.status(cluster).lastSeenAt,

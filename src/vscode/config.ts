@@ -43,11 +43,16 @@ function expand(p: string, folder: string | undefined): string {
 /** Settings of the vscode layer only (the core never reads them). */
 export interface UiSettings {
   readonly notificationsEnabled: boolean;
+  /** `gitopsLens.drift.serverSideDryRun`: drift lenses compare live with a server-side dry-run apply (needs RBAC patch). */
+  readonly serverSideDryRun: boolean;
 }
 
 export function readUiSettings(): UiSettings {
   const cfg = vscode.workspace.getConfiguration(SECTION);
-  return Object.freeze({ notificationsEnabled: cfg.get<boolean>('notifications.enabled', false) === true });
+  return Object.freeze({
+    notificationsEnabled: cfg.get<boolean>('notifications.enabled', false) === true,
+    serverSideDryRun: cfg.get<boolean>('drift.serverSideDryRun', false) === true,
+  });
 }
 
 /** Settings of the pull-request commands (issue 6), read when a command runs. */
