@@ -1,7 +1,7 @@
 // Bundles the extension and the CLI (see esbuild.config.mjs). `--dev` keeps them readable with
 // source maps for tests and debugging.
 import { build } from 'esbuild';
-import { statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { IMPORT_META_BANNER, bundleOptions } from './esbuild.config.mjs';
 
 const options = bundleOptions({ production: !process.argv.includes('--dev') });
@@ -38,4 +38,7 @@ const entries = [
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_BANNER}` } },
 ];
 await Promise.all(entries.map((e) => build({ ...options, ...e })));
+// yaml-language-server reads its English message bundle at initialize (l10nPath, set by src/vscode/yaml/yamlClient.ts).
+mkdirSync('dist/l10n', { recursive: true });
+copyFileSync('node_modules/yaml-language-server/l10n/bundle.l10n.json', 'dist/l10n/bundle.l10n.json');
 for (const e of entries) console.log(`${e.outfile}  ${(statSync(e.outfile).size / 1024).toFixed(1)} KiB`);

@@ -13,6 +13,7 @@ const ALLOWED = [
   /^LICENSE$/,
   /^CHANGELOG\.md$/,
   /^dist\/(extension|cli|k8s|yamlClient|yamlServer)\.js$/,
+  /^dist\/l10n\/bundle\.l10n\.json$/,
   /^schemas\/kubernetes\.schema\.json$/,
   /^snippets\/[\w.-]+\.json$/,
   /^media\/[\w.-]+\.(svg|png)$/,

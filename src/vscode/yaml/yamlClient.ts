@@ -8,6 +8,7 @@
  * vscode-yaml's client does (vscode-yaml `src/extension.ts`). Results on YAML that holds no Kubernetes
  * document are dropped: a workflow file with a syntax slip is not ours to report.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { SchemaProviderFunctions } from '../../core/schema/contributor';
@@ -50,6 +51,8 @@ export async function startYamlClient(opts: YamlClientOptions): Promise<YamlClie
   };
   const ours = (doc: vscode.TextDocument) => opts.isKubernetes(doc);
   const clientOptions: LanguageClientOptions = {
+    // The server loads its messages from here (its default path points inside its own package).
+    initializationOptions: { l10nPath: path.join(path.dirname(opts.serverModule), 'l10n') },
     documentSelector: [
       { language: 'yaml', scheme: 'file' },
       { language: 'yaml', scheme: 'untitled' },
