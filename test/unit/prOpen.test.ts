@@ -2,11 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { detectForge } from '../../src/core/forge/detect';
 import { ForgeError, gitHttpAuthHeader } from '../../src/core/forge/types';
-import type { ForgeCredentials, ForgeKind, ForgeRepo } from '../../src/core/forge/types';
-import { openPullRequest } from '../../src/core/pr/openPullRequest';
+import type { ForgeCredentials, ForgeKind } from '../../src/core/forge/types';
+import { openPullRequest, updatedBody } from '../../src/core/pr/openPullRequest';
 import type { OpenPrProgress } from '../../src/core/pr/openPullRequest';
-import { planPullRequest } from '../../src/core/pr/plan';
+import { BODY_END, BODY_START, planPullRequest } from '../../src/core/pr/plan';
 import { PublishError } from '../../src/core/pr/ports';
 import { createForgeClient } from '../../src/infra/forge/createForgeClient';
 import { NodeGitPublisher } from '../../src/infra/git/publish';
@@ -46,10 +47,11 @@ describe('core/pr/openPullRequest over real git and the forge simulator', () => 
     await git(['clone', '--quiet', sim.cloneUrl(kind), user], { env });
     await git(['config', 'user.name', 'Ursula User'], { cwd: user, env });
     await git(['config', 'user.email', 'ursula@example.invalid'], { cwd: user, env });
-    const segments = fullName.split('/');
-    const name = segments.pop() ?? '';
-    const owner = segments.join('/');
-    const repo: ForgeRepo = { kind, host: new URL(forge.url).host, apiBaseUrl: sim.apiBase(kind), webUrl: `${forge.url}/${fullName}`, owner, repo: name, cloneUrl: sim.cloneUrl(kind) };
+    const host = new URL(forge.url).host;
+    // The ForgeRepo the product derives from the remote URL (Azure org/project, Bitbucket Server key…).
+    const repo = detectForge(sim.cloneUrl(kind), { forges: { [host]: kind }, ...(kind === 'github' ? { apiBaseUrl: forge.url } : {}) });
+    assert.ok(repo, `detected ${kind}`);
+    assert.equal(repo.apiBaseUrl, sim.apiBase(kind));
     const creds: ForgeCredentials = kind === 'gitea' ? { token, username: USER } : { token };
     return { sim, user, deps: { git: new NodeGitPublisher({ env }), forge: createForgeClient(repo, creds) }, auth: { kind: 'header', header: gitHttpAuthHeader(kind, creds) } as const };
   }
@@ -57,7 +59,16 @@ describe('core/pr/openPullRequest over real git and the forge simulator', () => 
   const plan = (replicas: number) =>
     planPullRequest({ impact: [{ cluster: 'prod-eu', app: 'guestbook', resources: [{ id: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'web', name: 'guestbook' }, change: 'update', fields: [{ path: '/spec/replicas', from: 3, to: replicas }] }] }], files: [DEPLOY] });
 
-  for (const [kind, fullName] of [['github', 'acme/gitops'], ['gitlab', 'acme/platform/gitops'], ['gitea', 'acme/fleet']] as const) {
+  const FORGES = [
+    ['github', 'acme/gitops'],
+    ['github-enterprise', 'acme/ghe-gitops'],
+    ['gitlab', 'acme/platform/gitops'],
+    ['gitea', 'acme/fleet'],
+    ['bitbucket-cloud', 'acme/bbc-gitops'],
+    ['bitbucket-server', 'ops/bbs-gitops'],
+    ['azure-devops', 'contoso/az-gitops'],
+  ] as const;
+  for (const [kind, fullName] of FORGES) {
     it(`${kind}: opens the PR with head, base, title and body, then updates it with a new commit instead of a second PR`, async () => {
       const { sim, user, deps, auth } = await setup(kind, fullName);
       const steps: OpenPrProgress[] = [];
@@ -74,18 +85,50 @@ describe('core/pr/openPullRequest over real git and the forge simulator', () => 
       assert.deepEqual([...new Set(steps.map((s) => s.step))], ['forge', 'resolve', 'fetch', 'commit', 'push', 'pullRequest']);
       assert.ok(!JSON.stringify(steps).includes(TOKEN));
 
-      // Same branch again (the user changed the value once more): new commit on the PR's branch, body updated.
+      // The author writes around our section on the forge.
+      const authored = `Rolling out more replicas for the sale.\n\n${plan(5).body}\n\nRollback: revert this PR.`;
+      await deps.forge.updatePullRequest(first.pullRequest, { body: authored });
+
+      // Same branch again (the user changed the value once more): new commit on the PR's branch, our section updated.
       const second = await openPullRequest(deps, { repoRoot: user, plan: { ...plan(6), title: 'ignored on update' }, change: { edits: [{ path: DEPLOY, content: deployment(6) }] }, auth });
       assert.equal(second.created, false);
       assert.equal(second.push.branch, 'gitops/guestbook-replicas');
       assert.equal((await git(['rev-parse', `${second.push.commitSha}^`], { cwd: sim.bareDir, env })).trim(), first.push.commitSha);
       const after = forge.pullRequests(fullName);
       assert.equal(after.length, 1);
-      assert.equal(after[0]?.body, plan(6).body);
+      assert.equal(after[0]?.body, `Rolling out more replicas for the sale.\n\n${plan(6).body}\n\nRollback: revert this PR.`);
+      assert.ok(!after[0]?.body.includes('3 → 5'), 'the old impact section is gone');
+      assert.equal(second.pullRequest.body, after[0]?.body);
+      // The PR's head follows the push (the forge reads the branch tip).
+      assert.equal(after[0]?.headSha, second.push.commitSha);
       assert.equal(after[0]?.title, 'guestbook: replicas 3 → 5 in prod-eu');
       assert.equal(await branchSha(sim.bareDir, 'gitops/guestbook-replicas'), second.push.commitSha);
     });
   }
+
+  for (const [kind, fullName] of FORGES) {
+    it(`${kind}: a refused API token and a refused push token are both ForgeError auth, and no PR is opened`, async () => {
+      const { user, deps, auth } = await setup(kind, `${fullName}-denied`);
+      const badCreds: ForgeCredentials = kind === 'gitea' ? { token: 'tok-bad-000000', username: USER } : { token: 'tok-bad-000000' };
+      const badDeps = { ...deps, forge: createForgeClient(deps.forge.repo, badCreds) };
+      const req = { repoRoot: user, plan: plan(5), change: { edits: [{ path: DEPLOY, content: deployment(5) }] } };
+      await assert.rejects(openPullRequest(badDeps, { ...req, auth }), (e: unknown) => e instanceof ForgeError && e.code === 'auth' && !e.message.includes('tok-bad'));
+      await assert.rejects(
+        openPullRequest(deps, { ...req, auth: { kind: 'header', header: gitHttpAuthHeader(kind, badCreds) } }),
+        (e: unknown) => e instanceof ForgeError && e.code === 'auth' && !e.message.includes('tok-bad'),
+      );
+      assert.equal(forge.pullRequests(`${fullName}-denied`).length, 0);
+    });
+  }
+
+  it('updatedBody keeps text outside the markers and falls back to the planned body', () => {
+    const planned = `${BODY_START}\nnew\n${BODY_END}`;
+    assert.equal(updatedBody(`intro\n${BODY_START}\nold\n${BODY_END}\noutro`, planned), `intro\n${planned}\noutro`);
+    assert.equal(updatedBody(undefined, planned), planned);
+    assert.equal(updatedBody('', planned), planned);
+    // Markers removed by the author: ours goes on top, their text stays.
+    assert.equal(updatedBody('only mine', planned), `${planned}\n\nonly mine`);
+  });
 
   it('a refused token surfaces as ForgeError auth (API 401), and a refused push the same way', async () => {
     const { user, deps, auth } = await setup('github', 'acme/denied');

@@ -68,6 +68,16 @@ export interface PullRequest {
   readonly base: string;
   readonly state: PullRequestState;
   readonly draft: boolean;
+  /**
+   * The description as the forge holds it now (the author may have edited it there), when the API
+   * answered with it; updating keeps the author's text and replaces only our section.
+   */
+  readonly body?: string;
+  /**
+   * Things `createPullRequest` could not do, in words for the user (e.g. labels a forge has no notion
+   * of, a reviewer it could not resolve). The PR itself was opened.
+   */
+  readonly warnings?: readonly string[];
 }
 
 export interface CreatePullRequestInput {

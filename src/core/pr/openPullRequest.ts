@@ -6,6 +6,7 @@
  */
 import { ForgeError } from '../forge/types';
 import type { ForgeClient, PullRequest } from '../forge/types';
+import { BODY_END, BODY_START, replaceImpact } from './plan';
 import { PublishError } from './ports';
 import type { FileEdit, GitAuth, GitPublisher, PublishProgress, PublishResult } from './ports';
 
@@ -54,6 +55,18 @@ function asForgeAuth(err: unknown): unknown {
   return err instanceof PublishError && err.code === 'auth' ? new ForgeError('auth', `The token was refused when pushing: ${err.message}`, 401) : err;
 }
 
+/**
+ * The body for an update: the author's current body with our marked section (BODY_START…BODY_END)
+ * swapped for the new one; the whole new body when the forge did not say what the current one is.
+ */
+export function updatedBody(current: string | undefined, planned: string): string {
+  if (current === undefined || current.trim() === '') return planned;
+  const start = planned.indexOf(BODY_START);
+  const end = planned.indexOf(BODY_END);
+  const section = start >= 0 && end > start ? planned.slice(start, end + BODY_END.length) : planned;
+  return replaceImpact(current, section);
+}
+
 export async function openPullRequest(deps: OpenPullRequestDeps, req: OpenPullRequestRequest): Promise<OpenPullRequestResult> {
   const { git, forge } = deps;
   const progress = (step: OpenPrStep, message: string): void => req.onProgress?.({ step, message });
@@ -94,8 +107,9 @@ export async function openPullRequest(deps: OpenPullRequestDeps, req: OpenPullRe
 
   if (existing) {
     progress('pullRequest', `Updating ${existing.url}…`);
-    // The title stays: the author may have edited it on the forge since.
-    const pullRequest = await forge.updatePullRequest(existing, { body: req.plan.body });
+    // The title stays: the author may have edited it on the forge since; so may the body, where only
+    // our marked section is replaced.
+    const pullRequest = await forge.updatePullRequest(existing, { body: updatedBody(existing.body, req.plan.body) });
     return { pullRequest, created: false, push };
   }
   progress('pullRequest', `Opening the pull request on ${name}…`);

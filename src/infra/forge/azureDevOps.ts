@@ -10,6 +10,7 @@ interface AzPr {
   title: string;
   status: string;
   isDraft?: boolean;
+  description?: string;
   sourceRefName: string;
   targetRefName: string;
 }
@@ -52,6 +53,7 @@ export class AzureDevOpsClient implements ForgeClient {
       base: branchOf(p.targetRefName),
       state: p.status === 'active' ? 'open' : p.status === 'completed' ? 'merged' : 'closed',
       draft: p.isDraft === true,
+      body: p.description ?? '',
     };
   }
 
@@ -78,7 +80,10 @@ export class AzureDevOpsClient implements ForgeClient {
   async findOpenPullRequest(head: string, base: string): Promise<PullRequest | undefined> {
     const list = await this.search('looking for an open pull request', { 'searchCriteria.sourceRefName': `refs/heads/${head}`, 'searchCriteria.targetRefName': `refs/heads/${base}` });
     const pr = list.find((p) => p.status === 'active' && branchOf(p.sourceRefName) === head && branchOf(p.targetRefName) === base);
-    return pr ? this.toPr(pr) : undefined;
+    if (!pr) return undefined;
+    // Lists cut descriptions at 400 characters (docs: "Pull Requests - Get Pull Requests"); the single
+    // PR has the whole text the update must keep.
+    return this.toPr((await this.http.request<AzPr>('reading the pull request', 'GET', `${this.base}/pullrequests/${pr.pullRequestId}?${API}`)).body);
   }
 
   async createPullRequest(input: CreatePullRequestInput): Promise<PullRequest> {

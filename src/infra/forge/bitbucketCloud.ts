@@ -10,6 +10,7 @@ interface BbcPr {
   title: string;
   state: string;
   draft?: boolean;
+  description?: string;
   source: { branch: { name: string } };
   destination: { branch: { name: string } };
   links: { html: { href: string } };
@@ -29,6 +30,7 @@ function toPr(p: BbcPr): PullRequest {
     base: p.destination.branch.name,
     state: p.state === 'OPEN' ? 'open' : p.state === 'MERGED' ? 'merged' : 'closed',
     draft: p.draft === true,
+    ...(p.description !== undefined ? { body: p.description } : {}),
   };
 }
 
@@ -78,7 +80,10 @@ export class BitbucketCloudClient implements ForgeClient {
     const query = `source.branch.name=${q(head)} AND destination.branch.name=${q(base)} AND state="OPEN"`;
     const list = await this.all<BbcPr>('looking for an open pull request', `${this.base}/pullrequests?q=${encodeURIComponent(query)}&pagelen=50`);
     const pr = list.find((p) => p.source.branch.name === head && p.destination.branch.name === base && p.state === 'OPEN');
-    return pr ? toPr(pr) : undefined;
+    if (!pr) return undefined;
+    if (pr.description !== undefined) return toPr(pr);
+    // Listings may leave fields out (partial responses); the PR resource itself has the description.
+    return toPr((await this.http.request<BbcPr>('reading the pull request', 'GET', `${this.base}/pullrequests/${pr.id}`)).body);
   }
 
   async createPullRequest(input: CreatePullRequestInput): Promise<PullRequest> {

@@ -11,6 +11,8 @@ interface BbsPr {
   title: string;
   state: string;
   draft?: boolean;
+  /** Absent when empty. */
+  description?: string;
   fromRef: { id: string; displayId?: string };
   toRef: { id: string; displayId?: string };
   links?: { self?: Array<{ href: string }> };
@@ -50,6 +52,7 @@ export class BitbucketServerClient implements ForgeClient {
       base: branchOf(p.toRef.id),
       state: p.state === 'OPEN' ? 'open' : p.state === 'MERGED' ? 'merged' : 'closed',
       draft: p.draft === true,
+      body: p.description ?? '',
     };
   }
 

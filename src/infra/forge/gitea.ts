@@ -13,6 +13,7 @@ interface GtPr {
   state: string;
   draft?: boolean;
   merged?: boolean;
+  body?: string | null;
   head: { ref: string };
   base: { ref: string };
 }
@@ -30,6 +31,7 @@ function toPr(p: GtPr): PullRequest {
     base: p.base.ref,
     state: p.state === 'open' ? 'open' : p.merged ? 'merged' : 'closed',
     draft: p.draft === true || WIP.test(p.title),
+    body: p.body ?? '',
   };
 }
 

@@ -13,6 +13,7 @@ interface GhPull {
   state: string;
   draft?: boolean;
   merged_at?: string | null;
+  body?: string | null;
   head: { ref: string };
   base: { ref: string };
 }
@@ -27,6 +28,7 @@ function toPr(p: GhPull): PullRequest {
     base: p.base.ref,
     state: p.state === 'open' ? 'open' : p.merged_at ? 'merged' : 'closed',
     draft: p.draft === true,
+    body: p.body ?? '',
   };
 }
 

@@ -15,6 +15,7 @@ interface GlMr {
   work_in_progress?: boolean;
   source_branch: string;
   target_branch: string;
+  description?: string | null;
 }
 
 function toPr(m: GlMr): PullRequest {
@@ -27,6 +28,7 @@ function toPr(m: GlMr): PullRequest {
     base: m.target_branch,
     state: m.state === 'opened' ? 'open' : m.state === 'merged' ? 'merged' : 'closed',
     draft: m.draft === true || m.work_in_progress === true,
+    body: m.description ?? '',
   };
 }
 

@@ -223,6 +223,12 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       ctx.res.writeHead(404, { 'content-type': 'text/plain' }).end('Repository not found\n');
       return true;
     }
+    const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.req.headers.authorization ?? '');
+    if (bearer?.[1] && rawPath.startsWith('/scm/')) {
+      // Bitbucket Data Center takes HTTP access tokens as Bearer for Git over HTTPS too (docs: "HTTP
+      // access tokens"); the git backend reads Basic, so hand the token on in that form.
+      ctx.req.headers.authorization = `Basic ${Buffer.from(`x-token-auth:${bearer[1]}`).toString('base64')}`;
+    }
     const relative = path.relative(root, repo.bareDir).split(path.sep).join('/');
     await serveGit(ctx.req, ctx.res, `/${relative}${rest}`, query, {
       projectRoot: root,
@@ -965,12 +971,18 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       const src = ctx.query.get('searchCriteria.sourceRefName');
       const tgt = ctx.query.get('searchCriteria.targetRefName');
       const value = repo.pulls
-        .map((p) => azurePr(repo, p, defaultBranch))
+        // Lists carry descriptions cut at 400 characters (docs: "Pull Requests - Get Pull Requests").
+        .map((p) => ({ ...azurePr(repo, p, defaultBranch), description: p.body.slice(0, 400) }))
         .filter((p) => status === 'all' || p.status === status)
         .filter((p) => !src || p.sourceRefName === src)
         .filter((p) => !tgt || p.targetRefName === tgt)
         .sort((a, b) => b.pullRequestId - a.pullRequestId);
       return send(ctx.res, 200, { value, count: value.length });
+    }
+    if (tail.length === 2 && tail[0] === 'pullrequests' && ctx.method === 'GET') {
+      const pr = repo.pulls.find((p) => p.number === Number(tail[1]));
+      if (!pr) return send(ctx.res, 404, azureError(`TF401180: The requested pull request was not found.`, 'GitPullRequestNotFoundException'));
+      return send(ctx.res, 200, azurePr(repo, pr, defaultBranch));
     }
     if (tail.length === 2 && tail[0] === 'pullrequests' && ctx.method === 'PATCH') {
       const body = await readJson(ctx.req);

@@ -1,6 +1,8 @@
 // One store of repositories and pull requests shared by every forge face of the simulator, so a PR
 // opened through the GitLab API shows up when the same repository is read through the GitHub API.
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { branchSha, defaultBranchOf, hermeticGitEnv, runGit } from '../git/httpBackend';
 
 export type ForgeKind = 'github' | 'github-enterprise' | 'gitlab' | 'bitbucket-cloud' | 'bitbucket-server' | 'azure-devops' | 'gitea';
@@ -50,6 +52,29 @@ export type CreatePrOutcome =
   | { kind: 'missing-branch'; which: 'head' | 'base'; branch: string }
   | { kind: 'same-branch' }
   | { kind: 'no-commits' };
+
+/**
+ * A branch tip read straight from the bare repository's files (loose ref, then packed-refs): synchronous,
+ * so every JSON builder and `pullRequests()` can use it, and no git process runs on the event loop.
+ */
+export function readBranchShaSync(bareDir: string, branch: string): string | undefined {
+  const ref = `refs/heads/${branch}`;
+  try {
+    const loose = fs.readFileSync(path.join(bareDir, ...ref.split('/')), 'utf8').trim();
+    if (/^[0-9a-f]{40,64}$/.test(loose)) return loose;
+  } catch {
+    // not a loose ref
+  }
+  try {
+    for (const line of fs.readFileSync(path.join(bareDir, 'packed-refs'), 'utf8').split('\n')) {
+      const [sha, name] = line.trim().split(' ');
+      if (name === ref && sha && /^[0-9a-f]{40,64}$/.test(sha)) return sha;
+    }
+  } catch {
+    // no packed-refs
+  }
+  return undefined;
+}
 
 const lower = (s: string | undefined) => (s ?? '').toLowerCase();
 
@@ -128,6 +153,8 @@ export class ForgeStore {
     const commits = parseInt(count.stdout.trim(), 10) || 0;
     if (input.requireCommits && commits === 0) return { kind: 'no-commits' };
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const bareDir = repo.bareDir;
+    let lastHead = headSha;
     const pr: PullRequestRecord = {
       id: this.nextPrId++,
       number: repo.pulls.length + 1,
@@ -135,7 +162,12 @@ export class ForgeStore {
       body: input.body,
       head: input.head,
       base: input.base,
-      headSha,
+      // Forges move a PR's head with every push to its branch: read the branch tip from the bare
+      // repository on each access while the PR is open (the last seen tip once it is closed/merged).
+      get headSha(): string {
+        if (this.state === 'open') lastHead = readBranchShaSync(bareDir, input.head) ?? lastHead;
+        return lastHead;
+      },
       baseSha,
       state: 'open',
       draft: input.draft ?? false,
