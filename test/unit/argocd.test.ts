@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { mapArgoAppProject, mapArgoApplication, mapArgoApplicationSet } from '../../src/core/argocd/application';
+import { parse } from 'yaml';
+import { compareObjects } from '../../src/core/drift/compare';
+import { ignoreSpecsOf, rulesFor } from '../../src/core/drift/ignore';
+import { builtinListKeys } from '../../src/core/drift/listKeys';
 import * as F from '../fixtures/gitops/argocd';
 
 const SHORT = F.ARGO_SHA.slice(0, 7);
@@ -113,6 +117,104 @@ describe('core/argocd/application', () => {
       status: { conditions: [{ type: 'ErrorOccurred', status: 'True', reason: 'ApplicationGenerationFromParamsError', message: 'template error' }] },
     });
     assert.deepEqual(failing.health, { status: 'Degraded', message: 'template error' });
+  });
+
+  // The Application of Argo CD's diffing docs (user-guide/diffing.md, "Application Level Configuration").
+  const WITH_IGNORE = parse(`apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: guestbook, namespace: argocd}
+spec:
+  project: default
+  source: {repoURL: https://git.example.test/org/apps.git, path: apps/guestbook, targetRevision: main}
+  destination: {server: https://kubernetes.default.svc, namespace: guestbook}
+  ignoreDifferences:
+  - group: apps
+    kind: Deployment
+    jsonPointers:
+    - /spec/replicas
+  - kind: ConfigMap
+    jqPathExpressions:
+    - '.data["config.yaml"].auth'
+  - group: "*"
+    kind: "*"
+    managedFieldsManagers:
+    - kube-controller-manager
+  - group: apps
+    kind: Deployment
+    name: guestbook
+    namespace: default
+    jqPathExpressions:
+    - .spec.template.spec.initContainers[] | select(.name == "injected-init-container")
+`) as unknown;
+
+  it('keeps spec.ignoreDifferences as written (docs example), absent lists empty', () => {
+    const app = mapArgoApplication('prod', WITH_IGNORE);
+    assert.deepEqual(app.problems, []);
+    assert.deepEqual(app.ignore, {
+      tool: 'argocd',
+      where: 'spec.ignoreDifferences',
+      entries: [
+        { group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'], jqPathExpressions: [], managedFieldsManagers: [] },
+        { kind: 'ConfigMap', jsonPointers: [], jqPathExpressions: ['.data["config.yaml"].auth'], managedFieldsManagers: [] },
+        { group: '*', kind: '*', jsonPointers: [], jqPathExpressions: [], managedFieldsManagers: ['kube-controller-manager'] },
+        {
+          group: 'apps',
+          kind: 'Deployment',
+          name: 'guestbook',
+          namespace: 'default',
+          jsonPointers: [],
+          jqPathExpressions: ['.spec.template.spec.initContainers[] | select(.name == "injected-init-container")'],
+          managedFieldsManagers: [],
+        },
+      ],
+    });
+    // An Application without the field carries none (and AppStore's JSON comparison sees no new key).
+    assert.equal('ignore' in mapArgoApplication('prod', F.ARGO2_SYNCED_HEALTHY), false);
+  });
+
+  it('the kept rules hide the fields they name and nothing else', () => {
+    const specs = ignoreSpecsOf(mapArgoApplication('prod', WITH_IGNORE));
+    assert.equal(specs.length, 4);
+    const keys = builtinListKeys({ group: 'apps', kind: 'Deployment' });
+    const deploy = (replicas: number, image: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'guestbook' },
+      spec: { replicas, template: { spec: { containers: [{ name: 'web', image }] } } },
+    });
+    const id = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'guestbook' };
+    const paths = (d: Record<string, unknown>, l: Record<string, unknown>) => compareObjects(d, l, { listKeys: keys, ignore: rulesFor(specs, id, l) }).map((f) => f.path);
+    assert.deepEqual(paths(deploy(1, 'web:1'), deploy(4, 'web:1')), []);
+    assert.deepEqual(paths(deploy(1, 'web:1'), deploy(4, 'web:2')), ['/spec/template/spec/containers/0/image']);
+    // A ConfigMap's `.data["config.yaml"]` is a string: jq's `.auth` on it cannot match; the key itself is not hidden.
+    const cm = (v: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'guestbook' }, data: { 'config.yaml': v, other: 'x' } });
+    const cmId = { apiVersion: 'v1', kind: 'ConfigMap', name: 'c', namespace: 'guestbook' };
+    assert.deepEqual(compareObjects(cm('a'), cm('b'), { listKeys: keys, ignore: rulesFor(specs, cmId, cm('b')) }).map((f) => f.path), ['/data/config.yaml']);
+    // The same parsed specs are returned for the same mapped app (parsed once, not per comparison).
+    const app = mapArgoApplication('prod', WITH_IGNORE);
+    assert.equal(ignoreSpecsOf(app), ignoreSpecsOf(app));
+  });
+
+  it('reports ignoreDifferences entries it cannot apply, keeping the rest', () => {
+    const obj = parse(`metadata: {name: a, namespace: argocd}
+spec:
+  ignoreDifferences:
+  - group: apps
+    jsonPointers: [/spec/replicas]
+  - kind: Deployment
+    jsonPointers: [spec/replicas]
+    jqPathExpressions: ['.spec | del(.replicas)', .spec.paused]
+  - 7
+`) as unknown;
+    const app = mapArgoApplication('prod', obj);
+    assert.deepEqual(app.problems, [
+      'spec.ignoreDifferences[2] is number 7, expected an object',
+      'spec.ignoreDifferences[0].kind is missing',
+      'spec.ignoreDifferences[1].jsonPointers[0]: JSON pointer "spec/replicas" must start with "/"',
+      'spec.ignoreDifferences[1].jqPathExpressions[0]: unsupported jqPathExpression ".spec | del(.replicas)": "del(.replicas)" is not a path; supported: .a.b, ."key", ["key"], [], [N], | select(.f == "v"), | .path',
+    ]);
+    assert.equal(app.ignore?.entries.length, 1);
+    assert.equal(ignoreSpecsOf(app)[0]?.rules.length, 1, 'only .spec.paused is usable');
   });
 
   it('maps an AppProject as a grouping object', () => {

@@ -3,6 +3,9 @@ import fc from 'fast-check';
 import { formatInventoryId, parseInventoryId } from '../../src/core/flux/inventory';
 import { mapFluxHelmRelease, mapFluxKustomization, mapFluxSource } from '../../src/core/flux/mapFlux';
 import { fluxHealth, sameRevision, type SourceArtifact, type SourceLookup } from '../../src/core/flux/status';
+import { compareObjects } from '../../src/core/drift/compare';
+import { ignoreSpecsOf, rulesFor } from '../../src/core/drift/ignore';
+import { builtinListKeys } from '../../src/core/drift/listKeys';
 import type { Condition } from '../../src/core/model/app';
 import * as F from '../fixtures/gitops/flux';
 
@@ -194,6 +197,76 @@ describe('core/flux/mapFlux', () => {
     assert.deepEqual(mapFluxSource('prod', 'HelmRepository', F.HELM_REPOSITORY_OCI).health.status, 'Healthy');
     assert.equal(mapFluxSource('prod', 'HelmChart', F.HELM_CHART('podinfo', '6.5.4')).sources[0]!.ref, 'HelmRepository/flux-system/charts');
     assert.equal(mapFluxSource('prod', 'Bucket', F.BUCKET).sources[0]!.repoURL, 'minio.example.test');
+  });
+
+  const withSpec = (obj: unknown, extra: Record<string, unknown>): unknown => {
+    const o = structuredClone(obj) as { spec: Record<string, unknown> };
+    Object.assign(o.spec, extra);
+    return o;
+  };
+  const deploy = (name: string, replicas: number, annotations: Record<string, string> = {}) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'podinfo', labels: { app: name }, annotations },
+    spec: { replicas, template: { spec: { containers: [{ name, image: 'podinfo:6.5.4' }] } } },
+  });
+  const driftOf = (specs: ReturnType<typeof ignoreSpecsOf>, d: Record<string, unknown>, l: Record<string, unknown>) => {
+    const m = d.metadata as { name: string; namespace: string };
+    const id = { apiVersion: d.apiVersion as string, kind: d.kind as string, name: m.name, namespace: m.namespace };
+    return compareObjects(d, l, { listKeys: builtinListKeys({ group: 'apps', kind: 'Deployment' }), ignore: rulesFor(specs, id, l) }).map((f) => f.path);
+  };
+
+  it('HelmRelease keeps spec.driftDetection.ignore (helm-controller docs example) and the rules apply', () => {
+    const app = mapFluxHelmRelease(
+      'prod',
+      withSpec(F.HR_READY, {
+        driftDetection: {
+          mode: 'enabled',
+          ignore: [{ paths: ['/spec/replicas'], target: { kind: 'Deployment' } }, { paths: ['/metadata/annotations/injected'] }],
+        },
+      }),
+    );
+    assert.deepEqual(app.problems, []);
+    assert.deepEqual(app.ignore, {
+      tool: 'flux',
+      where: 'spec.driftDetection.ignore',
+      entries: [{ paths: ['/spec/replicas'], target: { kind: 'Deployment' } }, { paths: ['/metadata/annotations/injected'] }],
+    });
+    const specs = ignoreSpecsOf(app);
+    assert.deepEqual(driftOf(specs, deploy('podinfo', 2, { injected: 'no' }), deploy('podinfo', 5, { injected: 'yes' })), []);
+    assert.deepEqual(driftOf(specs, deploy('podinfo', 2), { ...deploy('podinfo', 5), metadata: { ...deploy('podinfo', 5).metadata, labels: { app: 'other' } } }), ['/metadata/labels/app']);
+    // No driftDetection, no rules.
+    assert.equal('ignore' in mapFluxHelmRelease('prod', F.HR_READY), false);
+  });
+
+  it('Kustomization keeps spec.ignore (kustomize-controller #1627), target by kind and label selector', () => {
+    const app = mapFluxKustomization(
+      'prod',
+      withSpec(F.KS_READY, { ignore: [{ paths: ['/spec/replicas'], target: { kind: 'Deployment', labelSelector: 'app=podinfo' } }] }),
+    );
+    assert.deepEqual(app.problems, []);
+    assert.deepEqual(app.ignore, { tool: 'flux', where: 'spec.ignore', entries: [{ paths: ['/spec/replicas'], target: { kind: 'Deployment', labelSelector: 'app=podinfo' } }] });
+    const specs = ignoreSpecsOf(app);
+    assert.deepEqual(driftOf(specs, deploy('podinfo', 2), deploy('podinfo', 5)), []);
+    // The label selector is matched on the live object: another app's replicas still drift.
+    assert.deepEqual(driftOf(specs, deploy('redis', 2), deploy('redis', 5)), ['/spec/replicas']);
+    // The draft's field name is read too; spec.ignore wins when both are set.
+    const draft = mapFluxKustomization('prod', withSpec(F.KS_READY, { driftIgnoreRules: [{ paths: ['/spec/paused'] }] }));
+    assert.deepEqual(draft.ignore, { tool: 'flux', where: 'spec.driftIgnoreRules', entries: [{ paths: ['/spec/paused'] }] });
+    assert.equal('ignore' in mapFluxKustomization('prod', F.KS_READY), false);
+  });
+
+  it('reports Flux ignore rules it cannot apply, under the rule\'s own path', () => {
+    const app = mapFluxKustomization(
+      'prod',
+      withSpec(F.KS_READY, { ignore: ['x', { paths: ['spec/replicas', '/spec/paused'] }, { paths: ['/spec'], target: { labelSelector: 'env in (a,b)' } }] }),
+    );
+    assert.deepEqual(app.problems, [
+      'spec.ignore[0] is string "x", expected an object',
+      'spec.ignore[1].paths[0]: JSON pointer "spec/replicas" must start with "/"',
+      'spec.ignore[2].target: only equality-based label/annotation selectors are supported',
+    ]);
+    assert.deepEqual(ignoreSpecsOf(app).map((sp) => sp.rules.length), [1]);
   });
 
   it('is total over arbitrary input', () => {

@@ -13,6 +13,8 @@ import {
   shortRevision,
   type App,
   type AppDestination,
+  type AppIgnoreRules,
+  type ArgoIgnoreDifference,
   type AppOperation,
   type AppSource,
   type HealthState,
@@ -22,6 +24,7 @@ import {
   type SyncState,
   type SyncStatus,
 } from '../model/app';
+import { parseArgoIgnoreEntry } from '../drift/ignore';
 
 type Rec = Record<string, unknown>;
 
@@ -60,6 +63,38 @@ function readDestination(r: FieldReader, spec: Rec | undefined): AppDestination 
     name: r.string(d, 'spec.destination.name'),
     namespace: r.string(d, 'spec.destination.namespace'),
   };
+}
+
+/**
+ * `spec.ignoreDifferences` (Argo CD user-guide/diffing: group, kind, name, namespace, jsonPointers,
+ * jqPathExpressions, managedFieldsManagers). Kind is required by the CRD; an entry without one is
+ * dropped. Expressions the drift engine cannot apply are reported as problems of the app.
+ */
+function readIgnoreDifferences(r: FieldReader, spec: Rec | undefined): AppIgnoreRules | undefined {
+  const entries: ArgoIgnoreDifference[] = [];
+  for (const [e, p] of r.records(spec, 'spec.ignoreDifferences')) {
+    const kind = r.string(e, `${p}.kind`);
+    if (kind === undefined) {
+      r.problems.push(`${p}.kind is missing`);
+      continue;
+    }
+    const group = r.string(e, `${p}.group`);
+    const name = r.string(e, `${p}.name`);
+    const namespace = r.string(e, `${p}.namespace`);
+    const entry: ArgoIgnoreDifference = {
+      ...(group !== undefined ? { group } : {}),
+      kind,
+      ...(name !== undefined ? { name } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
+      jsonPointers: r.strings(e, `${p}.jsonPointers`),
+      jqPathExpressions: r.strings(e, `${p}.jqPathExpressions`),
+      managedFieldsManagers: r.strings(e, `${p}.managedFieldsManagers`),
+    };
+    // Checked here, under the entry's own path, so the message points at what the user wrote.
+    r.problems.push(...parseArgoIgnoreEntry(entry, p).problems);
+    entries.push(entry);
+  }
+  return entries.length === 0 ? undefined : { tool: 'argocd', where: 'spec.ignoreDifferences', entries };
 }
 
 const PHASES: readonly AppOperation['phase'][] = ['Running', 'Succeeded', 'Failed', 'Error', 'Terminating'];
@@ -135,6 +170,7 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
   const errors = conditions.filter((c) => isErrorCondition(c.type));
   const operation = readOperation(r, status);
   const resources = readResources(r, status);
+  const ignore = readIgnoreDifferences(r, spec);
 
   // Multi-source apps record one revision per source in `revisions`; the first is the primary.
   const fullRevision = r.string(syncRec, 'status.sync.revision') ?? r.strings(syncRec, 'status.sync.revisions')[0];
@@ -183,6 +219,7 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
     operation,
     resources,
     resourceHealth: resourceHealthOf(r, status),
+    ...(ignore !== undefined ? { ignore } : {}),
     problems: r.problems,
   };
 }

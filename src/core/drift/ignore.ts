@@ -15,13 +15,14 @@
  *   `metadata.managedFields` (fieldsV1), e.g. `kube-controller-manager`.
  *
  * Flux: HelmRelease `spec.driftDetection.ignore[]`
- * (https://fluxcd.io/flux/components/helm/helmreleases/#drift-detection) and Kustomization drift ignore
- * rules (kustomize-controller PR #1627: `spec.driftIgnoreRules[]`, `spec.ignore[]` in its first
- * revision) share one shape: `{ paths: [JSON Pointer...], target?: { group, version, kind, name,
+ * (https://fluxcd.io/flux/components/helm/helmreleases/#drift-detection) and Kustomization `spec.ignore[]`
+ * (kustomize-controller PR #1627, merged as `Ignore []IgnoreRule json:"ignore"`; its draft called the
+ * field `spec.driftIgnoreRules`) share one shape: `{ paths: [JSON Pointer...], target?: { group, version, kind, name,
  * namespace, labelSelector, annotationSelector } }`; no target means every resource. Target fields
  * are regular expressions (kustomize Selector); selectors support the equality form (`a=b,c!=d`,
  * `a`, `!a`) and set-based ones are rejected.
  */
+import type { AppIgnoreRules } from '../model/app';
 import type { IgnoreRule, IgnoreStep } from './compare';
 
 /** The identity of the resource a rule may apply to. */
@@ -185,37 +186,46 @@ export function parseArgoIgnoreDifferences(entries: unknown, where = 'spec.ignor
   if (entries === undefined) return { specs, problems };
   if (!Array.isArray(entries)) return { specs, problems: [`${where} is not a list`] };
   entries.forEach((e, i) => {
-    const at = `${where}[${i}]`;
-    if (!isObj(e) || typeof e.kind !== 'string') {
-      problems.push(`${at}: needs a kind`);
-      return;
+    const one = parseArgoIgnoreEntry(e, `${where}[${i}]`);
+    specs.push(...one.specs);
+    problems.push(...one.problems);
+  });
+  return { specs, problems };
+}
+
+/** One `spec.ignoreDifferences` entry; `at` names it in problems (e.g. `spec.ignoreDifferences[2]`). */
+export function parseArgoIgnoreEntry(e: unknown, at: string): ParsedIgnore {
+  const specs: IgnoreSpec[] = [];
+  const problems: string[] = [];
+  if (!isObj(e) || typeof e.kind !== 'string') {
+    problems.push(`${at}: needs a kind`);
+    return { specs, problems };
+  }
+  const rules: IgnoreRule[] = [];
+  strings(e.jsonPointers).forEach((p, j) => {
+    try {
+      rules.push({ source: `${at}.jsonPointers[${j}]`, steps: parsePointer(p) });
+    } catch (err) {
+      problems.push(`${at}.jsonPointers[${j}]: ${(err as Error).message}`);
     }
-    const rules: IgnoreRule[] = [];
-    strings(e.jsonPointers).forEach((p, j) => {
-      try {
-        rules.push({ source: `${at}.jsonPointers[${j}]`, steps: parsePointer(p) });
-      } catch (err) {
-        problems.push(`${at}.jsonPointers[${j}]: ${(err as Error).message}`);
-      }
-    });
-    strings(e.jqPathExpressions).forEach((p, j) => {
-      try {
-        rules.push({ source: `${at}.jqPathExpressions[${j}]`, steps: parseJqPath(p) });
-      } catch (err) {
-        problems.push(`${at}.jqPathExpressions[${j}]: ${(err as Error).message}`);
-      }
-    });
-    const { group, kind, name, namespace } = e;
-    specs.push({
-      source: at,
-      rules,
-      managers: strings(e.managedFieldsManagers),
-      appliesTo: (id) =>
-        globEq(group ?? '', groupOf(id.apiVersion)) &&
-        globEq(kind, id.kind) &&
-        (name === undefined || name === '' || name === id.name) &&
-        (namespace === undefined || namespace === '' || namespace === (id.namespace ?? '')),
-    });
+  });
+  strings(e.jqPathExpressions).forEach((p, j) => {
+    try {
+      rules.push({ source: `${at}.jqPathExpressions[${j}]`, steps: parseJqPath(p) });
+    } catch (err) {
+      problems.push(`${at}.jqPathExpressions[${j}]: ${(err as Error).message}`);
+    }
+  });
+  const { group, kind, name, namespace } = e;
+  specs.push({
+    source: at,
+    rules,
+    managers: strings(e.managedFieldsManagers),
+    appliesTo: (id) =>
+      globEq(group ?? '', groupOf(id.apiVersion)) &&
+      globEq(kind, id.kind) &&
+      (name === undefined || name === '' || name === id.name) &&
+      (namespace === undefined || namespace === '' || namespace === (id.namespace ?? '')),
   });
   return { specs, problems };
 }
@@ -255,52 +265,61 @@ export function parseFluxDriftIgnore(entries: unknown, where = 'spec.driftDetect
   if (entries === undefined) return { specs, problems };
   if (!Array.isArray(entries)) return { specs, problems: [`${where} is not a list`] };
   entries.forEach((e, i) => {
-    const at = `${where}[${i}]`;
-    if (!isObj(e)) {
-      problems.push(`${at}: not an object`);
-      return;
-    }
-    const rules: IgnoreRule[] = [];
-    strings(e.paths).forEach((p, j) => {
-      try {
-        rules.push({ source: `${at}.paths[${j}]`, steps: parsePointer(p) });
-      } catch (err) {
-        problems.push(`${at}.paths[${j}]: ${(err as Error).message}`);
-      }
-    });
-    const t = isObj(e.target) ? e.target : {};
-    const labels = typeof t.labelSelector === 'string' ? parseEqualitySelector(t.labelSelector) : () => true;
-    const annotations = typeof t.annotationSelector === 'string' ? parseEqualitySelector(t.annotationSelector) : () => true;
-    if (!labels || !annotations) {
-      problems.push(`${at}.target: only equality-based label/annotation selectors are supported`);
-      return;
-    }
-    // Target fields are anchored regular expressions (kustomize Selector, as Flux documents them).
-    const re = (v: unknown): RegExp | undefined => (typeof v === 'string' && v !== '' ? new RegExp(`^(?:${v})$`) : undefined);
-    let group: RegExp | undefined, version: RegExp | undefined, kind: RegExp | undefined, name: RegExp | undefined, namespace: RegExp | undefined;
+    const one = parseFluxIgnoreEntry(e, `${where}[${i}]`);
+    specs.push(...one.specs);
+    problems.push(...one.problems);
+  });
+  return { specs, problems };
+}
+
+/** One Flux ignore rule (`paths` + `target`); `at` names it in problems. */
+export function parseFluxIgnoreEntry(e: unknown, at: string): ParsedIgnore {
+  const specs: IgnoreSpec[] = [];
+  const problems: string[] = [];
+  if (!isObj(e)) {
+    problems.push(`${at}: not an object`);
+    return { specs, problems };
+  }
+  const rules: IgnoreRule[] = [];
+  strings(e.paths).forEach((p, j) => {
     try {
-      [group, version, kind, name, namespace] = [re(t.group), re(t.version), re(t.kind), re(t.name), re(t.namespace)];
+      rules.push({ source: `${at}.paths[${j}]`, steps: parsePointer(p) });
     } catch (err) {
-      problems.push(`${at}.target: ${(err as Error).message}`);
-      return;
+      problems.push(`${at}.paths[${j}]: ${(err as Error).message}`);
     }
-    specs.push({
-      source: at,
-      rules,
-      managers: [],
-      appliesTo: (id, live) => {
-        const v = id.apiVersion.includes('/') ? id.apiVersion.slice(id.apiVersion.indexOf('/') + 1) : id.apiVersion;
-        return (
-          (group === undefined || group.test(groupOf(id.apiVersion))) &&
-          (version === undefined || version.test(v)) &&
-          (kind === undefined || kind.test(id.kind)) &&
-          (name === undefined || name.test(id.name)) &&
-          (namespace === undefined || namespace.test(id.namespace ?? '')) &&
-          labels(metaMap(live, 'labels')) &&
-          annotations(metaMap(live, 'annotations'))
-        );
-      },
-    });
+  });
+  const t = isObj(e.target) ? e.target : {};
+  const labels = typeof t.labelSelector === 'string' ? parseEqualitySelector(t.labelSelector) : () => true;
+  const annotations = typeof t.annotationSelector === 'string' ? parseEqualitySelector(t.annotationSelector) : () => true;
+  if (!labels || !annotations) {
+    problems.push(`${at}.target: only equality-based label/annotation selectors are supported`);
+    return { specs, problems };
+  }
+  // Target fields are anchored regular expressions (kustomize Selector, as Flux documents them).
+  const re = (v: unknown): RegExp | undefined => (typeof v === 'string' && v !== '' ? new RegExp(`^(?:${v})$`) : undefined);
+  let group: RegExp | undefined, version: RegExp | undefined, kind: RegExp | undefined, name: RegExp | undefined, namespace: RegExp | undefined;
+  try {
+    [group, version, kind, name, namespace] = [re(t.group), re(t.version), re(t.kind), re(t.name), re(t.namespace)];
+  } catch (err) {
+    problems.push(`${at}.target: ${(err as Error).message}`);
+    return { specs, problems };
+  }
+  specs.push({
+    source: at,
+    rules,
+    managers: [],
+    appliesTo: (id, live) => {
+      const v = id.apiVersion.includes('/') ? id.apiVersion.slice(id.apiVersion.indexOf('/') + 1) : id.apiVersion;
+      return (
+        (group === undefined || group.test(groupOf(id.apiVersion))) &&
+        (version === undefined || version.test(v)) &&
+        (kind === undefined || kind.test(id.kind)) &&
+        (name === undefined || name.test(id.name)) &&
+        (namespace === undefined || namespace.test(id.namespace ?? '')) &&
+        labels(metaMap(live, 'labels')) &&
+        annotations(metaMap(live, 'annotations'))
+      );
+    },
   });
   return { specs, problems };
 }
@@ -314,4 +333,22 @@ export function rulesFor(specs: readonly IgnoreSpec[], id: ResourceIdentity, liv
     if (s.managers.length > 0) out.push(...managedFieldsRules(live, s.managers, `${s.source}.managedFieldsManagers`));
   }
   return out;
+}
+
+const specsCache = new WeakMap<AppIgnoreRules, readonly IgnoreSpec[]>();
+const NO_SPECS: readonly IgnoreSpec[] = [];
+
+/**
+ * The ignore rules an app carries (App.ignore, filled by the Argo CD and Flux mappers), parsed once per
+ * mapped app. Entries that cannot be used are left out here; the mappers put their problems on the app.
+ */
+export function ignoreSpecsOf(app: { readonly ignore?: AppIgnoreRules }): readonly IgnoreSpec[] {
+  const rules = app.ignore;
+  if (rules === undefined || rules.entries.length === 0) return NO_SPECS;
+  let specs = specsCache.get(rules);
+  if (specs === undefined) {
+    specs = (rules.tool === 'argocd' ? parseArgoIgnoreDifferences(rules.entries, rules.where) : parseFluxDriftIgnore(rules.entries, rules.where)).specs;
+    specsCache.set(rules, specs);
+  }
+  return specs;
 }

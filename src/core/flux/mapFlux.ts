@@ -12,11 +12,14 @@ import {
   readIdentity,
   shortRevision,
   type App,
+  type AppIgnoreRules,
   type AppSource,
+  type FluxIgnoreRule,
   type GitOpsKindName,
   type ManagedResource,
   type SyncState,
 } from '../model/app';
+import { parseFluxIgnoreEntry } from '../drift/ignore';
 import { parseInventoryId } from './inventory';
 import { NO_SOURCES, findCondition, fluxHealth, fluxSync, type SourceLookup } from './status';
 
@@ -59,6 +62,33 @@ function readRef(r: FieldReader, parent: Rec | undefined, path: string, defaultN
   return sourceRefKey(kind, r.string(ref, `${path}.namespace`) ?? defaultNamespace, name);
 }
 
+const TARGET_FIELDS = ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const;
+
+/**
+ * Flux drift ignore rules (`paths` + optional `target` selector): HelmRelease
+ * `spec.driftDetection.ignore`, Kustomization `spec.ignore`. Paths or selectors the drift engine cannot
+ * apply are reported as problems of the app.
+ */
+function readIgnoreRules(r: FieldReader, parent: Rec | undefined, where: string): AppIgnoreRules | undefined {
+  const entries: FluxIgnoreRule[] = r.records(parent, where).map(([e, p]) => {
+    const paths = r.strings(e, `${p}.paths`);
+    const t = r.record(e, `${p}.target`);
+    let entry: FluxIgnoreRule = { paths };
+    if (t !== undefined) {
+      const target: Record<string, string> = {};
+      for (const f of TARGET_FIELDS) {
+        const v = r.string(t, `${p}.target.${f}`);
+        if (v !== undefined) target[f] = v;
+      }
+      entry = { paths, target };
+    }
+    // Checked here, under the entry's own path, so the message points at what the user wrote.
+    r.problems.push(...parseFluxIgnoreEntry(entry, p).problems);
+    return entry;
+  });
+  return entries.length === 0 ? undefined : { tool: 'flux', where, entries };
+}
+
 function base(cluster: string, kind: GitOpsKindName, role: App['role'], namespace: string, name: string) {
   return { key: appKey(cluster, 'flux', kind, namespace, name), cluster, tool: 'flux' as const, kind, role, namespace, name };
 }
@@ -93,6 +123,9 @@ export function mapFluxKustomization(cluster: string, obj: unknown, lookup: Sour
   const source = sourceRef === undefined ? ({ found: false } as const) : lookup(sourceRef);
   const health = fluxHealth(conditions, suspended, id.generation);
   const sync = fluxSync({ sourceRef, source, applied, attempted, ready });
+  // kustomize-controller's merged field is spec.ignore; spec.driftIgnoreRules is the name its draft
+  // (fluxcd/kustomize-controller#1627) used, still read so early adopters' rules are not dropped.
+  const ignore = readIgnoreRules(r, spec, 'spec.ignore') ?? readIgnoreRules(r, spec, 'spec.driftIgnoreRules');
   return {
     ...base(cluster, 'Kustomization', 'app', id.namespace, name),
     sync,
@@ -113,6 +146,7 @@ export function mapFluxKustomization(cluster: string, obj: unknown, lookup: Sour
     destination: { namespace: r.string(spec, 'spec.targetNamespace') },
     resources: readInventory(r, status),
     resourceHealth: { kind: 'unavailable', reason: 'Flux records no per-object health in the inventory' },
+    ...(ignore !== undefined ? { ignore } : {}),
     problems: r.problems,
   };
 }
@@ -151,6 +185,8 @@ export function mapFluxHelmRelease(cluster: string, obj: unknown, lookup: Source
   const health = fluxHealth(conditions, suspended, id.generation);
   const sync = fluxSync({ sourceRef, source, applied, attempted, ready });
   const deployedChart = deployed && r.string(deployed, `${dp}.chartName`);
+  // Drift ignore rules apply whatever spec.driftDetection.mode is: they also shape what "drift" means here.
+  const ignore = readIgnoreRules(r, r.record(spec, 'spec.driftDetection'), 'spec.driftDetection.ignore');
 
   const src: AppSource = {
     ref: sourceRef,
@@ -170,6 +206,7 @@ export function mapFluxHelmRelease(cluster: string, obj: unknown, lookup: Source
     destination: { namespace: r.string(spec, 'spec.targetNamespace') ?? id.namespace },
     resources: readInventory(r, status),
     resourceHealth: { kind: 'unavailable', reason: 'Flux records no per-object health for Helm releases' },
+    ...(ignore !== undefined ? { ignore } : {}),
     problems: r.problems,
   };
 }

@@ -108,6 +108,48 @@ export interface AppOperation {
   readonly finishedAt?: string;
 }
 
+/**
+ * An Argo CD `spec.ignoreDifferences` entry as written (ResourceIgnoreDifferences in
+ * pkg/apis/application/v1alpha1/types.go); absent lists are empty.
+ */
+export interface ArgoIgnoreDifference {
+  /** Omitted or "" is the core group (Argo CD docs, user-guide/diffing). */
+  readonly group?: string;
+  readonly kind: string;
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly jsonPointers: readonly string[];
+  readonly jqPathExpressions: readonly string[];
+  readonly managedFieldsManagers: readonly string[];
+}
+
+/**
+ * A Flux drift ignore rule as written: HelmRelease `spec.driftDetection.ignore[]` (helm-controller
+ * api/v2 IgnoreRule) and Kustomization `spec.ignore[]` (kustomize-controller api/v1 IgnoreRule,
+ * fluxcd/kustomize-controller#1627). Target fields are kustomize Selector regular expressions.
+ */
+export interface FluxIgnoreRule {
+  readonly paths: readonly string[];
+  readonly target?: {
+    readonly group?: string;
+    readonly version?: string;
+    readonly kind?: string;
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labelSelector?: string;
+    readonly annotationSelector?: string;
+  };
+}
+
+/**
+ * An app's drift ignore rules, kept as plain data (AppStore compares apps as JSON, so a changed rule
+ * is an update); core/drift/ignore.ts `ignoreSpecsOf` turns them into what the comparison applies.
+ * `where` is the field they came from, for messages.
+ */
+export type AppIgnoreRules =
+  | { readonly tool: 'argocd'; readonly where: string; readonly entries: readonly ArgoIgnoreDifference[] }
+  | { readonly tool: 'flux'; readonly where: string; readonly entries: readonly FluxIgnoreRule[] };
+
 /** One object an app manages. Sync and health are undefined where the tool does not record them. */
 export interface ManagedResource {
   readonly group: string;
@@ -157,6 +199,8 @@ export interface App {
   readonly operation?: AppOperation;
   readonly resources: readonly ManagedResource[];
   readonly resourceHealth: ResourceHealthAvailability;
+  /** Fields whose drift the tool ignores; undefined when the app has none. */
+  readonly ignore?: AppIgnoreRules;
   /** What was malformed in the object, if anything; the mapper never throws. */
   readonly problems: readonly string[];
 }
