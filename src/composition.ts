@@ -19,6 +19,7 @@ import { ClusterConnections } from './vscode/connections';
 import { DriftDocumentProvider, DRIFT_SCHEME } from './vscode/codelens/driftDocuments';
 import { DRIFT_LENS_SELECTOR, DriftLensProvider, trackDriftDocuments } from './vscode/codelens/driftLensProvider';
 import { DriftResults } from './vscode/codelens/driftResults';
+import { ignoreSpecsOf } from './core/drift/ignore';
 import { AdoptLiveActionProvider } from './vscode/codelens/adoptLiveAction';
 import { DriftDecorations } from './vscode/codelens/driftDecorations';
 import { DriftFieldCache } from './vscode/codelens/driftFields';
@@ -35,6 +36,11 @@ import { GitOpsStatusBar } from './vscode/views/statusBar';
 import { ViewFilter } from './vscode/views/viewFilter';
 import { gitRemotes } from './vscode/workspaceRepos';
 import { createRenderer } from './infra/render/renderer';
+import { createForgeClient } from './infra/forge/createForgeClient';
+import { NodeGitPublisher } from './infra/git/publish';
+import { ForgeAuth } from './vscode/pr/auth';
+import { memoryMemento, memorySecrets } from './vscode/pr/memoryState';
+import { PullRequestRecords } from './vscode/pr/records';
 import { YamlAuthoring } from './vscode/yaml/yamlAuthoring';
 
 export interface Composed {
@@ -45,7 +51,12 @@ export interface Composed {
 /** Our own id from package.json (`publisher.name`), to find the extension's folder for media/. */
 const EXTENSION_ID = 'gitops-lens.gitops-lens';
 
-export function compose(channel: vscode.LogOutputChannel, activationMillis: () => number): Composed {
+export function compose(
+  channel: vscode.LogOutputChannel,
+  activationMillis: () => number,
+  /** Secrets and workspace state for the pull-request commands (issue 6); absent in the activation bench. */
+  context?: Partial<Pick<vscode.ExtensionContext, 'secrets' | 'workspaceState'>>,
+): Composed {
   // extension.ts does not pass the ExtensionContext; the bundle lives in <extension>/dist as a fallback.
   const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? path.resolve(__dirname, '..');
   const scope = new DisposableStore();
@@ -68,7 +79,18 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
 
   // Each GET goes through the same lazily loaded client as Show Live YAML; nothing runs while rendering.
   const liveHealth = scope.add(new ResourceHealthStore((cluster, ref) => access.get(cluster, ref), { concurrency: 8, log }));
-  const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath, liveHealth));
+  // Pull requests (issue 6): tokens in SecretStorage, the PRs opened per app in workspaceState.
+  const workspaceState = context?.workspaceState ?? memoryMemento();
+  const pullRequests = scope.add(new PullRequestRecords(workspaceState));
+  const pr = {
+    auth: new ForgeAuth(context?.secrets ?? memorySecrets(), log),
+    records: pullRequests,
+    publisher: new NodeGitPublisher(),
+    createClient: createForgeClient,
+    extensionPath,
+    log,
+  };
+  const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath, liveHealth, pullRequests));
   const treeView = scope.add(
     vscode.window.createTreeView('gitopsLens.applications', { treeDataProvider: tree, showCollapseAll: true }),
   );
@@ -172,6 +194,8 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
       contexts: () => clusters.snapshot.clusters,
       lastSeen: (cluster) => apps.status(cluster).lastSeenAt,
       now: () => systemClock.now(),
+      // Argo CD spec.ignoreDifferences / Flux drift ignore rules the mappers kept on each app.
+      ignoreOf: ignoreSpecsOf,
     }),
   );
   const driftDocuments = scope.add(new DriftDocumentProvider(driftResults));
@@ -198,7 +222,7 @@ export function compose(channel: vscode.LogOutputChannel, activationMillis: () =
     }),
   );
 
-  for (const d of registerCommands({ clusters, apps, operations, writer: access, filter, clock: systemClock, navigator, connect, log, channel, drift: driftDocuments })) {
+  for (const d of registerCommands({ clusters, apps, operations, writer: access, filter, clock: systemClock, navigator, connect, log, channel, drift: driftDocuments, pr, driftDetails: (uri) => driftResults.details(uri), state: workspaceState })) {
     scope.add(d);
   }
 

@@ -15,7 +15,7 @@ export function activate(context: vscode.ExtensionContext): GitOpsLensExtensionE
   const channel = vscode.window.createOutputChannel('GitOps Lens', { log: true });
   context.subscriptions.push(channel);
   try {
-    const { scope, exports } = compose(channel, () => activationMillis);
+    const { scope, exports } = compose(channel, () => activationMillis, context);
     context.subscriptions.push(scope);
     activationMillis = performance.now() - started;
     channel.info(

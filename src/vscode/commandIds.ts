@@ -17,6 +17,14 @@ export const COMMAND_IDS = [
   'gitopsLens.filterUnhealthy',
   'gitopsLens.clearFilter',
   'gitopsLens.showDrift',
+  'gitopsLens.openPullRequest',
+  'gitopsLens.adoptLiveState',
+  'gitopsLens.proposeRollback',
+  'gitopsLens.suspendViaPullRequest',
+  'gitopsLens.resumeViaPullRequest',
+  'gitopsLens.setForgeToken',
+  'gitopsLens.forgetForgeToken',
+  'gitopsLens.openPullRequestPage',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

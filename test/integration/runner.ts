@@ -14,7 +14,7 @@ import { launchChromium, startCodeServer, workbenchUrl } from '../support/codeSe
 import { REPO_ROOT } from '../support/paths';
 import { TEST_OUTPUT_TAG } from '../support/hostLog';
 import { prepareWorkspace } from '../support/workspace';
-import { startForgeSim, startSims } from './simClusters';
+import { FORGE_SIM_TOKEN, startForgeSim, startSims } from './simClusters';
 
 const TESTS_ENTRY = path.join(REPO_ROOT, 'out', 'test', 'index.js');
 const TIMEOUT_MS = Number(process.env.GITOPS_LENS_INTEGRATION_TIMEOUT_MS ?? 300_000);
@@ -98,8 +98,14 @@ async function runCodeServer(folder: string, env: NodeJS.ProcessEnv): Promise<nu
         resolve(1);
       }, TIMEOUT_MS).unref(),
     );
-    const code = await Promise.race([exit, timeout]);
+    let code = await Promise.race([exit, timeout]);
     console.log(`[integration] extension host exit code ${code}`);
+    // The pull-request tests store the forge simulator's token; it must appear in no log file.
+    const leaked = filesContaining(path.join(server.userDataDir, 'logs'), FORGE_SIM_TOKEN);
+    if (leaked.length > 0) {
+      console.log(`[integration] the forge token appears in ${leaked.join(', ')}`);
+      code = 1;
+    }
     // The extension host's own log proves where the tests ran and how the extension activated.
     const hostLog = findExtensionHostLog(server.userDataDir);
     if (hostLog) {
@@ -111,6 +117,17 @@ async function runCodeServer(folder: string, env: NodeJS.ProcessEnv): Promise<nu
     await browser.close();
     await server.stop();
   }
+}
+
+function filesContaining(dir: string, needle: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...filesContaining(p, needle));
+    else if (e.isFile() && fs.readFileSync(p, 'latin1').includes(needle)) out.push(p);
+  }
+  return out;
 }
 
 /** The extension host's own log, which holds the mocha output of the in-host run. */

@@ -21,9 +21,15 @@ import { showDrift, type ShowDriftDeps } from './showDrift';
 import { showLiveYaml } from './showLiveYaml';
 import { showLog } from './showLog';
 import type { CommandHandler } from './types';
+import { adoptLiveState, type AdoptDeps } from './adoptLiveState';
+import { openPullRequest } from './openPullRequest';
+import { proposeRollback } from './proposeRollback';
+import { resumeViaPullRequest, suspendViaPullRequest } from './suspendResume';
+import { forgetForgeToken, setForgeToken } from '../pr/tokenCommands';
+import { openPullRequestPage } from '../pr/pullRequestNodes';
 
 /** CommandDeps plus what the editor-side commands need (Show Drift reads the CodeLens results). */
-export type RegistryDeps = ShowDriftDeps;
+export type RegistryDeps = ShowDriftDeps & AdoptDeps & { readonly state?: vscode.Memento };
 
 export const COMMANDS: Record<CommandId, (deps: RegistryDeps) => CommandHandler> = {
   'gitopsLens.refresh': refresh,
@@ -40,6 +46,14 @@ export const COMMANDS: Record<CommandId, (deps: RegistryDeps) => CommandHandler>
   'gitopsLens.filterUnhealthy': filterUnhealthy,
   'gitopsLens.clearFilter': clearFilter,
   'gitopsLens.showDrift': showDrift,
+  'gitopsLens.openPullRequest': openPullRequest,
+  'gitopsLens.adoptLiveState': adoptLiveState,
+  'gitopsLens.proposeRollback': proposeRollback,
+  'gitopsLens.suspendViaPullRequest': suspendViaPullRequest,
+  'gitopsLens.resumeViaPullRequest': resumeViaPullRequest,
+  'gitopsLens.setForgeToken': setForgeToken,
+  'gitopsLens.forgetForgeToken': forgetForgeToken,
+  'gitopsLens.openPullRequestPage': openPullRequestPage,
 };
 
 export function registerCommands(deps: RegistryDeps): vscode.Disposable[] {

@@ -27,6 +27,7 @@ import {
   withLiveHealth,
 } from './appPresentation';
 import type { ViewFilter } from './viewFilter';
+import { pullRequestChildren, pullRequestTreeItem, pullRequestsNode, type PullRequestSource, type PullRequestTreeNode } from '../pr/pullRequestNodes';
 
 export type AppTreeNode =
   | { readonly type: 'cluster'; readonly id: string; readonly name: string }
@@ -36,7 +37,8 @@ export type AppTreeNode =
   | { readonly type: 'tool'; readonly id: string; readonly name: string; readonly cluster: string; readonly tool: Tool }
   | { readonly type: 'group'; readonly id: string; readonly name: string; readonly cluster: string; readonly tool: Tool }
   | { readonly type: 'app'; readonly id: string; readonly name: string; readonly key: AppKey; readonly cluster: string; readonly tool: Tool; readonly group: string }
-  | { readonly type: 'resource'; readonly id: string; readonly name: string; readonly appKey: AppKey; readonly index: number };
+  | { readonly type: 'resource'; readonly id: string; readonly name: string; readonly appKey: AppKey; readonly index: number }
+  | PullRequestTreeNode;
 
 export type AppNode = Extract<AppTreeNode, { type: 'app' }>;
 
@@ -70,7 +72,10 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     private readonly extensionPath: string,
     /** Health computed from live objects, for apps whose object does not carry it (Argo CD 3.x). */
     private readonly liveHealth?: ResourceHealthStore,
+    /** Pull requests GitOps Lens opened per app (issue 6), listed under a "Pull Requests" child. */
+    private readonly pullRequests?: PullRequestSource,
   ) {
+    if (pullRequests) this.disposables.push(pullRequests.onDidChange(() => this.fireAll()));
     clusters.onDidChange(() => this.fireAll(), this, this.disposables);
     filter.onDidChange(() => this.fireAll(), this, this.disposables);
     apps.onDidChange(this.onAppsChanged, this, this.disposables);
@@ -135,7 +140,8 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         if (app && h && ApplicationsTreeProvider.needsLiveHealth(app) && h.entries(node.key) === undefined && !h.isLoading(node.key)) {
           this._onDidRequestLiveHealth.fire(node.key);
         }
-        return this.apps.resources(node.key).map((r, index) =>
+        const prs: AppTreeNode[] = this.pullRequests && this.pullRequests.forApp(node.key).length > 0 ? [this.node(pullRequestsNode(node.id, node.key))] : [];
+        return prs.concat(this.apps.resources(node.key).map((r, index) =>
           this.node({
             type: 'resource',
             id: `${node.id}/r/${r.group}/${r.kind}/${r.namespace}/${r.name}`,
@@ -143,8 +149,10 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
             appKey: node.key,
             index,
           }),
-        );
+        ));
       }
+      case 'pullRequests':
+        return this.pullRequests ? pullRequestChildren(node, this.pullRequests).map((n) => this.node(n)) : [];
       default:
         return [];
     }
@@ -163,10 +171,13 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         return this.node({ type: 'tool', id: `cluster/${node.cluster}/${node.tool}`, name: TOOL_LABEL[node.tool], cluster: node.cluster, tool: node.tool });
       case 'app':
         return this.node({ type: 'group', id: `cluster/${node.cluster}/${node.tool}/${node.group}`, name: node.group, cluster: node.cluster, tool: node.tool });
-      case 'resource': {
+      case 'resource':
+      case 'pullRequests': {
         const app = this.apps.get(node.appKey);
         return app ? this.appNode(app) : undefined;
       }
+      case 'pullRequest':
+        return this.nodes.get(node.id.slice(0, node.id.lastIndexOf('/pullRequests/') + '/pullRequests'.length));
     }
   }
 
@@ -214,6 +225,9 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         return this.appItem(node);
       case 'resource':
         return this.resourceItem(node);
+      case 'pullRequests':
+      case 'pullRequest':
+        return this.pullRequests ? pullRequestTreeItem(node, this.pullRequests) : new vscode.TreeItem(node.name);
     }
   }
 
@@ -366,7 +380,7 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     }
     const item = new vscode.TreeItem(
       app.name,
-      app.resources.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      app.resources.length > 0 || (this.pullRequests?.forApp(app.key).length ?? 0) > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
     item.id = node.id;
     item.description = appDescription(app);

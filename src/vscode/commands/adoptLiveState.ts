@@ -1,0 +1,87 @@
+/**
+ * "GitOps: Adopt Live State into Git" (issue 6): writes the live values of drifted fields into the
+ * manifests (comment-preserving, core/manifest/adoptEdit) in the editor buffers, then continues as
+ * Open Pull Request for those files. From a drift CodeLens (`{ uri, documentIndex?, cluster? }` or the
+ * positional `(uri, documentIndex, cluster)` of Show Drift) or an app node (every open document
+ * drifting from that app).
+ *
+ * Extra arguments: `{ title?, yes: true }` as for Open Pull Request.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { adoptChangesOf, adoptReplacement } from '../../core/manifest/adoptEdit';
+import type { DocumentDrift } from '../codelens/driftResults';
+import { manifestsOf, openPullRequestFor, type PrCommandDeps } from './openPullRequest';
+import { headContent, repoRootOf } from '../pr/localGit';
+import { prArgs } from '../pr/deliver';
+import { UserError } from './appArg';
+import type { CommandHandler } from './types';
+
+export interface AdoptDeps extends PrCommandDeps {
+  /** Per document and cluster the drifted fields (DriftResults.details). */
+  readonly driftDetails: (uri: string) => readonly DocumentDrift[];
+}
+
+interface Target {
+  readonly doc: vscode.TextDocument;
+  readonly drifts: readonly DocumentDrift[];
+}
+
+export const adoptLiveState = (deps: AdoptDeps): CommandHandler => async (arg?: unknown, documentIndex?: unknown, cluster?: unknown) => {
+  const args = prArgs(arg);
+  let uriArg: unknown = arg instanceof vscode.Uri || typeof arg === 'string' ? arg : args.uri;
+  const index = typeof documentIndex === 'number' ? documentIndex : typeof args.documentIndex === 'number' ? args.documentIndex : undefined;
+  const onCluster = typeof cluster === 'string' ? cluster : typeof args.cluster === 'string' ? args.cluster : undefined;
+  const appKey = typeof args.key === 'string' ? args.key : typeof args.appKey === 'string' ? args.appKey : undefined;
+  if (uriArg === undefined && appKey === undefined) uriArg = vscode.window.activeTextEditor?.document.uri;
+  const targets: Target[] = [];
+  const drifting = (d: DocumentDrift) => d.state.kind === 'drift' && d.changes.length > 0;
+  if (uriArg !== undefined) {
+    const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : (uriArg as vscode.Uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const drifts = deps
+      .driftDetails(doc.uri.toString())
+      .filter((d) => drifting(d) && (index === undefined || d.documentIndex === index) && (onCluster === undefined || d.cluster === onCluster) && (appKey === undefined || d.appKey === appKey));
+    targets.push({ doc, drifts });
+  } else if (appKey !== undefined) {
+    for (const doc of vscode.workspace.textDocuments) {
+      if (doc.uri.scheme !== 'file') continue;
+      const drifts = deps.driftDetails(doc.uri.toString()).filter((d) => drifting(d) && d.appKey === appKey);
+      if (drifts.length) targets.push({ doc, drifts });
+    }
+  }
+  const withDrift = targets.filter((t) => t.drifts.length > 0);
+  if (withDrift.length === 0) throw new UserError('No drifted fields to adopt here. Open the manifest and wait for its drift CodeLens.');
+  // One cluster per document: with several, the first one named (or the lens's) wins, so values from
+  // two clusters are never mixed into one file.
+  const edit = new vscode.WorkspaceEdit();
+  let root: string | undefined;
+  for (const t of withDrift) {
+    const r = await repoRootOf(path.dirname(t.doc.uri.fsPath));
+    if (!r) throw new UserError(`${path.basename(t.doc.uri.fsPath)} is not in a Git repository.`);
+    if (root !== undefined && r !== root) throw new UserError('The drifted documents are in different repositories; adopt them one repository at a time.');
+    root = r;
+    const byIndex = new Map<number, DocumentDrift>();
+    for (const d of t.drifts) if (!byIndex.has(d.documentIndex)) byIndex.set(d.documentIndex, d);
+    let text = t.doc.getText();
+    // Apply from the last document to the first so earlier offsets stay valid.
+    for (const d of [...byIndex.values()].sort((a, b) => b.documentIndex - a.documentIndex)) {
+      const rep = adoptReplacement(text, d.documentIndex, adoptChangesOf(d.changes));
+      if (rep) text = text.slice(0, rep.start) + rep.newText + text.slice(rep.end);
+    }
+    if (text !== t.doc.getText()) edit.replace(t.doc.uri, new vscode.Range(t.doc.positionAt(0), t.doc.positionAt(t.doc.getText().length)), text);
+  }
+  if (!root) throw new UserError('Nothing to adopt.');
+  if (!(await vscode.workspace.applyEdit(edit))) throw new UserError('VS Code refused the edit (is the file read-only?).');
+  const files = await manifestsOf(
+    root,
+    await Promise.all(
+      withDrift.map(async (t) => {
+        const rel = path.relative(root, t.doc.uri.fsPath).split(path.sep).join('/');
+        return { path: rel, status: (await headContent(root, rel)) === undefined ? ('added' as const) : ('modified' as const) };
+      }),
+    ),
+  );
+  const summary = `Adopts the live state of ${[...new Set(withDrift.flatMap((t) => t.drifts.map((d) => d.cluster)))].join(', ')} into Git (drift accepted).`;
+  return openPullRequestFor(deps, root, files, { ...args, heading: 'Adopt live state', summary, slug: typeof args.slug === 'string' ? args.slug : `adopt-${path.basename(withDrift[0]?.doc.uri.fsPath ?? 'live', path.extname(withDrift[0]?.doc.uri.fsPath ?? ''))}` });
+};

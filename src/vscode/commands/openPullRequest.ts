@@ -1,0 +1,152 @@
+/**
+ * "GitOps: Open Pull Request for Changes" (issue 6). From the editor title (a YAML file), the SCM
+ * title (a repository), an app node, or the Command Palette: the repository's changed manifests (or
+ * the ones picked), their impact per cluster and app, a preview, a title, then the PR.
+ *
+ * Arguments for callers without UI: `{ root?, files?: string[], title?, yes: true, slug? }`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { App } from '../../core/model/app';
+import type { FileEdit } from '../../core/pr/ports';
+import { findClones, gitRemotes } from '../workspaceRepos';
+import { computeImpact, slug, type ChangedManifest } from '../pr/impact';
+import { changedFiles, headContent, repoRootOf, type ChangedFile } from '../pr/localGit';
+import { deliver, prArgs, resultOrError, type PrArgs, type PrDeps } from '../pr/deliver';
+import { Cancelled, UserError } from './appArg';
+import type { CommandDeps, CommandHandler } from './types';
+
+export interface PrCommandDeps extends CommandDeps {
+  readonly pr: PrDeps;
+}
+
+const toPosix = (p: string) => p.split(path.sep).join('/');
+
+/** The text a file will have in the PR: an open editor's buffer (unsaved edits included) or the file on disk. */
+export function currentText(abs: string): string | null {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && path.resolve(d.uri.fsPath) === path.resolve(abs));
+  if (doc) return doc.getText();
+  try {
+    return fs.readFileSync(abs, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The repository a command invocation is about. */
+async function rootFrom(arg: unknown, deps: PrCommandDeps, args: Record<string, unknown>): Promise<{ root: string; app?: App }> {
+  if (typeof args.root === 'string') return { root: (await repoRootOf(args.root)) ?? args.root };
+  if (arg instanceof vscode.Uri && arg.scheme === 'file') {
+    const r = await repoRootOf(path.dirname(arg.fsPath));
+    if (r) return { root: r };
+  }
+  // scm/title passes the SourceControl, whose rootUri is the repository.
+  const rootUri = typeof arg === 'object' && arg !== null ? (arg as { rootUri?: unknown }).rootUri : undefined;
+  if (rootUri instanceof vscode.Uri) return { root: rootUri.fsPath };
+  const key = typeof arg === 'object' && arg !== null && typeof (arg as { key?: unknown }).key === 'string' ? (arg as { key: string }).key : undefined;
+  const app = key ? deps.apps.get(key) : undefined;
+  if (app) {
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    for (const s of app.sources) {
+      const clone = s.repoURL ? findClones(folders, s.repoURL)[0] : undefined;
+      if (clone) return { root: clone, app };
+    }
+    throw new UserError(`No workspace folder is a clone of ${app.name}'s repository.`);
+  }
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active?.scheme === 'file') {
+    const r = await repoRootOf(path.dirname(active.fsPath));
+    if (r) return { root: r };
+  }
+  for (const f of vscode.workspace.workspaceFolders ?? []) {
+    const r = await repoRootOf(f.uri.fsPath);
+    if (r) return { root: r };
+  }
+  throw new UserError('Open a folder that is a Git repository to open a pull request.');
+}
+
+/** Reads HEAD and new versions of the chosen files. */
+export async function manifestsOf(root: string, files: readonly ChangedFile[]): Promise<ChangedManifest[]> {
+  return Promise.all(
+    files.map(async (f) => {
+      const abs = path.join(root, f.path);
+      const before = await headContent(root, f.path);
+      const after = f.status === 'deleted' ? null : currentText(abs);
+      return { path: f.path, status: after === null ? 'deleted' : before === undefined ? 'added' : f.status, before, after } satisfies ChangedManifest;
+    }),
+  );
+}
+
+export function editsOf(files: readonly ChangedManifest[]): FileEdit[] {
+  return files.map((f) => ({ path: f.path, content: f.after, before: f.before }));
+}
+
+/** Opens a PR for `files` (already read) of `root`; shared with Adopt Live State. */
+export async function openPullRequestFor(deps: PrCommandDeps, root: string, files: readonly ChangedManifest[], args: PrArgs & { slug?: unknown; heading?: string; summary?: string }) {
+  const remotes = gitRemotes(root)?.urls ?? [];
+  const impact = computeImpact({ files, apps: deps.apps.all(), repo: { root: toPosix(root), remotes } });
+  const appNames = [...new Set(impact.apps.map((k) => deps.apps.get(k)?.name).filter((n): n is string => !!n))];
+  const common = commonDir(files.map((f) => f.path));
+  const branchSlug = typeof args.slug === 'string' ? slug(args.slug) : slug(appNames.length ? appNames.slice(0, 3).join('-') : common || files[0]?.path || 'change');
+  const defaultTitle = impact.headline ?? (files.length === 1 ? `Update ${files[0]?.path}` : `Update ${files.length} manifests${common ? ` in ${common}` : ''}`);
+  return deliver(
+    deps.pr,
+    {
+      repoRoot: root,
+      heading: args.heading ?? 'Open pull request',
+      defaultTitle,
+      slug: branchSlug,
+      files: files.map((f) => ({ path: f.path, status: f.status })),
+      impact,
+      ...(args.summary ? { summary: args.summary } : {}),
+      change: { edits: editsOf(files) },
+    },
+    args,
+  );
+}
+
+function commonDir(paths: readonly string[]): string {
+  if (paths.length === 0) return '';
+  const split = paths.map((p) => p.split('/').slice(0, -1));
+  const first = split[0] ?? [];
+  let n = 0;
+  while (n < first.length && split.every((s) => s[n] === first[n])) n++;
+  return first.slice(0, n).join('/');
+}
+
+export const openPullRequest = (deps: PrCommandDeps): CommandHandler => (arg?: unknown) => resultOrError(arg, () => openPullRequestRun(deps, arg));
+
+async function openPullRequestRun(deps: PrCommandDeps, arg: unknown) {
+  const args = prArgs(arg);
+  const { root, app } = await rootFrom(arg, deps, args);
+  let changed = await changedFiles(root);
+  if (Array.isArray(args.files)) {
+    const want = new Set(args.files.filter((f): f is string => typeof f === 'string').map((f) => toPosix(path.isAbsolute(f) ? path.relative(root, f) : f)));
+    changed = changed.filter((c) => want.has(c.path));
+  } else if (!args.yes) {
+    // Also offer files edited in an editor but not saved yet.
+    const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && /\.ya?ml$/i.test(d.uri.fsPath) && d.uri.fsPath.startsWith(root + path.sep));
+    for (const d of dirty) {
+      const rel = toPosix(path.relative(root, d.uri.fsPath));
+      if (!changed.some((c) => c.path === rel)) changed.push({ path: rel, status: 'modified' });
+    }
+  }
+  if (changed.length === 0) throw new UserError(`No changed manifests in ${path.basename(root)} (compared with HEAD). Edit a YAML file first.`);
+  if (!args.yes && !Array.isArray(args.files) && changed.length > 1) {
+    const appPath = app?.sources.find((s) => s.path !== undefined)?.path?.replace(/^\.?\/*/, '').replace(/\/+$/, '');
+    const picked = await vscode.window.showQuickPick(
+      changed.map((c) => ({
+        label: c.path,
+        description: c.status,
+        picked: appPath ? c.path.startsWith(`${appPath}/`) : true,
+        file: c,
+      })),
+      { canPickMany: true, placeHolder: 'Changed manifests to include in the pull request' },
+    );
+    if (!picked || picked.length === 0) throw new Cancelled();
+    changed = picked.map((p) => p.file);
+  }
+  const files = await manifestsOf(root, changed);
+  return openPullRequestFor(deps, root, files, args);
+}

@@ -1,0 +1,104 @@
+/**
+ * "GitOps: Suspend via Pull Request" / "Resume via Pull Request" (issue 6): edits the app's own
+ * manifest in Git and opens a PR, instead of patching the cluster.
+ * - Flux: `spec.suspend: true|false` (Flux docs, Kustomization/HelmRelease "Suspend").
+ * - Argo CD: automated sync off = `spec.syncPolicy.automated` removed; on = restored (the value removed
+ *   by an earlier Suspend in this workspace, else `{}`: automated sync without prune or self-heal,
+ *   Argo CD docs "Automated Sync Policy").
+ * The app's manifest is the workspace YAML document with its kind, name and namespace; the edit is
+ * made on the HEAD version (comment-preserving, core/manifest/adoptEdit), never on the working tree.
+ *
+ * Arguments: `{ key, title?, yes: true }`.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { App } from '../../core/model/app';
+import { adoptEdit, type AdoptChange } from '../../core/manifest/adoptEdit';
+import { parseManifests } from '../../core/manifest/documents';
+import { appFromArg, UserError } from './appArg';
+import { deliver, prArgs } from '../pr/deliver';
+import { computeImpact, fieldChanges, slug } from '../pr/impact';
+import { headContent, repoRootOf } from '../pr/localGit';
+import type { PrCommandDeps } from './openPullRequest';
+import type { CommandHandler } from './types';
+import { gitRemotes } from '../workspaceRepos';
+
+interface Found {
+  readonly root: string;
+  readonly rel: string;
+  readonly text: string;
+  readonly documentIndex: number;
+  readonly value: Record<string, unknown>;
+}
+
+const ARGO_AUTOMATED_KEY = 'gitopsLens.suspendedAutomated.v1';
+
+/** The workspace document declaring the app (kind, name, namespace), read at HEAD. */
+async function findAppManifest(app: App): Promise<Found> {
+  const uris = await vscode.workspace.findFiles('**/*.{yaml,yml}', '**/{node_modules,.git}/**', 5000);
+  const nameRe = new RegExp(`^\\s*name:\\s*["']?${app.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*$`, 'm');
+  for (const uri of uris) {
+    const root = await repoRootOf(path.dirname(uri.fsPath));
+    if (!root) continue;
+    const rel = path.relative(root, uri.fsPath).split(path.sep).join('/');
+    const text = await headContent(root, rel);
+    if (!text || !text.includes(app.kind) || !nameRe.test(text)) continue;
+    for (const d of parseManifests(text, { file: rel }).documents) {
+      const id = d.identity;
+      if (!id || id.kind !== app.kind || id.name !== app.name) continue;
+      if (id.namespace !== undefined && id.namespace !== app.namespace) continue;
+      return { root, rel, text, documentIndex: d.index, value: d.value as Record<string, unknown> };
+    }
+  }
+  throw new UserError(`No ${app.kind} ${app.namespace}/${app.name} manifest is committed in the workspace repositories.`);
+}
+
+const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+
+const suspendResume = (suspend: boolean) => (deps: PrCommandDeps & { readonly state?: vscode.Memento }): CommandHandler => async (arg?: unknown) => {
+  const args = prArgs(arg);
+  const app = await appFromArg(deps.apps, typeof args.key === 'string' ? args.key : arg);
+  const found = await findAppManifest(app);
+  const spec = obj(found.value.spec) ?? {};
+  let changes: AdoptChange[];
+  if (app.tool === 'flux') {
+    if ((spec.suspend === true) === suspend) throw new UserError(`${app.name} is already ${suspend ? 'suspended' : 'not suspended'} in Git (${found.rel}).`);
+    changes = [{ path: '/spec/suspend', value: suspend, ...(spec.suspend === undefined ? { insert: true } : {}) }];
+  } else {
+    const policy = obj(spec.syncPolicy);
+    const automated = policy?.automated;
+    const saved = deps.state?.get<Record<string, unknown>>(ARGO_AUTOMATED_KEY) ?? {};
+    if (suspend) {
+      if (automated === undefined) throw new UserError(`${app.name} has no automated sync in Git (${found.rel}); nothing to suspend.`);
+      changes = [{ path: '/spec/syncPolicy/automated', remove: true }];
+      await deps.state?.update(ARGO_AUTOMATED_KEY, { ...saved, [app.key]: automated });
+    } else {
+      if (automated !== undefined) throw new UserError(`${app.name} already syncs automatically in Git (${found.rel}).`);
+      const restored = saved[app.key] ?? {};
+      changes = policy ? [{ path: '/spec/syncPolicy/automated', value: restored, insert: true }] : [{ path: '/spec/syncPolicy', value: { automated: restored }, insert: true }];
+    }
+  }
+  const after = adoptEdit(found.text, found.documentIndex, changes);
+  const file = { path: found.rel, status: 'modified' as const, before: found.text, after };
+  const impact = computeImpact({ files: [file], apps: deps.apps.all(), repo: { root: found.root.split(path.sep).join('/'), remotes: gitRemotes(found.root)?.urls ?? [] } });
+  // The app's own manifest is often deployed by another app (app of apps) or by none; show its change regardless.
+  const own = impact.impacts.length ? impact : { ...impact, impacts: [{ cluster: app.cluster, app: app.name, appKind: `${app.tool === 'argocd' ? 'Argo CD' : 'Flux'} ${app.kind}`, changes: fieldChanges(file) }], undeployed: [] };
+  const verb = suspend ? 'Suspend' : 'Resume';
+  return deliver(
+    deps.pr,
+    {
+      repoRoot: found.root,
+      heading: `${verb} via pull request`,
+      defaultTitle: `${verb} ${app.name}${app.tool === 'argocd' ? ` automated sync` : ''} (${app.cluster})`,
+      slug: slug(`${verb}-${app.name}`),
+      files: [{ path: found.rel, status: 'modified' }],
+      impact: { ...own, apps: [...new Set([app.key, ...own.apps])] },
+      summary: app.tool === 'flux' ? `Sets \`spec.suspend: ${suspend}\` on ${app.kind} ${app.namespace}/${app.name}.` : `${suspend ? 'Removes' : 'Restores'} \`spec.syncPolicy.automated\` on Application ${app.namespace}/${app.name}.`,
+      change: { edits: [{ path: found.rel, content: after, before: found.text }] },
+    },
+    args,
+  );
+};
+
+export const suspendViaPullRequest = suspendResume(true);
+export const resumeViaPullRequest = suspendResume(false);

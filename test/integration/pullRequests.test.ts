@@ -1,0 +1,218 @@
+/**
+ * Pull requests (issue 6) in the real extension host: "GitOps: Open Pull Request for Changes" driven
+ * with arguments (no UI), against the forge simulator started by runner.ts (every forge's REST API and
+ * real Git over smart HTTP through git http-backend), for every forge kind: the PR is created with the
+ * right head/base/title/body, a second run updates it instead of opening a duplicate, a bad token fails
+ * in the forge's words, the user's working tree, index, HEAD and stash are byte-for-byte unchanged, and
+ * no token lands in the repository's git config. (runner.ts also fails the run if the token appears in
+ * any log file of the extension host.)
+ */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ForgeSimAccess } from './simClusters';
+import { api } from './extensionApi';
+
+const KINDS = ['github', 'github-enterprise', 'gitlab', 'bitbucket-cloud', 'bitbucket-server', 'azure-devops', 'gitea'] as const;
+type Kind = (typeof KINDS)[number];
+
+const DEPLOYMENT = `# guestbook UI (comment kept)
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: guestbook-ui
+  namespace: guestbook
+spec:
+  replicas: 3
+  template:
+    spec:
+      containers:
+        - name: ui
+          image: registry.example.test/guestbook:1.0.0
+`;
+
+function sim(): ForgeSimAccess {
+  const raw = process.env.GITOPS_LENS_FORGE_SIM;
+  assert.ok(raw, 'GITOPS_LENS_FORGE_SIM is not set by the runner');
+  return JSON.parse(raw) as ForgeSimAccess;
+}
+
+// GIT_OPTIONAL_LOCKS=0: the test's own `git status` must not refresh the index it compares.
+function git(cwd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' } }, (err, stdout, stderr) => (err ? reject(new Error(`git ${args.join(' ')}: ${stderr}`)) : resolve(stdout))),
+  );
+}
+
+interface PullRecord {
+  number: number;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  state: string;
+  commits: number;
+}
+
+async function pulls(fullName: string): Promise<PullRecord[]> {
+  const r = await fetch(`${sim().control}/pulls?repo=${encodeURIComponent(fullName)}`);
+  return (await r.json()) as PullRecord[];
+}
+
+/** Everything a publish must not touch: working-tree files, index bytes, HEAD, refs, stash. */
+async function snapshot(root: string): Promise<string> {
+  const h = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name === '.git') continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else h.update(`${path.relative(root, p)}\0`).update(fs.readFileSync(p));
+    }
+  };
+  walk(root);
+  h.update(fs.readFileSync(path.join(root, '.git', 'index')));
+  h.update(fs.readFileSync(path.join(root, '.git', 'HEAD')));
+  h.update(await git(root, ['for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads', 'refs/stash']));
+  h.update(await git(root, ['stash', 'list']));
+  h.update(await git(root, ['status', '--porcelain=v1']));
+  return h.digest('hex');
+}
+
+async function setForge(host: string, kind: Kind): Promise<void> {
+  await vscode.workspace.getConfiguration('gitopsLens').update('forges', { [host]: kind }, vscode.ConfigurationTarget.Global);
+}
+
+type CommandResult = { url: string; number?: number; branch: string; base: string; updated: boolean; title: string } | { error: string; code?: string } | undefined;
+
+describe('Pull requests on every forge (issue 6)', function () {
+  this.timeout(120_000);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-lens-pr-'));
+  let host = '';
+
+  before(async () => {
+    await api();
+    host = new URL(sim().url).host;
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('gitopsLens').update('forges', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('gitopsLens.forgetForgeToken', { host });
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  for (const kind of KINDS) {
+    it(`${kind}: opens a PR, updates it on a second run, leaves the user's repository untouched`, async () => {
+      const fullName = `acme/gitops-${kind}`;
+      const created = await fetch(`${sim().control}/repos`, {
+        method: 'POST',
+        body: JSON.stringify({ fullName, files: { 'apps/guestbook/deployment.yaml': DEPLOYMENT, 'README.md': '# gitops\n' } }),
+      });
+      assert.equal(created.status, 200, await created.clone().text());
+      const { cloneUrls } = (await created.json()) as { cloneUrls: Record<Kind, string> };
+      const root = path.join(tmp, kind);
+      await git(tmp, ['clone', '--quiet', cloneUrls[kind], root]);
+      await git(root, ['config', 'user.name', 'Dev One']);
+      await git(root, ['config', 'user.email', 'dev@example.test']);
+      // A stash, a staged unrelated file and an unstaged manifest edit: all must survive unchanged.
+      fs.writeFileSync(path.join(root, 'README.md'), '# gitops (stashed)\n');
+      await git(root, ['stash', 'push', '--quiet', '-m', 'keep me']);
+      fs.writeFileSync(path.join(root, 'notes.txt'), 'staged, not part of the PR\n');
+      await git(root, ['add', 'notes.txt']);
+      const file = path.join(root, 'apps', 'guestbook', 'deployment.yaml');
+      fs.writeFileSync(file, DEPLOYMENT.replace('replicas: 3', 'replicas: 5'));
+
+      await setForge(host, kind);
+      // Gitea and Bitbucket Server pushes use Basic user:token when the user name is stored; the
+      // simulator's git endpoint accepts only Basic (see the report on Bearer/`token` pushes).
+      const username = kind === 'gitea' || kind === 'bitbucket-server' ? sim().user : undefined;
+      await vscode.commands.executeCommand('gitopsLens.setForgeToken', { host, token: sim().token, ...(username ? { username } : {}) });
+      const before = await snapshot(root);
+
+      const first = (await vscode.commands.executeCommand('gitopsLens.openPullRequest', { root, title: 'Scale guestbook to 5', yes: true, returnErrors: true })) as CommandResult;
+      assert.ok(first && 'url' in first, `no PR: ${JSON.stringify(first)}`);
+      assert.equal(first.updated, false);
+      assert.equal(first.base, 'main');
+      assert.match(first.branch, /^gitops\/[a-z0-9-]+$/);
+      let prs = await pulls(fullName);
+      assert.equal(prs.length, 1, JSON.stringify(prs));
+      const pr = prs[0]!;
+      assert.equal(pr.head, first.branch);
+      assert.equal(pr.base, 'main');
+      assert.equal(pr.title, 'Scale guestbook to 5');
+      assert.equal(pr.state, 'open');
+      assert.match(pr.body, /apps\/guestbook\/deployment\.yaml/);
+      assert.match(pr.body, /### Impact/);
+      // The branch holds the working-tree version of the manifest (with its comment), not the staged note.
+      const branchFile = await git(root, ['ls-remote', '--heads', 'origin', first.branch]);
+      assert.ok(branchFile.includes(first.branch));
+      await git(root, ['fetch', '--quiet', 'origin', first.branch]);
+      const pushed = await git(root, ['show', `FETCH_HEAD:apps/guestbook/deployment.yaml`]);
+      assert.match(pushed, /^# guestbook UI \(comment kept\)/);
+      assert.match(pushed, /replicas: 5/);
+      assert.equal((await git(root, ['show', '--name-only', '--format=', 'FETCH_HEAD'])).trim(), 'apps/guestbook/deployment.yaml');
+      assert.equal((await git(root, ['log', '-1', '--format=%an <%ae>', 'FETCH_HEAD'])).trim(), 'Dev One <dev@example.test>');
+
+      // Second change to the same app: the open PR's branch gets a new commit; no second PR.
+      fs.writeFileSync(file, DEPLOYMENT.replace('replicas: 3', 'replicas: 6'));
+      const before2 = await snapshot(root);
+      const second = (await vscode.commands.executeCommand('gitopsLens.openPullRequest', { root, title: 'Scale guestbook to 6', yes: true, returnErrors: true })) as CommandResult;
+      assert.ok(second && 'url' in second, `no PR update: ${JSON.stringify(second)}`);
+      assert.equal(second.updated, true);
+      assert.equal(second.branch, first.branch);
+      prs = await pulls(fullName);
+      assert.equal(prs.length, 1, 'a duplicate PR was opened');
+      assert.equal(prs[0]!.title, 'Scale guestbook to 6');
+      assert.equal(await snapshot(root), before2, 'the second run changed the working tree, index, refs or stash');
+
+      // Fetching above added FETCH_HEAD only; everything the user owns is as it was.
+      fs.writeFileSync(file, DEPLOYMENT.replace('replicas: 3', 'replicas: 5'));
+      assert.equal(await snapshot(root), before, "the user's working tree, index, HEAD, refs or stash changed");
+      const config = fs.readFileSync(path.join(root, '.git', 'config'), 'utf8');
+      assert.ok(!config.includes(sim().token), 'the token reached .git/config');
+      assert.ok(!config.toLowerCase().includes('extraheader'), 'an auth header reached .git/config');
+    });
+  }
+
+  it('fails with the forge\'s words on a bad token, and opens nothing', async () => {
+    const fullName = 'acme/gitops-badtoken';
+    const created = await fetch(`${sim().control}/repos`, { method: 'POST', body: JSON.stringify({ fullName, files: { 'apps/guestbook/deployment.yaml': DEPLOYMENT } }) });
+    const { cloneUrls } = (await created.json()) as { cloneUrls: Record<Kind, string> };
+    const root = path.join(tmp, 'badtoken');
+    await git(tmp, ['clone', '--quiet', cloneUrls.gitlab, root]);
+    await git(root, ['config', 'user.name', 'Dev One']);
+    await git(root, ['config', 'user.email', 'dev@example.test']);
+    fs.writeFileSync(path.join(root, 'apps', 'guestbook', 'deployment.yaml'), DEPLOYMENT.replace('replicas: 3', 'replicas: 4'));
+    await setForge(host, 'gitlab');
+    await vscode.commands.executeCommand('gitopsLens.setForgeToken', { host, token: 'not-a-valid-token' });
+    const before = await snapshot(root);
+    const result = (await vscode.commands.executeCommand('gitopsLens.openPullRequest', { root, yes: true, returnErrors: true })) as CommandResult;
+    assert.ok(result && 'error' in result, `expected an error, got ${JSON.stringify(result)}`);
+    assert.equal(result.code, 'auth');
+    assert.match(result.error, /GitLab/);
+    assert.match(result.error, /401 Unauthorized/);
+    assert.ok(!result.error.includes('not-a-valid-token'), 'the token is in the message');
+    assert.equal((await pulls(fullName)).length, 0);
+    assert.equal(await snapshot(root), before);
+  });
+
+  it('without a stored token and without UI, says how to add one', async () => {
+    const forgot = await vscode.commands.executeCommand('gitopsLens.forgetForgeToken', { host });
+    assert.equal(forgot, true);
+    const root = path.join(tmp, 'badtoken');
+    const result = (await vscode.commands.executeCommand('gitopsLens.openPullRequest', { root, yes: true, returnErrors: true })) as CommandResult;
+    assert.ok(result && 'error' in result);
+    assert.match(result.error, /Set Forge Token/);
+  });
+
+  it('refuses a remote whose forge is unknown, naming the setting', async () => {
+    await vscode.workspace.getConfiguration('gitopsLens').update('forges', undefined, vscode.ConfigurationTarget.Global);
+    const result = (await vscode.commands.executeCommand('gitopsLens.openPullRequest', { root: path.join(tmp, 'badtoken'), yes: true, returnErrors: true })) as CommandResult;
+    assert.ok(result && 'error' in result);
+    assert.match(result.error, /gitopsLens\.forges/);
+  });
+});
