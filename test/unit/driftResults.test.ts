@@ -465,6 +465,49 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     ]);
   });
 
+  it('render: builds from the app folder, cancels a superseded render, keeps every generated object, and gives a template no lens', async () => {
+    const calls: Array<{ root: string | undefined; signal: AbortSignal | undefined; text: string }> = [];
+    // Two generated ConfigMaps on document 0 (as kustomize maps a generator's output to the
+    // kustomization's document); the renderer answers once its caller's text is the newest.
+    const generating: DesiredRenderer = ({ text, root, signal }) => {
+      calls.push({ root, signal, text });
+      return new Promise((resolve, reject) => {
+        signal?.addEventListener('abort', () => reject(new Error('aborted')));
+        setImmediate(() => {
+          if (signal?.aborted) return;
+          resolve({
+            tool: 'kustomize',
+            documents: ['a', 'b'].map((n) => ({
+              documentIndex: 0,
+              generatedBy: 'ConfigMapGenerator',
+              desired: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `gen-${n}`, namespace: 'guestbook' }, data: { k: n } },
+            })),
+          });
+        });
+      });
+    };
+    const s = setup([guestbookProd], new FakeReader(), undefined, { render: generating });
+    for (const n of ['a', 'b']) s.reader.set('prod', 'ConfigMap', 'guestbook', `gen-${n}`, { obj: liveOf(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gen-${n}\ndata:\n  k: ${n}\n`, 'guestbook') });
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT + '\n# edited\n');
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    assert.equal(calls.length, 2);
+    assert.equal(calls[0]?.signal?.aborted, true, 'the render of the older text is cancelled');
+    assert.equal(calls[1]?.signal?.aborted, false);
+    assert.equal(calls[1]?.root, `${ROOT}/apps/guestbook`, 'rendered from the folder the app deploys');
+    assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@1 In sync · prod', '0@1 In sync · prod']);
+    assert.deepEqual(s.results.details(uriOf(GUESTBOOK_FILE)).map((d) => d.ref.name), ['gen-a', 'gen-b']);
+
+    // A Helm template without helm: there is no plain document to compare, so no lens at all.
+    const helmless: DesiredRenderer = () => Promise.resolve({ tool: 'helm', documents: [], fallback: 'helm not found: templates not rendered', notPlainYaml: true });
+    const h = setup([guestbookProd], new FakeReader(), undefined, { render: helmless });
+    h.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    await settle(h.results, uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(h.titles(GUESTBOOK_FILE), []);
+  });
+
   it('predict: compares the server-side dry-run result with live, so a changed default is drift', async () => {
     // Live: someone set progressDeadlineSeconds to 300; the document does not set it. Against the
     // document that is a default (in sync); against the apply prediction (the simulator's defaulting,

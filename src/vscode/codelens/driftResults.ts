@@ -176,6 +176,32 @@ interface Doc {
   generation: number;
   /** Items by live key, so a finished read finds its lenses without a scan of every item. */
   byLive: Map<string, Item[]>;
+  /** Cancels the render of an older text when a newer edit supersedes it. */
+  renderAbort?: AbortController;
+}
+
+/** Render outcomes per app folder (absolute, posix), from one track of a document. */
+interface RenderedByRoot {
+  readonly root: string;
+  readonly byRoot: ReadonlyMap<string, RenderOutcome | undefined>;
+}
+
+/** The absolute folder an app deploys from, the `root` a renderer builds. */
+function appRoot(repoRoot: string, dep: Deployment): string {
+  const r = toPosix(repoRoot).replace(/\/+$/, '');
+  return dep.appPath === '' ? r : `${r}/${dep.appPath}`;
+}
+
+/** Rendered objects by document index; undefined when the file is plain (no outcome). */
+function byDocument(outcome: RenderOutcome | undefined): Map<number, Array<Readonly<Record<string, unknown>>>> | undefined {
+  if (!outcome) return undefined;
+  const m = new Map<number, Array<Readonly<Record<string, unknown>>>>();
+  for (const r of outcome.documents) {
+    const list = m.get(r.documentIndex);
+    if (list) list.push(r.desired);
+    else m.set(r.documentIndex, [r.desired]);
+  }
+  return m;
 }
 
 const LOADING: DriftState = { kind: 'loading' };
@@ -261,18 +287,29 @@ export class DriftResults implements Disposable {
       if (l.kind !== 'document' || !l.identity?.name || !isObj(l.value)) continue;
       documents.push({ index: documentIndex, line: c.startLine + l.headerOffset, source: c.source, value: l.value, identity: l.identity });
     }
+    previous?.renderAbort?.abort();
     const entry: Doc = { tracked: doc, items: previous?.items ?? [], loaded, generation, byLive: previous?.byLive ?? new Map() };
     this.docs.set(doc.uri, entry);
     const deployments = documents.length > 0 ? this.deploymentsOf(doc) : [];
-    if (this.opts.render && doc.fsPath !== undefined && deployments.length > 0) {
+    const render = this.opts.render;
+    const repo = doc.fsPath !== undefined && render ? this.opts.repoOf(doc.fsPath) : undefined;
+    if (render && repo && doc.fsPath !== undefined && deployments.length > 0) {
       const fsPath = doc.fsPath;
       if (!previous) this.setItems(entry, []);
-      void this.opts.render({ fsPath, text: doc.text }).then(
-        (outcome) => this.afterRender(doc.uri, generation, documents, deployments, outcome),
-        (err: unknown) => {
+      const abort = new AbortController();
+      entry.renderAbort = abort;
+      // Each app renders from its own folder (an overlay's namePrefix differs from its base's), so
+      // one render per distinct app root; apps sharing a root share the result.
+      const roots = [...new Set(deployments.map((d) => appRoot(repo.root, d)))];
+      const renderOne = (root: string): Promise<RenderOutcome | undefined> =>
+        render({ fsPath, text: doc.text, signal: abort.signal, root }).catch((err: unknown) => {
+          if (abort.signal.aborted) throw err;
           this.opts.log.warn(`[DriftResults][render] ${fsPath}: ${err instanceof Error ? err.message : String(err)}`);
-          this.afterRender(doc.uri, generation, documents, deployments, { tool: 'render', documents: [], fallback: 'render failed: plain document' });
-        },
+          return { tool: 'render', documents: [], fallback: 'render failed: plain document' };
+        });
+      void Promise.all(roots.map(renderOne)).then(
+        (outcomes) => this.afterRender(doc.uri, generation, documents, deployments, { root: repo.root, byRoot: new Map(roots.map((r, i) => [r, outcomes[i]])) }),
+        () => undefined, // superseded by a newer edit: its own render answers
       );
       this._onDidChange.fire(doc.uri);
       return;
@@ -284,6 +321,7 @@ export class DriftResults implements Disposable {
   forget(uri: string): void {
     const doc = this.docs.get(uri);
     if (!doc) return;
+    doc.renderAbort?.abort();
     this.setItems(doc, []);
     this.docs.delete(uri);
     this.dirty.delete(uri);
@@ -346,11 +384,12 @@ export class DriftResults implements Disposable {
     generation: number,
     documents: ReadonlyArray<{ index: number; line: number; source: string; value: Obj; identity: ResourceIdentity }>,
     deployments: readonly Deployment[],
-    outcome: RenderOutcome | undefined,
+    rendered: RenderedByRoot,
   ): void {
     const doc = this.docs.get(uri);
     if (this.disposed || !doc || doc.generation !== generation) return;
-    this.setItems(doc, this.itemsOf(doc, documents, deployments, outcome));
+    doc.renderAbort = undefined;
+    this.setItems(doc, this.itemsOf(doc, documents, deployments, rendered));
     this._onDidChange.fire(uri);
   }
 
@@ -362,7 +401,7 @@ export class DriftResults implements Disposable {
     doc: Doc,
     documents: ReadonlyArray<{ index: number; line: number; source: string; value: Obj; identity: ResourceIdentity }>,
     deployments: readonly Deployment[],
-    outcome: RenderOutcome | undefined,
+    rendered: RenderedByRoot | undefined,
   ): Item[] {
     const reusable = new Map<string, Item[]>();
     for (const i of doc.items) {
@@ -371,26 +410,26 @@ export class DriftResults implements Disposable {
       if (list) list.push(i);
       else reusable.set(i.reuseKey, [i]);
     }
-    const rendered = outcome && outcome.fallback === undefined ? new Map(outcome.documents.map((r) => [r.documentIndex, r.desired])) : undefined;
-    const renderNote = outcome?.fallback;
-    const targets = deployments.map((dep) => ({ dep, ...this.targetOf(dep), note: joinNotes(renderNote, branchNote(dep)) }));
+    const targets = deployments.map((dep) => {
+      const outcome = rendered?.byRoot.get(appRoot(rendered.root, dep));
+      // With a fallback a Helm template has no plain document to stand in: no lens for this app.
+      const skip = outcome?.fallback !== undefined && outcome.notPlainYaml === true;
+      return { dep, ...this.targetOf(dep), note: joinNotes(outcome?.fallback, branchNote(dep)), byDocument: outcome?.fallback === undefined ? byDocument(outcome) : undefined, skip };
+    });
     const items: Item[] = [];
     for (const d of documents) {
-      let value = d.value;
-      let identity = d.identity;
-      let reuseSource: string | undefined = d.source;
-      if (rendered) {
-        const r = rendered.get(d.index);
-        if (r === undefined) continue; // dropped by the build: no lens
-        const id = identityOf(r);
-        if (!id?.name) continue;
-        value = r as Obj;
-        identity = id;
-        reuseSource = undefined;
-      }
       for (const t of targets) {
-        const reuseKey = reuseSource === undefined ? undefined : `${t.dep.app.key}\0${t.cluster}\0${t.dep.namespace ?? ''}\0${t.note ?? ''}\0${reuseSource}`;
-        const old = reuseKey === undefined ? undefined : reusable.get(reuseKey)?.shift();
+        if (t.skip) continue;
+        if (t.byDocument) {
+          // Rendered: every object the document became (generators may put several on one document).
+          for (const r of t.byDocument.get(d.index) ?? []) {
+            const id = identityOf(r);
+            if (id?.name) items.push(itemOf(d.index, d.line, id, r as Obj, t.dep, t.cluster, t.fixed, t.note, undefined));
+          }
+          continue;
+        }
+        const reuseKey = `${t.dep.app.key}\0${t.cluster}\0${t.dep.namespace ?? ''}\0${t.note ?? ''}\0${d.source}`;
+        const old = reusable.get(reuseKey)?.shift();
         if (old) {
           old.line = d.line;
           old.documentIndex = d.index;
@@ -402,7 +441,7 @@ export class DriftResults implements Disposable {
           items.push(old);
           continue;
         }
-        items.push(itemOf(d.index, d.line, identity, value, t.dep, t.cluster, t.fixed, t.note, reuseKey));
+        items.push(itemOf(d.index, d.line, d.identity, d.value, t.dep, t.cluster, t.fixed, t.note, reuseKey));
       }
     }
     return items;
