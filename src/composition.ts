@@ -178,7 +178,8 @@ export function compose(
       reader: access,
       repoOf: (file) => {
         const r = gitRemotes(path.dirname(file));
-        return r && { root: r.root, remotes: r.urls };
+        // The branch lets a lens say "app tracks main, you are on feat-x".
+        return r && { root: r.root, remotes: r.urls, ...(r.branch !== undefined ? { branch: r.branch } : {}) };
       },
       log,
       // A manifest deployed from this workspace needs the apps: connect as a visible view would.

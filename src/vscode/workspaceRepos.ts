@@ -7,29 +7,60 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { normalizeRemoteUrl } from '../core/git/remoteUrl';
 
-/** Remote URLs of the repository containing `folder` (walking up to the `.git` directory). */
-export function gitRemotes(folder: string): { root: string; urls: string[] } | undefined {
+export interface GitWorkspace {
+  readonly root: string;
+  readonly urls: string[];
+  /** The checked-out branch (without `refs/heads/`); undefined on a detached HEAD. */
+  readonly branch?: string;
+}
+
+/**
+ * Remote URLs and current branch of the repository containing `folder` (walking up to `.git`).
+ * Layout per gitrepository-layout(5): a linked worktree's or submodule's `.git` is a file
+ * `gitdir: <path>`; that directory holds the worktree's own `HEAD`, and its `commondir` (worktrees
+ * only) points at the directory holding the shared `config`.
+ */
+export function gitRemotes(folder: string): GitWorkspace | undefined {
   let dir = folder;
   for (;;) {
     const dotGit = path.join(dir, '.git');
     if (fs.existsSync(dotGit)) {
       let gitDir = dotGit;
       if (fs.statSync(dotGit).isFile()) {
-        // Worktrees and submodules: `.git` is a file `gitdir: <path>`.
         const m = /^gitdir:\s*(.+)$/m.exec(fs.readFileSync(dotGit, 'utf8'));
         if (!m?.[1]) return undefined;
         gitDir = path.resolve(dir, m[1].trim());
-        const common = path.join(gitDir, 'commondir');
-        if (fs.existsSync(common)) gitDir = path.resolve(gitDir, fs.readFileSync(common, 'utf8').trim());
       }
-      const configFile = path.join(gitDir, 'config');
-      if (!fs.existsSync(configFile)) return { root: dir, urls: [] };
-      return { root: dir, urls: parseRemoteUrls(fs.readFileSync(configFile, 'utf8')) };
+      const branch = headBranch(gitDir);
+      const common = path.join(gitDir, 'commondir');
+      const commonDir = fs.existsSync(common) ? path.resolve(gitDir, fs.readFileSync(common, 'utf8').trim()) : gitDir;
+      const configFile = path.join(commonDir, 'config');
+      const urls = fs.existsSync(configFile) ? parseRemoteUrls(fs.readFileSync(configFile, 'utf8')) : [];
+      return branch === undefined ? { root: dir, urls } : { root: dir, urls, branch };
     }
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/**
+ * The branch `HEAD` names in a git directory: `ref: refs/heads/<branch>` (a symbolic ref, also on an
+ * unborn branch); a detached HEAD holds a commit id, and other refs are no branch either.
+ */
+export function headBranch(gitDir: string): string | undefined {
+  let head: string;
+  try {
+    head = fs.readFileSync(path.join(gitDir, 'HEAD'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  return parseHead(head);
+}
+
+export function parseHead(head: string): string | undefined {
+  const m = /^ref:\s*refs\/heads\/(\S+)\s*$/.exec(head.trim());
+  return m?.[1];
 }
 
 export function parseRemoteUrls(config: string): string[] {
