@@ -216,3 +216,99 @@ describe('Pull requests on every forge (issue 6)', function () {
     assert.match(result.error, /gitopsLens\.forges/);
   });
 });
+
+const KUSTOMIZATION = `# podinfo, reconciled by Flux (comment kept)
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: podinfo
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps/podinfo
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: fleet
+`;
+
+describe('Rollback and suspend via pull requests (issue 6)', function () {
+  this.timeout(120_000);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-lens-pr2-'));
+  const key = 'sim-flux/flux/Kustomization/flux-system/podinfo';
+  const fullName = 'fleet/podinfo-gitops';
+  let host = '';
+  let root = '';
+  let bad = '';
+
+  before(async () => {
+    const v1 = await api();
+    host = new URL(sim().url).host;
+    const file = process.env.GITOPS_LENS_SIM_KUBECONFIG;
+    assert.ok(file, 'GITOPS_LENS_SIM_KUBECONFIG is not set by the runner');
+    await vscode.workspace.getConfiguration('gitopsLens').update('kubeconfig', [file], vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('gitopsLens.applications.focus');
+    const deadline = Date.now() + 30_000;
+    while (!v1.apps().some((a) => a.key === key)) {
+      assert.ok(Date.now() < deadline, `${key} never appeared`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const created = await fetch(`${sim().control}/repos`, {
+      method: 'POST',
+      body: JSON.stringify({ fullName, files: { 'apps/podinfo/deployment.yaml': DEPLOYMENT, 'clusters/sim/podinfo.yaml': KUSTOMIZATION } }),
+    });
+    const { cloneUrls } = (await created.json()) as { cloneUrls: Record<Kind, string> };
+    root = path.join(tmp, 'podinfo');
+    await git(tmp, ['clone', '--quiet', cloneUrls.gitlab, root]);
+    await git(root, ['config', 'user.name', 'Dev One']);
+    await git(root, ['config', 'user.email', 'dev@example.test']);
+    // A bad change lands on main (pushed with a one-off header, as a teammate would).
+    fs.writeFileSync(path.join(root, 'apps', 'podinfo', 'deployment.yaml'), DEPLOYMENT.replace('1.0.0', '2.0.0-broken'));
+    await git(root, ['commit', '--quiet', '-am', 'podinfo: bump to 2.0.0-broken']);
+    bad = (await git(root, ['rev-parse', 'HEAD'])).trim();
+    const header = `Authorization: Basic ${Buffer.from(`oauth2:${sim().token}`).toString('base64')}`;
+    await git(root, ['-c', `http.extraHeader=${header}`, 'push', '--quiet', 'origin', 'main']);
+    await setForge(host, 'gitlab');
+    await vscode.commands.executeCommand('gitopsLens.setForgeToken', { host, token: sim().token });
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('gitopsLens').update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('gitopsLens').update('forges', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('gitopsLens.forgetForgeToken', { host });
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('Propose Rollback reverts the chosen commit on a new branch and opens a PR', async () => {
+    const before = await snapshot(root);
+    const result = (await vscode.commands.executeCommand('gitopsLens.proposeRollback', { key, root, commits: [bad], yes: true, returnErrors: true })) as CommandResult;
+    assert.ok(result && 'url' in result, JSON.stringify(result));
+    assert.match(result.title, /^Roll back podinfo: revert [0-9a-f]{7}$/);
+    const pr = (await pulls(fullName)).find((p) => p.head === result.branch);
+    assert.ok(pr, 'no PR for the rollback branch');
+    assert.match(pr.body, new RegExp(bad.slice(0, 7)));
+    await git(root, ['fetch', '--quiet', 'origin', result.branch]);
+    assert.equal(await git(root, ['show', 'FETCH_HEAD:apps/podinfo/deployment.yaml']), DEPLOYMENT);
+    assert.equal((await git(root, ['rev-parse', 'FETCH_HEAD~1'])).trim(), bad);
+    assert.equal(await snapshot(root), before);
+  });
+
+  it('Suspend via Pull Request sets spec.suspend in the app\'s own manifest, comments kept', async () => {
+    const before = await snapshot(root);
+    const result = (await vscode.commands.executeCommand('gitopsLens.suspendViaPullRequest', { key, root, yes: true, returnErrors: true })) as CommandResult;
+    assert.ok(result && 'url' in result, JSON.stringify(result));
+    assert.match(result.title, /^Suspend podinfo/);
+    await git(root, ['fetch', '--quiet', 'origin', result.branch]);
+    const text = await git(root, ['show', 'FETCH_HEAD:clusters/sim/podinfo.yaml']);
+    assert.match(text, /^# podinfo, reconciled by Flux \(comment kept\)/);
+    assert.match(text, /\n {2}suspend: true\n/);
+    assert.equal(text.replace(/\n {2}suspend: true/, ''), KUSTOMIZATION);
+    assert.equal(await snapshot(root), before);
+  });
+
+  it('Resume via Pull Request says so when Git does not suspend the app', async () => {
+    const result = (await vscode.commands.executeCommand('gitopsLens.resumeViaPullRequest', { key, root, yes: true, returnErrors: true })) as CommandResult;
+    assert.ok(result && 'error' in result, JSON.stringify(result));
+    assert.match(result.error, /podinfo is already not suspended in Git \(clusters\/sim\/podinfo\.yaml\)/);
+  });
+});

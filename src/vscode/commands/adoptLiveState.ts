@@ -13,7 +13,7 @@ import { adoptChangesOf, adoptReplacement } from '../../core/manifest/adoptEdit'
 import type { DocumentDrift } from '../codelens/driftResults';
 import { manifestsOf, openPullRequestFor, type PrCommandDeps } from './openPullRequest';
 import { headContent, repoRootOf } from '../pr/localGit';
-import { prArgs } from '../pr/deliver';
+import { prArgs, resultOrError } from '../pr/deliver';
 import { UserError } from './appArg';
 import type { CommandHandler } from './types';
 
@@ -27,7 +27,10 @@ interface Target {
   readonly drifts: readonly DocumentDrift[];
 }
 
-export const adoptLiveState = (deps: AdoptDeps): CommandHandler => async (arg?: unknown, documentIndex?: unknown, cluster?: unknown) => {
+export const adoptLiveState = (deps: AdoptDeps): CommandHandler => (arg?: unknown, documentIndex?: unknown, cluster?: unknown) =>
+  resultOrError(arg, () => adopt(deps, arg, documentIndex, cluster));
+
+async function adopt(deps: AdoptDeps, arg: unknown, documentIndex: unknown, cluster: unknown) {
   const args = prArgs(arg);
   let uriArg: unknown = arg instanceof vscode.Uri || typeof arg === 'string' ? arg : args.uri;
   const index = typeof documentIndex === 'number' ? documentIndex : typeof args.documentIndex === 'number' ? args.documentIndex : undefined;
@@ -84,4 +87,4 @@ export const adoptLiveState = (deps: AdoptDeps): CommandHandler => async (arg?: 
   );
   const summary = `Adopts the live state of ${[...new Set(withDrift.flatMap((t) => t.drifts.map((d) => d.cluster)))].join(', ')} into Git (drift accepted).`;
   return openPullRequestFor(deps, root, files, { ...args, heading: 'Adopt live state', summary, slug: typeof args.slug === 'string' ? args.slug : `adopt-${path.basename(withDrift[0]?.doc.uri.fsPath ?? 'live', path.extname(withDrift[0]?.doc.uri.fsPath ?? ''))}` });
-};
+}

@@ -9,18 +9,22 @@
 import * as vscode from 'vscode';
 import { appFromArg, Cancelled, UserError } from './appArg';
 import { findClones } from '../workspaceRepos';
-import { commitSubject, hasCommit, logOfPath } from '../pr/localGit';
-import { deliver, prArgs } from '../pr/deliver';
+import { commitSubject, hasCommit, logOfPath, repoRootOf } from '../pr/localGit';
+import { deliver, prArgs, resultOrError } from '../pr/deliver';
 import { slug } from '../pr/impact';
 import type { PrCommandDeps } from './openPullRequest';
 import type { CommandHandler } from './types';
 
-export const proposeRollback = (deps: PrCommandDeps): CommandHandler => async (arg?: unknown) => {
+export const proposeRollback = (deps: PrCommandDeps): CommandHandler => (arg?: unknown) => resultOrError(arg, () => rollback(deps, arg));
+
+async function rollback(deps: PrCommandDeps, arg: unknown) {
   const args = prArgs(arg);
   const app = await appFromArg(deps.apps, typeof args.key === 'string' ? args.key : arg);
-  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  const source = app.sources.find((s) => s.repoURL && findClones(folders, s.repoURL).length > 0);
-  const root = source?.repoURL ? findClones(folders, source.repoURL)[0] : undefined;
+  // `root`: a clone outside the workspace folders (tests, multi-repo setups).
+  const folders = typeof args.root === 'string' ? [args.root] : (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const explicit = typeof args.root === 'string' ? await repoRootOf(args.root) : undefined;
+  const source = explicit ? (app.sources.find((s) => s.path !== undefined) ?? app.sources[0]) : app.sources.find((s) => s.repoURL && findClones(folders, s.repoURL).length > 0);
+  const root = explicit ?? (source?.repoURL ? findClones(folders, source.repoURL)[0] : undefined);
   if (!source || !root) throw new UserError(`No workspace folder is a clone of ${app.name}'s repository.`);
   const appPath = (source.path ?? '').replace(/^\.?\/*/, '').replace(/\/+$/, '');
   let commits: string[];
@@ -60,4 +64,4 @@ export const proposeRollback = (deps: PrCommandDeps): CommandHandler => async (a
     },
     args,
   );
-};
+}

@@ -10,13 +10,14 @@
  *
  * Arguments: `{ key, title?, yes: true }`.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { App } from '../../core/model/app';
 import { adoptEdit, type AdoptChange } from '../../core/manifest/adoptEdit';
 import { parseManifests } from '../../core/manifest/documents';
 import { appFromArg, UserError } from './appArg';
-import { deliver, prArgs } from '../pr/deliver';
+import { deliver, prArgs, resultOrError } from '../pr/deliver';
 import { computeImpact, fieldChanges, slug } from '../pr/impact';
 import { headContent, repoRootOf } from '../pr/localGit';
 import type { PrCommandDeps } from './openPullRequest';
@@ -34,8 +35,8 @@ interface Found {
 const ARGO_AUTOMATED_KEY = 'gitopsLens.suspendedAutomated.v1';
 
 /** The workspace document declaring the app (kind, name, namespace), read at HEAD. */
-async function findAppManifest(app: App): Promise<Found> {
-  const uris = await vscode.workspace.findFiles('**/*.{yaml,yml}', '**/{node_modules,.git}/**', 5000);
+async function findAppManifest(app: App, under?: string): Promise<Found> {
+  const uris = under ? yamlFilesUnder(under).map((f) => vscode.Uri.file(f)) : await vscode.workspace.findFiles('**/*.{yaml,yml}', '**/{node_modules,.git}/**', 5000);
   const nameRe = new RegExp(`^\\s*name:\\s*["']?${app.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*$`, 'm');
   for (const uri of uris) {
     const root = await repoRootOf(path.dirname(uri.fsPath));
@@ -53,12 +54,27 @@ async function findAppManifest(app: App): Promise<Found> {
   throw new UserError(`No ${app.kind} ${app.namespace}/${app.name} manifest is committed in the workspace repositories.`);
 }
 
+/** YAML files below `dir` (a repository given by argument, outside the workspace folders). */
+function yamlFilesUnder(dir: string, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === '.git' || e.name === 'node_modules') continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) yamlFilesUnder(p, out);
+    else if (/\.ya?ml$/i.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
 const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 
-const suspendResume = (suspend: boolean) => (deps: PrCommandDeps & { readonly state?: vscode.Memento }): CommandHandler => async (arg?: unknown) => {
+type SuspendDeps = PrCommandDeps & { readonly state?: vscode.Memento };
+
+const suspendResume = (suspend: boolean) => (deps: SuspendDeps): CommandHandler => (arg?: unknown) => resultOrError(arg, () => run(suspend, deps, arg));
+
+async function run(suspend: boolean, deps: SuspendDeps, arg: unknown) {
   const args = prArgs(arg);
   const app = await appFromArg(deps.apps, typeof args.key === 'string' ? args.key : arg);
-  const found = await findAppManifest(app);
+  const found = await findAppManifest(app, typeof args.root === 'string' ? args.root : undefined);
   const spec = obj(found.value.spec) ?? {};
   let changes: AdoptChange[];
   if (app.tool === 'flux') {
@@ -98,7 +114,7 @@ const suspendResume = (suspend: boolean) => (deps: PrCommandDeps & { readonly st
     },
     args,
   );
-};
+}
 
 export const suspendViaPullRequest = suspendResume(true);
 export const resumeViaPullRequest = suspendResume(false);
