@@ -11,7 +11,7 @@ export interface PreviewFieldChange {
   readonly resource: string;
   /** Dotted field path, e.g. `spec.replicas`. */
   readonly path: string;
-  /** Rendered value in the cluster now (undefined: absent). */
+  /** Rendered value before the change, at HEAD (undefined: absent). */
   readonly before?: string;
   /** Value after the change (undefined: removed). */
   readonly after?: string;
@@ -80,8 +80,8 @@ export function renderPreviewHtml(model: PreviewModel, opts: { readonly nonce: s
             .join('');
           const notes = (i.notes ?? []).map((n) => `<li>${esc(n)}</li>`).join('');
           const table = rows
-            ? `<table><thead><tr><th>Resource</th><th>Field</th><th>Live now</th><th>After merge</th></tr></thead><tbody>${rows}</tbody></table>`
-            : '<p class="note">No field changes in the cluster (the live objects already match).</p>';
+            ? `<table><colgroup><col class="resource"><col class="field"><col class="value"><col class="value"></colgroup><thead><tr><th>Resource</th><th>Field</th><th>In Git now</th><th>After merge</th></tr></thead><tbody>${rows}</tbody></table>`
+            : '<p class="note">No field changes in the deployed resources.</p>';
           return `<section class="impact"><h3>${esc(i.cluster)} · ${esc(i.app)}<span class="badge">${esc(i.appKind)}</span><span class="badge">${i.changes.length} field${i.changes.length === 1 ? '' : 's'}</span></h3>${table}${notes ? `<ul>${notes}</ul>` : ''}</section>`;
         })
         .join('')
