@@ -39,6 +39,8 @@ export interface OpenPullRequestResult {
   /** false: an open PR for the branch existed and got a new commit. */
   readonly created: boolean;
   readonly push: PublishResult;
+  /** Labels/reviewers the forge could not apply, in words for the user (empty when all went through). */
+  readonly warnings?: readonly string[];
 }
 
 export interface OpenPullRequestDeps {
@@ -123,7 +125,7 @@ export async function openPullRequest(deps: OpenPullRequestDeps, req: OpenPullRe
       ...(req.labels ? { labels: req.labels } : {}),
       ...(req.reviewers ? { reviewers: req.reviewers } : {}),
     });
-    return { pullRequest, created: true, push };
+    return { pullRequest, created: true, push, warnings: pullRequest.warnings ?? [] };
   } catch (err) {
     // Someone (another window) opened it between our lookup and create: use theirs, never a second one.
     if (err instanceof ForgeError && err.code === 'duplicate') {

@@ -95,7 +95,14 @@ export class AzureDevOpsClient implements ForgeClient {
       // 409 TF401179: "An active pull request for the source and target branch already exists."
       (status, message) => (status === 409 && /TF401179|already exists/i.test(message ?? '') ? 'duplicate' : undefined),
     );
-    return this.toPr(body);
+    // Azure DevOps takes reviewers as identity ids (and labels through a preview API); names would need
+    // the identities service on another host, so say what was not applied instead of dropping it.
+    const warnings = [
+      ...(input.reviewers?.length ? [`Azure DevOps reviewers need identity ids; not supported on this forge by name: ${input.reviewers.join(', ')}.`] : []),
+      ...(input.labels?.length ? [`Azure DevOps pull request labels are not supported on this forge yet: ${input.labels.join(', ')}.`] : []),
+    ];
+    const pr = this.toPr(body);
+    return warnings.length ? { ...pr, warnings } : pr;
   }
 
   async updatePullRequest(pr: PullRequest, input: UpdatePullRequestInput): Promise<PullRequest> {

@@ -92,7 +92,18 @@ export class BitbucketCloudClient implements ForgeClient {
     // the existing PR on purpose like on every other forge.
     const existing = await this.findOpenPullRequest(input.head, input.base);
     if (existing) throw forgeError(this.repo.kind, 'creating the pull request', 409, `A pull request for ${input.head} → ${input.base} is already open: ${existing.url}`, this.creds, 'duplicate');
+    // Reviewers are identified by UUID or account id only (user names left the API in 2019); take the
+    // ones given that way and report the rest.
+    const warnings: string[] = [];
+    const reviewers = (input.reviewers ?? []).flatMap((r): Array<{ uuid: string } | { account_id: string }> => {
+      if (/^\{[0-9a-f-]+\}$/i.test(r)) return [{ uuid: r }];
+      if (/^(\d+:)?[0-9a-f-]{20,}$/i.test(r)) return [{ account_id: r }];
+      warnings.push(`Bitbucket Cloud needs a reviewer's UUID ({…}) or account id; not supported on this forge by name: ${r}.`);
+      return [];
+    });
+    if (input.labels?.length) warnings.push(`Bitbucket Cloud has no pull request labels; not supported on this forge: ${input.labels.join(', ')}.`);
     const res = await this.http.request<BbcPr>('creating the pull request', 'POST', `${this.base}/pullrequests`, {
+      ...(reviewers.length ? { reviewers } : {}),
       title: input.title,
       description: input.body,
       source: { branch: { name: input.head } },
@@ -101,7 +112,8 @@ export class BitbucketCloudClient implements ForgeClient {
       close_source_branch: false,
     });
     if (res.status === 200) throw forgeError(this.repo.kind, 'creating the pull request', 200, `A pull request for ${input.head} → ${input.base} is already open: ${res.body.links.html.href}`, this.creds, 'duplicate');
-    return toPr(res.body);
+    const pr = toPr(res.body);
+    return warnings.length ? { ...pr, warnings } : pr;
   }
 
   async updatePullRequest(pr: PullRequest, input: UpdatePullRequestInput): Promise<PullRequest> {

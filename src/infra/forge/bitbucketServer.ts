@@ -112,7 +112,8 @@ export class BitbucketServerClient implements ForgeClient {
       // 409 DuplicatePullRequestException: "Only one pull request may be open for a given source and target branch".
       (status, _m, raw) => (status === 409 && JSON.stringify(raw).includes('DuplicatePullRequestException') ? 'duplicate' : undefined),
     );
-    return this.toPr(body);
+    const pr = this.toPr(body);
+    return input.labels?.length ? { ...pr, warnings: [`Bitbucket Server has no pull request labels; not supported on this forge: ${input.labels.join(', ')}.`] } : pr;
   }
 
   async updatePullRequest(pr: PullRequest, input: UpdatePullRequestInput): Promise<PullRequest> {

@@ -137,15 +137,36 @@ export class GiteaClient implements ForgeClient {
 
   async createPullRequest(input: CreatePullRequestInput): Promise<PullRequest> {
     const title = input.draft && !WIP.test(input.title) ? `WIP: ${input.title}` : input.title;
+    const warnings: string[] = [];
+    // CreatePullRequestOption.labels takes label ids: map names through GET …/labels.
+    const labelIds: number[] = [];
+    if (input.labels?.length) {
+      const defined = (await this.http.request<Array<{ id: number; name: string }>>('reading labels', 'GET', `${this.base}/labels?limit=50`)).body;
+      for (const name of input.labels) {
+        const l = defined.find((d) => d.name.toLowerCase() === name.toLowerCase());
+        if (l) labelIds.push(l.id);
+        else warnings.push(`Gitea: the repository has no label ${name}; not added.`);
+      }
+    }
     const { body } = await this.http.request<GtPr>(
       'creating the pull request',
       'POST',
       `${this.base}/pulls`,
-      { head: input.head, base: input.base, title, body: input.body, ...(input.reviewers?.length ? { reviewers: [...input.reviewers] } : {}) },
+      { head: input.head, base: input.base, title, body: input.body, ...(labelIds.length ? { labels: labelIds } : {}) },
       // 409 "pull request already exists for these targets" (routers/api/v1/repo/pull.go CreatePullRequest).
       (status, message) => (status === 409 && /already exists/i.test(message ?? '') ? 'duplicate' : undefined),
     );
-    return toPr(body);
+    if (input.reviewers?.length) {
+      // POST pulls/{index}/requested_reviewers (Gitea ≥ 1.15); the PR exists, so a refusal is a warning.
+      try {
+        await this.http.request('requesting reviewers', 'POST', `${this.base}/pulls/${body.number}/requested_reviewers`, { reviewers: [...input.reviewers] });
+      } catch (err) {
+        if (err instanceof ForgeError && err.code !== 'auth' && err.code !== 'network') warnings.push(err.message);
+        else throw err;
+      }
+    }
+    const pr = toPr(body);
+    return warnings.length ? { ...pr, warnings } : pr;
   }
 
   async updatePullRequest(pr: PullRequest, input: UpdatePullRequestInput): Promise<PullRequest> {

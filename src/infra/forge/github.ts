@@ -3,6 +3,7 @@
  */
 import { Octokit } from '@octokit/rest';
 import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeErrorCode, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
+import { ForgeError } from '../../core/forge/types';
 import { forgeError, messageOf } from './http';
 import type { ForgeClientOptions } from './http';
 
@@ -103,13 +104,23 @@ export class GithubClient implements ForgeClient {
       this.octokit.rest.pulls.create({ ...this.ids, head: input.head, base: input.base, title: input.title, body: input.body, draft: input.draft ?? false }),
     );
     const pr = toPr(data);
+    // The PR exists now: a refused label or reviewer becomes a warning, not a failed command.
+    const warnings: string[] = [];
+    const soft = async (what: string, fn: () => Promise<unknown>) => {
+      try {
+        await this.call(what, fn);
+      } catch (err) {
+        if (err instanceof ForgeError && err.code !== 'auth' && err.code !== 'network') warnings.push(err.message);
+        else throw err;
+      }
+    };
     if (input.labels?.length) {
-      await this.call('adding labels', () => this.octokit.rest.issues.addLabels({ ...this.ids, issue_number: data.number, labels: [...input.labels!] }));
+      await soft('adding labels', () => this.octokit.rest.issues.addLabels({ ...this.ids, issue_number: data.number, labels: [...input.labels!] }));
     }
     if (input.reviewers?.length) {
-      await this.call('requesting reviewers', () => this.octokit.rest.pulls.requestReviewers({ ...this.ids, pull_number: data.number, reviewers: [...input.reviewers!] }));
+      await soft('requesting reviewers', () => this.octokit.rest.pulls.requestReviewers({ ...this.ids, pull_number: data.number, reviewers: [...input.reviewers!] }));
     }
-    return pr;
+    return warnings.length ? { ...pr, warnings } : pr;
   }
 
   async updatePullRequest(pr: PullRequest, input: UpdatePullRequestInput): Promise<PullRequest> {

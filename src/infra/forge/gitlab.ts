@@ -106,13 +106,23 @@ export class GitlabClient implements ForgeClient {
 
   async createPullRequest(input: CreatePullRequestInput): Promise<PullRequest> {
     const title = input.draft && !DRAFT_PREFIX.test(input.title) ? `Draft: ${input.title}` : input.title;
+    // reviewer_ids takes user ids: resolve user names through GET /users?username= (docs: api/users).
+    const warnings: string[] = [];
+    const reviewerIds: number[] = [];
+    for (const name of input.reviewers ?? []) {
+      const found = (await this.call('looking up a reviewer', () => this.api.Users.all({ username: name }))) as unknown as Array<{ id: number }>;
+      if (found[0]) reviewerIds.push(found[0].id);
+      else warnings.push(`GitLab: no user named ${name}; not added as a reviewer.`);
+    }
     const mr = (await this.call('creating the merge request', () =>
       this.api.MergeRequests.create(this.project, input.head, input.base, title, {
         description: input.body,
         ...(input.labels?.length ? { labels: input.labels.join(',') } : {}),
+        ...(reviewerIds.length ? { reviewerIds } : {}),
       }),
     )) as unknown as GlMr;
-    return toPr(mr);
+    const pr = toPr(mr);
+    return warnings.length ? { ...pr, warnings } : pr;
   }
 
   async updatePullRequest(pr: PullRequest, input: UpdatePullRequestInput): Promise<PullRequest> {

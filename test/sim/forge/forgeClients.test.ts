@@ -43,6 +43,7 @@ describe('infra/forge clients against the forge simulator', function () {
 
   before(async () => {
     forge = await startForge({ tokens: { [TOKEN]: 'alice' } });
+    forge.addUser('bob');
     ws = new GitWorkspace();
   });
   after(async () => {
@@ -60,12 +61,14 @@ describe('infra/forge clients against the forge simulator', function () {
       let repo: ForgeRepo;
       let client: ForgeClient;
       let simApiBase = '';
+      let cloneUrl = '';
       const head = `gitops/replicas-${c.kind}`;
 
       before(async () => {
         // alice administers the repository: Gitea lists protection rules to repository admins only.
-        const r = await forge.createRepo(c.fullName, { admins: ['alice'] });
+        const r = await forge.createRepo(c.fullName, { admins: ['alice'], labels: ['gitops'] });
         simApiBase = r.apiBase(c.kind);
+        cloneUrl = r.cloneUrl(c.kind);
         const host = new URL(forge.url).host;
         const detected = detectForge(r.cloneUrl(c.kind), { forges: { [host]: c.kind }, ...(c.kind === 'github' ? { apiBaseUrl: forge.url } : {}) });
         assert.ok(detected);
@@ -132,6 +135,30 @@ describe('infra/forge clients against the forge simulator', function () {
         // A second update (Bitbucket Server: with the new version) works too.
         await client.updatePullRequest(updated, { body: 'newer body' });
         assert.equal(forge.pullRequests(c.fullName)[0]?.body, 'newer body');
+      });
+
+      it('sends labels and reviewers where the forge takes them, and says which it could not apply', async () => {
+        const branch = `gitops/labels-${c.kind}`;
+        await ws.pushBranch(cloneUrl, branch, { user: c.kind === 'github' ? 'x-access-token' : 'alice', password: TOKEN });
+        const reviewers = c.kind === 'gitlab' ? ['bob', 'ghost'] : ['bob'];
+        const pr = await client.createPullRequest({ head: branch, base: 'main', title: 'labels', body: 'b', labels: ['gitops', 'urgent'], reviewers });
+        const stored = forge.pullRequests(c.fullName).find((p) => p.head === branch);
+        assert.ok(stored);
+        const expected: Record<ForgeKind, { labels: string[]; reviewers: string[]; warnings: RegExp[] }> = {
+          github: { labels: ['gitops', 'urgent'], reviewers: ['bob'], warnings: [] },
+          'github-enterprise': { labels: ['gitops', 'urgent'], reviewers: ['bob'], warnings: [] },
+          gitlab: { labels: ['gitops', 'urgent'], reviewers: ['bob'], warnings: [/no user named ghost/] },
+          gitea: { labels: ['gitops'], reviewers: ['bob'], warnings: [/no label urgent/] },
+          'bitbucket-server': { labels: [], reviewers: ['bob'], warnings: [/not supported on this forge: gitops, urgent/] },
+          'bitbucket-cloud': { labels: [], reviewers: [], warnings: [/not supported on this forge by name: bob/, /not supported on this forge: gitops, urgent/] },
+          'azure-devops': { labels: [], reviewers: [], warnings: [/not supported on this forge by name: bob/, /not supported on this forge yet: gitops, urgent/] },
+        };
+        const want = expected[c.kind];
+        assert.deepEqual(stored.labels, want.labels);
+        assert.deepEqual(stored.reviewers, want.reviewers);
+        const warnings = pr.warnings ?? [];
+        assert.equal(warnings.length, want.warnings.length, warnings.join(' | '));
+        want.warnings.forEach((re, i) => assert.match(warnings[i] ?? '', re));
       });
 
       it('a missing source branch is a validation or not-found error with the forge message', async () => {

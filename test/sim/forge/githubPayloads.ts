@@ -189,6 +189,12 @@ function prUrls(u: GithubUrls, repo: RepoRecord, pr: PullRequestRecord) {
   };
 }
 
+/** A label as issues/{n}/labels answers it (docs: issues/labels). */
+export function githubLabel(u: GithubUrls, repo: RepoRecord, name: string): Record<string, unknown> {
+  const id = userId(`label:${name}`);
+  return { id, node_id: nodeId('Label', id), url: `${u.api}/repos/${repo.fullName}/labels/${encodeURIComponent(name)}`, name, description: '', color: 'ededed', default: false };
+}
+
 /** pull-request-simple: what list endpoints return. */
 export function pullRequestSimple(u: GithubUrls, repo: RepoRecord, pr: PullRequestRecord, defaultBranch: string): Record<string, unknown> {
   const urls = prUrls(u, repo, pr);
@@ -205,7 +211,7 @@ export function pullRequestSimple(u: GithubUrls, repo: RepoRecord, pr: PullReque
     title: pr.title,
     user: simpleUser(u, pr.author),
     body: pr.body || null,
-    labels: [],
+    labels: pr.labels.map((name) => githubLabel(u, repo, name)),
     milestone: null,
     active_lock_reason: null,
     created_at: pr.createdAt,
@@ -215,7 +221,7 @@ export function pullRequestSimple(u: GithubUrls, repo: RepoRecord, pr: PullReque
     merge_commit_sha: null,
     assignee: null,
     assignees: [],
-    requested_reviewers: [],
+    requested_reviewers: pr.reviewers.map((login) => simpleUser(u, login)),
     requested_teams: [],
     head: { label: `${owner}:${pr.head}`, ref: pr.head, sha: pr.headSha, user: simpleUser(u, owner), repo: repoJson },
     base: { label: `${owner}:${pr.base}`, ref: pr.base, sha: pr.baseSha, user: simpleUser(u, owner), repo: repoJson },

@@ -19,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { branchSha, createBareRepo, hermeticGitEnv, parseBasicAuth, runGit, seedRepo, serveGit, tokenFromBasic } from '../git/httpBackend';
 import { githubSpecFile, githubValidator } from './githubOpenApi';
 import type { GithubFlavor, GithubViolation } from './githubOpenApi';
-import { fullRepository, privateUser, pullRequest, pullRequestSimple, userId } from './githubPayloads';
+import { fullRepository, githubLabel, privateUser, pullRequest, pullRequestSimple, userId } from './githubPayloads';
 import type { GithubUrls } from './githubPayloads';
 import { ForgeStore } from './store';
 import type { CreatePrOutcome, ForgeKind, PullRequestRecord, RepoRecord } from './store';
@@ -44,8 +44,10 @@ export interface ForgeServer {
   readonly url: string;
   readonly root: string;
   /** `admins`: users with admin rights besides the owner (the first segment), for admin-only endpoints. */
-  createRepo(fullName: string, opts?: { defaultBranch?: string; from?: string; private?: boolean; admins?: string[] }): Promise<ForgeRepo>;
+  createRepo(fullName: string, opts?: { defaultBranch?: string; from?: string; private?: boolean; admins?: string[]; labels?: string[] }): Promise<ForgeRepo>;
   addToken(token: string, user: string): void;
+  /** A user who exists on the forge without a token (a reviewer). */
+  addUser(name: string): void;
   pullRequests(fullName: string): PullRequestRecord[];
   /** Protect a branch (name or `*` glob) on every forge face: push restrictions, branch policies, rules. */
   protectBranch(fullName: string, pattern: string): void;
@@ -133,6 +135,10 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
   let baseUrl = '';
 
   const isToken = (t: string) => tokens.has(t);
+  const extraUsers = new Set<string>();
+  /** The canonical name of a user the forge knows (token holders and addUser), case-insensitively. */
+  const knownUser = (name: string): string | undefined => [...tokens.values(), ...extraUsers].find((u) => u.toLowerCase() === name.toLowerCase());
+  const userById = (id: number): string | undefined => [...tokens.values(), ...extraUsers].find((u) => userId(u) === id);
 
   // ---------- name mapping ----------
   const bbsKey = (r: RepoRecord) => (r.segments[0] ?? '').toUpperCase();
@@ -333,6 +339,30 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       const pr = store.updatePull(repo, Number(tail[1]), { title: str(body.title), body: str(body.body) });
       return pr ? reply(200, pullRequest(urls, repo, pr, defaultBranch)) : error(404, 'Not Found');
     }
+    if (tail.length === 3 && tail[0] === 'issues' && tail[2] === 'labels' && ctx.method === 'POST') {
+      // POST /repos/{o}/{r}/issues/{n}/labels {labels: [names]} → 200 with all labels of the issue/PR;
+      // unknown names are created (docs: issues/labels#add-labels-to-an-issue).
+      if (!user) return error(401, 'Requires authentication');
+      const body = await readJson(ctx.req);
+      const pr = repo.pulls.find((p) => String(p.number) === tail[1]);
+      if (!pr) return error(404, 'Not Found');
+      const names = Array.isArray(body?.labels) ? body.labels.filter((l): l is string => typeof l === 'string') : [];
+      for (const n of names) if (!pr.labels.includes(n)) pr.labels.push(n);
+      return reply(200, pr.labels.map((n) => githubLabel(urls, repo, n)));
+    }
+    if (tail.length === 3 && tail[0] === 'pulls' && tail[2] === 'requested_reviewers' && ctx.method === 'POST') {
+      // POST /repos/{o}/{r}/pulls/{n}/requested_reviewers {reviewers: [logins]} → 201 pull-request-simple;
+      // a login that is not a collaborator is 422 (docs: pulls/review-requests).
+      if (!user) return error(401, 'Requires authentication');
+      const body = await readJson(ctx.req);
+      const pr = repo.pulls.find((p) => String(p.number) === tail[1]);
+      if (!pr) return error(404, 'Not Found');
+      const logins = Array.isArray(body?.reviewers) ? body.reviewers.filter((l): l is string => typeof l === 'string') : [];
+      const unknown = logins.filter((l) => !knownUser(l));
+      if (unknown.length) return reply(422, { message: 'Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the repository.', documentation_url: GH_DOCS, status: '422' });
+      for (const l of logins) if (!pr.reviewers.includes(l)) pr.reviewers.push(l);
+      return reply(201, pullRequestSimple(urls, repo, pr, defaultBranch));
+    }
     if (tail.length === 2 && tail[0] === 'pulls' && ctx.method === 'GET') {
       const pr = repo.pulls.find((p) => String(p.number) === tail[1]);
       return pr ? reply(200, pullRequest(urls, repo, pr, defaultBranch)) : error(404, 'Not Found');
@@ -437,6 +467,11 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
     if (ctx.user === null) return err(401, '401 Unauthorized');
     const user = ctx.user;
     if (segs[0] === 'user' && segs.length === 1) return user ? send(ctx.res, 200, gitlabUser(user)) : err(401, '401 Unauthorized');
+    if (segs[0] === 'users' && segs.length === 1 && ctx.method === 'GET') {
+      // GET /users?username=x → [] or [user] (docs: api/users#list-users).
+      const name = ctx.query.get('username');
+      return send(ctx.res, 200, name && knownUser(name) ? [gitlabUser(knownUser(name)!)] : []);
+    }
     if (segs[0] !== 'projects' || segs.length < 2) return send(ctx.res, 404, { error: '404 Not Found' });
     const id = segs[1] ?? '';
     // :id is the numeric id or the URL-encoded full path (docs: api/rest#namespaced-paths).
@@ -518,8 +553,14 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       });
       // MergeRequest#validate_branches errors surface as 409 with an array message (lib/api/merge_requests.rb).
       switch (outcome.kind) {
-        case 'created':
+        case 'created': {
+          // labels: comma-separated names; reviewer_ids: user ids (docs: api/merge_requests#create-mr).
+          const labels = Array.isArray(body.labels) ? body.labels.map(String) : typeof body.labels === 'string' ? body.labels.split(',') : [];
+          outcome.pr.labels.push(...labels.map((l) => l.trim()).filter(Boolean));
+          const ids = Array.isArray(body.reviewer_ids) ? body.reviewer_ids.map(Number) : typeof body.reviewer_ids === 'string' ? body.reviewer_ids.split(',').map(Number) : [];
+          outcome.pr.reviewers.push(...ids.map((id) => userById(id)).filter((n): n is string => n !== undefined));
           return send(ctx.res, 201, gitlabMr(repo, outcome.pr));
+        }
         case 'duplicate':
           return err(409, [`Another open merge request already exists for this source branch: !${outcome.existing.number}`]);
         case 'missing-branch':
@@ -741,7 +782,7 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       toRef: ref(p.base, p.baseSha),
       locked: false,
       author: { user: bbsUser(p.author), role: 'AUTHOR', approved: false, status: 'UNAPPROVED' },
-      reviewers: [],
+      reviewers: p.reviewers.map((n) => ({ user: bbsUser(n), role: 'REVIEWER', approved: false, status: 'UNAPPROVED' })),
       participants: [],
       links: { self: [{ href: `${baseUrl}/projects/${bbsKey(r)}/repos/${repoJson.slug}/pull-requests/${p.number}` }] },
     };
@@ -802,7 +843,7 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
     }
     if (tail.length === 1 && tail[0] === 'pull-requests' && ctx.method === 'POST') {
       if (!user) return err(401, 'You are not permitted to access this resource', 'com.atlassian.bitbucket.AuthorisationException');
-      let body: { title?: unknown; description?: unknown; draft?: unknown; fromRef?: { id?: unknown }; toRef?: { id?: unknown } };
+      let body: { title?: unknown; description?: unknown; draft?: unknown; fromRef?: { id?: unknown }; toRef?: { id?: unknown }; reviewers?: unknown };
       try {
         body = JSON.parse((await readBody(ctx.req)) || '{}') as typeof body;
       } catch {
@@ -820,8 +861,12 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
         draft: body.draft === true,
       });
       switch (outcome.kind) {
-        case 'created':
+        case 'created': {
+          // reviewers: [{user: {name}}] by user name (docs: "Create pull request").
+          const names = Array.isArray(body.reviewers) ? body.reviewers.map((r: { user?: { name?: unknown } }) => r?.user?.name).filter((n): n is string => typeof n === 'string') : [];
+          outcome.pr.reviewers.push(...names);
           return send(ctx.res, 201, bbsPr(repo, outcome.pr));
+        }
         case 'duplicate':
           return err(409, 'Only one pull request may be open for a given source and target branch', 'com.atlassian.bitbucket.pull.DuplicatePullRequestException', {
             existingPullRequest: bbsPr(repo, outcome.existing),
@@ -1105,6 +1150,22 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       const prot = store.isProtected(repo, b.name);
       return send(ctx.res, 200, { name: b.name, commit: { id: b.sha }, protected: prot, required_approvals: 0, enable_status_check: false, user_can_push: !prot, user_can_merge: true, effective_branch_protection_name: prot ? b.name : '' });
     }
+    if (tail.length === 1 && tail[0] === 'labels' && ctx.method === 'GET') {
+      // GET /repos/{owner}/{repo}/labels → Label[] (swagger: issueListLabels).
+      return send(ctx.res, 200, repo.labels.map((name, i) => ({ id: i + 1, name, color: 'ededed', description: '', exclusive: false, is_archived: false, url: `${baseUrl}/api/v1/repos/${repo.fullName}/labels/${i + 1}` })));
+    }
+    if (tail.length === 3 && tail[0] === 'pulls' && tail[2] === 'requested_reviewers' && ctx.method === 'POST') {
+      // POST /repos/{owner}/{repo}/pulls/{index}/requested_reviewers {reviewers: [names]} → 201 PullReview[].
+      if (!user) return err(401, 'token is required');
+      const body = await readJson(ctx.req);
+      const pr = repo.pulls.find((p) => String(p.number) === tail[1]);
+      if (!pr) return err(404, 'pull request does not exist');
+      const names = Array.isArray(body?.reviewers) ? body.reviewers.filter((l): l is string => typeof l === 'string') : [];
+      const missing = names.find((n) => !knownUser(n));
+      if (missing) return err(422, `user does not exist [uid: 0, name: ${missing}]`);
+      for (const n of names) if (!pr.reviewers.includes(n)) pr.reviewers.push(n);
+      return send(ctx.res, 201, names.map((n, i) => ({ id: i + 1, user: giteaUser(n), state: 'REQUEST_REVIEW', body: '', commit_id: pr.headSha, submitted_at: now() })));
+    }
     if (tail.length === 1 && tail[0] === 'branch_protections' && ctx.method === 'GET') {
       // GET /repos/{owner}/{repo}/branch_protections → BranchProtection[]; reqToken + reqAdmin
       // (routers/api/v1/api.go), so a collaborator without admin rights gets 403.
@@ -1154,6 +1215,8 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       const outcome = await create(repo, 'gitea', user, { head, base, title: body.title, body: typeof body.body === 'string' ? body.body : '', draft: /^(wip:|\[wip\])/i.test(body.title) });
       switch (outcome.kind) {
         case 'created':
+          // CreatePullRequestOption.labels: label ids of the repository.
+          if (Array.isArray(body.labels)) outcome.pr.labels.push(...body.labels.map((id) => repo.labels[Number(id) - 1]).filter((n): n is string => n !== undefined));
           return send(ctx.res, 201, giteaPr(repo, outcome.pr, defaultBranch));
         case 'duplicate': {
           // routers/api/v1/repo/pull.go CreatePullRequest: ErrPullRequestAlreadyExists → 409.
@@ -1253,10 +1316,14 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       }
       const record = store.add(fullName, bareDir, o.private ?? false);
       record.admins.push(...(o.admins ?? []));
+      record.labels.push(...(o.labels ?? []));
       return toForgeRepo(record);
     },
     addToken(token, user) {
       tokens.set(token, user);
+    },
+    addUser(name) {
+      extraUsers.add(name);
     },
     pullRequests(fullName) {
       return [...(store.get(fullName)?.pulls ?? [])];

@@ -25,6 +25,9 @@ export interface PullRequestRecord {
   forge: ForgeKind;
   author: string;
   commits: number;
+  /** Label names and reviewer user names the forge API attached. */
+  labels: string[];
+  reviewers: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -44,6 +47,8 @@ export interface RepoRecord {
   protectedBranches: string[];
   /** Users with admin rights besides the owner (the first path segment). */
   admins: string[];
+  /** Labels defined in the repository (Gitea attaches them by id = index + 1). */
+  labels: string[];
 }
 
 export type CreatePrOutcome =
@@ -97,6 +102,7 @@ export class ForgeStore {
       pulls: [],
       protectedBranches: [],
       admins: [],
+      labels: [],
     };
     this.repos.set(fullName.toLowerCase(), record);
     return record;
@@ -174,6 +180,8 @@ export class ForgeStore {
       forge: input.forge,
       author: input.author,
       commits,
+      labels: [],
+      reviewers: [],
       createdAt: now,
       updatedAt: now,
     };
