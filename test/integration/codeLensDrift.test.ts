@@ -90,6 +90,15 @@ async function lensTitles(uri: vscode.Uri): Promise<string[]> {
   return lenses.filter((l) => l.command?.command === 'gitopsLens.showDrift').map((l) => `${l.range.start.line}: ${l.command?.title ?? ''}`);
 }
 
+/** Waits for one lens title; a timeout names the titles shown instead. */
+async function waitForLens(what: string, uri: vscode.Uri, index: number, title: string): Promise<void> {
+  try {
+    await waitFor(what, async () => (await lensTitles(uri))[index] === title || undefined);
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}; lenses: ${JSON.stringify(await lensTitles(uri))}`);
+  }
+}
+
 describe('Drift CodeLenses on manifests', function () {
   this.timeout(60_000);
   const cfg = () => vscode.workspace.getConfiguration('gitopsLens');
@@ -178,6 +187,40 @@ describe('Drift CodeLenses on manifests', function () {
     // Revert first: closing a dirty editor would ask whether to save.
     await vscode.commands.executeCommand('workbench.action.files.revert');
     assert.ok(!doc.isDirty);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it("honours the app's spec.ignoreDifferences: the ignored field's drift does not count, another field's does", async () => {
+    // A file of its own: the test above may leave its edit saved (auto save).
+    const own = path.join(path.dirname(file), 'deployment.yaml');
+    fs.writeFileSync(own, MANIFEST.slice(MANIFEST.indexOf('apiVersion: apps/v1'), MANIFEST.lastIndexOf('---\n')));
+    const doc = await vscode.workspace.openTextDocument(own);
+    const editor = await vscode.window.showTextDocument(doc);
+    await waitForLens('image drift', doc.uri, 0, '0: Drift: 1 field · sim-argo');
+    const replicas = async (n: number) => {
+      const line = doc.lineAt(6);
+      assert.match(line.text, /^ {2}replicas: \d$/);
+      assert.ok(await editor.edit((e) => e.replace(line.range, `  replicas: ${n}`)));
+    };
+    const app = '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/checkout';
+    try {
+      // The jq form of Argo CD's diffing docs (user-guide/diffing.md): the image of one container.
+      await patchArgo(app, {
+        spec: { ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jqPathExpressions: ['.spec.template.spec.containers[] | select(.name == "checkout") | .image'] }] },
+      });
+      await waitForLens('image drift ignored', doc.uri, 0, '0: In sync · sim-argo');
+      // Another field of the same object still counts (live has 2 replicas).
+      await replicas(3);
+      await waitForLens('replicas drift', doc.uri, 0, '0: Drift: 1 field · sim-argo');
+    } finally {
+      // JSON merge patch: null removes the field.
+      await patchArgo(app, { spec: { ignoreDifferences: null } });
+    }
+    // Without the rule the image counts again, next to the edited replicas.
+    await waitForLens('image drift counts again', doc.uri, 0, '0: Drift: 2 fields · sim-argo');
+    await replicas(2);
+    await waitForLens('back to the image drift only', doc.uri, 0, '0: Drift: 1 field · sim-argo');
+    if (doc.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });
