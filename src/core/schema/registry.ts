@@ -21,6 +21,11 @@ export class SchemaRegistry implements Disposable {
   private builtinLayer: SchemaLayer | undefined;
   private generation = 0;
   private readonly contentCache = new Map<string, string>();
+  /**
+   * The last text asked about and its URI: yaml-language-server asks once per document of a file
+   * (1,000 times for a 1,000-document file), always with the same text until the next edit.
+   */
+  private lastUri: { readonly text: string; readonly generation: number; readonly uri: string | undefined } | undefined;
 
   /** `builtin` is called on first use: reading the bundle is not activation work. */
   constructor(private readonly builtin: () => SchemaLayer) {}
@@ -53,6 +58,14 @@ export class SchemaRegistry implements Disposable {
 
   /** The schema URI for a file's text, or undefined when no document names a kind we know. */
   schemaUriFor(text: string): string | undefined {
+    const last = this.lastUri;
+    if (last !== undefined && last.generation === this.generation && last.text === text) return last.uri;
+    const uri = this.computeSchemaUri(text);
+    this.lastUri = { text, generation: this.generation, uri };
+    return uri;
+  }
+
+  private computeSchemaUri(text: string): string | undefined {
     const kinds = distinctKinds(text).filter((k) => this.knows(k));
     if (kinds.length === 0) return undefined;
     const keys = kinds.map((k) => kindKey(k.apiVersion, k.kind).replace(/\//g, '~'));

@@ -2,6 +2,13 @@
  * Entry point of `dist/yamlServer.js`: Red Hat's yaml-language-server, run by the extension as a Node
  * process over IPC (src/vscode/yaml/yamlClient.ts). Schemas come from the extension through the
  * server's custom schema requests (`custom/schema/request`, `custom/schema/content`), never from the
- * network (the client turns the JSON Schema Store and the CRD store off). Importing starts the server.
+ * network (the client turns the JSON Schema Store and the CRD store off). Importing starts the server;
+ * each schema URI is resolved once, not once per document (customSchemaCache.ts).
  */
+import { YAMLSchemaService } from 'yaml-language-server/lib/esm/languageservice/services/yamlSchemaService.js';
 import 'yaml-language-server/lib/esm/server.js';
+import { cacheCustomSchemaResolution } from './customSchemaCache';
+
+// Before the first request: the server builds its schema service on `initialize`, and the patch is on
+// the prototype of the class that bundle uses (see customSchemaCache.ts for why).
+cacheCustomSchemaResolution(YAMLSchemaService);
