@@ -343,8 +343,10 @@ function readIgnore(files: readonly string[]): IgnoreSpec[] {
       else if (obj.kind === 'HelmRelease' && (obj.apiVersion as string).startsWith('helm.toolkit.fluxcd.io/')) {
         parsed = parseFluxDriftIgnore(isRecord(spec.driftDetection) ? spec.driftDetection.ignore : undefined);
       } else if (obj.kind === 'Kustomization' && (obj.apiVersion as string).startsWith('kustomize.toolkit.fluxcd.io/')) {
-        // kustomize-controller drift ignore rules: spec.driftIgnoreRules (spec.ignore in the first revision).
-        parsed = parseFluxDriftIgnore(spec.driftIgnoreRules ?? (Array.isArray(spec.ignore) ? spec.ignore : undefined), 'spec.driftIgnoreRules');
+        // kustomize-controller's merged field is spec.ignore (fluxcd/kustomize-controller#1627, Flux 2.9);
+        // spec.driftIgnoreRules is its draft's name, still read so early adopters' rules are not dropped.
+        const merged = Array.isArray(spec.ignore);
+        parsed = parseFluxDriftIgnore(merged ? spec.ignore : spec.driftIgnoreRules, merged ? 'spec.ignore' : 'spec.driftIgnoreRules');
       } else throw new InputError(`${where}: --ignore takes Argo CD Applications, Flux HelmReleases or Flux Kustomizations`);
       if (parsed.problems.length > 0) throw new InputError(parsed.problems.map((p) => `${where}: ${p}`).join('\n'));
       specs.push(...parsed.specs);

@@ -94,7 +94,7 @@ describe('cli diff', () => {
     assert.equal(r.code, 1);
   });
 
-  it('--ignore applies a Flux Kustomization\'s driftIgnoreRules', async () => {
+  it('--ignore applies a Flux Kustomization\'s spec.ignore', async () => {
     const r = await runCli(['diff', '--desired', fix('desired/apps/web.yaml'), '--live', fix('live'), '--ignore', fix('ignore/kustomization.yaml'), '--json']);
     const deploy = (JSON.parse(r.out) as DiffJson).resources.find((x) => x.kind === 'Deployment');
     // replicas is ignored; the image change is still drift.

@@ -258,7 +258,7 @@ function metaMap(live: unknown, field: 'labels' | 'annotations'): Record<string,
   return isObj(m) ? m : {};
 }
 
-/** Parses Flux ignore rules: HelmRelease `spec.driftDetection.ignore`, Kustomization `spec.driftIgnoreRules`. */
+/** Parses Flux ignore rules: HelmRelease `spec.driftDetection.ignore`, Kustomization `spec.ignore`. */
 export function parseFluxDriftIgnore(entries: unknown, where = 'spec.driftDetection.ignore'): ParsedIgnore {
   const specs: IgnoreSpec[] = [];
   const problems: string[] = [];
