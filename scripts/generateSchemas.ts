@@ -177,6 +177,17 @@ export function generateBundle(): SchemaBundleFile {
     return {};
   };
 
+  /**
+   * A field declared as meta/v1 Time or MicroTime. Go's metav1.Time marshals its zero value as `null`
+   * (apimachinery pkg/apis/meta/v1/time.go, MarshalJSON), so `kubectl create --dry-run=client -o yaml`
+   * and `kubectl get -o yaml` of many objects print `creationTimestamp: null`; the models' declarations
+   * say `string` only (they carry no nullable notion, and a `string` alias loses its name in the checker).
+   */
+  const isTimeReference = (decl: ts.Declaration): boolean => {
+    const typeNode = ts.isPropertySignature(decl) || ts.isPropertyDeclaration(decl) ? decl.type : undefined;
+    return typeNode !== undefined && ts.isTypeReferenceNode(typeNode) && /MetaV1(Micro)?Time$/.test(typeNode.typeName.getText());
+  };
+
   const objectSchema = (type: ts.Type, symbol: ts.Symbol | undefined): JsonSchema => {
     const out: JsonSchema = {};
     const description = describe(symbol);
@@ -191,10 +202,13 @@ export function generateBundle(): SchemaBundleFile {
       const decl = prop.valueDeclaration ?? prop.declarations?.[0];
       if (!decl) continue;
       const propType = checker.getTypeOfSymbolAtLocation(prop, decl);
-      const schema = convert(propType);
+      const schema = isTimeReference(decl) ? { type: ['string', 'null'] } : convert(propType);
       const doc = describe(prop);
-      // A $ref sibling is ignored by draft-07 validators; allOf keeps the description for hover.
-      properties[prop.name] = doc ? (schema.$ref ? { description: doc, allOf: [schema] } : { description: doc, ...schema }) : schema;
+      // The description goes beside a $ref, not into an `allOf: [{$ref}]` wrapper: yaml-language-server
+      // keeps `description` next to `$ref` (a non-constraint sibling, yamlSchemaService
+      // REF_SIBLING_NONCONSTRAINT_KEYS) and prefers it over the target's for hover, while each allOf
+      // is one more subschema it evaluates and collects matches for on every node it validates.
+      properties[prop.name] = doc ? { description: doc, ...schema } : schema;
       if (!(prop.flags & ts.SymbolFlags.Optional)) required.push(prop.name);
     }
     if (Object.keys(properties).length > 0) out.properties = properties;

@@ -113,6 +113,36 @@ describe('schema: offline bundle and composition', () => {
     assert.equal(composeSchema([builtinLayer()], [{ apiVersion: 'example.com/v1', kind: 'Unknown' }]), undefined);
   });
 
+  it('keeps descriptions beside $ref, never in allOf/anyOf/oneOf wrappers that every node would evaluate', () => {
+    const wrappers: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}/${i}`));
+      if (node === null || typeof node !== 'object') return;
+      for (const [k, v] of Object.entries(node)) {
+        // Keys of these maps are field names (JSONSchemaProps has fields called allOf and anyOf).
+        if (k === 'properties' || k === 'definitions') {
+          for (const [name, sub] of Object.entries(v as object)) walk(sub, `${at}/${k}/${name}`);
+          continue;
+        }
+        if ((k === 'allOf' || k === 'oneOf') || (k === 'anyOf' && (v as unknown[]).some((x) => typeof x === 'object' && x !== null && '$ref' in x))) wrappers.push(`${at}/${k}`);
+        walk(v, `${at}/${k}`);
+      }
+    };
+    const layer = builtinLayer();
+    walk(layer.definitions, '');
+    assert.deepEqual(wrappers, []);
+    const spec = layer.definitions[layer.kinds.get('apps/v1/Deployment')!]!.properties as Record<string, Record<string, unknown>>;
+    assert.equal(spec.spec?.$ref, '#/definitions/IoK8sApiAppsV1DeploymentSpec');
+    assert.match(String(spec.spec?.description), /desired behavior of the Deployment/);
+  });
+
+  it('accepts null for Time fields (creationTimestamp: null, as kubectl prints an unset metav1.Time)', () => {
+    const meta = builtinLayer().definitions.IoK8sApimachineryPkgApisMetaV1ObjectMeta!.properties as Record<string, { type: unknown }>;
+    assert.deepEqual(meta.creationTimestamp?.type, ['string', 'null']);
+    assert.deepEqual(meta.deletionTimestamp?.type, ['string', 'null']);
+    assert.equal(meta.name?.type, 'string');
+  });
+
   it('regenerating from the installed packages gives the committed bundle', async function () {
     this.timeout(120_000);
     const tsx = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -171,6 +201,33 @@ describe('schema: registry URIs and cluster layers', () => {
     assert.deepEqual(spec.properties.port?.type, ['integer', 'string']);
     assert.deepEqual(spec.properties.note?.type, ['string', 'null']);
     assert.equal(widget.properties.status?.additionalProperties, undefined);
+  });
+
+  it('unwraps the API server\'s allOf:[{$ref}] around annotated fields, and lets meta/v1 Time be null', () => {
+    const layer = layerFromOpenApi(
+      [
+        {
+          components: {
+            schemas: {
+              'com.example.v1.Gadget': {
+                type: 'object',
+                properties: {
+                  metadata: { allOf: [{ $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' }], default: {}, description: 'Standard object metadata.' },
+                  spec: { allOf: [{ $ref: '#/components/schemas/S' }], minProperties: 1 },
+                },
+              },
+              'io.k8s.apimachinery.pkg.apis.meta.v1.Time': { type: 'string', format: 'date-time' },
+            },
+          },
+        },
+      ],
+      { prefix: 'c0.', label: 'cluster test' },
+    );
+    const props = (layer.definitions['c0.com.example.v1.Gadget'] as { properties: Record<string, Record<string, unknown>> }).properties;
+    assert.deepEqual(props.metadata, { $ref: '#/definitions/c0.io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', default: {}, description: 'Standard object metadata.' });
+    // A constraint beside the wrapper stays inside allOf: moving it next to $ref would change its meaning in draft-07.
+    assert.deepEqual(props.spec, { allOf: [{ $ref: '#/definitions/c0.S' }], minProperties: 1 });
+    assert.deepEqual(layer.definitions['c0.io.k8s.apimachinery.pkg.apis.meta.v1.Time']?.type, ['string', 'null']);
   });
 
   it('puts cluster layers first, and changes the URI when they change so cached content is not reused', () => {
@@ -249,7 +306,7 @@ describe('schema: yaml-language-server with the composed schemas', function () {
 
     const hover = await ls.doHover(doc, { line: 5, character: 4 });
     const contents = JSON.stringify(hover?.contents ?? '');
-    assert.match(contents, /SyncPolicy controls when a sync will be performed/);
+    assert.match(contents, /SyncPolicy controls when and how a sync will be performed/);
   });
 
   it('validates a kind only a cluster layer knows', async () => {
@@ -262,6 +319,43 @@ describe('schema: yaml-language-server with the composed schemas', function () {
     assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
     assert.equal(diagnostics[0]?.range.start.line, 4);
     assert.match(diagnostics[0]?.message ?? '', /integer/i);
+  });
+
+  it('accepts creationTimestamp: null and still rejects a number there', async () => {
+    const { ls, open } = service(new SchemaRegistry(builtinLayer));
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  creationTimestamp: null\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\n  creationTimestamp: 5\n';
+    const diagnostics = await ls.doValidation(open('file:///repo/dry-run.yaml', text), false);
+    assert.deepEqual(diagnostics.map((d) => d.range.start.line), [10], JSON.stringify(diagnostics.map((d) => d.message)));
+  });
+
+  it('hovers a $ref field with the field\'s own description', async () => {
+    const { ls, open } = service(new SchemaRegistry(builtinLayer));
+    const doc = open('file:///repo/deploy.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n');
+    const hover = JSON.stringify((await ls.doHover(doc, { line: 4, character: 1 }))?.contents ?? '');
+    assert.match(hover, /Specification of the desired behavior of the Deployment/);
+  });
+
+  it('loads and resolves a file\'s schema once, not once per document, until the URI changes', async () => {
+    const requested: string[] = [];
+    class CountingRegistry extends SchemaRegistry {
+      override contentFor(uri: string): string | undefined {
+        requested.push(uri);
+        return super.contentFor(uri);
+      }
+    }
+    const registry = new CountingRegistry(builtinLayer);
+    const { ls, open } = service(registry);
+    const docs = Array.from({ length: 20 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n`).join('---\n');
+    // New file names each time: yaml-language-server caches parses by URI and version, and `open` gives version 1.
+    assert.deepEqual(await ls.doValidation(open('file:///repo/many-1.yaml', docs), false), []);
+    assert.deepEqual(await ls.doValidation(open('file:///repo/many-2.yaml', docs + '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: last}\n'), false), []);
+    assert.equal(requested.length, 1, requested.join('\n'));
+    // A new kind in the file is a new URI, loaded once.
+    const withService = docs + '---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: Sideways}\n';
+    const diagnostics = await ls.doValidation(open('file:///repo/many-3.yaml', withService), false);
+    assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics.map((d) => d.message)));
+    assert.equal(requested.length, 2);
+    assert.match(requested[1] ?? '', /v1~ConfigMap_v1~Service\.json$/);
   });
 
   it('lists the documents\' top-level keys as symbols', () => {

@@ -9,6 +9,11 @@
  * - `$ref: #/components/schemas/X` → `#/definitions/<prefix>X`;
  * - `nullable: true` adds `null` to `type`;
  * - `x-kubernetes-int-or-string` becomes `type: [integer, string]`;
+ * - `allOf: [{$ref}]` with only annotations beside it (how the API server keeps a field's description
+ *   and default next to a reference) becomes `$ref` with those annotations as siblings, which
+ *   yaml-language-server keeps for hover without evaluating one more subschema per node;
+ * - meta/v1 Time and MicroTime also accept `null`: Go marshals their zero value as `null`
+ *   (apimachinery pkg/apis/meta/v1/time.go), hence `creationTimestamp: null` in `kubectl … -o yaml`;
  * - an object with `properties` and no `additionalProperties` or `x-kubernetes-preserve-unknown-fields`
  *   gets `additionalProperties: false`: the API server drops or, with strict field validation (the
  *   kubectl default since 1.27), rejects unknown fields, so an unknown field is worth a diagnostic.
@@ -17,6 +22,9 @@ import type { JsonSchema, SchemaLayer } from './layers';
 import { kindKey } from './kinds';
 
 const COMPONENT_REF = '#/components/schemas/';
+const NULLABLE_TIME = /^io\.k8s\.apimachinery\.pkg\.apis\.meta\.v1\.(Micro)?Time$/;
+/** Keywords that annotate rather than constrain: safe beside a `$ref` (yaml-language-server REF_SIBLING_NONCONSTRAINT_KEYS). */
+const ANNOTATIONS = new Set(['description', 'default', 'title', 'example', 'examples']);
 
 interface GroupVersionKindExt {
   readonly group?: unknown;
@@ -46,7 +54,9 @@ export function layerFromOpenApi(documents: readonly unknown[], opts: { readonly
       if (!isObject(schema)) continue;
       const defName = `${opts.prefix}${name}`;
       if (definitions[defName] !== undefined) continue;
-      definitions[defName] = convert(schema, opts.prefix) as JsonSchema;
+      const converted = convert(schema, opts.prefix) as JsonSchema;
+      if (NULLABLE_TIME.test(name) && converted.type === 'string') converted.type = ['string', 'null'];
+      definitions[defName] = converted;
       const raw = schema['x-kubernetes-group-version-kind'];
       const gvks = Array.isArray(raw) ? (raw as GroupVersionKindExt[]) : [];
       for (const g of gvks) {
@@ -79,6 +89,11 @@ function convert(node: unknown, prefix: string): unknown {
     delete out.anyOf;
   }
   if (node.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
+  const wrapped = Array.isArray(out.allOf) && out.allOf.length === 1 && isObject(out.allOf[0]) ? out.allOf[0] : undefined;
+  if (wrapped && Object.keys(wrapped).length === 1 && typeof wrapped.$ref === 'string' && Object.keys(out).every((k) => k === 'allOf' || ANNOTATIONS.has(k))) {
+    delete out.allOf;
+    out.$ref = wrapped.$ref;
+  }
   if (
     isObject(node.properties) &&
     node.additionalProperties === undefined &&
