@@ -81,7 +81,16 @@ export class YamlAuthoring implements Disposable {
 
   private async start(): Promise<void> {
     const started = performance.now();
-    const textOf = (resource: string) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === resource)?.getText();
+    // The server asks once per document of a file (1,000 times for a 1,000-document file) between two
+    // edits; `getText()` builds the whole string each time, so the text is kept per document version,
+    // which also lets the registry recognise the same string without comparing it.
+    let lastText: { resource: string; version: number; text: string } | undefined;
+    const textOf = (resource: string): string | undefined => {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === resource);
+      if (!doc) return undefined;
+      if (lastText?.resource !== resource || lastText.version !== doc.version) lastText = { resource, version: doc.version, text: doc.getText() };
+      return lastText.text;
+    };
     const provider = schemaProviderFunctions(this.registry, textOf);
     const redhat = vscode.extensions.getExtension(REDHAT_YAML_EXTENSION_ID);
     const host = chooseSchemaHost(redhat ? (redhat.isActive ? redhat.exports : await redhat.activate()) : undefined);
