@@ -312,3 +312,92 @@ describe('Rollback and suspend via pull requests (issue 6)', function () {
     assert.match(result.error, /podinfo is already not suspended in Git \(clusters\/sim\/podinfo\.yaml\)/);
   });
 });
+
+// The Deployment sim-argo's `checkout` app runs live with image 1.4.2 (test/fixtures/gitops/liveResources.ts);
+// Git says 1.5.0: one drifted field.
+const CHECKOUT = `# checkout: the image differs from the cluster's (comment kept)
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: checkout
+  namespace: checkout
+spec:
+  replicas: 2
+  progressDeadlineSeconds: 600
+  selector: {matchLabels: {app: checkout}}
+  template:
+    metadata: {labels: {app: checkout}}
+    spec:
+      containers:
+      - name: checkout
+        image: registry.example.test/checkout:1.5.0  # bumped by CI
+`;
+
+describe('Adopt live state via pull request (issue 6)', function () {
+  this.timeout(120_000);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-lens-pr3-'));
+  let host = '';
+  let file = '';
+
+  before(async () => {
+    const v1 = await api();
+    host = new URL(sim().url).host;
+    const kubeconfig = process.env.GITOPS_LENS_SIM_KUBECONFIG;
+    assert.ok(kubeconfig, 'GITOPS_LENS_SIM_KUBECONFIG is not set by the runner');
+    await vscode.workspace.getConfiguration('gitopsLens').update('kubeconfig', [kubeconfig], vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('gitopsLens.applications.focus');
+    const deadline = Date.now() + 30_000;
+    while (!v1.apps().some((a) => a.cluster === 'sim-argo' && a.name === 'checkout')) {
+      assert.ok(Date.now() < deadline, 'the checkout app never appeared');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // The forge hosts org/apps; the clone names it as the app does (https://git.example.test/org/apps.git)
+    // and git's insteadOf sends its traffic to the simulator.
+    const created = await fetch(`${sim().control}/repos`, { method: 'POST', body: JSON.stringify({ fullName: 'org/apps', files: { 'apps/checkout/deployment.yaml': CHECKOUT } }) });
+    const { cloneUrls } = (await created.json()) as { cloneUrls: Record<Kind, string> };
+    const root = path.join(tmp, 'apps');
+    await git(tmp, ['clone', '--quiet', cloneUrls.gitlab, root]);
+    await git(root, ['config', 'user.name', 'Dev One']);
+    await git(root, ['config', 'user.email', 'dev@example.test']);
+    await git(root, ['remote', 'set-url', 'origin', 'https://git.example.test/org/apps.git']);
+    await git(root, ['config', `url.${sim().url}/.insteadOf`, 'https://git.example.test/']);
+    await setForge(host, 'gitlab');
+    await vscode.commands.executeCommand('gitopsLens.setForgeToken', { host, token: sim().token });
+    file = path.join(root, 'apps', 'checkout', 'deployment.yaml');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.workspace.getConfiguration('gitopsLens').update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('gitopsLens').update('forges', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('gitopsLens.forgetForgeToken', { host });
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('writes the live image into the buffer (comments kept) and opens a PR with it', async () => {
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100)) ?? [];
+      if (lenses.some((l) => l.command?.title.startsWith('Drift: 1 field'))) break;
+      assert.ok(Date.now() < deadline, `no drift lens: ${lenses.map((l) => l.command?.title).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const result = (await vscode.commands.executeCommand('gitopsLens.adoptLiveState', { uri: doc.uri.toString(), title: 'checkout: adopt live image', yes: true, returnErrors: true })) as CommandResult;
+    assert.ok(result && 'url' in result, JSON.stringify(result));
+    const expected = CHECKOUT.replace('checkout:1.5.0  # bumped by CI', 'checkout:1.4.2  # bumped by CI');
+    assert.equal(doc.getText(), expected, 'the buffer does not hold the live value with comments kept');
+    assert.equal(fs.readFileSync(file, 'utf8'), CHECKOUT, 'the file on disk changed');
+    // The dirty flag reaches the extension host after the text does.
+    for (let i = 0; i < 50 && !doc.isDirty; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(doc.isDirty, 'the adopt saved the file instead of editing the buffer');
+    const root = path.dirname(path.dirname(path.dirname(file)));
+    await git(root, ['fetch', '--quiet', 'origin', result.branch]);
+    assert.equal(await git(root, ['show', 'FETCH_HEAD:apps/checkout/deployment.yaml']), expected);
+    const pr = (await pulls('org/apps')).find((p) => p.head === result.branch);
+    assert.ok(pr);
+    assert.equal(pr.title, 'checkout: adopt live image');
+    assert.match(pr.body, /sim-argo · checkout/);
+  });
+});

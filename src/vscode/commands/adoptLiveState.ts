@@ -57,7 +57,6 @@ async function adopt(deps: AdoptDeps, arg: unknown, documentIndex: unknown, clus
   if (withDrift.length === 0) throw new UserError('No drifted fields to adopt here. Open the manifest and wait for its drift CodeLens.');
   // One cluster per document: with several, the first one named (or the lens's) wins, so values from
   // two clusters are never mixed into one file.
-  const edit = new vscode.WorkspaceEdit();
   let root: string | undefined;
   for (const t of withDrift) {
     const r = await repoRootOf(path.dirname(t.doc.uri.fsPath));
@@ -72,10 +71,14 @@ async function adopt(deps: AdoptDeps, arg: unknown, documentIndex: unknown, clus
       const rep = adoptReplacement(text, d.documentIndex, adoptChangesOf(d.changes));
       if (rep) text = text.slice(0, rep.start) + rep.newText + text.slice(rep.end);
     }
-    if (text !== t.doc.getText()) edit.replace(t.doc.uri, new vscode.Range(t.doc.positionAt(0), t.doc.positionAt(t.doc.getText().length)), text);
+    if (text === t.doc.getText()) continue;
+    const whole = new vscode.Range(t.doc.positionAt(0), t.doc.positionAt(t.doc.getText().length));
+    // Through an editor, not a WorkspaceEdit: those may be saved right away (files.refactoring.autoSave),
+    // and the user should see and review the adopted values before saving.
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === t.doc) ?? (await vscode.window.showTextDocument(t.doc, { preview: false, preserveFocus: true }));
+    if (!(await editor.edit((b) => b.replace(whole, text)))) throw new UserError('VS Code refused the edit (is the file read-only?).');
   }
   if (!root) throw new UserError('Nothing to adopt.');
-  if (!(await vscode.workspace.applyEdit(edit))) throw new UserError('VS Code refused the edit (is the file read-only?).');
   const files = await manifestsOf(
     root,
     await Promise.all(
