@@ -96,7 +96,6 @@ export async function deliver(deps: PrDeps, req: ChangeRequest, args: PrArgs): P
   if (!args.yes) {
     const ok = await showImpactPreview(
       { heading: req.heading, title: req.defaultTitle, repository: `${repo.owner}/${repo.repo} on ${repo.host}`, branch, impacts: req.impact.impacts, files: req.files, undeployed: req.impact.undeployed },
-      deps.extensionPath,
     );
     if (!ok) throw new Cancelled();
   }

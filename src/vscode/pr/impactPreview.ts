@@ -3,16 +3,15 @@
  * "Open PR", false for Cancel or closing the panel. One panel at a time: a new preview replaces it.
  */
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { PREVIEW_CSS } from './previewCss';
 import { renderPreviewHtml, type PreviewModel } from './previewHtml';
 
 const VIEW_TYPE = 'gitopsLens.prPreview';
 
 let current: { panel: vscode.WebviewPanel; settle: (ok: boolean) => void } | undefined;
 
-export function showImpactPreview(model: PreviewModel, extensionPath: string): Promise<boolean> {
+export function showImpactPreview(model: PreviewModel): Promise<boolean> {
   current?.settle(false);
   current?.panel.dispose();
   const panel = vscode.window.createWebviewPanel(
@@ -22,13 +21,7 @@ export function showImpactPreview(model: PreviewModel, extensionPath: string): P
     // Scripts only for the two buttons; nothing is loaded from disk or the network.
     { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: false },
   );
-  let css = '';
-  try {
-    css = fs.readFileSync(path.join(extensionPath, 'media', 'prPreview.css'), 'utf8');
-  } catch {
-    // Unstyled is still usable.
-  }
-  panel.webview.html = renderPreviewHtml(model, { nonce: randomBytes(16).toString('base64'), css, cspSource: panel.webview.cspSource });
+  panel.webview.html = renderPreviewHtml(model, { nonce: randomBytes(16).toString('base64'), css: PREVIEW_CSS, cspSource: panel.webview.cspSource });
   return new Promise<boolean>((resolve) => {
     let done = false;
     const subs: vscode.Disposable[] = [];

@@ -1,4 +1,8 @@
-/* Impact preview of "GitOps: Open Pull Request for Changes"; inlined into the webview under a nonce. */
+/**
+ * Styles of the impact preview, inlined under the page's nonce (no file to load: the VSIX ships only
+ * bundles and images, test/unit/vsixContents). Colours come from the theme's CSS variables.
+ */
+export const PREVIEW_CSS = `
 body {
   font-family: var(--vscode-font-family);
   font-size: var(--vscode-font-size);
@@ -36,3 +40,4 @@ button:hover { background: var(--vscode-button-hoverBackground); }
 button.secondary { color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); }
 button.secondary:hover { background: var(--vscode-button-secondaryHoverBackground); }
 button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
+`;
