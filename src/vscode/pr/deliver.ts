@@ -230,6 +230,15 @@ async function run(deps: PrDeps, x: RunInput): Promise<DeliverResult> {
       updated = true;
     }
   }
+  // The app nodes list the PRs we opened; drop the ones of this repository that are no longer open.
+  try {
+    const open = new Set((await client.listOpenPullRequests({ headPrefix: `${x.settings.branchPrefix}/` })).map((p) => p.url));
+    open.add(pr.url);
+    const web = repo.webUrl.toLowerCase();
+    await deps.records.retain((r) => !r.url.toLowerCase().startsWith(web) || open.has(r.url));
+  } catch (e) {
+    deps.log.debug(`[PullRequests][run] listing open pull requests failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
   return { url: pr.url, ...(pr.number !== undefined ? { number: pr.number } : {}), branch: pushed.branch, base, updated, title: pr.title || x.title };
 }
 
