@@ -1,116 +1,27 @@
 import * as assert from 'node:assert/strict';
-import { parse } from 'yaml';
 import { mapArgoApplication } from '../../src/core/argocd/application';
 import type { App } from '../../src/core/model/app';
 import type { DesiredRenderer } from '../../src/core/render/types';
 import { parseManifests } from '../../src/core/manifest/documents';
-import { DriftResults, lensTitle, type DriftLens, type DriftResultsOptions, type LiveReader, type LiveRef } from '../../src/vscode/codelens/driftResults';
+import { DriftResults, lensTitle, type DriftLens, type DriftResultsOptions } from '../../src/vscode/codelens/driftResults';
 import * as F from '../fixtures/gitops/argocd';
 import { applyDefaults } from '../sim/k8s/semantics/defaults';
 import type { KubeObject } from '../sim/k8s/types';
+import { FakeReader, GUESTBOOK_SERVICE, guestbookConfigMapYaml, guestbookDeploymentYaml, liveOf, REMOTE, repoOf, ROOT, settle, uriOf } from '../support/driftFixtures';
 import { recordingLogger } from '../support/fakes';
 
-// The fixtures' Applications deploy https://git.example.test/org/apps.git, path apps/<name>, into
-// namespace <name>; the workspace below is a clone of that repository.
-const ROOT = '/home/me/apps';
-const REMOTE = 'git@git.example.test:org/apps.git';
+// The workspace is a clone of the repository the fixtures' Applications deploy (driftFixtures.ts).
 const GUESTBOOK_FILE = `${ROOT}/apps/guestbook/guestbook.yaml`;
 const BILLING_FILE = `${ROOT}/apps/billing/billing.yaml`;
-const uriOf = (fsPath: string) => `file://${fsPath}`;
 
 const guestbookProd = mapArgoApplication('prod', F.ARGO2_SYNCED_HEALTHY);
 const guestbookStaging = mapArgoApplication('staging', F.ARGO2_SYNCED_HEALTHY);
 const billingProd = mapArgoApplication('prod', F.ARGO2_OUT_OF_SYNC_HEALTHY);
 
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: guestbook-ui
-spec:
-  replicas: 1
-  revisionHistoryLimit: 3
-  selector:
-    matchLabels: {app: guestbook-ui}
-  template:
-    metadata:
-      labels: {app: guestbook-ui}
-    spec:
-      containers:
-      - name: guestbook-ui
-        image: gcr.io/heptio-images/ks-guestbook-demo:0.2
-        ports:
-        - containerPort: 80
-`;
-const SERVICE = `apiVersion: v1
-kind: Service
-metadata:
-  name: guestbook-ui
-spec:
-  selector: {app: guestbook-ui}
-  ports:
-  - port: 80
-    targetPort: 80
-`;
-const CONFIGMAP = `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: guestbook-config
-data:
-  LOG_LEVEL: info
-`;
+const DEPLOYMENT = guestbookDeploymentYaml({ revisionHistoryLimit: 3, containerPort: 80 });
+const SERVICE = GUESTBOOK_SERVICE;
+const CONFIGMAP = guestbookConfigMapYaml();
 const GUESTBOOK_TEXT = `# guestbook, as Argo CD's example apps ship it\n${DEPLOYMENT}---\n${SERVICE}---\n${CONFIGMAP}`;
-
-/** What the API server returns for a manifest: defaulted, in the app's namespace, with server metadata. */
-function liveOf(manifest: string, namespace: string, edit?: (o: Record<string, unknown>) => void): Record<string, unknown> {
-  const o = applyDefaults(parse(manifest) as KubeObject) as unknown as Record<string, unknown>;
-  o.metadata = { ...(o.metadata as object), namespace, uid: 'b7f2c1d0-0000-4000-8000-000000000001', resourceVersion: '4711', generation: 1, creationTimestamp: '2026-11-23T10:00:00Z' };
-  edit?.(o);
-  return o;
-}
-
-type Answer = { readonly obj: Record<string, unknown> } | { readonly status: number } | { readonly error: Error };
-
-/** A LiveReader answering from a map keyed `cluster kind namespace/name`; absent keys answer 404, as the API server does. */
-class FakeReader implements LiveReader {
-  readonly calls: string[] = [];
-  readonly answers = new Map<string, Answer>();
-  inFlight = 0;
-  maxInFlight = 0;
-  /** While true, reads wait for `release()`. */
-  hold = false;
-  private readonly waiting: Array<() => void> = [];
-
-  static key(cluster: string, ref: Pick<LiveRef, 'kind' | 'namespace' | 'name'>): string {
-    return `${cluster} ${ref.kind} ${ref.namespace}/${ref.name}`;
-  }
-
-  set(cluster: string, kind: string, namespace: string, name: string, answer: Answer): void {
-    this.answers.set(FakeReader.key(cluster, { kind, namespace, name }), answer);
-  }
-
-  release(): void {
-    this.hold = false;
-    for (const w of this.waiting.splice(0)) w();
-  }
-
-  async get(cluster: string, ref: LiveRef): Promise<unknown> {
-    const key = FakeReader.key(cluster, ref);
-    this.calls.push(key);
-    this.inFlight += 1;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    try {
-      if (this.hold) await new Promise<void>((r) => this.waiting.push(r));
-      else await Promise.resolve();
-      const a = this.answers.get(key) ?? { status: 404 };
-      if ('obj' in a) return structuredClone(a.obj);
-      // client-node's ApiException carries the HTTP status in `code`.
-      if ('status' in a) throw Object.assign(new Error(`HTTP-Code: ${a.status}`), { code: a.status });
-      throw a.error;
-    } finally {
-      this.inFlight -= 1;
-    }
-  }
-}
 
 function setup(apps: readonly App[], reader = new FakeReader(), concurrency?: number, extra: Partial<DriftResultsOptions> = {}) {
   const log = recordingLogger();
@@ -119,7 +30,7 @@ function setup(apps: readonly App[], reader = new FakeReader(), concurrency?: nu
   const results = new DriftResults({
     apps: () => apps,
     reader,
-    repoOf: (fsPath) => (fsPath.startsWith(`${ROOT}/`) ? { root: ROOT, remotes: [REMOTE], branch: 'main' } : undefined),
+    repoOf,
     log: log.logger,
     needApps: () => (needApps += 1),
     ...(concurrency !== undefined ? { concurrency } : {}),
@@ -128,19 +39,13 @@ function setup(apps: readonly App[], reader = new FakeReader(), concurrency?: nu
   results.onDidChange((uri) => changes.push(uri));
   const track = (fsPath: string, text: string) => results.track({ uri: uriOf(fsPath), fsPath, text });
   const titles = (fsPath: string) => results.lenses(uriOf(fsPath)).map((l) => `${l.documentIndex}@${l.line} ${lensTitle(l)}`);
-  return { results, reader, log, changes, track, titles, needApps: () => needApps };
-}
-
-/** Lets queued reads run to the end (the fake answers on microtasks unless held). */
-async function settle(results: DriftResults, uri: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (results.lenses(uri).every((l) => l.state.kind !== 'loading')) {
-      await new Promise((r) => setImmediate(r));
-      return;
-    }
-    await new Promise((r) => setImmediate(r));
-  }
-  assert.fail(`lenses of ${uri} never settled: ${JSON.stringify(results.lenses(uri))}`);
+  /** Tracks a file and waits for its lenses; `rendered` first lets an asynchronous renderer answer. */
+  const open = async (fsPath: string, text: string, { rendered = false } = {}) => {
+    track(fsPath, text);
+    if (rendered) for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    await settle(results, uriOf(fsPath));
+  };
+  return { results, reader, log, changes, track, open, titles, needApps: () => needApps };
 }
 
 function guestbookLive(reader: FakeReader, cluster: string): void {
@@ -161,8 +66,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
       }),
     });
     s.reader.set('prod', 'ConfigMap', 'guestbook', 'guestbook-config', { obj: liveOf(CONFIGMAP, 'guestbook', (o) => (o.data = { LOG_LEVEL: 'debug' })) });
-    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
-    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    await s.open(GUESTBOOK_FILE, GUESTBOOK_TEXT);
     // Lines: comment on 0, the Deployment from 1; the Service after the first `---`; the ConfigMap after the second.
     assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@1 Drift: 2 fields · prod', '1@20 In sync · prod', '2@30 Drift: 1 field · prod']);
     // The namespace comes from the Application's destination, as Argo CD applies it.
@@ -175,8 +79,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     s.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { status: 403 });
     s.reader.set('prod', 'Service', 'guestbook', 'guestbook-ui', { error: Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:6443'), { errno: -111 }) });
     s.reader.set('prod', 'ConfigMap', 'guestbook', 'guestbook-config', { status: 404 });
-    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
-    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    await s.open(GUESTBOOK_FILE, GUESTBOOK_TEXT);
     assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@1 Unknown · prod (forbidden)', '1@20 Unknown · prod (unreachable)', '2@30 Not in cluster · prod']);
     assert.deepEqual(
       s.results.lenses(uriOf(GUESTBOOK_FILE)).map((l) => l.state),
@@ -208,8 +111,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
   it('re-diffs an edited document against the cached live object with no new GET', async () => {
     const s = setup([guestbookProd]);
     guestbookLive(s.reader, 'prod');
-    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
-    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    await s.open(GUESTBOOK_FILE, GUESTBOOK_TEXT);
     const calls = s.reader.calls.length;
     assert.equal(calls, 3);
     s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT.replace('replicas: 1', 'replicas: 2'));
@@ -254,8 +156,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     const s = setup(apps);
     guestbookLive(s.reader, 'prod');
     guestbookLive(s.reader, 'staging');
-    s.track(GUESTBOOK_FILE, CONFIGMAP);
-    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    await s.open(GUESTBOOK_FILE, CONFIGMAP);
     assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@0 In sync · prod', '0@0 In sync · staging']);
     apps.splice(1, 1);
     s.results.appsChanged({ added: [], updated: [], removed: [guestbookStaging.key] });
@@ -346,8 +247,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     const s = setup([guestbookProd]);
     guestbookLive(s.reader, 'prod');
     const broken = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [unclosed\n  labels: {a: b\n';
-    s.track(GUESTBOOK_FILE, `${DEPLOYMENT}---\n${broken}---\n${CONFIGMAP}`);
-    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    await s.open(GUESTBOOK_FILE, `${DEPLOYMENT}---\n${broken}---\n${CONFIGMAP}`);
     const lenses: readonly DriftLens[] = s.results.lenses(uriOf(GUESTBOOK_FILE));
     // Document 1 is the broken one: it keeps its index, so documents after it keep theirs.
     assert.deepEqual(
@@ -364,8 +264,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     const s = setup([guestbookProd]);
     guestbookLive(s.reader, 'prod');
     s.reader.set('prod', 'Service', 'guestbook', 'guestbook-ui', { status: 404 });
-    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
-    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    await s.open(GUESTBOOK_FILE, GUESTBOOK_TEXT);
     const dep = s.results.view(uriOf(GUESTBOOK_FILE), 0, 'prod');
     assert.ok(dep);
     assert.equal(dep.title, 'guestbook-ui (live prod ↔ desired)');
@@ -387,8 +286,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
         spec.template.spec.containers[0]!.image = 'gcr.io/heptio-images/ks-guestbook-demo:0.3';
       }),
     });
-    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
-    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    await s.open(GUESTBOOK_FILE, GUESTBOOK_TEXT);
     const details = s.results.details(uriOf(GUESTBOOK_FILE));
     assert.equal(details.length, 3);
     const dep = details[0]!;
@@ -411,8 +309,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     s.reader.set('prod', 'Secret', 'guestbook', 'db', {
       obj: liveOf('apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ntype: Opaque\n', 'guestbook', (o) => (o.data = { password: Buffer.from('s3cret-live').toString('base64'), user: Buffer.from('admin').toString('base64') })),
     });
-    s.track(GUESTBOOK_FILE, secret);
-    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    await s.open(GUESTBOOK_FILE, secret);
     const [d] = s.results.details(uriOf(GUESTBOOK_FILE));
     assert.deepEqual(d?.state, { kind: 'drift', fields: 1 });
     assert.equal(d.changes.length, 1);
@@ -443,8 +340,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     const s = setup([guestbookProd], new FakeReader(), undefined, { render: kustomizeLike });
     s.reader.set('prod', 'Deployment', 'shop', 'prod-guestbook-ui', { obj: liveOf(DEPLOYMENT.replace('name: guestbook-ui', 'name: prod-guestbook-ui'), 'shop') });
     s.reader.set('prod', 'ConfigMap', 'shop', 'prod-guestbook-config', { obj: liveOf(CONFIGMAP.replace('name: guestbook-config', 'name: prod-guestbook-config').replace('info', 'debug'), 'shop') });
-    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
-    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    await s.open(GUESTBOOK_FILE, GUESTBOOK_TEXT);
     for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
     await settle(s.results, uriOf(GUESTBOOK_FILE));
     assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@1 In sync · prod', '2@30 Drift: 1 field · prod']);
@@ -455,9 +351,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     const plain: DesiredRenderer = () => Promise.resolve({ tool: 'kustomize', documents: [], fallback: 'kustomize not found: plain document' });
     const p = setup([guestbookProd], new FakeReader(), undefined, { render: plain });
     guestbookLive(p.reader, 'prod');
-    p.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
-    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
-    await settle(p.results, uriOf(GUESTBOOK_FILE));
+    await p.open(GUESTBOOK_FILE, GUESTBOOK_TEXT, { rendered: true });
     assert.deepEqual(p.titles(GUESTBOOK_FILE), [
       '0@1 In sync · prod (kustomize not found: plain document)',
       '1@20 In sync · prod (kustomize not found: plain document)',
@@ -502,9 +396,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     // A Helm template without helm: there is no plain document to compare, so no lens at all.
     const helmless: DesiredRenderer = () => Promise.resolve({ tool: 'helm', documents: [], fallback: 'helm not found: templates not rendered', notPlainYaml: true });
     const h = setup([guestbookProd], new FakeReader(), undefined, { render: helmless });
-    h.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
-    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
-    await settle(h.results, uriOf(GUESTBOOK_FILE));
+    await h.open(GUESTBOOK_FILE, GUESTBOOK_TEXT, { rendered: true });
     assert.deepEqual(h.titles(GUESTBOOK_FILE), []);
   });
 
@@ -515,8 +407,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     const liveDep = liveOf(DEPLOYMENT, 'guestbook', (o) => ((o.spec as { progressDeadlineSeconds: number }).progressDeadlineSeconds = 300));
     const plain = setup([guestbookProd]);
     plain.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { obj: liveDep });
-    plain.track(GUESTBOOK_FILE, DEPLOYMENT);
-    await settle(plain.results, uriOf(GUESTBOOK_FILE));
+    await plain.open(GUESTBOOK_FILE, DEPLOYMENT);
     assert.deepEqual(plain.titles(GUESTBOOK_FILE), ['0@0 In sync · prod']);
 
     const asked: string[] = [];
@@ -526,18 +417,14 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     };
     const s = setup([guestbookProd], new FakeReader(), undefined, { predict });
     s.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { obj: liveDep });
-    s.track(GUESTBOOK_FILE, DEPLOYMENT);
-    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
-    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    await s.open(GUESTBOOK_FILE, DEPLOYMENT, { rendered: true });
     assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@0 Drift: 1 field · prod']);
     assert.deepEqual(s.results.details(uriOf(GUESTBOOK_FILE))[0]?.changes, [{ path: '/spec/progressDeadlineSeconds', desired: 600, live: 300 }]);
     assert.deepEqual(asked, ['prod guestbook']);
     // A failing dry-run is an Unknown lens with the reason.
     const f = setup([guestbookProd], new FakeReader(), undefined, { predict: () => Promise.reject(new Error('forbidden: dry-run needs patch')) });
     guestbookLive(f.reader, 'prod');
-    f.track(GUESTBOOK_FILE, CONFIGMAP);
-    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
-    await settle(f.results, uriOf(GUESTBOOK_FILE));
+    await f.open(GUESTBOOK_FILE, CONFIGMAP, { rendered: true });
     assert.deepEqual(f.titles(GUESTBOOK_FILE), ['0@0 Unknown · prod (dry-run: forbidden: dry-run needs patch)']);
   });
 
@@ -566,8 +453,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     s.reader.release();
     for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
     assert.equal(s.results.cachedLiveObjects(), 0);
-    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
-    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    await s.open(GUESTBOOK_FILE, GUESTBOOK_TEXT);
     assert.equal(s.results.cachedLiveObjects(), 3);
     s.track(GUESTBOOK_FILE, `${DEPLOYMENT}---\n${SERVICE}`);
     assert.equal(s.results.cachedLiveObjects(), 2);
@@ -592,21 +478,18 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     ];
     const s = setup([remote('https://10.0.0.5:6443')], new FakeReader(), undefined, { contexts });
     guestbookLive(s.reader, 'prod-eu');
-    s.track(GUESTBOOK_FILE, CONFIGMAP);
-    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    await s.open(GUESTBOOK_FILE, CONFIGMAP);
     assert.deepEqual(s.titles(GUESTBOOK_FILE), ['0@0 In sync · prod-eu']);
     assert.deepEqual(s.reader.calls, ['prod-eu ConfigMap guestbook/guestbook-config']);
     // A destination no context points at: Unknown with the reason, and nothing is read.
     const u = setup([remote('https://10.9.9.9:6443')], new FakeReader(), undefined, { contexts });
-    u.track(GUESTBOOK_FILE, CONFIGMAP);
-    await settle(u.results, uriOf(GUESTBOOK_FILE));
+    await u.open(GUESTBOOK_FILE, CONFIGMAP);
     assert.deepEqual(u.titles(GUESTBOOK_FILE), ['0@0 Unknown · argo-hub (destination https://10.9.9.9:6443 not in kubeconfig)']);
     assert.deepEqual(u.reader.calls, []);
     // in-cluster (by URL, as the fixtures have it) is the app's own cluster.
     const i = setup([guestbookProd], new FakeReader(), undefined, { contexts });
     guestbookLive(i.reader, 'prod');
-    i.track(GUESTBOOK_FILE, CONFIGMAP);
-    await settle(i.results, uriOf(GUESTBOOK_FILE));
+    await i.open(GUESTBOOK_FILE, CONFIGMAP);
     assert.deepEqual(i.titles(GUESTBOOK_FILE), ['0@0 In sync · prod']);
   });
 
@@ -619,8 +502,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     });
     guestbookLive(s.reader, 'prod');
     s.reader.set('prod', 'Service', 'guestbook', 'guestbook-ui', { error: new Error('connect ETIMEDOUT') });
-    s.track(GUESTBOOK_FILE, GUESTBOOK_TEXT);
-    await settle(s.results, uriOf(GUESTBOOK_FILE));
+    await s.open(GUESTBOOK_FILE, GUESTBOOK_TEXT);
     assert.deepEqual(s.titles(GUESTBOOK_FILE), [
       '0@1 In sync · prod (app tracks main, you are on feat-x)',
       '1@20 Unknown · prod (unreachable, seen 4 min ago; app tracks main, you are on feat-x)',
@@ -632,8 +514,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     const withLabel = CONFIGMAP.replace('name: guestbook-config', 'name: guestbook-config\n  labels: {app.kubernetes.io/instance: my-release}');
     const byLabel = setup([guestbookProd]);
     byLabel.reader.set('prod', 'ConfigMap', 'guestbook', 'guestbook-config', { obj: liveOf(withLabel, 'guestbook', (o) => ((o.metadata as { labels: Record<string, string> }).labels['app.kubernetes.io/instance'] = 'guestbook')) });
-    byLabel.track(GUESTBOOK_FILE, withLabel);
-    await settle(byLabel.results, uriOf(GUESTBOOK_FILE));
+    await byLabel.open(GUESTBOOK_FILE, withLabel);
     assert.deepEqual(byLabel.titles(GUESTBOOK_FILE), ['0@0 In sync · prod']);
     // Annotation tracking (Argo CD 3 default): the label is the user's, and a different value is drift.
     const byAnnotation = setup([guestbookProd]);
@@ -644,8 +525,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
         m.annotations = { 'argocd.argoproj.io/tracking-id': 'guestbook:/ConfigMap:guestbook/guestbook-config' };
       }),
     });
-    byAnnotation.track(GUESTBOOK_FILE, withLabel);
-    await settle(byAnnotation.results, uriOf(GUESTBOOK_FILE));
+    await byAnnotation.open(GUESTBOOK_FILE, withLabel);
     assert.deepEqual(byAnnotation.titles(GUESTBOOK_FILE), ['0@0 Drift: 1 field · prod']);
   });
 
