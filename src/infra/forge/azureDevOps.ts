@@ -2,7 +2,7 @@
  * Azure DevOps (Services and Server) through REST 7.1 (`{org}/{project}/_apis/git/...`).
  */
 import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
-import { JsonHttp } from './http';
+import { clientHttp, type JsonHttp } from './http';
 import type { ForgeClientOptions } from './http';
 
 interface AzPr {
@@ -27,18 +27,12 @@ export class AzureDevOpsClient implements ForgeClient {
     creds: ForgeCredentials,
     opts: ForgeClientOptions = {},
   ) {
-    this.http = new JsonHttp(
-      repo.kind,
-      creds,
-      {
-        // PATs go as Basic with an empty user name (docs: "Use personal access tokens").
-        authorization: `Basic ${btoa(`:${creds.token}`)}`,
-        // Without it a bad PAT gets 203 and an HTML sign-in page instead of 401.
-        'x-tfs-fedauthredirect': 'Suppress',
-        ...(opts.userAgent ? { 'user-agent': opts.userAgent } : {}),
-      },
-      opts.fetch,
-    );
+    this.http = clientHttp(repo, creds, opts, {
+      // PATs go as Basic with an empty user name (docs: "Use personal access tokens").
+      authorization: `Basic ${btoa(`:${creds.token}`)}`,
+      // Without it a bad PAT gets 203 and an HTML sign-in page instead of 401.
+      'x-tfs-fedauthredirect': 'Suppress',
+    });
     this.base = `${repo.apiBaseUrl}/git/repositories/${encodeURIComponent(repo.repo)}`;
   }
 

@@ -2,7 +2,7 @@
  * Bitbucket Cloud through its REST API 2.0 (https://api.bitbucket.org/2.0, "api-group-pullrequests").
  */
 import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
-import { forgeError, globToRegExp, JsonHttp } from './http';
+import { clientHttp, forgeError, globToRegExp, type JsonHttp } from './http';
 import type { ForgeClientOptions } from './http';
 
 interface BbcPr {
@@ -49,7 +49,7 @@ export class BitbucketCloudClient implements ForgeClient {
     // Access tokens are Bearer tokens; app passwords and API tokens go as Basic user:secret
     // (Bitbucket Cloud docs, "Authentication methods").
     const authorization = creds.username ? `Basic ${btoa(`${creds.username}:${creds.token}`)}` : `Bearer ${creds.token}`;
-    this.http = new JsonHttp(repo.kind, creds, { authorization, ...(opts.userAgent ? { 'user-agent': opts.userAgent } : {}) }, opts.fetch);
+    this.http = clientHttp(repo, creds, opts, { authorization });
     this.base = `${repo.apiBaseUrl}/repositories/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}`;
   }
 

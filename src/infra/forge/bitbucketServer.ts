@@ -2,7 +2,7 @@
  * Bitbucket Server / Data Center through REST 1.0 (`/rest/api/1.0`) and branch permissions 2.0.
  */
 import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
-import { globToRegExp, JsonHttp } from './http';
+import { clientHttp, globToRegExp, type JsonHttp } from './http';
 import type { ForgeClientOptions } from './http';
 
 interface BbsPr {
@@ -37,7 +37,7 @@ export class BitbucketServerClient implements ForgeClient {
     opts: ForgeClientOptions = {},
   ) {
     // HTTP access tokens are Bearer tokens (Bitbucket DC docs, "HTTP access tokens").
-    this.http = new JsonHttp(repo.kind, creds, { authorization: `Bearer ${creds.token}`, ...(opts.userAgent ? { 'user-agent': opts.userAgent } : {}) }, opts.fetch);
+    this.http = clientHttp(repo, creds, opts, { authorization: `Bearer ${creds.token}` });
     this.base = `${repo.apiBaseUrl}/projects/${encodeURIComponent(repo.owner)}/repos/${encodeURIComponent(repo.repo)}`;
   }
 

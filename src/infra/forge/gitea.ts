@@ -3,37 +3,17 @@
  */
 import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
 import { ForgeError } from '../../core/forge/types';
-import { JsonHttp } from './http';
-import type { ForgeClientOptions } from './http';
+import { clientHttp, draftTitle, fromGithubStylePull, type JsonHttp } from './http';
+import type { ForgeClientOptions, GithubStylePull } from './http';
 
-interface GtPr {
-  number: number;
-  html_url: string;
-  title: string;
-  state: string;
-  draft?: boolean;
+interface GtPr extends GithubStylePull {
   merged?: boolean;
-  body?: string | null;
-  head: { ref: string };
-  base: { ref: string };
 }
 
 /** Gitea's default WORK_IN_PROGRESS_PREFIXES ("WIP:", "[WIP]") mark a draft. */
 const WIP = /^\s*(wip:|\[wip\])\s*/i;
 
-function toPr(p: GtPr): PullRequest {
-  return {
-    id: p.number,
-    number: p.number,
-    url: p.html_url,
-    title: p.title,
-    head: p.head.ref,
-    base: p.base.ref,
-    state: p.state === 'open' ? 'open' : p.merged ? 'merged' : 'closed',
-    draft: p.draft === true || WIP.test(p.title),
-    body: p.body ?? '',
-  };
-}
+const toPr = (p: GtPr): PullRequest => fromGithubStylePull(p, p.merged === true, p.draft === true || WIP.test(p.title));
 
 /**
  * Whether a Gitea protection rule covers a branch (models/git/protected_branch.go Match): a name without
@@ -88,7 +68,7 @@ export class GiteaClient implements ForgeClient {
     opts: ForgeClientOptions = {},
   ) {
     // `Authorization: token TOKEN` (Gitea docs, "API Usage: Authentication").
-    this.http = new JsonHttp(repo.kind, creds, { authorization: `token ${creds.token}`, ...(opts.userAgent ? { 'user-agent': opts.userAgent } : {}) }, opts.fetch);
+    this.http = clientHttp(repo, creds, opts, { authorization: `token ${creds.token}` });
     this.base = `${repo.apiBaseUrl}/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}`;
   }
 
@@ -136,7 +116,7 @@ export class GiteaClient implements ForgeClient {
   }
 
   async createPullRequest(input: CreatePullRequestInput): Promise<PullRequest> {
-    const title = input.draft && !WIP.test(input.title) ? `WIP: ${input.title}` : input.title;
+    const title = draftTitle(input.title, input.draft === true, 'WIP:', WIP);
     const warnings: string[] = [];
     // CreatePullRequestOption.labels takes label ids: map names through GET …/labels.
     const labelIds: number[] = [];
@@ -170,8 +150,7 @@ export class GiteaClient implements ForgeClient {
   }
 
   async updatePullRequest(pr: PullRequest, input: UpdatePullRequestInput): Promise<PullRequest> {
-    let title = input.title;
-    if (title !== undefined && pr.draft && !WIP.test(title)) title = `WIP: ${title}`;
+    const title = input.title === undefined ? undefined : draftTitle(input.title, pr.draft, 'WIP:', WIP);
     const { body } = await this.http.request<GtPr>('updating the pull request', 'PATCH', `${this.base}/pulls/${pr.id}`, {
       ...(title !== undefined ? { title } : {}),
       ...(input.body !== undefined ? { body: input.body } : {}),

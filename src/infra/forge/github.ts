@@ -4,34 +4,14 @@
 import { Octokit } from '@octokit/rest';
 import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeErrorCode, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
 import { ForgeError } from '../../core/forge/types';
-import { forgeError, messageOf } from './http';
-import type { ForgeClientOptions } from './http';
+import { forgeError, fromGithubStylePull, messageOf } from './http';
+import type { ForgeClientOptions, GithubStylePull } from './http';
 
-interface GhPull {
-  number: number;
-  html_url: string;
-  title: string;
-  state: string;
-  draft?: boolean;
+interface GhPull extends GithubStylePull {
   merged_at?: string | null;
-  body?: string | null;
-  head: { ref: string };
-  base: { ref: string };
 }
 
-function toPr(p: GhPull): PullRequest {
-  return {
-    id: p.number,
-    number: p.number,
-    url: p.html_url,
-    title: p.title,
-    head: p.head.ref,
-    base: p.base.ref,
-    state: p.state === 'open' ? 'open' : p.merged_at ? 'merged' : 'closed',
-    draft: p.draft === true,
-    body: p.body ?? '',
-  };
-}
+const toPr = (p: GhPull): PullRequest => fromGithubStylePull(p, Boolean(p.merged_at));
 
 export class GithubClient implements ForgeClient {
   private readonly octokit: Octokit;

@@ -4,7 +4,7 @@
 import { Gitlab } from '@gitbeaker/rest';
 import { ForgeError } from '../../core/forge/types';
 import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeErrorCode, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
-import { forgeError } from './http';
+import { draftTitle, forgeError } from './http';
 
 interface GlMr {
   iid: number;
@@ -105,7 +105,7 @@ export class GitlabClient implements ForgeClient {
   }
 
   async createPullRequest(input: CreatePullRequestInput): Promise<PullRequest> {
-    const title = input.draft && !DRAFT_PREFIX.test(input.title) ? `Draft: ${input.title}` : input.title;
+    const title = draftTitle(input.title, input.draft === true, 'Draft:', DRAFT_PREFIX);
     // reviewer_ids takes user ids: resolve user names through GET /users?username= (docs: api/users).
     const warnings: string[] = [];
     const reviewerIds: number[] = [];
@@ -126,9 +126,7 @@ export class GitlabClient implements ForgeClient {
   }
 
   async updatePullRequest(pr: PullRequest, input: UpdatePullRequestInput): Promise<PullRequest> {
-    let title = input.title;
-    // Keep a draft a draft when only the title text changes.
-    if (title !== undefined && pr.draft && !DRAFT_PREFIX.test(title)) title = `Draft: ${title}`;
+    const title = input.title === undefined ? undefined : draftTitle(input.title, pr.draft, 'Draft:', DRAFT_PREFIX);
     const mr = (await this.call('updating the merge request', () =>
       this.api.MergeRequests.edit(this.project, Number(pr.id), { ...(title !== undefined ? { title } : {}), ...(input.body !== undefined ? { description: input.body } : {}) }),
     )) as unknown as GlMr;

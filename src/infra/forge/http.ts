@@ -3,7 +3,7 @@
  * message, and a small JSON-over-fetch helper for the forges without an SDK.
  */
 import { ForgeError } from '../../core/forge/types';
-import type { ForgeCredentials, ForgeErrorCode, ForgeKind } from '../../core/forge/types';
+import type { ForgeCredentials, ForgeErrorCode, ForgeKind, ForgeRepo, PullRequest } from '../../core/forge/types';
 
 export type FetchLike = typeof globalThis.fetch;
 
@@ -149,6 +149,46 @@ export class JsonHttp {
     }
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
+}
+
+/** The JsonHttp of a fetch-based client: its auth headers, plus the user agent and fetch the options ask for. */
+export function clientHttp(repo: ForgeRepo, creds: ForgeCredentials, opts: ForgeClientOptions, auth: Record<string, string>): JsonHttp {
+  return new JsonHttp(repo.kind, creds, { ...auth, ...(opts.userAgent ? { 'user-agent': opts.userAgent } : {}) }, opts.fetch);
+}
+
+/** The fields of a pull request both GitHub's REST API and Gitea's v1 API (which mirrors it) return. */
+export interface GithubStylePull {
+  number: number;
+  html_url: string;
+  title: string;
+  state: string;
+  draft?: boolean;
+  body?: string | null;
+  head: { ref: string };
+  base: { ref: string };
+}
+
+/** A GitHub-style pull request as a PullRequest; how it tells merged (and drafts) apart is the forge's. */
+export function fromGithubStylePull(p: GithubStylePull, merged: boolean, draft = p.draft === true): PullRequest {
+  return {
+    id: p.number,
+    number: p.number,
+    url: p.html_url,
+    title: p.title,
+    head: p.head.ref,
+    base: p.base.ref,
+    state: p.state === 'open' ? 'open' : merged ? 'merged' : 'closed',
+    draft,
+    body: p.body ?? '',
+  };
+}
+
+/**
+ * A title for a forge that marks drafts by title prefix: `marker` put in front when the pull request is
+ * a draft and the title has no prefix `markedBy` accepts, so editing a draft's title keeps it a draft.
+ */
+export function draftTitle(title: string, draft: boolean, marker: string, markedBy: RegExp): string {
+  return draft && !markedBy.test(title) ? `${marker} ${title}` : title;
 }
 
 /** `*` and `**` glob (branch patterns of Bitbucket restrictions and similar) as a RegExp over the whole name. */
