@@ -181,12 +181,17 @@ const globEq = (pattern: unknown, value: string): boolean => pattern === undefin
 
 /** Parses Argo CD `spec.ignoreDifferences`; problems name the entry and the expression. */
 export function parseArgoIgnoreDifferences(entries: unknown, where = 'spec.ignoreDifferences'): ParsedIgnore {
+  return parseIgnoreList(entries, where, parseArgoIgnoreEntry);
+}
+
+/** A list of ignore entries (absent: none), each parsed by `parseEntry` with its place in problems. */
+function parseIgnoreList(entries: unknown, where: string, parseEntry: (e: unknown, at: string) => ParsedIgnore): ParsedIgnore {
   const specs: IgnoreSpec[] = [];
   const problems: string[] = [];
   if (entries === undefined) return { specs, problems };
   if (!Array.isArray(entries)) return { specs, problems: [`${where} is not a list`] };
   entries.forEach((e, i) => {
-    const one = parseArgoIgnoreEntry(e, `${where}[${i}]`);
+    const one = parseEntry(e, `${where}[${i}]`);
     specs.push(...one.specs);
     problems.push(...one.problems);
   });
@@ -260,16 +265,7 @@ function metaMap(live: unknown, field: 'labels' | 'annotations'): Record<string,
 
 /** Parses Flux ignore rules: HelmRelease `spec.driftDetection.ignore`, Kustomization `spec.ignore`. */
 export function parseFluxDriftIgnore(entries: unknown, where = 'spec.driftDetection.ignore'): ParsedIgnore {
-  const specs: IgnoreSpec[] = [];
-  const problems: string[] = [];
-  if (entries === undefined) return { specs, problems };
-  if (!Array.isArray(entries)) return { specs, problems: [`${where} is not a list`] };
-  entries.forEach((e, i) => {
-    const one = parseFluxIgnoreEntry(e, `${where}[${i}]`);
-    specs.push(...one.specs);
-    problems.push(...one.problems);
-  });
-  return { specs, problems };
+  return parseIgnoreList(entries, where, parseFluxIgnoreEntry);
 }
 
 /** One Flux ignore rule (`paths` + `target`); `at` names it in problems. */
