@@ -41,6 +41,7 @@ import { NodeGitPublisher } from './infra/git/publish';
 import { ForgeAuth } from './vscode/pr/auth';
 import { memoryMemento, memorySecrets } from './vscode/pr/memoryState';
 import { PullRequestRecords } from './vscode/pr/records';
+import { openPullRequestCheck } from './vscode/pr/deliver';
 import { YamlAuthoring } from './vscode/yaml/yamlAuthoring';
 
 export interface Composed {
@@ -89,7 +90,11 @@ export function compose(
     createClient: createForgeClient,
     extensionPath,
     log,
+    // The impact preview reads live objects through the lenses' client, and Argo CD destinations by context.
+    live: (cluster: string, ref: { apiVersion: string; kind: string; namespace: string; name: string }) => access.get(cluster, ref),
+    contexts: () => clusters.snapshot.clusters,
   };
+  pullRequests.setOpenCheck(openPullRequestCheck(pr));
   const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath, liveHealth, pullRequests));
   const treeView = scope.add(
     vscode.window.createTreeView('gitopsLens.applications', { treeDataProvider: tree, showCollapseAll: true }),

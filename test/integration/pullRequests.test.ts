@@ -87,6 +87,20 @@ async function setForge(host: string, kind: Kind): Promise<void> {
   await vscode.workspace.getConfiguration('gitopsLens').update('forges', { [host]: kind }, vscode.ConfigurationTarget.Global);
 }
 
+const TEMPLATE = `## Description
+
+## Checklist
+- [ ] Reviewed by a second person
+`;
+const TEMPLATE_KINDS: readonly Kind[] = ['github', 'github-enterprise', 'gitea'];
+
+/** The forge REST call an author would make to edit the PR body, for the forges whose simulator routes are simple to reach. */
+function authorEdit(kind: Kind, fullName: string, number: number): { url: string; auth: string } | undefined {
+  if (kind === 'github') return { url: `${sim().url}/repos/${fullName}/pulls/${number}`, auth: `Bearer ${sim().token}` };
+  if (kind === 'gitea') return { url: `${sim().url}/api/v1/repos/${fullName}/pulls/${number}`, auth: `token ${sim().token}` };
+  return undefined;
+}
+
 type CommandResult = { url: string; number?: number; branch: string; base: string; updated: boolean; title: string } | { error: string; code?: string } | undefined;
 
 describe('Pull requests on every forge (issue 6)', function () {
@@ -110,7 +124,7 @@ describe('Pull requests on every forge (issue 6)', function () {
       const fullName = `acme/gitops-${kind}`;
       const created = await fetch(`${sim().control}/repos`, {
         method: 'POST',
-        body: JSON.stringify({ fullName, files: { 'apps/guestbook/deployment.yaml': DEPLOYMENT, 'README.md': '# gitops\n' } }),
+        body: JSON.stringify({ fullName, files: { 'apps/guestbook/deployment.yaml': DEPLOYMENT, 'README.md': '# gitops\n', '.github/pull_request_template.md': TEMPLATE } }),
       });
       assert.equal(created.status, 200, await created.clone().text());
       const { cloneUrls } = (await created.json()) as { cloneUrls: Record<Kind, string> };
@@ -127,10 +141,8 @@ describe('Pull requests on every forge (issue 6)', function () {
       fs.writeFileSync(file, DEPLOYMENT.replace('replicas: 3', 'replicas: 5'));
 
       await setForge(host, kind);
-      // Gitea and Bitbucket Server pushes use Basic user:token when the user name is stored; the
-      // simulator's git endpoint accepts only Basic (see the report on Bearer/`token` pushes).
-      const username = kind === 'gitea' || kind === 'bitbucket-server' ? sim().user : undefined;
-      await vscode.commands.executeCommand('gitopsLens.setForgeToken', { host, token: sim().token, ...(username ? { username } : {}) });
+      // A token alone, no user name: each forge's push header form (Gitea `token …`, Bitbucket Server Bearer).
+      await vscode.commands.executeCommand('gitopsLens.setForgeToken', { host, token: sim().token });
       const before = await snapshot(root);
 
       const first = (await vscode.commands.executeCommand('gitopsLens.openPullRequest', { root, title: 'Scale guestbook to 5', yes: true, returnErrors: true })) as CommandResult;
@@ -147,6 +159,9 @@ describe('Pull requests on every forge (issue 6)', function () {
       assert.equal(pr.state, 'open');
       assert.match(pr.body, /apps\/guestbook\/deployment\.yaml/);
       assert.match(pr.body, /### Impact/);
+      assert.ok(pr.body.includes('<!-- gitops-lens:start -->') && pr.body.includes('<!-- gitops-lens:end -->'), 'our section is not marked');
+      // GitHub and Gitea read .github/pull_request_template.md; the others have their own places (core/pr/plan templateCandidates).
+      assert.equal(pr.body.includes('- [ ] Reviewed by a second person'), TEMPLATE_KINDS.includes(kind), `template use on ${kind}: ${pr.body}`);
       // The branch holds the working-tree version of the manifest (with its comment), not the staged note.
       const branchFile = await git(root, ['ls-remote', '--heads', 'origin', first.branch]);
       assert.ok(branchFile.includes(first.branch));
@@ -157,6 +172,13 @@ describe('Pull requests on every forge (issue 6)', function () {
       assert.equal((await git(root, ['show', '--name-only', '--format=', 'FETCH_HEAD'])).trim(), 'apps/guestbook/deployment.yaml');
       assert.equal((await git(root, ['log', '-1', '--format=%an <%ae>', 'FETCH_HEAD'])).trim(), 'Dev One <dev@example.test>');
 
+      // The author edits the description on the forge (where this test can reach the forge's API).
+      const edit = authorEdit(kind, fullName, pr.number);
+      if (edit) {
+        const r = await fetch(edit.url, { method: 'PATCH', headers: { authorization: edit.auth, 'content-type': 'application/json' }, body: JSON.stringify({ body: `Author note: keep me.\n\n${pr.body}` }) });
+        assert.ok(r.ok, `editing the PR body: ${r.status}`);
+      }
+
       // Second change to the same app: the open PR's branch gets a new commit; no second PR.
       fs.writeFileSync(file, DEPLOYMENT.replace('replicas: 3', 'replicas: 6'));
       const before2 = await snapshot(root);
@@ -166,7 +188,10 @@ describe('Pull requests on every forge (issue 6)', function () {
       assert.equal(second.branch, first.branch);
       prs = await pulls(fullName);
       assert.equal(prs.length, 1, 'a duplicate PR was opened');
-      assert.equal(prs[0]!.title, 'Scale guestbook to 6');
+      // An update keeps the title and the author's text; only our marked section is replaced.
+      assert.equal(prs[0]!.title, 'Scale guestbook to 5');
+      if (edit) assert.match(prs[0]!.body, /^Author note: keep me\./);
+      assert.equal(prs[0]!.body.split('<!-- gitops-lens:start -->').length, 2, 'our section appears twice');
       assert.equal(await snapshot(root), before2, 'the second run changed the working tree, index, refs or stash');
 
       // Fetching above added FETCH_HEAD only; everything the user owns is as it was.
@@ -398,6 +423,7 @@ describe('Adopt live state via pull request (issue 6)', function () {
     const pr = (await pulls('org/apps')).find((p) => p.head === result.branch);
     assert.ok(pr);
     assert.equal(pr.title, 'checkout: adopt live image');
-    assert.match(pr.body, /sim-argo · checkout/);
+    // Adopting the live value changes nothing live; the body still names the app it reaches.
+    assert.match(pr.body, /sim-argo · checkout: no change to the live objects/);
   });
 });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { computeImpact, dottedPath, fieldChanges, pullRequestBody, slug } from '../../src/vscode/pr/impact';
+import { dottedPath, liveImpact, previewImpacts, type LiveRead } from '../../src/vscode/pr/impact';
+import { planPullRequest } from '../../src/core/pr/plan';
 import { MASK, renderPreviewHtml } from '../../src/vscode/pr/previewHtml';
 import type { App } from '../../src/core/model/app';
 
@@ -40,31 +41,59 @@ describe('vscode/pr impact and preview', () => {
     assert.equal(dottedPath('/metadata/annotations/a~1b'), 'metadata.annotations.a/b');
   });
 
-  it('lists field changes between HEAD and the new text, Secret values masked', () => {
-    const changes = fieldChanges({ path: 'apps/web/all.yaml', status: 'modified', before: `${DEPLOY(3)}---\n${SECRET('old-pw')}`, after: `${DEPLOY(5)}---\n${SECRET('new-pw')}` });
-    const replicas = changes.find((c) => c.path === 'spec.replicas');
-    assert.deepEqual(replicas, { resource: 'Deployment shop/web', path: 'spec.replicas', before: '3', after: '5' });
-    const secret = changes.filter((c) => c.resource === 'Secret shop/db');
-    assert.ok(secret.length > 0 && secret.every((c) => c.masked === true));
-    assert.ok(!JSON.stringify(changes).includes('new-pw') && !JSON.stringify(changes).includes('old-pw'), 'a Secret value left the drift engine');
-  });
+  // The cluster: the Deployment runs 3 replicas, the Secret holds another password; `down` is unreachable.
+  const LIVE: Record<string, Record<string, unknown>> = {
+    'prod/Deployment/shop/web': { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 3 } },
+    'prod/Secret/shop/db': { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password: Buffer.from('live-pw').toString('base64') } },
+  };
+  const read: LiveRead = (cluster, ref) => {
+    if (cluster === 'down') return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:6443'), { code: 'ECONNREFUSED' }));
+    const obj = LIVE[`${cluster}/${ref.kind}/${ref.namespace}/${ref.name}`];
+    return obj ? Promise.resolve(obj) : Promise.reject(Object.assign(new Error('not found'), { code: 404, statusCode: 404 }));
+  };
+  const repo = { root: '/repo', remotes: ['git@git.example.test:org/apps.git'] };
 
-  it('groups changes by the apps deploying each file and titles a single change', () => {
-    const impact = computeImpact({
+  it('compares the new documents with the LIVE objects per cluster and app, Secret values masked', async () => {
+    // Git HEAD says 4 replicas; the cluster runs 3: the impact is 3 → 5, not 4 → 5.
+    const impact = await liveImpact({
       files: [
-        { path: 'apps/web/deploy.yaml', status: 'modified', before: DEPLOY(3), after: DEPLOY(5) },
+        { path: 'apps/web/all.yaml', status: 'modified', before: `${DEPLOY(4)}---\n${SECRET('old-pw')}`, after: `${DEPLOY(5)}---\n${SECRET('new-pw')}` },
         { path: 'docs/readme.yaml', status: 'added', before: undefined, after: 'a: 1\n' },
       ],
       apps: [APP],
-      repo: { root: '/repo', remotes: ['git@git.example.test:org/apps.git'] },
+      repo,
+      read,
     });
     assert.deepEqual(impact.apps, [APP.key]);
     assert.deepEqual(impact.undeployed, ['docs/readme.yaml']);
-    assert.equal(impact.headline, 'web: replicas 3 → 5 in prod');
-    const body = pullRequestBody({ impact, files: [{ path: 'apps/web/deploy.yaml', status: 'modified' }] });
-    assert.match(body, /\*\*prod · web\*\* \(Argo CD Application\)/);
-    assert.match(body, /\| Deployment shop\/web \| `spec\.replicas` \| `3` \| `5` \|/);
-    assert.match(body, /- `apps\/web\/deploy\.yaml` \(modified\)/);
+    const [web] = previewImpacts(impact);
+    assert.ok(web);
+    assert.equal(`${web.cluster} · ${web.app} (${web.appKind})`, 'prod · web (Argo CD Application)');
+    assert.deepEqual(web.changes.find((c) => c.path === 'spec.replicas'), { resource: 'Deployment shop/web', path: 'spec.replicas', before: '3', after: '5' });
+    const secret = web.changes.filter((c) => c.resource === 'Secret shop/db');
+    assert.ok(secret.length > 0 && secret.every((c) => c.masked === true && c.before === undefined && c.after === undefined));
+    const all = JSON.stringify(impact.impact) + JSON.stringify(previewImpacts(impact));
+    for (const pw of ['new-pw', 'old-pw', 'live-pw', Buffer.from('new-pw').toString('base64'), Buffer.from('live-pw').toString('base64')]) assert.ok(!all.includes(pw), `${pw} left the drift engine`);
+    // The plan titles and fills the body from the same impact.
+    const plan = planPullRequest({ impact: impact.impact, files: ['apps/web/all.yaml'] });
+    assert.match(plan.title, /^web: \d+ changes in prod$/);
+    assert.match(plan.body, /\| Deployment shop\/web \| `\/spec\/replicas` \| `3` \| `5` \|/);
+    assert.ok(!plan.body.includes('new-pw') && !plan.body.includes('live-pw'));
+  });
+
+  it('says per app when its cluster cannot be read, and lists objects the change creates', async () => {
+    const down = { ...APP, key: 'down/argocd/Application/argocd/web', cluster: 'down' } as App;
+    const impact = await liveImpact({
+      files: [{ path: 'apps/web/cm.yaml', status: 'added', before: undefined, after: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: shop}\ndata: {a: "1"}\n' }],
+      apps: [APP, down],
+      repo,
+      read,
+    });
+    const rows = previewImpacts(impact);
+    assert.deepEqual(rows.find((r) => r.cluster === 'prod')?.notes, ['ConfigMap shop/cfg: not in the cluster yet, created by the merge']);
+    assert.deepEqual(rows.find((r) => r.cluster === 'down')?.notes, ['Live state not compared: down is unreachable.']);
+    const body = planPullRequest({ impact: impact.impact, files: ['apps/web/cm.yaml'] }).body;
+    assert.match(body, /- down · web: live state not compared \(down is unreachable\)/);
   });
 
   it('renders self-contained HTML under a strict CSP, escaping content and masking Secrets', () => {
@@ -86,9 +115,4 @@ describe('vscode/pr impact and preview', () => {
     assert.ok(!/\bsrc=|href=/.test(html), 'loads something from outside');
   });
 
-  it('makes branch-safe slugs', () => {
-    assert.equal(slug('Roll back Web: revert ABC/123!'), 'roll-back-web-revert-abc-123');
-    assert.equal(slug('///'), 'change');
-    assert.ok(slug('x'.repeat(100)).length <= 48);
-  });
 });

@@ -86,14 +86,13 @@ export async function openPullRequest(deps: OpenPullRequestDeps, req: OpenPullRe
   checkCancelled(req.signal);
 
   const change = 'edits' in req.change ? { edits: req.change.edits } : { revert: req.change.revert };
-  let push: PublishResult;
-  try {
-    push = await git.publish({
+  const publish = (mode: 'create' | 'update'): Promise<PublishResult> =>
+    git.publish({
       repoRoot: req.repoRoot,
       ...(req.remote ? { remote: req.remote } : {}),
       base,
       branch: req.plan.branch,
-      mode: existing ? 'update' : 'create',
+      mode,
       ...change,
       message: req.plan.commitMessage,
       ...(req.author ? { author: req.author } : {}),
@@ -102,12 +101,23 @@ export async function openPullRequest(deps: OpenPullRequestDeps, req: OpenPullRe
       ...(req.signal ? { signal: req.signal } : {}),
       onProgress: (p) => progress(p.step, p.message),
     });
+  let push: PublishResult;
+  try {
+    try {
+      push = await publish(existing ? 'update' : 'create');
+    } catch (err) {
+      // Someone else pushed to (or deleted) the open PR's branch: never overwrite their commits
+      // (issue 6); the change goes to a fresh branch with a PR of its own.
+      if (!(existing && err instanceof PublishError && (err.code === 'branchMoved' || err.code === 'branchMissing'))) throw err;
+      progress('retry', `${req.plan.branch} moved on the remote; publishing on a fresh branch…`);
+      push = await publish('create');
+    }
   } catch (err) {
     throw asForgeAuth(err);
   }
   checkCancelled(req.signal);
 
-  if (existing) {
+  if (existing && push.branch === existing.head) {
     progress('pullRequest', `Updating ${existing.url}…`);
     // The title stays: the author may have edited it on the forge since; so may the body, where only
     // our marked section is replaced.

@@ -35,6 +35,11 @@ export interface AppImpact {
   /** Web page of the app (Argo CD UI), if known. */
   readonly url?: string;
   readonly resources: readonly ResourceImpact[];
+  /**
+   * Set when the live objects could not be read (cluster unreachable, forbidden, destination not in
+   * kubeconfig): the reason in words; `resources` then holds only what was compared before it failed.
+   */
+  readonly unreachable?: string;
 }
 
 export interface ChangedFile {
@@ -50,6 +55,10 @@ export interface PlanInput {
   readonly prefix?: string;
   /** The repository's PR template text (see `chooseTemplate`). */
   readonly template?: string;
+  /** What the change is for, in words (a rollback's reverted commits…), at the top of our section. */
+  readonly summary?: string;
+  /** The branch name under the prefix when the caller names the change itself (rollback, suspend); default from the impact. */
+  readonly slug?: string;
 }
 
 export interface PrPlan {
@@ -156,6 +165,11 @@ export function branchName(impact: readonly AppImpact[], files: PlanInput['files
   else if (apps.length === 1 && apps[0] !== undefined) slug = `${apps[0]}-${changes.length}-changes`;
   else if (apps.length > 1) slug = `${apps.slice(0, 2).join('-')}${apps.length > 2 ? '-more' : ''}`;
   else slug = (filePaths(files)[0] ?? 'manifests').replace(/\.ya?ml$/, '').split('/').slice(-2).join('-');
+  return branchFor(prefix, slug);
+}
+
+/** `<prefix>/<slug>`, both made ref-safe (git-check-ref-format(1)). */
+export function branchFor(prefix: string, slug: string): string {
   const cleanPrefix = prefix.split('/').map((p) => slugify(p, 40)).join('/');
   return `${cleanPrefix}/${slugify(slug)}`;
 }
@@ -173,10 +187,18 @@ function showValue(v: unknown): string {
 const resourceLabel = (id: ResourceId): string => `${id.kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}`;
 
 /** The body section we own: impact per cluster and app, then the files. */
-export function renderImpact(impact: readonly AppImpact[], files: PlanInput['files']): string {
-  const out: string[] = [BODY_START, '### Impact', ''];
+export function renderImpact(impact: readonly AppImpact[], files: PlanInput['files'], opts: { readonly summary?: string } = {}): string {
+  const out: string[] = [BODY_START];
+  if (opts.summary) out.push(opts.summary, '');
+  out.push('### Impact', '');
   const touched = impact.filter((a) => a.resources.length > 0);
-  if (touched.length === 0) out.push('No deployed app is affected by these files (or the live state is not known).', '');
+  const link = (a: AppImpact): string => `${a.cluster} · ${a.url ? `[${a.app}](${a.url})` : a.app}`;
+  const unknown = impact.filter((a) => a.unreachable !== undefined);
+  const unaffected = impact.filter((a) => a.resources.length === 0 && a.unreachable === undefined);
+  if (touched.length === 0 && unknown.length === 0) out.push('No deployed app is affected by these files (or the live state is not known).', '');
+  for (const a of unknown) out.push(`- ${link(a)}: live state not compared (${cell(a.unreachable ?? '')})`);
+  for (const a of unaffected) out.push(`- ${link(a)}: no change to the live objects`);
+  if (unknown.length + unaffected.length > 0) out.push('');
   const byCluster = new Map<string, AppImpact[]>();
   for (const a of touched) byCluster.set(a.cluster, [...(byCluster.get(a.cluster) ?? []), a]);
   for (const [cluster, apps] of [...byCluster].sort(([a], [b]) => a.localeCompare(b))) {
@@ -220,10 +242,10 @@ export function replaceImpact(body: string, section: string): string {
 
 export function planPullRequest(input: PlanInput): PrPlan {
   const title = defaultTitle(input.impact, input.files);
-  const section = renderImpact(input.impact, input.files);
+  const section = renderImpact(input.impact, input.files, input.summary ? { summary: input.summary } : {});
   const lines = distinctChanges(input.impact).map((d) => `- ${d.app}: ${resourceLabel(d.resource.id)}: ${describe(d)}`);
   return {
-    branch: branchName(input.impact, input.files, input.prefix),
+    branch: input.slug !== undefined ? branchFor(input.prefix ?? 'gitops', input.slug) : branchName(input.impact, input.files, input.prefix),
     title,
     body: mergeTemplate(input.template, section),
     commitMessage: lines.length > 1 ? `${title}\n\n${lines.join('\n')}\n` : `${title}\n`,
@@ -275,6 +297,35 @@ export function chooseTemplate(kind: ForgeKind | undefined, found: ReadonlyMap<s
   return undefined;
 }
 
+/** Reads repository files for `findTemplate`: a file's text (undefined when absent), a folder's file names. */
+export interface TemplateReader {
+  readFile(path: string): Promise<string | undefined>;
+  listDir(dir: string): Promise<readonly string[]>;
+}
+
+/** The repository's PR template for `kind`, read through `reader` (chooseTemplate's rules). */
+export async function findTemplate(kind: ForgeKind | undefined, reader: TemplateReader): Promise<{ path: string; text: string } | undefined> {
+  const found = new Map<string, string>();
+  for (const c of templateCandidates(kind)) {
+    if (c.endsWith('/*')) {
+      const dir = c.slice(0, -2);
+      for (const name of await reader.listDir(dir)) {
+        if (!name.toLowerCase().endsWith('.md')) continue;
+        const text = await reader.readFile(`${dir}/${name}`);
+        if (text !== undefined) found.set(`${dir}/${name}`, text);
+      }
+      continue;
+    }
+    const text = await reader.readFile(c);
+    if (text !== undefined) {
+      found.set(c, text);
+      // Candidates are in order of preference: the first single file wins.
+      break;
+    }
+  }
+  return chooseTemplate(kind, found);
+}
+
 // ---------------------------------------------------------------------------------------------------
 
 export type LiveLookup = (deployment: Deployment, id: ResourceId) => Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>;
@@ -284,6 +335,8 @@ export interface ImpactOptions {
   readonly listKeysFor?: (apiVersion: string, kind: string) => ListKeys;
   /** Web page of an app, for links in the body. */
   readonly appUrl?: (d: Deployment) => string | undefined;
+  /** Also return apps the change reaches without changing their live objects (the body names them). */
+  readonly keepUnaffected?: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -316,7 +369,7 @@ function idFor(obj: Obj, d: Deployment): ResourceId {
  * change and are skipped (their before/after text is identical).
  */
 export async function impactOf(changedFiles: readonly ChangedFile[], deployments: (file: string) => readonly Deployment[], getLive: LiveLookup, opts: ImpactOptions = {}): Promise<AppImpact[]> {
-  const apps = new Map<string, { cluster: string; app: string; url?: string; resources: ResourceImpact[] }>();
+  const apps = new Map<string, { cluster: string; app: string; url?: string; resources: ResourceImpact[]; unreachable?: string }>();
   const listKeysFor = opts.listKeysFor ?? ((apiVersion: string, kind: string) => builtinListKeys({ group: groupOf(apiVersion), kind }));
   for (const file of changedFiles) {
     const after = objectsOf(file.after, file.path);
@@ -325,26 +378,33 @@ export async function impactOf(changedFiles: readonly ChangedFile[], deployments
     for (const d of deployments(file.path)) {
       const key = `${d.cluster}\u0000${d.app.key}`;
       const entry = apps.get(key) ?? { cluster: d.cluster, app: d.app.name, ...(opts.appUrl?.(d) ? { url: opts.appUrl(d) } : {}), resources: [] };
-      const afterIds = new Set<string>();
-      for (const obj of after) {
-        const id = idFor(obj, d);
-        afterIds.add(resKey(id));
-        if (beforeText.has(JSON.stringify(obj))) continue;
-        const live = await getLive(d, id);
-        if (live === undefined) {
-          entry.resources.push({ id, change: 'create', fields: [] });
-          continue;
+      // One failed read (cluster unreachable, forbidden) makes the app's live state unknown: stop
+      // asking its cluster and say so, rather than failing the whole impact.
+      if (entry.unreachable !== undefined) continue;
+      try {
+        const afterIds = new Set<string>();
+        for (const obj of after) {
+          const id = idFor(obj, d);
+          afterIds.add(resKey(id));
+          if (beforeText.has(JSON.stringify(obj))) continue;
+          const live = await getLive(d, id);
+          if (live === undefined) {
+            entry.resources.push({ id, change: 'create', fields: [] });
+            continue;
+          }
+          const pair = diffPair(obj, live, listKeysFor(id.apiVersion, id.kind));
+          if (pair.changes.length === 0) continue;
+          entry.resources.push({ id: pair.id, change: 'update', fields: pair.changes.map((c) => ({ path: c.path, from: c.live, to: c.kind === 'removed' ? undefined : c.desired })) });
         }
-        const pair = diffPair(obj, live, listKeysFor(id.apiVersion, id.kind));
-        if (pair.changes.length === 0) continue;
-        entry.resources.push({ id: pair.id, change: 'update', fields: pair.changes.map((c) => ({ path: c.path, from: c.live, to: c.kind === 'removed' ? undefined : c.desired })) });
+        for (const obj of before) {
+          const id = idFor(obj, d);
+          if (afterIds.has(resKey(id))) continue;
+          if ((await getLive(d, id)) !== undefined) entry.resources.push({ id, change: 'delete', fields: [] });
+        }
+      } catch (err) {
+        entry.unreachable = err instanceof Error ? err.message : String(err);
       }
-      for (const obj of before) {
-        const id = idFor(obj, d);
-        if (afterIds.has(resKey(id))) continue;
-        if ((await getLive(d, id)) !== undefined) entry.resources.push({ id, change: 'delete', fields: [] });
-      }
-      if (entry.resources.length > 0) apps.set(key, entry);
+      if (entry.resources.length > 0 || entry.unreachable !== undefined || opts.keepUnaffected === true) apps.set(key, entry);
     }
   }
   return [...apps.values()];

@@ -9,9 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { App } from '../../core/model/app';
+import type { Deployment } from '../../core/drift/deployedBy';
 import type { FileEdit } from '../../core/pr/ports';
 import { findClones, gitRemotes } from '../workspaceRepos';
-import { computeImpact, slug, type ChangedManifest } from '../pr/impact';
+import { liveImpact, type ChangedManifest, type Impact } from '../pr/impact';
 import { changedFiles, headContent, repoRootOf, type ChangedFile } from '../pr/localGit';
 import { deliver, prArgs, resultOrError, type PrArgs, type PrDeps } from '../pr/deliver';
 import { Cancelled, UserError } from './appArg';
@@ -82,21 +83,29 @@ export function editsOf(files: readonly ChangedManifest[]): FileEdit[] {
   return files.map((f) => ({ path: f.path, content: f.after, before: f.before }));
 }
 
+/** The cluster impact of `files` of `root`: per app, the live objects against the new documents. */
+export async function impactFor(deps: PrCommandDeps, root: string, files: readonly ChangedManifest[], fallback?: (file: string) => readonly Deployment[]): Promise<Impact> {
+  const r = gitRemotes(root);
+  return liveImpact({
+    files,
+    apps: deps.apps.all(),
+    repo: { root: toPosix(root), remotes: r?.urls ?? [], ...(r?.branch !== undefined ? { branch: r.branch } : {}) },
+    read: deps.pr.live ?? (() => Promise.reject(new Error('no cluster access in this window'))),
+    contexts: deps.pr.contexts?.() ?? [],
+    ...(fallback ? { fallback } : {}),
+  });
+}
+
 /** Opens a PR for `files` (already read) of `root`; shared with Adopt Live State. */
 export async function openPullRequestFor(deps: PrCommandDeps, root: string, files: readonly ChangedManifest[], args: PrArgs & { slug?: unknown; heading?: string; summary?: string }) {
-  const remotes = gitRemotes(root)?.urls ?? [];
-  const impact = computeImpact({ files, apps: deps.apps.all(), repo: { root: toPosix(root), remotes } });
-  const appNames = [...new Set(impact.apps.map((k) => deps.apps.get(k)?.name).filter((n): n is string => !!n))];
-  const common = commonDir(files.map((f) => f.path));
-  const branchSlug = typeof args.slug === 'string' ? slug(args.slug) : slug(appNames.length ? appNames.slice(0, 3).join('-') : common || files[0]?.path || 'change');
-  const defaultTitle = impact.headline ?? (files.length === 1 ? `Update ${files[0]?.path}` : `Update ${files.length} manifests${common ? ` in ${common}` : ''}`);
+  const impact = await impactFor(deps, root, files);
   return deliver(
     deps.pr,
     {
       repoRoot: root,
       heading: args.heading ?? 'Open pull request',
-      defaultTitle,
-      slug: branchSlug,
+      // Title and branch follow the plan's rules (core/pr/plan) unless the caller names the change.
+      ...(typeof args.slug === 'string' ? { slug: args.slug } : {}),
       files: files.map((f) => ({ path: f.path, status: f.status })),
       impact,
       ...(args.summary ? { summary: args.summary } : {}),
@@ -104,15 +113,6 @@ export async function openPullRequestFor(deps: PrCommandDeps, root: string, file
     },
     args,
   );
-}
-
-function commonDir(paths: readonly string[]): string {
-  if (paths.length === 0) return '';
-  const split = paths.map((p) => p.split('/').slice(0, -1));
-  const first = split[0] ?? [];
-  let n = 0;
-  while (n < first.length && split.every((s) => s[n] === first[n])) n++;
-  return first.slice(0, n).join('/');
 }
 
 export const openPullRequest = (deps: PrCommandDeps): CommandHandler => (arg?: unknown) => resultOrError(arg, () => openPullRequestRun(deps, arg));

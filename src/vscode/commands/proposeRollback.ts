@@ -11,7 +11,7 @@ import { appFromArg, Cancelled, UserError } from './appArg';
 import { findClones } from '../workspaceRepos';
 import { commitSubject, hasCommit, logOfPath, repoRootOf } from '../pr/localGit';
 import { deliver, prArgs, resultOrError } from '../pr/deliver';
-import { slug } from '../pr/impact';
+import { NO_IMPACT } from '../pr/impact';
 import type { PrCommandDeps } from './openPullRequest';
 import type { CommandHandler } from './types';
 
@@ -55,10 +55,10 @@ async function rollback(deps: PrCommandDeps, arg: unknown) {
     {
       repoRoot: root,
       heading: 'Propose rollback',
-      defaultTitle: commits.length === 1 ? `Roll back ${app.name}: revert ${first}` : `Roll back ${app.name}: revert ${commits.length} commits`,
-      slug: slug(`rollback-${app.name}-${first}`),
+      title: commits.length === 1 ? `Roll back ${app.name}: revert ${first}` : `Roll back ${app.name}: revert ${commits.length} commits`,
+      slug: `rollback-${app.name}-${first}`,
       files: [],
-      impact: { impacts: [], undeployed: [], apps: [app.key] },
+      impact: { ...NO_IMPACT, apps: [app.key] },
       summary: `Rolls back ${app.name} (${app.cluster}) by reverting:\n${subjects.join('\n')}`,
       change: { revert: commits },
     },

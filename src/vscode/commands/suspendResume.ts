@@ -18,11 +18,10 @@ import { adoptEdit, type AdoptChange } from '../../core/manifest/adoptEdit';
 import { parseManifests } from '../../core/manifest/documents';
 import { appFromArg, UserError } from './appArg';
 import { deliver, prArgs, resultOrError } from '../pr/deliver';
-import { computeImpact, fieldChanges, slug } from '../pr/impact';
 import { headContent, repoRootOf } from '../pr/localGit';
-import type { PrCommandDeps } from './openPullRequest';
+import { impactFor, type PrCommandDeps } from './openPullRequest';
+import type { Deployment } from '../../core/drift/deployedBy';
 import type { CommandHandler } from './types';
-import { gitRemotes } from '../workspaceRepos';
 
 interface Found {
   readonly root: string;
@@ -96,17 +95,20 @@ async function run(suspend: boolean, deps: SuspendDeps, arg: unknown) {
   }
   const after = adoptEdit(found.text, found.documentIndex, changes);
   const file = { path: found.rel, status: 'modified' as const, before: found.text, after };
-  const impact = computeImpact({ files: [file], apps: deps.apps.all(), repo: { root: found.root.split(path.sep).join('/'), remotes: gitRemotes(found.root)?.urls ?? [] } });
-  // The app's own manifest is often deployed by another app (app of apps) or by none; show its change regardless.
-  const own = impact.impacts.length ? impact : { ...impact, impacts: [{ cluster: app.cluster, app: app.name, appKind: `${app.tool === 'argocd' ? 'Argo CD' : 'Flux'} ${app.kind}`, changes: fieldChanges(file) }], undeployed: [] };
+  // The app's own manifest is often deployed by another app (app of apps) or by none; then its impact
+  // is on the app object itself, in the app's own cluster (not an Argo CD destination).
+  const self: App = { ...app };
+  delete (self as { destination?: unknown }).destination;
+  const selfDeployment: Deployment = { app: self, cluster: app.cluster, appPath: '', namespace: app.namespace, revisionMatches: undefined, revision: undefined, branch: undefined, inSubdirectory: false, chart: false };
+  const own = await impactFor(deps, found.root, [file], (f) => (f === found.rel ? [selfDeployment] : []));
   const verb = suspend ? 'Suspend' : 'Resume';
   return deliver(
     deps.pr,
     {
       repoRoot: found.root,
       heading: `${verb} via pull request`,
-      defaultTitle: `${verb} ${app.name}${app.tool === 'argocd' ? ` automated sync` : ''} (${app.cluster})`,
-      slug: slug(`${verb}-${app.name}`),
+      title: `${verb} ${app.name}${app.tool === 'argocd' ? ` automated sync` : ''} (${app.cluster})`,
+      slug: `${verb}-${app.name}`,
       files: [{ path: found.rel, status: 'modified' }],
       impact: { ...own, apps: [...new Set([app.key, ...own.apps])] },
       summary: app.tool === 'flux' ? `Sets \`spec.suspend: ${suspend}\` on ${app.kind} ${app.namespace}/${app.name}.` : `${suspend ? 'Removes' : 'Restores'} \`spec.syncPolicy.automated\` on Application ${app.namespace}/${app.name}.`,

@@ -1,23 +1,28 @@
 /**
- * The part every pull-request command shares (issue 6): preview → title → inside a cancellable
- * progress notification: credentials, the forge's default branch, an existing open PR for the branch,
- * publish (a new branch, or a fast-forward commit on the open PR's branch, never a force push) in a
- * temporary index (src/infra/git/publish.ts), then create or update the PR; a final message with
- * "Open PR" and "Copy link". The user's working tree, index, HEAD and stash are never touched.
+ * The part every pull-request command shares (issue 6): the plan (core/pr/plan `planPullRequest`:
+ * branch and title rules, the impact section between our body markers, merged into the repository's
+ * PR template), the preview, the title, then inside a cancellable progress notification the core
+ * orchestration (core/pr/openPullRequest: protected branches refused, an open PR for the branch gets
+ * a new commit and only our marked section of its body, never a second PR or a force push), with a
+ * 401 asking for a new token once (auth.ts). A final message with "Open PR" and "Copy link". The
+ * user's working tree, index, HEAD and stash are never touched (src/infra/git/publish.ts).
  */
 import * as vscode from 'vscode';
 import { detectForge } from '../../core/forge/detect';
-import { ForgeError, gitHttpAuthHeader, type ForgeClient, type ForgeCredentials, type ForgeRepo, type PullRequest } from '../../core/forge/types';
+import { ForgeError, gitHttpAuthHeader, type ForgeClient, type ForgeCredentials, type ForgeRepo } from '../../core/forge/types';
 import type { Logger } from '../../core/ports';
-import { PublishError, type FileEdit, type GitPublisher, type PublishResult } from '../../core/pr/ports';
+import { openPullRequest } from '../../core/pr/openPullRequest';
+import { findTemplate, planPullRequest } from '../../core/pr/plan';
+import { PublishError, type FileEdit, type GitPublisher } from '../../core/pr/ports';
 import type { AppKey } from '../../core/model/app';
 import { Cancelled, UserError } from '../commands/appArg';
 import { readPullRequestSettings } from '../config';
 import type { ForgeAuth } from './auth';
 import { showImpactPreview } from './impactPreview';
-import { pullRequestBody, type Impact } from './impact';
+import { previewImpacts, type Impact, type KnownContext, type LiveRead } from './impact';
+import { headContent, headDirFiles } from './localGit';
 import type { PreviewFile } from './previewHtml';
-import type { PullRequestRecords } from './records';
+import type { OpenPullRequestCheck, PullRequestRecords } from './records';
 
 /** What the PR commands need; built once in composition.ts. */
 export interface PrDeps {
@@ -27,6 +32,10 @@ export interface PrDeps {
   readonly createClient: (repo: ForgeRepo, creds: ForgeCredentials) => ForgeClient;
   readonly extensionPath: string;
   readonly log: Logger;
+  /** Live objects through the lenses' client (KubeClusterAccess.get); without it the impact is not computed. */
+  readonly live?: LiveRead;
+  /** Kubeconfig contexts, to find an Argo CD app's destination cluster. */
+  readonly contexts?: () => readonly KnownContext[];
 }
 
 /** Arguments a caller may pass to skip the prompts (tests, other extensions): `{ title, files, yes: true }`. */
@@ -59,11 +68,13 @@ export interface ChangeRequest {
   readonly repoRoot: string;
   /** "Open pull request", "Propose rollback"… */
   readonly heading: string;
-  readonly defaultTitle: string;
-  /** Branch slug under the prefix; the same change target gives the same branch, so a re-run updates its PR. */
-  readonly slug: string;
+  /** The command's own default title (rollback, suspend); else the plan's, from the impact. */
+  readonly title?: string;
+  /** The command's own branch slug under the prefix; else the plan's. The same target gives the same branch, so a re-run updates its PR. */
+  readonly slug?: string;
   readonly files: readonly PreviewFile[];
   readonly impact: Impact;
+  /** Words at the top of our body section (what a rollback reverts…). */
   readonly summary?: string;
   readonly change: { readonly edits: readonly FileEdit[] } | { readonly revert: readonly string[] };
 }
@@ -91,12 +102,28 @@ export async function deliver(deps: PrDeps, req: ChangeRequest, args: PrArgs): P
     const host = /^[a-z+]+:\/\/(?:[^@/]*@)?([^/]+)/i.exec(remoteUrl)?.[1] ?? /^(?:[^@]+@)?([^:]+):/.exec(remoteUrl)?.[1] ?? remoteUrl;
     throw new UserError(`GitOps Lens does not know which forge serves ${host}. Map it in the gitopsLens.forges setting, e.g. { "${host}": "gitlab" }.`);
   }
-  const branch = `${settings.branchPrefix}/${req.slug}`;
+  // The template as committed (HEAD is what the base branch most likely holds; the working tree may be mid-edit).
+  const template = await findTemplate(repo.kind, { readFile: (p) => headContent(req.repoRoot, p), listDir: (d) => headDirFiles(req.repoRoot, d) });
+  const plan = planPullRequest({
+    impact: req.impact.impact,
+    files: req.files.map((f) => f.path),
+    prefix: settings.branchPrefix,
+    ...(template ? { template: template.text } : {}),
+    ...(req.summary ? { summary: req.summary } : {}),
+    ...(req.slug !== undefined ? { slug: req.slug } : {}),
+  });
+  const defaultTitle = req.title ?? plan.title;
 
   if (!args.yes) {
-    const ok = await showImpactPreview(
-      { heading: req.heading, title: req.defaultTitle, repository: `${repo.owner}/${repo.repo} on ${repo.host}`, branch, impacts: req.impact.impacts, files: req.files, undeployed: req.impact.undeployed },
-    );
+    const ok = await showImpactPreview({
+      heading: req.heading,
+      title: defaultTitle,
+      repository: `${repo.owner}/${repo.repo} on ${repo.host}`,
+      branch: plan.branch,
+      impacts: previewImpacts(req.impact),
+      files: req.files,
+      undeployed: req.impact.undeployed,
+    });
     if (!ok) throw new Cancelled();
   }
   let title = args.title?.trim();
@@ -105,15 +132,16 @@ export async function deliver(deps: PrDeps, req: ChangeRequest, args: PrArgs): P
       await vscode.window.showInputBox({
         title: req.heading,
         prompt: 'Pull request title',
-        value: req.defaultTitle,
+        value: defaultTitle,
         ignoreFocusOut: true,
         validateInput: (v) => (v.trim() === '' ? 'Enter a title' : undefined),
       })
     )?.trim();
     if (!title) throw new Cancelled();
   }
-  const finalTitle = title || req.defaultTitle;
-  const body = pullRequestBody({ ...(req.summary ? { summary: req.summary } : {}), impact: req.impact, files: req.files });
+  const finalTitle = title || defaultTitle;
+  // The commit message is the plan's with the chosen title as its subject.
+  const commitMessage = `${finalTitle}${plan.commitMessage.slice(plan.title.length)}`;
 
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `GitOps Lens: ${req.heading}`, cancellable: true },
@@ -121,125 +149,99 @@ export async function deliver(deps: PrDeps, req: ChangeRequest, args: PrArgs): P
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
-        return await run(deps, { repo, req, branch, title: finalTitle, body, remote, args, settings, signal: abort.signal, report: (m) => progress.report({ message: m }) });
+        progress.report({ message: `Connecting to ${repo.host}…` });
+        // A 401 from the forge API or the push asks for a new token once, then runs again (auth.ts).
+        return await deps.auth.withCredentials(repo, { interactive: !args.yes }, async (creds) => {
+          const client = deps.createClient(repo, creds);
+          const opened = await openPullRequest(
+            { git: deps.publisher, forge: client },
+            {
+              repoRoot: req.repoRoot,
+              remote,
+              plan: { branch: plan.branch, title: finalTitle, body: plan.body, commitMessage },
+              change: req.change,
+              auth: { kind: 'header', header: gitHttpAuthHeader(repo.kind, creds) },
+              draft: settings.draft,
+              ...(settings.labels.length ? { labels: settings.labels } : {}),
+              ...(settings.reviewers.length ? { reviewers: settings.reviewers } : {}),
+              signal: abort.signal,
+              onProgress: (p) => progress.report({ message: p.message }),
+            },
+          );
+          await dropClosed(deps, client, repo, settings.branchPrefix, opened.pullRequest.url);
+          return opened;
+        });
+      } catch (e) {
+        if (e instanceof PublishError && e.code === 'cancelled') throw new Cancelled();
+        throw explainPublish(e);
       } finally {
         sub.dispose();
       }
     },
   );
+  const pr = result.pullRequest;
+  const done: DeliverResult = {
+    url: pr.url,
+    ...(pr.number !== undefined ? { number: pr.number } : {}),
+    branch: result.push.branch,
+    base: result.push.base,
+    updated: !result.created,
+    title: pr.title || finalTitle,
+  };
   await deps.records.add({
-    url: result.url,
-    title: result.title,
-    ...(result.number !== undefined ? { number: result.number } : {}),
-    head: result.branch,
-    base: result.base,
+    url: done.url,
+    title: done.title,
+    ...(done.number !== undefined ? { number: done.number } : {}),
+    head: done.branch,
+    base: done.base,
     host: repo.host,
-    apps: req.impact.apps as AppKey[],
+    remoteUrl,
+    apps: [...req.impact.apps] as AppKey[],
     files: req.files.map((f) => f.path),
     openedAt: Date.now(),
   });
-  deps.log.info(`[PullRequests][deliver] ${result.updated ? 'updated' : 'opened'} ${result.url} (${result.branch} → ${result.base})`);
-  const what = `${result.number !== undefined ? `#${result.number} ` : ''}${result.updated ? 'updated' : 'opened'}: ${result.title}`;
+  deps.log.info(`[PullRequests][deliver] ${done.updated ? 'updated' : 'opened'} ${done.url} (${done.branch} → ${done.base})`);
+  for (const w of result.warnings ?? []) void vscode.window.showWarningMessage(w);
+  const what = `${done.number !== undefined ? `#${done.number} ` : ''}${done.updated ? 'updated' : 'opened'}: ${done.title}`;
   void vscode.window.showInformationMessage(`Pull request ${what}`, 'Open PR', 'Copy link').then(async (choice) => {
-    if (choice === 'Open PR') await vscode.env.openExternal(vscode.Uri.parse(result.url));
-    if (choice === 'Copy link') await vscode.env.clipboard.writeText(result.url);
+    if (choice === 'Open PR') await vscode.env.openExternal(vscode.Uri.parse(done.url));
+    if (choice === 'Copy link') await vscode.env.clipboard.writeText(done.url);
   });
-  return result;
+  return done;
 }
 
-interface RunInput {
-  readonly repo: ForgeRepo;
-  readonly req: ChangeRequest;
-  readonly branch: string;
-  readonly title: string;
-  readonly body: string;
-  readonly remote: string;
-  readonly args: PrArgs;
-  readonly settings: ReturnType<typeof readPullRequestSettings>;
-  readonly signal: AbortSignal;
-  readonly report: (message: string) => void;
-}
-
-async function run(deps: PrDeps, x: RunInput): Promise<DeliverResult> {
-  const { repo, signal } = x;
-  const check = () => {
-    if (signal.aborted) throw new Cancelled();
-  };
-  x.report(`Connecting to ${repo.host}…`);
-  // The first forge call proves the credentials; a 401 asks for a new token once (auth.ts).
-  const { client, creds, base } = await deps.auth.withCredentials(repo, { interactive: !x.args.yes }, async (c) => {
-    const cl = deps.createClient(repo, c);
-    return { client: cl, creds: c, base: await cl.defaultBranch() };
-  });
-  check();
-  const existing = await client.findOpenPullRequest(x.branch, base);
-  check();
-  const auth = { kind: 'header' as const, header: gitHttpAuthHeader(repo.kind, creds) };
-  const edits = 'edits' in x.req.change ? { edits: x.req.change.edits } : { revert: x.req.change.revert };
-  const publish = (mode: 'create' | 'update'): Promise<PublishResult> =>
-    deps.publisher.publish({
-      repoRoot: x.req.repoRoot,
-      remote: x.remote,
-      base,
-      branch: x.branch,
-      mode,
-      message: x.title,
-      auth,
-      signal,
-      onProgress: (p) => x.report(p.message),
-      ...edits,
-    } as Parameters<GitPublisher['publish']>[0]);
-  let pushed: PublishResult;
-  try {
-    pushed = await publish(existing ? 'update' : 'create');
-  } catch (e) {
-    if (e instanceof PublishError && e.code === 'cancelled') throw new Cancelled();
-    if (e instanceof PublishError && existing && (e.code === 'branchMoved' || e.code === 'branchMissing')) {
-      // Someone else pushed to the PR's branch: never overwrite their commits; open a fresh branch instead.
-      deps.log.warn(`[PullRequests][run] ${x.branch} moved on the remote; publishing on a fresh branch`);
-      pushed = await publish('create');
-    } else {
-      throw explainPublish(e);
-    }
-  }
-  check();
-  let pr: PullRequest;
-  let updated = false;
-  if (existing && pushed.branch === existing.head) {
-    x.report('Updating the pull request…');
-    pr = await client.updatePullRequest(existing, { title: x.title, body: x.body });
-    updated = true;
-  } else {
-    x.report('Opening the pull request…');
+/**
+ * For PullRequestRecords.refreshApp: the open PRs on the forge of `remoteUrl`, with the stored
+ * credentials only (no prompt from a tree expansion); undefined when the forge cannot be asked.
+ */
+export function openPullRequestCheck(deps: PrDeps): OpenPullRequestCheck {
+  return async (remoteUrl, records) => {
+    const settings = readPullRequestSettings();
+    const repo = detectForge(remoteUrl, { forges: settings.forges });
+    if (!repo) return undefined;
     try {
-      pr = await client.createPullRequest({
-        head: pushed.branch,
-        base,
-        title: x.title,
-        body: x.body,
-        draft: x.settings.draft,
-        labels: x.settings.labels,
-        reviewers: x.settings.reviewers,
-      });
+      const creds = await deps.auth.credentials(repo, { interactive: false });
+      const prefix = `${settings.branchPrefix}/`;
+      const client = deps.createClient(repo, creds);
+      const open = await client.listOpenPullRequests(records.every((r) => r.head.startsWith(prefix)) ? { headPrefix: prefix } : {});
+      return new Set(open.map((p) => p.url));
     } catch (e) {
-      // A PR for this head appeared meanwhile (or the list missed it): update it rather than fail.
-      if (!(e instanceof ForgeError) || e.code !== 'duplicate') throw e;
-      const found = await client.findOpenPullRequest(pushed.branch, base);
-      if (!found) throw e;
-      pr = await client.updatePullRequest(found, { title: x.title, body: x.body });
-      updated = true;
+      deps.log.debug(`[PullRequests][openPullRequestCheck] ${repo.host}: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
     }
-  }
-  // The app nodes list the PRs we opened; drop the ones of this repository that are no longer open.
+  };
+}
+
+/** The app nodes list the PRs we opened; drop the ones of this repository the forge no longer lists as open. */
+async function dropClosed(deps: PrDeps, client: ForgeClient, repo: ForgeRepo, prefix: string, justOpened: string): Promise<void> {
   try {
-    const open = new Set((await client.listOpenPullRequests({ headPrefix: `${x.settings.branchPrefix}/` })).map((p) => p.url));
-    open.add(pr.url);
+    const open = new Set((await client.listOpenPullRequests({ headPrefix: `${prefix}/` })).map((p) => p.url));
+    open.add(justOpened);
     const web = repo.webUrl.toLowerCase();
     await deps.records.retain((r) => !r.url.toLowerCase().startsWith(web) || open.has(r.url));
   } catch (e) {
-    deps.log.debug(`[PullRequests][run] listing open pull requests failed: ${e instanceof Error ? e.message : String(e)}`);
+    deps.log.debug(`[PullRequests][dropClosed] listing open pull requests failed: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { url: pr.url, ...(pr.number !== undefined ? { number: pr.number } : {}), branch: pushed.branch, base, updated, title: pr.title || x.title };
 }
 
 function explainPublish(e: unknown): unknown {

@@ -1,14 +1,15 @@
 /**
- * The impact of a change for the preview and the PR body: which apps on which clusters deploy each
- * changed file (core/drift/deployedBy), and per resource the fields that change, compared by the drift
- * engine (core/drift/engine: Secrets masked, normalized, list semantics of the kind) between the HEAD
- * version and the new one. Pure apart from its inputs.
+ * The impact of a change on the clusters, for the preview and the PR body (issue 6): which apps on
+ * which clusters deploy each changed file (core/drift/deployedBy), and per resource the fields the new
+ * desired documents change in the LIVE objects, from the drift engine (core/pr/plan `impactOf`:
+ * Secrets masked, normalized, list semantics of the kind). Live objects are read through the same
+ * client as the drift lenses (KubeClusterAccess.get); an unreadable cluster is reported per app.
  */
-import type { AppKey, App } from '../../core/model/app';
-import { appsDeployingFile } from '../../core/drift/deployedBy';
-import { diffPair } from '../../core/drift/engine';
-import { builtinListKeys } from '../../core/drift/listKeys';
-import { parseManifests } from '../../core/manifest/documents';
+import type { App, AppKey } from '../../core/model/app';
+import { appsDeployingFile, type Deployment } from '../../core/drift/deployedBy';
+import { isMask } from '../../core/drift/mask';
+import { impactOf, type AppImpact, type ChangedFile as CoreChangedFile } from '../../core/pr/plan';
+import { httpStatusOf } from '../../core/store/resourceHealthStore';
 import type { PreviewAppImpact, PreviewFieldChange, PreviewFile } from './previewHtml';
 
 export interface ChangedManifest {
@@ -21,36 +22,124 @@ export interface ChangedManifest {
   readonly after: string | null;
 }
 
+/** A live object by reference, as the lenses read it (`KubeClusterAccess.get`); rejects with the HTTP status on errors. */
+export type LiveRead = (cluster: string, ref: { readonly apiVersion: string; readonly kind: string; readonly namespace: string; readonly name: string }) => Promise<unknown>;
+
+/** A kubeconfig context: its name and API server URL, to find where an Argo CD app deploys. */
+export interface KnownContext {
+  readonly name: string;
+  readonly server: string | undefined;
+}
+
 export interface Impact {
-  readonly impacts: readonly PreviewAppImpact[];
+  /** Per cluster and app (the app's own cluster or its Argo CD destination). */
+  readonly impact: readonly AppImpact[];
+  /** Changed files no known app deploys. */
   readonly undeployed: readonly string[];
+  /** Apps the change reaches (for the tree's Pull Requests node). */
   readonly apps: readonly AppKey[];
-  /** The single most telling change, for the default title: `guestbook: replicas 3 → 5 in prod-eu`. */
-  readonly headline?: string;
+  /** `Argo CD Application`… per `cluster\0app name`, for the preview. */
+  readonly kinds: ReadonlyMap<string, string>;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const NO_IMPACT: Impact = { impact: [], undeployed: [], apps: [], kinds: new Map() };
 
-interface Doc {
-  readonly key: string;
-  readonly label: string;
-  readonly value: Obj;
-}
+const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+/** How long one live read may take before the cluster counts as unreachable for the preview. */
+const READ_TIMEOUT_MS = 10_000;
 
-function docsOf(text: string | null | undefined, file: string): Doc[] {
-  if (!text) return [];
-  const out: Doc[] = [];
-  for (const d of parseManifests(text, { file }).documents) {
-    if (!d.identity || !isObj(d.value)) continue;
-    const id = d.identity;
-    out.push({
-      key: `${id.group}/${id.kind}/${id.namespace ?? ''}/${id.name ?? ''}`,
-      label: `${id.kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name ?? '(unnamed)'}`,
-      value: d.value,
-    });
+const kindLabel = (app: App): string => `${app.tool === 'argocd' ? 'Argo CD' : 'Flux'} ${app.kind}`;
+const sameServer = (a: string | undefined, b: string): boolean => a !== undefined && a.replace(/\/+$/, '').toLowerCase() === b.toLowerCase();
+
+/**
+ * The cluster holding a deployment's live objects, as the drift lenses pick it: an Argo CD app's
+ * destination (`in-cluster` / kubernetes.default.svc = the app's own cluster; another server = the
+ * kubeconfig context with that URL; a destination name = the context of that name), a Flux app's own.
+ */
+export function liveCluster(d: Deployment, contexts: readonly KnownContext[]): { cluster: string; unknown?: string } {
+  const dest = d.app.destination;
+  if (d.app.tool !== 'argocd' || dest === undefined) return { cluster: d.cluster };
+  const server = dest.server?.replace(/\/+$/, '');
+  if (server === undefined || server === '') {
+    if (dest.name === undefined || dest.name === '' || dest.name === 'in-cluster') return { cluster: d.cluster };
+    return contexts.some((c) => c.name === dest.name) ? { cluster: dest.name } : { cluster: dest.name, unknown: `destination ${dest.name} is not in the kubeconfig` };
   }
-  return out;
+  if (server === IN_CLUSTER_SERVER) return { cluster: d.cluster };
+  const match = contexts.find((c) => c.name === d.cluster && sameServer(c.server, server)) ?? contexts.find((c) => sameServer(c.server, server));
+  return match ? { cluster: match.name } : { cluster: d.cluster, unknown: `destination ${server} is not in the kubeconfig` };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+function reasonOf(err: unknown, cluster: string): string {
+  const status = httpStatusOf(err);
+  if (status === 403) return `reading from ${cluster} is forbidden`;
+  if (status === 401) return `${cluster} refused the credentials`;
+  if (status !== undefined) return `${cluster} answered HTTP ${status}`;
+  const msg = err instanceof Error ? err.message : String(err);
+  return /did not answer/.test(msg) ? msg : `${cluster} is unreachable`;
+}
+
+export interface LiveImpactInput {
+  readonly files: readonly ChangedManifest[];
+  readonly apps: readonly App[];
+  readonly repo: { readonly root: string; readonly remotes: readonly string[]; readonly branch?: string };
+  readonly read: LiveRead;
+  readonly contexts?: readonly KnownContext[];
+  /**
+   * Deployments to use for a file no app deploys from this repository (Suspend/Resume edits the app's
+   * own manifest, which lives in its cluster even when no app of apps deploys it).
+   */
+  readonly fallback?: (file: string) => readonly Deployment[];
+}
+
+/** Per cluster and app, what the new files change in the live objects (core `impactOf`). */
+export async function liveImpact(input: LiveImpactInput): Promise<Impact> {
+  const byFile = new Map<string, Deployment[]>();
+  const undeployed: string[] = [];
+  for (const f of input.files) {
+    let deps = appsDeployingFile({ repo: input.repo, file: f.path, apps: input.apps });
+    if (deps.length === 0) deps = [...(input.fallback?.(f.path) ?? [])];
+    if (deps.length === 0) undeployed.push(f.path);
+    // Keyed by the cluster holding the live objects, so the impact says where it lands.
+    byFile.set(
+      f.path,
+      deps.map((d) => ({ ...d, cluster: liveCluster(d, input.contexts ?? []).cluster })),
+    );
+  }
+  const kinds = new Map<string, string>();
+  const apps = new Set<AppKey>();
+  for (const deps of byFile.values()) {
+    for (const d of deps) {
+      kinds.set(`${d.cluster}\u0000${d.app.name}`, kindLabel(d.app));
+      apps.add(d.app.key);
+    }
+  }
+  const changed: CoreChangedFile[] = input.files.map((f) => ({ path: f.path, before: f.before, after: f.after ?? undefined }));
+  const impact = await impactOf(
+    changed,
+    (file) => byFile.get(file) ?? [],
+    async (d, id) => {
+      const unknown = liveCluster({ ...d, cluster: d.app.cluster }, input.contexts ?? []).unknown;
+      if (unknown) throw new Error(unknown);
+      try {
+        const obj = await withTimeout(input.read(d.cluster, { apiVersion: id.apiVersion, kind: id.kind, namespace: id.namespace ?? '', name: id.name }), READ_TIMEOUT_MS, d.cluster);
+        return typeof obj === 'object' && obj !== null && !Array.isArray(obj) ? (obj as Record<string, unknown>) : undefined;
+      } catch (err) {
+        // Not found: the change creates the object.
+        if (httpStatusOf(err) === 404) return undefined;
+        throw new Error(reasonOf(err, d.cluster));
+      }
+    },
+    { keepUnaffected: true },
+  );
+  return { impact, undeployed, apps: [...apps], kinds };
 }
 
 /** `/spec/template/spec/containers/0/image` → `spec.template.spec.containers[0].image`. */
@@ -68,106 +157,25 @@ function show(v: unknown): string | undefined {
   return JSON.stringify(v);
 }
 
-/** Field changes between the HEAD and new versions of one file. */
-export function fieldChanges(file: ChangedManifest): PreviewFieldChange[] {
-  const before = new Map(docsOf(file.before, file.path).map((d) => [d.key, d]));
-  const after = docsOf(file.after, file.path);
-  const out: PreviewFieldChange[] = [];
-  const seen = new Set<string>();
-  for (const d of after) {
-    seen.add(d.key);
-    const old = before.get(d.key);
-    if (!old) {
-      out.push({ resource: d.label, path: '(new resource)', after: 'added' });
-      continue;
-    }
-    const [group = '', kind = ''] = d.key.split('/');
-    const masked = kind === 'Secret' && group === '';
-    const pair = diffPair(d.value, old.value, builtinListKeys({ group, kind }));
-    for (const c of pair.changes) {
-      out.push({ resource: d.label, path: dottedPath(c.path), before: show(c.live), after: show(c.desired), ...(masked ? { masked: true } : {}) });
-    }
-  }
-  for (const [key, d] of before) if (!seen.has(key)) out.push({ resource: d.label, path: '(resource removed)', before: 'present' });
-  return out;
-}
+const resourceLabel = (id: AppImpact['resources'][number]['id']): string => `${id.kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}`;
 
-export interface ImpactInput {
-  readonly files: readonly ChangedManifest[];
-  readonly apps: readonly App[];
-  readonly repo: { readonly root: string; readonly remotes: readonly string[]; readonly branch?: string };
-}
-
-export function computeImpact(input: ImpactInput): Impact {
-  const byApp = new Map<AppKey, { app: App; changes: PreviewFieldChange[] }>();
-  const undeployed: string[] = [];
-  for (const f of input.files) {
-    const deployments = appsDeployingFile({ repo: input.repo, file: f.path, apps: input.apps });
-    if (deployments.length === 0) {
-      undeployed.push(f.path);
-      continue;
+/** The preview's rows: per app the live value now and after the merge; Secret values masked. */
+export function previewImpacts(impact: Impact): PreviewAppImpact[] {
+  return impact.impact.map((a) => {
+    const changes: PreviewFieldChange[] = [];
+    const notes: string[] = [];
+    for (const r of a.resources) {
+      const label = resourceLabel(r.id);
+      if (r.change === 'create') notes.push(`${label}: not in the cluster yet, created by the merge`);
+      else if (r.change === 'delete') notes.push(`${label}: removed from Git (pruned if the app prunes)`);
+      const secret = r.id.kind === 'Secret' && !r.id.apiVersion.includes('/');
+      for (const f of r.change === 'update' ? r.fields : []) {
+        const masked = secret || isMask(f.from) || isMask(f.to);
+        changes.push({ resource: label, path: dottedPath(f.path), ...(masked ? { masked: true } : { before: show(f.from), after: show(f.to) }) } as PreviewFieldChange);
+      }
     }
-    const changes = fieldChanges(f);
-    for (const d of deployments) {
-      const entry = byApp.get(d.app.key) ?? { app: d.app, changes: [] };
-      entry.changes.push(...changes);
-      byApp.set(d.app.key, entry);
-    }
-  }
-  const impacts: PreviewAppImpact[] = [...byApp.values()].map(({ app, changes }) => ({
-    cluster: app.cluster,
-    app: app.name,
-    appKind: `${app.tool === 'argocd' ? 'Argo CD' : 'Flux'} ${app.kind}`,
-    changes,
-  }));
-  let headline: string | undefined;
-  const first = [...byApp.values()][0];
-  if (first && byApp.size >= 1) {
-    const c = first.changes.length === 1 ? first.changes[0] : undefined;
-    const where = byApp.size === 1 ? ` in ${first.app.cluster}` : ` and ${byApp.size - 1} more`;
-    if (c && c.before !== undefined && c.after !== undefined && !c.masked && c.before.length <= 40 && c.after.length <= 40) {
-      headline = `${first.app.name}: ${c.path.split('.').pop() ?? c.path} ${c.before} → ${c.after}${where}`;
-    } else {
-      headline = `${first.app.name}: ${first.changes.length} field change${first.changes.length === 1 ? '' : 's'}${where}`;
-    }
-  }
-  return { impacts, undeployed, apps: [...byApp.keys()], ...(headline ? { headline } : {}) };
-}
-
-/** The PR/MR body: the impact table (values masked where the preview masks them), the files, the apps. */
-export function pullRequestBody(opts: { readonly summary?: string; readonly impact: Impact; readonly files: readonly PreviewFile[] }): string {
-  const cell = (s: string | undefined) => (s === undefined ? '_(absent)_' : `\`${s.replace(/\|/g, '\\|').replace(/`/g, "'").slice(0, 120)}\``);
-  const lines: string[] = [];
-  if (opts.summary) lines.push(opts.summary, '');
-  lines.push('### Impact', '');
-  if (opts.impact.impacts.length === 0) lines.push('No app deploying these files is known on the connected clusters.', '');
-  for (const i of opts.impact.impacts) {
-    lines.push(`**${i.cluster} · ${i.app}** (${i.appKind})`, '');
-    if (i.changes.length === 0) {
-      lines.push('No field changes.', '');
-      continue;
-    }
-    lines.push('| Resource | Field | Before | After |', '|---|---|---|---|');
-    for (const c of i.changes.slice(0, 50)) {
-      const masked = c.masked === true || /^Secret\b/.test(c.resource);
-      lines.push(`| ${c.resource} | \`${c.path}\` | ${masked ? '••••••' : cell(c.before)} | ${masked ? '••••••' : cell(c.after)} |`);
-    }
-    if (i.changes.length > 50) lines.push(`| … | ${i.changes.length - 50} more | | |`);
-    lines.push('');
-  }
-  lines.push('### Files', '');
-  for (const f of opts.files) lines.push(`- \`${f.path}\` (${f.status})`);
-  lines.push('', '_Opened with GitOps Lens._');
-  return lines.join('\n');
-}
-
-/** A branch-name slug (git-check-ref-format(1)-safe): lower case, `-` separated, at most 48 characters. */
-export function slug(s: string): string {
-  const out = s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 48)
-    .replace(/-+$/, '');
-  return out || 'change';
+    if (a.unreachable !== undefined) notes.push(`Live state not compared: ${a.unreachable}.`);
+    else if (a.resources.length === 0) notes.push('No change to the live objects.');
+    return { cluster: a.cluster, app: a.app, appKind: impact.kinds.get(`${a.cluster}\u0000${a.app}`) ?? 'App', changes, ...(notes.length ? { notes } : {}) };
+  });
 }

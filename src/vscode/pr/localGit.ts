@@ -88,3 +88,13 @@ export async function commitSubject(root: string, sha: string): Promise<string |
   const out = await git(root, ['log', '-n1', '--format=%s', sha], { allowFail: true });
   return out.trim() || undefined;
 }
+
+/** Names of the files directly in `dir` at HEAD (`git ls-tree --name-only HEAD dir/`); empty when absent. */
+export async function headDirFiles(root: string, dir: string): Promise<string[]> {
+  const out = await git(root, ['ls-tree', '--name-only', 'HEAD', `${dir.replace(/\/+$/, '')}/`], { allowFail: true });
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((p) => p.slice(p.lastIndexOf('/') + 1));
+}

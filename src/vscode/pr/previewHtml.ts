@@ -1,6 +1,6 @@
 /**
- * The HTML of the impact preview (issue 6): per cluster and app the field changes, Secret values
- * masked, the files, and Open PR / Cancel buttons. Pure (no `vscode`), so a unit test can check it.
+ * The HTML of the impact preview (issue 6): per cluster and app the field changes between the live
+ * objects and the new desired documents (or why the live state is unknown), Secret values masked, the files, and Open PR / Cancel buttons. Pure (no `vscode`), so a unit test can check it.
  *
  * Self-contained under a strict Content-Security-Policy (VS Code webview guide, "Content security
  * policy"): `default-src 'none'`, the one inline style and script allowed by a nonce, no remote loads.
@@ -11,9 +11,9 @@ export interface PreviewFieldChange {
   readonly resource: string;
   /** Dotted field path, e.g. `spec.replicas`. */
   readonly path: string;
-  /** Rendered value before the change, at HEAD (undefined: absent). */
+  /** The live value in the cluster now (undefined: the live object lacks the field). */
   readonly before?: string;
-  /** Value after the change (undefined: removed). */
+  /** The value once the merged change is applied (undefined: removed). */
   readonly after?: string;
   /** Secret data: values are never shown. */
   readonly masked?: boolean;
@@ -80,8 +80,8 @@ export function renderPreviewHtml(model: PreviewModel, opts: { readonly nonce: s
             .join('');
           const notes = (i.notes ?? []).map((n) => `<li>${esc(n)}</li>`).join('');
           const table = rows
-            ? `<table><colgroup><col class="resource"><col class="field"><col class="value"><col class="value"></colgroup><thead><tr><th>Resource</th><th>Field</th><th>In Git now</th><th>After merge</th></tr></thead><tbody>${rows}</tbody></table>`
-            : '<p class="note">No field changes in the deployed resources.</p>';
+            ? `<table><colgroup><col class="resource"><col class="field"><col class="value"><col class="value"></colgroup><thead><tr><th>Resource</th><th>Field</th><th>Live now</th><th>After merge</th></tr></thead><tbody>${rows}</tbody></table>`
+            : '<p class="note">No field of a live object changes.</p>';
           return `<section class="impact"><h3>${esc(i.cluster)} · ${esc(i.app)}<span class="badge">${esc(i.appKind)}</span><span class="badge">${i.changes.length} field${i.changes.length === 1 ? '' : 's'}</span></h3>${table}${notes ? `<ul>${notes}</ul>` : ''}</section>`;
         })
         .join('')

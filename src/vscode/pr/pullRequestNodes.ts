@@ -12,6 +12,8 @@ import type { PullRequestRecord } from './records';
 export interface PullRequestSource {
   forApp(key: AppKey): readonly PullRequestRecord[];
   readonly onDidChange: (listener: () => void) => { dispose(): void };
+  /** Drops PRs the forge no longer lists as open, in the background; onDidChange follows when some went. */
+  refreshApp?(key: AppKey): Promise<void>;
 }
 
 export type PullRequestTreeNode =
@@ -23,6 +25,9 @@ export function pullRequestsNode(appNodeId: string, appKey: AppKey): PullRequest
 }
 
 export function pullRequestChildren(parent: Extract<PullRequestTreeNode, { type: 'pullRequests' }>, source: PullRequestSource): PullRequestTreeNode[] {
+  // Expanding or refreshing the node asks the forge (never while rendering: the answer arrives as a
+  // change event, and the node renders again from the snapshot; STYLE.md rule 5).
+  void source.refreshApp?.(parent.appKey);
   return source.forApp(parent.appKey).map((r) => ({ type: 'pullRequest', id: `${parent.id}/${r.url}`, name: r.title, appKey: parent.appKey, url: r.url }));
 }
 

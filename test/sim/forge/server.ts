@@ -235,6 +235,14 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       // access tokens"); the git backend reads Basic, so hand the token on in that form.
       ctx.req.headers.authorization = `Basic ${Buffer.from(`x-token-auth:${bearer[1]}`).toString('base64')}`;
     }
+    const giteaToken = /^token\s+(\S+)$/i.exec(ctx.req.headers.authorization ?? '');
+    if (giteaToken?.[1] && !rawPath.startsWith('/scm/')) {
+      // Gitea and Forgejo take `Authorization: token …` (and Bearer) on Git paths too: their OAuth2 /
+      // access-token method runs for isGitRawOrAttachPath (info/refs, git-*-pack) and parseToken reads
+      // both schemes (go-gitea/gitea services/auth/oauth2.go, modules/auth/httpauth/httpauth.go). The
+      // git backend reads Basic, so hand the token on in that form.
+      ctx.req.headers.authorization = `Basic ${Buffer.from(`token:${giteaToken[1]}`).toString('base64')}`;
+    }
     const relative = path.relative(root, repo.bareDir).split(path.sep).join('/');
     await serveGit(ctx.req, ctx.res, `/${relative}${rest}`, query, {
       projectRoot: root,
