@@ -9,30 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SimAccess } from './simClusters';
-import { waitFor as waitForState } from '../support/waitFor';
-import { api } from './extensionApi';
-
-const waitFor = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> => {
-  // executeCodeLensProvider is async; poll it the way waitFor polls synchronous state.
-  let last: T | undefined | false;
-  let inFlight = false;
-  return waitForState(
-    what,
-    () => {
-      if (!inFlight) {
-        inFlight = true;
-        void Promise.resolve(fn()).then(
-          (v) => ((last = v), (inFlight = false)),
-          () => (inFlight = false),
-        );
-      }
-      return last;
-    },
-    timeoutMs,
-  );
-};
-
-
+import { CHECKOUT_GIT_IMAGE as GIT_IMAGE, CHECKOUT_LIVE_IMAGE as LIVE_IMAGE, checkoutConfigMapYaml, checkoutDeploymentYaml } from '../fixtures/gitops/checkoutRepo';
+import { closeCheckoutClone, lensTitles, openCheckoutClone, pollFor as waitFor, type CheckoutClone } from './driftWorkspace';
 
 /** A merge patch to the sim-argo simulator over its HTTP API, as the cluster's users would make it. */
 async function patchArgo(apiPath: string, body: unknown): Promise<void> {
@@ -47,35 +25,9 @@ async function patchArgo(apiPath: string, body: unknown): Promise<void> {
   assert.ok(res.ok, `PATCH ${apiPath}: ${res.status} ${await res.text()}`);
 }
 
-const LIVE_IMAGE = 'registry.example.test/checkout:1.4.2';
-const GIT_IMAGE = 'registry.example.test/checkout:1.5.0';
-
-// The live ConfigMap and Deployment are test/fixtures/gitops/liveResources.ts; the ConfigMap names no
-// namespace, so it takes the app's destination namespace.
-const MANIFEST = `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: checkout-config
-data:
-  LOG_LEVEL: info
----
-# the image differs from the cluster's
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: checkout
-  namespace: checkout
-spec:
-  replicas: 2
-  progressDeadlineSeconds: 600
-  selector: {matchLabels: {app: checkout}}
-  template:
-    metadata: {labels: {app: checkout}}
-    spec:
-      containers:
-      - name: checkout
-        image: ${GIT_IMAGE}
----
+// The live ConfigMap and Deployment are test/fixtures/gitops/liveResources.ts.
+const MANIFEST = `${checkoutConfigMapYaml()}---
+${checkoutDeploymentYaml({ header: "# the image differs from the cluster's" })}---
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -84,11 +36,6 @@ metadata:
 data:
   NEW_CHECKOUT: "true"
 `;
-
-async function lensTitles(uri: vscode.Uri): Promise<string[]> {
-  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
-  return lenses.filter((l) => l.command?.command === 'gitopsLens.showDrift').map((l) => `${l.range.start.line}: ${l.command?.title ?? ''}`);
-}
 
 /** Waits for one lens title; a timeout names the titles shown instead. */
 async function waitForLens(what: string, uri: vscode.Uri, index: number, title: string): Promise<void> {
@@ -101,36 +48,15 @@ async function waitForLens(what: string, uri: vscode.Uri, index: number, title: 
 
 describe('Drift CodeLenses on manifests', function () {
   this.timeout(60_000);
-  const cfg = () => vscode.workspace.getConfiguration('gitopsLens');
-  let folder = '';
+  let clone: CheckoutClone | undefined;
   let file = '';
 
   before(async () => {
-    const v1 = await api();
-    const kubeconfig = process.env.GITOPS_LENS_SIM_KUBECONFIG;
-    assert.ok(kubeconfig, 'GITOPS_LENS_SIM_KUBECONFIG is not set by the runner');
-    await cfg().update('kubeconfig', [kubeconfig], vscode.ConfigurationTarget.Workspace);
-    await vscode.commands.executeCommand('gitopsLens.applications.focus');
-    await waitFor('the checkout app', () => v1.apps().find((a) => a.cluster === 'sim-argo' && a.name === 'checkout'));
-    const f = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    assert.ok(f);
-    folder = f;
-    // A clone of the apps repository: the Applications point at https://git.example.test/org/apps.git.
-    fs.mkdirSync(path.join(folder, '.git'), { recursive: true });
-    fs.writeFileSync(path.join(folder, '.git', 'config'), '[core]\n\tbare = false\n[remote "origin"]\n\turl = https://git.example.test/org/apps.git\n');
-    file = path.join(folder, 'apps', 'checkout', 'resources.yaml');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, MANIFEST);
+    clone = await openCheckoutClone('resources.yaml', MANIFEST);
+    file = clone.file;
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    fs.rmSync(path.join(folder, '.git'), { recursive: true, force: true });
-    fs.rmSync(path.dirname(file), { recursive: true, force: true });
-    const v1 = await api();
-    await cfg().update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
-    await waitFor('simulated contexts gone', () => !v1.clusters().some((c) => c.name === 'sim-argo'));
-  });
+  after(() => closeCheckoutClone(clone));
 
   it('shows In sync, Drift and Not in cluster per document, follows unsaved edits, and opens the diff', async () => {
     const doc = await vscode.workspace.openTextDocument(file);
@@ -193,7 +119,7 @@ describe('Drift CodeLenses on manifests', function () {
   it("honours the app's spec.ignoreDifferences: the ignored field's drift does not count, another field's does", async () => {
     // A file of its own: the test above may leave its edit saved (auto save).
     const own = path.join(path.dirname(file), 'deployment.yaml');
-    fs.writeFileSync(own, MANIFEST.slice(MANIFEST.indexOf('apiVersion: apps/v1'), MANIFEST.lastIndexOf('---\n')));
+    fs.writeFileSync(own, checkoutDeploymentYaml());
     const doc = await vscode.workspace.openTextDocument(own);
     const editor = await vscode.window.showTextDocument(doc);
     await waitForLens('image drift', doc.uri, 0, '0: Drift: 1 field · sim-argo');

@@ -6,70 +6,19 @@
  * next to lenses on the good documents.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { waitFor as waitForState } from '../support/waitFor';
-import { api } from './extensionApi';
+import { CHECKOUT_GIT_IMAGE as GIT_IMAGE, CHECKOUT_LIVE_IMAGE as LIVE_IMAGE, checkoutConfigMapYaml, checkoutDeploymentYaml } from '../fixtures/gitops/checkoutRepo';
+import { closeCheckoutClone, lensTitles, openCheckoutClone, pollFor as waitFor, type CheckoutClone } from './driftWorkspace';
 
-/** Polls an async probe (the editor's execute*Provider commands) until it returns something. */
-const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> => {
-  let last: T | undefined | false;
-  let inFlight = false;
-  return waitForState(
-    what,
-    () => {
-      if (!inFlight) {
-        inFlight = true;
-        void fn().then(
-          (v) => ((last = v), (inFlight = false)),
-          () => (inFlight = false),
-        );
-      }
-      return last;
-    },
-    timeoutMs,
-  );
-};
-
-const LIVE_IMAGE = 'registry.example.test/checkout:1.4.2';
-const GIT_IMAGE = 'registry.example.test/checkout:1.5.0';
-
-const MANIFEST = `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: checkout-config
-data:
-  LOG_LEVEL: info # the live value
----
-# the image differs from the cluster's
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: checkout
-  namespace: checkout
-spec:
-  replicas: 2
-  progressDeadlineSeconds: 600
-  selector: {matchLabels: {app: checkout}}
-  template:
-    metadata: {labels: {app: checkout}}
-    spec:
-      containers:
-      - name: checkout
-        image: "${GIT_IMAGE}"
----
+// The image is quoted: adopting the live value keeps the quotes.
+const MANIFEST = `${checkoutConfigMapYaml('# the live value')}---
+${checkoutDeploymentYaml({ header: "# the image differs from the cluster's", image: JSON.stringify(GIT_IMAGE) })}---
 apiVersion: v1
 kind: ConfigMap
 metadata:
   name: checkout-broken
 data: {a: [1, 2}
 `;
-
-async function lensTitles(uri: vscode.Uri): Promise<string[]> {
-  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
-  return lenses.filter((l) => l.command?.command === 'gitopsLens.showDrift').map((l) => `${l.range.start.line}: ${l.command?.title ?? ''}`);
-}
 
 async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
   const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
@@ -82,35 +31,15 @@ async function quickFixes(uri: vscode.Uri, range: vscode.Range): Promise<vscode.
 
 describe('Drift editor: hover, adopt live value, diagnostics', function () {
   this.timeout(90_000);
-  const cfg = () => vscode.workspace.getConfiguration('gitopsLens');
-  let folder = '';
+  let clone: CheckoutClone | undefined;
   let file = '';
 
   before(async () => {
-    const v1 = await api();
-    const kubeconfig = process.env.GITOPS_LENS_SIM_KUBECONFIG;
-    assert.ok(kubeconfig, 'GITOPS_LENS_SIM_KUBECONFIG is not set by the runner');
-    await cfg().update('kubeconfig', [kubeconfig], vscode.ConfigurationTarget.Workspace);
-    await vscode.commands.executeCommand('gitopsLens.applications.focus');
-    await waitFor('the checkout app', () => Promise.resolve(v1.apps().find((a) => a.cluster === 'sim-argo' && a.name === 'checkout')));
-    const f = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    assert.ok(f);
-    folder = f;
-    fs.mkdirSync(path.join(folder, '.git'), { recursive: true });
-    fs.writeFileSync(path.join(folder, '.git', 'config'), '[core]\n\tbare = false\n[remote "origin"]\n\turl = https://git.example.test/org/apps.git\n');
-    file = path.join(folder, 'apps', 'checkout', 'editor.yaml');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, MANIFEST);
+    clone = await openCheckoutClone('editor.yaml', MANIFEST);
+    file = clone.file;
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    fs.rmSync(path.join(folder, '.git'), { recursive: true, force: true });
-    fs.rmSync(path.dirname(file), { recursive: true, force: true });
-    const v1 = await api();
-    await cfg().update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
-    await waitFor('simulated contexts gone', () => Promise.resolve(!v1.clusters().some((c) => c.name === 'sim-argo')));
-  });
+  after(() => closeCheckoutClone(clone));
 
   it('marks the broken document with a diagnostic and keeps lenses on the others; hover, diff, edit preview and adopt live', async () => {
     const doc = await vscode.workspace.openTextDocument(file);
