@@ -54,17 +54,20 @@ function guestbookLive(reader: FakeReader, cluster: string): void {
   reader.set(cluster, 'ConfigMap', 'guestbook', 'guestbook-config', { obj: liveOf(CONFIGMAP, 'guestbook') });
 }
 
+/** The live Deployment after someone scaled it to 3 and rolled image 0.3: two drifted fields. */
+function scaledAndBumped(): Record<string, unknown> {
+  return liveOf(DEPLOYMENT, 'guestbook', (o) => {
+    const spec = o.spec as { replicas: number; template: { spec: { containers: Array<{ image: string }> } } };
+    spec.replicas = 3;
+    spec.template.spec.containers[0]!.image = 'gcr.io/heptio-images/ks-guestbook-demo:0.3';
+  });
+}
+
 describe('vscode/codelens/driftResults DriftResults', () => {
   it('shows In sync against a defaulted live object and counts drifted fields', async () => {
     const s = setup([guestbookProd]);
     guestbookLive(s.reader, 'prod');
-    s.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', {
-      obj: liveOf(DEPLOYMENT, 'guestbook', (o) => {
-        const spec = o.spec as { replicas: number; template: { spec: { containers: Array<{ image: string }> } } };
-        spec.replicas = 3;
-        spec.template.spec.containers[0]!.image = 'gcr.io/heptio-images/ks-guestbook-demo:0.3';
-      }),
-    });
+    s.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { obj: scaledAndBumped() });
     s.reader.set('prod', 'ConfigMap', 'guestbook', 'guestbook-config', { obj: liveOf(CONFIGMAP, 'guestbook', (o) => (o.data = { LOG_LEVEL: 'debug' })) });
     await s.open(GUESTBOOK_FILE, GUESTBOOK_TEXT);
     // Lines: comment on 0, the Deployment from 1; the Service after the first `---`; the ConfigMap after the second.
@@ -279,13 +282,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
   it('details lists each lens with its live reference and the drifted fields as JSON Pointers', async () => {
     const s = setup([guestbookProd]);
     guestbookLive(s.reader, 'prod');
-    s.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', {
-      obj: liveOf(DEPLOYMENT, 'guestbook', (o) => {
-        const spec = o.spec as { replicas: number; template: { spec: { containers: Array<{ image: string }> } } };
-        spec.replicas = 3;
-        spec.template.spec.containers[0]!.image = 'gcr.io/heptio-images/ks-guestbook-demo:0.3';
-      }),
-    });
+    s.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { obj: scaledAndBumped() });
     await s.open(GUESTBOOK_FILE, GUESTBOOK_TEXT);
     const details = s.results.details(uriOf(GUESTBOOK_FILE));
     assert.equal(details.length, 3);
