@@ -15,6 +15,7 @@
 import { stringify } from 'yaml';
 import { compareObjects, lastAppliedOf, type DriftFinding, type IgnoreRule } from '../../core/drift/compare';
 import { appsDeployingFile, type Deployment } from '../../core/drift/deployedBy';
+import { liveClusterOf, type KnownContext } from '../../core/drift/destination';
 import { diffPair } from '../../core/drift/engine';
 import { rulesFor, type IgnoreSpec } from '../../core/drift/ignore';
 import { builtinListKeys, type ListKeys } from '../../core/drift/listKeys';
@@ -94,10 +95,7 @@ export interface TrackedText {
 }
 
 /** A kubeconfig context as far as the lenses need it: its name and API server URL. */
-export interface KnownContext {
-  readonly name: string;
-  readonly server: string | undefined;
-}
+export type { KnownContext } from '../../core/drift/destination';
 
 export interface DriftResultsOptions {
   readonly apps: () => readonly App[];
@@ -209,7 +207,6 @@ const IN_SYNC: DriftState = { kind: 'inSync' };
 const ABSENT: DriftState = { kind: 'absent' };
 const NO_FINDINGS: readonly DriftFinding[] = [];
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 // Argo CD's tracking label (argocd-cm `application.instanceLabelKey`, default) and annotation.
 const TRACKING_LABEL = 'app.kubernetes.io/instance';
 const TRACKING_ID = 'argocd.argoproj.io/tracking-id';
@@ -453,23 +450,10 @@ export class DriftResults implements Disposable {
    * whose cluster has that URL), a Flux app's own cluster.
    */
   private targetOf(dep: Deployment): { cluster: string; fixed?: DriftState } {
-    const app = dep.app;
-    const dest = app.destination;
-    if (app.tool !== 'argocd' || dest === undefined) return { cluster: dep.cluster };
-    const server = dest.server?.replace(/\/+$/, '');
-    if (server === undefined || server === '') {
-      if (dest.name === undefined || dest.name === '' || dest.name === 'in-cluster') return { cluster: dep.cluster };
-      // A destination by Argo CD cluster name: a kubeconfig context of that name is the best guess.
-      const byName = this.opts.contexts?.().find((c) => c.name === dest.name);
-      return byName ? { cluster: byName.name } : { cluster: dest.name, fixed: { kind: 'unknown', reason: `destination ${dest.name} not in kubeconfig` } };
-    }
-    if (server === IN_CLUSTER_SERVER) return { cluster: dep.cluster };
-    const contexts = this.opts.contexts?.() ?? [];
-    // The app's own context first when it points at the same server.
-    const match = contexts.find((c) => c.name === dep.cluster && sameServer(c.server, server)) ?? contexts.find((c) => sameServer(c.server, server));
-    if (match) return { cluster: match.name };
-    return { cluster: dep.cluster, fixed: { kind: 'unknown', reason: `destination ${server} not in kubeconfig` } };
+    const t = liveClusterOf(dep.app, dep.cluster, this.opts.contexts?.() ?? []);
+    return t.unknown === undefined ? { cluster: t.cluster } : { cluster: t.cluster, fixed: { kind: 'unknown', reason: t.unknown } };
   }
+
 
   /** Replaces a document's items: reference counts move, unused live entries go, new ones are read. */
   private setItems(doc: Doc, items: Item[]): void {
@@ -752,10 +736,6 @@ function branchNote(dep: Deployment): string | undefined {
 function joinNotes(...notes: Array<string | undefined>): string | undefined {
   const n = notes.filter((x): x is string => x !== undefined && x !== '');
   return n.length === 0 ? undefined : n.join('; ');
-}
-
-function sameServer(a: string | undefined, b: string): boolean {
-  return a !== undefined && a.replace(/\/+$/, '').toLowerCase() === b.toLowerCase();
 }
 
 function changeOf(f: DriftFinding): DriftChange {

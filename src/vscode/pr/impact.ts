@@ -7,6 +7,7 @@
  */
 import type { App, AppKey } from '../../core/model/app';
 import { appsDeployingFile, type Deployment } from '../../core/drift/deployedBy';
+import { liveClusterOf, type KnownContext, type LiveCluster } from '../../core/drift/destination';
 import { isMask } from '../../core/drift/mask';
 import { impactOf, type AppImpact, type ChangedFile as CoreChangedFile } from '../../core/pr/plan';
 import { httpStatusOf } from '../../core/store/resourceHealthStore';
@@ -25,11 +26,7 @@ export interface ChangedManifest {
 /** A live object by reference, as the lenses read it (`KubeClusterAccess.get`); rejects with the HTTP status on errors. */
 export type LiveRead = (cluster: string, ref: { readonly apiVersion: string; readonly kind: string; readonly namespace: string; readonly name: string }) => Promise<unknown>;
 
-/** A kubeconfig context: its name and API server URL, to find where an Argo CD app deploys. */
-export interface KnownContext {
-  readonly name: string;
-  readonly server: string | undefined;
-}
+export type { KnownContext } from '../../core/drift/destination';
 
 export interface Impact {
   /** Per cluster and app (the app's own cluster or its Argo CD destination). */
@@ -44,29 +41,18 @@ export interface Impact {
 
 export const NO_IMPACT: Impact = { impact: [], undeployed: [], apps: [], kinds: new Map() };
 
-const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 /** How long one live read may take before the cluster counts as unreachable for the preview. */
 const READ_TIMEOUT_MS = 10_000;
 
 const kindLabel = (app: App): string => `${app.tool === 'argocd' ? 'Argo CD' : 'Flux'} ${app.kind}`;
-const sameServer = (a: string | undefined, b: string): boolean => a !== undefined && a.replace(/\/+$/, '').toLowerCase() === b.toLowerCase();
 
 /**
  * The cluster holding a deployment's live objects, as the drift lenses pick it: an Argo CD app's
  * destination (`in-cluster` / kubernetes.default.svc = the app's own cluster; another server = the
  * kubeconfig context with that URL; a destination name = the context of that name), a Flux app's own.
  */
-export function liveCluster(d: Deployment, contexts: readonly KnownContext[]): { cluster: string; unknown?: string } {
-  const dest = d.app.destination;
-  if (d.app.tool !== 'argocd' || dest === undefined) return { cluster: d.cluster };
-  const server = dest.server?.replace(/\/+$/, '');
-  if (server === undefined || server === '') {
-    if (dest.name === undefined || dest.name === '' || dest.name === 'in-cluster') return { cluster: d.cluster };
-    return contexts.some((c) => c.name === dest.name) ? { cluster: dest.name } : { cluster: dest.name, unknown: `destination ${dest.name} is not in the kubeconfig` };
-  }
-  if (server === IN_CLUSTER_SERVER) return { cluster: d.cluster };
-  const match = contexts.find((c) => c.name === d.cluster && sameServer(c.server, server)) ?? contexts.find((c) => sameServer(c.server, server));
-  return match ? { cluster: match.name } : { cluster: d.cluster, unknown: `destination ${server} is not in the kubeconfig` };
+export function liveCluster(d: Deployment, contexts: readonly KnownContext[]): LiveCluster {
+  return liveClusterOf(d.app, d.cluster, contexts);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
