@@ -7,45 +7,35 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, startCodeServer, workbenchUrl, type CodeServer } from '../support/codeServer';
-import { REPO_ROOT } from '../support/paths';
-import { prepareWorkspace, type TestWorkspace } from '../support/workspace';
-import { startSims, type StartedSims } from '../integration/simClusters';
+import type { Page } from 'playwright-core';
+import type { TestWorkspace } from '../support/workspace';
+import type { StartedSims } from '../integration/simClusters';
+import { keepScreenshot, openWorkbench, SCREENSHOTS, type WorkbenchSession } from './workbenchSession';
 
-const SCREENSHOTS = path.join(REPO_ROOT, 'test', 'e2e', 'screenshots');
 const VIEWPORT = { width: 1280, height: 1100 };
 
 describe('GitOps view in VS Code (e2e)', function () {
   this.timeout(180_000);
+  let session: WorkbenchSession | undefined;
   let ws: TestWorkspace;
   let sims: StartedSims;
-  let server: CodeServer;
-  let browser: Browser;
   let page: Page;
   /** When the simulated apps first showed: notifications are held back for a settle time after that. */
   let populatedAt = 0;
 
   before(async () => {
-    ws = prepareWorkspace();
-    sims = await startSims(ws.fixtures);
-    server = await startCodeServer({
-      // The fixture file first: its current-context (prod-eu) wins, as kubectl merges.
-      env: { KUBECONFIG: [ws.kubeconfig, sims.kubeconfigFile].join(path.delimiter) },
-      userSettings: { 'gitopsLens.notifications.enabled': true },
+    session = await openWorkbench({
+      viewport: VIEWPORT,
+      codeServer: (w, s) => ({
+        // The fixture file first: its current-context (prod-eu) wins, as kubectl merges.
+        env: { KUBECONFIG: [w.kubeconfig, s.kubeconfigFile].join(path.delimiter) },
+        userSettings: { 'gitopsLens.notifications.enabled': true },
+      }),
     });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: VIEWPORT });
-    await page.goto(workbenchUrl(server.url, ws.folder));
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    ({ ws, sims, page } = session);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await sims?.stop();
-    if (ws) fs.rmSync(ws.root, { recursive: true, force: true });
-  });
+  after(() => session?.close());
 
   it('opens from the GitOps activity-bar item with the Applications and Sources views', async () => {
     await page.getByRole('tab', { name: /^GitOps/ }).click();
@@ -99,14 +89,7 @@ describe('GitOps view in VS Code (e2e)', function () {
   // Kept under test/e2e/screenshots (ignored); docs/applications-view.png is copied from it by hand,
   // so a test run never changes a tracked file.
   it('saves a screenshot of the populated view', async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    const file = path.join(SCREENSHOTS, 'applications-view.png');
-    fs.rmSync(file, { force: true });
-    await page.screenshot({ path: file });
-    const png = fs.readFileSync(file);
-    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
-    // IHDR holds width and height as big-endian 32-bit integers at bytes 16-23.
-    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [VIEWPORT.width, VIEWPORT.height]);
+    await keepScreenshot(page, 'applications-view.png', VIEWPORT);
   });
 
   it('shows sync, health, source and destination in the app tooltip', async () => {

@@ -10,33 +10,13 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { launchChromium, startCodeServer, workbenchUrl, type CodeServer } from '../support/codeServer';
-import { REPO_ROOT } from '../support/paths';
-import { prepareWorkspace, type TestWorkspace } from '../support/workspace';
-import { startSims, type StartedSims } from '../integration/simClusters';
+import type { FrameLocator, Page } from 'playwright-core';
+import { CHECKOUT_GIT_IMAGE, CHECKOUT_LIVE_IMAGE, CHECKOUT_REPO_URL, checkoutDeploymentYaml } from '../fixtures/gitops/checkoutRepo';
+import { keepScreenshot, openWorkbench, type WorkbenchSession } from './workbenchSession';
 
-const SCREENSHOTS = path.join(REPO_ROOT, 'test', 'e2e', 'screenshots');
 const VIEWPORT = { width: 1280, height: 900 };
-// The repository sim-argo's `checkout` app deploys (test/fixtures/gitops/liveResources.ts).
-const REMOTE = 'https://git.example.test/org/apps.git';
 
-const DEPLOYMENT = (replicas: number, image: string) => `# checkout service
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: checkout
-  namespace: checkout
-spec:
-  replicas: ${replicas}
-  selector: {matchLabels: {app: checkout}}
-  template:
-    metadata: {labels: {app: checkout}}
-    spec:
-      containers:
-      - name: checkout
-        image: ${image}
-`;
+const DEPLOYMENT = (replicas: number, image: string) => checkoutDeploymentYaml({ header: '# checkout service', replicas, image });
 
 const SECRET = (password: string) => `apiVersion: v1
 kind: Secret
@@ -55,41 +35,34 @@ function git(cwd: string, args: string[]): Promise<string> {
 
 describe('Pull request impact preview (e2e)', function () {
   this.timeout(180_000);
-  let ws: TestWorkspace;
-  let sims: StartedSims;
-  let server: CodeServer;
-  let browser: Browser;
+  let session: WorkbenchSession | undefined;
   let page: Page;
 
   before(async () => {
-    ws = prepareWorkspace();
-    sims = await startSims(ws.fixtures);
-    const repo = ws.folder;
-    fs.mkdirSync(path.join(repo, 'apps', 'checkout'), { recursive: true });
-    fs.writeFileSync(path.join(repo, 'apps', 'checkout', 'deployment.yaml'), DEPLOYMENT(2, 'registry.example.test/checkout:1.4.2'));
-    fs.writeFileSync(path.join(repo, 'apps', 'checkout', 'secret.yaml'), SECRET('old-password-1'));
-    await git(repo, ['init', '--quiet', '--initial-branch=main']);
-    await git(repo, ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.test', 'add', '-A']);
-    await git(repo, ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.test', 'commit', '--quiet', '-m', 'initial']);
-    await git(repo, ['remote', 'add', 'origin', REMOTE]);
-    fs.writeFileSync(path.join(repo, 'apps', 'checkout', 'deployment.yaml'), DEPLOYMENT(5, 'registry.example.test/checkout:1.5.0'));
-    fs.writeFileSync(path.join(repo, 'apps', 'checkout', 'secret.yaml'), SECRET('new-password-2'));
-    server = await startCodeServer({
-      env: { KUBECONFIG: sims.kubeconfigFile },
-      userSettings: { 'gitopsLens.forges': { 'git.example.test': 'gitlab' } },
+    session = await openWorkbench({
+      viewport: VIEWPORT,
+      // A clone of the repository sim-argo's `checkout` app deploys, with the change not yet committed.
+      prepare: async (ws) => {
+        const repo = ws.folder;
+        fs.mkdirSync(path.join(repo, 'apps', 'checkout'), { recursive: true });
+        fs.writeFileSync(path.join(repo, 'apps', 'checkout', 'deployment.yaml'), DEPLOYMENT(2, CHECKOUT_LIVE_IMAGE));
+        fs.writeFileSync(path.join(repo, 'apps', 'checkout', 'secret.yaml'), SECRET('old-password-1'));
+        await git(repo, ['init', '--quiet', '--initial-branch=main']);
+        await git(repo, ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.test', 'add', '-A']);
+        await git(repo, ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.test', 'commit', '--quiet', '-m', 'initial']);
+        await git(repo, ['remote', 'add', 'origin', CHECKOUT_REPO_URL]);
+        fs.writeFileSync(path.join(repo, 'apps', 'checkout', 'deployment.yaml'), DEPLOYMENT(5, CHECKOUT_GIT_IMAGE));
+        fs.writeFileSync(path.join(repo, 'apps', 'checkout', 'secret.yaml'), SECRET('new-password-2'));
+      },
+      codeServer: (_ws, sims) => ({
+        env: { KUBECONFIG: sims.kubeconfigFile },
+        userSettings: { 'gitopsLens.forges': { 'git.example.test': 'gitlab' } },
+      }),
     });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: VIEWPORT });
-    await page.goto(workbenchUrl(server.url, ws.folder));
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    ({ page } = session);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await sims?.stop();
-    if (ws) fs.rmSync(ws.root, { recursive: true, force: true });
-  });
+  after(() => session?.close());
 
   async function runCommand(title: string): Promise<void> {
     await page.keyboard.press('F1');
@@ -122,13 +95,7 @@ describe('Pull request impact preview (e2e)', function () {
     assert.match(text, /Secret checkout\/checkout-db/);
     assert.ok(!text.includes('new-password-2') && !text.includes('old-password-1'), 'a Secret value reached the preview');
     assert.match(text, /apps\/checkout\/deployment\.yaml/);
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    const file = path.join(SCREENSHOTS, 'pr-preview.png');
-    fs.rmSync(file, { force: true });
-    await page.screenshot({ path: file });
-    const png = fs.readFileSync(file);
-    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
-    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [VIEWPORT.width, VIEWPORT.height]);
+    await keepScreenshot(page, 'pr-preview.png', VIEWPORT);
   });
 
   it('Cancel closes the preview and opens nothing', async () => {
