@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ForgeSimAccess } from './simClusters';
 import { api } from './extensionApi';
+import { CHECKOUT_GIT_IMAGE, checkoutDeploymentYaml } from '../fixtures/gitops/checkoutRepo';
 
 const KINDS = ['github', 'github-enterprise', 'gitlab', 'bitbucket-cloud', 'bitbucket-server', 'azure-devops', 'gitea'] as const;
 type Kind = (typeof KINDS)[number];
@@ -340,23 +341,7 @@ describe('Rollback and suspend via pull requests (issue 6)', function () {
 
 // The Deployment sim-argo's `checkout` app runs live with image 1.4.2 (test/fixtures/gitops/liveResources.ts);
 // Git says 1.5.0: one drifted field.
-const CHECKOUT = `# checkout: the image differs from the cluster's (comment kept)
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: checkout
-  namespace: checkout
-spec:
-  replicas: 2
-  progressDeadlineSeconds: 600
-  selector: {matchLabels: {app: checkout}}
-  template:
-    metadata: {labels: {app: checkout}}
-    spec:
-      containers:
-      - name: checkout
-        image: registry.example.test/checkout:1.5.0  # bumped by CI
-`;
+const CHECKOUT = checkoutDeploymentYaml({ header: "# checkout: the image differs from the cluster's (comment kept)", image: `${CHECKOUT_GIT_IMAGE}  # bumped by CI` });
 
 describe('Adopt live state via pull request (issue 6)', function () {
   this.timeout(120_000);

@@ -7,6 +7,17 @@ export type ForgeKind = 'github' | 'github-enterprise' | 'gitlab' | 'bitbucket-c
 
 export const FORGE_KINDS: readonly ForgeKind[] = ['github', 'github-enterprise', 'gitlab', 'bitbucket-cloud', 'bitbucket-server', 'azure-devops', 'gitea'];
 
+/** How each forge is named to users, in messages and prompts. */
+export const FORGE_LABELS: Readonly<Record<ForgeKind, string>> = {
+  github: 'GitHub',
+  'github-enterprise': 'GitHub Enterprise',
+  gitlab: 'GitLab',
+  'bitbucket-cloud': 'Bitbucket Cloud',
+  'bitbucket-server': 'Bitbucket Server',
+  'azure-devops': 'Azure DevOps',
+  gitea: 'Gitea',
+};
+
 /** A repository on a forge, derived from a Git remote URL (core/forge/detect). */
 export interface ForgeRepo {
   readonly kind: ForgeKind;

@@ -2,7 +2,7 @@
  * What every forge client shares: turning an HTTP failure into a ForgeError with the forge's own
  * message, and a small JSON-over-fetch helper for the forges without an SDK.
  */
-import { ForgeError } from '../../core/forge/types';
+import { FORGE_LABELS, ForgeError } from '../../core/forge/types';
 import type { ForgeCredentials, ForgeErrorCode, ForgeKind, ForgeRepo, PullRequest } from '../../core/forge/types';
 
 export type FetchLike = typeof globalThis.fetch;
@@ -12,16 +12,6 @@ export interface ForgeClientOptions {
   readonly fetch?: FetchLike;
   readonly userAgent?: string;
 }
-
-export const FORGE_LABELS: Readonly<Record<ForgeKind, string>> = {
-  github: 'GitHub',
-  'github-enterprise': 'GitHub Enterprise',
-  gitlab: 'GitLab',
-  'bitbucket-cloud': 'Bitbucket Cloud',
-  'bitbucket-server': 'Bitbucket Server',
-  'azure-devops': 'Azure DevOps',
-  gitea: 'Gitea',
-};
 
 const HINTS: Readonly<Record<ForgeErrorCode, string>> = {
   auth: 'The token was rejected or has expired; sign in again or store a new token.',

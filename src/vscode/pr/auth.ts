@@ -18,15 +18,8 @@ import { Cancelled } from '../commands/appArg';
 
 const SECRET_PREFIX = 'gitopsLens.forgeToken:';
 
-export const FORGE_LABEL: Record<ForgeKind, string> = {
-  github: 'GitHub',
-  'github-enterprise': 'GitHub Enterprise',
-  gitlab: 'GitLab',
-  'bitbucket-cloud': 'Bitbucket Cloud',
-  'bitbucket-server': 'Bitbucket Server',
-  'azure-devops': 'Azure DevOps',
-  gitea: 'Gitea',
-};
+import { FORGE_LABELS as FORGE_LABEL } from '../../core/forge/types';
+export { FORGE_LABEL };
 
 /** Where each forge's users create a token, shown in the prompt. */
 const TOKEN_HINT: Record<ForgeKind, string> = {
