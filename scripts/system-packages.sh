@@ -5,9 +5,10 @@
 #   *-dev, pkg-config, ripgrep    let code-server's native modules build and run
 #   git (git-http-backend)        the repositories and the forge simulator
 #   openssl                       the Kubernetes simulator's TLS certificate
+#   openssh-server (+ its client) the push-over-SSH-through-ssh-agent test (test/unit/gitPublish.test.ts)
 # Installs what is missing when run as root with apt-get; otherwise names what is missing and fails.
 set -euo pipefail
-PACKAGES=(git ca-certificates openssl python3 make g++ pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep chromium)
+PACKAGES=(git ca-certificates openssl openssh-server openssh-client python3 make g++ pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

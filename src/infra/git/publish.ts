@@ -9,6 +9,10 @@
  * no config file and no URL; credential helpers and askpass are switched off for that process so a
  * refused token fails instead of prompting.
  *
+ * Over SSH the user's own ssh and agent authenticate (SSH_AUTH_SOCK passes through); ssh runs with
+ * BatchMode=yes unless the user chose an ssh command, so a key that is not loaded fails at once instead
+ * of waiting on a passphrase or host-key prompt nobody can answer.
+ *
  * Plain `git` processes rather than simple-git: every call needs its own environment (temporary
  * index, per-process config) and stdin, which simple-git's shared instance does not fit.
  */
@@ -48,9 +52,16 @@ const MAX_ATTEMPTS = 5;
 // Variables that would point git at another repository or index than the one we name.
 const DROPPED_ENV = /^(GIT_DIR|GIT_WORK_TREE|GIT_INDEX_FILE|GIT_OBJECT_DIRECTORY|GIT_ALTERNATE_OBJECT_DIRECTORIES|GIT_COMMON_DIR|GIT_NAMESPACE|GIT_CONFIG_COUNT|GIT_CONFIG_KEY_\d+|GIT_CONFIG_VALUE_\d+|GIT_CONFIG_PARAMETERS)$/;
 
+/**
+ * ssh_config(5) BatchMode: "user interaction such as password prompts and host key confirmation requests
+ * will be disabled". git runs GIT_SSH_COMMAND through the shell and appends host and command (git(1)).
+ */
+const BATCH_SSH_COMMAND = 'ssh -o BatchMode=yes';
+
 class GitRunner {
   private readonly env: NodeJS.ProcessEnv;
   private readonly netEnv: NodeJS.ProcessEnv;
+  private sshChecked = false;
   private readonly secret: string | undefined;
 
   constructor(
@@ -87,6 +98,20 @@ class GitRunner {
     }
   }
 
+  /**
+   * Makes ssh non-interactive (BATCH_SSH_COMMAND) unless the user picked an ssh command: GIT_SSH_COMMAND
+   * and GIT_SSH win over core.sshCommand (git-config(1) core.sshCommand), and overriding any of them would
+   * drop the user's own key or proxy settings. Once per runner; before the first network command.
+   */
+  async ensureBatchSsh(): Promise<void> {
+    if (this.sshChecked) return;
+    this.sshChecked = true;
+    if (this.netEnv.GIT_SSH_COMMAND || this.netEnv.GIT_SSH) return;
+    const configured = await this.run(['config', '--get', 'core.sshCommand']);
+    if (configured.code === 0 && configured.stdout.trim()) return;
+    this.netEnv.GIT_SSH_COMMAND = BATCH_SSH_COMMAND;
+  }
+
   /** Removes the header (and anything redact knows) from text shown to the user. */
   scrub(text: string): string {
     const s = this.secret;
@@ -97,7 +122,12 @@ class GitRunner {
     return redact(out);
   }
 
-  run(args: readonly string[], ro: RunOptions = {}): Promise<RunResult> {
+  async run(args: readonly string[], ro: RunOptions = {}): Promise<RunResult> {
+    if (ro.network) await this.ensureBatchSsh();
+    return this.spawnGit(args, ro);
+  }
+
+  private spawnGit(args: readonly string[], ro: RunOptions): Promise<RunResult> {
     if (this.signal?.aborted) return Promise.reject(new PublishError('cancelled', 'Cancelled.'));
     return new Promise((resolve, reject) => {
       const env = { ...(ro.network ? this.netEnv : this.env), ...(ro.env ?? {}) };
@@ -136,6 +166,15 @@ class GitRunner {
   failure(args: readonly string[], r: RunResult, network: boolean): PublishError {
     const detail = this.scrub(r.stderr.trim().split('\n').slice(-3).join(' '));
     if (network) {
+      // OpenSSH's words (sshconnect2.c, sshconnect.c): the server took none of the keys offered, or ssh does not trust the host.
+      // The line itself ("git@host: Permission denied (publickey)."), not git's generic closing lines.
+      const sshLine = (re: RegExp): string => this.scrub(r.stderr.split('\n').find((l) => re.test(l))?.trim() ?? detail);
+      if (/Permission denied \(publickey/.test(r.stderr)) {
+        return new PublishError('auth', `The SSH server refused every key offered: load your key into ssh-agent (ssh-add; ssh-add -l lists the loaded keys) or add it to your forge account. (${sshLine(/Permission denied/)})`);
+      }
+      if (/Host key verification failed|host key is known/.test(r.stderr)) {
+        return new PublishError('auth', `ssh could not verify the remote's host key (unknown, or changed since it was accepted): check it from a terminal (ssh -T to the host), then try again. (${sshLine(/host key/i)})`);
+      }
       if (/Authentication failed|returned error: 40[13]|could not read (Username|Password)|terminal prompts disabled|Permission denied \(publickey|Invalid username or (password|token)|HTTP Basic: Access denied/i.test(r.stderr)) {
         return new PublishError('auth', `The remote refused the credentials: ${detail}`);
       }
