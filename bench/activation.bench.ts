@@ -32,6 +32,13 @@ export const cases: BenchCase[] = [
     measure: () => fs.statSync(path.join(REPO_ROOT, 'dist', 'k8s.js')).size / 1024,
   },
   {
+    name: 'bundle size dist/forge.js (forge clients, loaded on the first pull request command)',
+    unit: 'KiB',
+    runs: 1,
+    better: 'lower',
+    measure: () => fs.statSync(path.join(REPO_ROOT, 'dist', 'forge.js')).size / 1024,
+  },
+  {
     name: 'bundle size dist/cli.js',
     unit: 'KiB',
     runs: 1,

@@ -29,11 +29,23 @@ const lazyYamlClient = {
   },
 };
 
+// The forge clients (@octokit/rest, @gitbeaker/rest) live in dist/forge.js, required by
+// src/infra/forge/lazy.ts on the first pull request command.
+const lazyForge = {
+  name: 'lazy-forge',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/createForgeClient$/ }, (args) =>
+      /[\\/]infra[\\/]forge[\\/]lazy\.ts$/.test(args.importer) ? { path: './forge.js', external: true } : undefined,
+    );
+  },
+};
+
 const entries = [
   // The first statement of the bundle starts the activation clock (read in src/extension.ts).
-  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyK8s, lazyYamlClient], banner: { js: `var __gitopsLensLoadStart = performance.now();\n${IMPORT_META_BANNER}` } },
+  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyK8s, lazyYamlClient, lazyForge], banner: { js: `var __gitopsLensLoadStart = performance.now();\n${IMPORT_META_BANNER}` } },
   { entryPoints: ['src/infra/k8s/bundleEntry.ts'], outfile: 'dist/k8s.js' },
   { entryPoints: ['src/vscode/yaml/yamlClient.ts'], outfile: 'dist/yamlClient.js' },
+  { entryPoints: ['src/infra/forge/createForgeClient.ts'], outfile: 'dist/forge.js' },
   { entryPoints: ['src/infra/schema/yamlServerMain.ts'], outfile: 'dist/yamlServer.js' },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_BANNER}` } },
 ];

@@ -11,7 +11,7 @@ import { ResourceHealthStore, type ResourceHealthEntry } from './core/store/reso
 import type { AppKey } from './core/model/app';
 import { lazyClusterAccess, loadInformerPool } from './infra/k8s/lazy';
 import { FileKubeconfigSource, defaultKubeconfigPaths } from './infra/kubeconfigFiles';
-import { createApi, type GitOpsLensExtensionExports, type ResourceHealthApiV1, type ResourceHealthInfoV1 } from './vscode/api';
+import { createApi, type GitOpsLensExtensionExports, type ResourceHealthApiV1, type ResourceHealthInfoV1, type TreeChildrenApiV1, type TreeItemInfoV1 } from './vscode/api';
 import { systemClock } from './vscode/clock';
 import type { AppNavigator } from './vscode/commands/types';
 import { registerCommands } from './vscode/commands/registry';
@@ -36,7 +36,7 @@ import { GitOpsStatusBar } from './vscode/views/statusBar';
 import { ViewFilter } from './vscode/views/viewFilter';
 import { gitRemotes } from './vscode/workspaceRepos';
 import { createRenderer } from './infra/render/renderer';
-import { createForgeClient } from './infra/forge/createForgeClient';
+import { createForgeClientLazily } from './infra/forge/lazy';
 import { NodeGitPublisher } from './infra/git/publish';
 import { ForgeAuth } from './vscode/pr/auth';
 import { memoryMemento, memorySecrets } from './vscode/pr/memoryState';
@@ -87,7 +87,7 @@ export function compose(
     auth: new ForgeAuth(context?.secrets ?? memorySecrets(), log),
     records: pullRequests,
     publisher: new NodeGitPublisher(),
-    createClient: createForgeClient,
+    createClient: createForgeClientLazily,
     extensionPath,
     log,
     // The impact preview reads live objects through the lenses' client, and Argo CD destinations by context.
@@ -244,7 +244,7 @@ export function compose(
 
   // Not awaited: activation must stay cheap; views show their loading state until this settles.
   const firstLoad = clusters.reload().catch((err: unknown) => log.error('[Composition][compose] first kubeconfig load failed', err));
-  const additions: ResourceHealthApiV1 = {
+  const additions: ResourceHealthApiV1 & TreeChildrenApiV1 = {
     resourceHealth: (key) => {
       const app = apps.get(key);
       if (!app || !ApplicationsTreeProvider.needsLiveHealth(app)) return undefined;
@@ -260,9 +260,27 @@ export function compose(
       const node = tree.nodeOf(key);
       if (node) await treeView.reveal(node, { select: true, focus: false, expand: options?.expand ?? false });
     },
+    treeChildren: (key, labels = []) => {
+      // Through the provider's own getChildren/getTreeItem, as VS Code calls them when a node is expanded.
+      let node: Parameters<typeof tree.getChildren>[0] = tree.nodeOf(key);
+      for (const label of labels) node = node && tree.getChildren(node).find((c) => treeItemInfo(tree.getTreeItem(c)).label === label);
+      return node ? tree.getChildren(node).map((c) => treeItemInfo(tree.getTreeItem(c))) : undefined;
+    },
   };
   const exports = createApi(clusters, apps, firstLoad, activationMillis, additions);
   return { scope, exports };
+}
+
+function treeItemInfo(item: vscode.TreeItem): TreeItemInfoV1 {
+  const text = (v: string | vscode.MarkdownString | undefined): string | undefined => (typeof v === 'string' || v === undefined ? v : v.value);
+  return {
+    id: item.id,
+    label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+    description: typeof item.description === 'string' ? item.description : undefined,
+    tooltip: text(item.tooltip),
+    contextValue: item.contextValue,
+    command: item.command?.command,
+  };
 }
 
 function healthInfo(e: ResourceHealthEntry | undefined): Pick<ResourceHealthInfoV1, 'health' | 'message'> {
