@@ -41,11 +41,12 @@ export const DEFAULT_TRACKING_LABEL = 'app.kubernetes.io/instance';
  */
 export function normalize(obj: unknown, opts: NormalizeOptions = {}): Record<string, unknown> {
   if (!isObject(obj)) return {};
-  const out = clone(obj as JsonObject) as JsonObject;
-  const kind = typeof out.kind === 'string' ? out.kind : undefined;
-  const apiVersion = typeof out.apiVersion === 'string' ? out.apiVersion : undefined;
-
-  delete out.status;
+  const kind = typeof obj.kind === 'string' ? obj.kind : undefined;
+  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : undefined;
+  // One walk copies and canonicalizes (quantities, env values); `status` is never copied. The
+  // top-level rules below touch only metadata, data and stringData, which that walk leaves as they
+  // would be had the rules run first (none of their fields is a quantity path or an `env` list).
+  const out = canonicalCopy(obj, kind, [], true, true) as JsonObject;
   const metadata = out.metadata;
   if (isObject(metadata)) {
     for (const key of SERVER_METADATA) delete metadata[key];
@@ -59,8 +60,6 @@ export function normalize(obj: unknown, opts: NormalizeOptions = {}): Record<str
 
   if (kind === 'Secret' && apiVersion === 'v1') foldStringData(out);
   if (kind === 'ConfigMap' && apiVersion === 'v1' && isObject(out.data)) stringifyValues(out.data);
-  canonicalizeQuantities(out, kind, []);
-  canonicalizeEnvValues(out);
   return out;
 }
 
@@ -122,68 +121,77 @@ function base64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
 }
 
-/** `path` is one stack pushed and popped on the way down (no copy per node: this runs on every lens). */
-function canonicalizeQuantities(node: Json, kind: string | undefined, path: string[]): void {
-  if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) {
-      const child = node[i];
-      if (typeof child !== 'object' || child === null) continue;
-      path.push(String(i));
-      canonicalizeQuantities(child, kind, path);
-      path.pop();
-    }
-    return;
-  }
-  if (!isObject(node)) return;
-  for (const k of Object.keys(node)) {
-    const v = node[k];
-    path.push(k);
-    if ((typeof v === 'string' || typeof v === 'number') && isQuantityPath(kind, path)) {
-      const canon = canonicalQuantity(v);
-      if (canon !== undefined) setOwn(node, k, canon);
-    } else if (typeof v === 'object' && v !== null) {
-      canonicalizeQuantities(v, kind, path);
-    }
-    path.pop();
-  }
-}
+/**
+ * Keys whose string/number children can be quantities (every rule of isQuantityPath looks at the
+ * leaf's parent key first), so the full path test runs only under them.
+ */
+const QUANTITY_PARENTS = new Set(['limits', 'requests', 'overhead', 'emptyDir', 'hard', 'capacity', 'max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']);
 
-/** core/v1 EnvVar.value is a string; `value: 8080` in YAML means "8080". */
-function canonicalizeEnvValues(node: Json): void {
-  if (Array.isArray(node)) {
-    for (const child of node) canonicalizeEnvValues(child);
-    return;
+/**
+ * A JSON copy (Date → RFC 3339 string, as the API server holds timestamps; bigint → number;
+ * undefined fields dropped) in which quantity fields are canonical (quantity.ts) and core/v1
+ * EnvVar.value is a string (`value: 8080` in YAML means "8080"). `path` is one stack pushed and
+ * popped on the way down (no copy per node: this runs on every lens). Scalars directly in lists are
+ * never quantities; `env` lists nested inside an `env` list are left as they are (`env` is false).
+ */
+function canonicalCopy(v: unknown, kind: string | undefined, path: string[], env: boolean, root: boolean): Json {
+  if (typeof v !== 'object' || v === null) {
+    if (typeof v === 'bigint') return Number(v);
+    return (v ?? null) as Json;
   }
-  if (!isObject(node)) return;
-  for (const [k, v] of Object.entries(node)) {
-    if (k === 'env' && Array.isArray(v)) {
-      for (const item of v) {
-        if (isObject(item) && (typeof item.value === 'number' || typeof item.value === 'boolean')) item.value = String(item.value);
+  // A js-yaml/yaml timestamp would arrive as a Date; the API server holds it as an RFC 3339 string.
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) {
+    const n = v.length;
+    const out: Json[] = new Array<Json>(n);
+    for (let i = 0; i < n; i++) {
+      const child: unknown = v[i];
+      if (typeof child === 'object' && child !== null && !(child instanceof Date)) {
+        path.push(String(i));
+        out[i] = canonicalCopy(child, kind, path, env, false);
+        path.pop();
+      } else {
+        out[i] = canonicalCopy(child, kind, path, env, false);
       }
-    } else if (typeof v === 'object' && v !== null) {
-      canonicalizeEnvValues(v);
     }
+    return out;
   }
+  const src = v as Record<string, unknown>;
+  const out: JsonObject = {};
+  const quantityParent = path.length > 0 && QUANTITY_PARENTS.has(path[path.length - 1] as string);
+  for (const k of Object.keys(src)) {
+    const child = src[k];
+    if (child === undefined) continue;
+    // Owned by controllers, never compared (gitops-engine removes it before diffing).
+    if (root && k === 'status') continue;
+    let value: Json;
+    if (typeof child === 'string' || typeof child === 'number') {
+      value = child;
+      if (quantityParent) {
+        path.push(k);
+        if (isQuantityPath(kind, path)) value = canonicalQuantity(child) ?? child;
+        path.pop();
+      }
+    } else if (typeof child === 'object' && child !== null && !(child instanceof Date)) {
+      path.push(k);
+      const isEnv = env && k === 'env' && Array.isArray(child);
+      value = canonicalCopy(child, kind, path, env && !isEnv, false);
+      path.pop();
+      if (isEnv) {
+        for (const item of value as Json[]) {
+          if (isObject(item) && (typeof item.value === 'number' || typeof item.value === 'boolean')) item.value = String(item.value);
+        }
+      }
+    } else {
+      value = canonicalCopy(child, kind, path, env, false);
+    }
+    setOwn(out, k, value);
+  }
+  return out;
 }
 
 function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function clone(v: unknown): Json {
-  // A js-yaml/yaml timestamp would arrive as a Date; the API server holds it as an RFC 3339 string.
-  if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return v.map(clone);
-  if (isObject(v)) {
-    const out: JsonObject = {};
-    for (const k of Object.keys(v)) {
-      const child = v[k];
-      if (child !== undefined) setOwn(out, k, clone(child));
-    }
-    return out;
-  }
-  if (typeof v === 'bigint') return Number(v);
-  return (v ?? null) as Json;
 }
 
 /** Plain assignment of a `__proto__` key would replace the prototype instead of adding a field. */
