@@ -111,9 +111,19 @@ export function formatQuantity(q: Quantity): string {
 
 /** Canonical string of a quantity, or undefined when the input is not a quantity. */
 export function canonicalQuantity(input: string | number): string | undefined {
+  // Manifests repeat a handful of quantities (`100m`, `128Mi`) across every container: remember them.
+  const cached = CANONICAL.get(input);
+  if (cached !== undefined || CANONICAL.has(input)) return cached;
   const q = parseQuantity(input);
-  return q === undefined ? undefined : formatQuantity(q);
+  const canon = q === undefined ? undefined : formatQuantity(q);
+  if (CANONICAL.size >= CANONICAL_MAX) CANONICAL.clear();
+  CANONICAL.set(input, canon);
+  return canon;
 }
+
+/** Canonical strings by input (a number key is distinct from its string); bounded, cleared when full. */
+const CANONICAL = new Map<string | number, string | undefined>();
+const CANONICAL_MAX = 4096;
 
 /**
  * Whether a field path (JSON pointer segments from the object root) holds quantities: container and
