@@ -18,6 +18,12 @@ export interface NormalizeOptions {
   tracking?: 'label' | 'annotation' | 'annotation+label';
   /** Argo CD `application.instanceLabelKey`; default `app.kubernetes.io/instance`. */
   trackingLabel?: string;
+  /**
+   * The result may share the subtrees normalization leaves unchanged with the input (no copy of
+   * them): for read-only caches such as the lenses' (a live object from a GET, a parsed document),
+   * where neither side is ever mutated afterwards. Default: a full deep copy.
+   */
+  shareUnchanged?: boolean;
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -36,7 +42,7 @@ const FLUX_PREFIXES = ['kustomize.toolkit.fluxcd.io/', 'helm.toolkit.fluxcd.io/'
 export const DEFAULT_TRACKING_LABEL = 'app.kubernetes.io/instance';
 
 /**
- * A normalized deep copy of a Kubernetes object; the input is never mutated. Idempotent:
+ * A normalized deep copy of a Kubernetes object (see `shareUnchanged`); the input is never mutated. Idempotent:
  * normalize(normalize(x)) deep-equals normalize(x). Non-objects give `{}`.
  */
 export function normalize(obj: unknown, opts: NormalizeOptions = {}): Record<string, unknown> {
@@ -46,7 +52,19 @@ export function normalize(obj: unknown, opts: NormalizeOptions = {}): Record<str
   // One walk copies and canonicalizes (quantities, env values); `status` is never copied. The
   // top-level rules below touch only metadata, data and stringData, which that walk leaves as they
   // would be had the rules run first (none of their fields is a quantity path or an `env` list).
-  const out = canonicalCopy(obj, kind, [], true, true) as JsonObject;
+  const share = opts.shareUnchanged === true;
+  const out = canonicalCopy(obj, kind, [], true, true, share) as JsonObject;
+  if (share) {
+    // The rules below edit these maps in place: they get their own copies (the root always has one).
+    if (isObject(out.metadata)) {
+      const m = (out.metadata = { ...out.metadata });
+      if (isObject(m.labels)) m.labels = { ...m.labels };
+      if (isObject(m.annotations)) m.annotations = { ...m.annotations };
+    }
+    if ((kind === 'Secret' || kind === 'ConfigMap') && isObject(out.data)) out.data = { ...out.data };
+    // stringData values become strings (String() of whatever is there): plain copies, as without sharing.
+    if (kind === 'Secret' && isObject(out.stringData)) out.stringData = canonicalCopy(out.stringData, kind, ['stringData'], true, false, false);
+  }
   const metadata = out.metadata;
   if (isObject(metadata)) {
     for (const key of SERVER_METADATA) delete metadata[key];
@@ -133,8 +151,9 @@ const QUANTITY_PARENTS = new Set(['limits', 'requests', 'overhead', 'emptyDir', 
  * EnvVar.value is a string (`value: 8080` in YAML means "8080"). `path` is one stack pushed and
  * popped on the way down (no copy per node: this runs on every lens). Scalars directly in lists are
  * never quantities; `env` lists nested inside an `env` list are left as they are (`env` is false).
+ * With `share`, a list or map (other than the root) that needs no change is returned as it is.
  */
-function canonicalCopy(v: unknown, kind: string | undefined, path: string[], env: boolean, root: boolean): Json {
+function canonicalCopy(v: unknown, kind: string | undefined, path: string[], env: boolean, root: boolean, share: boolean): Json {
   if (typeof v !== 'object' || v === null) {
     if (typeof v === 'bigint') return Number(v);
     return (v ?? null) as Json;
@@ -143,27 +162,37 @@ function canonicalCopy(v: unknown, kind: string | undefined, path: string[], env
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) {
     const n = v.length;
-    const out: Json[] = new Array<Json>(n);
+    let out: Json[] | undefined = share ? undefined : new Array<Json>(n);
     for (let i = 0; i < n; i++) {
       const child: unknown = v[i];
+      let value: Json;
       if (typeof child === 'object' && child !== null && !(child instanceof Date)) {
         path.push(String(i));
-        out[i] = canonicalCopy(child, kind, path, env, false);
+        value = canonicalCopy(child, kind, path, env, false, share);
         path.pop();
       } else {
-        out[i] = canonicalCopy(child, kind, path, env, false);
+        value = canonicalCopy(child, kind, path, env, false, share);
       }
+      if (out === undefined) {
+        if (value === child) continue;
+        out = v.slice(0, i) as Json[];
+      }
+      out[i] = value;
     }
-    return out;
+    return out ?? (v as Json[]);
   }
   const src = v as Record<string, unknown>;
-  const out: JsonObject = {};
+  const keys = Object.keys(src);
+  let out: JsonObject | undefined = share && !root ? undefined : {};
   const quantityParent = path.length > 0 && QUANTITY_PARENTS.has(path[path.length - 1] as string);
-  for (const k of Object.keys(src)) {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
     const child = src[k];
-    if (child === undefined) continue;
     // Owned by controllers, never compared (gitops-engine removes it before diffing).
-    if (root && k === 'status') continue;
+    if (child === undefined || (root && k === 'status')) {
+      out ??= copyOf(src, keys, i);
+      continue;
+    }
     let value: Json;
     if (typeof child === 'string' || typeof child === 'number') {
       value = child;
@@ -175,17 +204,35 @@ function canonicalCopy(v: unknown, kind: string | undefined, path: string[], env
     } else if (typeof child === 'object' && child !== null && !(child instanceof Date)) {
       path.push(k);
       const isEnv = env && k === 'env' && Array.isArray(child);
-      value = canonicalCopy(child, kind, path, env && !isEnv, false);
+      value = canonicalCopy(child, kind, path, env && !isEnv, false, share);
       path.pop();
-      if (isEnv) {
-        for (const item of value as Json[]) {
-          if (isObject(item) && (typeof item.value === 'number' || typeof item.value === 'boolean')) item.value = String(item.value);
-        }
+      if (isEnv && (value as Json[]).some(isNonStringEnvValue)) {
+        // Copies, not edits: with `share` the list and its items may be the input's.
+        value = (value as Json[]).map((item) => (isNonStringEnvValue(item) ? { ...item, value: String(item.value) } : item));
       }
     } else {
-      value = canonicalCopy(child, kind, path, env, false);
+      value = canonicalCopy(child, kind, path, env, false, share);
+    }
+    if (out === undefined) {
+      if (value === child) continue;
+      out = copyOf(src, keys, i);
     }
     setOwn(out, k, value);
+  }
+  return out ?? (src as JsonObject);
+}
+
+/** core/v1 EnvVar.value is a string; `value: 8080` in YAML means "8080". */
+function isNonStringEnvValue(item: Json): item is JsonObject & { value: number | boolean } {
+  return isObject(item) && (typeof item.value === 'number' || typeof item.value === 'boolean');
+}
+
+/** A new map with the first `n` keys of `src` (those a shared walk found unchanged). */
+function copyOf(src: Record<string, unknown>, keys: readonly string[], n: number): JsonObject {
+  const out: JsonObject = {};
+  for (let i = 0; i < n; i++) {
+    const k = keys[i] as string;
+    setOwn(out, k, src[k] as Json);
   }
   return out;
 }

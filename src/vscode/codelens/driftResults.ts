@@ -206,6 +206,7 @@ const LOADING: DriftState = { kind: 'loading' };
 const IN_SYNC: DriftState = { kind: 'inSync' };
 const ABSENT: DriftState = { kind: 'absent' };
 const NO_FINDINGS: readonly DriftFinding[] = [];
+const SHARED = { shareUnchanged: true } as const;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 // Argo CD's tracking label (argocd-cm `application.instanceLabelKey`, default) and annotation.
 const TRACKING_LABEL = 'app.kubernetes.io/instance';
@@ -624,14 +625,16 @@ export class DriftResults implements Disposable {
     }
     const id = { apiVersion: item.ref.apiVersion, kind: item.ref.kind, name: item.ref.name, ...(item.ref.namespace !== '' ? { namespace: item.ref.namespace } : {}) };
     const rules = ignore.length === 0 ? extra : [...rulesFor(ignore, id, entry.obj), ...extra];
-    entry.norm ??= normalize(entry.obj);
+    // The cached forms are only read (compared, shown): they may share what normalization leaves
+    // unchanged with the live object and the parsed document, which are never mutated either.
+    entry.norm ??= normalize(entry.obj, SHARED);
     if (entry.lastApplied === undefined) {
       const la = lastAppliedOf(entry.obj);
-      entry.lastApplied = la === undefined ? null : normalize(la);
+      entry.lastApplied = la === undefined ? null : normalize(la, SHARED);
     }
     // A server-side apply prediction already accounts for fields removed from Git: no three-way.
     const lastApplied = predicted ? null : entry.lastApplied;
-    const normDesired = predicted ? normalize(desired) : (item.normDesired ??= normalize(desired));
+    const normDesired = predicted ? normalize(desired, SHARED) : (item.normDesired ??= normalize(desired, SHARED));
     return compareObjects(normDesired, entry.norm, { listKeys, ignore: rules, ...(lastApplied === null ? {} : { lastApplied }) });
   }
 
