@@ -30,12 +30,12 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 /** Server-populated metadata that never comes from Git (ObjectMeta docs: "Populated by the system"). */
-const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink'];
+const SERVER_METADATA = new Set(['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink']);
 
-const ANNOTATIONS_ALWAYS_DROPPED = [
+const ANNOTATIONS_ALWAYS_DROPPED = new Set([
   'kubectl.kubernetes.io/last-applied-configuration',
   'argocd.argoproj.io/tracking-id',
-];
+]);
 /** Flux writes these on everything it applies (kustomize-controller and helm-controller). */
 const FLUX_PREFIXES = ['kustomize.toolkit.fluxcd.io/', 'helm.toolkit.fluxcd.io/'];
 
@@ -55,25 +55,19 @@ export function normalize(obj: unknown, opts: NormalizeOptions = {}): Record<str
   const share = opts.shareUnchanged === true;
   const out = canonicalCopy(obj, kind, [], true, true, share) as JsonObject;
   if (share) {
-    // The rules below edit these maps in place: they get their own copies (the root always has one).
-    if (isObject(out.metadata)) {
-      const m = (out.metadata = { ...out.metadata });
-      if (isObject(m.labels)) m.labels = { ...m.labels };
-      if (isObject(m.annotations)) m.annotations = { ...m.annotations };
-    }
+    // The rules below edit these maps in place: they get their own copies (the root always has one;
+    // metadata is rebuilt below).
     if ((kind === 'Secret' || kind === 'ConfigMap') && isObject(out.data)) out.data = { ...out.data };
     // stringData values become strings (String() of whatever is there): plain copies, as without sharing.
     if (kind === 'Secret' && isObject(out.stringData)) out.stringData = canonicalCopy(out.stringData, kind, ['stringData'], true, false, false);
   }
-  const metadata = out.metadata;
-  if (isObject(metadata)) {
-    for (const key of SERVER_METADATA) delete metadata[key];
+  if (isObject(out.metadata)) {
     const trackingLabel = opts.tracking === 'label' || opts.tracking === 'annotation+label'
       ? (opts.trackingLabel ?? DEFAULT_TRACKING_LABEL)
       : undefined;
-    cleanStringMap(metadata, 'annotations', (k) => ANNOTATIONS_ALWAYS_DROPPED.includes(k) || hasFluxPrefix(k));
-    cleanStringMap(metadata, 'labels', (k) => k === trackingLabel || hasFluxPrefix(k));
-    if (Object.keys(metadata).length === 0) delete out.metadata;
+    const metadata = cleanMetadata(out.metadata, trackingLabel);
+    if (metadata === undefined) delete out.metadata;
+    else out.metadata = metadata;
   }
 
   if (kind === 'Secret' && apiVersion === 'v1') foldStringData(out);
@@ -82,26 +76,52 @@ export function normalize(obj: unknown, opts: NormalizeOptions = {}): Record<str
 }
 
 function hasFluxPrefix(key: string): boolean {
-  return FLUX_PREFIXES.some((p) => key.startsWith(p));
+  // Both prefixes contain ".toolkit.fluxcd.io/": one indexOf rules out nearly every key.
+  return key.includes('.toolkit.fluxcd.io/') && FLUX_PREFIXES.some((p) => key.startsWith(p));
 }
 
 /**
- * Drops keys from metadata.labels/annotations and, as the schema says these are string maps, turns
- * YAML numbers/booleans into strings (`version: 1` vs `"1"` is not drift). An emptied map is removed so
- * that `{}` and absent compare equal, as they do after the API server's omitempty.
+ * A new metadata map (built, not edited with `delete`, which would also turn these small objects
+ * into slow dictionaries) without server-set fields; undefined when nothing is left.
  */
-function cleanStringMap(metadata: JsonObject, field: 'labels' | 'annotations', drop: (key: string) => boolean): void {
-  const map = metadata[field];
-  if (map === null) {
-    delete metadata[field];
-    return;
+function cleanMetadata(metadata: JsonObject, trackingLabel: string | undefined): JsonObject | undefined {
+  const out: JsonObject = {};
+  let empty = true;
+  for (const k of Object.keys(metadata)) {
+    if (SERVER_METADATA.has(k)) continue;
+    let v = metadata[k] as Json;
+    if (k === 'annotations' || k === 'labels') {
+      if (v === null) continue;
+      if (isObject(v)) {
+        const cleaned = k === 'labels'
+          ? cleanStringMap(v, (key) => key === trackingLabel || hasFluxPrefix(key))
+          : cleanStringMap(v, (key) => ANNOTATIONS_ALWAYS_DROPPED.has(key) || hasFluxPrefix(key));
+        if (cleaned === undefined) continue;
+        v = cleaned;
+      }
+    }
+    setOwn(out, k, v);
+    empty = false;
   }
-  if (!isObject(map)) return;
-  for (const key of Object.keys(map)) {
-    if (drop(key)) delete map[key];
+  return empty ? undefined : out;
+}
+
+/**
+ * metadata.labels/annotations without the dropped keys and, as the schema says these are string
+ * maps, with YAML numbers/booleans as strings (`version: 1` vs `"1"` is not drift). A map left empty
+ * gives undefined (removed) so that `{}` and absent compare equal, as they do after the API server's
+ * omitempty.
+ */
+function cleanStringMap(map: JsonObject, drop: (key: string) => boolean): JsonObject | undefined {
+  const out: JsonObject = {};
+  let empty = true;
+  for (const k of Object.keys(map)) {
+    if (drop(k)) continue;
+    const v = map[k] as Json;
+    setOwn(out, k, typeof v === 'number' || typeof v === 'boolean' ? String(v) : v);
+    empty = false;
   }
-  stringifyValues(map);
-  if (Object.keys(map).length === 0) delete metadata[field];
+  return empty ? undefined : out;
 }
 
 function stringifyValues(map: JsonObject): void {
