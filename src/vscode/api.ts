@@ -61,7 +61,30 @@ export interface ResourceHealthApiV1 {
   revealApp(key: string, options?: { readonly expand?: boolean }): Promise<void>;
 }
 
-export interface GitOpsLensApiV1 extends ResourceHealthApiV1 {
+/** A tree item as the Applications view shows it, read back for tests (issue 6: an app's Pull Requests node). */
+export interface TreeItemInfoV1 {
+  readonly id: string | undefined;
+  readonly label: string;
+  readonly description: string | undefined;
+  /** The tooltip text (a Markdown tooltip's source). */
+  readonly tooltip: string | undefined;
+  readonly contextValue: string | undefined;
+  /** The command a click runs. */
+  readonly command: string | undefined;
+}
+
+/** Reading the Applications view back; part of API version 1. */
+export interface TreeChildrenApiV1 {
+  /**
+   * The children of the app's node in the Applications view, as the tree provider builds them
+   * (getChildren, then getTreeItem for each), or of the descendant reached by following `path` (child
+   * labels, e.g. `['Pull Requests']`). Building children is what expanding or refreshing that node in
+   * the view does. undefined when the app is not listed or a label in `path` is not found.
+   */
+  treeChildren(key: string, path?: readonly string[]): readonly TreeItemInfoV1[] | undefined;
+}
+
+export interface GitOpsLensApiV1 extends ResourceHealthApiV1, TreeChildrenApiV1 {
   readonly version: 1;
   /** Milliseconds from the first line of the bundle running to `activate` returning. */
   readonly activationMillis: number;
@@ -88,12 +111,13 @@ export function createApi(
   apps: AppStore,
   firstLoad: Promise<unknown>,
   activationMillis: () => number,
-  resourceHealth: ResourceHealthApiV1,
+  resourceHealth: ResourceHealthApiV1 & TreeChildrenApiV1,
 ): GitOpsLensExtensionExports {
   const v1: GitOpsLensApiV1 = {
     version: 1,
     resourceHealth: (key) => resourceHealth.resourceHealth(key),
     revealApp: (key, options) => resourceHealth.revealApp(key, options),
+    treeChildren: (key, path) => resourceHealth.treeChildren(key, path),
     get activationMillis() {
       return activationMillis();
     },

@@ -412,3 +412,98 @@ describe('Adopt live state via pull request (issue 6)', function () {
     assert.match(pr.body, /sim-argo · checkout: no change to the live objects/);
   });
 });
+
+describe('Pull Requests node of an app in the Applications view (issue 6)', function () {
+  this.timeout(120_000);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-lens-pr4-'));
+  // A repository of its own on the forge; the clone names it as the checkout app does and git's insteadOf
+  // sends the traffic there, so the change's impact reaches sim-argo's checkout app.
+  const fullName = 'org/apps-pr-node';
+  let host = '';
+  let root = '';
+  let key = '';
+
+  /** The PR items under the app's "Pull Requests" node, building them as expanding or refreshing the node does; [] when the node is gone. */
+  async function prItems() {
+    return (await api()).treeChildren(key, ['Pull Requests']) ?? [];
+  }
+
+  before(async () => {
+    const v1 = await api();
+    host = new URL(sim().url).host;
+    const kubeconfig = process.env.GITOPS_LENS_SIM_KUBECONFIG;
+    assert.ok(kubeconfig, 'GITOPS_LENS_SIM_KUBECONFIG is not set by the runner');
+    await vscode.workspace.getConfiguration('gitopsLens').update('kubeconfig', [kubeconfig], vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('gitopsLens.applications.focus');
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const app = v1.apps().find((a) => a.cluster === 'sim-argo' && a.name === 'checkout' && a.kind === 'Application');
+      if (app) {
+        key = app.key;
+        break;
+      }
+      assert.ok(Date.now() < deadline, 'the checkout app never appeared');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const created = await fetch(`${sim().control}/repos`, { method: 'POST', body: JSON.stringify({ fullName, files: { 'apps/checkout/deployment.yaml': checkoutDeploymentYaml() } }) });
+    assert.equal(created.status, 200, await created.clone().text());
+    const { cloneUrls } = (await created.json()) as { cloneUrls: Record<Kind, string> };
+    root = path.join(tmp, 'apps');
+    await git(tmp, ['clone', '--quiet', cloneUrls.gitlab, root]);
+    await git(root, ['config', 'user.name', 'Dev One']);
+    await git(root, ['config', 'user.email', 'dev@example.test']);
+    await git(root, ['remote', 'set-url', 'origin', 'https://git.example.test/org/apps.git']);
+    await git(root, ['config', `url.${sim().url}/${fullName}.git.insteadOf`, 'https://git.example.test/org/apps.git']);
+    await setForge(host, 'gitlab');
+    await vscode.commands.executeCommand('gitopsLens.setForgeToken', { host, token: sim().token });
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('gitopsLens').update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('gitopsLens').update('forges', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('gitopsLens.forgetForgeToken', { host });
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('lists the PR opened for the app (title, link) under its Pull Requests node, and drops it once the PR is closed on the forge', async () => {
+    fs.writeFileSync(path.join(root, 'apps', 'checkout', 'deployment.yaml'), checkoutDeploymentYaml({ replicas: 4 }));
+    const result = (await vscode.commands.executeCommand('gitopsLens.openPullRequest', { root, title: 'checkout: replicas 2 → 4', yes: true, returnErrors: true })) as CommandResult;
+    assert.ok(result && 'url' in result, JSON.stringify(result));
+    assert.ok(result.number !== undefined, 'the forge gave the PR no number');
+    const pr = (await pulls(fullName)).find((p) => p.head === result.branch);
+    assert.ok(pr && pr.state === 'open', 'the forge has no open PR for the branch');
+
+    // The app's own children: a "Pull Requests" node counting its PRs, before the resources.
+    const v1 = await api();
+    const children = v1.treeChildren(key);
+    assert.ok(children, `the app ${key} is not in the Applications view`);
+    const node = children.find((c) => c.label === 'Pull Requests');
+    assert.ok(node, `no Pull Requests node under ${key}: ${children.map((c) => c.label).join(', ')}`);
+    assert.equal(node.contextValue, 'pullRequests');
+    assert.match(node.description ?? '', /^[1-9]\d*$/);
+    const items = await prItems();
+    assert.equal(Number(node.description), items.length, 'the node counts a different number of PRs than it lists');
+    const item = items.find((i) => i.tooltip?.split('\n').includes(result.url));
+    assert.ok(item, `the PR ${result.url} is not listed: ${JSON.stringify(items)}`);
+    assert.equal(item.label, 'checkout: replicas 2 → 4');
+    assert.equal(item.description, `#${result.number} · ${result.branch} → main`);
+    assert.equal(item.contextValue, 'pullRequest');
+    assert.equal(item.command, 'gitopsLens.openPullRequestPage');
+
+    // Someone closes the PR on the forge; the recorded list only learns it when the node is refreshed.
+    const closed = await fetch(`${sim().control}/pulls/state`, { method: 'POST', body: JSON.stringify({ repo: fullName, number: pr.number, state: 'closed' }) });
+    assert.equal(closed.status, 200, await closed.clone().text());
+    assert.equal((await pulls(fullName)).find((p) => p.number === pr.number)?.state, 'closed');
+    // Building the node's children (a refresh) asks the forge in the background; the change event renders it again.
+    const deadline = Date.now() + 30_000;
+    while ((await prItems()).some((i) => i.tooltip?.split('\n').includes(result.url))) {
+      assert.ok(Date.now() < deadline, 'the closed PR is still listed under the app');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const after = v1.treeChildren(key) ?? [];
+    const left = await prItems();
+    const count = after.find((c) => c.label === 'Pull Requests')?.description;
+    // Other PRs for the app (other tests in this run) may remain; the node disappears with the last one.
+    assert.equal(count === undefined ? 0 : Number(count), left.length);
+  });
+});

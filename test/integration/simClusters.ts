@@ -138,7 +138,10 @@ export interface ForgeSimAccess {
   readonly url: string;
   readonly token: string;
   readonly user: string;
-  /** POST /repos {fullName, files?: {path: content}} → {cloneUrls: {kind: url}}; GET /pulls?repo=fullName → records; GET /requests. */
+  /**
+   * POST /repos {fullName, files?: {path: content}} → {cloneUrls: {kind: url}}; GET /pulls?repo=fullName → records;
+   * POST /pulls/state {repo, number, state: open|closed|merged} → the record; GET /requests.
+   */
   readonly control: string;
 }
 
@@ -184,6 +187,9 @@ export async function startForgeSim(): Promise<StartedForgeSim> {
             }
           } else if (req.method === 'GET' && url.pathname === '/pulls') {
             reply(200, forge.pullRequests(url.searchParams.get('repo') ?? ''));
+          } else if (req.method === 'POST' && url.pathname === '/pulls/state') {
+            const body = JSON.parse(data || '{}') as { repo: string; number: number; state: 'open' | 'closed' | 'merged' };
+            reply(200, forge.setPullRequestState(body.repo, body.number, body.state));
           } else if (req.method === 'GET' && url.pathname === '/requests') {
             reply(200, forge.requests);
           } else {

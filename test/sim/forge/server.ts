@@ -49,6 +49,8 @@ export interface ForgeServer {
   /** A user who exists on the forge without a token (a reviewer). */
   addUser(name: string): void;
   pullRequests(fullName: string): PullRequestRecord[];
+  /** Closes or merges (or reopens) a PR as a reviewer would on the forge's web page; every forge face then reports the new state. */
+  setPullRequestState(fullName: string, number: number, state: PullRequestRecord['state']): PullRequestRecord;
   /** Protect a branch (name or `*` glob) on every forge face: push restrictions, branch policies, rules. */
   protectBranch(fullName: string, pattern: string): void;
   readonly requests: ForgeRequestRecord[];
@@ -1335,6 +1337,14 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
     },
     pullRequests(fullName) {
       return [...(store.get(fullName)?.pulls ?? [])];
+    },
+    setPullRequestState(fullName, number, state) {
+      const pr = store.get(fullName)?.pulls.find((p) => p.number === number);
+      if (!pr) throw new Error(`no pull request ${fullName}#${number}`);
+      if (!['open', 'closed', 'merged'].includes(state)) throw new Error(`invalid state ${String(state)}`);
+      pr.state = state;
+      pr.updatedAt = new Date().toISOString();
+      return pr;
     },
     protectBranch(fullName, pattern) {
       const r = store.get(fullName);
