@@ -282,11 +282,7 @@ function contentLines(chunk: Chunk): { first: number; last: number } | undefined
   let first = -1;
   let last = -1;
   chunk.lines.forEach((lineText, i) => {
-    let rest = lineText;
-    const marker = MARKER_RE.exec(lineText);
-    if (marker) rest = lineText.slice(3);
-    else if (lineText.startsWith('%')) rest = '';
-    if (BLANK_OR_COMMENT_RE.test(rest)) return;
+    if (!isContentLine(lineText)) return;
     if (first < 0) first = chunk.startLine + i;
     last = chunk.startLine + i;
   });
@@ -398,9 +394,8 @@ export function splitManifestSources(text: string): ManifestSource[] {
 
 /** Parses one chunk of splitManifestSources (js-yaml, as parseManifests does). */
 export function loadManifestSource(source: string): LoadedSource {
-  const lines = source.split('\n');
-  const content = contentLines({ startLine: 0, startOffset: 0, endOffset: source.length, lines });
-  if (!content) return { kind: 'empty' };
+  const first = firstContentLine(source);
+  if (first < 0) return { kind: 'empty' };
   let value: unknown;
   try {
     value = jsyaml.load(source, { schema: SCHEMA });
@@ -408,5 +403,28 @@ export function loadManifestSource(source: string): LoadedSource {
     return { kind: 'broken', message: err instanceof Error ? err.message : String(err) };
   }
   if (value === null || value === undefined) return { kind: 'null' };
-  return { kind: 'document', headerOffset: content.first, value, identity: identityOf(value) };
+  return { kind: 'document', headerOffset: first, value, identity: identityOf(value) };
+}
+
+/**
+ * The first content line of a chunk as contentLines counts it, or -1: lines are looked at one by
+ * one until it is found (usually the one after `---`), without splitting the whole chunk.
+ */
+function firstContentLine(source: string): number {
+  for (let start = 0, line = 0; start <= source.length; line++) {
+    const nl = source.indexOf('\n', start);
+    const lineText = source.slice(start, nl < 0 ? source.length : nl);
+    if (isContentLine(lineText)) return line;
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  return -1;
+}
+
+/** Not a marker, blank line, comment or directive (the text after `---` / `...` counts). */
+function isContentLine(lineText: string): boolean {
+  let rest = lineText;
+  if (MARKER_RE.test(lineText)) rest = lineText.slice(3);
+  else if (lineText.startsWith('%')) rest = '';
+  return !BLANK_OR_COMMENT_RE.test(rest);
 }
