@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { detectForge, forgeKindForHost, isForgeKind } from '../../src/core/forge/detect';
 import { ForgeError, gitHttpAuthHeader } from '../../src/core/forge/types';
 import type { ForgeRepo } from '../../src/core/forge/types';
+import type * as ForgeTypes from '../../src/core/forge/types';
 
 type Expect = Omit<ForgeRepo, 'cloneUrl' | 'webUrl'> & { cloneUrl?: string; webUrl?: string };
 
@@ -127,5 +128,23 @@ describe('core/forge/types gitHttpAuthHeader', () => {
     const e = new ForgeError('duplicate', 'A pull request already exists', 422, 'exists');
     assert.ok(e instanceof Error);
     assert.deepEqual([e.name, e.code, e.status, e.forgeMessage, e.message], ['ForgeError', 'duplicate', 422, 'exists', 'A pull request already exists']);
+  });
+});
+
+describe('core/forge ForgeError across bundles', () => {
+  it('is recognised when thrown by another copy of the module (dist/forge.js is bundled apart)', () => {
+    // A second evaluation of the module stands for the lazily loaded bundle's own copy of the class.
+    const id = require.resolve('../../src/core/forge/types');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module instance on purpose
+    const own = require(id) as typeof ForgeTypes;
+    delete require.cache[id];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module instance on purpose
+    const other = require(id) as typeof ForgeTypes;
+    assert.notEqual(other.ForgeError, own.ForgeError);
+    const fromOther = new other.ForgeError('auth', 'GitLab: 401 Unauthorized', 401);
+    assert.ok(fromOther instanceof own.ForgeError);
+    assert.equal(fromOther.code, 'auth');
+    assert.ok(!(new Error('plain') instanceof own.ForgeError));
+    assert.ok(!(Object.assign(new Error('x'), { name: 'ForgeError' }) instanceof own.ForgeError), 'no code, no ForgeError');
   });
 });

@@ -53,6 +53,14 @@ export type ForgeErrorCode = 'auth' | 'forbidden' | 'notFound' | 'conflict' | 'd
  */
 export class ForgeError extends Error {
   override readonly name = 'ForgeError';
+  /**
+   * The forge clients are bundled apart from the extension (dist/forge.js, loaded lazily), so an error
+   * they throw is an instance of that bundle's copy of this class: `instanceof` checks the brand (name
+   * and code) rather than the prototype chain, so it holds across bundles.
+   */
+  static override [Symbol.hasInstance](v: unknown): boolean {
+    return v instanceof Error && v.name === 'ForgeError' && typeof (v as { code?: unknown }).code === 'string';
+  }
   constructor(
     readonly code: ForgeErrorCode,
     message: string,
