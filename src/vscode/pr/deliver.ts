@@ -160,7 +160,8 @@ export async function deliver(deps: PrDeps, req: ChangeRequest, args: PrArgs): P
               remote,
               plan: { branch: plan.branch, title: finalTitle, body: plan.body, commitMessage },
               change: req.change,
-              auth: { kind: 'header', header: gitHttpAuthHeader(repo.kind, creds) },
+              // An ssh remote pushes through the user's agent; the forge token is for HTTPS and the API only.
+              auth: /^https?:\/\//i.test(remoteUrl) ? { kind: 'header', header: gitHttpAuthHeader(repo.kind, creds) } : { kind: 'ssh' },
               draft: settings.draft,
               ...(settings.labels.length ? { labels: settings.labels } : {}),
               ...(settings.reviewers.length ? { reviewers: settings.reviewers } : {}),
