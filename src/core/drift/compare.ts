@@ -77,10 +77,10 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-function scalarEqual(d: unknown, l: unknown, kind: string | undefined, steps: readonly FoundStep[]): boolean {
+function scalarEqual(d: unknown, l: unknown, kind: string | undefined, keys: ReadonlyArray<string | number>): boolean {
   if (d === l) return true;
   if ((typeof d === 'string' || typeof d === 'number') && (typeof l === 'string' || typeof l === 'number')) {
-    const pointer = steps.map((s) => ('field' in s ? s.field : String(s.index)));
+    const pointer = keys.map(String);
     return isQuantityPath(kind, pointer) && sameQuantity(d, l);
   }
   return false;
@@ -101,74 +101,105 @@ export function isIgnored(steps: readonly FoundStep[], rules: readonly IgnoreRul
   return rules.some((r) => r.steps.length <= steps.length && r.steps.every((s, i) => stepMatches(s, steps[i] as FoundStep)));
 }
 
-/** Key of a keyed list item; undefined for keys the item does not set. */
-function itemKey(item: unknown, keys: readonly string[]): (unknown | undefined)[] {
-  return keys.map((k) => (isObj(item) ? item[k] : undefined));
-}
+const NONE_TAKEN: ReadonlySet<number> = new Set();
 
 /**
  * The live item for a desired item: the one with equal key values; failing that, the one equal on
  * the keys the desired item sets (the apiserver defaults key fields such as a port's protocol to TCP,
  * https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy).
+ * One pass, no allocation (it runs for every item of every keyed list on every lens).
  */
-function findByKey(item: unknown, liveItems: readonly unknown[], keys: readonly string[], taken: Set<number>): number {
-  const want = itemKey(item, keys);
-  const exact = liveItems.findIndex((l, i) => !taken.has(i) && itemKey(l, keys).every((v, j) => deepEqual(v, want[j])));
-  if (exact >= 0) return exact;
-  const candidates = liveItems
-    .map((l, i) => [l, i] as const)
-    .filter(([l, i]) => !taken.has(i) && itemKey(l, keys).every((v, j) => want[j] === undefined || deepEqual(v, want[j])));
-  return candidates.length === 1 ? (candidates[0] as readonly [unknown, number])[1] : -1;
+function findByKey(item: unknown, liveItems: readonly unknown[], keys: readonly string[], taken: ReadonlySet<number>): number {
+  const want = isObj(item) ? item : undefined;
+  let candidate = -1;
+  let candidates = 0;
+  for (let i = 0; i < liveItems.length; i++) {
+    if (taken.has(i)) continue;
+    const live = liveItems[i];
+    const have = isObj(live) ? live : undefined;
+    let exact = true;
+    let partial = true;
+    for (const k of keys) {
+      const w = want?.[k];
+      if (deepEqual(have?.[k], w)) continue;
+      exact = false;
+      if (w !== undefined) {
+        partial = false;
+        break;
+      }
+    }
+    // The first exact match wins, as before any partial one.
+    if (exact) return i;
+    if (partial) {
+      candidates += 1;
+      candidate = i;
+    }
+  }
+  return candidates === 1 ? candidate : -1;
 }
 
 export function compareObjects(desired: unknown, live: unknown, opts: CompareOptions): DriftFinding[] {
   const out: DriftFinding[] = [];
   const ignore = opts.ignore ?? [];
-  // `steps` and `schemaPath` are stacks pushed and popped on the way down; a finding copies them.
-  // (This runs for every lens on every edit: no array copy per visited field.)
-  const emit = (steps: FoundStep[], d: unknown, l: unknown, kind: DriftFinding['kind']): void => {
+  // `keys` (field names, list indices), `items` (the desired list item at an index step) and
+  // `schemaPath` are stacks pushed and popped on the way down; a finding builds its steps from them.
+  // (This runs for every lens on every edit: no object or array copy per visited field.)
+  const keys: Array<string | number> = [];
+  const items: unknown[] = [];
+  const push = (key: string | number, item?: unknown): void => {
+    keys.push(key);
+    items.push(item);
+  };
+  const pop = (): void => {
+    keys.pop();
+    items.pop();
+  };
+  const emit = (d: unknown, l: unknown, kind: DriftFinding['kind']): void => {
+    const steps: FoundStep[] = keys.map((k, i) => (typeof k === 'string' ? { field: k } : { index: k, item: items[i] }));
     if (ignore.length > 0 && isIgnored(steps, ignore)) return;
-    const copy = steps.slice();
-    out.push({ path: toPointer(copy), desired: d, live: l, kind, steps: copy });
+    out.push({ path: toPointer(steps), desired: d, live: l, kind, steps });
   };
   const threeWay = opts.lastApplied !== undefined;
   const kind = isObj(desired) && typeof desired.kind === 'string' ? desired.kind : undefined;
 
-  const walk = (d: unknown, l: unknown, la: unknown, schemaPath: string[], steps: FoundStep[]): void => {
+  const walk = (d: unknown, l: unknown, la: unknown, schemaPath: string[]): void => {
     if (isObj(d)) {
       if (!isObj(l)) {
-        emit(steps, d, l, l === undefined ? 'missingLive' : 'changed');
+        emit(d, l, l === undefined ? 'missingLive' : 'changed');
         return;
       }
       for (const k of Object.keys(d)) {
         const dv = d[k];
         // `status` is owned by controllers, never by the desired document.
-        if (steps.length === 0 && k === 'status') continue;
+        if (keys.length === 0 && k === 'status') continue;
         if (dv === null) continue; // null in a manifest means "unset" to the apiserver
-        steps.push({ field: k });
-        if (!(k in l) || l[k] === undefined || l[k] === null) {
-          emit(steps, dv, undefined, 'missingLive');
+        const lv = l[k];
+        // Equal scalars, most fields of an object in sync: nothing to report, nothing to descend into.
+        if (dv === lv && typeof dv !== 'object') continue;
+        push(k);
+        if (lv === undefined || lv === null) {
+          emit(dv, undefined, 'missingLive');
         } else {
           schemaPath.push(k);
-          walk(dv, l[k], isObj(la) ? la[k] : undefined, schemaPath, steps);
+          walk(dv, lv, isObj(la) ? la[k] : undefined, schemaPath);
           schemaPath.pop();
         }
-        steps.pop();
+        pop();
       }
       if (threeWay && isObj(la)) {
         for (const [k, lv] of Object.entries(l)) {
           if (k in d || !(k in la) || la[k] === null) continue;
-          if (steps.length === 0 && k === 'status') continue;
-          steps.push({ field: k });
-          emit(steps, undefined, lv, 'removed');
-          steps.pop();
+          if (keys.length === 0 && k === 'status') continue;
+          push(k);
+          emit(undefined, lv, 'removed');
+          pop();
         }
       }
       return;
     }
     if (Array.isArray(d)) {
       if (!Array.isArray(l)) {
-        emit(steps, d, l, 'changed');
+        emit(d, l, 'changed');
         return;
       }
       const sem = opts.listKeys.listAt(schemaPath);
@@ -176,25 +207,25 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
         const taken = new Set<number>();
         d.forEach((item, i) => {
           const j = findByKey(item, l, sem.keys, taken);
-          steps.push({ index: i, item });
+          push(i, item);
           if (j < 0) {
-            emit(steps, item, undefined, 'missingLive');
+            emit(item, undefined, 'missingLive');
           } else {
             taken.add(j);
-            const laItem = Array.isArray(la) ? la[findByKey(item, la, sem.keys, new Set())] : undefined;
-            walk(item, l[j], laItem, schemaPath, steps);
+            const laItem = Array.isArray(la) ? la[findByKey(item, la, sem.keys, NONE_TAKEN)] : undefined;
+            walk(item, l[j], laItem, schemaPath);
           }
-          steps.pop();
+          pop();
         });
         if (threeWay && Array.isArray(la)) {
           l.forEach((liveItem, j) => {
             if (taken.has(j)) return;
             // Live-only item: removed from Git if the last applied configuration had it.
-            const inLast = findByKey(liveItem, la, sem.keys, new Set()) >= 0;
+            const inLast = findByKey(liveItem, la, sem.keys, NONE_TAKEN) >= 0;
             if (!inLast) return;
-            steps.push({ index: j, item: liveItem });
-            emit(steps, undefined, liveItem, 'removed');
-            steps.pop();
+            push(j, liveItem);
+            emit(undefined, liveItem, 'removed');
+            pop();
           });
         }
         return;
@@ -202,25 +233,25 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
       if (sem?.type === 'set') {
         const missing = d.some((x) => !l.some((y) => deepEqual(x, y)));
         const removed = threeWay && Array.isArray(la) && l.some((y) => !d.some((x) => deepEqual(x, y)) && la.some((x) => deepEqual(x, y)));
-        if (missing || removed) emit(steps, d, l, 'changed');
+        if (missing || removed) emit(d, l, 'changed');
         return;
       }
       // Atomic (or unknown) list: same length, then item by item, so defaults inside items are not drift.
       if (d.length !== l.length) {
-        emit(steps, d, l, 'changed');
+        emit(d, l, 'changed');
         return;
       }
       d.forEach((item, i) => {
-        steps.push({ index: i, item });
-        walk(item, l[i], Array.isArray(la) ? la[i] : undefined, schemaPath, steps);
-        steps.pop();
+        push(i, item);
+        walk(item, l[i], Array.isArray(la) ? la[i] : undefined, schemaPath);
+        pop();
       });
       return;
     }
-    if (!scalarEqual(d, l, kind, steps)) emit(steps, d, l, 'changed');
+    if (!scalarEqual(d, l, kind, keys)) emit(d, l, 'changed');
   };
 
-  walk(desired, live, threeWay ? opts.lastApplied : undefined, [], []);
+  walk(desired, live, threeWay ? opts.lastApplied : undefined, []);
   return out;
 }
 
