@@ -207,6 +207,22 @@ const IN_SYNC: DriftState = { kind: 'inSync' };
 const ABSENT: DriftState = { kind: 'absent' };
 const NO_FINDINGS: readonly DriftFinding[] = [];
 const SHARED = { shareUnchanged: true } as const;
+
+/**
+ * A number per parsed chunk, standing for its text in reuse keys: the chunk cache hands out the same
+ * LoadedSource for the same text (across tracks too), and a short key is not a copy and hash of the
+ * whole document text per item on every keystroke.
+ */
+const textIds = new WeakMap<LoadedSource, number>();
+let nextTextId = 0;
+function textIdOf(l: LoadedSource): number {
+  let id = textIds.get(l);
+  if (id === undefined) {
+    id = ++nextTextId;
+    textIds.set(l, id);
+  }
+  return id;
+}
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 // Argo CD's tracking label (argocd-cm `application.instanceLabelKey`, default) and annotation.
 const TRACKING_LABEL = 'app.kubernetes.io/instance';
@@ -274,7 +290,7 @@ export class DriftResults implements Disposable {
     const generation = (previous?.generation ?? 0) + 1;
     const loaded = new Map<string, LoadedSource>();
     const chunks = splitManifestSources(doc.text);
-    const documents: Array<{ index: number; line: number; source: string; value: Obj; identity: ResourceIdentity }> = [];
+    const documents: Array<{ index: number; line: number; textId: number; value: Obj; identity: ResourceIdentity }> = [];
     let index = 0;
     for (const c of chunks) {
       let l = loaded.get(c.source) ?? previous?.loaded.get(c.source);
@@ -283,7 +299,7 @@ export class DriftResults implements Disposable {
       if (l.kind === 'empty') continue;
       const documentIndex = index++;
       if (l.kind !== 'document' || !l.identity?.name || !isObj(l.value)) continue;
-      documents.push({ index: documentIndex, line: c.startLine + l.headerOffset, source: c.source, value: l.value, identity: l.identity });
+      documents.push({ index: documentIndex, line: c.startLine + l.headerOffset, textId: textIdOf(l), value: l.value, identity: l.identity });
     }
     previous?.renderAbort?.abort();
     const entry: Doc = { tracked: doc, items: previous?.items ?? [], loaded, generation, byLive: previous?.byLive ?? new Map() };
@@ -380,7 +396,7 @@ export class DriftResults implements Disposable {
   private afterRender(
     uri: string,
     generation: number,
-    documents: ReadonlyArray<{ index: number; line: number; source: string; value: Obj; identity: ResourceIdentity }>,
+    documents: ReadonlyArray<{ index: number; line: number; textId: number; value: Obj; identity: ResourceIdentity }>,
     deployments: readonly Deployment[],
     rendered: RenderedByRoot,
   ): void {
@@ -397,7 +413,7 @@ export class DriftResults implements Disposable {
    */
   private itemsOf(
     doc: Doc,
-    documents: ReadonlyArray<{ index: number; line: number; source: string; value: Obj; identity: ResourceIdentity }>,
+    documents: ReadonlyArray<{ index: number; line: number; textId: number; value: Obj; identity: ResourceIdentity }>,
     deployments: readonly Deployment[],
     rendered: RenderedByRoot | undefined,
   ): Item[] {
@@ -426,7 +442,7 @@ export class DriftResults implements Disposable {
           }
           continue;
         }
-        const reuseKey = `${t.dep.app.key}\0${t.cluster}\0${t.dep.namespace ?? ''}\0${t.note ?? ''}\0${d.source}`;
+        const reuseKey = `${t.dep.app.key}\0${t.cluster}\0${t.dep.namespace ?? ''}\0${t.note ?? ''}\0${d.textId}`;
         const old = reusable.get(reuseKey)?.shift();
         if (old) {
           old.line = d.line;
