@@ -639,8 +639,7 @@ export class DriftResults implements Disposable {
       const specs = extra.length === 0 ? ignore : [...ignore, { source: 'tracking', appliesTo: () => true, rules: extra, managers: [] }];
       return diffPair(desired, entry.obj, listKeys, specs).changes;
     }
-    const id = { apiVersion: item.ref.apiVersion, kind: item.ref.kind, name: item.ref.name, ...(item.ref.namespace !== '' ? { namespace: item.ref.namespace } : {}) };
-    const rules = ignore.length === 0 ? extra : [...rulesFor(ignore, id, entry.obj), ...extra];
+    const rules = ignore.length === 0 ? extra : [...rulesFor(ignore, idOf(item.ref), entry.obj), ...extra];
     // The cached forms are only read (compared, shown): they may share what normalization leaves
     // unchanged with the live object and the parsed document, which are never mutated either.
     entry.norm ??= normalize(entry.obj, SHARED);
@@ -713,8 +712,11 @@ function itemOf(
   const namespace = resolveNamespace(identity, { ...(dep.namespace !== undefined ? { defaultNamespace: dep.namespace } : {}), namespaced: () => undefined }) ?? '';
   const apiVersion = identity.group === '' ? identity.version : `${identity.group}/${identity.version}`;
   const ref: LiveRef = { apiVersion, kind: identity.kind, namespace, name };
-  // A shallow copy with the namespace set: the parsed value is shared with the chunk cache.
-  const desired: Obj = namespace === '' ? value : { ...value, metadata: { ...(isObj(value.metadata) ? value.metadata : {}), namespace } };
+  // A shallow copy with the namespace set: the parsed value is shared with the chunk cache. A
+  // document that names its namespace already is used as it is.
+  const desired: Obj = namespace === '' || (isObj(value.metadata) && value.metadata.namespace === namespace)
+    ? value
+    : { ...value, metadata: { ...(isObj(value.metadata) ? value.metadata : {}), namespace } };
   return {
     line,
     documentIndex,
@@ -731,6 +733,11 @@ function itemOf(
     findings: NO_FINDINGS,
     seen: undefined,
   };
+}
+
+/** The object an ignore rule is matched against (apiVersion, kind, name, namespace when set). */
+function idOf(ref: LiveRef): { apiVersion: string; kind: string; name: string; namespace?: string } {
+  return { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, ...(ref.namespace !== '' ? { namespace: ref.namespace } : {}) };
 }
 
 /**
