@@ -152,4 +152,39 @@ describe('core/drift/normalize', () => {
       { numRuns: 300 },
     );
   });
+
+  it('with shareUnchanged gives the deep copy\'s result, leaves the input as it was and shares only untouched subtrees (property)', () => {
+    const scalar = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.constantFrom('1000m', '1024Mi', '0.5', '1e3', 'a\nb'));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('a', 'limits', 'requests', 'resources', 'env', 'value', 'data', 'cpu', 'overhead'), tie('node'), { maxKeys: 4, noNullPrototype: true })),
+    })).node;
+    const obj = fc.record({
+      apiVersion: fc.constant('v1'),
+      kind: fc.constantFrom('Secret', 'ConfigMap', 'Pod', 'ResourceQuota'),
+      metadata: fc.record({ name: fc.string(), uid: fc.string(), labels: fc.dictionary(fc.constantFrom('app.kubernetes.io/instance', 'kustomize.toolkit.fluxcd.io/name', 'x'), scalar, { noNullPrototype: true }), annotations: fc.dictionary(fc.constantFrom('argocd.argoproj.io/tracking-id', 'y'), scalar, { noNullPrototype: true }) }, { noNullPrototype: true }),
+      data: fc.dictionary(fc.constantFrom('k', 'l'), scalar, { noNullPrototype: true }),
+      stringData: fc.dictionary(fc.constantFrom('k', 'm'), value, { noNullPrototype: true }),
+      spec: value,
+      status: value,
+    }, { noNullPrototype: true });
+    // Plain objects, as JSON.parse and js-yaml give.
+    fc.assert(
+      fc.property(obj, (o) => {
+        const before = JSON.stringify(o);
+        const shared = normalize(o, { tracking: 'label', shareUnchanged: true });
+        assert.equal(JSON.stringify(o), before);
+        assert.deepEqual(shared, normalize(o, { tracking: 'label' }));
+        // Editing the result must never reach the input where normalization changed something.
+        assert.notEqual(shared, o);
+        if (shared.metadata !== undefined) assert.notEqual(shared.metadata, o.metadata);
+      }),
+      { numRuns: 300 },
+    );
+    const spec = { containers: [{ name: 'a', image: 'x', resources: { limits: { cpu: '1000m' } } }], volumes: [{ name: 'v', emptyDir: {} }] };
+    const pod = normalize({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec }, { shareUnchanged: true }) as { spec: typeof spec };
+    assert.equal(pod.spec.volumes, spec.volumes, 'an untouched list is shared');
+    assert.notEqual(pod.spec.containers, spec.containers, 'a list with a canonicalized quantity is copied');
+    assert.equal(pod.spec.containers[0]?.resources.limits.cpu, '1');
+    assert.equal(spec.containers[0]?.resources.limits.cpu, '1000m');
+  });
 });
