@@ -104,6 +104,14 @@ function authorEdit(kind: Kind, fullName: string, number: number): { url: string
 
 type CommandResult = { url: string; number?: number; branch: string; base: string; updated: boolean; title: string } | { error: string; code?: string } | undefined;
 
+/** Undoes a suite's setup: the forge mapping and token it stored, its temp folder, and its kubeconfig setting. */
+async function forgetSetup(host: string, tmp: string, opts: { kubeconfig?: boolean } = {}): Promise<void> {
+  if (opts.kubeconfig) await vscode.workspace.getConfiguration('gitopsLens').update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
+  await vscode.workspace.getConfiguration('gitopsLens').update('forges', undefined, vscode.ConfigurationTarget.Global);
+  await vscode.commands.executeCommand('gitopsLens.forgetForgeToken', { host });
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
 describe('Pull requests on every forge (issue 6)', function () {
   this.timeout(120_000);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-lens-pr-'));
@@ -115,9 +123,7 @@ describe('Pull requests on every forge (issue 6)', function () {
   });
 
   after(async () => {
-    await vscode.workspace.getConfiguration('gitopsLens').update('forges', undefined, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('gitopsLens.forgetForgeToken', { host });
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await forgetSetup(host, tmp);
   });
 
   for (const kind of KINDS) {
@@ -299,10 +305,7 @@ describe('Rollback and suspend via pull requests (issue 6)', function () {
   });
 
   after(async () => {
-    await vscode.workspace.getConfiguration('gitopsLens').update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
-    await vscode.workspace.getConfiguration('gitopsLens').update('forges', undefined, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('gitopsLens.forgetForgeToken', { host });
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await forgetSetup(host, tmp, { kubeconfig: true });
   });
 
   it('Propose Rollback reverts the chosen commit on a new branch and opens a PR', async () => {
@@ -378,10 +381,7 @@ describe('Adopt live state via pull request (issue 6)', function () {
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    await vscode.workspace.getConfiguration('gitopsLens').update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
-    await vscode.workspace.getConfiguration('gitopsLens').update('forges', undefined, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('gitopsLens.forgetForgeToken', { host });
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await forgetSetup(host, tmp, { kubeconfig: true });
   });
 
   it('writes the live image into the buffer (comments kept) and opens a PR with it', async () => {
@@ -459,10 +459,7 @@ describe('Pull Requests node of an app in the Applications view (issue 6)', func
   });
 
   after(async () => {
-    await vscode.workspace.getConfiguration('gitopsLens').update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
-    await vscode.workspace.getConfiguration('gitopsLens').update('forges', undefined, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('gitopsLens.forgetForgeToken', { host });
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await forgetSetup(host, tmp, { kubeconfig: true });
   });
 
   it('lists the PR opened for the app (title, link) under its Pull Requests node, and drops it once the PR is closed on the forge', async () => {
