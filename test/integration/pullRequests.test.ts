@@ -17,6 +17,7 @@ import * as vscode from 'vscode';
 import type { ForgeSimAccess } from './simClusters';
 import { api } from './extensionApi';
 import { CHECKOUT_GIT_IMAGE, checkoutDeploymentYaml } from '../fixtures/gitops/checkoutRepo';
+import { FORGE_LABELS } from '../../src/core/forge/types';
 
 const KINDS = ['github', 'github-enterprise', 'gitlab', 'bitbucket-cloud', 'bitbucket-server', 'azure-devops', 'gitea'] as const;
 type Kind = (typeof KINDS)[number];
@@ -210,32 +211,34 @@ describe('Pull requests on every forge (issue 6)', function () {
     });
   }
 
-  it('fails with the forge\'s words on a bad token, and opens nothing', async () => {
-    const fullName = 'acme/gitops-badtoken';
-    const created = await fetch(`${sim().control}/repos`, { method: 'POST', body: JSON.stringify({ fullName, files: { 'apps/guestbook/deployment.yaml': DEPLOYMENT } }) });
-    const { cloneUrls } = (await created.json()) as { cloneUrls: Record<Kind, string> };
-    const root = path.join(tmp, 'badtoken');
-    await git(tmp, ['clone', '--quiet', cloneUrls.gitlab, root]);
-    await git(root, ['config', 'user.name', 'Dev One']);
-    await git(root, ['config', 'user.email', 'dev@example.test']);
-    fs.writeFileSync(path.join(root, 'apps', 'guestbook', 'deployment.yaml'), DEPLOYMENT.replace('replicas: 3', 'replicas: 4'));
-    await setForge(host, 'gitlab');
-    await vscode.commands.executeCommand('gitopsLens.setForgeToken', { host, token: 'not-a-valid-token' });
-    const before = await snapshot(root);
-    const result = (await vscode.commands.executeCommand('gitopsLens.openPullRequest', { root, yes: true, returnErrors: true })) as CommandResult;
-    assert.ok(result && 'error' in result, `expected an error, got ${JSON.stringify(result)}`);
-    assert.equal(result.code, 'auth');
-    assert.match(result.error, /GitLab/);
-    assert.match(result.error, /401 Unauthorized/);
-    assert.ok(!result.error.includes('not-a-valid-token'), 'the token is in the message');
-    assert.equal((await pulls(fullName)).length, 0);
-    assert.equal(await snapshot(root), before);
-  });
+  for (const kind of KINDS) {
+    it(`${kind}: fails with the forge's words on a bad token, and opens nothing`, async () => {
+      const fullName = `acme/gitops-badtoken-${kind}`;
+      const created = await fetch(`${sim().control}/repos`, { method: 'POST', body: JSON.stringify({ fullName, files: { 'apps/guestbook/deployment.yaml': DEPLOYMENT } }) });
+      const { cloneUrls } = (await created.json()) as { cloneUrls: Record<Kind, string> };
+      const root = path.join(tmp, `badtoken-${kind}`);
+      await git(tmp, ['clone', '--quiet', cloneUrls[kind], root]);
+      await git(root, ['config', 'user.name', 'Dev One']);
+      await git(root, ['config', 'user.email', 'dev@example.test']);
+      fs.writeFileSync(path.join(root, 'apps', 'guestbook', 'deployment.yaml'), DEPLOYMENT.replace('replicas: 3', 'replicas: 4'));
+      await setForge(host, kind);
+      await vscode.commands.executeCommand('gitopsLens.setForgeToken', { host, token: 'not-a-valid-token' });
+      const before = await snapshot(root);
+      const result = (await vscode.commands.executeCommand('gitopsLens.openPullRequest', { root, yes: true, returnErrors: true })) as CommandResult;
+      assert.ok(result && 'error' in result, `expected an error, got ${JSON.stringify(result)}`);
+      assert.equal(result.code, 'auth', result.error);
+      assert.ok(result.error.startsWith(`${FORGE_LABELS[kind]}:`) || result.error.includes(FORGE_LABELS[kind]), result.error);
+      assert.match(result.error, /401/);
+      assert.ok(!result.error.includes('not-a-valid-token'), 'the token is in the message');
+      assert.equal((await pulls(fullName)).length, 0);
+      assert.equal(await snapshot(root), before);
+    });
+  }
 
   it('without a stored token and without UI, says how to add one', async () => {
     const forgot = await vscode.commands.executeCommand('gitopsLens.forgetForgeToken', { host });
     assert.equal(forgot, true);
-    const root = path.join(tmp, 'badtoken');
+    const root = path.join(tmp, 'badtoken-gitea'); // the last bad-token clone; its forge mapping is still set
     const result = (await vscode.commands.executeCommand('gitopsLens.openPullRequest', { root, yes: true, returnErrors: true })) as CommandResult;
     assert.ok(result && 'error' in result);
     assert.match(result.error, /Set Forge Token/);
@@ -243,7 +246,7 @@ describe('Pull requests on every forge (issue 6)', function () {
 
   it('refuses a remote whose forge is unknown, naming the setting', async () => {
     await vscode.workspace.getConfiguration('gitopsLens').update('forges', undefined, vscode.ConfigurationTarget.Global);
-    const result = (await vscode.commands.executeCommand('gitopsLens.openPullRequest', { root: path.join(tmp, 'badtoken'), yes: true, returnErrors: true })) as CommandResult;
+    const result = (await vscode.commands.executeCommand('gitopsLens.openPullRequest', { root: path.join(tmp, 'badtoken-gitea'), yes: true, returnErrors: true })) as CommandResult;
     assert.ok(result && 'error' in result);
     assert.match(result.error, /gitopsLens\.forges/);
   });
