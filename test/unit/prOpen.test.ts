@@ -107,6 +107,26 @@ describe('core/pr/openPullRequest over real git and the forge simulator', () => 
   }
 
   for (const [kind, fullName] of FORGES) {
+    it(`${kind}: another window opening the same PR between our lookup and our create gives theirs, never a duplicate`, async () => {
+      const { deps, user, auth } = await setup(kind, `${fullName}-race`);
+      // The other window is a second real client of the same forge: it opens the PR for our freshly
+      // pushed branch just before our create reaches the forge, which then refuses ours as a duplicate.
+      const other = deps.forge;
+      let raced: string | undefined;
+      const racing = Object.create(deps.forge) as typeof deps.forge;
+      racing.createPullRequest = async (input) => {
+        raced = (await other.createPullRequest({ ...input, title: 'opened in another window' })).url;
+        return other.createPullRequest(input);
+      };
+      const result = await openPullRequest({ ...deps, forge: racing }, { repoRoot: user, plan: plan(5), change: { edits: [{ path: DEPLOY, content: deployment(5) }] }, auth });
+      assert.equal(result.created, false);
+      assert.equal(result.pullRequest.url, raced);
+      assert.equal(result.pullRequest.title, 'opened in another window');
+      assert.equal(forge.pullRequests(`${fullName}-race`).length, 1);
+    });
+  }
+
+  for (const [kind, fullName] of FORGES) {
     it(`${kind}: a refused API token and a refused push token are both ForgeError auth, and no PR is opened`, async () => {
       const { user, deps, auth } = await setup(kind, `${fullName}-denied`);
       const badCreds: ForgeCredentials = kind === 'gitea' ? { token: 'tok-bad-000000', username: USER } : { token: 'tok-bad-000000' };
