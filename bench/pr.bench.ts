@@ -4,6 +4,7 @@
  * default branch, protection and open-PR lookups, the object-only commit and push, then the PR.
  * A second case updates the open PR (new commit + body). `npx tsx bench/run.ts pr.` runs only these.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,7 +18,8 @@ import type { ForgeServer } from '../test/sim/forge/server';
 import { git, hermeticGitEnv } from '../test/sim/git/httpBackend';
 import type { BenchCase } from './harness';
 
-const TOKEN = 'tok-bench-pr-1234';
+// Made per run: the simulator accepts whatever it is given, and no token-like literal sits in the repository.
+const TOKEN = `bench-${randomBytes(12).toString('hex')}`;
 const FILE = 'apps/guestbook/deployment.yaml';
 const deployment = (replicas: number) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: guestbook\nspec:\n  replicas: ${replicas}\n`;
 
