@@ -43,6 +43,24 @@ describe('dry-run: server-side apply prediction', () => {
     assert.equal(sim.counts.snapshot()['patch apps/deployments'], 1);
   });
 
+  it('reads each kubeconfig once for many calls, and again when its text changes (a new token takes effect)', async () => {
+    let token = 'reader';
+    let reads = 0;
+    const a = new KubeClusterAccess({
+      kubeconfig: () => {
+        reads += 1;
+        return [{ path: 'sim', text: sim.kubeconfig('sim', { token }) }];
+      },
+    });
+    const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
+    for (let i = 0; i < 3; i++) assert.equal(((await a.get('sim', ref)) as { metadata: { name: string } }).metadata.name, 'web');
+    assert.equal(reads, 3, 'the texts are asked for per call (they may change)');
+    await assert.rejects(a.dryRunApply('sim', deployment(3, 'x')), (e: unknown) => e instanceof DryRunError && e.code === 'Forbidden');
+    token = 'applier';
+    const predicted = await a.dryRunApply('sim', deployment(3, 'shop/web:1.4.0'));
+    assert.equal((predicted.spec as { replicas: number }).replicas, 3, 'the changed kubeconfig (new token) is used');
+  });
+
   it('predicts an object that does not exist yet without creating it', async () => {
     const d = deployment(1, 'shop/api:1.0.0');
     (d.metadata as Record<string, unknown>).name = 'api';

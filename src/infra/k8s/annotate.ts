@@ -41,7 +41,7 @@ export class KubeClusterAccess {
     const k = gitOpsKind(kind);
     if (k === undefined) throw new Error(`unknown GitOps kind ${kind}`);
     const ref: ObjectRef = { apiVersion: `${k.group}/${k.version}`, kind, namespace, name };
-    const api = k8s.KubernetesObjectApi.makeApiClient(await this.load(cluster));
+    const api = await this.objectApi(cluster);
     const spec = {
       apiVersion: ref.apiVersion,
       kind: ref.kind,
@@ -52,7 +52,7 @@ export class KubeClusterAccess {
 
   /** The object as the API server returns it now. */
   async get(cluster: string, ref: ObjectRef): Promise<unknown> {
-    const api = k8s.KubernetesObjectApi.makeApiClient(await this.load(cluster));
+    const api = await this.objectApi(cluster);
     return api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } });
   }
 
@@ -98,8 +98,33 @@ export class KubeClusterAccess {
     return serverSideDryRun(await this.load(cluster), cluster, desired, this.opts.fieldManager ?? 'gitops-lens');
   }
 
+  /**
+   * One KubeConfig (and ObjectApi, which keeps client-node's resource discovery cache) per context,
+   * kept while the kubeconfig texts are the same: reading live objects for lenses and resource health
+   * is one GET per object, and re-parsing every kubeconfig file (and re-discovering) per GET was waste.
+   */
+  private readonly loaded = new Map<string, { readonly texts: string; readonly kc: k8s.KubeConfig; api?: k8s.KubernetesObjectApi }>();
+
+  private async objectApi(cluster: string): Promise<k8s.KubernetesObjectApi> {
+    const kc = await this.load(cluster);
+    const entry = this.loaded.get(cluster);
+    if (entry?.kc !== kc) return k8s.KubernetesObjectApi.makeApiClient(kc);
+    entry.api ??= k8s.KubernetesObjectApi.makeApiClient(kc);
+    return entry.api;
+  }
+
   private async load(name: string): Promise<k8s.KubeConfig> {
-    for (const f of await this.opts.kubeconfig()) {
+    const files = await this.opts.kubeconfig();
+    const texts = files.map((f) => f.text ?? '').join('\u0000');
+    const cached = this.loaded.get(name);
+    if (cached?.texts === texts) return cached.kc;
+    const kc = this.parse(files, name);
+    this.loaded.set(name, { texts, kc });
+    return kc;
+  }
+
+  private parse(files: Awaited<ReturnType<KubeClusterAccessOptions['kubeconfig']>>, name: string): k8s.KubeConfig {
+    for (const f of files) {
       if (f.text === undefined) continue;
       const kc = new k8s.KubeConfig();
       try {
