@@ -48,14 +48,21 @@ export interface CheckoutClone {
 
 const config = () => vscode.workspace.getConfiguration('gitopsLens');
 
-/** Connects the simulators, waits for the checkout app, and writes `text` to apps/checkout/<fileName>. */
-export async function openCheckoutClone(fileName: string, text: string): Promise<CheckoutClone> {
+type ApiApps = ReturnType<Awaited<ReturnType<typeof api>>['apps']>;
+
+/** Connects the simulated clusters (the runner's kubeconfig) with the view shown, and waits until `find` sees its app. */
+export async function connectSimsAndWaitFor<T>(what: string, find: (apps: ApiApps) => T | undefined, timeoutMs = 20_000): Promise<T> {
   const v1 = await api();
   const kubeconfig = process.env.GITOPS_LENS_SIM_KUBECONFIG;
   assert.ok(kubeconfig, 'GITOPS_LENS_SIM_KUBECONFIG is not set by the runner');
   await config().update('kubeconfig', [kubeconfig], vscode.ConfigurationTarget.Workspace);
   await vscode.commands.executeCommand('gitopsLens.applications.focus');
-  await pollFor('the checkout app', () => v1.apps().find((a) => a.cluster === 'sim-argo' && a.name === 'checkout'));
+  return pollFor(what, () => find(v1.apps()), timeoutMs);
+}
+
+/** Connects the simulators, waits for the checkout app, and writes `text` to apps/checkout/<fileName>. */
+export async function openCheckoutClone(fileName: string, text: string): Promise<CheckoutClone> {
+  await connectSimsAndWaitFor('the checkout app', (apps) => apps.find((a) => a.cluster === 'sim-argo' && a.name === 'checkout'));
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   assert.ok(folder, 'no workspace folder');
   fs.mkdirSync(path.join(folder, '.git'), { recursive: true });

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ForgeSimAccess } from './simClusters';
 import { api } from './extensionApi';
+import { connectSimsAndWaitFor } from './driftWorkspace';
 import { CHECKOUT_GIT_IMAGE, checkoutDeploymentYaml } from '../fixtures/gitops/checkoutRepo';
 import { FORGE_LABELS } from '../../src/core/forge/types';
 
@@ -277,17 +278,8 @@ describe('Rollback and suspend via pull requests (issue 6)', function () {
   let bad = '';
 
   before(async () => {
-    const v1 = await api();
     host = new URL(sim().url).host;
-    const file = process.env.GITOPS_LENS_SIM_KUBECONFIG;
-    assert.ok(file, 'GITOPS_LENS_SIM_KUBECONFIG is not set by the runner');
-    await vscode.workspace.getConfiguration('gitopsLens').update('kubeconfig', [file], vscode.ConfigurationTarget.Workspace);
-    await vscode.commands.executeCommand('gitopsLens.applications.focus');
-    const deadline = Date.now() + 30_000;
-    while (!v1.apps().some((a) => a.key === key)) {
-      assert.ok(Date.now() < deadline, `${key} never appeared`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await connectSimsAndWaitFor(key, (apps) => apps.find((a) => a.key === key), 30_000);
     const created = await fetch(`${sim().control}/repos`, {
       method: 'POST',
       body: JSON.stringify({ fullName, files: { 'apps/podinfo/deployment.yaml': DEPLOYMENT, 'clusters/sim/podinfo.yaml': KUSTOMIZATION } }),
@@ -356,17 +348,8 @@ describe('Adopt live state via pull request (issue 6)', function () {
   let file = '';
 
   before(async () => {
-    const v1 = await api();
     host = new URL(sim().url).host;
-    const kubeconfig = process.env.GITOPS_LENS_SIM_KUBECONFIG;
-    assert.ok(kubeconfig, 'GITOPS_LENS_SIM_KUBECONFIG is not set by the runner');
-    await vscode.workspace.getConfiguration('gitopsLens').update('kubeconfig', [kubeconfig], vscode.ConfigurationTarget.Workspace);
-    await vscode.commands.executeCommand('gitopsLens.applications.focus');
-    const deadline = Date.now() + 30_000;
-    while (!v1.apps().some((a) => a.cluster === 'sim-argo' && a.name === 'checkout')) {
-      assert.ok(Date.now() < deadline, 'the checkout app never appeared');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await connectSimsAndWaitFor('the checkout app', (apps) => apps.find((a) => a.cluster === 'sim-argo' && a.name === 'checkout'), 30_000);
     // The forge hosts org/apps; the clone names it as the app does (https://git.example.test/org/apps.git)
     // and git's insteadOf sends its traffic to the simulator.
     const created = await fetch(`${sim().control}/repos`, { method: 'POST', body: JSON.stringify({ fullName: 'org/apps', files: { 'apps/checkout/deployment.yaml': CHECKOUT } }) });
@@ -432,22 +415,8 @@ describe('Pull Requests node of an app in the Applications view (issue 6)', func
   }
 
   before(async () => {
-    const v1 = await api();
     host = new URL(sim().url).host;
-    const kubeconfig = process.env.GITOPS_LENS_SIM_KUBECONFIG;
-    assert.ok(kubeconfig, 'GITOPS_LENS_SIM_KUBECONFIG is not set by the runner');
-    await vscode.workspace.getConfiguration('gitopsLens').update('kubeconfig', [kubeconfig], vscode.ConfigurationTarget.Workspace);
-    await vscode.commands.executeCommand('gitopsLens.applications.focus');
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const app = v1.apps().find((a) => a.cluster === 'sim-argo' && a.name === 'checkout' && a.kind === 'Application');
-      if (app) {
-        key = app.key;
-        break;
-      }
-      assert.ok(Date.now() < deadline, 'the checkout app never appeared');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    key = (await connectSimsAndWaitFor('the checkout app', (apps) => apps.find((a) => a.cluster === 'sim-argo' && a.name === 'checkout' && a.kind === 'Application'), 30_000)).key;
     const created = await fetch(`${sim().control}/repos`, { method: 'POST', body: JSON.stringify({ fullName, files: { 'apps/checkout/deployment.yaml': checkoutDeploymentYaml() } }) });
     assert.equal(created.status, 200, await created.clone().text());
     const { cloneUrls } = (await created.json()) as { cloneUrls: Record<Kind, string> };
