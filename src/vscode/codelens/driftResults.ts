@@ -304,9 +304,10 @@ export class DriftResults implements Disposable {
     previous?.renderAbort?.abort();
     const entry: Doc = { tracked: doc, items: previous?.items ?? [], loaded, generation, byLive: previous?.byLive ?? new Map() };
     this.docs.set(doc.uri, entry);
-    const deployments = documents.length > 0 ? this.deploymentsOf(doc) : [];
+    // One repository lookup per track: it reads .git files up the tree, and track runs on every edit.
+    const repo = documents.length > 0 && doc.fsPath !== undefined ? this.opts.repoOf(doc.fsPath) : undefined;
+    const deployments = this.deploymentsOf(doc, repo);
     const render = this.opts.render;
-    const repo = doc.fsPath !== undefined && render ? this.opts.repoOf(doc.fsPath) : undefined;
     if (render && repo && doc.fsPath !== undefined && deployments.length > 0) {
       const fsPath = doc.fsPath;
       if (!previous) this.setItems(entry, []);
@@ -381,10 +382,8 @@ export class DriftResults implements Disposable {
     this._onDidChange.dispose();
   }
 
-  private deploymentsOf(doc: TrackedText): Deployment[] {
-    if (doc.fsPath === undefined) return [];
-    const repo = this.opts.repoOf(doc.fsPath);
-    if (!repo || repo.remotes.length === 0) return [];
+  private deploymentsOf(doc: TrackedText, repo: WorkspaceRepo | undefined): Deployment[] {
+    if (doc.fsPath === undefined || !repo || repo.remotes.length === 0) return [];
     this.opts.needApps?.();
     return appsDeployingFile({
       repo: { remotes: repo.remotes, root: toPosix(repo.root), ...(repo.branch !== undefined ? { branch: repo.branch } : {}) },

@@ -7,7 +7,7 @@
  */
 import type { App, AppKey } from '../../core/model/app';
 import { appsDeployingFile, type Deployment } from '../../core/drift/deployedBy';
-import { liveClusterOf, type KnownContext, type LiveCluster } from '../../core/drift/destination';
+import { liveClusterOf, type KnownContext } from '../../core/drift/destination';
 import { isMask } from '../../core/drift/mask';
 import { impactOf, type AppImpact, type ChangedFile as CoreChangedFile } from '../../core/pr/plan';
 import { httpStatusOf } from '../../core/store/resourceHealthStore';
@@ -51,9 +51,6 @@ const kindLabel = (app: App): string => `${app.tool === 'argocd' ? 'Argo CD' : '
  * destination (`in-cluster` / kubernetes.default.svc = the app's own cluster; another server = the
  * kubeconfig context with that URL; a destination name = the context of that name), a Flux app's own.
  */
-export function liveCluster(d: Deployment, contexts: readonly KnownContext[]): LiveCluster {
-  return liveClusterOf(d.app, d.cluster, contexts);
-}
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -96,7 +93,7 @@ export async function liveImpact(input: LiveImpactInput): Promise<Impact> {
     // Keyed by the cluster holding the live objects, so the impact says where it lands.
     byFile.set(
       f.path,
-      deps.map((d) => ({ ...d, cluster: liveCluster(d, input.contexts ?? []).cluster })),
+      deps.map((d) => ({ ...d, cluster: liveClusterOf(d.app, d.cluster, input.contexts ?? []).cluster })),
     );
   }
   const kinds = new Map<string, string>();
@@ -112,7 +109,7 @@ export async function liveImpact(input: LiveImpactInput): Promise<Impact> {
     changed,
     (file) => byFile.get(file) ?? [],
     async (d, id) => {
-      const unknown = liveCluster({ ...d, cluster: d.app.cluster }, input.contexts ?? []).unknown;
+      const unknown = liveClusterOf(d.app, d.app.cluster, input.contexts ?? []).unknown;
       if (unknown) throw new Error(unknown);
       try {
         const obj = await withTimeout(input.read(d.cluster, { apiVersion: id.apiVersion, kind: id.kind, namespace: id.namespace ?? '', name: id.name }), READ_TIMEOUT_MS, d.cluster);
