@@ -9,6 +9,8 @@ import { parseArgoIgnoreDifferences, parseFluxDriftIgnore, type IgnoreSpec } fro
 import { builtinListKeys, fromOpenAPI, type ListKeys } from './core/drift/listKeys';
 import { exitCodeOf, renderJson, renderText, summarize, type ResourceDrift } from './core/drift/report';
 import { mergeKubeconfigs } from './core/kube/kubeconfig';
+import { objectRefProblem } from './core/kube/names';
+import { terminalJson, terminalText } from './core/log/redact';
 import { parseManifests } from './core/manifest/documents';
 import { DisposableStore } from './core/lifecycle';
 import type { App } from './core/model/app';
@@ -53,7 +55,11 @@ export interface CliIo {
 
 export class UsageError extends Error {}
 
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(argv: readonly string[], rawIo: CliIo): Promise<number> {
+  // stderr carries messages with text from clusters and kubeconfig files in them (server errors,
+  // names): credentials redacted and control characters shown escaped, line feeds of our own kept.
+  // stdout is made safe where it is built (cells, JSON, drift results), so diff colours survive.
+  const io: CliIo = { ...rawIo, err: (s) => rawIo.err(terminalText(s, { multiline: true })) };
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -118,21 +124,17 @@ function contexts(args: readonly string[], io: CliIo): number {
   for (const p of merged.problems) io.err(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
   if (json) {
     io.out(
-      JSON.stringify(
-        {
-          currentContext: merged.currentContext ?? null,
-          contexts: merged.contexts.map((c) => ({
-            name: c.name,
-            cluster: c.cluster,
-            user: c.user,
-            server: c.server ?? null,
-            namespace: c.namespace ?? null,
-            current: c.isCurrent,
-          })),
-        },
-        null,
-        2,
-      ),
+      terminalJson({
+        currentContext: merged.currentContext ?? null,
+        contexts: merged.contexts.map((c) => ({
+          name: c.name,
+          cluster: c.cluster,
+          user: c.user,
+          server: c.server ?? null,
+          namespace: c.namespace ?? null,
+          current: c.isCurrent,
+        })),
+      }),
     );
   } else if (merged.contexts.length === 0) {
     io.err(`no kubeconfig contexts found in ${paths.join(', ')}`);
@@ -237,7 +239,7 @@ async function status(args: readonly string[], io: CliIo): Promise<number> {
       .all()
       .filter((a) => a.role === 'app' && chosen.includes(a.cluster))
       .sort((a, b) => cmp(a.cluster, b.cluster) || cmp(a.tool, b.tool) || cmp(a.kind, b.kind) || cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
-    if (json) io.out(JSON.stringify({ apps: apps.map(appJson) }, null, 2));
+    if (json) io.out(terminalJson({ apps: apps.map(appJson) }));
     else if (apps.length === 0) io.err('no Argo CD or Flux apps found');
     else {
       const header = ['CLUSTER', 'TOOL', 'KIND', 'NAMESPACE', 'NAME', 'SYNC', 'HEALTH', 'SUSPENDED', 'REVISION', 'MESSAGE', 'LAST RECONCILE', 'SOURCE', 'DESTINATION'];
@@ -465,6 +467,13 @@ async function diff(args: readonly string[], io: CliIo): Promise<number> {
   try {
     const rendered = render ? await renderKustomizations(desiredPath, io) : { objects: [], consumed: new Set<string>() };
     const desired = [...rendered.objects, ...readObjects(desiredPath, rendered.consumed)];
+    // Names become URL segments with --context: `.`, `..`, `a/b`, `%2e` are refused for every mode,
+    // before any request, at the document that says them (issue 12; core/kube/names.ts).
+    const invalid = desired.flatMap((d) => {
+      const problem = objectRefProblem({ apiVersion: d.obj.apiVersion as string, kind: d.obj.kind as string, namespace: nsOf(d.obj), name: nameOf(d.obj) });
+      return problem === undefined ? [] : [`${d.file}:${d.line}: ${problem}`];
+    });
+    if (invalid.length > 0) throw new InputError(invalid.join('\n'));
     const ignore = readIgnore(ignoreFiles);
     const results: ResourceDrift[] = [];
     if (livePath !== undefined) {
@@ -503,7 +512,7 @@ async function diff(args: readonly string[], io: CliIo): Promise<number> {
         } else results.push(diffOne(d, live, keysOf(d.obj), ignore));
       }
     }
-    io.out(json ? renderJson(results) : renderText(results, { color: io.isTty === true }));
+    io.out(json ? terminalJson(JSON.parse(renderJson(results))) : renderText(results.map(forTerminal), { color: io.isTty === true }));
     return exitCodeOf(summarize(results));
   } catch (err) {
     if (err instanceof InputError) {
@@ -512,6 +521,17 @@ async function diff(args: readonly string[], io: CliIo): Promise<number> {
     }
     throw err;
   }
+}
+
+/**
+ * A drift result as text may show it: names, paths and values come from manifests and clusters, so
+ * every string in it is redacted and its control characters escaped (core/log/redact.ts), before
+ * renderText adds colours of its own.
+ */
+function forTerminal(r: ResourceDrift): ResourceDrift {
+  const deep = (v: unknown): unknown =>
+    typeof v === 'string' ? terminalText(v) : Array.isArray(v) ? v.map(deep) : isRecord(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [terminalText(k), deep(x)])) : v;
+  return deep(r) as ResourceDrift;
 }
 
 function cmp(a: string, b: string): number {
@@ -564,7 +584,9 @@ function appJson(a: App): Record<string, unknown> {
   };
 }
 
-function table(rows: readonly (readonly string[])[]): string {
+/** Columns padded to the widest cell; each cell is outside text made one inert line (terminalText). */
+function table(rawRows: readonly (readonly string[])[]): string {
+  const rows = rawRows.map((r) => r.map((cell) => terminalText(cell)));
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
 }

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { stringify } from 'yaml';
+import { maskAnswer } from '../core/drift/mask';
 import { gitOpsKind } from '../core/model/app';
 import type { AppStore } from '../core/store/appStore';
 import type { Disposable } from '../core/lifecycle';
@@ -40,22 +41,18 @@ export class LiveDocumentProvider implements vscode.TextDocumentContentProvider,
   }
 }
 
-/** Drops managedFields and masks Secret values; returns a copy. */
+/**
+ * Drops managedFields and masks Secret values by the kind of every object in the answer (a list is
+ * unwrapped item by item: core/drift/mask.ts `maskAnswer`, the masks the diff views use too, and
+ * kubectl's last-applied annotation with them); returns a copy.
+ */
 export function forDisplay(obj: unknown): unknown {
   if (typeof obj !== 'object' || obj === null) return obj;
-  const copy = structuredClone(obj) as Record<string, unknown>;
-  const meta = copy.metadata as Record<string, unknown> | undefined;
-  if (meta && typeof meta === 'object') delete meta.managedFields;
-  if (copy.kind === 'Secret' && copy.apiVersion === 'v1') {
-    for (const field of ['data', 'stringData']) {
-      const values = copy[field];
-      if (values && typeof values === 'object') {
-        for (const k of Object.keys(values)) (values as Record<string, unknown>)[k] = '********';
-      }
-    }
-    const ann = meta?.annotations as Record<string, unknown> | undefined;
-    // kubectl apply keeps the whole Secret, values included, in this annotation.
-    if (ann && 'kubectl.kubernetes.io/last-applied-configuration' in ann) ann['kubectl.kubernetes.io/last-applied-configuration'] = '********';
+  const copy = maskAnswer(structuredClone(obj)) as Record<string, unknown>;
+  const objects = Array.isArray(copy.items) ? [copy, ...copy.items] : [copy];
+  for (const o of objects) {
+    const meta = typeof o === 'object' && o !== null ? (o as Record<string, unknown>).metadata : undefined;
+    if (meta && typeof meta === 'object') delete (meta as Record<string, unknown>).managedFields;
   }
   return copy;
 }

@@ -76,6 +76,46 @@ export function maskSecret<T>(obj: T): T {
   return maskSecrets(obj, undefined).desired;
 }
 
+/** Lists inside lists are unwrapped this deep; anything deeper is dropped, not shown. */
+const MAX_LIST_DEPTH = 4;
+
+/**
+ * A copy of whatever a server answered with every Secret in it masked, chosen by the kind of each
+ * object actually returned, never by the kind that was asked for (issue 12: a GET for a Secret named
+ * `.` returns the namespace's SecretList). A `List` or any `*List` (`SecretList`, `ConfigMapList`) is
+ * unwrapped and each item masked by its own kind; items of a typed list carry no kind of their own
+ * on the wire (apimachinery lists omit it), so they take the list's kind minus `List`. Anything
+ * named `Secret` is masked whatever its apiVersion says: a server that lies about one lies about both.
+ */
+export function maskAnswer<T>(answer: T): T {
+  return maskAnswerAt(answer, undefined, 0) as T;
+}
+
+function maskAnswerAt(answer: unknown, impliedKind: string | undefined, depth: number): unknown {
+  if (!isObject(answer)) return answer;
+  const kind = typeof answer.kind === 'string' ? answer.kind : impliedKind;
+  if (kind !== undefined && isListKind(kind) && Array.isArray(answer.items)) {
+    if (depth >= MAX_LIST_DEPTH) return { apiVersion: answer.apiVersion, kind, items: [] };
+    const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
+    return { ...answer, items: answer.items.map((item) => maskAnswerAt(item, itemKind, depth + 1)) };
+  }
+  if (kind === 'Secret') {
+    // maskSecrets recognises Secrets by kind and apiVersion; the copy says both, the output keeps the rest.
+    const masked: Record<string, unknown> = maskSecret({ ...answer, apiVersion: 'v1', kind: 'Secret' });
+    for (const field of ['apiVersion', 'kind'] as const) {
+      if (field in answer) masked[field] = answer[field];
+      else delete masked[field];
+    }
+    return masked;
+  }
+  return answer;
+}
+
+/** `List` and `<Kind>List`, as apimachinery names list types (meta/v1 List, core/v1 SecretList). */
+export function isListKind(kind: string): boolean {
+  return kind === 'List' || (kind.length > 'List'.length && kind.endsWith('List'));
+}
+
 function writeLastApplied(obj: Record<string, unknown>, lastApplied: LastApplied): void {
   if (lastApplied.kind === 'absent') return;
   const annotations = (obj.metadata as Record<string, unknown>).annotations as Record<string, unknown>;

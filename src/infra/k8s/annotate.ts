@@ -8,6 +8,8 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as k8s from '@kubernetes/client-node';
+import { admitLiveOrThrow } from '../../core/drift/liveAnswer';
+import { checkObjectRef } from '../../core/kube/names';
 import { gitOpsKind, type GitOpsKindName } from '../../core/model/app';
 import type { KubeconfigFile } from '../../core/ports';
 import { serverSideDryRun } from './dryRun';
@@ -41,6 +43,7 @@ export class KubeClusterAccess {
     const k = gitOpsKind(kind);
     if (k === undefined) throw new Error(`unknown GitOps kind ${kind}`);
     const ref: ObjectRef = { apiVersion: `${k.group}/${k.version}`, kind, namespace, name };
+    checkObjectRef(ref);
     const api = await this.objectApi(cluster);
     const spec = {
       apiVersion: ref.apiVersion,
@@ -50,10 +53,17 @@ export class KubeClusterAccess {
     return api.patch(spec, undefined, undefined, this.opts.fieldManager ?? 'gitops-lens', undefined, k8s.PatchStrategy.MergePatch);
   }
 
-  /** The object as the API server returns it now. */
+  /**
+   * The object as the API server returns it now. The reference is checked before a URL is built
+   * (InvalidObjectRefError) and the answer must be that object (UnexpectedLiveObjectError): this is
+   * where live objects enter for the CLI, the lenses, hover, the diff editor, Show Live YAML, the PR
+   * impact and resource health (issue 12).
+   */
   async get(cluster: string, ref: ObjectRef): Promise<unknown> {
+    checkObjectRef(ref);
     const api = await this.objectApi(cluster);
-    return api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } });
+    const answer: unknown = await api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } });
+    return admitLiveOrThrow(ref, answer);
   }
 
   /**
@@ -95,7 +105,9 @@ export class KubeClusterAccess {
    * (dryRun.ts). Rejects with a DryRunError (403 when RBAC lacks `patch`).
    */
   async dryRunApply(cluster: string, desired: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
-    return serverSideDryRun(await this.load(cluster), cluster, desired, this.opts.fieldManager ?? 'gitops-lens');
+    const ref = refOf(desired);
+    checkObjectRef(ref);
+    return admitLiveOrThrow(ref, await serverSideDryRun(await this.load(cluster), cluster, desired, this.opts.fieldManager ?? 'gitops-lens'));
   }
 
   /**
@@ -139,4 +151,11 @@ export class KubeClusterAccess {
     }
     throw new Error(`context "${name}" is not in any kubeconfig file`);
   }
+}
+
+/** The reference a desired object's URL is built from (absent fields are '' and fail the check). */
+function refOf(obj: Readonly<Record<string, unknown>>): ObjectRef {
+  const meta = typeof obj.metadata === 'object' && obj.metadata !== null ? (obj.metadata as Record<string, unknown>) : {};
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  return { apiVersion: text(obj.apiVersion), kind: text(obj.kind), namespace: text(meta.namespace), name: text(meta.name) };
 }

@@ -19,10 +19,12 @@ import { liveClusterOf, type KnownContext } from '../../core/drift/destination';
 import { diffPair } from '../../core/drift/engine';
 import { rulesFor, type IgnoreSpec } from '../../core/drift/ignore';
 import { builtinListKeys, type ListKeys } from '../../core/drift/listKeys';
+import { admitLive, UnexpectedLiveObjectError } from '../../core/drift/liveAnswer';
 import { isSecret, maskSecrets } from '../../core/drift/mask';
 import { normalize } from '../../core/drift/normalize';
 import { Emitter, type Disposable, type Event } from '../../core/lifecycle';
 import { loadManifestSource, splitManifestSources, identityOf, type LoadedSource, type ResourceIdentity } from '../../core/manifest/documents';
+import { InvalidObjectRefError, objectRefProblem } from '../../core/kube/names';
 import { resolveNamespace } from '../../core/manifest/namespace';
 import type { App, AppKey } from '../../core/model/app';
 import type { Logger } from '../../core/ports';
@@ -546,8 +548,9 @@ export class DriftResults implements Disposable {
     if (!this.refs.has(key)) return;
     let entry: LiveEntry;
     try {
-      const obj = await this.opts.reader.get(cluster, ref);
-      entry = isObj(obj) ? { kind: 'found', obj } : { kind: 'error', reason: 'unexpected answer' };
+      // Only the asked object is kept: a list or another object is never compared or shown (issue 12).
+      const answer = admitLive(ref, await this.opts.reader.get(cluster, ref));
+      entry = answer.ok ? { kind: 'found', obj: answer.obj } : { kind: 'error', reason: answer.reason };
     } catch (err) {
       entry = this.entryOfError(err, cluster);
       if (entry.kind === 'error') this.opts.log.debug(`[DriftResults][fetch] ${cluster} ${ref.kind} ${ref.namespace}/${ref.name}: ${entry.reason}`);
@@ -683,6 +686,7 @@ export class DriftResults implements Disposable {
 
   /** 404 is "not in cluster"; other statuses become a short reason (Kubernetes API conventions, Status codes). */
   private entryOfError(err: unknown, cluster: string): LiveEntry {
+    if (err instanceof InvalidObjectRefError || err instanceof UnexpectedLiveObjectError) return { kind: 'error', reason: err.message };
     const status = httpStatusOf(err);
     if (status === 404) return { kind: 'absent' };
     if (status === 403) return { kind: 'error', reason: 'forbidden' };
@@ -711,6 +715,10 @@ function itemOf(
   const namespace = resolveNamespace(identity, { ...(dep.namespace !== undefined ? { defaultNamespace: dep.namespace } : {}), namespaced: () => undefined }) ?? '';
   const apiVersion = identity.group === '' ? identity.version : `${identity.group}/${identity.version}`;
   const ref: LiveRef = { apiVersion, kind: identity.kind, namespace, name };
+  // A name or namespace that cannot be a URL segment (`.`, `..`, `a/b`, `%2e`) is never read: the
+  // lens says why instead (issue 12; core/kube/names.ts has the API server's rules).
+  const invalid = objectRefProblem(ref);
+  if (invalid !== undefined && fixed === undefined) fixed = { kind: 'unknown', reason: invalid };
   // A shallow copy with the namespace set: the parsed value is shared with the chunk cache. A
   // document that names its namespace already is used as it is.
   const desired: Obj = namespace === '' || (isObj(value.metadata) && value.metadata.namespace === namespace)
