@@ -10,7 +10,7 @@ import { builtinListKeys, fromOpenAPI, type ListKeys } from './core/drift/listKe
 import { exitCodeOf, renderJson, renderText, summarize, type ResourceDrift } from './core/drift/report';
 import { mergeKubeconfigs } from './core/kube/kubeconfig';
 import { objectRefProblem } from './core/kube/names';
-import { terminalJson, terminalText } from './core/log/redact';
+import { redact, terminalJson, terminalText } from './core/log/redact';
 import { parseManifests } from './core/manifest/documents';
 import { DisposableStore } from './core/lifecycle';
 import type { App } from './core/model/app';
@@ -550,8 +550,9 @@ function destinationText(app: App): string {
   return [d.name ?? d.server, d.namespace].filter((x) => x !== undefined && x !== '').join('/');
 }
 
+/** One line of at most `max` characters; redacted first, so a cut never keeps part of a credential. */
 function oneLine(s: string | undefined, max = 80): string {
-  const t = (s ?? '').replace(/\s+/g, ' ').trim();
+  const t = redact(s ?? '').replace(/\s+/g, ' ').trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 

@@ -29,9 +29,7 @@ export function redact(line: string): string {
  * terminals that honour C1 in UTF-8), and the bidirectional and line-separator formatting characters
  * that reorder what is shown (Trojan Source, CVE-2021-42574).
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const TERMINAL_ACTIVE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-// eslint-disable-next-line no-control-regex -- as above, minus line feed
 const TERMINAL_ACTIVE_BUT_LF = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** What JSON.stringify leaves raw of TERMINAL_ACTIVE (it writes C0 controls in strings as escapes). */
@@ -39,13 +37,14 @@ const JSON_RAW_ACTIVE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u20
 
 /**
  * A visible stand-in for one active character: caret notation for C0 and DEL (`^[` for ESC, as
- * kubectl's cli-runtime pkg/printers/terminal.go `EscapeTerminal` writes it), `\u…` for the rest.
+ * kubectl's cli-runtime pkg/printers/terminal.go `EscapeTerminal` writes it), `<U+009B>` for the rest
+ * (a form JSON quoting, as the diff output does for values, leaves as it is).
  */
 function visible(c: string): string {
   const code = c.charCodeAt(0);
   if (code < 0x20) return `^${String.fromCharCode(code + 0x40)}`;
   if (code === 0x7f) return '^?';
-  return `\\u${code.toString(16).padStart(4, '0')}`;
+  return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
 }
 
 /**

@@ -4,11 +4,12 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { App, HealthStatus, ManagedResource, SyncStatus, Tool } from '../../core/model/app';
+import type { App, HealthStatus, ManagedResource, SyncStatus } from '../../core/model/app';
 import type { ClusterConnection } from '../../core/store/appStore';
 import type { ResourceHealthEntry } from '../../core/store/resourceHealthStore';
+import { TOOL_LABEL, ago, appTooltipMarkdown, mdText } from './tooltipMarkdown';
 
-export const TOOL_LABEL: Record<Tool, string> = { argocd: 'Argo CD', flux: 'Flux' };
+export { TOOL_LABEL, ago, describeSource } from './tooltipMarkdown';
 
 /** `outOfSync`, `synced`, `unknown`: the form used in contextValues and icon file names. */
 export function syncSlug(s: SyncStatus): 'synced' | 'outOfSync' | 'unknown' {
@@ -51,34 +52,15 @@ export function appAccessibleLabel(app: App): string {
   return parts.join(', ');
 }
 
+/**
+ * The app tooltip: Markdown whose outside text is escaped (tooltipMarkdown.ts: no links, no commands,
+ * no icons, no HTML from cluster text). Never trusted, no HTML; theme icons only for our own warning.
+ */
 export function appTooltip(app: App, connection: ClusterConnection, now: number): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, true);
-  md.supportThemeIcons = true;
-  md.appendMarkdown(`**${esc(app.name)}** — ${esc(TOOL_LABEL[app.tool])} ${esc(app.kind)} in \`${esc(app.namespace || '(cluster)')}\` on \`${esc(app.cluster)}\`\n\n`);
-  md.appendMarkdown(`- Sync: **${esc(app.sync.status)}**${app.revision ? ` at \`${esc(app.revision)}\`` : ''}\n`);
-  md.appendMarkdown(`- Health: **${esc(app.health.status)}**${app.suspended ? ' (reconciliation suspended)' : ''}\n`);
-  if (app.project) md.appendMarkdown(`- Project: ${esc(app.project)}\n`);
-  for (const s of app.sources) md.appendMarkdown(`- Source: ${esc(describeSource(s))}\n`);
-  if (app.destination) {
-    const d = app.destination;
-    md.appendMarkdown(`- Destination: ${esc([d.name ?? d.server, d.namespace].filter(Boolean).join(' / ') || '(default)')}\n`);
-  }
-  if (app.lastReconciled) md.appendMarkdown(`- Last reconcile: ${esc(app.lastReconciled)} (${esc(ago(Date.parse(app.lastReconciled), now))})\n`);
-  if (app.operation) md.appendMarkdown(`- Last operation: ${esc(app.operation.phase)}${app.operation.message ? ` — ${esc(app.operation.message)}` : ''}\n`);
-  if (app.message) md.appendMarkdown(`\n${esc(app.message)}\n`);
-  if (connection.phase === 'unreachable') {
-    md.appendMarkdown(`\n$(warning) Cluster unreachable since ${esc(ago(connection.since, now))}; this is the last known state.\n`);
-  }
-  if (app.resourceHealth.kind === 'unavailable') {
-    md.appendMarkdown(`\n_${esc(app.resourceHealth.reason)}: GitOps Lens computes each resource's health from the live object when you expand the app._\n`);
-  }
+  const md = new vscode.MarkdownString(appTooltipMarkdown(app, connection, now), true);
+  md.isTrusted = false;
+  md.supportHtml = false;
   return md;
-}
-
-export function describeSource(s: App['sources'][number]): string {
-  const where = s.repoURL ?? s.ref ?? '(unknown source)';
-  const what = [s.chart ? `chart ${s.chart}` : undefined, s.path ? `path ${s.path}` : undefined, s.targetRevision ? `@ ${s.targetRevision}` : undefined];
-  return [where, ...what].filter(Boolean).join(' ');
 }
 
 export function resourceLabel(r: ManagedResource): string {
@@ -116,18 +98,6 @@ export function resourceIcon(r: ManagedResource): vscode.ThemeIcon {
   return new vscode.ThemeIcon('symbol-object');
 }
 
-/** `5m ago`-style age; `now` and `then` are epoch milliseconds. */
-export function ago(then: number, now: number): string {
-  if (!Number.isFinite(then)) return 'unknown time';
-  const s = Math.max(0, Math.round((now - then) / 1000));
-  if (s < 60) return `${s}s ago`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ago`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h ago`;
-  return `${Math.floor(h / 24)}d ago`;
-}
-
 export function connectionLabel(c: ClusterConnection, now: number): string | undefined {
   switch (c.phase) {
     case 'connecting':
@@ -139,6 +109,7 @@ export function connectionLabel(c: ClusterConnection, now: number): string | und
   }
 }
 
+/** Outside text for Markdown tooltips (the cluster tooltip of applicationsTree.ts too): tooltipMarkdown.ts `mdText`. */
 export function esc(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+  return mdText(s);
 }

@@ -1,0 +1,84 @@
+/**
+ * Markdown of the app tooltips, built from text clusters provide (names, messages, revisions, URLs).
+ * Free of `vscode` on purpose, so the unit layer can render it as VS Code does and check it (issue 12).
+ *
+ * VS Code renders a MarkdownString with marked (GFM: bare `https://…` and `www.` become links) and,
+ * with supportThemeIcons, turns every `$(name)` left in the rendered TEXT into an icon (vscode
+ * src/vs/base/browser/markdownRenderer.ts, then ui/iconLabel/iconLabels.ts `renderLabelWithIcons`).
+ * Backslash-escaping the brackets is therefore not enough: `$\(warning\)` renders as the text
+ * `$(warning)` and so as an icon. Outside text goes through `mdText` / `mdCode` only.
+ */
+import type { App } from '../../core/model/app';
+import type { ClusterConnection } from '../../core/store/appStore';
+
+export const TOOL_LABEL: Record<App['tool'], string> = { argocd: 'Argo CD', flux: 'Flux' };
+
+/** Controls, bidi overrides and line separators: outside text is shown on one line, in its order. */
+const NOT_SHOWN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+/** `$(` with a zero-width space put between: no icon syntax survives, the text still reads `$(`. */
+const ICON_START = /\$\(/g;
+
+/**
+ * Outside text as Markdown that renders as exactly that text: every ASCII punctuation character
+ * backslash-escaped (CommonMark allows it for all of them, and it breaks links, images, autolinks
+ * `https\://`, `www\.`, `a\@b`, HTML `\<`, entities `\&`, emphasis, tables, headings), control
+ * characters shown as one space, and `$(` broken so VS Code renders no icon from it.
+ */
+export function mdText(text: string): string {
+  return text
+    .replace(NOT_SHOWN, ' ')
+    .replace(/[!-/:-@[-`{-~]/g, '\\$&')
+    .replace(/\\\$\\\(/g, '\\$\u200b\\(');
+}
+
+/**
+ * Outside text as inline code: a code span shows its content literally (no escapes, no links), with
+ * a fence longer than any run of backticks inside (CommonMark 6.1); icons and line breaks as in mdText.
+ */
+export function mdCode(text: string): string {
+  const t = text.replace(NOT_SHOWN, ' ').replace(ICON_START, '$\u200b(');
+  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = t.startsWith('`') || t.endsWith('`') || t.startsWith(' ') || t.endsWith(' ') ? ' ' : '';
+  return `${fence}${pad}${t}${pad}${fence}`;
+}
+
+/** `5m ago`-style age; `now` and `then` are epoch milliseconds. */
+export function ago(then: number, now: number): string {
+  if (!Number.isFinite(then)) return 'unknown time';
+  const s = Math.max(0, Math.round((now - then) / 1000));
+  if (s < 60) return `${s}s ago`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ago`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ago`;
+  return `${Math.floor(h / 24)}d ago`;
+}
+
+export function describeSource(s: App['sources'][number]): string {
+  const where = s.repoURL ?? s.ref ?? '(unknown source)';
+  const what = [s.chart ? `chart ${s.chart}` : undefined, s.path ? `path ${s.path}` : undefined, s.targetRevision ? `@ ${s.targetRevision}` : undefined];
+  return [where, ...what].filter(Boolean).join(' ');
+}
+
+/** The app tooltip's Markdown; only `$(warning)` of our own is an icon. */
+export function appTooltipMarkdown(app: App, connection: ClusterConnection, now: number): string {
+  const lines: string[] = [];
+  lines.push(`**${mdText(app.name)}** — ${mdText(TOOL_LABEL[app.tool])} ${mdText(app.kind)} in ${mdCode(app.namespace || '(cluster)')} on ${mdCode(app.cluster)}\n\n`);
+  lines.push(`- Sync: **${mdText(app.sync.status)}**${app.revision ? ` at ${mdCode(app.revision)}` : ''}\n`);
+  lines.push(`- Health: **${mdText(app.health.status)}**${app.suspended ? ' (reconciliation suspended)' : ''}\n`);
+  if (app.project) lines.push(`- Project: ${mdText(app.project)}\n`);
+  for (const s of app.sources) lines.push(`- Source: ${mdText(describeSource(s))}\n`);
+  if (app.destination) {
+    const d = app.destination;
+    lines.push(`- Destination: ${mdText([d.name ?? d.server, d.namespace].filter(Boolean).join(' / ') || '(default)')}\n`);
+  }
+  if (app.lastReconciled) lines.push(`- Last reconcile: ${mdText(app.lastReconciled)} (${mdText(ago(Date.parse(app.lastReconciled), now))})\n`);
+  if (app.operation) lines.push(`- Last operation: ${mdText(app.operation.phase)}${app.operation.message ? ` — ${mdText(app.operation.message)}` : ''}\n`);
+  if (app.message) lines.push(`\n${mdText(app.message)}\n`);
+  if (connection.phase === 'unreachable') lines.push(`\n$(warning) Cluster unreachable since ${mdText(ago(connection.since, now))}; this is the last known state.\n`);
+  if (app.resourceHealth.kind === 'unavailable') {
+    lines.push(`\n_${mdText(app.resourceHealth.reason)}: GitOps Lens computes each resource's health from the live object when you expand the app._\n`);
+  }
+  return lines.join('');
+}
