@@ -1,7 +1,8 @@
 /**
  * A Kubernetes API server that answers something else than what was asked: a plain HTTP proxy in
  * front of the simulator that forwards chosen GET paths to another path (a per-object GET answered
- * with the collection, as a crafted name, a broken proxy or a hostile server would). Everything else
+ * with the collection, as a crafted name, a broken proxy or a hostile server would), or answers them
+ * with a body of the test's own. Everything else
  * passes through unchanged, headers included. It states facts only: it never interprets objects.
  */
 import * as http from 'node:http';
@@ -18,13 +19,26 @@ export interface AnswerProxy {
   stop(): Promise<void>;
 }
 
-/** `rewrite(pathname)` returns the path to forward instead, or undefined to pass it through. */
-export async function startAnswerProxy(upstream: string, rewrite: (pathname: string) => string | undefined): Promise<AnswerProxy> {
+/**
+ * `rewrite(pathname)` returns the path to forward instead, or undefined to pass it through;
+ * `answer(pathname)` a JSON body to answer a GET with directly (status 200), or undefined.
+ */
+export async function startAnswerProxy(
+  upstream: string,
+  rewrite: (pathname: string) => string | undefined,
+  answer: (pathname: string) => unknown = () => undefined,
+): Promise<AnswerProxy> {
   const target = new URL(upstream);
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     requests.push(url.pathname);
+    const body = req.method === 'GET' ? answer(url.pathname) : undefined;
+    if (body !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+      return;
+    }
     const forwarded = req.method === 'GET' ? rewrite(url.pathname) : undefined;
     const up = http.request(
       { host: target.hostname, port: target.port, method: req.method, path: `${forwarded ?? url.pathname}${url.search}`, headers: { ...req.headers, host: target.host } },

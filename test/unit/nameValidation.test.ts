@@ -10,10 +10,24 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkObjectRef, InvalidObjectRefError, namespaceProblem, nameProblem, objectRefProblem } from '../../src/core/kube/names';
+import type { Clock, ClusterConnectionEvent } from '../../src/core/ports';
 import { KubeClusterAccess } from '../../src/infra/k8s/annotate';
+import { InformerPool } from '../../src/infra/k8s/informerPool';
 import { startSimCluster, type SimCluster } from '../sim/k8s/cluster';
 import { runCli } from '../support/cliRun';
+import { startAnswerProxy } from '../support/answerProxy';
+import { recordingLogger } from '../support/fakes';
 import { HOSTILE_SECRETS_DIR as HOSTILE, leakedSecretValues as leaks } from '../support/hostileSecrets';
+import { REPO_ROOT } from '../support/paths';
+import { waitFor } from '../support/waitFor';
+
+const realClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    return { dispose: () => clearTimeout(t) };
+  },
+};
 
 describe('core/kube/names', () => {
   it('refuses what IsPathSegmentName refuses, and the empty name', () => {
@@ -114,6 +128,20 @@ describe('crafted names: no request, no Secret (CLI diff --context and KubeClust
   it('every hostile file together: each problem on its own line, still no request', async () => {
     const r = await runCli(['diff', '--desired', HOSTILE, '--context', 'sim', '--kubeconfig', kubeconfig, '--no-render']);
     assert.equal(r.code, 2);
+    // The empty name stops the reading of files first; with it left out every other file is named.
+    const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-lens-names-all-'));
+    try {
+      for (const [file] of cases) fs.copyFileSync(path.join(HOSTILE, file), path.join(dir2, file));
+      const all = await runCli(['diff', '--desired', dir2, '--context', 'sim', '--kubeconfig', kubeconfig, '--no-render']);
+      assert.equal(all.code, 2);
+      for (const [file, message] of cases) {
+        assert.ok(all.err.includes(`${path.join(dir2, file)}:10: `), `${file} not named:\n${all.err}`);
+        assert.match(all.err, message);
+      }
+      assert.deepEqual(leaks(all.out + all.err), []);
+    } finally {
+      fs.rmSync(dir2, { recursive: true, force: true });
+    }
     assert.deepEqual(sim.counts.snapshot(), {});
     assert.deepEqual(leaks(r.out + r.err), []);
   });
@@ -145,5 +173,39 @@ describe('crafted names: no request, no Secret (CLI diff --context and KubeClust
     // And a valid name still reads.
     const live = (await access.get('sim', { apiVersion: 'v1', kind: 'Secret', namespace: 'shop', name: 'db-credentials' })) as { metadata: { name: string } };
     assert.equal(live.metadata.name, 'db-credentials');
+  });
+});
+
+describe('namespace names from the cluster (InformerPool per-namespace fallback)', function () {
+  this.timeout(60_000);
+  it('lists only namespaces whose names are namespace names: `..` never turns into the cluster-wide URL', async () => {
+    const sim = await startSimCluster({ seed: [path.join(REPO_ROOT, 'test', 'fixtures', 'sim', 'crds', 'argocd.yaml')] });
+    sim.addToken('limited', [
+      { verbs: ['list'], resources: ['namespaces'] },
+      { verbs: ['list', 'watch', 'get'], apiGroups: ['*'], resources: ['*'], namespaces: ['argocd'] },
+    ]);
+    // A server whose namespace list holds names no API server would accept.
+    const proxy = await startAnswerProxy(sim.url, () => undefined, (p) =>
+      p === '/api/v1/namespaces' ? { apiVersion: 'v1', kind: 'NamespaceList', metadata: {}, items: ['..', 'argocd', 'a/b', '%2e'].map((name) => ({ metadata: { name } })) } : undefined,
+    );
+    const pool = new InformerPool({ kubeconfig: () => [{ path: 'k', text: proxy.kubeconfig('hostile', 'limited') }], log: recordingLogger().logger, clock: realClock });
+    const events: ClusterConnectionEvent[] = [];
+    const sub = pool.onDidChangeConnection((e) => events.push(e));
+    try {
+      pool.start('hostile');
+      const r = await waitFor('ready', () => events.find((e) => e.state === 'ready' || e.state === 'unreachable'));
+      assert.equal(r.state, 'ready', JSON.stringify(r));
+      // One cluster-wide list of Applications (refused), then argocd only: `namespaces/../applications`
+      // would have been the cluster-wide URL again once normalized.
+      assert.equal(proxy.requests.filter((q) => q === '/apis/argoproj.io/v1alpha1/applications').length, 1, proxy.requests.join('\n'));
+      assert.ok(proxy.requests.includes('/apis/argoproj.io/v1alpha1/namespaces/argocd/applications'));
+      assert.ok(!proxy.requests.some((q) => q.includes('%2e') || q.includes('a%2Fb')), proxy.requests.join('\n'));
+      assert.deepEqual(r.state === 'ready' ? r.forbiddenNamespaces : undefined, []);
+    } finally {
+      sub.dispose();
+      pool.dispose();
+      await proxy.stop();
+      await sim.stop();
+    }
   });
 });

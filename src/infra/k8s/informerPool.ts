@@ -10,6 +10,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as k8s from '@kubernetes/client-node';
+import { namespaceProblem } from '../../core/kube/names';
 import { DisposableStore, Emitter, type Disposable, type Event } from '../../core/lifecycle';
 import { GITOPS_KINDS, type GitOpsKind, type GitOpsKindName } from '../../core/model/app';
 import type {
@@ -309,12 +310,13 @@ export class InformerPool implements ClusterSource, Disposable {
     const own = run.kc?.getContextObject(run.name)?.namespace;
     try {
       const list = rec(await this.getJson(run, '/api/v1/namespaces'));
-      return arr(list.items).map((n) => str(rec(rec(n).metadata).name)).filter((n) => n !== '');
+      // Each name becomes a URL segment: `..` would turn a namespace list into the cluster-wide one (issue 12).
+      return arr(list.items).map((n) => str(rec(rec(n).metadata).name)).filter((n) => namespaceProblem(n) === undefined);
     } catch (e) {
       const err = toK8sError(e);
       if (err.code !== 'Forbidden') throw e;
       // Namespaces are hidden too: the context's namespace is the only one we know of.
-      return own ? [own] : [];
+      return own && namespaceProblem(own) === undefined ? [own] : [];
     }
   }
 
