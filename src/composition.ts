@@ -141,8 +141,8 @@ export function compose(
     scope.add(view.onDidChangeVisibility((e) => e.visible && connections.activate()));
   }
   scope.add(new GitOpsStatusBar(apps));
-  // Restricted Mode and ignored workspace settings are said at the top of both views (issue 12).
-  scope.add(new TrustNotice([treeView, sourcesView], log));
+  // What Restricted Mode turns off is said at the top of the Applications view (issue 12).
+  scope.add(new TrustNotice([treeView], log));
 
   const live = scope.add(new LiveDocumentProvider(apps, access));
   scope.add(vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, live));

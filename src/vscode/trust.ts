@@ -27,10 +27,8 @@ export function requireTrust(what: string): void {
 /** The views' message for `r`, or undefined when nothing is restricted. */
 export function restrictionMessage(r: TrustRestrictions): string | undefined {
   if (r.trusted) return undefined;
-  const parts = [
-    'Restricted Mode: no pull requests, and nothing in this workspace reaches your credentials or runs: its kubeconfig and forge settings are ignored, and clusters come from KUBECONFIG, ~/.kube/config and your user settings.',
-  ];
-  if (r.skippedKubeconfigEntries.length) parts.push(`Not read until you trust the workspace: ${r.skippedKubeconfigEntries.join(', ')}.`);
+  const parts = ["Restricted Mode: pull requests are off, and this workspace's kubeconfig files and forge settings are ignored."];
+  if (r.skippedKubeconfigEntries.length) parts.push(`Not read until you trust it: ${r.skippedKubeconfigEntries.join(', ')}.`);
   return parts.join(' ');
 }
 

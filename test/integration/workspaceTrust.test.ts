@@ -150,11 +150,11 @@ describe('Workspace settings never reach credentials (issue 12)', function () {
       await cfg().update('forges', { [remote.host]: 'gitea' }, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('gitopsLens.setForgeToken', { host: remote.host, token });
       const result = (await vscode.commands.executeCommand('gitopsLens.openPullRequest', { root, yes: true, returnErrors: true })) as { error?: string } | undefined;
+      assert.ok(!requestsCarry(remote.requests, token), 'the token went over plain http');
+      assert.equal(remote.requests.length, 0, JSON.stringify(remote.requests.map((r) => r.url)));
       assert.ok(result && typeof result.error === 'string', `expected an error, got ${JSON.stringify(result)}`);
       assert.match(result.error, /plain HTTP/);
       assert.ok(!result.error.includes(token));
-      assert.ok(!requestsCarry(remote.requests, token), 'the token went over plain http');
-      assert.equal(remote.requests.length, 0, JSON.stringify(remote.requests.map((r) => r.url)));
     } finally {
       await vscode.commands.executeCommand('gitopsLens.forgetForgeToken', { host: remote.host });
       await cfg().update('forges', undefined, vscode.ConfigurationTarget.Global);
