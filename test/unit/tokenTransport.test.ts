@@ -67,6 +67,32 @@ describe('Token transport rules (core/forge/transport)', () => {
     }
   });
 
+  it('lets every public forge remote form reach its own API (no legitimate destination refused)', () => {
+    const remotes = [
+      'https://github.com/acme/gitops.git',
+      'git@github.com:acme/gitops.git',
+      'ssh://git@ssh.github.com:443/acme/gitops.git',
+      'https://gitlab.com/acme/platform/gitops.git',
+      'ssh://git@altssh.gitlab.com:443/acme/gitops.git',
+      'https://bitbucket.org/acme/gitops.git',
+      'ssh://git@altssh.bitbucket.org:443/acme/gitops.git',
+      'https://dev.azure.com/acme/platform/_git/gitops',
+      'git@ssh.dev.azure.com:v3/acme/platform/gitops',
+      'https://acme.visualstudio.com/platform/_git/gitops',
+      'acme@vs-ssh.visualstudio.com:v3/acme/platform/gitops',
+      'https://codeberg.org/acme/gitops.git',
+      'https://gitea.com/acme/gitops.git',
+    ];
+    for (const remote of remotes) {
+      const repo = detectForge(remote);
+      assert.ok(repo, remote);
+      assert.equal(tokenDestinationProblem(repo.host, repo.apiBaseUrl), undefined, `${remote} → ${repo.apiBaseUrl}`);
+      if (/^https:/.test(remote)) assert.equal(tokenDestinationProblem(repo.host, remote), undefined, remote);
+    }
+    const selfHosted = detectForge('https://git.example.test:8443/acme/gitops.git', { forges: { 'git.example.test:8443': 'gitlab' } });
+    assert.equal(tokenDestinationProblem(selfHosted!.host, selfHosted!.apiBaseUrl), undefined);
+  });
+
   it("uses VS Code's GitHub session for github.com only, and the Enterprise session for the configured server only", () => {
     assert.equal(githubSessionProvider({ kind: 'github', host: 'github.com' }), 'github');
     assert.equal(githubSessionProvider({ kind: 'github', host: 'ssh.github.com' }), 'github');

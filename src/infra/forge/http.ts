@@ -170,47 +170,42 @@ const MAX_REDIRECTS = 5;
  * request fails with ForgeError `insecure` and nothing is sent there.
  *
  * Redirects are followed here, one hop at a time with `redirect: 'manual'`, because the Fetch standard
- * only drops `Authorization` on a cross-origin redirect ("HTTP-redirect fetch", step 13): a token in
- * another header (GitLab's PRIVATE-TOKEN) would travel on, and even an Authorization header goes to a
- * same-origin http downgrade of a loopback forge. A caller that asks for `redirect: 'manual'` gets the
- * 3xx itself, as fetch would give it.
+ * drops only `Authorization` on a redirect to another origin ("HTTP-redirect fetch", step 13) and still
+ * makes the request there; a token in another header (GitLab's PRIVATE-TOKEN) would travel on. Same-host
+ * redirects (GitHub answers 301 for a renamed repository) keep working. A caller that asks for
+ * `redirect: 'manual'` gets the 3xx itself, as fetch would give it.
  */
 export function tokenFetch(repo: Pick<ForgeRepo, 'kind' | 'host'>, inner: FetchLike = globalThis.fetch): FetchLike {
+  const label = FORGE_LABELS[repo.kind];
   const check = (url: string): void => {
     const problem = tokenDestinationProblem(repo.host, url);
-    if (problem) throw new ForgeError('insecure', `${FORGE_LABELS[repo.kind]}: ${problem}`);
+    if (problem) throw new ForgeError('insecure', `${label}: ${problem}`);
   };
-  return async (input, init) => {
-    let url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  return async (input, init = {}) => {
+    // The clients pass URLs; a Request object would carry its own redirect mode and body stream.
+    if (typeof input !== 'string' && !(input instanceof URL)) throw new TypeError('tokenFetch takes a URL, not a Request');
+    let url = typeof input === 'string' ? input : input.href;
     check(url);
-    if (typeof input !== 'string' && !(input instanceof URL)) {
-      // A Request object: its own method, headers and body; followed like any other request.
-      return followRedirects(input.url, { method: input.method, headers: input.headers, body: input.body, signal: input.signal, ...(input.body ? { duplex: 'half' } : {}), ...init } as RequestInit);
-    }
-    if (init?.redirect === 'manual') return inner(url, init);
-    return followRedirects(url, init ?? {});
-
-    async function followRedirects(first: string, start: RequestInit): Promise<Response> {
-      url = first;
-      let req: RequestInit = { ...start, redirect: 'manual' };
-      for (let hop = 0; ; hop++) {
-        const res = await inner(url, req);
-        const location = res.headers.get('location');
-        if (!REDIRECTS.has(res.status) || location === null || start.redirect === 'error') return res;
-        if (hop === MAX_REDIRECTS) throw new ForgeError('network', `${FORGE_LABELS[repo.kind]}: more than ${MAX_REDIRECTS} redirects from ${new URL(first).origin}.`);
-        const next = new URL(location, url).href;
-        check(next);
-        await res.body?.cancel().catch(() => undefined);
-        // 303, and 301/302 after a POST, continue as GET without a body (Fetch standard, "HTTP-redirect fetch" step 12).
-        const method = (req.method ?? 'GET').toUpperCase();
-        if (res.status === 303 ? method !== 'HEAD' : (res.status === 301 || res.status === 302) && method === 'POST') {
-          const rest: RequestInit & { duplex?: string } = { ...req, method: 'GET' };
-          delete rest.body;
-          delete rest.duplex;
-          req = rest;
-        }
-        url = next;
+    if (init.redirect === 'manual') return inner(url, init);
+    let req: RequestInit = { ...init, redirect: 'manual' };
+    for (let hop = 0; ; hop++) {
+      const res = await inner(url, req);
+      const location = res.headers.get('location');
+      if (!REDIRECTS.has(res.status) || location === null) return res;
+      if (init.redirect === 'error') throw new ForgeError('network', `${label}: ${new URL(url).origin} answered with a redirect.`);
+      if (hop === MAX_REDIRECTS) throw new ForgeError('network', `${label}: more than ${MAX_REDIRECTS} redirects from ${new URL(url).origin}.`);
+      const next = new URL(location, url).href;
+      check(next);
+      await res.body?.cancel().catch(() => undefined);
+      // 303, and 301/302 after a POST, continue as GET without a body (Fetch standard, "HTTP-redirect fetch" step 12).
+      const method = (req.method ?? 'GET').toUpperCase();
+      if (res.status === 303 ? method !== 'HEAD' : (res.status === 301 || res.status === 302) && method === 'POST') {
+        const get: RequestInit & { duplex?: string } = { ...req, method: 'GET' };
+        delete get.body;
+        delete get.duplex;
+        req = get;
       }
+      url = next;
     }
   };
 }
