@@ -10,7 +10,7 @@ VERSION="4.100.3"
 DEST="${GITOPS_LENS_CACHE:-$ROOT/.cache}/code-server-$VERSION"
 STAMP="$DEST/.installed"
 if [ -f "$STAMP" ]; then echo "code-server $VERSION already installed in $DEST"; exit 0; fi
-bash "$ROOT/scripts/system-packages.sh"
+bash "$ROOT/scripts/system-packages.sh" base ui build
 
 NODEDIR_ARG=()
 # Node headers: use the machine's own where they exist, else node-gyp fetches them.

@@ -1,10 +1,13 @@
 // Runs the three test layers (unit, integration in a real VS Code, e2e in Chromium), prints each
-// layer's counts, and ends with one line `N passed, N failed` over all layers.
+// layer's counts, and ends with one line `N passed, N failed` over all layers. Before anything, what
+// the layers need from the machine is checked or installed (scripts/preflight.mjs): Debian packages,
+// kubectl, code-server.
 // Usage: node scripts/test.mjs [unit|integration|e2e]...
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { preflight } from './preflight.mjs';
 
 const LAYERS = {
   // Tests that run real git, kubectl or a simulator take seconds on a loaded 2-core CI machine; the
@@ -21,6 +24,15 @@ for (const l of layers) {
     console.error(`unknown test layer "${l}"; choose from ${Object.keys(LAYERS).join(', ')}`);
     process.exit(2);
   }
+}
+
+// The machine first: a layer must never fail on something the machine lacks (issue 12, "fresh machine").
+try {
+  preflight(layers);
+} catch (e) {
+  console.error(`[preflight] ${e instanceof Error ? e.message : String(e)}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
 }
 
 for (const [what, cmd, args] of [

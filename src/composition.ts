@@ -43,6 +43,7 @@ import { memoryMemento, memorySecrets } from './vscode/pr/memoryState';
 import { PullRequestRecords } from './vscode/pr/records';
 import { openPullRequestCheck } from './vscode/pr/deliver';
 import { YamlAuthoring } from './vscode/yaml/yamlAuthoring';
+import { TrustNotice } from './vscode/trust';
 
 export interface Composed {
   readonly scope: DisposableStore;
@@ -140,6 +141,8 @@ export function compose(
     scope.add(view.onDidChangeVisibility((e) => e.visible && connections.activate()));
   }
   scope.add(new GitOpsStatusBar(apps));
+  // What Restricted Mode turns off is said at the top of the Applications view (issue 12).
+  scope.add(new TrustNotice([treeView], log));
 
   const live = scope.add(new LiveDocumentProvider(apps, access));
   scope.add(vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, live));
@@ -239,6 +242,14 @@ export function compose(
       ui = readUiSettings();
       if (needsReconnect(e)) source.setPaths(kubeconfigPaths());
       else clusters.updateConfig(config);
+    }),
+  );
+  // Granting trust lets the user's kubeconfig entries that point into the workspace be read.
+  scope.add(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      config = readConfig();
+      ui = readUiSettings();
+      source.setPaths(kubeconfigPaths());
     }),
   );
 

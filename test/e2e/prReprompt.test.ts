@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startForgeSim, type StartedForgeSim } from '../integration/simClusters';
-import { keepScreenshot, openWorkbench, type WorkbenchSession } from './workbenchSession';
+import { answerInputBox as answerInputBoxOn, keepScreenshot, openWorkbench, runCommand as runCommandOn, type WorkbenchSession } from './workbenchSession';
 
 const VIEWPORT = { width: 1280, height: 900 };
 const FULL_NAME = 'acme/gitops-reprompt';
@@ -102,23 +102,8 @@ describe('Pull request token re-prompt on 401 (e2e)', function () {
 
   const quickInput = () => page.locator('.quick-input-widget');
 
-  async function runCommand(title: string): Promise<void> {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Enter');
-  }
-
-  /** Waits for the InputBox whose title is `title`, types `text` and presses Enter. */
-  async function answerInputBox(title: RegExp, text: string): Promise<void> {
-    await quickInput().locator('.quick-input-title').filter({ hasText: title }).waitFor({ timeout: 60_000 });
-    const input = quickInput().locator('input');
-    await input.fill(text);
-    await page.keyboard.press('Enter');
-    await quickInput().locator('.quick-input-title').filter({ hasText: title }).waitFor({ state: 'hidden', timeout: 15_000 });
-  }
+  const runCommand = (title: string) => runCommandOn(page, title);
+  const answerInputBox = (title: RegExp, text: string) => answerInputBoxOn(page, title, text);
 
   /**
    * What the page and its frames (webviews included) hold: `text` is what is rendered as text, `all`

@@ -74,3 +74,22 @@ export async function keepScreenshot(page: Page, name: string, viewport: Viewpor
   // IHDR holds width and height as big-endian 32-bit integers at bytes 16-23.
   assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [viewport.width, viewport.height]);
 }
+
+/** Runs a command from the Command Palette by its title ("GitOps: Set Forge Token"). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Waits for the InputBox whose title is `title`, types `text` and presses Enter. */
+export async function answerInputBox(page: Page, title: RegExp, text: string): Promise<void> {
+  const quickInput = page.locator('.quick-input-widget');
+  await quickInput.locator('.quick-input-title').filter({ hasText: title }).waitFor({ timeout: 60_000 });
+  await quickInput.locator('input').fill(text);
+  await page.keyboard.press('Enter');
+  await quickInput.locator('.quick-input-title').filter({ hasText: title }).waitFor({ state: 'hidden', timeout: 15_000 });
+}

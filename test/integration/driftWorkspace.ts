@@ -55,7 +55,7 @@ export async function connectSimsAndWaitFor<T>(what: string, find: (apps: ApiApp
   const v1 = await api();
   const kubeconfig = process.env.GITOPS_LENS_SIM_KUBECONFIG;
   assert.ok(kubeconfig, 'GITOPS_LENS_SIM_KUBECONFIG is not set by the runner');
-  await config().update('kubeconfig', [kubeconfig], vscode.ConfigurationTarget.Workspace);
+  await config().update('kubeconfig', [kubeconfig], vscode.ConfigurationTarget.Global);
   await vscode.commands.executeCommand('gitopsLens.applications.focus');
   return pollFor(what, () => find(v1.apps()), timeoutMs);
 }
@@ -81,6 +81,6 @@ export async function closeCheckoutClone(clone: CheckoutClone | undefined): Prom
     fs.rmSync(path.dirname(clone.file), { recursive: true, force: true });
   }
   const v1 = await api();
-  await config().update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
+  await config().update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
   await pollFor('simulated contexts gone', () => !v1.clusters().some((c) => c.name === 'sim-argo'));
 }

@@ -77,7 +77,7 @@ describe('GitOps Lens in the extension host', () => {
       });
     try {
       let next = changed();
-      await cfg.update('kubeconfig', [path.join(fixtures, 'extra.yaml')], vscode.ConfigurationTarget.Workspace);
+      await cfg.update('kubeconfig', [path.join(fixtures, 'extra.yaml')], vscode.ConfigurationTarget.Global);
       await next;
       // staging keeps the first file's server; dev is added from the setting's file.
       assert.deepEqual(
@@ -96,7 +96,7 @@ describe('GitOps Lens in the extension host', () => {
         ['staging'],
       );
     } finally {
-      await cfg.update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
+      await cfg.update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
       await cfg.update('disabledContexts', undefined, vscode.ConfigurationTarget.Workspace);
     }
     await waitFor('settings reverted', () => (v1.clusters().length === 2 && v1.clusters().every((c) => c.enabled)) || undefined);

@@ -108,7 +108,7 @@ type CommandResult = { url: string; number?: number; branch: string; base: strin
 
 /** Undoes a suite's setup: the forge mapping and token it stored, its temp folder, and its kubeconfig setting. */
 async function forgetSetup(host: string, tmp: string, opts: { kubeconfig?: boolean } = {}): Promise<void> {
-  if (opts.kubeconfig) await vscode.workspace.getConfiguration('gitopsLens').update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
+  if (opts.kubeconfig) await vscode.workspace.getConfiguration('gitopsLens').update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
   await vscode.workspace.getConfiguration('gitopsLens').update('forges', undefined, vscode.ConfigurationTarget.Global);
   await vscode.commands.executeCommand('gitopsLens.forgetForgeToken', { host });
   fs.rmSync(tmp, { recursive: true, force: true });

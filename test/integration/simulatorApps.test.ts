@@ -52,7 +52,7 @@ describe('Applications against simulated clusters', function () {
     const v1 = await api();
     const file = process.env.GITOPS_LENS_SIM_KUBECONFIG;
     assert.ok(file, 'GITOPS_LENS_SIM_KUBECONFIG is not set by the runner');
-    await cfg().update('kubeconfig', [file], vscode.ConfigurationTarget.Workspace);
+    await cfg().update('kubeconfig', [file], vscode.ConfigurationTarget.Global);
     await waitFor('simulated contexts', () => v1.clusters().some((c) => c.name === 'sim-flux') || undefined);
     // Connections start when a GitOps view is visible, never at activation.
     await vscode.commands.executeCommand('gitopsLens.applications.focus');
@@ -64,7 +64,7 @@ describe('Applications against simulated clusters', function () {
   });
 
   after(async () => {
-    await cfg().update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
+    await cfg().update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
     await cfg().update('disabledContexts', undefined, vscode.ConfigurationTarget.Workspace);
   });
 

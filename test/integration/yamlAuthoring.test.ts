@@ -102,7 +102,7 @@ describe('YAML authoring', function () {
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     fs.rmSync(dir, { recursive: true, force: true });
-    await cfg().update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
+    await cfg().update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('reports a wrong field of a Flux Kustomization at the field, offline', async () => {
@@ -144,7 +144,7 @@ describe('YAML authoring', function () {
     const v1 = await api();
     const kubeconfig = process.env.GITOPS_LENS_SIM_KUBECONFIG;
     assert.ok(kubeconfig, 'GITOPS_LENS_SIM_KUBECONFIG is not set by the runner');
-    await cfg().update('kubeconfig', [kubeconfig], vscode.ConfigurationTarget.Workspace);
+    await cfg().update('kubeconfig', [kubeconfig], vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('gitopsLens.applications.focus');
     await waitFor('sim-flux connected', () => v1.clusters().some((c) => c.name === s.context), 30_000);
 

@@ -20,10 +20,22 @@ export interface CodeServer {
 export interface CodeServerOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly userSettings?: Record<string, unknown>;
+  /**
+   * Workspace Trust on, as in a default VS Code: a folder nobody trusted opens in Restricted Mode
+   * (without the startup dialog). Off by default, so that the other sessions run trusted.
+   */
+  readonly workspaceTrust?: boolean;
 }
 
+/** Workspace Trust on, the folder untrusted, no modal asking about it (test/e2e/restrictedMode.test.ts). */
+const TRUST_ON_SETTINGS: Record<string, unknown> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.untrustedFiles': 'open',
+};
+
 export const BASE_USER_SETTINGS: Record<string, unknown> = {
-  // Without this the window opens in Restricted Mode and extensions stay disabled.
+  // Without this the window opens in Restricted Mode and extensions stay disabled (see workspaceTrust).
   'security.workspace.trust.enabled': false,
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -55,7 +67,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...BASE_USER_SETTINGS, ...opts.userSettings }, null, 2),
+    JSON.stringify({ ...BASE_USER_SETTINGS, ...(opts.workspaceTrust ? TRUST_ON_SETTINGS : {}), ...opts.userSettings }, null, 2),
   );
 
   const child = spawn(
@@ -66,7 +78,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       '--bind-addr', '127.0.0.1:0',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--user-data-dir', userDataDir,
       '--extensions-dir', extensionsDir,
     ],

@@ -45,7 +45,11 @@ export interface ForgeCredentials {
   readonly username?: string;
 }
 
-export type ForgeErrorCode = 'auth' | 'forbidden' | 'notFound' | 'conflict' | 'duplicate' | 'validation' | 'rateLimited' | 'network' | 'server';
+/**
+ * `insecure`: GitOps Lens refused to send the token (plain HTTP to another machine, or a host the token
+ * was not issued for); nothing was sent, and a new token would not help.
+ */
+export type ForgeErrorCode = 'auth' | 'forbidden' | 'notFound' | 'conflict' | 'duplicate' | 'validation' | 'rateLimited' | 'network' | 'server' | 'insecure';
 
 /**
  * A forge failure in words a user can act on. `message` includes the forge's own message

@@ -4,7 +4,7 @@
 import { Octokit } from '@octokit/rest';
 import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeErrorCode, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
 import { ForgeError } from '../../core/forge/types';
-import { forgeError, fromGithubStylePull, messageOf } from './http';
+import { assertTokenDestination, forgeError, fromGithubStylePull, messageOf, tokenFetch } from './http';
 import type { ForgeClientOptions, GithubStylePull } from './http';
 
 interface GhPull extends GithubStylePull {
@@ -21,6 +21,7 @@ export class GithubClient implements ForgeClient {
     private readonly creds: ForgeCredentials,
     opts: ForgeClientOptions = {},
   ) {
+    assertTokenDestination(repo);
     this.octokit = new Octokit({
       auth: creds.token,
       baseUrl: repo.apiBaseUrl,
@@ -28,7 +29,9 @@ export class GithubClient implements ForgeClient {
       // Octokit logs deprecations and request failures to the console by default; errors reach the user
       // through ForgeError instead.
       log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-      ...(opts.fetch ? { request: { fetch: opts.fetch } } : {}),
+      // Every request and redirect hop is checked against where the token may go (http.ts tokenFetch);
+      // paginate's `link` URLs included.
+      request: { fetch: tokenFetch(repo, opts.fetch) },
     });
   }
 
@@ -41,6 +44,9 @@ export class GithubClient implements ForgeClient {
     try {
       return await fn();
     } catch (err) {
+      // Octokit wraps what fetch threw in a RequestError with status 500; tokenFetch's refusal is the cause.
+      const cause = (err as { cause?: unknown }).cause;
+      if (cause instanceof ForgeError) throw cause;
       const e = err as { status?: number; response?: { data?: unknown; headers?: Record<string, string | undefined> }; message?: string };
       if (typeof e.status !== 'number' || e.status === 500 && !e.response) {
         throw forgeError(this.repo.kind, what, undefined, e.message, this.creds, 'network');

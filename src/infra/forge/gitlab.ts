@@ -4,7 +4,7 @@
 import { Gitlab } from '@gitbeaker/rest';
 import { ForgeError } from '../../core/forge/types';
 import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeErrorCode, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
-import { draftTitle, forgeError } from './http';
+import { assertTokenDestination, draftTitle, forgeError } from './http';
 
 interface GlMr {
   iid: number;
@@ -44,10 +44,16 @@ export class GitlabClient implements ForgeClient {
     readonly repo: ForgeRepo,
     private readonly creds: ForgeCredentials,
   ) {
-    // gitbeaker appends /api/v4 to `host` itself and sends the token as PRIVATE-TOKEN (GitLab docs,
-    // "REST API authentication"); it uses global fetch, so ForgeClientOptions.fetch does not apply.
+    // gitbeaker appends /api/v4 to `host` itself; it uses global fetch with redirects followed, so
+    // ForgeClientOptions.fetch (and http.ts tokenFetch) does not apply. The token goes as
+    // `Authorization: Bearer` (`oauthToken`), which GitLab accepts for personal, project and group access
+    // tokens too (GitLab docs, "REST API authentication": OAuth-compliant headers), rather than as
+    // PRIVATE-TOKEN: fetch drops Authorization on a redirect to another origin (Fetch standard,
+    // "HTTP-redirect fetch"), but forwards any other header. gitbeaker's pagination keeps the endpoint and
+    // takes only the query of the `next` link, so it never leaves `host`.
+    assertTokenDestination(repo);
     const host = repo.apiBaseUrl.replace(/\/api\/v4$/, '');
-    this.api = new Gitlab({ host, token: creds.token });
+    this.api = new Gitlab({ host, oauthToken: creds.token });
     this.project = `${repo.owner}/${repo.repo}`;
   }
 

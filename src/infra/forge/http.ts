@@ -2,6 +2,7 @@
  * What every forge client shares: turning an HTTP failure into a ForgeError with the forge's own
  * message, and a small JSON-over-fetch helper for the forges without an SDK.
  */
+import { tokenDestinationProblem } from '../../core/forge/transport';
 import { FORGE_LABELS, ForgeError } from '../../core/forge/types';
 import type { ForgeCredentials, ForgeErrorCode, ForgeKind, ForgeRepo, PullRequest } from '../../core/forge/types';
 
@@ -23,6 +24,7 @@ const HINTS: Readonly<Record<ForgeErrorCode, string>> = {
   rateLimited: 'Try again later.',
   network: 'Check the network connection and the forge URL.',
   server: 'The forge had an internal error; try again later.',
+  insecure: 'Nothing was sent.',
 };
 
 /** The ForgeErrorCode for an HTTP status (203 is Azure DevOps' answer to bad credentials without `X-TFS-FedAuthRedirect: Suppress`). */
@@ -120,6 +122,7 @@ export class JsonHttp {
         redirect: 'manual',
       });
     } catch (err) {
+      if (err instanceof ForgeError) throw err;
       const cause = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
       throw forgeError(this.kind, what, undefined, cause, this.creds, 'network');
     }
@@ -143,7 +146,68 @@ export class JsonHttp {
 
 /** The JsonHttp of a fetch-based client: its auth headers, plus the user agent and fetch the options ask for. */
 export function clientHttp(repo: ForgeRepo, creds: ForgeCredentials, opts: ForgeClientOptions, auth: Record<string, string>): JsonHttp {
-  return new JsonHttp(repo.kind, creds, { ...auth, ...(opts.userAgent ? { 'user-agent': opts.userAgent } : {}) }, opts.fetch);
+  assertTokenDestination(repo);
+  return new JsonHttp(repo.kind, creds, { ...auth, ...(opts.userAgent ? { 'user-agent': opts.userAgent } : {}) }, tokenFetch(repo, opts.fetch));
+}
+
+/**
+ * Throws ForgeError `insecure` when the client of `repo` would send its token where it does not belong
+ * (core/forge/transport): the REST root over plain HTTP to another machine, or on a host the token was
+ * not issued for. Checked when a client is made, before any request.
+ */
+export function assertTokenDestination(repo: ForgeRepo): void {
+  const problem = tokenDestinationProblem(repo.host, repo.apiBaseUrl);
+  if (problem) throw new ForgeError('insecure', `${FORGE_LABELS[repo.kind]}: ${problem}`);
+}
+
+/** Redirect statuses fetch follows (Fetch standard, "redirect status"). */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+/**
+ * The fetch every forge client sends its token through: each request URL, and each redirect target, must
+ * be a place the token of `repo.host` may go (core/forge/transport tokenDestinationProblem), or the
+ * request fails with ForgeError `insecure` and nothing is sent there.
+ *
+ * Redirects are followed here, one hop at a time with `redirect: 'manual'`, because the Fetch standard
+ * drops only `Authorization` on a redirect to another origin ("HTTP-redirect fetch", step 13) and still
+ * makes the request there; a token in another header (GitLab's PRIVATE-TOKEN) would travel on. Same-host
+ * redirects (GitHub answers 301 for a renamed repository) keep working. A caller that asks for
+ * `redirect: 'manual'` gets the 3xx itself, as fetch would give it.
+ */
+export function tokenFetch(repo: Pick<ForgeRepo, 'kind' | 'host'>, inner: FetchLike = globalThis.fetch): FetchLike {
+  const label = FORGE_LABELS[repo.kind];
+  const check = (url: string): void => {
+    const problem = tokenDestinationProblem(repo.host, url);
+    if (problem) throw new ForgeError('insecure', `${label}: ${problem}`);
+  };
+  return async (input, init = {}) => {
+    // The clients pass URLs; a Request object would carry its own redirect mode and body stream.
+    if (typeof input !== 'string' && !(input instanceof URL)) throw new TypeError('tokenFetch takes a URL, not a Request');
+    let url = typeof input === 'string' ? input : input.href;
+    check(url);
+    if (init.redirect === 'manual') return inner(url, init);
+    let req: RequestInit = { ...init, redirect: 'manual' };
+    for (let hop = 0; ; hop++) {
+      const res = await inner(url, req);
+      const location = res.headers.get('location');
+      if (!REDIRECTS.has(res.status) || location === null) return res;
+      if (init.redirect === 'error') throw new ForgeError('network', `${label}: ${new URL(url).origin} answered with a redirect.`);
+      if (hop === MAX_REDIRECTS) throw new ForgeError('network', `${label}: more than ${MAX_REDIRECTS} redirects from ${new URL(url).origin}.`);
+      const next = new URL(location, url).href;
+      check(next);
+      await res.body?.cancel().catch(() => undefined);
+      // 303, and 301/302 after a POST, continue as GET without a body (Fetch standard, "HTTP-redirect fetch" step 12).
+      const method = (req.method ?? 'GET').toUpperCase();
+      if (res.status === 303 ? method !== 'HEAD' : (res.status === 301 || res.status === 302) && method === 'POST') {
+        const get: RequestInit & { duplex?: string } = { ...req, method: 'GET' };
+        delete get.body;
+        delete get.duplex;
+        req = get;
+      }
+      url = next;
+    }
+  };
 }
 
 /** The fields of a pull request both GitHub's REST API and Gitea's v1 API (which mirrors it) return. */

@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { tokenDestinationProblem } from '../../core/forge/transport';
 import { redact } from '../../core/log/redact';
 import { PublishError } from '../../core/pr/ports';
 import type { FileEdit, GitAuth, GitPublisher, PublishProgress, PublishRequest, PublishResult } from '../../core/pr/ports';
@@ -202,6 +203,30 @@ async function remoteUrls(g: GitRunner, remote: string): Promise<{ fetch: string
   return { fetch: f.stdout.trim(), push: p.code === 0 ? p.stdout.trim() : f.stdout.trim() };
 }
 
+/**
+ * With a header credential, the URLs git will contact over HTTP(S) must be where the token may go
+ * (core/forge/transport): never plain http to another machine, and the push URL on the fetch URL's host,
+ * since the caller picked the token for the host of the fetch URL. git itself (through curl ≥ 7.58,
+ * CVE-2018-1000007) does not forward a custom Authorization header when a server redirects to another
+ * host; test/unit/tokenTransport.test.ts checks that with a real redirecting server.
+ */
+function assertHeaderDestinations(auth: GitAuth, urls: { fetch: string; push: string }): void {
+  if (auth.kind !== 'header') return;
+  const web = (u: string) => /^https?:\/\//i.test(u);
+  if (!web(urls.fetch) && !web(urls.push)) return;
+  let tokenHost: string;
+  try {
+    tokenHost = new URL(web(urls.fetch) ? urls.fetch : urls.push).host;
+  } catch {
+    throw new PublishError('git', `The remote URL ${redact(urls.fetch)} is not a valid URL.`);
+  }
+  for (const u of new Set([urls.fetch, urls.push])) {
+    if (!web(u)) continue;
+    const problem = tokenDestinationProblem(tokenHost, u);
+    if (problem) throw new PublishError('git', problem);
+  }
+}
+
 async function lsRemoteDefault(g: GitRunner, url: string): Promise<string> {
   const out = await g.ok(['ls-remote', '--symref', url, 'HEAD'], { network: true });
   const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out);
@@ -332,6 +357,7 @@ export async function publishBranch(req: PublishRequest, opts: NodeGitOptions = 
 
   progress('resolve', `Reading ${remote}…`);
   const urls = await remoteUrls(g, remote);
+  assertHeaderDestinations(req.auth, urls);
   const defaultBranch = await lsRemoteDefault(g, urls.fetch);
   const base = req.base ?? defaultBranch;
   const who = await identity(g, req.author);
@@ -406,7 +432,9 @@ export class NodeGitPublisher implements GitPublisher {
 
   async defaultBranch(repoRoot: string, remote: string, auth: GitAuth, signal?: AbortSignal): Promise<string> {
     const g = new GitRunner(repoRoot, auth, this.opts, signal);
-    return lsRemoteDefault(g, (await remoteUrls(g, remote)).fetch);
+    const urls = await remoteUrls(g, remote);
+    assertHeaderDestinations(auth, urls);
+    return lsRemoteDefault(g, urls.fetch);
   }
 
   async remoteUrl(repoRoot: string, remote: string): Promise<string> {

@@ -4,7 +4,9 @@
  * - GitHub and GitHub Enterprise: VS Code's built-in authentication providers `github` and
  *   `github-enterprise` with the `repo` scope (VS Code API `authentication.getSession`), unless the user
  *   stored a token for the host with "GitOps: Set Forge Token" (needed where no GitHub provider exists,
- *   e.g. code-server, and for fine-grained tokens).
+ *   e.g. code-server, and for fine-grained tokens). A session goes only to the host it was issued for
+ *   (core/forge/transport githubSessionProvider): github.com's to github.com, the Enterprise one to the
+ *   host of the user's `github-enterprise.uri`; any other host mapped to `github` needs its own token.
  * - GitLab, Bitbucket Cloud/Server, Azure DevOps, Gitea/Forgejo: a token in SecretStorage keyed by the
  *   forge host (VS Code API `ExtensionContext.secrets`: encrypted by the OS keychain).
  *
@@ -12,9 +14,11 @@
  * Tokens never reach the log: only hosts and where a credential came from are logged.
  */
 import * as vscode from 'vscode';
+import { githubSessionProvider } from '../../core/forge/transport';
 import { ForgeError, type ForgeCredentials, type ForgeKind, type ForgeRepo } from '../../core/forge/types';
 import type { Logger } from '../../core/ports';
 import { Cancelled } from '../commands/appArg';
+import { readGithubEnterpriseUri } from '../config';
 
 const SECRET_PREFIX = 'gitopsLens.forgeToken:';
 
@@ -45,11 +49,27 @@ export interface CredentialOptions {
   readonly interactive: boolean;
 }
 
+/** `vscode.authentication.getSession`, replaceable where a test needs a session without signing in. */
+export type GetSession = (providerId: string, scopes: readonly string[], options: vscode.AuthenticationGetSessionOptions) => Thenable<vscode.AuthenticationSession | undefined>;
+
+export interface ForgeAuthOptions {
+  readonly getSession?: GetSession;
+  /** The `github-enterprise.uri` the Enterprise session is for (default: config.ts readGithubEnterpriseUri). */
+  readonly githubEnterpriseUri?: () => string | undefined;
+}
+
 export class ForgeAuth {
+  private readonly getSession: GetSession;
+  private readonly enterpriseUri: () => string | undefined;
+
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly log: Logger,
-  ) {}
+    opts: ForgeAuthOptions = {},
+  ) {
+    this.getSession = opts.getSession ?? ((id, scopes, o) => vscode.authentication.getSession(id, scopes, o));
+    this.enterpriseUri = opts.githubEnterpriseUri ?? readGithubEnterpriseUri;
+  }
 
   /** The credentials for `repo`, prompting (when interactive) if none are known. */
   async credentials(repo: Pick<ForgeRepo, 'kind' | 'host'>, opts: CredentialOptions): Promise<ForgeCredentials> {
@@ -122,8 +142,9 @@ export class ForgeAuth {
       this.log.debug(`[Auth][credentials] stored token for ${repo.host}`);
       return { creds: stored, source: 'secret' };
     }
-    if (isGithub(repo.kind)) {
-      const session = await this.githubSession(repo.kind, { silent: true });
+    const provider = githubSessionProvider(repo, this.enterpriseUri());
+    if (provider) {
+      const session = await this.githubSession(provider, { silent: true });
       if (session) return { creds: { token: session.accessToken }, source: 'session' };
       if (opts.interactive) {
         const choice = await vscode.window.showInformationMessage(
@@ -133,7 +154,7 @@ export class ForgeAuth {
           'Enter a Token',
         );
         if (choice === 'Sign in with GitHub') {
-          const s = await this.githubSession(repo.kind, { createIfNone: true });
+          const s = await this.githubSession(provider, { createIfNone: true });
           if (s) return { creds: { token: s.accessToken }, source: 'session' };
         } else if (choice === 'Enter a Token') {
           return { creds: await this.promptToken(repo), source: 'secret' };
@@ -152,8 +173,9 @@ export class ForgeAuth {
 
   private async renew(repo: Pick<ForgeRepo, 'kind' | 'host'>, source: Source, err: ForgeError): Promise<ForgeCredentials> {
     const words = err.forgeMessage ? `${repo.host} said: "${err.forgeMessage}".` : `${repo.host} rejected the credentials.`;
-    if (source === 'session' && isGithub(repo.kind)) {
-      const s = await this.githubSession(repo.kind, { forceNewSession: { detail: words } });
+    const provider = githubSessionProvider(repo, this.enterpriseUri());
+    if (source === 'session' && provider) {
+      const s = await this.githubSession(provider, { forceNewSession: { detail: words } });
       if (s) return { token: s.accessToken };
       throw err;
     }
@@ -161,13 +183,12 @@ export class ForgeAuth {
   }
 
   private async githubSession(
-    kind: ForgeKind,
+    provider: 'github' | 'github-enterprise',
     options: vscode.AuthenticationGetSessionOptions,
   ): Promise<vscode.AuthenticationSession | undefined> {
-    const provider = kind === 'github-enterprise' ? 'github-enterprise' : 'github';
     try {
       // `repo` is the classic OAuth scope for pushing and opening pull requests on private repositories.
-      return await vscode.authentication.getSession(provider, ['repo'], options);
+      return await this.getSession(provider, ['repo'], options);
     } catch (e) {
       // No such provider (code-server, VS Code for the Web without GitHub) or the user declined.
       this.log.debug(`[Auth][githubSession] ${provider} session unavailable: ${e instanceof Error ? e.message : String(e)}`);
@@ -186,10 +207,6 @@ export class ForgeAuth {
       return undefined;
     }
   }
-}
-
-function isGithub(kind: ForgeKind): boolean {
-  return kind === 'github' || kind === 'github-enterprise';
 }
 
 export function normalizeHost(host: string): string {

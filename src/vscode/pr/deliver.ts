@@ -9,6 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { detectForge } from '../../core/forge/detect';
+import { tokenDestinationProblem } from '../../core/forge/transport';
 import { ForgeError, gitHttpAuthHeader, type ForgeClient, type ForgeCredentials, type ForgeRepo } from '../../core/forge/types';
 import type { Logger } from '../../core/ports';
 import { openPullRequest } from '../../core/pr/openPullRequest';
@@ -17,6 +18,7 @@ import { PublishError, type FileEdit, type GitPublisher } from '../../core/pr/po
 import type { AppKey } from '../../core/model/app';
 import { Cancelled, UserError } from '../commands/appArg';
 import { readPullRequestSettings } from '../config';
+import { requireTrust } from '../trust';
 import type { ForgeAuth } from './auth';
 import { showImpactPreview } from './impactPreview';
 import { previewImpacts, type Impact, type KnownContext, type LiveRead } from './impact';
@@ -89,6 +91,8 @@ export interface DeliverResult {
 }
 
 export async function deliver(deps: PrDeps, req: ChangeRequest, args: PrArgs): Promise<DeliverResult> {
+  // The commands stop earlier (localGit runs no git in Restricted Mode); this holds for any other caller.
+  requireTrust('Pull requests');
   const settings = readPullRequestSettings();
   const remote = args.remote ?? 'origin';
   let remoteUrl: string;
@@ -101,6 +105,13 @@ export async function deliver(deps: PrDeps, req: ChangeRequest, args: PrArgs): P
   if (!repo) {
     const host = /^[a-z+]+:\/\/(?:[^@/]*@)?([^/]+)/i.exec(remoteUrl)?.[1] ?? /^(?:[^@]+@)?([^:]+):/.exec(remoteUrl)?.[1] ?? remoteUrl;
     throw new UserError(`GitOps Lens does not know which forge serves ${host}. Map it in the gitopsLens.forges setting, e.g. { "${host}": "gitlab" }.`);
+  }
+  // Before any prompt or request: the token for repo.host goes only over HTTPS (or to this machine) and
+  // only to that host and its forge's API host (core/forge/transport). The forge clients and the push
+  // check again per request; this is the early answer in words.
+  for (const url of [...(/^https?:\/\//i.test(remoteUrl) ? [remoteUrl] : []), repo.apiBaseUrl]) {
+    const problem = tokenDestinationProblem(repo.host, url);
+    if (problem) throw new UserError(problem);
   }
   // The template as committed (HEAD is what the base branch most likely holds; the working tree may be mid-edit).
   const template = await findTemplate(repo.kind, { readFile: (p) => headContent(req.repoRoot, p), listDir: (d) => headDirFiles(req.repoRoot, d) });
@@ -217,6 +228,8 @@ export async function deliver(deps: PrDeps, req: ChangeRequest, args: PrArgs): P
  */
 export function openPullRequestCheck(deps: PrDeps): OpenPullRequestCheck {
   return async (remoteUrl, records) => {
+    // No forge request from an untrusted workspace, not even a read with a stored token.
+    if (!vscode.workspace.isTrusted) return undefined;
     const settings = readPullRequestSettings();
     const repo = detectForge(remoteUrl, { forges: settings.forges });
     if (!repo) return undefined;

@@ -3,9 +3,12 @@
  * HEAD, a file's HEAD version, the log of a path. Nothing here writes to the working tree, the index
  * or refs; publishing happens in a temporary worktree (src/infra/git/publish.ts).
  *
- * Runs `git` asynchronously (a synchronous child would block the extension host).
+ * Runs `git` asynchronously (a synchronous child would block the extension host), and never in an
+ * untrusted workspace: the repository's own `.git/config` may name programs git runs (core.fsmonitor,
+ * core.pager, diff/filter drivers…), so Restricted Mode refuses here (trust.ts requireTrust).
  */
 import { execFile } from 'node:child_process';
+import { requireTrust } from '../trust';
 
 export interface ChangedFile {
   /** Repo-relative, posix. */
@@ -21,6 +24,7 @@ export interface LogEntry {
 }
 
 function git(cwd: string, args: readonly string[], opts: { allowFail?: boolean } = {}): Promise<string> {
+  requireTrust('Pull requests');
   return new Promise((resolve, reject) => {
     // GIT_OPTIONAL_LOCKS=0: `git status` must not refresh the user's index file (git(1) "GIT_OPTIONAL_LOCKS").
     execFile('git', [...args], { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' } }, (err, stdout, stderr) => {
@@ -58,6 +62,7 @@ export async function changedFiles(root: string, all = false): Promise<ChangedFi
 
 /** The file's content at HEAD, or undefined when HEAD has no such file. */
 export async function headContent(root: string, rel: string): Promise<string | undefined> {
+  requireTrust('Pull requests');
   return new Promise((resolve) => {
     execFile('git', ['show', `HEAD:${rel}`], { cwd: root, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }, (err, stdout) =>
       resolve(err ? undefined : stdout),
