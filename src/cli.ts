@@ -153,6 +153,8 @@ const nodeClock: Clock = {
 
 /** How long `status` waits for every context to be ready or unreachable. */
 const STATUS_TIMEOUT_MS = 15_000;
+/** An exec credential plugin gets less, so that its timeout (and its name) is what `status` reports. */
+const STATUS_EXEC_TIMEOUT_MS = 10_000;
 
 /**
  * `status`: the extension's informer pool and AppStore, run until every chosen context answered
@@ -194,7 +196,7 @@ async function status(args: readonly string[], io: CliIo): Promise<number> {
     warn: () => undefined,
     error: (m) => io.err(m),
   };
-  const pool = new InformerPool({ kubeconfig: () => files, log, clock: nodeClock });
+  const pool = new InformerPool({ kubeconfig: () => files, log, clock: nodeClock, limits: { execTimeoutMs: STATUS_EXEC_TIMEOUT_MS } });
   const store = new AppStore(nodeClock, log);
   const scope = new DisposableStore();
   scope.add(store);

@@ -58,11 +58,12 @@ const STDERR_TAIL = 2048;
 const KILL_GRACE_MS = 1000;
 
 /** Control characters (a plugin's stderr may carry colours or cursor movement) become spaces. */
-const clean = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ').replace(/\u001b/g, '');
+const clean = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ');
 
 export class ExecPluginRunner {
   private readonly entries = new Map<string, Entry>();
-  private readonly live = new Set<Run>();
+  /** Runs whose process is alive, to stop them on dispose. */
+  private readonly live = new Set<{ cancel(): void }>();
   private readonly timeoutMs: number;
   private readonly maxOutputBytes: number;
   private readonly now: () => number;
@@ -170,9 +171,10 @@ export class ExecPluginRunner {
     let child: ChildProcess | undefined;
     let settled = false;
     let cancel: () => void = () => undefined;
+    const control = { cancel: () => cancel() };
     const run: Run = {
       waiters: 0,
-      cancel: () => cancel(),
+      cancel: control.cancel,
       promise: new Promise<ExecCredential>((resolve, reject) => {
         const stdout: Buffer[] = [];
         let stdoutBytes = 0;
@@ -185,7 +187,7 @@ export class ExecPluginRunner {
           settled = true;
           clearTimeout(timer);
           if (afterExit) clearTimeout(afterExit);
-          this.live.delete(run);
+          this.live.delete(control);
           if (err) {
             killGroup(child);
             reject(err);
@@ -216,7 +218,7 @@ export class ExecPluginRunner {
         } catch (e) {
           return finish(fail(`could not be started: ${(e as Error).message}`));
         }
-        this.live.add(run);
+        this.live.add(control);
         child.stdout?.on('data', (d: Buffer) => {
           stdoutBytes += d.length;
           if (stdoutBytes > this.maxOutputBytes) return finish(fail(`printed more than ${formatBytes(this.maxOutputBytes)}; an ExecCredential is a few KiB`));
@@ -233,6 +235,7 @@ export class ExecPluginRunner {
           finish(fail(`could not be run: ${e.code ?? e.message}`));
         });
         child.on('exit', (code, signal) => {
+          if (settled) return;
           exitCode = code;
           exitSignal = signal;
           // A helper the plugin started may hold stdout open after the plugin exited: wait briefly for
