@@ -9,6 +9,7 @@
  * backoff, and one warning per burst (client-go tools/cache/reflector.go also backs off its
  * ListAndWatch loop with `backoffManager` rather than relisting at once forever).
  */
+import { setMaxListeners } from 'node:events';
 import { DisposableStore, Emitter, type Disposable, type Event } from '../../core/lifecycle';
 import { GITOPS_KINDS, type GitOpsKind, type GitOpsKindName } from '../../core/model/app';
 import type {
@@ -62,6 +63,8 @@ interface Run {
   readonly timers: Set<Disposable>;
   /** Aborts every request of this run (lists, discovery, watches). */
   readonly abort: AbortController;
+  /** Aborts the requests of the current connect attempt when one of them failed. */
+  attempt: AbortController;
   stopped: boolean;
   conn: KubeConnection | undefined;
   state: 'connecting' | 'ready' | 'unreachable';
@@ -71,6 +74,8 @@ interface Run {
   forbidden: Set<string>;
   pending: ClusterWatchEvent[];
   flushQueued: boolean;
+  /** Streams in a 410 burst: the cluster's burst is warned about once, when the first one starts. */
+  goneBursts: Set<Stream>;
 }
 
 const AGGREGATED_DISCOVERY_ACCEPT = [
@@ -117,6 +122,7 @@ export class InformerPool implements ClusterSource, Disposable {
       name: cluster,
       timers: new Set(),
       abort: new AbortController(),
+      attempt: new AbortController(),
       stopped: false,
       conn: undefined,
       state: 'connecting',
@@ -126,7 +132,10 @@ export class InformerPool implements ClusterSource, Disposable {
       forbidden: new Set(),
       pending: [],
       flushQueued: false,
+      goneBursts: new Set(),
     };
+    // Every open watch and request listens on the run's signal: one per stream is expected, not a leak.
+    setMaxListeners(0, run.abort.signal);
     this.runs.set(cluster, run);
     this.opts.log.info(`[InformerPool][start] ${cluster}`);
     this._onDidChangeConnection.fire({ cluster, state: 'connecting' });
@@ -156,7 +165,10 @@ export class InformerPool implements ClusterSource, Disposable {
   private async connect(run: Run): Promise<void> {
     // A reconnect after a failed session starts over: streams of the failed attempt are dropped.
     run.streams = [];
+    run.goneBursts.clear();
     run.forbidden = new Set();
+    run.attempt = new AbortController();
+    setMaxListeners(0, run.attempt.signal);
     try {
       run.conn = await this.connections.get(run.name);
       const served = await this.discover(run);
@@ -175,6 +187,8 @@ export class InformerPool implements ClusterSource, Disposable {
       this.setState(run, 'ready');
       for (const s of run.streams) void this.watch(run, s);
     } catch (e) {
+      // The attempt's other requests (lists running beside the one that failed) are not needed any more.
+      run.attempt.abort();
       if (run.stopped) return;
       const error = toK8sError(e);
       this.opts.log.warn(`[InformerPool][connect] ${run.name}: ${error.code}: ${error.message}`);
@@ -379,10 +393,10 @@ export class InformerPool implements ClusterSource, Disposable {
       return;
     }
     const wait = this.delay(s.goneStreak - 2);
-    if (s.goneStreak === GONE_BURST) {
+    if (s.goneStreak === GONE_BURST && run.goneBursts.add(s).size === 1) {
       this.opts.log.warn(
         `[InformerPool][watch] ${run.name} ${describe(s)}: the server answered ${GONE_BURST} watches in a row with 410 Gone right after a relist; ` +
-          `relisting with backoff up to ${Math.round(this.backoff.maxMs / 1000)} s until a watch delivers events`,
+          `relisting with backoff up to ${Math.round(this.backoff.maxMs / 1000)} s until a watch delivers events (other kinds of this cluster are not reported again)`,
       );
       this._onDidError.fire({ cluster: run.name, kind: s.kind.kind, error });
     } else {
@@ -393,8 +407,10 @@ export class InformerPool implements ClusterSource, Disposable {
 
   /** A watch delivered an event: a 410 burst, if any, is over. */
   private watchAnswered(run: Run, s: Stream): void {
-    if (s.goneStreak >= GONE_BURST) this.opts.log.info(`[InformerPool][watch] ${run.name} ${describe(s)}: watching again after ${s.goneStreak} relists on 410 Gone`);
     s.goneStreak = 0;
+    if (run.goneBursts.delete(s) && run.goneBursts.size === 0) {
+      this.opts.log.info(`[InformerPool][watch] ${run.name}: watches deliver events again; the 410 Gone burst is over`);
+    }
   }
 
   private streamHealthy(run: Run, s: Stream): void {
@@ -478,7 +494,7 @@ export class InformerPool implements ClusterSource, Disposable {
   private async getJson(run: Run, path: string, accept = 'application/json'): Promise<unknown> {
     const conn = run.conn;
     if (!conn) throw new Error(`context "${run.name}" is not connected`);
-    return conn.requestJson('GET', path, { accept, signal: run.abort.signal });
+    return conn.requestJson('GET', path, { accept, signal: AbortSignal.any([run.abort.signal, run.attempt.signal]) });
   }
 }
 

@@ -135,7 +135,7 @@ export class KubeConnection {
     const max = this.deps.limits.maxResponseBytes;
     const status = res.statusCode ?? 0;
     const ok = status >= 200 && status < 300;
-    const body = await this.readBody(res, ok ? max : MAX_ERROR_BODY_BYTES, where, opts.signal, deadline);
+    const body = await this.readBody(res, ok ? max : MAX_ERROR_BODY_BYTES, where, opts.signal, deadline, !ok);
     if (!ok) throw this.statusError(status, body, where, opts.namespace);
     return { status, body };
   }
@@ -163,7 +163,7 @@ export class KubeConnection {
     const { res, deadline } = await this.send('GET', full, { accept: 'application/json', ...(opts.signal ? { signal: opts.signal } : {}) }, true);
     const status = res.statusCode ?? 0;
     if (status < 200 || status >= 300) {
-      const body = await this.readBody(res, MAX_ERROR_BODY_BYTES, where, opts.signal, deadline);
+      const body = await this.readBody(res, MAX_ERROR_BODY_BYTES, where, opts.signal, deadline, true);
       throw this.statusError(status, body, where, opts.namespace);
     }
     opts.onOpen?.();
@@ -271,10 +271,14 @@ export class KubeConnection {
     return new K8sRequestError(typed.code === 'Forbidden' ? typed : { ...typed, message: `${typed.message} (${where})` });
   }
 
-  private readBody(res: http.IncomingMessage, max: number, where: string, signal: AbortSignal | undefined, deadline: Deadline): Promise<Buffer> {
+  /**
+   * Reads a body of at most `max` bytes; a longer one is refused as TooLarge, or, for an error
+   * answer (`truncate`), cut: only its Status message matters.
+   */
+  private readBody(res: http.IncomingMessage, max: number, where: string, signal: AbortSignal | undefined, deadline: Deadline, truncate = false): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
       const declared = Number(res.headers['content-length']);
-      if (Number.isFinite(declared) && declared > max) {
+      if (!truncate && Number.isFinite(declared) && declared > max) {
         res.destroy();
         return reject(this.tooLarge(where, max, 'the answer'));
       }
@@ -287,6 +291,7 @@ export class KubeConnection {
         if (bytes > max) {
           done = true;
           res.destroy();
+          if (truncate) return resolve(Buffer.concat(chunks));
           return reject(this.tooLarge(where, max, 'the answer'));
         }
         chunks.push(c);

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as YAML from 'yaml';
 import type { KubeObject } from './types';
 import type { AuthRule } from './auth';
-import { SimServer } from './server';
+import { SimServer, type HostileStream } from './server';
 import { SeedError, readSeed } from './seed';
 
 export type { AuthRule } from './auth';
@@ -33,7 +33,19 @@ export interface SimCluster {
   addToken(token: string, rules: AuthRule[], user?: string): void;
   /** Keys: get list watch create update patch delete discovery openapi, and `${verb} ${group}/${plural}` ('' group for core: 'list /pods'). */
   readonly counts: { snapshot(): Record<string, number>; reset(): void };
-  readonly faults: { cutWatches(): void; expireResourceVersions(): void; setLatency(ms: number): void; setFailureRate(share: number, code?: number): void; clear(): void };
+  readonly faults: {
+    cutWatches(): void;
+    expireResourceVersions(): void;
+    setLatency(ms: number): void;
+    setFailureRate(share: number, code?: number): void;
+    /** Every watch answered at once with ERROR 410 Gone (a server that makes clients relist forever). */
+    goneOnWatch(on: boolean): void;
+    /** Collection GETs (or watches) answered with a body that never ends (server.ts HostileStream); undefined stops. */
+    hostileStream(stream: HostileStream | undefined): void;
+    /** Bytes the hostile streams wrote so far. */
+    hostileBytes(): number;
+    clear(): void;
+  };
   down(): Promise<void>;
   up(): Promise<void>;
   stop(): Promise<void>;
@@ -90,6 +102,9 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
       expireResourceVersions: () => server.store.compact(),
       setLatency: (ms) => server.setLatency(ms),
       setFailureRate: (share, code) => server.setFailureRate(share, code),
+      goneOnWatch: (on) => server.setGoneOnWatch(on),
+      hostileStream: (stream) => server.setHostileStream(stream),
+      hostileBytes: () => server.hostileBytes,
       clear: () => server.clearFaults(),
     },
     down: () => server.close(),
