@@ -13,7 +13,7 @@ import { parseManifests } from './core/manifest/documents';
 import { DisposableStore } from './core/lifecycle';
 import type { App } from './core/model/app';
 import { AppStore } from './core/store/appStore';
-import { defaultKubeconfigPaths } from './infra/kubeconfigFiles';
+import { defaultKubeconfigPaths, readKubeconfigTextSync } from './infra/kubeconfigFiles';
 import { KubeClusterAccess } from './infra/k8s/annotate';
 import { KUSTOMIZE_NOT_FOUND, KustomizeRenderer, documentsOf, kustomizationClosure, kustomizationFileOf, type RenderedObject } from './infra/render/kustomize';
 import { pathLookup } from './infra/render/process';
@@ -91,7 +91,7 @@ function readKubeconfigFiles(extra: readonly string[], io: CliIo): { paths: read
   const paths = explicit ? extra : defaultKubeconfigPaths(io.env);
   const files: KubeconfigFile[] = paths.map((p) => {
     try {
-      return { path: p, text: fs.readFileSync(p, 'utf8') };
+      return { path: p, text: readKubeconfigTextSync(p) };
     } catch (err) {
       // A file named on the command line must exist; the implicit default may be absent.
       if (explicit) throw new Error(`cannot read kubeconfig ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
