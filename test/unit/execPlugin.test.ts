@@ -62,10 +62,10 @@ describe('exec credential plugins (real scripts)', function () {
   });
 
   /** A kubeconfig whose user runs `plugin`; PLUGIN_STATE is a fresh folder the scripts write pids and run counts to. */
-  const setup = (plugin: string, o: { env?: Record<string, string>; interactiveMode?: string; context?: string } = {}): { file: string; state: string; text: string } => {
+  const setup = (plugin: string, o: { env?: Record<string, string>; interactiveMode?: string; context?: string; provideClusterInfo?: boolean } = {}): { file: string; state: string; text: string } => {
     const state = fs.mkdtempSync(path.join(tmp, 'state-'));
     const context = o.context ?? 'exec';
-    const doc = YAML.parse(sim.kubeconfig(context)) as { users: { name: string; user: unknown }[] };
+    const doc = YAML.parse(sim.kubeconfig(context)) as { users: { name: string; user: unknown }[]; clusters: { cluster: Record<string, unknown> }[] };
     doc.users = [{
       name: context,
       user: {
@@ -74,9 +74,14 @@ describe('exec credential plugins (real scripts)', function () {
           command: path.join(PLUGINS, plugin),
           interactiveMode: o.interactiveMode ?? 'Never',
           env: Object.entries({ PLUGIN_STATE: state, ...o.env }).map(([name, value]) => ({ name, value })),
+          ...(o.provideClusterInfo ? { provideClusterInfo: true } : {}),
         },
       },
     }];
+    if (o.provideClusterInfo && doc.clusters[0]) {
+      doc.clusters[0].cluster['tls-server-name'] = 'localhost';
+      doc.clusters[0].cluster.extensions = [{ name: 'client.authentication.k8s.io/exec', extension: { audience: 'sim', region: 'test' } }];
+    }
     const text = YAML.stringify(doc);
     const file = path.join(state, 'kubeconfig');
     fs.writeFileSync(file, text);
@@ -203,5 +208,37 @@ describe('exec credential plugins (real scripts)', function () {
     await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(expires) - Date.now() + 100)));
     await access.get('exec', ns);
     assert.equal(runsIn(state), 2, 'an expired credential is asked for again');
+  });
+
+  it('a 401 drops the cached credential: the next request runs the plugin again (client-go maybeRefreshCreds)', async () => {
+    const tokenFile = path.join(tmp, `token-${Date.now()}`);
+    fs.writeFileSync(tokenFile, 'revoked-token');
+    const { state, text } = setup('credential.sh', { env: { TOKEN_FILE: tokenFile } });
+    const access = new KubeClusterAccess({ kubeconfig: () => [{ path: '/virtual/kubeconfig', text }] });
+    const ns = { apiVersion: 'v1', kind: 'Namespace', namespace: '', name: 'default' };
+    await assert.rejects(access.get('exec', ns), (e: Error & { code?: unknown }) => e.code === 'Unauthorized');
+    fs.writeFileSync(tokenFile, sim.token);
+    assert.equal(((await access.get('exec', ns)) as { metadata: { name: string } }).metadata.name, 'default');
+    await access.get('exec', ns);
+    assert.equal(runsIn(state), 2, 'one run for the revoked token, one after the 401, then the cached credential');
+  });
+
+  it('provideClusterInfo: the plugin learns the same KUBERNETES_EXEC_INFO from GitOps Lens as from kubectl', async () => {
+    const { file, state, text } = setup('credential.sh', { env: { TOKEN: sim.token }, provideClusterInfo: true });
+    const home = fs.mkdtempSync(path.join(tmp, 'home-'));
+    const k = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('/usr/bin/kubectl', ['--context', 'exec', 'get', 'namespace', 'default', '-o', 'name'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, KUBECONFIG: file }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    assert.equal(k.code, 0, k.stderr);
+    const fromKubectl = JSON.parse(fs.readFileSync(path.join(state, 'exec-info.json'), 'utf8')) as unknown;
+    fs.rmSync(path.join(state, 'exec-info.json'));
+    const access = new KubeClusterAccess({ kubeconfig: () => [{ path: file, text }] });
+    await access.get('exec', { apiVersion: 'v1', kind: 'Namespace', namespace: '', name: 'default' });
+    const fromUs = JSON.parse(fs.readFileSync(path.join(state, 'exec-info.json'), 'utf8')) as { spec: { cluster: { config: unknown } } };
+    assert.deepEqual(fromUs.spec.cluster.config, { audience: 'sim', region: 'test' });
+    assert.deepEqual(fromUs, fromKubectl);
   });
 });

@@ -7,6 +7,8 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveContext } from '../../src/core/kube/kubeconfig';
@@ -53,6 +55,8 @@ describe('kubeconfig as kubectl reads it (real kubectl, two simulators)', functi
   let home: string;
   let elsewhere: string;
   let vars: Record<string, string>;
+  let proxy: http.Server;
+  let tunnels = 0;
 
   before(async () => {
     a = await startSimCluster({ objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'only-on-a' } }] });
@@ -64,7 +68,22 @@ describe('kubeconfig as kubectl reads it (real kubectl, two simulators)', functi
     elsewhere = path.join(tmp, 'elsewhere');
     fs.mkdirSync(home);
     fs.mkdirSync(elsewhere);
-    const caData = (YAMLValue(a.kubeconfig('x'), 'certificate-authority-data'));
+    const caData = YAMLValue(a.kubeconfig('x'), 'certificate-authority-data');
+    // An HTTP CONNECT proxy that counts its tunnels.
+    proxy = http.createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+      tunnels++;
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = net.connect(Number(port), host ?? '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     vars = {
       A: YAMLValue(a.kubeconfig('x'), 'server'),
       B: YAMLValue(b.kubeconfig('x'), 'server'),
@@ -72,9 +91,12 @@ describe('kubeconfig as kubectl reads it (real kubectl, two simulators)', functi
       CA_DATA: caData,
       CA_PEM: Buffer.from(caData, 'base64').toString('utf8').trim(),
       TOKEN,
+      PROXY: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`,
     };
   });
   after(async () => {
+    proxy.closeAllConnections();
+    proxy.close();
     await a.stop();
     await b.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -192,6 +214,18 @@ describe('kubeconfig as kubectl reads it (real kubectl, two simulators)', functi
     const r = await same(file, 'sni-wrong', 'refused');
     assert.match(r.kubectl.ok ? '' : r.kubectl.message, /x509|certificate/);
     assert.equal(r.ours.code, 'Unreachable', r.ours.ok ? '' : r.ours.message);
+  });
+
+  it('proxy-url tunnels the connection through the proxy', async () => {
+    const dir = materialize('proxy');
+    const file = path.join(dir, 'config');
+    tunnels = 0;
+    assert.deepEqual(await kubectl([file], 'via-proxy'), { ok: true, namespaces: ['only-on-a'] });
+    assert.ok(tunnels > 0, 'kubectl went around the proxy');
+    tunnels = 0;
+    const o = await ours([file], 'via-proxy');
+    assert.deepEqual(o, { ok: true, namespaces: ['only-on-a'] });
+    assert.ok(tunnels > 0, 'GitOps Lens went around the proxy');
   });
 
   it('certificate-authority and certificate-authority-data together are refused', async () => {
