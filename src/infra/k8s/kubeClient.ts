@@ -27,9 +27,10 @@ import { ExecPluginRunner, type ExecClusterInfo, type ExecCredential } from './e
 /** Bounds on what one connection reads. */
 export interface KubeLimits {
   /**
-   * Bytes of one response body (lists, GETs, discovery, OpenAPI). Default 256 MiB: a list of 5,000
-   * Argo CD Applications of 50 KiB each still fits, while V8 cannot hold a string much over 512 MiB
-   * and the heap would not survive parsing one.
+   * Bytes of one response body (lists, GETs, discovery, OpenAPI), and of all bodies and partial
+   * watch events one connection holds at once (lists of several kinds run in parallel). Default
+   * 256 MiB: a list of 5,000 Argo CD Applications of 50 KiB each still fits, while V8 cannot hold a
+   * string much over 512 MiB and the heap would not survive parsing one.
    */
   readonly maxResponseBytes: number;
   /**
@@ -113,6 +114,8 @@ export class KubeConnection {
   private tokenFileCache: { token: string; readAt: number } | undefined;
   private oidc: Promise<{ apply(headers: Headers): Promise<void> }> | undefined;
   private inflight = 0;
+  /** Body bytes held right now by this connection's unfinished answers and watch lines. */
+  private held = 0;
   private retired = false;
   private disposed = false;
   readonly secure: boolean;
@@ -172,9 +175,15 @@ export class KubeConnection {
       let pending: Buffer[] = [];
       let pendingBytes = 0;
       let done = false;
+      const hold = (n: number): void => {
+        pendingBytes += n;
+        this.held += n;
+      };
       const finish = (err?: Error): void => {
         if (done) return;
         done = true;
+        this.held -= pendingBytes;
+        pendingBytes = 0;
         timer.dispose();
         if (err) {
           res.destroy();
@@ -205,13 +214,14 @@ export class KubeConnection {
           if (pendingBytes + part.length > max) return finish(this.tooLarge(where, max, 'one watch event'));
           line(pending.length ? Buffer.concat([...pending, part]) : part);
           pending = [];
-          pendingBytes = 0;
+          hold(-pendingBytes);
           start = i + 1;
         }
         if (done) return;
         const rest = chunk.subarray(start);
-        pendingBytes += rest.length;
+        hold(rest.length);
         if (pendingBytes > max) return finish(this.tooLarge(where, max, 'one watch event'));
+        if (this.held > this.deps.limits.maxResponseBytes) return finish(this.tooLarge(where, this.deps.limits.maxResponseBytes, 'together'));
         if (rest.length) pending.push(rest);
       });
       res.on('end', () => {
@@ -244,10 +254,12 @@ export class KubeConnection {
     return apiPath.split('?')[0] ?? apiPath;
   }
 
-  private tooLarge(where: string, max: number, what: string): K8sRequestError {
+  private tooLarge(where: string, max: number, what: 'the answer' | 'one watch event' | 'together'): K8sRequestError {
+    const size =
+      what === 'together' ? `the answers being read from this cluster at once are larger than ${formatBytes(max)} together` : `${what} is larger than ${formatBytes(max)}`;
     return new K8sRequestError({
       code: 'TooLarge',
-      message: `${where}: ${what} is larger than ${formatBytes(max)}; the rest was not read (a server that never ends its answer, or raise the limit)`,
+      message: `${where}: ${size}; the rest was not read (a server that never ends its answer, or raise the limit)`,
     });
   }
 
@@ -285,31 +297,40 @@ export class KubeConnection {
       const chunks: Buffer[] = [];
       let bytes = 0;
       let done = false;
+      // Every answer counts against the connection's budget while it is read, so parallel lists
+      // cannot hold more than the limit together.
+      const end = (): boolean => {
+        if (done) return false;
+        done = true;
+        this.held -= bytes;
+        return true;
+      };
+      const budget = this.deps.limits.maxResponseBytes;
       res.on('data', (c: Buffer) => {
         if (done) return;
         bytes += c.length;
+        this.held += c.length;
         if (bytes > max) {
-          done = true;
+          end();
           res.destroy();
           if (truncate) return resolve(Buffer.concat(chunks));
           return reject(this.tooLarge(where, max, 'the answer'));
         }
+        if (!truncate && this.held > budget) {
+          end();
+          res.destroy();
+          return reject(this.tooLarge(where, budget, 'together'));
+        }
         chunks.push(c);
       });
       res.on('end', () => {
-        if (done) return;
-        done = true;
-        resolve(Buffer.concat(chunks, bytes));
+        if (end()) resolve(Buffer.concat(chunks, bytes));
       });
       res.on('error', (e) => {
-        if (done) return;
-        done = true;
-        reject(this.transportError(e, where, signal, deadline));
+        if (end()) reject(this.transportError(e, where, signal, deadline));
       });
       res.on('close', () => {
-        if (done) return;
-        done = true;
-        reject(this.transportError(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }), where, signal, deadline));
+        if (end()) reject(this.transportError(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }), where, signal, deadline));
       });
     });
   }
