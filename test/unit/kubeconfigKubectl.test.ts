@@ -22,6 +22,9 @@ import { REPO_ROOT } from '../support/paths';
 const KUBECTL = '/usr/bin/kubectl';
 const CASES = path.join(REPO_ROOT, 'test', 'fixtures', 'hostile', 'kube', 'kubeconfig');
 const TOKEN = 'shared-token-of-both-simulators';
+const b64url = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+/** An unsigned JWT as an OIDC provider would issue it; clients read its `exp` only. */
+const OIDC_TOKEN = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ iss: 'https://issuer.invalid', sub: 'me', aud: 'gitops-lens-test', exp: 4102444800 })}.`;
 
 interface Run {
   code: number | null;
@@ -62,6 +65,7 @@ describe('kubeconfig as kubectl reads it (real kubectl, two simulators)', functi
     a = await startSimCluster({ objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'only-on-a' } }] });
     b = await startSimCluster({ objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'only-on-b' } }] });
     for (const s of [a, b]) s.addToken(TOKEN, [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], 'shared-user');
+    for (const s of [a, b]) s.addToken(OIDC_TOKEN, [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], 'oidc:me');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconfig-kubectl-'));
     home = path.join(tmp, 'home');
     // Both kubectl and the test process run from a folder that holds none of the referenced files.
@@ -91,6 +95,7 @@ describe('kubeconfig as kubectl reads it (real kubectl, two simulators)', functi
       CA_DATA: caData,
       CA_PEM: Buffer.from(caData, 'base64').toString('utf8').trim(),
       TOKEN,
+      OIDC_TOKEN,
       PROXY: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`,
     };
   });
@@ -226,6 +231,16 @@ describe('kubeconfig as kubectl reads it (real kubectl, two simulators)', functi
     const o = await ours([file], 'via-proxy');
     assert.deepEqual(o, { ok: true, namespaces: ['only-on-a'] });
     assert.ok(tunnels > 0, 'GitOps Lens went around the proxy');
+  });
+
+  it('auth-provider: an oidc id-token is sent; the removed gcp provider is refused with the way out', async () => {
+    const dir = materialize('auth-providers');
+    const file = [path.join(dir, 'config')];
+    await same(file, 'oidc', 'a');
+    const gcp = await same(file, 'gcp', 'refused');
+    assert.match(gcp.kubectl.ok ? '' : gcp.kubectl.message, /gcp auth plugin has been removed/);
+    assert.equal(gcp.ours.code, 'KubeconfigInvalid');
+    assert.match(gcp.ours.ok ? '' : gcp.ours.message, /gke-gcloud-auth-plugin/);
   });
 
   it('certificate-authority and certificate-authority-data together are refused', async () => {

@@ -18,6 +18,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import { SocksProxyAgent } from 'socks-proxy-agent';
+import { KubeConfig } from '@kubernetes/client-node';
 import * as path from 'node:path';
 import { resolveContext, type KubeConnectionConfig, type PathRules } from '../../core/kube/kubeconfig';
 import type { Clock, KubeconfigFile, Logger } from '../../core/ports';
@@ -502,8 +503,7 @@ export class KubeConnection {
  * with the refresh-token at the issuer), the one thing still borrowed from client-node.
  */
 async function oidcAuthenticator(user: string, config: Readonly<Record<string, string>>): Promise<{ apply(headers: Headers): Promise<void> }> {
-  const k8s = await import('@kubernetes/client-node');
-  const kc = new k8s.KubeConfig();
+  const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: 'oidc', server: 'https://oidc.invalid', skipTLSVerify: false }],
     users: [{ name: user, authProvider: { name: 'oidc', config: { ...config } } }],
