@@ -66,6 +66,8 @@ describe('kubeconfig as kubectl reads it (real kubectl, two simulators)', functi
     b = await startSimCluster({ objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'only-on-b' } }] });
     for (const s of [a, b]) s.addToken(TOKEN, [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], 'shared-user');
     for (const s of [a, b]) s.addToken(OIDC_TOKEN, [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], 'oidc:me');
+    const clientCert = a.clientCertificate('cert-user');
+    b.clientCertificate('cert-user');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconfig-kubectl-'));
     home = path.join(tmp, 'home');
     // Both kubectl and the test process run from a folder that holds none of the referenced files.
@@ -96,6 +98,9 @@ describe('kubeconfig as kubectl reads it (real kubectl, two simulators)', functi
       CA_PEM: Buffer.from(caData, 'base64').toString('utf8').trim(),
       TOKEN,
       OIDC_TOKEN,
+      CLIENT_CERT_PEM: clientCert.cert.trim(),
+      CLIENT_KEY_PEM: clientCert.key.trim(),
+      EXEC_CERT_CREDENTIAL: JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { clientCertificateData: clientCert.cert, clientKeyData: clientCert.key } }),
       PROXY: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`,
     };
   });
@@ -231,6 +236,13 @@ describe('kubeconfig as kubectl reads it (real kubectl, two simulators)', functi
     const o = await ours([file], 'via-proxy');
     assert.deepEqual(o, { ok: true, namespaces: ['only-on-a'] });
     assert.ok(tunnels > 0, 'GitOps Lens went around the proxy');
+  });
+
+  it('x509 client certificates from files relative to the kubeconfig and from an exec plugin authenticate', async () => {
+    const dir = materialize('client-cert');
+    const file = [path.join(dir, 'kube', 'config')];
+    await same(file, 'cert-files', 'a');
+    await same(file, 'cert-plugin', 'a');
   });
 
   it('auth-provider: an oidc id-token is sent; the removed gcp provider is refused with the way out', async () => {

@@ -8,6 +8,7 @@ import type { KubeObject } from './types';
 import type { AuthRule } from './auth';
 import { SimServer, type HostileStream } from './server';
 import { SeedError, readSeed } from './seed';
+import { issueClientCert } from './tlsCert';
 
 export type { AuthRule } from './auth';
 
@@ -31,6 +32,8 @@ export interface SimCluster {
   kubeconfig(contextName: string, opts?: { token?: string; namespace?: string }): string;
   /** Registers a token limited to `rules`; `user` names it in Forbidden messages (default system:serviceaccount:default:sim-token-N). */
   addToken(token: string, rules: AuthRule[], user?: string): void;
+  /** A client certificate (PEM) for `user`, accepted over TLS; `rules` as for addToken (default: cluster-admin). */
+  clientCertificate(user: string, rules?: AuthRule[]): { cert: string; key: string };
   /** Keys: get list watch create update patch delete discovery openapi, and `${verb} ${group}/${plural}` ('' group for core: 'list /pods'). */
   readonly counts: { snapshot(): Record<string, number>; reset(): void };
   readonly faults: {
@@ -96,6 +99,10 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
       });
     },
     addToken: (t, rules, user) => server.addToken(t, rules, user),
+    clientCertificate: (user, rules) => {
+      server.certPrincipals.set(user, rules ? { user, rules } : { user });
+      return issueClientCert(user);
+    },
     counts: { snapshot: () => server.countsSnapshot(), reset: () => server.resetCounts() },
     faults: {
       cutWatches: () => server.cutWatches(),

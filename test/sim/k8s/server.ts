@@ -26,7 +26,8 @@ import { tableCells, tableColumns } from './table';
 import type { AuthRule, Principal } from './auth';
 import { allowed, forbidden, unauthorized } from './auth';
 import { semantics } from './semanticsBridge';
-import { servingCert } from './tlsCert';
+import { clientCaCert, servingCert } from './tlsCert';
+import type { TLSSocket } from 'node:tls';
 import { decodeKubeProtobuf } from './protobuf';
 
 export type { AuthRule } from './auth';
@@ -131,6 +132,8 @@ export class SimServer {
   readonly registry = new Registry();
   readonly store: Store;
   readonly principals = new Map<string, Principal>();
+  /** Users known by a client certificate's CN. */
+  readonly certPrincipals = new Map<string, Principal>();
   private counts: Record<string, number> = {};
   private latencyMs = 0;
   private failure = { share: 0, code: 500 };
@@ -166,7 +169,9 @@ export class SimServer {
   async listen(port: number): Promise<number> {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => void this.handle(req, res);
     const plain = http.createServer(handler);
-    const secure = https.createServer(servingCert(), handler);
+    // Client certificates signed by the client CA authenticate their CN (kube-apiserver --client-ca-file);
+    // a client without one is still served (bearer tokens).
+    const secure = https.createServer({ ...servingCert(), requestCert: true, rejectUnauthorized: false, ca: clientCaCert().cert }, handler);
     const server = net.createServer((socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -573,7 +578,10 @@ export class SimServer {
       }
       const auth = req.headers.authorization ?? '';
       const token = auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
-      const principal = this.principals.get(token);
+      const socket = req.socket as Partial<TLSSocket>;
+      const subject = token === '' && socket.authorized === true ? socket.getPeerCertificate?.().subject : undefined;
+      const cn = Array.isArray(subject?.CN) ? subject.CN[0] : subject?.CN;
+      const principal = cn !== undefined ? this.certPrincipals.get(cn) : this.principals.get(token);
       if (!principal) throw unauthorized();
       ctx.principal = principal;
       if (p.startsWith('/openapi/')) return this.handleOpenApi(ctx, p);
