@@ -388,7 +388,10 @@ export class KubeConnection {
       for (const [k, v] of Object.entries(auth.impersonate.extra)) headers[`Impersonate-Extra-${encodeURIComponent(k)}`] = [...v];
     }
     let execCred: ExecCredential | undefined;
-    if (auth.exec) {
+    // A token or basic auth goes first and the plugin is not asked (client-go: the exec round tripper
+    // leaves a request that already has an Authorization header alone).
+    const staticAuth = auth.token !== undefined || auth.tokenFile !== undefined || auth.basic !== undefined;
+    if (auth.exec && !staticAuth) {
       execCred = await this.deps.plugins.credential(user, auth.exec, await this.clusterInfo(), {
         ...(signal ? { signal } : {}),
         timeoutMs: this.deps.limits.execTimeoutMs,
