@@ -15,7 +15,7 @@ import { parseManifests } from './core/manifest/documents';
 import { DisposableStore } from './core/lifecycle';
 import type { App } from './core/model/app';
 import { AppStore } from './core/store/appStore';
-import { defaultKubeconfigPaths } from './infra/kubeconfigFiles';
+import { defaultKubeconfigPaths, readKubeconfigTextSync } from './infra/kubeconfigFiles';
 import { KubeClusterAccess } from './infra/k8s/annotate';
 import { KUSTOMIZE_NOT_FOUND, KustomizeRenderer, documentsOf, kustomizationClosure, kustomizationFileOf, type RenderedObject } from './infra/render/kustomize';
 import { pathLookup } from './infra/render/process';
@@ -97,7 +97,7 @@ function readKubeconfigFiles(extra: readonly string[], io: CliIo): { paths: read
   const paths = explicit ? extra : defaultKubeconfigPaths(io.env);
   const files: KubeconfigFile[] = paths.map((p) => {
     try {
-      return { path: p, text: fs.readFileSync(p, 'utf8') };
+      return { path: p, text: readKubeconfigTextSync(p) };
     } catch (err) {
       // A file named on the command line must exist; the implicit default may be absent.
       if (explicit) throw new Error(`cannot read kubeconfig ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
@@ -155,6 +155,8 @@ const nodeClock: Clock = {
 
 /** How long `status` waits for every context to be ready or unreachable. */
 const STATUS_TIMEOUT_MS = 15_000;
+/** An exec credential plugin gets less, so that its timeout (and its name) is what `status` reports. */
+const STATUS_EXEC_TIMEOUT_MS = 10_000;
 
 /**
  * `status`: the extension's informer pool and AppStore, run until every chosen context answered
@@ -196,7 +198,7 @@ async function status(args: readonly string[], io: CliIo): Promise<number> {
     warn: () => undefined,
     error: (m) => io.err(m),
   };
-  const pool = new InformerPool({ kubeconfig: () => files, log, clock: nodeClock });
+  const pool = new InformerPool({ kubeconfig: () => files, log, clock: nodeClock, limits: { execTimeoutMs: STATUS_EXEC_TIMEOUT_MS } });
   const store = new AppStore(nodeClock, log);
   const scope = new DisposableStore();
   scope.add(store);

@@ -50,8 +50,22 @@ export interface KubeconfigSource {
  * Kubernetes API failures as codes, decided where the error enters (STYLE.md rule 8), from the HTTP
  * status of the API server's `Status` response: 401 Unauthorized, 403 Forbidden, 404 NotFound
  * (the CRD is not served), 410 Gone (watch resourceVersion expired: relist), and transport failures.
+ * Three arise before or beside the server's answer: `KubeconfigInvalid` (the context cannot be used
+ * as the kubeconfig stands: a missing entry, an unreadable certificate file), `CredentialsFailed` (an
+ * exec credential plugin or token file did not deliver), `TooLarge` (a response or watch event over
+ * the configured size limit).
  */
-export type K8sErrorCode = 'Unauthorized' | 'Forbidden' | 'NotFound' | 'Gone' | 'Unreachable' | 'Timeout' | 'Unknown';
+export type K8sErrorCode =
+  | 'Unauthorized'
+  | 'Forbidden'
+  | 'NotFound'
+  | 'Gone'
+  | 'Unreachable'
+  | 'Timeout'
+  | 'KubeconfigInvalid'
+  | 'CredentialsFailed'
+  | 'TooLarge'
+  | 'Unknown';
 
 export type K8sError =
   | { readonly code: Exclude<K8sErrorCode, 'Forbidden'>; readonly message: string }

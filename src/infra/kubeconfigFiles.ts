@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Emitter, type Event } from '../core/lifecycle';
-import { splitKubeconfigEnv } from '../core/kube/kubeconfig';
+import { MAX_KUBECONFIG_BYTES, splitKubeconfigEnv } from '../core/kube/kubeconfig';
 import type { KubeconfigFile, KubeconfigSource, Logger } from '../core/ports';
 
 export function defaultKubeconfigPaths(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -20,6 +20,42 @@ export function expandHome(p: string): string {
   if (p === '~') return os.homedir();
   if (p.startsWith('~/')) return path.join(os.homedir(), p.slice(2));
   return p;
+}
+
+/**
+ * A kubeconfig file's text, reading at most one byte more than core accepts (it reports the file as
+ * too large then): `KUBECONFIG=/dev/zero` or a runaway file cannot fill the memory.
+ */
+export function readKubeconfigTextSync(p: string): string {
+  const fd = fs.openSync(p, 'r');
+  try {
+    const buf = Buffer.alloc(MAX_KUBECONFIG_BYTES + 1);
+    let n = 0;
+    while (n < buf.length) {
+      const got = fs.readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+async function readKubeconfigText(p: string): Promise<string> {
+  const handle = await fs.promises.open(p, 'r');
+  try {
+    const buf = Buffer.alloc(MAX_KUBECONFIG_BYTES + 1);
+    let n = 0;
+    while (n < buf.length) {
+      const { bytesRead } = await handle.read(buf, n, buf.length - n, null);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 export class FileKubeconfigSource implements KubeconfigSource {
@@ -42,7 +78,7 @@ export class FileKubeconfigSource implements KubeconfigSource {
     const files = await Promise.all(
       this.paths.map(async (p): Promise<KubeconfigFile> => {
         try {
-          return { path: p, text: await fs.promises.readFile(p, 'utf8') };
+          return { path: p, text: await readKubeconfigText(p) };
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           if (code !== 'ENOENT') this.log.warn(`[Kubeconfig][read] cannot read ${p}: ${code ?? String(err)}`);

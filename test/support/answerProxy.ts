@@ -6,6 +6,8 @@
  * passes through unchanged, headers included. It states facts only: it never interprets objects.
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
+import { servingCert } from '../sim/k8s/tlsCert';
 import type { AddressInfo } from 'node:net';
 import * as YAML from 'yaml';
 
@@ -30,7 +32,8 @@ export async function startAnswerProxy(
 ): Promise<AnswerProxy> {
   const target = new URL(upstream);
   const requests: string[] = [];
-  const server = http.createServer((req, res) => {
+  // TLS, as an API server speaks it: kubectl and GitOps Lens send no token to a plain-http server.
+  const server = https.createServer(servingCert(), (req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     requests.push(url.pathname);
     const body = req.method === 'GET' ? answer(url.pathname) : undefined;
@@ -51,7 +54,7 @@ export async function startAnswerProxy(
     req.pipe(up);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     requests,
@@ -59,8 +62,7 @@ export async function startAnswerProxy(
       YAML.stringify({
         apiVersion: 'v1',
         kind: 'Config',
-        // client-node speaks plain HTTP only with this set; the proxy is plain HTTP on the loopback.
-        clusters: [{ name: contextName, cluster: { server: url, 'insecure-skip-tls-verify': true } }],
+        clusters: [{ name: contextName, cluster: { server: url, 'certificate-authority-data': Buffer.from(servingCert().cert).toString('base64') } }],
         users: [{ name: contextName, user: { token } }],
         contexts: [{ name: contextName, context: { cluster: contextName, user: contextName } }],
         'current-context': contextName,

@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { AppStore } from '../../src/core/store/appStore';
 import type { Clock, ClusterConnectionEvent, ClusterWatchEvent } from '../../src/core/ports';
-import { InformerPool, toK8sError } from '../../src/infra/k8s/informerPool';
+import { InformerPool } from '../../src/infra/k8s/informerPool';
+import { toK8sError } from '../../src/infra/k8s/errors';
 import { startSimCluster, type SimCluster, type SimClusterOptions } from '../sim/k8s/cluster';
 import type { KubeObject } from '../sim/k8s/types';
 import {

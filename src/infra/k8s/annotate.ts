@@ -1,18 +1,20 @@
 /**
  * The only writes GitOps Lens makes to a cluster: annotation merge patches that ask a controller to
  * look again (Argo CD `argocd.argoproj.io/refresh`, Flux `reconcile.fluxcd.io/requestedAt`), plus the
- * one read behind "Show Live YAML". Both go through client-node's KubernetesObjectApi, which maps
- * kind → resource with discovery. A JSON merge patch (RFC 7386) is used because custom resources do
- * not support strategic merge patch (the API server answers 415 Unsupported Media Type).
+ * reads behind "Show Live YAML", the drift lenses and the cluster schemas, and the server-side
+ * dry-run. All go through kubeClient.ts (the context resolved as kubectl resolves it, bounded
+ * answers); kind → resource comes from the group-version's discovery document, as kubectl's
+ * RESTMapper finds it. A JSON merge patch (RFC 7386) is used because custom resources do not support
+ * strategic merge patch (the API server answers 415 Unsupported Media Type).
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
-import * as k8s from '@kubernetes/client-node';
 import { admitLiveOrThrow } from '../../core/drift/liveAnswer';
 import { checkObjectRef } from '../../core/kube/names';
 import { gitOpsKind, type GitOpsKindName } from '../../core/model/app';
 import type { KubeconfigFile } from '../../core/ports';
-import { serverSideDryRun } from './dryRun';
+import { applyConfiguration, toDryRunError } from './dryRun';
+import { K8sRequestError } from './errors';
+import type { ExecPluginRunner } from './execCredential';
+import { KubeConnections, type KubeConnection, type KubeLimits } from './kubeClient';
 
 export interface ObjectRef {
   readonly apiVersion: string;
@@ -23,14 +25,34 @@ export interface ObjectRef {
 }
 
 export interface KubeClusterAccessOptions {
-  /** Kubeconfig files, searched in order for the context (first file defining it wins, as kubectl). */
+  /** Kubeconfig files, merged as kubectl merges them (core `resolveContext`). */
   readonly kubeconfig: () => Promise<readonly KubeconfigFile[]> | readonly KubeconfigFile[];
   /** Value of `metadata.managedFields[].manager` for our patches. */
   readonly fieldManager?: string;
+  readonly limits?: Partial<KubeLimits>;
+  readonly plugins?: ExecPluginRunner;
+}
+
+interface ServedResource {
+  readonly plural: string;
+  readonly namespaced: boolean;
 }
 
 export class KubeClusterAccess {
-  constructor(private readonly opts: KubeClusterAccessOptions) {}
+  /**
+   * One connection per context (one keep-alive agent), kept while the context resolves the same;
+   * resource discovery is cached per connection.
+   */
+  private readonly connections: KubeConnections;
+  private readonly discovered = new WeakMap<KubeConnection, Map<string, Promise<readonly unknown[]>>>();
+
+  constructor(private readonly opts: KubeClusterAccessOptions) {
+    this.connections = new KubeConnections({
+      kubeconfig: opts.kubeconfig,
+      ...(opts.limits ? { limits: opts.limits } : {}),
+      ...(opts.plugins ? { plugins: opts.plugins } : {}),
+    });
+  }
 
   /** Merge-patches `metadata.annotations`; returns the object as the API server stored it. */
   async annotate(
@@ -44,13 +66,10 @@ export class KubeClusterAccess {
     if (k === undefined) throw new Error(`unknown GitOps kind ${kind}`);
     const ref: ObjectRef = { apiVersion: `${k.group}/${k.version}`, kind, namespace, name };
     checkObjectRef(ref);
-    const api = await this.objectApi(cluster);
-    const spec = {
-      apiVersion: ref.apiVersion,
-      kind: ref.kind,
-      metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}), annotations: { ...annotations } },
-    };
-    return api.patch(spec, undefined, undefined, this.opts.fieldManager ?? 'gitops-lens', undefined, k8s.PatchStrategy.MergePatch);
+    const conn = await this.connections.get(cluster);
+    const body = JSON.stringify({ metadata: { annotations: { ...annotations } } });
+    const manager = encodeURIComponent(this.opts.fieldManager ?? 'gitops-lens');
+    return conn.requestJson('PATCH', `${await this.objectPath(conn, ref)}?fieldManager=${manager}`, { body, contentType: 'application/merge-patch+json' });
   }
 
   /**
@@ -61,9 +80,8 @@ export class KubeClusterAccess {
    */
   async get(cluster: string, ref: ObjectRef): Promise<unknown> {
     checkObjectRef(ref);
-    const api = await this.objectApi(cluster);
-    const answer: unknown = await api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } });
-    return admitLiveOrThrow(ref, answer);
+    const conn = await this.connections.get(cluster);
+    return admitLiveOrThrow(ref, await conn.requestJson('GET', await this.objectPath(conn, ref)));
   }
 
   /**
@@ -71,33 +89,9 @@ export class KubeClusterAccess {
    * credentials and TLS settings, parsed as JSON. For the manifest schemas (issue 7).
    */
   async getJson(cluster: string, apiPath: string): Promise<unknown> {
-    const kc = await this.load(cluster);
-    const server = kc.getCurrentCluster()?.server;
-    if (!server) throw new Error(`context "${cluster}" has no cluster server`);
-    const url = new URL(server.replace(/\/+$/, '') + apiPath);
-    const options: https.RequestOptions = { headers: { Accept: 'application/json' } };
-    await kc.applyToHTTPSOptions(options);
-    const secure = url.protocol === 'https:';
-    if (!secure) delete options.agent;
-    return new Promise<unknown>((resolve, reject) => {
-      const req = (secure ? https : http).request(url, { ...options, method: 'GET', timeout: 30_000 }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          if (status < 200 || status >= 300) return reject(new Error(`GET ${url.pathname}: HTTP ${status}`));
-          try {
-            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-          } catch (err) {
-            reject(err instanceof Error ? err : new Error(String(err)));
-          }
-        });
-      });
-      req.on('timeout', () => req.destroy(new Error(`GET ${url.pathname}: timed out`)));
-      req.on('error', reject);
-      req.end();
-    });
+    if (!apiPath.startsWith('/')) throw new Error(`not an API path: ${apiPath}`);
+    const conn = await this.connections.get(cluster);
+    return conn.requestJson('GET', apiPath);
   }
 
   /**
@@ -105,51 +99,65 @@ export class KubeClusterAccess {
    * (dryRun.ts). Rejects with a DryRunError (403 when RBAC lacks `patch`).
    */
   async dryRunApply(cluster: string, desired: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
-    const ref = refOf(desired);
-    checkObjectRef(ref);
-    return admitLiveOrThrow(ref, await serverSideDryRun(await this.load(cluster), cluster, desired, this.opts.fieldManager ?? 'gitops-lens'));
+    const checked = refOf(desired);
+    checkObjectRef(checked);
+    const manager = encodeURIComponent(this.opts.fieldManager ?? 'gitops-lens');
+    let out: unknown;
+    try {
+      const conn = await this.connections.get(cluster);
+      const meta = (desired.metadata ?? {}) as Record<string, unknown>;
+      const ref: ObjectRef = {
+        apiVersion: String(desired.apiVersion),
+        kind: String(desired.kind),
+        namespace: typeof meta.namespace === 'string' ? meta.namespace : '',
+        name: String(meta.name),
+      };
+      const path = `${await this.objectPath(conn, ref)}?dryRun=All&fieldManager=${manager}&force=true`;
+      // JSON is YAML, so the apply configuration goes as JSON under the apply patch type.
+      out = await conn.requestJson('PATCH', path, { body: JSON.stringify(applyConfiguration(desired)), contentType: 'application/apply-patch+yaml' });
+    } catch (e) {
+      throw toDryRunError(e, desired, cluster);
+    }
+    return admitLiveOrThrow(checked, out);
+  }
+
+  dispose(): void {
+    this.connections.dispose();
   }
 
   /**
-   * One KubeConfig (and ObjectApi, which keeps client-node's resource discovery cache) per context,
-   * kept while the kubeconfig texts are the same: reading live objects for lenses and resource health
-   * is one GET per object, and re-parsing every kubeconfig file (and re-discovering) per GET was waste.
+   * `/api/v1/namespaces/NS/configmaps/NAME` for an object: the resource comes from the discovery
+   * document of its group-version; a namespaced kind without namespace goes to the context's
+   * namespace (else `default`), as kubectl does.
    */
-  private readonly loaded = new Map<string, { readonly texts: string; readonly kc: k8s.KubeConfig; api?: k8s.KubernetesObjectApi }>();
-
-  private async objectApi(cluster: string): Promise<k8s.KubernetesObjectApi> {
-    const kc = await this.load(cluster);
-    const entry = this.loaded.get(cluster);
-    if (entry?.kc !== kc) return k8s.KubernetesObjectApi.makeApiClient(kc);
-    entry.api ??= k8s.KubernetesObjectApi.makeApiClient(kc);
-    return entry.api;
+  private async objectPath(conn: KubeConnection, ref: ObjectRef): Promise<string> {
+    const gvPath = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
+    const r = await this.resource(conn, gvPath, ref.kind, ref.apiVersion);
+    const ns = r.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace || conn.config.namespace || 'default')}` : '';
+    return `${gvPath}${ns}/${r.plural}/${encodeURIComponent(ref.name)}`;
   }
 
-  private async load(name: string): Promise<k8s.KubeConfig> {
-    const files = await this.opts.kubeconfig();
-    const texts = files.map((f) => f.text ?? '').join('\u0000');
-    const cached = this.loaded.get(name);
-    if (cached?.texts === texts) return cached.kc;
-    const kc = this.parse(files, name);
-    this.loaded.set(name, { texts, kc });
-    return kc;
-  }
-
-  private parse(files: Awaited<ReturnType<KubeClusterAccessOptions['kubeconfig']>>, name: string): k8s.KubeConfig {
-    for (const f of files) {
-      if (f.text === undefined) continue;
-      const kc = new k8s.KubeConfig();
-      try {
-        kc.loadFromString(f.text);
-      } catch {
-        continue; // ClusterStore reports broken files with their line.
-      }
-      if (kc.getContextObject(name)) {
-        kc.setCurrentContext(name);
-        return kc;
-      }
+  private async resource(conn: KubeConnection, gvPath: string, kind: string, apiVersion: string): Promise<ServedResource> {
+    let perConn = this.discovered.get(conn);
+    if (!perConn) {
+      perConn = new Map();
+      this.discovered.set(conn, perConn);
     }
-    throw new Error(`context "${name}" is not in any kubeconfig file`);
+    let list = perConn.get(gvPath);
+    if (!list) {
+      const cache = perConn;
+      list = conn.requestJson('GET', gvPath).then((doc) => {
+        const resources = (doc as { resources?: unknown }).resources;
+        return Array.isArray(resources) ? resources : [];
+      });
+      perConn.set(gvPath, list);
+      list.catch(() => cache.delete(gvPath)); // a failed discovery is asked again next time
+    }
+    for (const r of await list) {
+      const rec = r as { name?: unknown; kind?: unknown; namespaced?: unknown };
+      if (rec.kind === kind && typeof rec.name === 'string' && !rec.name.includes('/')) return { plural: rec.name, namespaced: rec.namespaced === true };
+    }
+    throw new K8sRequestError({ code: 'NotFound', message: `the cluster does not serve kind ${kind} in ${apiVersion}` });
   }
 }
 

@@ -10,9 +10,8 @@
  * It needs RBAC `patch` on the resource (dry-run requests are authorized as the real ones) and sends
  * the manifest to the API server.
  */
-import * as k8s from '@kubernetes/client-node';
 import type { K8sError, K8sErrorCode } from '../../core/ports';
-import { toK8sError } from './informerPool';
+import { toK8sError } from './errors';
 
 /** A dry-run the API server refused or could not answer, typed where it entered. */
 export class DryRunError extends Error {
@@ -29,20 +28,6 @@ export class DryRunError extends Error {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The `message` of the API server's Status body, rather than client-node's multi-line exception text. */
-function statusMessage(e: unknown): string | undefined {
-  const body = isRecord(e) ? e.body : undefined;
-  let parsed: unknown = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-  }
-  return isRecord(parsed) && typeof parsed.message === 'string' ? parsed.message : undefined;
-}
-
 function describe(obj: Readonly<Record<string, unknown>>): string {
   const meta = isRecord(obj.metadata) ? obj.metadata : {};
   const ns = typeof meta.namespace === 'string' && meta.namespace !== '' ? `${meta.namespace}/` : '';
@@ -51,9 +36,7 @@ function describe(obj: Readonly<Record<string, unknown>>): string {
 
 /** Wraps any failure of the request as a DryRunError whose message says what to do. */
 export function toDryRunError(e: unknown, desired: Readonly<Record<string, unknown>>, cluster: string): DryRunError {
-  const typed = toK8sError(e);
-  const server = statusMessage(e);
-  const error = (server !== undefined ? { ...typed, message: server } : typed) as K8sError;
+  const error: K8sError = toK8sError(e);
   const what = `server-side dry-run of ${describe(desired)} on "${cluster}"`;
   switch (error.code) {
     case 'Forbidden':
@@ -65,25 +48,15 @@ export function toDryRunError(e: unknown, desired: Readonly<Record<string, unkno
   }
 }
 
-/** The object the API server would store if `desired` were applied now by `fieldManager`. */
-export async function serverSideDryRun(
-  kc: k8s.KubeConfig,
-  cluster: string,
-  desired: Readonly<Record<string, unknown>>,
-  fieldManager = 'gitops-lens',
-): Promise<Record<string, unknown>> {
-  const api = k8s.KubernetesObjectApi.makeApiClient(kc);
-  // managedFields and resourceVersion are not part of an apply configuration (the server rejects a
-  // set managedFields; a resourceVersion would turn the apply into a conditional update).
+/**
+ * The apply configuration of `desired`: managedFields and resourceVersion are not part of one (the
+ * server rejects a set managedFields; a resourceVersion would turn the apply into a conditional update).
+ */
+export function applyConfiguration(desired: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const spec = structuredClone(desired) as Record<string, unknown>;
   if (isRecord(spec.metadata)) {
     delete spec.metadata.managedFields;
     delete spec.metadata.resourceVersion;
   }
-  try {
-    const out = await api.patch(spec as k8s.KubernetesObject, undefined, 'All', fieldManager, true, k8s.PatchStrategy.ServerSideApply);
-    return out as unknown as Record<string, unknown>;
-  } catch (e) {
-    throw toDryRunError(e, desired, cluster);
-  }
+  return spec;
 }

@@ -1,15 +1,15 @@
 /**
- * ClusterSource on @kubernetes/client-node 1.4.0 (pinned): one list+watch per GitOps kind and cluster,
- * started only for kinds the cluster serves. We drive `Watch` and the lists ourselves instead of
- * `makeInformer`, because 1.x does not reconnect after its own or the server's watch timeout
- * (STYLE.md rule 6; client-node `cache.ts` restarts only from 2.x). The loop is client-go's reflector:
- * list, then watch from the list's resourceVersion with bookmarks, re-watch from the last seen
- * resourceVersion when a watch ends, relist only on `410 Gone`
+ * ClusterSource: one list+watch per GitOps kind and cluster, started only for kinds the cluster
+ * serves, over our own request layer (kubeClient.ts: the kubeconfig as kubectl reads it, one
+ * keep-alive agent per context, bounded responses). The loop is client-go's reflector: list, then
+ * watch from the list's resourceVersion with bookmarks, re-watch from the last seen resourceVersion
+ * when a watch ends, relist only on `410 Gone`
  * (https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes).
+ * A server that answers 410 again right after every relist gets the relists spaced by capped
+ * backoff, and one warning per burst (client-go tools/cache/reflector.go also backs off its
+ * ListAndWatch loop with `backoffManager` rather than relisting at once forever).
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
-import * as k8s from '@kubernetes/client-node';
+import { setMaxListeners } from 'node:events';
 import { namespaceProblem } from '../../core/kube/names';
 import { DisposableStore, Emitter, type Disposable, type Event } from '../../core/lifecycle';
 import { GITOPS_KINDS, type GitOpsKind, type GitOpsKindName } from '../../core/model/app';
@@ -22,73 +22,27 @@ import type {
   KubeconfigFile,
   Logger,
 } from '../../core/ports';
+import { toK8sError } from './errors';
+import type { ExecPluginRunner } from './execCredential';
+import { KubeConnections, type KubeConnection, type KubeLimits } from './kubeClient';
 
 export interface InformerPoolOptions {
-  /** Kubeconfig files to find contexts in, read again on every (re)connect; the first file defining a context wins, as kubectl merges. */
+  /** Kubeconfig files to find contexts in, read again on every (re)connect and merged as kubectl merges them (core `resolveContext`). */
   readonly kubeconfig: () => Promise<readonly KubeconfigFile[]> | readonly KubeconfigFile[];
   readonly log: Logger;
   readonly clock: Clock;
-  /** Capped exponential backoff for failed connects and watches (default 1 s → 30 s). */
+  /** Capped exponential backoff for failed connects and watches, and for repeated 410 relists (default 1 s → 30 s). */
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
   /** Timeout of one list or discovery request (default 30 s). */
   readonly requestTimeoutMs?: number;
+  /** Size limits and the exec plugin timeout (kubeClient.ts DEFAULT_KUBE_LIMITS). */
+  readonly limits?: Partial<Omit<KubeLimits, 'requestTimeoutMs'>>;
+  /** Exec credential plugin runs; default the process-wide one, shared with every other client. */
+  readonly plugins?: ExecPluginRunner;
 }
 
-/** An HTTP failure of the API server, with the `Status` message when it sent one. */
-export class K8sHttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-class RequestTimeoutError extends Error {
-  readonly code = 'ETIMEDOUT';
-}
-
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
-  'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
-
-/**
- * Types an error where it enters (STYLE.md rule 8): the HTTP status of the API server's response
- * (ours, client-node's `Watch` `statusCode`, or an `ApiException` `code`), a watch `ERROR` event's
- * `Status` object, or a Node/node-fetch system error code.
- */
-export function toK8sError(e: unknown, namespace?: string): K8sError {
-  const rec = typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {};
-  const message = e instanceof Error ? e.message : typeof rec.message === 'string' ? rec.message : String(e);
-  const status =
-    typeof rec.statusCode === 'number' ? rec.statusCode
-    : typeof rec.code === 'number' ? rec.code
-    : undefined;
-  if (status !== undefined) {
-    switch (status) {
-      case 401:
-        return { code: 'Unauthorized', message };
-      case 403:
-        return { code: 'Forbidden', message, namespace };
-      case 404:
-        return { code: 'NotFound', message };
-      case 410:
-        return { code: 'Gone', message };
-      case 408:
-      case 504:
-        return { code: 'Timeout', message };
-      default:
-        return { code: 'Unknown', message: `HTTP ${status}: ${message}` };
-    }
-  }
-  const code = typeof rec.code === 'string' ? rec.code : typeof rec.errno === 'string' ? rec.errno : undefined;
-  if (code !== undefined && UNREACHABLE_CODES.has(code)) return { code: 'Unreachable', message: `${code}: ${message}` };
-  if ((code !== undefined && TIMEOUT_CODES.has(code)) || rec.name === 'TimeoutError') return { code: 'Timeout', message };
-  return { code: 'Unknown', message };
-}
+/** 410s in a row, each right after a relist, that make a burst worth one warning. */
+const GONE_BURST = 3;
 
 /** One list+watch: a kind, cluster-wide or in one namespace (after a cluster-wide 403). */
 interface Stream {
@@ -100,8 +54,8 @@ interface Stream {
   failures: number;
   healthy: boolean;
   lastError: K8sError | undefined;
-  /** The open watch request, aborted by `stop`. */
-  controller: AbortController | undefined;
+  /** 410s in a row without a healthy watch in between; 0 after any event of a watch. */
+  goneStreak: number;
 }
 
 interface Run {
@@ -110,8 +64,10 @@ interface Run {
   readonly timers: Set<Disposable>;
   /** Aborts every request of this run (lists, discovery, watches). */
   readonly abort: AbortController;
+  /** Aborts the requests of the current connect attempt when one of them failed. */
+  attempt: AbortController;
   stopped: boolean;
-  kc: k8s.KubeConfig | undefined;
+  conn: KubeConnection | undefined;
   state: 'connecting' | 'ready' | 'unreachable';
   connectFailures: number;
   streams: Stream[];
@@ -119,6 +75,8 @@ interface Run {
   forbidden: Set<string>;
   pending: ClusterWatchEvent[];
   flushQueued: boolean;
+  /** Streams in a 410 burst: the cluster's burst is warned about once, when the first one starts. */
+  goneBursts: Set<Stream>;
 }
 
 const AGGREGATED_DISCOVERY_ACCEPT = [
@@ -145,11 +103,18 @@ export class InformerPool implements ClusterSource, Disposable {
 
   private readonly runs = new Map<string, Run>();
   private readonly backoff: { readonly initialMs: number; readonly maxMs: number };
-  private readonly requestTimeoutMs: number;
+
+  private readonly connections: KubeConnections;
 
   constructor(private readonly opts: InformerPoolOptions) {
     this.backoff = opts.backoff ?? { initialMs: 1000, maxMs: 30_000 };
-    this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
+    this.connections = new KubeConnections({
+      kubeconfig: opts.kubeconfig,
+      limits: { ...opts.limits, ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}) },
+      ...(opts.plugins ? { plugins: opts.plugins } : {}),
+      clock: opts.clock,
+      log: opts.log,
+    });
   }
 
   start(cluster: string): void {
@@ -158,8 +123,9 @@ export class InformerPool implements ClusterSource, Disposable {
       name: cluster,
       timers: new Set(),
       abort: new AbortController(),
+      attempt: new AbortController(),
       stopped: false,
-      kc: undefined,
+      conn: undefined,
       state: 'connecting',
       connectFailures: 0,
       streams: [],
@@ -167,7 +133,10 @@ export class InformerPool implements ClusterSource, Disposable {
       forbidden: new Set(),
       pending: [],
       flushQueued: false,
+      goneBursts: new Set(),
     };
+    // Every open watch and request listens on the run's signal: one per stream is expected, not a leak.
+    setMaxListeners(0, run.abort.signal);
     this.runs.set(cluster, run);
     this.opts.log.info(`[InformerPool][start] ${cluster}`);
     this._onDidChangeConnection.fire({ cluster, state: 'connecting' });
@@ -180,7 +149,6 @@ export class InformerPool implements ClusterSource, Disposable {
     this.runs.delete(cluster);
     run.stopped = true;
     run.abort.abort();
-    for (const s of run.streams) s.controller?.abort();
     for (const t of run.timers) t.dispose();
     run.timers.clear();
     this.opts.log.info(`[InformerPool][stop] ${cluster}`);
@@ -189,6 +157,7 @@ export class InformerPool implements ClusterSource, Disposable {
 
   dispose(): void {
     for (const name of [...this.runs.keys()]) this.stop(name);
+    this.connections.dispose();
     this.disposables.dispose();
   }
 
@@ -197,9 +166,12 @@ export class InformerPool implements ClusterSource, Disposable {
   private async connect(run: Run): Promise<void> {
     // A reconnect after a failed session starts over: streams of the failed attempt are dropped.
     run.streams = [];
+    run.goneBursts.clear();
     run.forbidden = new Set();
+    run.attempt = new AbortController();
+    setMaxListeners(0, run.attempt.signal);
     try {
-      run.kc = await this.loadContext(run.name);
+      run.conn = await this.connections.get(run.name);
       const served = await this.discover(run);
       const kinds = GITOPS_KINDS.filter((k) => served.has(`${k.group}/${k.version}/${k.plural}`));
       run.absent = GITOPS_KINDS.filter((k) => !kinds.includes(k)).map((k) => k.kind);
@@ -216,31 +188,14 @@ export class InformerPool implements ClusterSource, Disposable {
       this.setState(run, 'ready');
       for (const s of run.streams) void this.watch(run, s);
     } catch (e) {
+      // The attempt's other requests (lists running beside the one that failed) are not needed any more.
+      run.attempt.abort();
       if (run.stopped) return;
       const error = toK8sError(e);
       this.opts.log.warn(`[InformerPool][connect] ${run.name}: ${error.code}: ${error.message}`);
       this.setState(run, 'unreachable', error);
       this.schedule(run, this.delay(run.connectFailures++), () => void this.connect(run));
     }
-  }
-
-  private async loadContext(name: string): Promise<k8s.KubeConfig> {
-    const files = await this.opts.kubeconfig();
-    for (const f of files) {
-      if (f.text === undefined) continue;
-      const kc = new k8s.KubeConfig();
-      try {
-        kc.loadFromString(f.text);
-      } catch {
-        continue; // ClusterStore reports broken files with their line; here we only look for the context.
-      }
-      if (kc.getContextObject(name)) {
-        kc.setCurrentContext(name);
-        if (!kc.getCurrentCluster()) throw new Error(`context "${name}" refers to a cluster that ${f.path} does not define`);
-        return kc;
-      }
-    }
-    throw new Error(`context "${name}" is not in any kubeconfig file`);
   }
 
   /** Which `group/version/plural` the cluster serves, from one aggregated-discovery request. */
@@ -307,7 +262,7 @@ export class InformerPool implements ClusterSource, Disposable {
   }
 
   private async candidateNamespaces(run: Run): Promise<string[]> {
-    const own = run.kc?.getContextObject(run.name)?.namespace;
+    const own = run.conn?.config.namespace;
     try {
       const list = rec(await this.getJson(run, '/api/v1/namespaces'));
       // Each name becomes a URL segment: `..` would turn a namespace list into the cluster-wide one (issue 12).
@@ -332,7 +287,8 @@ export class InformerPool implements ClusterSource, Disposable {
   // ---- watch loop ----------------------------------------------------------------------------------
 
   private async watch(run: Run, s: Stream): Promise<void> {
-    if (run.stopped || !run.kc) return;
+    const conn = run.conn;
+    if (run.stopped || !conn) return;
     if (s.rv === undefined) {
       // Relist after 410 Gone (or a list without resourceVersion): one list, one SYNC for the kind.
       try {
@@ -345,7 +301,6 @@ export class InformerPool implements ClusterSource, Disposable {
       this.emitSync(run, s.kind.kind);
     }
     const startedAt = this.opts.clock.now();
-    let ended = false;
     let events = 0;
     const onEvent = (type: string, obj: unknown): void => {
       if (run.stopped) return;
@@ -355,6 +310,7 @@ export class InformerPool implements ClusterSource, Disposable {
         case 'ADDED':
         case 'MODIFIED':
         case 'DELETED': {
+          this.watchAnswered(run, s);
           const rv = str(meta.resourceVersion);
           if (rv) s.rv = rv;
           const key = objectKey(obj);
@@ -365,6 +321,7 @@ export class InformerPool implements ClusterSource, Disposable {
           break;
         }
         case 'BOOKMARK': {
+          this.watchAnswered(run, s);
           const rv = str(meta.resourceVersion);
           if (rv) s.rv = rv;
           this.opts.log.trace(`[InformerPool][watch] ${run.name} BOOKMARK ${describe(s)} rv ${rv}`);
@@ -376,58 +333,85 @@ export class InformerPool implements ClusterSource, Disposable {
           if (err.code === 'Gone') s.rv = undefined;
           s.lastError = err;
           this.opts.log.debug(`[InformerPool][watch] ${run.name} ${describe(s)}: ERROR ${err.code}: ${err.message}`);
-          this._onDidError.fire({ cluster: run.name, kind: s.kind.kind, error: err });
           break;
         }
       }
     };
-    const onDone = (err: unknown): void => {
-      ended = true;
-      if (run.stopped) return;
-      if (err) {
-        const e = toK8sError(err, s.namespace);
-        if (e.code === 'Gone') {
-          s.rv = undefined;
-          this._onDidError.fire({ cluster: run.name, kind: s.kind.kind, error: e });
-          void this.watch(run, s);
-          return;
-        }
-        this.streamFailed(run, s, e);
-        return;
-      }
-      // The server ended the watch (its timeout, or after an ERROR event): watch again from the last
-      // resourceVersion, or relist when that was 410. A watch that ends at once without events gets
-      // backoff so a misbehaving server cannot make us spin.
-      if (s.lastError && s.lastError.code !== 'Gone') {
-        const e = s.lastError;
-        s.lastError = undefined;
-        this.streamFailed(run, s, e);
-        return;
-      }
-      s.lastError = undefined;
-      if (events === 0 && this.opts.clock.now() - startedAt < 1000) {
-        this.schedule(run, this.delay(s.failures++), () => void this.watch(run, s));
-      } else {
-        void this.watch(run, s);
-      }
-    };
-    const params: Record<string, string | boolean | number> = {
-      allowWatchBookmarks: true,
+    const params: Record<string, string> = {
+      allowWatchBookmarks: 'true',
       // client-go's reflector picks a random timeout in [5, 10) minutes so watches do not all end at once.
-      timeoutSeconds: 300 + Math.floor(Math.random() * 300),
+      timeoutSeconds: String(300 + Math.floor(Math.random() * 300)),
     };
     if (s.rv !== undefined) params.resourceVersion = s.rv;
+    let failure: unknown;
     try {
-      const controller = await new k8s.Watch(run.kc).watch(streamPath(s), params, onEvent, onDone);
-      if (run.stopped) {
-        controller.abort();
-        return;
-      }
-      s.controller = controller;
-      if (!ended) this.streamHealthy(run, s);
+      await conn.watch(streamPath(s), params, onEvent, {
+        signal: run.abort.signal,
+        // The server ends the watch at timeoutSeconds; one that does not is cut a minute later.
+        deadlineMs: (Number(params.timeoutSeconds) + 60) * 1000,
+        ...(s.namespace !== undefined ? { namespace: s.namespace } : {}),
+        onOpen: () => {
+          if (!run.stopped) this.streamHealthy(run, s);
+        },
+      });
     } catch (e) {
-      // Watch.watch reports failures through `done`; this only catches a throw before the request.
-      if (!ended) onDone(e);
+      failure = e;
+    }
+    if (run.stopped) return;
+    if (failure !== undefined) {
+      const e = toK8sError(failure, s.namespace);
+      if (e.code === 'Gone') return this.gone(run, s, e);
+      this.streamFailed(run, s, e);
+      return;
+    }
+    // The server ended the watch (its timeout, or after an ERROR event): watch again from the last
+    // resourceVersion, or relist when that was 410. A watch that ends at once without events gets
+    // backoff so a misbehaving server cannot make us spin.
+    const last = s.lastError;
+    s.lastError = undefined;
+    if (last?.code === 'Gone') return this.gone(run, s, last);
+    if (last) {
+      this.streamFailed(run, s, last);
+      return;
+    }
+    if (events === 0 && this.opts.clock.now() - startedAt < 1000) {
+      this.schedule(run, this.delay(s.failures++), () => void this.watch(run, s));
+    } else {
+      void this.watch(run, s);
+    }
+  }
+
+  /**
+   * 410 Gone: relist. The first relist is immediate (compaction happens); a 410 again before any
+   * watch delivered an event means the server answers every watch so, and the relists are spaced
+   * by the capped backoff, with one warning (and one onDidError) for the burst.
+   */
+  private gone(run: Run, s: Stream, error: K8sError): void {
+    s.rv = undefined;
+    s.goneStreak++;
+    if (s.goneStreak === 1) {
+      this.opts.log.debug(`[InformerPool][watch] ${run.name} ${describe(s)}: 410 Gone, relisting`);
+      void this.watch(run, s);
+      return;
+    }
+    const wait = this.delay(s.goneStreak - 2);
+    if (s.goneStreak === GONE_BURST && run.goneBursts.add(s).size === 1) {
+      this.opts.log.warn(
+        `[InformerPool][watch] ${run.name} ${describe(s)}: the server answered ${GONE_BURST} watches in a row with 410 Gone right after a relist; ` +
+          `relisting with backoff up to ${Math.round(this.backoff.maxMs / 1000)} s until a watch delivers events (other kinds of this cluster are not reported again)`,
+      );
+      this._onDidError.fire({ cluster: run.name, kind: s.kind.kind, error });
+    } else {
+      this.opts.log.debug(`[InformerPool][watch] ${run.name} ${describe(s)}: 410 Gone again (${s.goneStreak} in a row), relisting in ${wait} ms`);
+    }
+    this.schedule(run, wait, () => void this.watch(run, s));
+  }
+
+  /** A watch delivered an event: a 410 burst, if any, is over. */
+  private watchAnswered(run: Run, s: Stream): void {
+    s.goneStreak = 0;
+    if (run.goneBursts.delete(s) && run.goneBursts.size === 0) {
+      this.opts.log.info(`[InformerPool][watch] ${run.name}: watches deliver events again; the 410 Gone burst is over`);
     }
   }
 
@@ -508,50 +492,16 @@ export class InformerPool implements ClusterSource, Disposable {
     run.timers.add(handle);
   }
 
-  /** GET with the context's credentials and TLS settings (client-node applies them), JSON body. */
+  /** GET of a JSON document with the context's credentials, bounded (kubeClient.ts). */
   private async getJson(run: Run, path: string, accept = 'application/json'): Promise<unknown> {
-    const kc = run.kc;
-    const server = kc?.getCurrentCluster()?.server;
-    if (!kc || !server) throw new Error(`context "${run.name}" has no cluster server`);
-    const url = new URL(server.replace(/\/+$/, '') + path);
-    const options: https.RequestOptions = { headers: { Accept: accept } };
-    await kc.applyToHTTPSOptions(options);
-    const secure = url.protocol === 'https:';
-    if (!secure) delete options.agent;
-    return new Promise<unknown>((resolve, reject) => {
-      const req = (secure ? https : http).request(url, { ...options, method: 'GET', signal: run.abort.signal }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          timer.dispose();
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            body = undefined;
-          }
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300 && body !== undefined) resolve(body);
-          else {
-            const msg = str(rec(body).message) || res.statusMessage || `HTTP ${status}`;
-            reject(new K8sHttpError(status, msg));
-          }
-        });
-      });
-      const timer = this.opts.clock.setTimeout(() => req.destroy(new RequestTimeoutError(`GET ${url.pathname} timed out after ${this.requestTimeoutMs} ms`)), this.requestTimeoutMs);
-      req.on('error', (e) => {
-        timer.dispose();
-        reject(e);
-      });
-      req.end();
-    });
+    const conn = run.conn;
+    if (!conn) throw new Error(`context "${run.name}" is not connected`);
+    return conn.requestJson('GET', path, { accept, signal: AbortSignal.any([run.abort.signal, run.attempt.signal]) });
   }
 }
 
 function newStream(kind: GitOpsKind, namespace: string | undefined): Stream {
-  return { kind, namespace, rv: undefined, cache: new Map(), failures: 0, healthy: true, lastError: undefined, controller: undefined };
+  return { kind, namespace, rv: undefined, cache: new Map(), failures: 0, healthy: true, lastError: undefined, goneStreak: 0 };
 }
 
 function streamPath(s: Stream): string {

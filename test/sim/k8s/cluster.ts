@@ -6,8 +6,9 @@ import { randomBytes } from 'node:crypto';
 import * as YAML from 'yaml';
 import type { KubeObject } from './types';
 import type { AuthRule } from './auth';
-import { SimServer } from './server';
+import { SimServer, type HostileStream } from './server';
 import { SeedError, readSeed } from './seed';
+import { issueClientCert } from './tlsCert';
 
 export type { AuthRule } from './auth';
 
@@ -31,9 +32,23 @@ export interface SimCluster {
   kubeconfig(contextName: string, opts?: { token?: string; namespace?: string }): string;
   /** Registers a token limited to `rules`; `user` names it in Forbidden messages (default system:serviceaccount:default:sim-token-N). */
   addToken(token: string, rules: AuthRule[], user?: string): void;
+  /** A client certificate (PEM) for `user`, accepted over TLS; `rules` as for addToken (default: cluster-admin). */
+  clientCertificate(user: string, rules?: AuthRule[]): { cert: string; key: string };
   /** Keys: get list watch create update patch delete discovery openapi, and `${verb} ${group}/${plural}` ('' group for core: 'list /pods'). */
   readonly counts: { snapshot(): Record<string, number>; reset(): void };
-  readonly faults: { cutWatches(): void; expireResourceVersions(): void; setLatency(ms: number): void; setFailureRate(share: number, code?: number): void; clear(): void };
+  readonly faults: {
+    cutWatches(): void;
+    expireResourceVersions(): void;
+    setLatency(ms: number): void;
+    setFailureRate(share: number, code?: number): void;
+    /** Every watch answered at once with ERROR 410 Gone (a server that makes clients relist forever). */
+    goneOnWatch(on: boolean): void;
+    /** Collection GETs (or watches) answered with a body that never ends (server.ts HostileStream); undefined stops. */
+    hostileStream(stream: HostileStream | undefined): void;
+    /** Bytes the hostile streams wrote so far. */
+    hostileBytes(): number;
+    clear(): void;
+  };
   down(): Promise<void>;
   up(): Promise<void>;
   stop(): Promise<void>;
@@ -84,12 +99,19 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
       });
     },
     addToken: (t, rules, user) => server.addToken(t, rules, user),
+    clientCertificate: (user, rules) => {
+      server.certPrincipals.set(user, rules ? { user, rules } : { user });
+      return issueClientCert(user);
+    },
     counts: { snapshot: () => server.countsSnapshot(), reset: () => server.resetCounts() },
     faults: {
       cutWatches: () => server.cutWatches(),
       expireResourceVersions: () => server.store.compact(),
       setLatency: (ms) => server.setLatency(ms),
       setFailureRate: (share, code) => server.setFailureRate(share, code),
+      goneOnWatch: (on) => server.setGoneOnWatch(on),
+      hostileStream: (stream) => server.setHostileStream(stream),
+      hostileBytes: () => server.hostileBytes,
       clear: () => server.clearFaults(),
     },
     down: () => server.close(),

@@ -26,10 +26,17 @@ import { tableCells, tableColumns } from './table';
 import type { AuthRule, Principal } from './auth';
 import { allowed, forbidden, unauthorized } from './auth';
 import { semantics } from './semanticsBridge';
-import { servingCert } from './tlsCert';
+import { clientCaCert, servingCert } from './tlsCert';
+import type { TLSSocket } from 'node:tls';
 import { decodeKubeProtobuf } from './protobuf';
 
 export type { AuthRule } from './auth';
+
+/**
+ * `endless-list`: lists answer 200 and a JSON body that never ends; `endless-watch-line`: watches
+ * answer one event line that never ends; `drip-list`: lists answer one byte every 100 ms, forever.
+ */
+export type HostileStream = 'endless-list' | 'endless-watch-line' | 'drip-list';
 
 export interface ServerOptions {
   token: string;
@@ -125,9 +132,14 @@ export class SimServer {
   readonly registry = new Registry();
   readonly store: Store;
   readonly principals = new Map<string, Principal>();
+  /** Users known by a client certificate's CN. */
+  readonly certPrincipals = new Map<string, Principal>();
   private counts: Record<string, number> = {};
   private latencyMs = 0;
   private failure = { share: 0, code: 500 };
+  /** Hostile answers to collection GETs, for tests of client bounds (SimCluster.faults). */
+  private hostile: { goneOnWatch: boolean; stream: HostileStream | undefined } = { goneOnWatch: false, stream: undefined };
+  private streamedBytes = 0;
   private readonly watches = new Set<{ end(): void }>();
   private readonly sockets = new Set<Socket>();
   private server: net.Server | undefined;
@@ -157,7 +169,9 @@ export class SimServer {
   async listen(port: number): Promise<number> {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => void this.handle(req, res);
     const plain = http.createServer(handler);
-    const secure = https.createServer(servingCert(), handler);
+    // Client certificates signed by the client CA authenticate their CN (kube-apiserver --client-ca-file);
+    // a client without one is still served (bearer tokens).
+    const secure = https.createServer({ ...servingCert(), requestCert: true, rejectUnauthorized: false, ca: clientCaCert().cert }, handler);
     const server = net.createServer((socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -235,6 +249,19 @@ export class SimServer {
   clearFaults(): void {
     this.latencyMs = 0;
     this.failure = { share: 0, code: 500 };
+    this.hostile = { goneOnWatch: false, stream: undefined };
+  }
+  /** Every watch is answered at once with an ERROR event of 410 Gone, then ended (as for a compacted resourceVersion). */
+  setGoneOnWatch(on: boolean): void {
+    this.hostile.goneOnWatch = on;
+  }
+  /** Lists (or watches) answer with a body that never ends; see HostileStream. */
+  setHostileStream(stream: HostileStream | undefined): void {
+    this.hostile.stream = stream;
+  }
+  /** Bytes written by hostile streams since the start. */
+  get hostileBytes(): number {
+    return this.streamedBytes;
   }
   countsSnapshot(): Record<string, number> {
     return { ...this.counts };
@@ -551,7 +578,10 @@ export class SimServer {
       }
       const auth = req.headers.authorization ?? '';
       const token = auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
-      const principal = this.principals.get(token);
+      const socket = req.socket as Partial<TLSSocket>;
+      const subject = token === '' && socket.authorized === true ? socket.getPeerCertificate?.().subject : undefined;
+      const cn = Array.isArray(subject?.CN) ? subject.CN[0] : subject?.CN;
+      const principal = cn !== undefined ? this.certPrincipals.get(cn) : this.principals.get(token);
       if (!principal) throw unauthorized();
       ctx.principal = principal;
       if (p.startsWith('/openapi/')) return this.handleOpenApi(ctx, p);
@@ -693,6 +723,9 @@ export class SimServer {
         const watch = q.get('watch') === '1' || q.get('watch') === 'true';
         this.authorize(ctx, rp, watch ? 'watch' : 'list');
         this.count(watch ? 'watch' : 'list', rt);
+        if (watch && this.hostile.goneOnWatch) return this.goneWatch(ctx);
+        const hostile = this.hostile.stream;
+        if (hostile && (hostile === 'endless-watch-line') === watch) return void this.streamForever(ctx, hostile);
         return watch ? this.watch(ctx, rp) : this.list(ctx, rp);
       }
       if (m === 'POST') {
@@ -827,6 +860,44 @@ export class SimServer {
       return omit(p, ['apiVersion', 'kind']);
     });
     this.send(ctx, 200, { apiVersion: apiVersionOf(rt.group, rt.version), kind: rt.listKind, metadata: meta, items: out });
+  }
+
+  private goneWatch(ctx: Ctx): void {
+    ctx.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    const status = new StatusError(410, 'Expired', `too old resource version: ${ctx.url.searchParams.get('resourceVersion') ?? '0'} (${this.store.currentRv})`).toStatus();
+    ctx.res.end(`${JSON.stringify({ type: 'ERROR', object: status })}\n`);
+  }
+
+  /**
+   * A body that never ends, written as fast as the client reads it (or one byte per 100 ms for
+   * `drip-list`). Stops at 1 GiB so a client without bounds fails its test instead of the machine.
+   */
+  private async streamForever(ctx: Ctx, kind: HostileStream): Promise<void> {
+    const res = ctx.res;
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    const prefix = kind === 'endless-watch-line' ? '{"type":"ADDED","object":{"metadata":{"name":"' : '{"kind":"List","apiVersion":"v1","metadata":{},"items":[';
+    const unit = kind === 'endless-watch-line' ? 'a' : '{"metadata":{"name":"x"}},';
+    const chunk = Buffer.from(unit.repeat(Math.ceil(65536 / unit.length)));
+    const closed = new Promise<void>((r) => res.once('close', () => r()));
+    let open = true;
+    void closed.then(() => (open = false));
+    const write = async (b: Buffer): Promise<void> => {
+      this.streamedBytes += b.length;
+      if (!res.write(b)) await Promise.race([new Promise((r) => res.once('drain', r)), closed]);
+    };
+    await write(Buffer.from(prefix));
+    let sent = 0;
+    while (open && sent < 1024 * 1024 * 1024) {
+      if (kind === 'drip-list') {
+        await write(Buffer.from(' '));
+        sent += 1;
+        await Promise.race([new Promise((r) => setTimeout(r, 100)), closed]);
+      } else {
+        await write(chunk);
+        sent += chunk.length;
+      }
+    }
+    if (open) res.end();
   }
 
   private watch(ctx: Ctx, rp: ResourcePath): void {
