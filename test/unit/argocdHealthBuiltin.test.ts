@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MISSING_HEALTH, liveResourceHealth, worseHealth } from '../../src/core/argocd/resourceHealth';
+import { liveResourceHealth } from '../../src/core/argocd/health/assess';
+import { MISSING_HEALTH, worseHealth } from '../../src/core/argocd/health/types';
 import { CONFIG_MAP, DEPLOYMENT_DEADLINE_EXCEEDED } from '../fixtures/gitops/liveResources';
 
 const live = (apiVersion: string, kind: string, spec: unknown, status: unknown, generation = 1) => ({
