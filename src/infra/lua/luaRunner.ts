@@ -1,25 +1,26 @@
 /**
  * The Lua port's adapter: argocd-cm health scripts run in a worker thread (luaWorker.ts), one at a
  * time, so a script can never block the extension host. Three bounds, from the inside out: the Lua
- * state's allocator caps memory, an instruction hook stops a script at its CPU budget, and a watchdog
- * here terminates the worker when a job has not answered by its deadline (a library call that never
- * returns) or the worker dies (V8 heap limit, `resourceLimits`); a fresh worker then takes the next job.
- * Either way the caller gets an answer within the deadline, never a hang.
+ * state's allocator caps memory, an instruction hook stops a script at its instruction budget, and a
+ * watchdog here terminates the worker when a job has not answered by its deadline (a library call that
+ * never returns, such as a pathological pattern match) or the worker dies (V8 heap limit,
+ * `resourceLimits`); a fresh worker then takes the next job. Either way the caller gets an answer by
+ * the deadline, never a hang.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LuaHealthRunner, LuaRunOptions, LuaRunResult } from '../../core/argocd/health/luaPort';
 import type { Logger } from '../../core/ports';
-import type { SandboxLimits } from './luaSandbox';
+import { DEFAULT_LIMITS, type SandboxLimits } from './limits';
 import type { LuaJob, LuaWorkerMessage } from './luaWorker';
 
 export interface WorkerLuaRunnerOptions {
   /** The worker script; by default `luaWorker.js` beside this file (dist/ in the bundle, out/ under test). */
   readonly workerPath?: string;
-  /** CPU budget per script inside the VM (default 40 ms). */
-  readonly budgetMs?: number;
-  /** Wall-clock deadline per script, after which the worker is terminated (default 80 ms). */
+  /** VM instructions per script (default 2,000,000; see luaSandbox.ts). */
+  readonly instructions?: number;
+  /** Wall-clock deadline per script, after which the worker is terminated (default 100 ms). */
   readonly deadlineMs?: number;
   /** Memory cap of the Lua state per script (default 16 MiB). */
   readonly memoryBytes?: number;
@@ -55,7 +56,7 @@ export class WorkerLuaRunner implements LuaHealthRunner {
     }
     const max = this.opts.maxInputBytes ?? 4 << 20;
     if (size > max) return Promise.resolve({ ok: false, reason: 'memory', error: `the object is too large for a health script (${size} bytes, at most ${max})` });
-    const limits: SandboxLimits = { budgetMs: this.opts.budgetMs ?? 40, memoryBytes: this.opts.memoryBytes ?? 16 << 20 };
+    const limits: SandboxLimits = { instructions: this.opts.instructions ?? DEFAULT_LIMITS.instructions, memoryBytes: this.opts.memoryBytes ?? DEFAULT_LIMITS.memoryBytes };
     return new Promise((resolve) => {
       this.queue.push({ job: { id: this.nextId++, script, live, openLibs: opts.openLibs, limits }, resolve });
       void this.pump();
@@ -85,14 +86,15 @@ export class WorkerLuaRunner implements LuaHealthRunner {
       return;
     }
     const worker = this.worker;
+    const deadline = this.opts.deadlineMs ?? 100;
     const timer = setTimeout(() => {
       if (this.current?.pending !== pending) return;
       this.current = undefined;
-      pending.resolve({ ok: false, reason: 'timeout', error: 'the health script did not finish in time (does it loop forever?)' });
+      pending.resolve({ ok: false, reason: 'timeout', error: `the health script did not finish within ${deadline} ms and was stopped` });
       this.opts.log?.warn('[WorkerLuaRunner][pump] a health script overran its deadline; restarting the Lua worker');
       this.replace(worker);
       void this.pump();
-    }, this.opts.deadlineMs ?? 80);
+    }, deadline);
     this.current = { pending, timer };
     worker.postMessage(pending.job);
   }

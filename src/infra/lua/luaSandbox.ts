@@ -10,7 +10,7 @@
  *
  * Every evaluation gets a fresh Lua state with a memory cap enforced by the allocator (an allocation
  * past it fails with "not enough memory", even inside a library call) and an instruction-count hook
- * that stops the script at its time budget. A library call that never returns (a pathological pattern
+ * that stops the script at its instruction budget. A library call that never returns (a pathological pattern
  * match) is not interruptible from inside: luaRunner.ts runs this in a worker it terminates.
  *
  * Differences from gopher-lua that remain: Lua 5.4 prints an integral float as `3.0` (JSON integers are
@@ -19,17 +19,9 @@
  */
 import { LuaFactory, LuaGlobal, LuaLibraries, LuaReturn } from 'wasmoon';
 import type { LuaRunResult, LuaType, LuaValue } from '../../core/argocd/health/luaPort';
+import { DEFAULT_LIMITS, type SandboxLimits } from './limits';
 
 type LuaWasm = Awaited<ReturnType<LuaFactory['getLuaModule']>>;
-
-export interface SandboxLimits {
-  /** CPU time the script may use, in milliseconds. */
-  readonly budgetMs: number;
-  /** Bytes the Lua state may allocate. */
-  readonly memoryBytes: number;
-}
-
-export const DEFAULT_LIMITS: SandboxLimits = { budgetMs: 50, memoryBytes: 16 << 20 };
 
 /** Checked every this many VM instructions. */
 const HOOK_EVERY = 1000;
@@ -41,7 +33,12 @@ const TYPES: readonly LuaType[] = ['nil', 'boolean', 'userdata', 'number', 'stri
 
 /** Run before the script, with every opened library in reach; it then takes away what the sandbox must not offer. */
 const PRELUDE = `
-local _load, _os = load, os
+local _load, _os, _setmetatable, _rawget, _type = load, os, setmetatable, rawget, type
+-- Lua runs finalizers with hooks off, so a looping __gc would escape the budget (gopher-lua has none).
+setmetatable = function(t, mt)
+  if _type(mt) == "table" and _rawget(mt, "__gc") ~= nil then error("__gc metamethods are not available to health scripts", 2) end
+  return _setmetatable(t, mt)
+end
 load = function(chunk, name, mode, env) return _load(chunk, name, "t", env) end
 loadstring = function(s, name) return _load(s, name, "t") end
 dofile, loadfile = nil, nil
@@ -64,15 +61,20 @@ end
 `;
 
 export class LuaSandbox {
-  private deadline = 0;
+  /** Hook calls left before the script is stopped. */
+  private remaining = 0;
+  private budget = 0;
   private timedOut = false;
   private readonly hook: number;
 
   private constructor(private readonly lua: LuaWasm) {
     this.hook = lua.module.addFunction((L: number) => {
-      if (performance.now() <= this.deadline) return;
+      if (--this.remaining > 0) return;
       this.timedOut = true;
-      lua.lua_pushstring(L, 'script timed out');
+      // From now on every instruction of this thread fails, so a script cannot catch the error with
+      // pcall (or coroutine.resume) and go on: the next instruction outside the catch fails again.
+      lua.lua_sethook(L, this.hook, LUA_MASKCOUNT, 1);
+      lua.lua_pushstring(L, 'script exceeded its instruction budget');
       lua.lua_error(L);
     }, 'vii');
   }
@@ -90,14 +92,14 @@ export class LuaSandbox {
       const L = global.address;
       const libs = [LuaLibraries.Base, LuaLibraries.Table, LuaLibraries.OS, ...(opts.openLibs ? [LuaLibraries.String, LuaLibraries.Math, LuaLibraries.Coroutine] : [])];
       for (const lib of libs) global.loadLibrary(lib);
-      const prelude = this.call(L, PRELUDE, '=prelude', 0, limits.budgetMs);
+      const prelude = this.call(L, PRELUDE, '=prelude', 0, limits.instructions);
       if (prelude !== undefined) return prelude;
       // Outside a protected call an allocation failure would abort the module, so `obj` is pushed
       // before the cap is set (its size is bounded by the caller); the script gets the cap on top.
       this.push(L, live, 0);
       lua.lua_setglobal(L, 'obj');
       global.setMemoryMax(global.getMemoryUsed() + limits.memoryBytes);
-      const failed = this.call(L, script, '=health.lua', 1, limits.budgetMs);
+      const failed = this.call(L, script, '=health.lua', 1, limits.instructions);
       if (failed !== undefined) return failed;
       const type = TYPES[lua.lua_type(L, -1)] ?? 'userdata';
       return { ok: true, type, value: this.read(L, -1, 0, { entries: 0 }) };
@@ -107,21 +109,23 @@ export class LuaSandbox {
   }
 
   /** Loads and calls a chunk (text only); undefined when it succeeded, leaving `results` values on the stack. */
-  private call(L: number, source: string, name: string, results: number, budgetMs: number): LuaRunResult | undefined {
+  private call(L: number, source: string, name: string, results: number, instructions: number): LuaRunResult | undefined {
     const lua = this.lua;
     const bytes = Buffer.byteLength(source);
     const loaded = lua.luaL_loadbufferx(L, source, bytes, name, 't');
     if (loaded !== LuaReturn.Ok) return this.failure(L, loaded);
     this.timedOut = false;
-    this.deadline = performance.now() + budgetMs;
+    this.budget = instructions;
+    this.remaining = Math.max(1, Math.ceil(instructions / HOOK_EVERY));
     lua.lua_sethook(L, this.hook, LUA_MASKCOUNT, HOOK_EVERY);
     const status = lua.lua_pcallk(L, 0, results, 0, 0, null);
     lua.lua_sethook(L, null, 0, 0);
-    return status === LuaReturn.Ok ? undefined : this.failure(L, status);
+    // A budget exhausted inside a coroutine or a pcall fails the whole script, even if it went on.
+    return status === LuaReturn.Ok && !this.timedOut ? undefined : this.failure(L, status);
   }
 
   private failure(L: number, status: LuaReturn): LuaRunResult {
-    if (this.timedOut) return { ok: false, reason: 'timeout', error: 'the health script did not finish in time (does it loop forever?)' };
+    if (this.timedOut) return { ok: false, reason: 'timeout', error: `the health script exceeded its budget of ${this.budget.toLocaleString('en-US')} Lua instructions (does it loop forever?)` };
     if (status === LuaReturn.ErrorMem) return { ok: false, reason: 'memory', error: 'the health script ran out of memory' };
     const lua = this.lua;
     const message = lua.lua_type(L, -1) === 4 ? lua.lua_tolstring(L, -1, null) : `error object is a ${TYPES[lua.lua_type(L, -1)] ?? 'value'}`;
