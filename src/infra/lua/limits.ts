@@ -13,4 +13,4 @@ export interface SandboxLimits {
   readonly memoryBytes: number;
 }
 
-export const DEFAULT_LIMITS: SandboxLimits = { instructions: 2_000_000, memoryBytes: 16 << 20 };
+export const DEFAULT_LIMITS: SandboxLimits = { instructions: 2_000_000, memoryBytes: 8 << 20 };

@@ -20,9 +20,9 @@ export interface WorkerLuaRunnerOptions {
   readonly workerPath?: string;
   /** VM instructions per script (default 2,000,000; see luaSandbox.ts). */
   readonly instructions?: number;
-  /** Wall-clock deadline per script, after which the worker is terminated (default 100 ms). */
+  /** Wall-clock deadline per script, after which the worker is terminated (default 90 ms, so the answer comes within 100 ms). */
   readonly deadlineMs?: number;
-  /** Memory cap of the Lua state per script (default 16 MiB). */
+  /** Memory the script may allocate on top of `obj` (default 8 MiB). */
   readonly memoryBytes?: number;
   /** The largest object handed to a script, as JSON (default 4 MiB; etcd stores at most 1.5 MiB). */
   readonly maxInputBytes?: number;
@@ -86,7 +86,7 @@ export class WorkerLuaRunner implements LuaHealthRunner {
       return;
     }
     const worker = this.worker;
-    const deadline = this.opts.deadlineMs ?? 100;
+    const deadline = this.opts.deadlineMs ?? 90;
     const timer = setTimeout(() => {
       if (this.current?.pending !== pending) return;
       this.current = undefined;
