@@ -102,7 +102,8 @@ export class ResourceHealthStore implements Disposable {
     const token = this.nextToken++;
     this.tokens.set(app.key, token);
     const resources = app.resources;
-    const customizations = await this.customizationsOf(app);
+    // Read alongside the first GETs, not before them: the checks are needed only once objects arrive.
+    const customizations = this.customizationsOf(app);
     const entries: ResourceHealthEntry[] = new Array<ResourceHealthEntry>(resources.length);
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -142,13 +143,14 @@ export class ResourceHealthStore implements Disposable {
     }
   }
 
-  private async one(cluster: string, r: ManagedResource, customizations: HealthCustomizations): Promise<ResourceHealthEntry> {
+  private async one(cluster: string, r: ManagedResource, customizationsOf: Promise<HealthCustomizations>): Promise<ResourceHealthEntry> {
     const where = `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
     // Argo CD always records `version` in status.resources; without it there is no URL to GET.
     if (!r.version) return { unavailable: `no API version recorded for ${where}` };
     const ref: LiveObjectRef = { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, namespace: r.namespace, name: r.name };
     try {
       const live = await this.loader(cluster, ref);
+      const customizations = await customizationsOf;
       const verdict = await assessHealth(live, { customizations, ...(this.opts.lua ? { lua: this.opts.lua } : {}) });
       if (verdict.health) return verdict.health;
       return verdict.note ? { noHealth: true, note: verdict.note } : { noHealth: true };
