@@ -96,7 +96,13 @@ export class WorkerLuaRunner implements LuaHealthRunner {
       void this.pump();
     }, deadline);
     this.current = { pending, timer };
+    // A worker keeps the process alive only while it has work (the CLI exits when all is answered).
+    worker.ref();
     worker.postMessage(pending.job);
+  }
+
+  private idle(): void {
+    if (!this.current && this.queue.length === 0) this.worker?.unref();
   }
 
   /** Starts the worker if none runs; resolves once it said `ready` (false when it could not start). */
@@ -112,18 +118,20 @@ export class WorkerLuaRunner implements LuaHealthRunner {
       this.starts++;
       const worker = new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 } });
       this.worker = worker;
-      worker.unref();
       worker.on('message', (m: LuaWorkerMessage) => {
         if ('ready' in m) resolve(true);
         else if ('fatal' in m) {
+          // Loading failed: it will not get better by retrying, so every script is answered as unavailable.
           this.opts.log?.error(`[WorkerLuaRunner][start] the Lua runtime failed to load: ${m.fatal}`);
           resolve(false);
+          void worker.terminate();
         } else if (this.current && this.current.pending.job.id === m.id) {
           clearTimeout(this.current.timer);
           const { pending } = this.current;
           this.current = undefined;
           pending.resolve(m.result);
           void this.pump();
+          this.idle();
         }
       });
       const gone = (why: string) => {
