@@ -47,10 +47,14 @@ const entries = [
   { entryPoints: ['src/vscode/yaml/yamlClient.ts'], outfile: 'dist/yamlClient.js' },
   { entryPoints: ['src/infra/forge/createForgeClient.ts'], outfile: 'dist/forge.js' },
   { entryPoints: ['src/infra/schema/yamlServerMain.ts'], outfile: 'dist/yamlServer.js' },
+  // argocd-cm Lua health scripts run in this worker thread (src/infra/lua/luaRunner.ts), next to glue.wasm.
+  { entryPoints: ['src/infra/lua/luaWorker.ts'], outfile: 'dist/luaWorker.js' },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_BANNER}` } },
 ];
 await Promise.all(entries.map((e) => build({ ...options, ...e })));
 // yaml-language-server reads its English message bundle at initialize (l10nPath, set by src/vscode/yaml/yamlClient.ts).
 mkdirSync('dist/l10n', { recursive: true });
 copyFileSync('node_modules/yaml-language-server/l10n/bundle.l10n.json', 'dist/l10n/bundle.l10n.json');
+// wasmoon's Lua 5.4 in WebAssembly, loaded by dist/luaWorker.js from its own directory.
+copyFileSync('node_modules/wasmoon/dist/glue.wasm', 'dist/glue.wasm');
 for (const e of entries) console.log(`${e.outfile}  ${(statSync(e.outfile).size / 1024).toFixed(1)} KiB`);

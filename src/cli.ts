@@ -16,6 +16,7 @@ import { DisposableStore } from './core/lifecycle';
 import type { App } from './core/model/app';
 import { AppStore } from './core/store/appStore';
 import { defaultKubeconfigPaths, readKubeconfigTextSync } from './infra/kubeconfigFiles';
+import { health } from './cliHealth';
 import { KubeClusterAccess } from './infra/k8s/annotate';
 import { KUSTOMIZE_NOT_FOUND, KustomizeRenderer, documentsOf, kustomizationClosure, kustomizationFileOf, type RenderedObject } from './infra/render/kustomize';
 import { pathLookup } from './infra/render/process';
@@ -38,6 +39,11 @@ Commands:
                                              Kustomize folders under PATH are rendered (kustomize build,
                                              else kubectl kustomize) unless --no-render.
                                              Exit 0 in sync, 1 drift, 2 error
+  health --live FILE... [--argocd-cm FILE] [--json]
+                                             Each live object's health as Argo CD computes it (files as
+                                             kubectl get -o yaml writes them), with the Lua checks of an
+                                             argocd-cm ConfigMap, and the app health Argo CD aggregates.
+                                             Exit 0 Healthy, 1 otherwise, 2 error
   help                                       Show this help
   --version                                  Print the version
 
@@ -79,6 +85,8 @@ export async function main(argv: readonly string[], rawIo: CliIo): Promise<numbe
         return await status(rest, io);
       case 'diff':
         return await diff(rest, io);
+      case 'health':
+        return await health(rest, io, (m) => new UsageError(m));
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

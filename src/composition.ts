@@ -8,6 +8,8 @@ import { DisposableStore } from './core/lifecycle';
 import { AppStore } from './core/store/appStore';
 import { ClusterStore } from './core/store/clusterStore';
 import { ResourceHealthStore, type ResourceHealthEntry } from './core/store/resourceHealthStore';
+import { HealthSettingsCache } from './core/argocd/health/settings';
+import { WorkerLuaRunner } from './infra/lua/luaRunner';
 import type { AppKey } from './core/model/app';
 import { lazyClusterAccess, loadInformerPool } from './infra/k8s/lazy';
 import { FileKubeconfigSource, defaultKubeconfigPaths } from './infra/kubeconfigFiles';
@@ -80,7 +82,13 @@ export function compose(
   );
 
   // Each GET goes through the same lazily loaded client as Show Live YAML; nothing runs while rendering.
-  const liveHealth = scope.add(new ResourceHealthStore((cluster, ref) => access.get(cluster, ref), { concurrency: 8, log }));
+  // The cluster's own Lua health checks come from its argocd-cm and run in a worker (issue 14).
+  const healthSettings = new HealthSettingsCache((cluster, namespace, name) => access.get(cluster, { apiVersion: 'v1', kind: 'ConfigMap', namespace, name }), log);
+  const lua = scope.add(new WorkerLuaRunner({ log }));
+  const liveHealth = scope.add(
+    new ResourceHealthStore((cluster, ref) => access.get(cluster, ref), { concurrency: 8, log, customizations: (cluster, namespace) => healthSettings.get(cluster, namespace), lua }),
+  );
+  operations.onDidRunOperation((kind) => kind === 'refresh' && healthSettings.invalidate(), undefined, scope);
   // Pull requests (issue 6): tokens in SecretStorage, the PRs opened per app in workspaceState.
   const workspaceState = context?.workspaceState ?? memoryMemento();
   const pullRequests = scope.add(new PullRequestRecords(workspaceState));
@@ -112,6 +120,9 @@ export function compose(
     treeView.onDidExpandElement((e) => {
       if (!isAppNode(e.element)) return;
       expanded.add(e.element.key);
+      // Expanding an app reads argocd-cm again, so an edited health check applies.
+      const app = apps.get(e.element.key);
+      if (app) healthSettings.invalidate(app.cluster);
       loadHealth(e.element.key, true);
     }),
   );
@@ -297,6 +308,6 @@ function treeItemInfo(item: vscode.TreeItem): TreeItemInfoV1 {
 function healthInfo(e: ResourceHealthEntry | undefined): Pick<ResourceHealthInfoV1, 'health' | 'message'> {
   if (e === undefined) return { health: 'loading', message: undefined };
   if ('unavailable' in e) return { health: 'unavailable', message: e.unavailable };
-  if ('noHealth' in e) return { health: 'none', message: undefined };
+  if ('noHealth' in e) return { health: 'none', message: e.note };
   return { health: e.status, message: e.message };
 }

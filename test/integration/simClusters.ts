@@ -1,8 +1,8 @@
 /**
  * Two Kubernetes API simulators for the integration layer, started by runner.ts on the host side
  * before the extension host opens: `sim-argo` serves only the Argo CD CRDs (so Flux is absent there)
- * with one Application per state (and, for the 3.x app `checkout`, a live Deployment and ConfigMap it
- * manages); `sim-flux` serves only the Flux CRDs with Kustomizations,
+ * with one Application per state (and, for the 3.x apps `checkout` and `shop`, the live objects they
+ * manage, and an argocd-cm with a Lua health check); `sim-flux` serves only the Flux CRDs with Kustomizations,
  * HelmReleases and sources in every state, and its context's token may not read namespace `team-b`.
  * Tests in the extension host reach them over plain HTTP (the same port also speaks TLS for the
  * extension's client) with the admin token, from GITOPS_LENS_SIM.
@@ -37,7 +37,17 @@ import {
   KS_STALLED,
   KS_SUSPENDED,
 } from '../fixtures/gitops/flux';
-import { ARGO3_CHECKOUT, CONFIG_MAP, DEPLOYMENT_DEADLINE_EXCEEDED } from '../fixtures/gitops/liveResources';
+import {
+  ARGO3_CHECKOUT,
+  ARGO3_SHOP,
+  ARGOCD_CM_WIDGET_HEALTH,
+  CERT_MANAGER_CERTIFICATE_CRD,
+  CONFIG_MAP,
+  DEPLOYMENT_DEADLINE_EXCEEDED,
+  SHOP_CERTIFICATE_FAILED,
+  SHOP_WIDGET,
+  WIDGET_CRD,
+} from '../fixtures/gitops/liveResources';
 import { REPO_ROOT } from '../support/paths';
 import { seedable } from '../support/simObjects';
 
@@ -77,6 +87,14 @@ export async function startSims(dir: string): Promise<StartedSims> {
         ARGO3_CHECKOUT,
         DEPLOYMENT_DEADLINE_EXCEEDED,
         CONFIG_MAP,
+        // Argo CD 3.x app `shop` (issue 14): a failed cert-manager Certificate, and a custom Widget that
+        // only the cluster's argocd-cm Lua check can judge.
+        CERT_MANAGER_CERTIFICATE_CRD,
+        WIDGET_CRD,
+        ARGO3_SHOP,
+        SHOP_CERTIFICATE_FAILED,
+        SHOP_WIDGET,
+        ARGOCD_CM_WIDGET_HEALTH,
       ].map((o) => seedable(o)),
     });
     started.push(argo);

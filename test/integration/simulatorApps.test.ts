@@ -283,4 +283,34 @@ describe('Applications against simulated clusters', function () {
     await waitFor('Deployment Healthy after the app changed', () => health()?.[0] === 'Deployment/checkout: Healthy');
     await vscode.commands.executeCommand('workbench.actions.treeView.gitopsLens.applications.collapseAll');
   });
+
+  it('shows an Argo CD 3.x app\'s failed cert-manager Certificate Degraded with its message, and a custom resource judged by the cluster\'s argocd-cm Lua check', async () => {
+    const v1 = await api();
+    const app = await waitFor('shop app', () => find(v1, 'sim-argo', 'Application', 'shop'));
+    const rows = () => v1.resourceHealth(app.key)?.map((r) => `${r.kind}/${r.name}: ${r.health}: ${r.message ?? ''}`);
+    const expand = async () => {
+      await vscode.commands.executeCommand('workbench.actions.treeView.gitopsLens.applications.collapseAll');
+      await vscode.commands.executeCommand('gitopsLens.applications.focus');
+      await v1.revealApp(app.key, { expand: true });
+    };
+    const widgetCheck = (await kube('argo', 'GET', '/api/v1/namespaces/argocd/configmaps/argocd-cm')).data as Record<string, string>;
+    try {
+      await expand();
+      await waitFor('resource health loaded', () => v1.resourceHealth(app.key)?.every((r) => r.health !== 'loading'));
+      assert.deepEqual(rows(), [
+        'Certificate/shop-tls: Degraded: The certificate request has failed to complete and will be retried: Failed to wait for order resource "shop-tls-1-2740" to become ready',
+        // No built-in rule knows example.test/Widget: this verdict can only come from the Lua in argocd-cm.
+        'Widget/blue: Degraded: widget blue is melting at 412 degrees',
+      ]);
+      // The cluster's check is edited; expanding the app again reads argocd-cm again.
+      await kube('argo', 'PATCH', '/api/v1/namespaces/argocd/configmaps/argocd-cm', {
+        data: { 'resource.customizations.health.example.test_Widget': 'return { status = "Suspended", message = "widgets are on hold (" .. obj.spec.color .. ")" }' },
+      });
+      await expand();
+      await waitFor('the edited check applied', () => rows()?.[1] === 'Widget/blue: Suspended: widgets are on hold (blue)');
+    } finally {
+      await kube('argo', 'PATCH', '/api/v1/namespaces/argocd/configmaps/argocd-cm', { data: widgetCheck });
+      await vscode.commands.executeCommand('workbench.actions.treeView.gitopsLens.applications.collapseAll');
+    }
+  });
 });

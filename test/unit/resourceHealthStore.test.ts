@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { mapArgoApplication } from '../../src/core/argocd/application';
 import type { App } from '../../src/core/model/app';
+import { parseHealthCustomizations } from '../../src/core/argocd/health/customizations';
+import type { LuaHealthRunner } from '../../src/core/argocd/health/luaPort';
 import { ResourceHealthStore, type LiveObjectRef } from '../../src/core/store/resourceHealthStore';
 import { ARGO3_CHECKOUT, CONFIG_MAP, DEPLOYMENT_DEADLINE_EXCEEDED } from '../fixtures/gitops/liveResources';
 
@@ -126,5 +128,40 @@ describe('core/store/ResourceHealthStore', () => {
     await p;
     assert.equal(store.entries(app.key), undefined);
     assert.deepEqual(fired, [app.key]);
+  });
+
+  it('applies the app\'s argocd-cm checks through the Lua port, reading them once per load for the app\'s namespace', async () => {
+    const fake = fakeLoader({ [DEPLOY_ID]: DEPLOYMENT_DEADLINE_EXCEEDED, [CM_ID]: CONFIG_MAP });
+    const asked: string[] = [];
+    const scripts: string[] = [];
+    const lua: LuaHealthRunner = {
+      run: async (script) => {
+        scripts.push(script);
+        return { ok: true, type: 'table', value: { status: 'Suspended', message: 'on hold by argocd-cm' } };
+      },
+    };
+    const store = new ResourceHealthStore(fake.loader, {
+      lua,
+      customizations: async (cluster, namespace) => {
+        asked.push(`${cluster}/${namespace}`);
+        return parseHealthCustomizations({ data: { 'resource.customizations.health.ConfigMap': 'return { status = "Suspended" }' } });
+      },
+    });
+    const app = checkout();
+    await store.load(app);
+    assert.deepEqual(store.entries(app.key), [{ status: 'Degraded', message: 'Deployment "checkout" exceeded its progress deadline' }, { status: 'Suspended', message: 'on hold by argocd-cm' }]);
+    assert.deepEqual(asked, ['prod/argocd']);
+    assert.deepEqual(scripts, ['return { status = "Suspended" }']);
+  });
+
+  it('keeps going without customizations when they cannot be read, and says when Argo CD has a check we lack', async () => {
+    const nodePool = { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'default' } };
+    const base = checkout();
+    const app = { ...base, resources: [{ ...base.resources[0]!, group: 'karpenter.sh', version: 'v1', kind: 'NodePool', namespace: '', name: 'default' }] };
+    const store = new ResourceHealthStore(fakeLoader({ 'karpenter.sh/v1/NodePool//default': nodePool }).loader, {
+      customizations: async () => Promise.reject(new Error('boom')),
+    });
+    await store.load(app);
+    assert.deepEqual(store.entries(app.key), [{ noHealth: true, note: 'Argo CD judges karpenter.sh/NodePool with a built-in Lua check that GitOps Lens does not implement' }]);
   });
 });

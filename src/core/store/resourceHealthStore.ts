@@ -1,10 +1,14 @@
 /**
- * Per-resource health of Argo CD 3.x apps, computed from the live objects (Argo CD 3.0 stopped
- * persisting `status.resources[].health`; see src/core/argocd/resourceHealth.ts). Views read snapshots
- * from here and never call the cluster (STYLE.md rule 5); composition asks for a load when the user
- * expands an app, and again when the app changes while it stays expanded.
+ * Per-resource health of Argo CD 3.x apps, computed from the live objects as Argo CD does (Argo CD 3.0
+ * stopped persisting `status.resources[].health`; see src/core/argocd/health/assess.ts), including the
+ * cluster's own Lua checks from argocd-cm. Views read snapshots from here and never call the cluster
+ * (STYLE.md rule 5); composition asks for a load when the user expands an app, and again when the app
+ * changes while it stays expanded.
  */
-import { MISSING_HEALTH, liveResourceHealth, type ResourceHealth } from '../argocd/resourceHealth';
+import { assessHealth } from '../argocd/health/assess';
+import { NO_CUSTOMIZATIONS, type HealthCustomizations } from '../argocd/health/customizations';
+import type { LuaHealthRunner } from '../argocd/health/luaPort';
+import { MISSING_HEALTH, type ResourceHealth } from '../argocd/health/types';
 import { Emitter, type Disposable, type Event } from '../lifecycle';
 import type { App, AppKey, ManagedResource } from '../model/app';
 import type { Logger } from '../ports';
@@ -26,14 +30,19 @@ export type LiveObjectLoader = (cluster: string, ref: LiveObjectRef) => Promise<
 
 /**
  * One resource's health: computed (`status`), none because Argo CD has no rule for the kind
- * (`noHealth`), or not computable, with the reason to show (`unavailable`).
+ * (`noHealth`, with a `note` when Argo CD has one we do not implement), or not computable, with the
+ * reason to show (`unavailable`).
  */
-export type ResourceHealthEntry = ResourceHealth | { readonly noHealth: true } | { readonly unavailable: string };
+export type ResourceHealthEntry = ResourceHealth | { readonly noHealth: true; readonly note?: string } | { readonly unavailable: string };
 
 export interface ResourceHealthStoreOptions {
   /** Parallel GETs per load (default 8): an app can manage hundreds of objects. */
   readonly concurrency?: number;
   readonly log?: Logger;
+  /** The argocd-cm health customizations for an app (cluster, and the namespace its Application lives in). */
+  readonly customizations?: (cluster: string, namespace: string) => Promise<HealthCustomizations>;
+  /** Runs argocd-cm Lua scripts; without it, a resource a script would judge is Unknown. */
+  readonly lua?: LuaHealthRunner;
 }
 
 interface AppEntries {
@@ -93,12 +102,14 @@ export class ResourceHealthStore implements Disposable {
     const token = this.nextToken++;
     this.tokens.set(app.key, token);
     const resources = app.resources;
+    // Read alongside the first GETs, not before them: the checks are needed only once objects arrive.
+    const customizations = this.customizationsOf(app);
     const entries: ResourceHealthEntry[] = new Array<ResourceHealthEntry>(resources.length);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < resources.length && this.tokens.get(app.key) === token) {
         const i = next++;
-        entries[i] = await this.one(app.cluster, resources[i]!);
+        entries[i] = await this.one(app.cluster, resources[i]!, customizations);
       }
     };
     const width = Math.max(1, Math.min(this.opts.concurrency ?? 8, resources.length));
@@ -122,14 +133,27 @@ export class ResourceHealthStore implements Disposable {
     this._onDidChange.dispose();
   }
 
-  private async one(cluster: string, r: ManagedResource): Promise<ResourceHealthEntry> {
+  private async customizationsOf(app: App): Promise<HealthCustomizations> {
+    if (!this.opts.customizations) return NO_CUSTOMIZATIONS;
+    try {
+      return await this.opts.customizations(app.cluster, app.namespace);
+    } catch (err) {
+      this.opts.log?.warn(`[ResourceHealthStore][customizationsOf] ${app.key}: ${err instanceof Error ? err.message : String(err)}`);
+      return NO_CUSTOMIZATIONS;
+    }
+  }
+
+  private async one(cluster: string, r: ManagedResource, customizationsOf: Promise<HealthCustomizations>): Promise<ResourceHealthEntry> {
     const where = `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
     // Argo CD always records `version` in status.resources; without it there is no URL to GET.
     if (!r.version) return { unavailable: `no API version recorded for ${where}` };
     const ref: LiveObjectRef = { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, namespace: r.namespace, name: r.name };
     try {
       const live = await this.loader(cluster, ref);
-      return liveResourceHealth(live) ?? { noHealth: true };
+      const customizations = await customizationsOf;
+      const verdict = await assessHealth(live, { customizations, ...(this.opts.lua ? { lua: this.opts.lua } : {}) });
+      if (verdict.health) return verdict.health;
+      return verdict.note ? { noHealth: true, note: verdict.note } : { noHealth: true };
     } catch (err) {
       const status = httpStatusOf(err);
       // A managed object that does not exist live is Missing in Argo CD (gitops-engine HealthStatusMissing).

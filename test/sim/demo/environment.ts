@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { startForge, type ForgeServer } from '../forge/server';
 import { startSimCluster, type SimCluster } from '../k8s/cluster';
 import type { KubeObject } from '../k8s/types';
+import { factKey, healthFactsByKey, type Health } from '../reconciler/health';
 import { SimReconciler } from '../reconciler/reconciler';
 import { ARGO_APPS, ENVIRONMENTS, demoGitEnv, writeSampleRepo, type Environment } from './sampleRepo';
 import { REPO_ROOT } from '../../support/paths';
@@ -70,14 +71,16 @@ export async function startDemoEnvironment(root: string, opts: { gitPollMs?: num
       fs.writeFileSync(file, cluster.kubeconfig(env));
       kubeconfigFiles.push(file);
 
-      const reconciler = new SimReconciler({ cluster, repoDir: (url) => (url === repoURL ? repo.bareDir : undefined), gitPollMs: opts.gitPollMs ?? 1000 });
+      // What the simulated Argo CD reports as each resource's health: facts stated with each incident.
+      const health = new Map<string, Health>();
+      const reconciler = new SimReconciler({ cluster, repoDir: (url) => (url === repoURL ? repo.bareDir : undefined), gitPollMs: opts.gitPollMs ?? 1000, health: healthFactsByKey(health) });
       stack.push(() => reconciler.stop());
       reconcilers[env] = reconciler;
       seedHelmStatus(cluster, env);
       // Bootstrap: every app synced once (as `argocd app sync`), then the demo's incidents.
       await reconciler.reconcileNow();
       for (const app of ARGO_APPS) await reconciler.sync('argocd', app);
-      makeIncidents(cluster, env);
+      makeIncidents(cluster, env, health);
       await reconciler.start();
     }
     return { root, forge, repoURL, bareDir: repo.bareDir, workspace, clusters, reconcilers, kubeconfigFiles, stop };
@@ -95,8 +98,11 @@ export function withToken(url: string, token: string): string {
   return u.toString();
 }
 
-/** What a user would have done live: scale and re-tag podinfo in staging (drift), checkout stuck in production. */
-function makeIncidents(cluster: SimCluster, env: Environment): void {
+/**
+ * What a user would have done live: scale and re-tag podinfo in staging (drift), checkout stuck in
+ * production, which Argo CD reports Degraded (stated in `health`, not computed).
+ */
+function makeIncidents(cluster: SimCluster, env: Environment, health: Map<string, Health>): void {
   const o = cluster.objects;
   if (env === 'staging') {
     const podinfo = o.get('apps/v1', 'Deployment', 'podinfo', 'podinfo');
@@ -124,6 +130,7 @@ function makeIncidents(cluster: SimCluster, env: Environment): void {
         { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "checkout-7d9f8b6c5d" has timed out progressing.', lastUpdateTime: now, lastTransitionTime: now },
       ],
     });
+    health.set(factKey(checkout), { status: 'Degraded', message: 'Deployment "checkout" exceeded its progress deadline' });
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import type { KubeObject } from '../k8s/types';
 import { driftedFields } from './compare';
-import { healthOf, worst, type Health, type HealthStatus } from './health';
+import { worst, type Health, type HealthStatus } from './health';
 import { RenderError, resolveRevision, type Renderer } from './render';
 import type { ControllerContext } from './reconciler';
 
@@ -65,7 +65,7 @@ export async function reconcileApplication(app: KubeObject, ctx: ControllerConte
       const desired = rendered.objects.map((o) => placed(o, destNs, appName));
 
       const automated = (spec.syncPolicy as Obj | undefined)?.automated as Obj | undefined;
-      let compared = compare(desired, dest, appName);
+      let compared = compare(desired, dest, appName, ctx.health);
       let operationState = old.operationState as Obj | undefined;
       const lastSynced = operationState ? (((operationState.syncResult ?? {}) as Obj).revision as string | undefined) : undefined;
       const outOfSync = compared.resources.some((r) => r.status === 'OutOfSync');
@@ -86,7 +86,7 @@ export async function reconcileApplication(app: KubeObject, ctx: ControllerConte
           finishedAt: now,
           syncResult: { revision: sha, source, resources: desired.map((o) => ({ ...identity(o), status: 'Synced', message: `${o.kind.toLowerCase()}/${o.metadata.name} configured`, syncPhase: 'Sync' })) },
         };
-        compared = compare(desired, dest, appName);
+        compared = compare(desired, dest, appName, ctx.health);
       }
       const anyOutOfSync = compared.resources.some((r) => r.status === 'OutOfSync');
       status = {
@@ -118,17 +118,24 @@ export async function reconcileApplication(app: KubeObject, ctx: ControllerConte
   }
 }
 
-function compare(desired: KubeObject[], dest: ControllerContext['cluster'], appName: string): { resources: ResourceStatus[]; health: Health } {
+/**
+ * Sync per resource, and health as the simulation was told it (`healthOf`); the app is as healthy as
+ * its worst live resource, and Missing only when none of them exists (Argo CD's controller/health.go).
+ */
+function compare(desired: KubeObject[], dest: ControllerContext['cluster'], appName: string, healthOf: ControllerContext['health']): { resources: ResourceStatus[]; health: Health } {
   const resources: ResourceStatus[] = [];
   let health: HealthStatus = 'Healthy';
+  let anyLive = false;
   const seen = new Set<string>();
   for (const d of desired) {
     const live = dest.get(d.apiVersion, d.kind, d.metadata.namespace, d.metadata.name ?? '');
     seen.add(keyOf(d));
-    const h = live ? healthOf(live) : { status: 'Missing' as const };
-    if (h) health = worst(health, h.status);
+    if (live) anyLive = true;
+    const h: Health | undefined = live ? healthOf(live) : { status: 'Missing' };
+    if (h && live) health = worst(health, h.status);
     resources.push({ ...identity(d), status: live && driftedFields(d, live).length === 0 ? 'Synced' : 'OutOfSync', ...(h ? { health: h } : {}) });
   }
+  if (desired.length > 0 && !anyLive) health = worst(health, 'Missing');
   // Live objects that carry this app's tracking label but are no longer in Git need pruning.
   for (const live of dest.all()) {
     if (live.metadata.labels?.[ARGO_INSTANCE_LABEL] !== appName || seen.has(keyOf(live))) continue;

@@ -8,6 +8,7 @@ import { startSimCluster, type SimCluster } from '../k8s/cluster';
 import type { KubeObject } from '../k8s/types';
 import { CRDS_DIR } from '../demo/environment';
 import { demoGitEnv } from '../demo/sampleRepo';
+import { factKey, healthFactsByKey, type Health } from './health';
 import { SimReconciler } from './reconciler';
 
 type AppStatus = {
@@ -115,6 +116,8 @@ describe('simulated Argo CD and Flux controllers', function () {
   let bare: string;
   let cluster: SimCluster;
   let reconciler: SimReconciler;
+  /** Resource health the simulated Argo CD is told (it never computes it). */
+  const facts = new Map<string, Health>();
 
   const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: demoGitEnv(), encoding: 'utf8' }).trim();
   const app = (name: string): AppStatus => (cluster.objects.get('argoproj.io/v1alpha1', 'Application', 'argocd', name)?.status ?? {}) as AppStatus;
@@ -147,7 +150,7 @@ describe('simulated Argo CD and Flux controllers', function () {
     git(work, 'remote', 'add', 'origin', bare);
     fs.writeFileSync(path.join(dir, 'controllers.yaml'), CONTROLLERS);
     cluster = await startSimCluster({ seed: [CRDS_DIR, path.join(dir, 'controllers.yaml')] });
-    reconciler = new SimReconciler({ cluster, repoDir: (url) => (url === REPO_URL ? bare : undefined), gitPollMs: 100 });
+    reconciler = new SimReconciler({ cluster, repoDir: (url) => (url === REPO_URL ? bare : undefined), gitPollMs: 100, health: healthFactsByKey(facts) });
     await reconciler.start();
   });
 
@@ -179,6 +182,20 @@ describe('simulated Argo CD and Flux controllers', function () {
     assert.equal(s.sync?.status, 'Synced');
     assert.equal(s.health?.status, 'Healthy');
     assert.ok(s.resources?.every((r) => r.status === 'Synced'));
+  });
+
+  it('reports the resource health it is told, and the app as its worst live resource', async () => {
+    const live = cluster.objects.get('apps/v1', 'Deployment', 'web', 'web') as KubeObject;
+    facts.set(factKey(live), { status: 'Degraded', message: 'Deployment "web" exceeded its progress deadline' });
+    try {
+      await reconciler.reconcileNow();
+      assert.equal(app('web').health?.status, 'Degraded');
+      assert.deepEqual(app('web').resources?.map((r) => `${r.kind}/${r.name} ${r.health?.status ?? '-'}`), ['ConfigMap/web-config -', 'Deployment/web Degraded']);
+    } finally {
+      facts.clear();
+      await reconciler.reconcileNow();
+    }
+    assert.equal(app('web').health?.status, 'Healthy');
   });
 
   it('turns OutOfSync within a second of `kubectl edit` on a live object, and back when reverted', async () => {

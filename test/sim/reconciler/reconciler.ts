@@ -9,6 +9,7 @@ import type { SimCluster } from '../k8s/cluster';
 import type { KubeObject } from '../k8s/types';
 import { reconcileApplication } from './argocd';
 import { acknowledgeRequest, reconcileGitRepository, reconcileKustomization } from './flux';
+import { NO_HEALTH_FACTS, type HealthFacts } from './health';
 import { Renderer } from './render';
 
 export type ClusterObjects = SimCluster['objects'];
@@ -24,6 +25,8 @@ export interface ReconcilerOptions {
   debounceMs?: number;
   now?: () => Date;
   onError?: (error: unknown) => void;
+  /** The health the simulated Argo CD reports per live object (facts, see health.ts); none by default. */
+  health?: HealthFacts;
 }
 
 /** What the per-tool reconcile functions may use. */
@@ -34,6 +37,8 @@ export interface ControllerContext {
   /** Runs the controller's own writes; their change events do not trigger another pass. */
   writing(fn: () => void): void;
   now(): string;
+  /** The stated health of a live object. */
+  health: HealthFacts;
 }
 
 const IN_CLUSTER = new Set(['https://kubernetes.default.svc', 'in-cluster']);
@@ -68,6 +73,7 @@ export class SimReconciler {
         }
       },
       now: () => (options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      health: options.health ?? NO_HEALTH_FACTS,
     };
   }
 
