@@ -4,7 +4,8 @@
  * first file that sets one (https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/#merging-kubeconfig-files).
  * Pure: the files arrive as text. Credentials are never copied out of the parsed documents.
  */
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter } from 'yaml';
+import { parseDocumentBounded } from '../manifest/boundedYaml';
 import type { ClusterContext, KubeconfigProblem, MergedKubeconfig } from '../model/cluster';
 import type { KubeconfigFile } from '../ports';
 
@@ -68,7 +69,7 @@ function parseKubeconfig(
   problems: KubeconfigProblem[],
 ): Record<string, unknown> | undefined {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocumentBounded(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     for (const err of doc.errors) {
       problems.push({
