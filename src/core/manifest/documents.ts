@@ -433,20 +433,20 @@ function isContentLine(lineText: string): boolean {
 }
 
 /**
- * The first bound a text breaks (boundedYaml: size, aliases, nesting), as `line N: message` (1-based),
- * or undefined. Syntax errors are not its business. Cheap for the usual manifest: without a `*`
- * there is no alias, and only documents holding one are parsed.
+ * The first bound a text breaks (boundedYaml: size, aliases, nesting), with its 1-based line, or
+ * undefined. Syntax errors are not its business. Cheap for the usual manifest: without a `*` there
+ * is no alias, and only documents holding one are parsed.
  */
-export function yamlLimitProblem(text: string, limits: YamlLimits = YAML_LIMITS): string | undefined {
+export function yamlLimitProblem(text: string, limits: YamlLimits = YAML_LIMITS): { readonly line: number; readonly message: string } | undefined {
   const large = textTooLarge(text, limits);
-  if (large) return large;
+  if (large) return { line: 1, message: large };
   if (!text.includes('*')) return undefined;
   for (const c of splitManifestSources(text)) {
     if (!c.source.includes('*')) continue;
     try {
       loadYaml(c.source, { limits });
     } catch (err) {
-      if (err instanceof YamlLimitError) return `line ${c.startLine + err.line + 1}: ${err.message}`;
+      if (err instanceof YamlLimitError) return { line: c.startLine + err.line + 1, message: err.message };
     }
   }
   return undefined;
