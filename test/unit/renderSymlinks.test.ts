@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KustomizeRenderer, findKustomizationFor, kustomizationClosure, kustomizeMessage } from '../../src/infra/render/kustomize';
+import { runTool } from '../../src/infra/render/process';
 import { collectFiles, writeTree } from '../../src/infra/render/tempTree';
 import { RepoFileError, readRegularFile, walkTree } from '../../src/infra/repoFiles';
 import { REPO_ROOT } from '../support/paths';
@@ -192,5 +193,12 @@ describe('render: hostile links, loops and special files', () => {
     fs.copyFileSync(path.join(HOSTILE, 'manyAliases.yaml'), path.join(app, 'lol.yaml'));
     const ok = await renderer().renderFolder(app);
     assert.ok(ok.ok, !ok.ok ? ok.fallback : '');
+  });
+});
+
+describe('render: tool output is bounded', () => {
+  it('a tool printing more than the YAML reader takes is stopped with a clear message', async () => {
+    const r = await runTool(process.execPath, ['-e', 'const b = "x".repeat(1 << 20); for (let i = 0; i < 70; i++) process.stdout.write(b)'], { timeoutMs: 30_000 });
+    assert.deepEqual(r, { ok: false, reason: 'exit', message: 'printed more than 64 MiB: output not read' });
   });
 });

@@ -343,6 +343,8 @@ export class KustomizeRenderer {
       }
       this.opts.log?.debug(`[Render][kustomize] ${tool.name} ${target.dir} in ${Date.now() - started} ms`);
       const parsed = parseManifests(result.stdout);
+      const broken = parsed.problems[0];
+      if (broken) return { ok: false, tool: tool.name, fallback: `${tool.name} output not read: line ${broken.line + 1}: ${broken.message}` };
       const objects: RenderedObject[] = [];
       for (const d of parsed.documents) {
         const v = d.value;
