@@ -71,7 +71,10 @@ describe('cli diff: hostile repositories (bundled CLI, 256 MB heap)', function (
       const dir = path.join(tmp, 'desired');
       fs.mkdirSync(dir);
       fs.copyFileSync(path.join(HOSTILE, name), path.join(dir, name));
-      const r = await cli(['diff', '--desired', dir, '--live', LIVE]);
+      // Live objects of the same names, so that a diff that got as far as comparing would expand the bomb.
+      const live = path.join(tmp, 'live.yaml');
+      fs.writeFileSync(live, ['lol', 'fine', 'merged', 'loop'].map((n) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${n}}\ndata: {a: x}\n`).join('---\n'));
+      const r = await cli(['diff', '--desired', dir, '--live', live]);
       assertRefused(r, new RegExp(`^gitops-lens: ${esc(path.join(dir, name))}${what.source}`));
     });
   }
