@@ -411,7 +411,7 @@ async function kustomizationDirs(p: string): Promise<string[]> {
     throw err;
   }
   const out: string[] = [];
-  for (const dir of [...tree.dirs].sort(cmp)) if (await kustomizationFileOf(dir)) out.push(dir);
+  for (const dir of tree.dirs) if (await kustomizationFileOf(dir)) out.push(dir); // depth first, names sorted, as before
   return out;
 }
 
