@@ -131,7 +131,9 @@ function* walkSteps(roots: readonly string[], opts: WalkOptions): Generator<Requ
   const count = (where: string): void => {
     if (++entries > limits.maxEntries) throw new RepoFileError('tooMany', `more than ${limits.maxEntries} files and folders under ${abs.join(', ')}: not read`, where);
   };
-  const inRoots = (real: string): boolean => realRoots.some((r) => isInside(real, r));
+  // Inside means inside a root and not under a folder the walk skips: a link to `.git/config` (which
+  // may hold a token in a remote URL) is no more readable than the folder itself.
+  const inRoots = (real: string): boolean => realRoots.some((r) => isInside(real, r) && !path.relative(r, real).split(path.sep).some(skip));
 
   function* resolve(link: string): Generator<Request, LinkTarget, Answer> {
     let real: string;

@@ -202,3 +202,19 @@ describe('render: tool output is bounded', () => {
     assert.deepEqual(r, { ok: false, reason: 'exit', message: 'printed more than 64 MiB: output not read' });
   });
 });
+
+describe('walk: links into skipped folders', () => {
+  it('a link to .git/config counts as leaving the folder (it may hold a token in a remote URL)', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-lens-walk-'));
+    try {
+      fs.mkdirSync(path.join(root, '.git'));
+      fs.writeFileSync(path.join(root, '.git', 'config'), '[remote "origin"]\n\turl = https://me:tok3n@git.example.test/x.git\n');
+      fs.symlinkSync(path.join('.git', 'config'), path.join(root, 'cfg.yaml'));
+      const tree = await walkTree([root]);
+      assert.deepEqual(tree.links.map((l) => [path.basename(l.path), l.target.kind, 'inside' in l.target && l.target.inside]), [['cfg.yaml', 'file', false]]);
+      await assert.rejects(collectFiles([root], root, new Map(), 100), (err: unknown) => err instanceof RepoFileError && err.code === 'linkOutside');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
