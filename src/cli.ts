@@ -20,6 +20,8 @@ import { health } from './cliHealth';
 import { KubeClusterAccess } from './infra/k8s/annotate';
 import { KUSTOMIZE_NOT_FOUND, KustomizeRenderer, documentsOf, kustomizationClosure, kustomizationFileOf, type RenderedObject } from './infra/render/kustomize';
 import { pathLookup } from './infra/render/process';
+import { RepoFileError, linkProblem, readRegularFileSync, walkTreeSync } from './infra/repoFiles';
+import { YAML_LIMITS } from './core/manifest/boundedYaml';
 import { InformerPool } from './infra/k8s/informerPool';
 import type { Clock, KubeconfigFile, Logger } from './core/ports';
 
@@ -272,7 +274,14 @@ class InputError extends Error {}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Every .yaml/.yml file under a path (the path itself if it is a file), in a stable order. */
+/** The walk of a --desired/--live folder: a whole repository may be given (bytes: the YAML read, 64 MiB). */
+const FOLDER_LIMITS = { maxEntries: 100_000 };
+
+/**
+ * Every .yaml/.yml file under a path (the path itself if it is a file), in a stable order. Bounded,
+ * and no link is followed out of the path (repoFiles.ts): a link to a file inside it is read, one
+ * leaving it, in a loop or to a FIFO is an error naming it; folder links are not entered.
+ */
 function yamlFiles(p: string): string[] {
   let st: fs.Stats;
   try {
@@ -280,15 +289,37 @@ function yamlFiles(p: string): string[] {
   } catch (err) {
     throw new InputError(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  if (st.isFile()) return [p];
+  if (!st.isDirectory()) return [p]; // named on the command line: readYamlFile refuses anything but a regular file
+  const isYaml = (f: string): boolean => /\.ya?ml$/i.test(f);
+  let tree;
+  try {
+    // .git and editor folders skipped; only the YAML files' bytes count, as only they are read.
+    tree = walkTreeSync([p], { limits: FOLDER_LIMITS, skip: (name) => name.startsWith('.'), countBytes: isYaml });
+  } catch (err) {
+    if (err instanceof RepoFileError) throw new InputError(err.message);
+    throw err;
+  }
   const out: string[] = [];
-  for (const e of fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => cmp(a.name, b.name))) {
-    if (e.name.startsWith('.')) continue; // .git and editor folders
-    const full = path.join(p, e.name);
-    if (e.isDirectory()) out.push(...yamlFiles(full));
-    else if (/\.ya?ml$/i.test(e.name)) out.push(full);
+  for (const e of tree.entries) {
+    if (!isYaml(e.path)) continue;
+    if (e.kind === 'special') throw new InputError(`${e.path} is not a regular file: not read`);
+    if (e.kind === 'link' && (e.target.kind !== 'file' || !e.target.inside)) {
+      if (e.target.kind === 'dir' && e.target.inside) continue; // a folder named *.yaml, not entered
+      throw new InputError(linkProblem(e, e.path, p));
+    }
+    out.push(e.path);
   }
   return out;
+}
+
+/** A YAML file's text: a regular file (through links the walk allowed) of at most the YAML size bound. */
+function readYamlFile(file: string): string {
+  try {
+    return readRegularFileSync(fs.realpathSync(file), YAML_LIMITS.maxChars).toString('utf8');
+  } catch (err) {
+    if (err instanceof RepoFileError) throw new InputError(err.message);
+    throw new InputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
 }
 
 /**
@@ -300,7 +331,7 @@ function readObjects(p: string, skip: ReadonlySet<string> = new Set()): SourcedO
   const out: SourcedObject[] = [];
   for (const file of yamlFiles(p)) {
     if (skip.has(path.resolve(file))) continue;
-    const parsed = parseManifests(fs.readFileSync(file, 'utf8'), { file });
+    const parsed = parseManifests(readYamlFile(file), { file });
     // Lines and columns of the parser are 0-based; editors and compilers print them 1-based.
     const problem = parsed.problems[0];
     if (problem) throw new InputError(`${file}:${problem.line + 1}:${problem.column + 1}: invalid YAML: ${problem.message}`);
@@ -378,19 +409,21 @@ function isNotFound(err: unknown): boolean {
   return e.code === 404 || e.statusCode === 404 || (typeof e.body === 'string' && e.body.includes('"code":404'));
 }
 
-/** Folders under a path (the path itself included) that hold a kustomization file. */
+/** Folders under a path (the path itself included) that hold a kustomization file; the walk of yamlFiles, bounded, links not entered. */
 async function kustomizationDirs(p: string): Promise<string[]> {
   const st = fs.statSync(p, { throwIfNoEntry: false });
   if (!st) return []; // readObjects reports the unreadable path
   if (st.isFile()) return (await kustomizationFileOf(path.dirname(p))) === path.resolve(p) ? [path.dirname(path.resolve(p))] : [];
+  if (!st.isDirectory()) return [];
+  let tree;
+  try {
+    tree = walkTreeSync([path.resolve(p)], { limits: FOLDER_LIMITS, skip: (name) => name.startsWith('.') || name === 'node_modules', countBytes: () => false });
+  } catch (err) {
+    if (err instanceof RepoFileError) throw new InputError(err.message);
+    throw err;
+  }
   const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    if (await kustomizationFileOf(dir)) out.push(dir);
-    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => cmp(a.name, b.name))) {
-      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') await walk(path.join(dir, e.name));
-    }
-  };
-  await walk(path.resolve(p));
+  for (const dir of tree.dirs) if (await kustomizationFileOf(dir)) out.push(dir); // depth first, names sorted, as before
   return out;
 }
 
@@ -404,7 +437,14 @@ async function kustomizationDirs(p: string): Promise<string[]> {
 async function renderKustomizations(p: string, io: CliIo): Promise<{ objects: SourcedObject[]; consumed: Set<string> }> {
   const dirs = await kustomizationDirs(p);
   const closures = new Map<string, Awaited<ReturnType<typeof kustomizationClosure>>>();
-  for (const d of dirs) closures.set(d, await kustomizationClosure(d));
+  for (const d of dirs) {
+    try {
+      closures.set(d, await kustomizationClosure(d));
+    } catch (err) {
+      if (err instanceof RepoFileError) throw new InputError(`${d}: ${err.message}`);
+      throw err;
+    }
+  }
   const top = dirs.filter((d) => !dirs.some((o) => o !== d && closures.get(o)?.dirs.has(d)));
   const objects: SourcedObject[] = [];
   const consumed = new Set<string>();
@@ -429,7 +469,7 @@ async function renderKustomizations(p: string, io: CliIo): Promise<{ objects: So
     for (const [file, objs] of byFile) {
       let text = '';
       try {
-        text = fs.readFileSync(file, 'utf8');
+        text = readRegularFileSync(fs.realpathSync(file), YAML_LIMITS.maxChars).toString('utf8');
       } catch {
         // a file kustomize read but we cannot: its objects point at line 1
       }

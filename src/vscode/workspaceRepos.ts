@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { normalizeRemoteUrl } from '../core/git/remoteUrl';
+import { readSmallTextSync } from '../infra/repoFiles';
 
 export interface GitWorkspace {
   readonly root: string;
@@ -18,24 +19,26 @@ export interface GitWorkspace {
  * Remote URLs and current branch of the repository containing `folder` (walking up to `.git`).
  * Layout per gitrepository-layout(5): a linked worktree's or submodule's `.git` is a file
  * `gitdir: <path>`; that directory holds the worktree's own `HEAD`, and its `commondir` (worktrees
- * only) points at the directory holding the shared `config`.
+ * only) points at the directory holding the shared `config`. A folder someone else wrote may point
+ * those anywhere (issue 12): only regular files of at most 1 MiB are read (readSmallTextSync), so a
+ * FIFO or `/dev/zero` behind `.git`, `HEAD` or `config` is no repository rather than a hang.
  */
 export function gitRemotes(folder: string): GitWorkspace | undefined {
   let dir = folder;
   for (;;) {
     const dotGit = path.join(dir, '.git');
-    if (fs.existsSync(dotGit)) {
+    const st = fs.statSync(dotGit, { throwIfNoEntry: false });
+    if (st) {
       let gitDir = dotGit;
-      if (fs.statSync(dotGit).isFile()) {
-        const m = /^gitdir:\s*(.+)$/m.exec(fs.readFileSync(dotGit, 'utf8'));
+      if (!st.isDirectory()) {
+        const m = /^gitdir:\s*(.+)$/m.exec(readSmallTextSync(dotGit) ?? '');
         if (!m?.[1]) return undefined;
         gitDir = path.resolve(dir, m[1].trim());
       }
       const branch = headBranch(gitDir);
-      const common = path.join(gitDir, 'commondir');
-      const commonDir = fs.existsSync(common) ? path.resolve(gitDir, fs.readFileSync(common, 'utf8').trim()) : gitDir;
-      const configFile = path.join(commonDir, 'config');
-      const urls = fs.existsSync(configFile) ? parseRemoteUrls(fs.readFileSync(configFile, 'utf8')) : [];
+      const common = readSmallTextSync(path.join(gitDir, 'commondir'));
+      const commonDir = common !== undefined ? path.resolve(gitDir, common.trim()) : gitDir;
+      const urls = parseRemoteUrls(readSmallTextSync(path.join(commonDir, 'config')) ?? '');
       return branch === undefined ? { root: dir, urls } : { root: dir, urls, branch };
     }
     const parent = path.dirname(dir);
@@ -49,13 +52,8 @@ export function gitRemotes(folder: string): GitWorkspace | undefined {
  * unborn branch); a detached HEAD holds a commit id, and other refs are no branch either.
  */
 export function headBranch(gitDir: string): string | undefined {
-  let head: string;
-  try {
-    head = fs.readFileSync(path.join(gitDir, 'HEAD'), 'utf8');
-  } catch {
-    return undefined;
-  }
-  return parseHead(head);
+  const head = readSmallTextSync(path.join(gitDir, 'HEAD'));
+  return head === undefined ? undefined : parseHead(head);
 }
 
 export function parseHead(head: string): string | undefined {

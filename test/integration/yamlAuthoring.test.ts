@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { SimAccess } from './simClusters';
 import { waitFor } from '../support/waitFor';
 import { api } from './extensionApi';
+import { REPO_ROOT } from '../support/paths';
 
 const KUSTOMIZATION = `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
@@ -154,4 +155,31 @@ describe('YAML authoring', function () {
     const d = await diagnosticsOf(uri, 'the Widget type diagnostic from the cluster schema', (x) => /integer/i.test(x.message));
     assert.equal(d.range.start.line, 5);
   });
+
+  it('an alias bomb (issue 12) is a diagnostic at the alias, and the YAML server keeps serving', async () => {
+    // Before the bound, the outline request for this 500-byte ConfigMap grew our yaml-language-server
+    // process past 4 GB, and the CRD's validation never ended.
+    const hostile = (n: string): string => fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'hostile', 'files', n), 'utf8');
+    const lol = write('lol.yaml', hostile('billionLaughs.yaml'));
+    const crd = write('crd-bomb.yaml', hostile('crdBomb.yaml'));
+    for (const uri of [lol, crd]) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const d = await diagnosticsOf(lol, 'the alias bomb diagnostic', (x) => /excessive aliasing/.test(x.message));
+    assert.equal(d.range.start.line, 9);
+    assert.match(d.message, /^YAML: excessive aliasing: \*c /);
+    await diagnosticsOf(crd, 'the CRD bomb diagnostic', (x) => /excessive aliasing/.test(x.message));
+    const symbols = await vscode.commands.executeCommand<unknown[] | undefined>('vscode.executeDocumentSymbolProvider', lol);
+    assert.deepEqual(symbols ?? [], []);
+    // The same server still answers for another manifest (its outline).
+    const app = write('application-after-bomb.yaml', APPLICATION);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(app));
+    let names: string[] = [];
+    const deadline = Date.now() + 30_000;
+    while (names.length === 0 && Date.now() < deadline) {
+      const found = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', app);
+      names = (found ?? []).map((x) => x.name);
+      if (names.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.deepEqual(names, ['apiVersion', 'kind', 'metadata', 'spec']);
+  });
 });
+

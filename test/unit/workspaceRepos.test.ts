@@ -4,6 +4,7 @@
  * worktree, detached HEAD, submodule).
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -81,5 +82,24 @@ describe('vscode/workspaceRepos gitRemotes', () => {
     assert.equal(parseHead('5f3ae2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5\n'), undefined);
     assert.equal(parseHead('ref: refs/remotes/origin/main\n'), undefined);
     assert.equal(parseHead(''), undefined);
+  });
+
+  it('a hostile folder (issue 12): a FIFO HEAD, config linked to /dev/zero, a .git file pointing at /proc: no hang, no repository details', function () {
+    this.timeout(20_000); // a synchronous FIFO read would block here forever
+    const fake = path.join(tmp, 'fake');
+    const gitDir = path.join(fake, '.git');
+    fs.mkdirSync(gitDir, { recursive: true });
+    execFileSync('mkfifo', [path.join(gitDir, 'HEAD')]);
+    fs.symlinkSync('/dev/zero', path.join(gitDir, 'config'));
+    assert.deepEqual(gitRemotes(fake), { root: fake, urls: [] });
+    const wt = path.join(tmp, 'fakeWorktree');
+    fs.mkdirSync(wt);
+    fs.writeFileSync(path.join(wt, '.git'), 'gitdir: /proc/self\n');
+    assert.deepEqual(gitRemotes(wt), { root: wt, urls: [] });
+    execFileSync('mkfifo', [path.join(tmp, 'fifoGit')]);
+    const fifoRepo = path.join(tmp, 'fifoRepo');
+    fs.mkdirSync(fifoRepo);
+    fs.symlinkSync(path.join(tmp, 'fifoGit'), path.join(fifoRepo, '.git'));
+    assert.equal(gitRemotes(fifoRepo), undefined);
   });
 });

@@ -23,7 +23,8 @@
  * Pure: files arrive as text, paths are handled through the `PathRules` the caller passes (the
  * platform's own rules in infra). Listing results never carry credentials.
  */
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter } from 'yaml';
+import { parseDocumentBounded } from '../manifest/boundedYaml';
 import type { ClusterContext, KubeconfigProblem, MergedKubeconfig } from '../model/cluster';
 import type { KubeconfigFile } from '../ports';
 
@@ -111,7 +112,7 @@ function parseKubeconfig(
     return undefined;
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocumentBounded(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     for (const err of doc.errors) {
       problems.push({

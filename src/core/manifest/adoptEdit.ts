@@ -16,9 +16,10 @@
  * always an index into the file's sequence. A list item only live has (three-way 'removed') has no
  * desired index: it is adopted with `insert`, which appends it.
  */
-import { isAlias, isMap, isScalar, isSeq, parseDocument, Document, Scalar, stringify } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, Document, Scalar, stringify } from 'yaml';
 import type { Node as YamlNode, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import { isMask } from '../drift/mask';
+import { parseDocumentBounded } from './boundedYaml';
 import { parseManifests, parsePointer } from './documents';
 
 export type AdoptChange =
@@ -141,7 +142,7 @@ type RangedNode = YamlNode & { range: [number, number, number] };
 type Slot = { kind: 'pair'; map: YAMLMap; pair: Pair; inFlow: boolean } | { kind: 'item'; seq: YAMLSeq; index: number; inFlow: boolean };
 
 function applyOne(src: string, change: AdoptChange, style: Style): string {
-  const doc = parseDocument(src, { uniqueKeys: false });
+  const doc = parseDocumentBounded(src, { uniqueKeys: false });
   if (doc.errors.length > 0) throw new AdoptError('noDocument', 'The document has YAML errors; fix them first.');
   const segments = parsePointer(change.path) ?? [];
   const remove = 'remove' in change;
@@ -357,8 +358,9 @@ function renderFlowPair(key: string, value: unknown): string {
 // --- checks ------------------------------------------------------------------------------------------
 
 function verify(src: string, change: AdoptChange): string {
-  const doc = parseDocument(src, { uniqueKeys: false, merge: true });
+  const doc = parseDocumentBounded(src, { uniqueKeys: false, merge: true });
   if (doc.errors.length > 0) throw new AdoptError('unsupported', `Writing ${change.path} would break the YAML; edit it by hand.`);
+  // Aliases were measured by parseDocumentBounded; yaml's own count would refuse an anchor used 101 times.
   const got = getPointer(doc.toJS({ maxAliasCount: -1 }) as unknown, parsePointer(change.path) ?? []);
   const ok = 'remove' in change ? !got.found || isEmptyCollection(got.value) : got.found && sameJson(got.value, change.value);
   if (!ok) throw new AdoptError('unsupported', `Could not write ${change.path} safely; edit it by hand.`);

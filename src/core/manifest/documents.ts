@@ -10,9 +10,14 @@
 //
 // Positions: lines and columns are both 0-based (as in VS Code's Position); `offset` is the 0-based
 // UTF-16 index into the whole text.
+//
+// Bounds (boundedYaml.ts): a text over the size limit is one problem and no documents; a document
+// whose aliases expand without bound (an alias bomb), nest too deep or refer to themselves is a
+// problem at the alias, like a syntax error.
 import * as jsyaml from 'js-yaml';
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
+import { YAML_LIMITS, YamlLimitError, loadYaml, textTooLarge, type YamlLimits } from './boundedYaml';
 
 export interface SourcePosition {
   line: number;
@@ -73,12 +78,6 @@ export interface ParsedFile {
   problems: ManifestProblem[];
 }
 
-// YAML 1.2 core schema (what Kubernetes' sigs.k8s.io/yaml sees for the values that matter: no
-// timestamps turned into dates) plus `<<` merge keys, which go-yaml honours.
-// (@types/js-yaml does not declare the `types` export that js-yaml 4 has.)
-const MERGE = (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge;
-const SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [MERGE] });
-
 const MARKER_RE = /^(?:---|\.\.\.)(?=[ \t\r]|$)/;
 const BLANK_OR_COMMENT_RE = /^[ \t]*(?:#.*)?\r?$/;
 
@@ -90,10 +89,13 @@ interface Chunk {
   lines: string[];
 }
 
-export function parseManifests(text: string, opts: { file?: string } = {}): ParsedFile {
-  const lineStarts = computeLineStarts(text);
+export function parseManifests(text: string, opts: { file?: string; limits?: YamlLimits } = {}): ParsedFile {
   const documents: ManifestDocument[] = [];
   const problems: ManifestProblem[] = [];
+  const limits = opts.limits ?? YAML_LIMITS;
+  const large = textTooLarge(text, limits);
+  if (large) return { ...(opts.file !== undefined ? { file: opts.file } : {}), documents, problems: [{ line: 0, column: 0, message: large, documentIndex: 0 }] };
+  const lineStarts = computeLineStarts(text);
   let index = 0;
   for (const chunk of splitDocuments(text, lineStarts)) {
     const content = contentLines(chunk);
@@ -102,7 +104,7 @@ export function parseManifests(text: string, opts: { file?: string } = {}): Pars
     const source = text.slice(chunk.startOffset, chunk.endOffset);
     let value: unknown;
     try {
-      value = jsyaml.load(source, { schema: SCHEMA, filename: opts.file });
+      value = loadYaml(source, { ...(opts.file !== undefined ? { filename: opts.file } : {}), limits });
     } catch (err) {
       problems.push(problemOf(err, chunk, content, documentIndex));
       continue;
@@ -290,6 +292,7 @@ function contentLines(chunk: Chunk): { first: number; last: number } | undefined
 }
 
 function problemOf(err: unknown, chunk: Chunk, content: { first: number; last: number }, documentIndex: number): ManifestProblem {
+  if (err instanceof YamlLimitError) return { line: chunk.startLine + err.line, column: err.column, message: err.message, documentIndex };
   if (err instanceof jsyaml.YAMLException) {
     const mark = (err as jsyaml.YAMLException & { mark?: { line: number; column: number } }).mark;
     const line = chunk.startLine + (mark?.line ?? 0);
@@ -392,13 +395,13 @@ export function splitManifestSources(text: string): ManifestSource[] {
   return out;
 }
 
-/** Parses one chunk of splitManifestSources (js-yaml, as parseManifests does). */
+/** Parses one chunk of splitManifestSources (js-yaml, within the same bounds as parseManifests). */
 export function loadManifestSource(source: string): LoadedSource {
   const first = firstContentLine(source);
   if (first < 0) return { kind: 'empty' };
   let value: unknown;
   try {
-    value = jsyaml.load(source, { schema: SCHEMA });
+    value = loadYaml(source);
   } catch (err) {
     return { kind: 'broken', message: err instanceof Error ? err.message : String(err) };
   }
@@ -427,4 +430,24 @@ function isContentLine(lineText: string): boolean {
   if (MARKER_RE.test(lineText)) rest = lineText.slice(3);
   else if (lineText.startsWith('%')) rest = '';
   return !BLANK_OR_COMMENT_RE.test(rest);
+}
+
+/**
+ * The first bound a text breaks (boundedYaml: size, aliases, nesting), with its 1-based line, or
+ * undefined. Syntax errors are not its business. Cheap for the usual manifest: without a `*` there
+ * is no alias, and only documents holding one are parsed.
+ */
+export function yamlLimitProblem(text: string, limits: YamlLimits = YAML_LIMITS): { readonly line: number; readonly message: string } | undefined {
+  const large = textTooLarge(text, limits);
+  if (large) return { line: 1, message: large };
+  if (!text.includes('*')) return undefined;
+  for (const c of splitManifestSources(text)) {
+    if (!c.source.includes('*')) continue;
+    try {
+      loadYaml(c.source, { limits });
+    } catch (err) {
+      if (err instanceof YamlLimitError) return { line: c.startLine + err.line + 1, message: err.message };
+    }
+  }
+  return undefined;
 }

@@ -5,6 +5,7 @@
  * src/infra/render/kustomize.ts.
  */
 import * as jsyaml from 'js-yaml';
+import { loadYaml } from '../manifest/boundedYaml';
 import type { RenderedDocument } from './types';
 
 /** The file names kustomize accepts for a kustomization, in the order it looks for them (kustomize api/konfig). */
@@ -37,9 +38,9 @@ export function isRemoteReference(ref: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || ref.startsWith('git@') || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref);
 }
 
-/** What a kustomization refers to; throws the YAML parser's message on a broken file. */
+/** What a kustomization refers to; throws the YAML parser's message on a broken file (or one over the bounds of boundedYaml). */
 export function readKustomization(text: string): KustomizationRefs {
-  const doc = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });
+  const doc = loadYaml(text);
   const k = isRecord(doc) ? doc : {};
   const local = (v: unknown): string[] => strings(v).filter((r) => !isRemoteReference(r));
   const patches: string[] = [];
@@ -57,7 +58,8 @@ export function readKustomization(text: string): KustomizationRefs {
 
 /** The kustomization text with `originAnnotations` added to `buildMetadata` (comments are lost: it is only written to a temp copy). */
 export function withOriginAnnotations(text: string): string {
-  const doc = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });
+  // Bounded: `noRefs` writes every alias out in full.
+  const doc = loadYaml(text);
   const k = isRecord(doc) ? { ...doc } : {};
   const meta = strings(k.buildMetadata);
   if (!meta.includes('originAnnotations')) k.buildMetadata = [...meta, 'originAnnotations'];
@@ -75,7 +77,7 @@ export function originOf(obj: Readonly<Record<string, unknown>>): Origin | undef
   if (typeof value !== 'string') return undefined;
   let o: unknown;
   try {
-    o = jsyaml.load(value, { schema: jsyaml.CORE_SCHEMA });
+    o = loadYaml(value);
   } catch {
     return undefined;
   }

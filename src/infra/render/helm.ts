@@ -13,7 +13,7 @@ import type { Logger } from '../../core/ports';
 import { literalKind, matchTemplateDocuments, splitHelmOutput } from '../../core/render/helmSource';
 import type { DesiredRenderer, RenderOutcome } from '../../core/render/types';
 import { pathLookup, runTool, type FindExecutable } from './process';
-import { collectFiles, treeHash, writeTree } from './tempTree';
+import { collectFiles, treeHash, writeTree, type TreeFile } from './tempTree';
 
 export interface HelmRendererOptions {
   readonly findExecutable?: FindExecutable;
@@ -91,7 +91,7 @@ export class HelmRenderer {
     return p;
   }
 
-  private async run(helm: string, dir: string, files: ReadonlyMap<string, string | Buffer>, signal?: AbortSignal): Promise<ChartRender> {
+  private async run(helm: string, dir: string, files: ReadonlyMap<string, TreeFile>, signal?: AbortSignal): Promise<ChartRender> {
     const tmp = await writeTree('gitops-lens-helm-', files);
     try {
       const chartCopy = path.join(tmp, path.basename(dir));

@@ -8,10 +8,17 @@
  *
  * Generated objects (configMapGenerator, secretGenerator) have no source document: they map to the
  * first document of the kustomization file that configures them, marked `generatedBy`.
+ *
+ * Hostile folders (issue 12): the copy never follows a link out (tempTree.ts); the closure of
+ * kustomizations is bounded and visits each real folder once (`resources: [loop]` with `loop -> .`
+ * was endless); and the YAML of the copy is measured before kustomize reads it, because kustomize
+ * itself does not bound aliases: `kubectl kustomize` (v5.5) grew to 10 GB on a 400-byte
+ * billion-laughs resource before the time limit.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseManifests } from '../../core/manifest/documents';
+import { parseManifests, yamlLimitProblem } from '../../core/manifest/documents';
+import { YAML_LIMITS } from '../../core/manifest/boundedYaml';
 import type { Logger } from '../../core/ports';
 import {
   KUSTOMIZATION_FILE_NAMES,
@@ -24,7 +31,8 @@ import {
 } from '../../core/render/kustomization';
 import type { DesiredRenderer, RenderedDocument } from '../../core/render/types';
 import { AbortError, pathLookup, runTool, type FindExecutable } from './process';
-import { collectFiles, commonAncestor, treeHash, writeTree } from './tempTree';
+import { RepoFileError, readRegularFile } from '../repoFiles';
+import { collectFiles, commonAncestor, isLinkCopy, treeHash, writeTree, type TreeFile } from './tempTree';
 
 export interface KustomizeRendererOptions {
   /** How executables are found (default: this process's PATH). */
@@ -82,24 +90,39 @@ export async function kustomizationFileOf(dir: string): Promise<string | undefin
   return undefined;
 }
 
-const readText = async (file: string, overrides: ReadonlyMap<string, string>): Promise<string> => overrides.get(file) ?? fs.readFile(file, 'utf8');
+/** A kustomization file's text: the editor's buffer, else a bounded read of a regular file (through links inside the tree). */
+const readText = async (file: string, overrides: ReadonlyMap<string, string>): Promise<string> =>
+  overrides.get(file) ?? (await readRegularFile(await fs.realpath(file), YAML_LIMITS.maxChars)).toString('utf8');
+
+/** Kustomization folders one build may read (its bases and components, recursively). */
+export const MAX_KUSTOMIZATIONS = 500;
 
 interface Closure {
   readonly dirs: Set<string>;
   readonly files: Map<string, KustomizeRole>;
+  /** Real paths of the folders visited: a folder reached again through a link is not read again. */
+  readonly real: Set<string>;
 }
 
-/** Every kustomization folder and referenced file a build of `dir` reads (remote bases excluded). */
-async function closureOf(dir: string, overrides: ReadonlyMap<string, string>, into: Closure = { dirs: new Set(), files: new Map() }): Promise<Closure> {
+/**
+ * Every kustomization folder and referenced file a build of `dir` reads (remote bases excluded).
+ * Throws RepoFileError past MAX_KUSTOMIZATIONS folders.
+ */
+async function closureOf(dir: string, overrides: ReadonlyMap<string, string>, into: Closure = { dirs: new Set(), files: new Map(), real: new Set() }): Promise<Closure> {
   if (into.dirs.has(dir)) return into;
+  const real = await fs.realpath(dir).catch(() => dir);
+  if (into.real.has(real)) return into;
   const kfile = await kustomizationFileOf(dir);
   if (!kfile) return into;
+  if (into.dirs.size >= MAX_KUSTOMIZATIONS) throw new RepoFileError('tooMany', `more than ${MAX_KUSTOMIZATIONS} kustomizations in one build: not rendered`, dir);
   into.dirs.add(dir);
+  into.real.add(real);
   into.files.set(kfile, 'kustomization');
   let refs;
   try {
     refs = readKustomization(await readText(kfile, overrides));
-  } catch {
+  } catch (err) {
+    if (err instanceof RepoFileError) throw err;
     return into; // the build reports the broken file
   }
   for (const r of [...refs.resources, ...refs.components]) {
@@ -196,7 +219,13 @@ export class KustomizeRenderer {
   readonly render: DesiredRenderer = async ({ fsPath, text, signal, root }) => {
     const file = path.resolve(fsPath);
     const overrides = new Map([[file, text]]);
-    const target = await findKustomizationFor(file, { ...(root ? { root } : {}), overrides });
+    let target;
+    try {
+      target = await findKustomizationFor(file, { ...(root ? { root } : {}), overrides });
+    } catch (err) {
+      if (!(err instanceof RepoFileError)) throw err;
+      return { tool: TOOL, documents: [], fallback: `kustomize folder not rendered: ${err.message}` };
+    }
     if (!target) return undefined;
     // A patch is folded into the object it patches: it stands for no object of its own.
     if (target.role === 'patch') return { tool: TOOL, documents: [] };
@@ -208,7 +237,13 @@ export class KustomizeRenderer {
   /** Builds the kustomization in `dir` (with `overrides`: absolute path → text standing in for the file). */
   async renderFolder(dir: string, overrides: ReadonlyMap<string, string> = new Map(), signal?: AbortSignal): Promise<FolderRender> {
     const abs = path.resolve(dir);
-    const c = await closureOf(abs, overrides);
+    let c;
+    try {
+      c = await closureOf(abs, overrides);
+    } catch (err) {
+      if (!(err instanceof RepoFileError)) throw err;
+      return { ok: false, tool: TOOL, fallback: `kustomize folder not rendered: ${err.message}` };
+    }
     if (c.dirs.size === 0) return { ok: false, tool: TOOL, fallback: `no kustomization in ${dir}` };
     return this.renderTarget({ dir: abs, role: 'kustomization', dirs: [...c.dirs] }, overrides, signal);
   }
@@ -245,6 +280,9 @@ export class KustomizeRenderer {
     }
     let run = this.inFlight.get(key);
     if (!run) {
+      // What kustomize would read as YAML, measured first (see the top of this file); cached renders passed already.
+      const hostile = hostileYaml(files);
+      if (hostile) return { ok: false, tool: tool.name, fallback: `kustomize folder not rendered: ${path.join(base, hostile.rel)}:${hostile.line}: ${hostile.message}` };
       const controller = new AbortController();
       const promise = this.build(tool, target, base, files, controller.signal).finally(() => this.inFlight.delete(key));
       run = { promise, controller, waiters: 0 };
@@ -279,7 +317,7 @@ export class KustomizeRenderer {
     tool: { file: string; args: string[]; name: string },
     target: KustomizeTarget,
     base: string,
-    files: ReadonlyMap<string, string | Buffer>,
+    files: ReadonlyMap<string, TreeFile>,
     signal: AbortSignal,
   ): Promise<FolderRender> {
     const tmp = await writeTree('gitops-lens-kustomize-', files);
@@ -305,6 +343,8 @@ export class KustomizeRenderer {
       }
       this.opts.log?.debug(`[Render][kustomize] ${tool.name} ${target.dir} in ${Date.now() - started} ms`);
       const parsed = parseManifests(result.stdout);
+      const broken = parsed.problems[0];
+      if (broken) return { ok: false, tool: tool.name, fallback: `${tool.name} output not read: line ${broken.line + 1}: ${broken.message}` };
       const objects: RenderedObject[] = [];
       for (const d of parsed.documents) {
         const v = d.value;
@@ -321,6 +361,16 @@ export class KustomizeRenderer {
       await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     }
   }
+}
+
+/** The first file kustomize would read as YAML that breaks the bounds of core/manifest/boundedYaml. */
+function hostileYaml(files: ReadonlyMap<string, TreeFile>): { rel: string; line: number; message: string } | undefined {
+  for (const [rel, content] of files) {
+    if (isLinkCopy(content) || !(/\.ya?ml$/i.test(rel) || KUSTOMIZATION_FILE_NAMES.includes(path.basename(rel)))) continue;
+    const problem = yamlLimitProblem(typeof content === 'string' ? content : content.toString('utf8'));
+    if (problem) return { rel, ...problem };
+  }
+  return undefined;
 }
 
 /** The rendered objects of one file as RenderedDocuments of its text. */

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { YAML_LIMITS } from '../../core/manifest/boundedYaml';
 
 /** Finds an executable by name; undefined when it is not installed. */
 export type FindExecutable = (name: string) => Promise<string | undefined>;
@@ -58,7 +59,8 @@ export function runTool(
         cwd: opts.cwd,
         timeout: opts.timeoutMs,
         killSignal: 'SIGKILL',
-        maxBuffer: 256 * 1024 * 1024,
+        // What the YAML reader takes (core/manifest/boundedYaml): output beyond it could not be read anyway.
+        maxBuffer: YAML_LIMITS.maxChars,
         encoding: 'utf8',
         windowsHide: true,
         ...(opts.signal ? { signal: opts.signal } : {}),
@@ -69,6 +71,7 @@ export function runTool(
         const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number; signal?: string };
         if (e.name === 'AbortError' || opts.signal?.aborted) return reject(new AbortError());
         if (e.killed && e.signal === 'SIGKILL') return resolve({ ok: false, reason: 'timeout', message: `timed out after ${Math.round(opts.timeoutMs / 1000)} s` });
+        if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return resolve({ ok: false, reason: 'exit', message: `printed more than ${YAML_LIMITS.maxChars / (1024 * 1024)} MiB: output not read` });
         if (typeof e.code === 'string') return resolve({ ok: false, reason: 'spawn', message: `${e.code}: ${e.message}` });
         resolve({ ok: false, reason: 'exit', message: (stderr.trim() || e.message).replace(/^Error: /, '') });
       },

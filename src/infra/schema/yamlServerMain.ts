@@ -5,10 +5,13 @@
  * network (the client turns the JSON Schema Store and the CRD store off). Importing starts the server;
  * each schema URI is resolved once, not once per document (customSchemaCache.ts).
  */
+import { YamlDocuments } from 'yaml-language-server/lib/esm/languageservice/parser/yaml-documents.js';
 import { YAMLSchemaService } from 'yaml-language-server/lib/esm/languageservice/services/yamlSchemaService.js';
 import 'yaml-language-server/lib/esm/server.js';
+import { boundYamlDocuments } from './boundedDocuments';
 import { cacheCustomSchemaResolution } from './customSchemaCache';
 
 // Before the first request: the server builds its schema service on `initialize`, and the patch is on
 // the prototype of the class that bundle uses (see customSchemaCache.ts for why).
 cacheCustomSchemaResolution(YAMLSchemaService);
+boundYamlDocuments(YamlDocuments);

@@ -4,12 +4,15 @@
  * Used where no language server runs: unit tests, the validation bench and snippet checks.
  */
 import { getLanguageService, type LanguageService } from 'yaml-language-server';
+import { YamlDocuments } from 'yaml-language-server/out/server/src/languageservice/parser/yaml-documents';
 import { YAMLSchemaService } from 'yaml-language-server/out/server/src/languageservice/services/yamlSchemaService';
 import type { SchemaRegistry } from '../../core/schema/registry';
+import { boundYamlDocuments } from './boundedDocuments';
 import { cacheCustomSchemaResolution } from './customSchemaCache';
 
-// The class `getLanguageService` above instantiates (same module instance).
+// The classes `getLanguageService` above instantiates (same module instance).
 cacheCustomSchemaResolution(YAMLSchemaService);
+boundYamlDocuments(YamlDocuments);
 
 /** The language-service settings the extension's server runs with too (src/vscode/yaml/yamlClient.ts). */
 export const YAML_SERVICE_SETTINGS = {

@@ -10,12 +10,12 @@
  *
  * Arguments: `{ key, title?, yes: true }`.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { App } from '../../core/model/app';
 import { adoptEdit, type AdoptChange } from '../../core/manifest/adoptEdit';
 import { parseManifests } from '../../core/manifest/documents';
+import { RepoFileError, walkTree } from '../../infra/repoFiles';
 import { appFromArg, UserError } from './appArg';
 import { deliver, prArgs, resultOrError } from '../pr/deliver';
 import { headContent, repoRootOf } from '../pr/localGit';
@@ -35,7 +35,7 @@ const ARGO_AUTOMATED_KEY = 'gitopsLens.suspendedAutomated.v1';
 
 /** The workspace document declaring the app (kind, name, namespace), read at HEAD. */
 async function findAppManifest(app: App, under?: string): Promise<Found> {
-  const uris = under ? yamlFilesUnder(under).map((f) => vscode.Uri.file(f)) : await vscode.workspace.findFiles('**/*.{yaml,yml}', '**/{node_modules,.git}/**', 5000);
+  const uris = under ? (await yamlFilesUnder(under)).map((f) => vscode.Uri.file(f)) : await vscode.workspace.findFiles('**/*.{yaml,yml}', '**/{node_modules,.git}/**', 5000);
   const nameRe = new RegExp(`^\\s*name:\\s*["']?${app.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*$`, 'm');
   for (const uri of uris) {
     const root = await repoRootOf(path.dirname(uri.fsPath));
@@ -53,15 +53,18 @@ async function findAppManifest(app: App, under?: string): Promise<Found> {
   throw new UserError(`No ${app.kind} ${app.namespace}/${app.name} manifest is committed in the workspace repositories.`);
 }
 
-/** YAML files below `dir` (a repository given by argument, outside the workspace folders). */
-function yamlFilesUnder(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === '.git' || e.name === 'node_modules') continue;
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) yamlFilesUnder(p, out);
-    else if (/\.ya?ml$/i.test(e.name)) out.push(p);
+/**
+ * YAML files below `dir` (a repository given by argument, outside the workspace folders): the bounded
+ * walk of infra/repoFiles (no link followed, at most 5,000 entries, as findFiles above). Only their
+ * committed text is read (headContent).
+ */
+async function yamlFilesUnder(dir: string): Promise<string[]> {
+  try {
+    return (await walkTree([dir])).files.map((f) => f.path).filter((p) => /\.ya?ml$/i.test(p));
+  } catch (err) {
+    if (err instanceof RepoFileError) throw new UserError(err.message);
+    throw err;
   }
-  return out;
 }
 
 const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
