@@ -24,6 +24,7 @@ import { RepoFileError, linkProblem, readRegularFileSync, walkTreeSync } from '.
 import { YAML_LIMITS } from './core/manifest/boundedYaml';
 import { InformerPool } from './infra/k8s/informerPool';
 import type { Clock, KubeconfigFile, Logger } from './core/ports';
+import { isRecord } from './core/json';
 
 declare const GITOPS_LENS_VERSION: string | undefined;
 const VERSION = typeof GITOPS_LENS_VERSION === 'string' ? GITOPS_LENS_VERSION : '0.0.0-dev';
@@ -272,7 +273,6 @@ interface SourcedObject {
 
 class InputError extends Error {}
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The walk of a --desired/--live folder: a whole repository may be given (bytes: the YAML read, 64 MiB). */
 const FOLDER_LIMITS = { maxEntries: 100_000 };

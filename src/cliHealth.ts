@@ -12,7 +12,7 @@ import { assessHealth, type HealthVerdict } from './core/argocd/health/assess';
 import { NO_CUSTOMIZATIONS, parseHealthCustomizations, type HealthCustomizations } from './core/argocd/health/customizations';
 import { identityOf } from './core/argocd/health/types';
 import { parseManifests } from './core/manifest/documents';
-import { isRecord } from './core/model/app';
+import { isRecord } from './core/json';
 import { WorkerLuaRunner } from './infra/lua/luaRunner';
 
 export interface HealthIo {

@@ -18,6 +18,7 @@
  */
 import type { ListKeys } from './listKeys';
 import { isQuantityPath, sameQuantity } from './quantity';
+import { isRecord } from '../json';
 
 /** One step of a concrete finding path: a field, or a list index with the item found there. */
 export type FoundStep = { readonly field: string } | { readonly index: number; readonly item: unknown };
@@ -60,7 +61,6 @@ export interface CompareOptions {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** RFC 6901: `~` → `~0`, `/` → `~1`. */
 export function toPointer(steps: readonly FoundStep[]): string {
@@ -70,7 +70,7 @@ export function toPointer(steps: readonly FoundStep[]): string {
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isObj(a) && isObj(b)) {
+  if (isRecord(a) && isRecord(b)) {
     const ka = Object.keys(a);
     return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
   }
@@ -92,7 +92,7 @@ function stepMatches(rule: IgnoreStep, step: FoundStep): boolean {
   if ('field' in step) return false;
   if ('index' in rule) return step.index === rule.index;
   if ('anyItem' in rule) return true;
-  if ('select' in rule) return isObj(step.item) && Object.entries(rule.select).every(([k, v]) => deepEqual((step.item as Obj)[k], v));
+  if ('select' in rule) return isRecord(step.item) && Object.entries(rule.select).every(([k, v]) => deepEqual((step.item as Obj)[k], v));
   return deepEqual(step.item, rule.value);
 }
 
@@ -110,13 +110,13 @@ const NONE_TAKEN: ReadonlySet<number> = new Set();
  * One pass, no allocation (it runs for every item of every keyed list on every lens).
  */
 function findByKey(item: unknown, liveItems: readonly unknown[], keys: readonly string[], taken: ReadonlySet<number>): number {
-  const want = isObj(item) ? item : undefined;
+  const want = isRecord(item) ? item : undefined;
   let candidate = -1;
   let candidates = 0;
   for (let i = 0; i < liveItems.length; i++) {
     if (taken.has(i)) continue;
     const live = liveItems[i];
-    const have = isObj(live) ? live : undefined;
+    const have = isRecord(live) ? live : undefined;
     let exact = true;
     let partial = true;
     for (const k of keys) {
@@ -160,11 +160,11 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
     out.push({ path: toPointer(steps), desired: d, live: l, kind, steps });
   };
   const threeWay = opts.lastApplied !== undefined;
-  const kind = isObj(desired) && typeof desired.kind === 'string' ? desired.kind : undefined;
+  const kind = isRecord(desired) && typeof desired.kind === 'string' ? desired.kind : undefined;
 
   const walk = (d: unknown, l: unknown, la: unknown, schemaPath: string[]): void => {
-    if (isObj(d)) {
-      if (!isObj(l)) {
+    if (isRecord(d)) {
+      if (!isRecord(l)) {
         emit(d, l, l === undefined ? 'missingLive' : 'changed');
         return;
       }
@@ -181,12 +181,12 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
           emit(dv, undefined, 'missingLive');
         } else {
           schemaPath.push(k);
-          walk(dv, lv, isObj(la) ? la[k] : undefined, schemaPath);
+          walk(dv, lv, isRecord(la) ? la[k] : undefined, schemaPath);
           schemaPath.pop();
         }
         pop();
       }
-      if (threeWay && isObj(la)) {
+      if (threeWay && isRecord(la)) {
         for (const [k, lv] of Object.entries(l)) {
           if (k in d || !(k in la) || la[k] === null) continue;
           if (keys.length === 0 && k === 'status') continue;
@@ -257,9 +257,9 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
 
 /** The parsed last-applied-configuration annotation of a live object, if it has a valid one. */
 export function lastAppliedOf(live: unknown): unknown {
-  const metadata = isObj(live) ? live.metadata : undefined;
-  const annotations = isObj(metadata) ? metadata.annotations : undefined;
-  const text = isObj(annotations) ? annotations['kubectl.kubernetes.io/last-applied-configuration'] : undefined;
+  const metadata = isRecord(live) ? live.metadata : undefined;
+  const annotations = isRecord(metadata) ? metadata.annotations : undefined;
+  const text = isRecord(annotations) ? annotations['kubectl.kubernetes.io/last-applied-configuration'] : undefined;
   if (typeof text !== 'string') return undefined;
   try {
     return JSON.parse(text) as unknown;

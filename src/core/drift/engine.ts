@@ -9,6 +9,7 @@ import { rulesFor, type IgnoreSpec } from './ignore';
 import type { ListKeys } from './listKeys';
 import { maskSecrets } from './mask';
 import { normalize } from './normalize';
+import { isRecord, stringOf } from '../json';
 
 type Obj = Record<string, unknown>;
 
@@ -24,16 +25,14 @@ export interface PairDrift {
   readonly changes: readonly DriftFinding[];
 }
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const meta = (o: Obj): Obj => (isObj(o.metadata) ? o.metadata : {});
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const meta = (o: Obj): Obj => (isRecord(o.metadata) ? o.metadata : {});
 
 /** Compares one desired document with its live object. Neither input is modified. */
 export function diffPair(desired: Obj, live: Obj, listKeys: ListKeys, ignore: readonly IgnoreSpec[] = []): PairDrift {
   const d = structuredClone(desired);
   // A manifest without a namespace takes the one the object was found in.
-  if (str(meta(d).namespace) === '' && str(meta(live).namespace) !== '') d.metadata = { ...meta(d), namespace: str(meta(live).namespace) };
-  const id: ResourceId = { apiVersion: str(d.apiVersion), kind: str(d.kind), namespace: str(meta(d).namespace) || undefined, name: str(meta(d).name) };
+  if (stringOf(meta(d).namespace) === '' && stringOf(meta(live).namespace) !== '') d.metadata = { ...meta(d), namespace: stringOf(meta(live).namespace) };
+  const id: ResourceId = { apiVersion: stringOf(d.apiVersion), kind: stringOf(d.kind), namespace: stringOf(meta(d).namespace) || undefined, name: stringOf(meta(d).name) };
   const rules = rulesFor(ignore, id, live);
   const masked = maskSecrets(d, live);
   const lastApplied = lastAppliedOf(masked.live);

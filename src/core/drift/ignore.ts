@@ -24,6 +24,7 @@
  */
 import type { AppIgnoreRules } from '../model/app';
 import type { IgnoreRule, IgnoreStep } from './compare';
+import { isRecord } from '../json';
 
 /** The identity of the resource a rule may apply to. */
 export interface ResourceIdentity {
@@ -48,7 +49,6 @@ export interface ParsedIgnore {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 export const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
@@ -144,11 +144,11 @@ function splitPipes(expr: string): string[] {
  * https://kubernetes.io/docs/reference/using-api/server-side-apply/#field-management).
  */
 export function managedFieldsRules(live: unknown, managers: readonly string[], source: string): IgnoreRule[] {
-  const metadata = isObj(live) ? live.metadata : undefined;
-  const entries = isObj(metadata) && Array.isArray(metadata.managedFields) ? metadata.managedFields : [];
+  const metadata = isRecord(live) ? live.metadata : undefined;
+  const entries = isRecord(metadata) && Array.isArray(metadata.managedFields) ? metadata.managedFields : [];
   const out: IgnoreRule[] = [];
   for (const e of entries) {
-    if (!isObj(e) || typeof e.manager !== 'string' || !managers.includes(e.manager) || !isObj(e.fieldsV1)) continue;
+    if (!isRecord(e) || typeof e.manager !== 'string' || !managers.includes(e.manager) || !isRecord(e.fieldsV1)) continue;
     const visit = (node: Obj, prefix: IgnoreStep[]): void => {
       const keys = Object.keys(node).filter((k) => k !== '.');
       // A leaf (`{}`) or a node owned only as a whole (`{".": {}}`) is one owned path.
@@ -158,7 +158,7 @@ export function managedFieldsRules(live: unknown, managers: readonly string[], s
       }
       for (const k of keys) {
         const child = node[k];
-        if (!isObj(child)) continue;
+        if (!isRecord(child)) continue;
         const body = k.slice(2);
         let step: IgnoreStep | undefined;
         try {
@@ -202,7 +202,7 @@ function parseIgnoreList(entries: unknown, where: string, parseEntry: (e: unknow
 export function parseArgoIgnoreEntry(e: unknown, at: string): ParsedIgnore {
   const specs: IgnoreSpec[] = [];
   const problems: string[] = [];
-  if (!isObj(e) || typeof e.kind !== 'string') {
+  if (!isRecord(e) || typeof e.kind !== 'string') {
     problems.push(`${at}: needs a kind`);
     return { specs, problems };
   }
@@ -258,9 +258,9 @@ export function parseEqualitySelector(sel: string): ((labels: Readonly<Record<st
 }
 
 function metaMap(live: unknown, field: 'labels' | 'annotations'): Record<string, unknown> {
-  const metadata = isObj(live) ? live.metadata : undefined;
-  const m = isObj(metadata) ? metadata[field] : undefined;
-  return isObj(m) ? m : {};
+  const metadata = isRecord(live) ? live.metadata : undefined;
+  const m = isRecord(metadata) ? metadata[field] : undefined;
+  return isRecord(m) ? m : {};
 }
 
 /** Parses Flux ignore rules: HelmRelease `spec.driftDetection.ignore`, Kustomization `spec.ignore`. */
@@ -272,7 +272,7 @@ export function parseFluxDriftIgnore(entries: unknown, where = 'spec.driftDetect
 export function parseFluxIgnoreEntry(e: unknown, at: string): ParsedIgnore {
   const specs: IgnoreSpec[] = [];
   const problems: string[] = [];
-  if (!isObj(e)) {
+  if (!isRecord(e)) {
     problems.push(`${at}: not an object`);
     return { specs, problems };
   }
@@ -284,7 +284,7 @@ export function parseFluxIgnoreEntry(e: unknown, at: string): ParsedIgnore {
       problems.push(`${at}.paths[${j}]: ${(err as Error).message}`);
     }
   });
-  const t = isObj(e.target) ? e.target : {};
+  const t = isRecord(e.target) ? e.target : {};
   const labels = typeof t.labelSelector === 'string' ? parseEqualitySelector(t.labelSelector) : () => true;
   const annotations = typeof t.annotationSelector === 'string' ? parseEqualitySelector(t.annotationSelector) : () => true;
   if (!labels || !annotations) {

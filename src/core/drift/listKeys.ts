@@ -1,3 +1,4 @@
+import { isRecord } from '../json';
 /**
  * List map keys and integer-or-string fields of built-in kinds, plus the same answers read from an
  * OpenAPI v3 schema (a CRD's openAPIV3Schema, or a cluster's /openapi/v3 document).
@@ -226,18 +227,17 @@ export function builtinListKeys(gvk: GroupKind): ListKeys {
 
 type Schema = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Walks an OpenAPI v3 schema along a path whose list items are elided. */
 /** Walks an OpenAPI v3 schema along a path whose list items are elided. */
 export function resolveSchemaPath(schema: Schema | undefined, path: readonly string[]): Schema | undefined {
   let node = schema;
   for (const seg of path) {
-    while (node && isObject(node.items)) node = node.items;
+    while (node && isRecord(node.items)) node = node.items;
     if (!node) return undefined;
     const props = node.properties;
-    if (isObject(props) && isObject(props[seg])) node = props[seg];
-    else if (isObject(node.additionalProperties)) node = node.additionalProperties;
+    if (isRecord(props) && isRecord(props[seg])) node = props[seg];
+    else if (isRecord(node.additionalProperties)) node = node.additionalProperties;
     else return undefined;
   }
   return node;
@@ -254,7 +254,7 @@ export function fromOpenAPI(schema: Record<string, unknown> | undefined): ListKe
   return {
     listAt: (path) => {
       const n = resolveSchemaPath(schema, path);
-      if (!n || (n.type !== 'array' && !isObject(n.items))) return undefined;
+      if (!n || (n.type !== 'array' && !isRecord(n.items))) return undefined;
       const t = n['x-kubernetes-list-type'];
       if (t === 'map') {
         const keys = n['x-kubernetes-list-map-keys'];

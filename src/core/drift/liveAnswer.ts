@@ -11,6 +11,7 @@
 import type { KubeObjectRef } from '../kube/names';
 import { quoteName } from '../kube/names';
 import { isListKind } from './mask';
+import { isRecord } from '../json';
 
 type Obj = Record<string, unknown>;
 
@@ -22,7 +23,6 @@ export class UnexpectedLiveObjectError extends Error {
   readonly code = 'UnexpectedObject' as const;
 }
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -37,10 +37,10 @@ const bare = (s: string): string => quoteName(s).slice(1, -1);
 export function admitLive(asked: KubeObjectRef, answer: unknown): LiveAnswer {
   const wanted = `${asked.kind} ${quoteName(asked.name)}`;
   const refuse = (what: string): LiveAnswer => ({ ok: false, reason: `the API server answered ${what} where ${wanted} was asked; it is not used` });
-  if (!isObj(answer)) return refuse(Array.isArray(answer) ? 'an array' : `a ${answer === null ? 'null' : typeof answer}`);
+  if (!isRecord(answer)) return refuse(Array.isArray(answer) ? 'an array' : `a ${answer === null ? 'null' : typeof answer}`);
   const kind = str(answer.kind);
   const apiVersion = str(answer.apiVersion);
-  const meta = isObj(answer.metadata) ? answer.metadata : {};
+  const meta = isRecord(answer.metadata) ? answer.metadata : {};
   const name = str(meta.name);
   const sameType = kind === asked.kind && apiVersion !== undefined && groupOf(apiVersion) === groupOf(asked.apiVersion);
   if (!sameType || name !== asked.name) {

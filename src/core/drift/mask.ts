@@ -4,6 +4,7 @@
 // therefore get equal masks and different values different masks, on both sides of a diff, without
 // the mask saying anything about the value itself (not even its length).
 import { foldStringData } from './normalize';
+import { isRecord } from '../json';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const FIRST_MASK_LENGTH = 8;
@@ -20,7 +21,7 @@ export function isMask(value: unknown): boolean {
 }
 
 export function isSecret(obj: unknown): obj is Record<string, unknown> {
-  return isObject(obj) && obj.kind === 'Secret' && obj.apiVersion === 'v1';
+  return isRecord(obj) && obj.kind === 'Secret' && obj.apiVersion === 'v1';
 }
 
 export interface MaskedPair<D, L> {
@@ -50,13 +51,13 @@ export function maskSecrets<D, L>(desired: D, live: L): MaskedPair<D, L> {
   const keys = new Set<string>();
   for (const obj of objects) {
     const data = obj?.data;
-    if (isObject(data)) for (const k of Object.keys(data)) keys.add(k);
+    if (isRecord(data)) for (const k of Object.keys(data)) keys.add(k);
   }
   for (const key of keys) {
     const masks = new Map<string, string>();
     for (const obj of objects) {
       const data = obj?.data;
-      if (!isObject(data) || !Object.prototype.hasOwnProperty.call(data, key)) continue;
+      if (!isRecord(data) || !Object.prototype.hasOwnProperty.call(data, key)) continue;
       const value = toText(data[key]);
       let mask = masks.get(value);
       if (mask === undefined) {
@@ -92,7 +93,7 @@ export function maskAnswer<T>(answer: T): T {
 }
 
 function maskAnswerAt(answer: unknown, impliedKind: string | undefined, depth: number): unknown {
-  if (!isObject(answer)) return answer;
+  if (!isRecord(answer)) return answer;
   const kind = typeof answer.kind === 'string' ? answer.kind : impliedKind;
   if (kind !== undefined && isListKind(kind) && Array.isArray(answer.items)) {
     if (depth >= MAX_LIST_DEPTH) return { apiVersion: answer.apiVersion, kind, items: [] };
@@ -128,12 +129,12 @@ type LastApplied = { kind: 'absent' } | { kind: 'parsed'; obj: Record<string, un
 
 function readLastApplied(live: Record<string, unknown>): LastApplied {
   const metadata = live.metadata;
-  if (!isObject(metadata) || !isObject(metadata.annotations)) return { kind: 'absent' };
+  if (!isRecord(metadata) || !isRecord(metadata.annotations)) return { kind: 'absent' };
   const raw = metadata.annotations[LAST_APPLIED];
   if (raw === undefined) return { kind: 'absent' };
   try {
     const parsed = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : undefined;
-    if (isObject(parsed)) {
+    if (isRecord(parsed)) {
       foldStringData(parsed);
       return { kind: 'parsed', obj: parsed };
     }
@@ -159,6 +160,3 @@ function toText(v: unknown): string {
   return typeof v === 'string' ? v.replace(/[\r\n]/g, '') : JSON.stringify(v);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

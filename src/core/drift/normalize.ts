@@ -8,6 +8,7 @@
 //   existing values";
 // - resource.Quantity is serialized in canonical form by the API server (see quantity.ts).
 import { canonicalQuantity, isQuantityPath } from './quantity';
+import { isRecord } from '../json';
 
 export interface NormalizeOptions {
   /**
@@ -46,7 +47,7 @@ export const DEFAULT_TRACKING_LABEL = 'app.kubernetes.io/instance';
  * normalize(normalize(x)) deep-equals normalize(x). Non-objects give `{}`.
  */
 export function normalize(obj: unknown, opts: NormalizeOptions = {}): Record<string, unknown> {
-  if (!isObject(obj)) return {};
+  if (!isRecord(obj)) return {};
   const kind = typeof obj.kind === 'string' ? obj.kind : undefined;
   const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : undefined;
   // One walk copies and canonicalizes (quantities, env values); `status` is never copied. The
@@ -57,11 +58,11 @@ export function normalize(obj: unknown, opts: NormalizeOptions = {}): Record<str
   if (share) {
     // The rules below edit these maps in place: they get their own copies (the root always has one;
     // metadata is rebuilt below).
-    if ((kind === 'Secret' || kind === 'ConfigMap') && isObject(out.data)) out.data = { ...out.data };
+    if ((kind === 'Secret' || kind === 'ConfigMap') && isRecord(out.data)) out.data = { ...out.data };
     // stringData values become strings (String() of whatever is there): plain copies, as without sharing.
-    if (kind === 'Secret' && isObject(out.stringData)) out.stringData = canonicalCopy(out.stringData, kind, ['stringData'], true, false, false);
+    if (kind === 'Secret' && isRecord(out.stringData)) out.stringData = canonicalCopy(out.stringData, kind, ['stringData'], true, false, false);
   }
-  if (isObject(out.metadata)) {
+  if (isRecord(out.metadata)) {
     const trackingLabel = opts.tracking === 'label' || opts.tracking === 'annotation+label'
       ? (opts.trackingLabel ?? DEFAULT_TRACKING_LABEL)
       : undefined;
@@ -71,7 +72,7 @@ export function normalize(obj: unknown, opts: NormalizeOptions = {}): Record<str
   }
 
   if (kind === 'Secret' && apiVersion === 'v1') foldStringData(out);
-  if (kind === 'ConfigMap' && apiVersion === 'v1' && isObject(out.data)) stringifyValues(out.data);
+  if (kind === 'ConfigMap' && apiVersion === 'v1' && isRecord(out.data)) stringifyValues(out.data);
   return out;
 }
 
@@ -92,7 +93,7 @@ function cleanMetadata(metadata: JsonObject, trackingLabel: string | undefined):
     let v = metadata[k] as Json;
     if (k === 'annotations' || k === 'labels') {
       if (v === null) continue;
-      if (isObject(v)) {
+      if (isRecord(v)) {
         const cleaned = k === 'labels'
           ? cleanStringMap(v, (key) => key === trackingLabel || hasFluxPrefix(key))
           : cleanStringMap(v, (key) => ANNOTATIONS_ALWAYS_DROPPED.has(key) || hasFluxPrefix(key));
@@ -137,14 +138,14 @@ function stringifyValues(map: JsonObject): void {
 export function foldStringData(secret: Record<string, unknown>): void {
   const stringData = secret.stringData;
   delete secret.stringData;
-  if (isObject(stringData)) {
-    const data: JsonObject = isObject(secret.data) ? (secret.data as JsonObject) : {};
+  if (isRecord(stringData)) {
+    const data: JsonObject = isRecord(secret.data) ? (secret.data as JsonObject) : {};
     for (const [k, v] of Object.entries(stringData)) {
       setOwn(data, k, base64(v === null ? '' : typeof v === 'string' ? v : String(v)));
     }
     secret.data = data;
   }
-  if (isObject(secret.data)) {
+  if (isRecord(secret.data)) {
     // Go's base64 decoder skips CR/LF, so a value wrapped over lines in Git is stored unwrapped.
     for (const [k, v] of Object.entries(secret.data)) {
       if (typeof v === 'string' && /[\r\n]/.test(v)) setOwn(secret.data as JsonObject, k, v.replace(/[\r\n]/g, ''));
@@ -244,7 +245,7 @@ function canonicalCopy(v: unknown, kind: string | undefined, path: string[], env
 
 /** core/v1 EnvVar.value is a string; `value: 8080` in YAML means "8080". */
 function isNonStringEnvValue(item: Json): item is JsonObject & { value: number | boolean } {
-  return isObject(item) && (typeof item.value === 'number' || typeof item.value === 'boolean');
+  return isRecord(item) && (typeof item.value === 'number' || typeof item.value === 'boolean');
 }
 
 /** A new map with the first `n` keys of `src` (those a shared walk found unchanged). */
@@ -257,9 +258,6 @@ function copyOf(src: Record<string, unknown>, keys: readonly string[], n: number
   return out;
 }
 
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Plain assignment of a `__proto__` key would replace the prototype instead of adding a field. */
 function setOwn(target: JsonObject, key: string, value: Json): void {

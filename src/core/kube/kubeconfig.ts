@@ -27,6 +27,7 @@ import { LineCounter } from 'yaml';
 import { parseDocumentBounded } from '../manifest/boundedYaml';
 import type { ClusterContext, KubeconfigProblem, MergedKubeconfig } from '../model/cluster';
 import type { KubeconfigFile } from '../ports';
+import { isRecord } from '../json';
 
 /** A kubeconfig is a few kilobytes (tens with embedded certificates); anything this big is refused unread. */
 export const MAX_KUBECONFIG_BYTES = 4 * 1024 * 1024;
@@ -533,9 +534,6 @@ function stringField(obj: Record<string, unknown>, key: string): string | undefi
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function firstLine(s: string): string {
   return s.split('\n', 1)[0] ?? s;

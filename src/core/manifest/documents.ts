@@ -18,6 +18,7 @@ import * as jsyaml from 'js-yaml';
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import { YAML_LIMITS, YamlLimitError, loadYaml, textTooLarge, type YamlLimits } from './boundedYaml';
+import { isRecord } from '../json';
 
 export interface SourcePosition {
   line: number;
@@ -327,9 +328,6 @@ function lineLength(lineText: string): number {
   return lineText.endsWith('\r') ? lineText.length - 1 : lineText.length;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** One document's text as split from a file, before parsing. */
 export interface ManifestSource {

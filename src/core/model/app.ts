@@ -1,3 +1,4 @@
+import { isRecord } from '../json';
 /**
  * One status shape for Argo CD and Flux objects, so the tree, totals and notifications never branch on
  * the tool. Mappers in src/core/argocd and src/core/flux build these values; AppStore keeps them.
@@ -324,9 +325,6 @@ export class FieldReader {
   }
 }
 
-export function isRecord(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function describe(v: unknown): string {
   if (Array.isArray(v)) return 'a list';

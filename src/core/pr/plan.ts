@@ -12,6 +12,7 @@ import { isMask } from '../drift/mask';
 import { groupOf } from '../drift/ignore';
 import { parseManifests } from '../manifest/documents';
 import { resolveNamespace } from '../manifest/namespace';
+import { isRecord } from '../json';
 
 export interface FieldChange {
   /** JSON Pointer into the object, as the drift engine reports it. */
@@ -340,19 +341,18 @@ export interface ImpactOptions {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function objectsOf(text: string | undefined, file: string): Obj[] {
   if (text === undefined) return [];
   return parseManifests(text, { file })
-    .documents.filter((d) => d.identity?.name !== undefined && isObj(d.value))
+    .documents.filter((d) => d.identity?.name !== undefined && isRecord(d.value))
     .map((d) => d.value as Obj);
 }
 
 function idFor(obj: Obj, d: Deployment): ResourceId {
   const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
   const kind = typeof obj.kind === 'string' ? obj.kind : '';
-  const meta = isObj(obj.metadata) ? obj.metadata : {};
+  const meta = isRecord(obj.metadata) ? obj.metadata : {};
   const own = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined;
   const ns =
     d.app.tool === 'flux' && d.namespace !== undefined

@@ -7,6 +7,7 @@
 import * as jsyaml from 'js-yaml';
 import { loadYaml } from '../manifest/boundedYaml';
 import type { RenderedDocument } from './types';
+import { isRecord } from '../json';
 
 /** The file names kustomize accepts for a kustomization, in the order it looks for them (kustomize api/konfig). */
 export const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -30,7 +31,6 @@ export interface KustomizationRefs {
   readonly hasOriginAnnotations: boolean;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /** Remote bases (git repositories, URLs) are fetched by kustomize; they are never a workspace file. */

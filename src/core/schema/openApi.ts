@@ -20,6 +20,7 @@
  */
 import type { JsonSchema, SchemaLayer } from './layers';
 import { kindKey } from './kinds';
+import { isRecord } from '../json';
 
 const COMPONENT_REF = '#/components/schemas/';
 const NULLABLE_TIME = /^io\.k8s\.apimachinery\.pkg\.apis\.meta\.v1\.(Micro)?Time$/;
@@ -34,12 +35,12 @@ interface GroupVersionKindExt {
 
 /** `paths` of the `/openapi/v3` index: group-version path → `serverRelativeURL` to fetch. */
 export function openApiDocumentUrls(index: unknown): string[] {
-  const paths = isObject(index) && isObject(index.paths) ? index.paths : {};
+  const paths = isRecord(index) && isRecord(index.paths) ? index.paths : {};
   const out: string[] = [];
   for (const [p, entry] of Object.entries(paths)) {
     // Group-version documents only (`api/v1`, `apis/apps/v1`); `apis`, `version`, `.well-known/…` carry no kinds.
     if (!/^(api\/v1|apis\/[^/]+\/[^/]+)$/.test(p)) continue;
-    const url = isObject(entry) && typeof entry.serverRelativeURL === 'string' ? entry.serverRelativeURL : `/openapi/v3/${p}`;
+    const url = isRecord(entry) && typeof entry.serverRelativeURL === 'string' ? entry.serverRelativeURL : `/openapi/v3/${p}`;
     out.push(url);
   }
   return out.sort();
@@ -49,9 +50,9 @@ export function layerFromOpenApi(documents: readonly unknown[], opts: { readonly
   const definitions: Record<string, JsonSchema> = {};
   const kinds = new Map<string, string>();
   for (const doc of documents) {
-    const schemas = isObject(doc) && isObject(doc.components) && isObject(doc.components.schemas) ? doc.components.schemas : {};
+    const schemas = isRecord(doc) && isRecord(doc.components) && isRecord(doc.components.schemas) ? doc.components.schemas : {};
     for (const [name, schema] of Object.entries(schemas)) {
-      if (!isObject(schema)) continue;
+      if (!isRecord(schema)) continue;
       const defName = `${opts.prefix}${name}`;
       if (definitions[defName] !== undefined) continue;
       const converted = convert(schema, opts.prefix) as JsonSchema;
@@ -73,13 +74,13 @@ export function layerFromOpenApi(documents: readonly unknown[], opts: { readonly
 
 function convert(node: unknown, prefix: string): unknown {
   if (Array.isArray(node)) return node.map((n) => convert(n, prefix));
-  if (!isObject(node)) return node;
+  if (!isRecord(node)) return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === '$ref' && typeof v === 'string') out.$ref = v.startsWith(COMPONENT_REF) ? `#/definitions/${prefix}${v.slice(COMPONENT_REF.length)}` : v;
     else if (k === 'nullable') continue;
     // Maps of schemas: their keys are names, not keywords.
-    else if ((k === 'properties' || k === 'patternProperties' || k === 'definitions') && isObject(v)) {
+    else if ((k === 'properties' || k === 'patternProperties' || k === 'definitions') && isRecord(v)) {
       out[k] = Object.fromEntries(Object.entries(v).map(([pk, pv]) => [pk, convert(pv, prefix)]));
     } else if (k === 'default' || k === 'example' || k === 'enum' || k === 'const' || k.startsWith('x-kubernetes-')) out[k] = v;
     else out[k] = convert(v, prefix);
@@ -89,13 +90,13 @@ function convert(node: unknown, prefix: string): unknown {
     delete out.anyOf;
   }
   if (node.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
-  const wrapped = Array.isArray(out.allOf) && out.allOf.length === 1 && isObject(out.allOf[0]) ? out.allOf[0] : undefined;
+  const wrapped = Array.isArray(out.allOf) && out.allOf.length === 1 && isRecord(out.allOf[0]) ? out.allOf[0] : undefined;
   if (wrapped && Object.keys(wrapped).length === 1 && typeof wrapped.$ref === 'string' && Object.keys(out).every((k) => k === 'allOf' || ANNOTATIONS.has(k))) {
     delete out.allOf;
     out.$ref = wrapped.$ref;
   }
   if (
-    isObject(node.properties) &&
+    isRecord(node.properties) &&
     node.additionalProperties === undefined &&
     node['x-kubernetes-preserve-unknown-fields'] !== true
   ) {
@@ -104,6 +105,3 @@ function convert(node: unknown, prefix: string): unknown {
   return out;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

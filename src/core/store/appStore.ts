@@ -8,7 +8,8 @@ import { DisposableStore, Emitter, type Disposable, type Event } from '../lifecy
 import { mapArgoAppProject, mapArgoApplication, mapArgoApplicationSet } from '../argocd/application';
 import { mapFluxHelmRelease, mapFluxKustomization, mapFluxSource } from '../flux/mapFlux';
 import type { SourceArtifact, SourceLookup } from '../flux/status';
-import { GITOPS_KINDS, appKey, gitOpsKind, isRecord, type App, type AppKey, type GitOpsKindName, type ManagedResource, type Tool } from '../model/app';
+import { GITOPS_KINDS, appKey, gitOpsKind, type App, type AppKey, type GitOpsKindName, type ManagedResource, type Tool } from '../model/app';
+import { isRecord } from '../json';
 import type { Clock, ClusterConnectionEvent, ClusterSource, ClusterWatchEvent, K8sError, Logger } from '../ports';
 
 export type ClusterConnection =

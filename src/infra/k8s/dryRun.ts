@@ -12,6 +12,7 @@
  */
 import type { K8sError, K8sErrorCode } from '../../core/ports';
 import { toK8sError } from './errors';
+import { isRecord } from '../../core/json';
 
 /** A dry-run the API server refused or could not answer, typed where it entered. */
 export class DryRunError extends Error {
@@ -26,7 +27,6 @@ export class DryRunError extends Error {
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function describe(obj: Readonly<Record<string, unknown>>): string {
   const meta = isRecord(obj.metadata) ? obj.metadata : {};

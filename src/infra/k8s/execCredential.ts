@@ -16,6 +16,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { ExecPluginConfig } from '../../core/kube/kubeconfig';
 import { K8sRequestError } from './errors';
+import { recordOf } from '../../core/json';
 
 export interface ExecCredential {
   readonly token: string | undefined;
@@ -281,12 +282,11 @@ export function parseExecCredential(text: string, apiVersion: string): ExecCrede
   } catch {
     throw new Error('printed something that is not an ExecCredential (JSON expected on stdout)');
   }
-  const rec = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-  const o = rec(obj);
+  const o = recordOf(obj);
   if (o.kind !== 'ExecCredential') throw new Error('printed JSON that is not an ExecCredential');
   if (o.apiVersion !== apiVersion) throw new Error(`is configured for ${apiVersion} but answered ${typeof o.apiVersion === 'string' ? clean(o.apiVersion).slice(0, 80) : 'no apiVersion'}`);
   if (typeof o.status !== 'object' || o.status === null) throw new Error('returned no status');
-  const s = rec(o.status);
+  const s = recordOf(o.status);
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
   const token = str(s.token);
   const cert = str(s.clientCertificateData);

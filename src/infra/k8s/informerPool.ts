@@ -25,6 +25,7 @@ import type {
 import { toK8sError } from './errors';
 import type { ExecPluginRunner } from './execCredential';
 import { KubeConnections, type KubeConnection, type KubeLimits } from './kubeClient';
+import { recordOf } from '../../core/json';
 
 export interface InformerPoolOptions {
   /** Kubeconfig files to find contexts in, read again on every (re)connect and merged as kubectl merges them (core `resolveContext`). */
@@ -202,25 +203,25 @@ export class InformerPool implements ClusterSource, Disposable {
   private async discover(run: Run): Promise<Set<string>> {
     const served = new Set<string>();
     const body = await this.getJson(run, '/apis', AGGREGATED_DISCOVERY_ACCEPT);
-    const doc = rec(body);
+    const doc = recordOf(body);
     if (doc.kind === 'APIGroupDiscoveryList') {
       for (const g of arr(doc.items)) {
-        const group = str(rec(rec(g).metadata).name);
-        for (const v of arr(rec(g).versions)) {
-          const version = str(rec(v).version);
-          for (const r of arr(rec(v).resources)) served.add(`${group}/${version}/${str(rec(r).resource)}`);
+        const group = str(recordOf(recordOf(g).metadata).name);
+        for (const v of arr(recordOf(g).versions)) {
+          const version = str(recordOf(v).version);
+          for (const r of arr(recordOf(v).resources)) served.add(`${group}/${version}/${str(recordOf(r).resource)}`);
         }
       }
       return served;
     }
     // A server without aggregated discovery answers an APIGroupList: ask the group-versions we need.
     const groups = new Map<string, Set<string>>();
-    for (const g of arr(doc.groups)) groups.set(str(rec(g).name), new Set(arr(rec(g).versions).map((v) => str(rec(v).version))));
+    for (const g of arr(doc.groups)) groups.set(str(recordOf(g).name), new Set(arr(recordOf(g).versions).map((v) => str(recordOf(v).version))));
     const wanted = [...new Set(GITOPS_KINDS.filter((k) => groups.get(k.group)?.has(k.version)).map((k) => `${k.group}/${k.version}`))];
     await Promise.all(
       wanted.map(async (gv) => {
-        const list = rec(await this.getJson(run, `/apis/${gv}`));
-        for (const r of arr(list.resources)) served.add(`${gv}/${str(rec(r).name)}`);
+        const list = recordOf(await this.getJson(run, `/apis/${gv}`));
+        for (const r of arr(list.resources)) served.add(`${gv}/${str(recordOf(r).name)}`);
       }),
     );
     return served;
@@ -264,9 +265,9 @@ export class InformerPool implements ClusterSource, Disposable {
   private async candidateNamespaces(run: Run): Promise<string[]> {
     const own = run.conn?.config.namespace;
     try {
-      const list = rec(await this.getJson(run, '/api/v1/namespaces'));
+      const list = recordOf(await this.getJson(run, '/api/v1/namespaces'));
       // Each name becomes a URL segment: `..` would turn a namespace list into the cluster-wide one (issue 12).
-      return arr(list.items).map((n) => str(rec(rec(n).metadata).name)).filter((n) => namespaceProblem(n) === undefined);
+      return arr(list.items).map((n) => str(recordOf(recordOf(n).metadata).name)).filter((n) => namespaceProblem(n) === undefined);
     } catch (e) {
       const err = toK8sError(e);
       if (err.code !== 'Forbidden') throw e;
@@ -276,11 +277,11 @@ export class InformerPool implements ClusterSource, Disposable {
   }
 
   private async list(run: Run, s: Stream): Promise<void> {
-    const body = rec(await this.getJson(run, streamPath(s)));
+    const body = recordOf(await this.getJson(run, streamPath(s)));
     const cache = new Map<string, unknown>();
     for (const item of arr(body.items)) cache.set(objectKey(item), item);
     s.cache = cache;
-    s.rv = str(rec(body.metadata).resourceVersion) || undefined;
+    s.rv = str(recordOf(body.metadata).resourceVersion) || undefined;
     this.opts.log.debug(`[InformerPool][list] ${run.name} ${describe(s)}: ${cache.size} object(s) at rv ${s.rv ?? '?'}`);
   }
 
@@ -305,7 +306,7 @@ export class InformerPool implements ClusterSource, Disposable {
     const onEvent = (type: string, obj: unknown): void => {
       if (run.stopped) return;
       events++;
-      const meta = rec(rec(obj).metadata);
+      const meta = recordOf(recordOf(obj).metadata);
       switch (type) {
         case 'ADDED':
         case 'MODIFIED':
@@ -514,13 +515,10 @@ function describe(s: Stream): string {
 }
 
 function objectKey(o: unknown): string {
-  const m = rec(rec(o).metadata);
+  const m = recordOf(recordOf(o).metadata);
   return `${str(m.namespace)}/${str(m.name)}`;
 }
 
-function rec(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
 
 function arr(v: unknown): readonly unknown[] {
   return Array.isArray(v) ? v : [];

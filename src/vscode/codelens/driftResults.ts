@@ -31,6 +31,7 @@ import type { Logger } from '../../core/ports';
 import type { DesiredRenderer, RenderOutcome } from '../../core/render/types';
 import type { AppStoreChange } from '../../core/store/appStore';
 import { httpStatusOf } from '../../core/store/resourceHealthStore';
+import { isRecord } from '../../core/json';
 
 type Obj = Record<string, unknown>;
 
@@ -225,7 +226,6 @@ function textIdOf(l: LoadedSource): number {
   }
   return id;
 }
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 // Argo CD's tracking label (argocd-cm `application.instanceLabelKey`, default) and annotation.
 const TRACKING_LABEL = 'app.kubernetes.io/instance';
 const TRACKING_ID = 'argocd.argoproj.io/tracking-id';
@@ -300,7 +300,7 @@ export class DriftResults implements Disposable {
       loaded.set(c.source, l);
       if (l.kind === 'empty') continue;
       const documentIndex = index++;
-      if (l.kind !== 'document' || !l.identity?.name || !isObj(l.value)) continue;
+      if (l.kind !== 'document' || !l.identity?.name || !isRecord(l.value)) continue;
       documents.push({ index: documentIndex, line: c.startLine + l.headerOffset, textId: textIdOf(l), value: l.value, identity: l.identity });
     }
     previous?.renderAbort?.abort();
@@ -721,9 +721,9 @@ function itemOf(
   if (invalid !== undefined && fixed === undefined) fixed = { kind: 'unknown', reason: invalid };
   // A shallow copy with the namespace set: the parsed value is shared with the chunk cache. A
   // document that names its namespace already is used as it is.
-  const desired: Obj = namespace === '' || (isObj(value.metadata) && value.metadata.namespace === namespace)
+  const desired: Obj = namespace === '' || (isRecord(value.metadata) && value.metadata.namespace === namespace)
     ? value
-    : { ...value, metadata: { ...(isObj(value.metadata) ? value.metadata : {}), namespace } };
+    : { ...value, metadata: { ...(isRecord(value.metadata) ? value.metadata : {}), namespace } };
   return {
     line,
     documentIndex,
@@ -754,9 +754,9 @@ function idOf(ref: LiveRef): { apiVersion: string; kind: string; name: string; n
  */
 function trackingRules(app: App, live: Obj): IgnoreRule[] {
   if (app.tool !== 'argocd') return [];
-  const meta = isObj(live.metadata) ? live.metadata : {};
-  const labels = isObj(meta.labels) ? meta.labels : {};
-  const annotations = isObj(meta.annotations) ? meta.annotations : {};
+  const meta = isRecord(live.metadata) ? live.metadata : {};
+  const labels = isRecord(meta.labels) ? meta.labels : {};
+  const annotations = isRecord(meta.annotations) ? meta.annotations : {};
   if (labels[TRACKING_LABEL] !== app.name || typeof annotations[TRACKING_ID] === 'string') return [];
   return [{ source: 'Argo CD tracking label', steps: [{ field: 'metadata' }, { field: 'labels' }, { field: TRACKING_LABEL }] }];
 }

@@ -7,7 +7,7 @@
  * 3. Argo CD's built-in checks: the Lua ones we re-express (rules.ts), then gitops-engine's (builtin.ts);
  * 4. otherwise it has no health.
  */
-import { isRecord } from '../../model/app';
+import { isRecord } from '../../json';
 import { healthScriptFor, type HealthCustomizations } from './customizations';
 import type { LuaHealthRunner, LuaRunResult } from './luaPort';
 import { builtinRule, isUncoveredArgoCdCheck } from './rules';

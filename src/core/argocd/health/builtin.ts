@@ -6,6 +6,7 @@
  * as Unknown).
  */
 import { health, int, optInt, rec, recs, str, type ObjectIdentity, type Rec, type ResourceHealth } from './types';
+import { isRecord } from '../../json';
 
 /** A built-in check: gitops-engine `GetHealthCheckFunc` by group and kind (the version is checked inside). */
 export type BuiltinCheck = (o: Rec, id: ObjectIdentity) => ResourceHealth;
@@ -214,7 +215,7 @@ function pod(o: Rec, id: ObjectIdentity): ResourceHealth {
       if (longRunning) {
         if (conditionOf(s, 'Ready')?.status === 'True') return health('Healthy', message);
         // Not ready and a container has terminated before: it is crashing, not starting.
-        if (containers.some((c) => isRecordValue(rec(c.lastState).terminated))) return health('Degraded', message);
+        if (containers.some((c) => isRecord(rec(c.lastState).terminated))) return health('Degraded', message);
         return health('Progressing', message);
       }
       if (policy === 'OnFailure' || policy === 'Never') return health('Progressing', message);
@@ -224,12 +225,11 @@ function pod(o: Rec, id: ObjectIdentity): ResourceHealth {
   }
 }
 
-const isRecordValue = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** health_pod.go `getFailMessage`. */
 function failMessage(c: Rec): string {
   const terminated = rec(c.state).terminated;
-  if (!isRecordValue(terminated)) return '';
+  if (!isRecord(terminated)) return '';
   const t = rec(terminated);
   if (str(t.message) !== '') return str(t.message);
   if (t.reason === 'OOMKilled') return 'OOMKilled';

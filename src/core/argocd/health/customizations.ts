@@ -8,7 +8,7 @@
  * The lookup is `util/lua/lua.go` `GetHealthScript`: the exact `group/kind` first, then any glob key.
  */
 import { parseDocument } from 'yaml';
-import { isRecord } from '../../model/app';
+import { isRecord } from '../../json';
 import { groupKindKey, type ObjectIdentity } from './types';
 
 export interface HealthScript {

@@ -3,7 +3,7 @@
  * TypeScript: JSON null is nil, `~=`/`==` compare by type and value, only nil and false are falsy,
  * `#list` is the length of an array (0 for anything else here).
  */
-import { isRecord } from '../../model/app';
+import { isRecord } from '../../json';
 import type { Rec } from './types';
 
 /** The value as Lua sees it: null reads as nil. */

@@ -3,7 +3,7 @@
  * `HealthStatus` and `IsWorse`), and the small readers every rule uses on objects that came from
  * outside: malformed fields read as absent, never throw.
  */
-import { HEALTH_STATUSES, isRecord, type HealthStatus } from '../../model/app';
+import { HEALTH_STATUSES, type HealthStatus } from '../../model/app';
 
 export interface ResourceHealth {
   readonly status: HealthStatus;
@@ -33,9 +33,10 @@ export function health(status: HealthStatus, message?: string | null): ResourceH
 }
 
 export type Rec = Record<string, unknown>;
-export const rec = (v: unknown): Rec => (isRecord(v) ? v : {});
-export const recs = (v: unknown): Rec[] => (Array.isArray(v) ? v.filter(isRecord) : []);
-export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+import { recordOf, recordsOf, stringOf } from '../../json';
+export const rec = recordOf;
+export const recs = recordsOf;
+export const str = stringOf;
 /** A string field, or undefined when absent or not a string (Lua's nil). */
 export const optStr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 /** An integer field as Go's typed conversion reads it: absent or malformed is 0. */
