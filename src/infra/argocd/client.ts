@@ -6,7 +6,7 @@
  * (`{"error", "code", "message"}`, runtimeError), with the RBAC permission a 403 needed.
  */
 import type * as http from 'node:http';
-import { ArgoCdError, appRbacObject, forbiddenMessage, unauthorizedMessage, type RbacPermission } from '../../core/argocd/api/errors';
+import { ArgoCdError, appRbacObject, deniedPermission, forbiddenMessage, unauthorizedMessage, type RbacPermission } from '../../core/argocd/api/errors';
 import type { ArgoCdTarget } from '../../core/argocd/api/endpoint';
 import { appSegment, checkAppNamespace, revisionProblem } from '../../core/argocd/api/names';
 import { readApplicationChunk, streamError, type ApplicationStreamChunk } from '../../core/argocd/api/stream';
@@ -21,6 +21,22 @@ export interface AppRef {
   /** The Application's namespace; sent as `appNamespace` (the server's own namespace is the default). */
   readonly namespace?: string;
   readonly project?: string;
+  /** The control plane's namespace (`status.controllerNamespace`), for the RBAC object in a denial's words. */
+  readonly controllerNamespace?: string;
+}
+
+/** The AppRef of an Application object as the API (or a watch) returned it. */
+export function appRefOf(app: unknown): AppRef | undefined {
+  if (!isRecord(app) || !isRecord(app.metadata) || typeof app.metadata.name !== 'string') return undefined;
+  const ns = app.metadata.namespace;
+  const project = isRecord(app.spec) ? app.spec.project : undefined;
+  const controller = isRecord(app.status) ? app.status.controllerNamespace : undefined;
+  return {
+    name: app.metadata.name,
+    ...(typeof ns === 'string' && ns ? { namespace: ns } : {}),
+    ...(typeof project === 'string' && project ? { project } : {}),
+    ...(typeof controller === 'string' && controller ? { controllerNamespace: controller } : {}),
+  };
 }
 
 export interface ObjectList {
@@ -197,7 +213,7 @@ export class ArgoCdClient {
   // ---- internals -----------------------------------------------------------------------------------
 
   private appPermission(app: AppRef, action: RbacPermission['action']): RbacPermission {
-    return { resource: 'applications', action, object: appRbacObject(app.project, app.namespace, app.name) };
+    return { resource: 'applications', action, object: appRbacObject(app.project, app.namespace, app.name, app.controllerNamespace) };
   }
 
   private async json(method: 'GET' | 'POST', apiPath: string, what: string, permission: RbacPermission, opts: { query?: URLSearchParams; body?: unknown; timeoutMs?: number } = {}): Promise<unknown> {
@@ -289,7 +305,7 @@ export class ArgoCdClient {
       const expired = /expired/i.test(message ?? '');
       return new ArgoCdError('Unauthorized', unauthorizedMessage(name, expired, this.target.token !== undefined), status, undefined, expired);
     }
-    if (status === 403) return new ArgoCdError('Forbidden', forbiddenMessage(name, what, permission, message), status, permission);
+    if (status === 403) return new ArgoCdError('Forbidden', forbiddenMessage(name, what, permission, message), status, deniedPermission(message)?.permission ?? permission);
     if (status === 404) return new ArgoCdError('NotFound', `${name}: ${what} failed: not found${theirs}`, status);
     if (status === 400 || status === 409 || status === 412 || status === 422) return new ArgoCdError('Rejected', `${name}: Argo CD refused ${what}${theirs}`, status);
     if (status === 502 || status === 503 || status === 504) return new ArgoCdError('Unreachable', `${name}: ${what} failed (${status})${theirs}`, status);

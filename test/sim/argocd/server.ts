@@ -441,13 +441,13 @@ export class ArgoCdSimServer {
   private getApp(account: SimAccount, q: URLSearchParams, name: string): unknown {
     const app = this.appFor(account, q, name, 'get');
     const refresh = q.get('refresh');
-    if (refresh === null) return app;
+    if (refresh === null) return this.withTreeHealth(app);
     // The stand-in controller answers a refresh at once: it re-stamps reconciledAt (the status itself is a fact of the seed).
     this.refreshes.push({ app: keyOf(app), type: refresh === 'hard' ? 'hard' : 'normal' });
     const status = { ...((app.status as Obj | undefined) ?? {}), reconciledAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
     const updated = { ...app, status };
     this.writeApp(updated);
-    return this.apps.get(keyOf(app)) ?? updated;
+    return this.withTreeHealth(this.apps.get(keyOf(app)) ?? updated);
   }
 
   private sync(account: SimAccount, q: URLSearchParams, name: string, body: unknown): unknown {
@@ -460,7 +460,33 @@ export class ArgoCdSimServer {
     const revision = typeof req.revision === 'string' && req.revision ? req.revision : String(((app.spec as Obj | undefined)?.source as Obj | undefined)?.targetRevision ?? 'HEAD');
     const operation = { sync: { revision, prune: req.prune === true, ...(req.dryRun ? { dryRun: true } : {}) }, initiatedBy: { username: account.subject } };
     this.writeApp({ ...app, operation });
-    return this.apps.get(keyOf(app)) ?? { ...app, operation };
+    return this.withTreeHealth(this.apps.get(keyOf(app)) ?? { ...app, operation });
+  }
+
+  /**
+   * What argocd-server does to an app it returns from Get, Watch and Sync (not List) when the controller
+   * keeps resource health in the tree (`status.resourceHealthSource: appTree`): each `status.resources[]`
+   * entry gets the health of its tree node; a node never created (no resourceVersion, uid or creation
+   * time) is Missing, "Resource has not been created" (application.go inferResourcesStatusHealth).
+   * Only with a seeded tree: the simulator's own default tree is made from these entries.
+   */
+  private withTreeHealth(app: Obj): Obj {
+    const status = app.status as Obj | undefined;
+    const tree = this.trees.get(keyOf(app));
+    if (status?.resourceHealthSource !== 'appTree' || !tree || !Array.isArray(status.resources)) return app;
+    const k = (r: Obj): string => `${String(r.group ?? '')}/${String(r.kind)}/${String(r.namespace ?? '')}/${String(r.name)}`;
+    const health = new Map<string, unknown>();
+    for (const n of (tree.nodes as Obj[] | undefined) ?? []) {
+      if (n.health) health.set(k(n), n.health);
+      else if (n.resourceVersion === undefined && n.uid === undefined && n.createdAt === undefined) health.set(k(n), { status: 'Missing', message: 'Resource has not been created' });
+    }
+    const resources = (status.resources as Obj[]).map((r) => {
+      const rest: Obj = { ...r };
+      delete rest.health;
+      const h = health.get(k(r));
+      return h === undefined ? rest : { ...rest, health: h };
+    });
+    return { ...app, status: { ...status, resources } };
   }
 
   /** The seeded tree, or one node per `status.resources` entry with the health it records (facts, not computed). */
@@ -506,7 +532,7 @@ export class ArgoCdSimServer {
     if (s.appNamespace && meta.namespace !== s.appNamespace) return;
     if (Number(meta.resourceVersion) < s.minVersion) return;
     if (!this.allowed(s.account, 'applications', 'get', this.rbacName(app))) return;
-    this.writeChunk(s, { result: { type, application: app } });
+    this.writeChunk(s, { result: { type, application: this.withTreeHealth(app) } });
   }
 
   private writeChunk(s: Stream, chunk: Obj): void {
@@ -526,8 +552,10 @@ function keyOf(app: Obj): string {
 
 /** Argo CD's API returns objects as its informer holds them: TypeMeta empty, so no apiVersion/kind. */
 function withoutTypeMeta(o: Obj): Obj {
-  const { apiVersion: _a, kind: _k, ...rest } = o;
-  return structuredClone(rest);
+  const rest = structuredClone(o);
+  delete rest.apiVersion;
+  delete rest.kind;
+  return rest;
 }
 
 /** util/glob Match: `*` matches any run of characters, `/` included. */

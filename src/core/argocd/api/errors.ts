@@ -74,14 +74,29 @@ export function appRbacObject(project: string | undefined, namespace: string | u
   return `${proj}/${namespace}/${name}`;
 }
 
+/**
+ * The permission named in Argo CD's own denial, when it names one: util/rbac/rbac.go `EnforceErr` writes
+ * `permission denied: <resource>, <action>, <object>, sub: <subject>, iat: <time>`. Plain "permission
+ * denied" (getAppEnforceRBAC, which hides whether the app exists) names none.
+ */
+export function deniedPermission(serverMessage: string | undefined): { readonly permission: RbacPermission; readonly subject?: string } | undefined {
+  const m = /^permission denied: ([a-z-]+), ([a-z]+(?:\/[^,]*)?), ([^,]+)(?:, sub: ([^,]+))?/.exec(serverMessage ?? '');
+  if (!m) return undefined;
+  const permission = { resource: m[1], action: m[2], object: m[3]!.trim() } as RbacPermission;
+  return m[4] ? { permission, subject: m[4].trim() } : { permission };
+}
+
 /** The message for a 403: what was denied, the permission, and the two causes Argo CD does not tell apart. */
-export function forbiddenMessage(server: string, what: string, permission: RbacPermission, serverMessage: string | undefined): string {
-  const theirs = serverMessage && serverMessage !== 'permission denied' ? ` (Argo CD: ${serverMessage})` : '';
+export function forbiddenMessage(server: string, what: string, expected: RbacPermission, serverMessage: string | undefined): string {
+  const named = deniedPermission(serverMessage);
+  const permission = named?.permission ?? expected;
+  const account = named?.subject ? ` (${named.subject})` : '';
+  const theirs = !named && serverMessage && serverMessage !== 'permission denied' ? ` (Argo CD: ${serverMessage})` : '';
   const existence =
     permission.resource === 'applications' && permission.action === 'get'
       ? ' Argo CD gives the same answer when the application does not exist, so that its existence is not revealed.'
       : '';
-  return `${server}: ${what} was denied${theirs}: your Argo CD account lacks the RBAC permission "${permission.action}" on ${permission.resource} "${permission.object}". An Argo CD admin can grant it in argocd-rbac-cm (policy.csv): ${policyLine(permission)}.${existence}`;
+  return `${server}: ${what} was denied${theirs}: your Argo CD account${account} lacks the RBAC permission "${permission.action}" on ${permission.resource} "${permission.object}". An Argo CD admin can grant it in argocd-rbac-cm (policy.csv): ${policyLine(permission)}.${existence}`;
 }
 
 export function unauthorizedMessage(server: string, expired: boolean, hadToken: boolean): string {
