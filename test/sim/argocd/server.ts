@@ -64,6 +64,8 @@ export interface ArgoCdSimOptions {
   readonly namespace?: string;
   /** The admin token (default random). */
   readonly token?: string;
+  /** Validate traffic against swagger.json (default true; benches switch it off to time the client, not the validator). */
+  readonly validate?: boolean;
 }
 
 const GRPC_CODE_OF: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 409: 6, 412: 9, 500: 13, 503: 14 };
@@ -98,6 +100,7 @@ export class ArgoCdSimServer {
   readonly adminToken: string;
   readonly rootPath: string;
   readonly plainText: boolean;
+  private readonly validate: boolean;
 
   private readonly apps = new Map<string, Obj>();
   private readonly projects = new Map<string, Obj>();
@@ -123,6 +126,7 @@ export class ArgoCdSimServer {
     this.adminToken = opts.token ?? randomBytes(16).toString('hex');
     this.rootPath = (opts.rootPath ?? '').replace(/^\/+|\/+$/g, '');
     this.plainText = opts.plainText === true;
+    this.validate = opts.validate !== false;
     this.accounts.set(this.adminToken, { subject: 'admin', rules: 'admin' });
     if (opts.port) this.port = opts.port;
   }
@@ -312,7 +316,7 @@ export class ArgoCdSimServer {
     } catch {
       return this.fail(res, method, apiPath, record, new HttpFailure(400, 'the request body is not JSON'));
     }
-    for (const message of argoCdValidator().validateRequest(method, apiPath, url.searchParams, body)) {
+    for (const message of this.validate ? argoCdValidator().validateRequest(method, apiPath, url.searchParams, body) : []) {
       this.violations.push({ method, path: apiPath, where: 'request', message });
     }
     try {
@@ -347,10 +351,12 @@ export class ArgoCdSimServer {
   }
 
   private check(method: string, apiPath: string, status: number, body: unknown): void {
+    if (!this.validate) return;
     for (const message of argoCdValidator().validateResponse(method, apiPath, status, body)) this.violations.push({ method, path: apiPath, status, where: 'response', message });
   }
 
   private checkChunk(method: string, apiPath: string, chunk: unknown): void {
+    if (!this.validate) return;
     for (const message of argoCdValidator().validateStreamChunk(method, apiPath, chunk)) this.violations.push({ method, path: apiPath, where: 'stream', message });
   }
 
