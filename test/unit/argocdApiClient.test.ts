@@ -116,6 +116,45 @@ describe('Argo CD API client (against the Argo CD simulator)', function () {
     assert.deepEqual(health(listed), [undefined, undefined]);
   });
 
+  it('follows the resource tree stream: the whole tree again on every change; a hidden app is a 403 on the stream', async () => {
+    const ac = new AbortController();
+    const trees: number[] = [];
+    const done = client.watchResourceTree({ name: 'frontend', namespace: 'argocd' }, (t) => trees.push(t.nodes.length), ac.signal);
+    while (trees.length < 1) await new Promise((r) => setTimeout(r, 10));
+    sim.server.setTree('argocd', 'frontend', { nodes: (FRONTEND_TREE.nodes as Obj[]).slice(0, 2) });
+    while (trees.length < 2) await new Promise((r) => setTimeout(r, 10));
+    ac.abort();
+    await done;
+    assert.deepEqual(trees, [4, 2]);
+    sim.server.setTree('argocd', 'frontend', FRONTEND_TREE);
+
+    sim.addToken('team-b-only', 'bob', [{ resource: 'applications', action: 'get', object: 'team-b/*' }]);
+    const bob = new ArgoCdClient({ ...target, token: 'team-b-only' });
+    const e = await rejection(bob.watchResourceTree({ name: 'frontend', namespace: 'argocd', project: 'team-a' }, () => undefined, new AbortController().signal));
+    assert.equal(e.code, 'Forbidden');
+    assert.match(e.message, /watching the resource tree of "frontend" was denied/);
+    bob.dispose();
+  });
+
+  it('reaches apps in any namespace with appNamespace, and names that namespace in a denial', async () => {
+    sim.server.putApp({ ...(ARGO2_SYNCED_HEALTHY as Obj), metadata: { name: 'guestbook', namespace: 'team-a-apps' } });
+    try {
+      const inNs = await client.listApplications({ appNamespace: 'team-a-apps' });
+      assert.deepEqual(inNs.items.map((a) => `${String((a.metadata as Obj).namespace)}/${String((a.metadata as Obj).name)}`), ['team-a-apps/guestbook']);
+      const one = await client.getApplication({ name: 'guestbook', namespace: 'team-a-apps' });
+      assert.equal((one.metadata as Obj).namespace, 'team-a-apps');
+      assert.equal(sim.server.requests.at(-1)?.query, '?appNamespace=team-a-apps');
+      sim.addToken('argocd-ns-only', 'carol', [{ resource: 'applications', action: 'get', object: 'team-a/guestbook' }]);
+      const carol = new ArgoCdClient({ ...target, token: 'argocd-ns-only' });
+      const e = await rejection(carol.getApplication({ name: 'guestbook', namespace: 'team-a-apps', project: 'team-a', controllerNamespace: 'argocd' }));
+      assert.deepEqual(e.permission, { resource: 'applications', action: 'get', object: 'team-a/team-a-apps/guestbook' });
+      assert.ok((await carol.getApplication({ name: 'guestbook', namespace: 'argocd' })).metadata);
+      carol.dispose();
+    } finally {
+      sim.server.deleteApp('team-a-apps', 'guestbook');
+    }
+  });
+
   it('reads managed resources: target, live, normalized live and predicted live states, "null" as none', async () => {
     const live = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'billing' }, spec: { replicas: 5 } };
     const target2 = { ...live, spec: { replicas: 3 } };
