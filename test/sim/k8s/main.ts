@@ -1,14 +1,27 @@
 /**
- * `npm run sim -- --seed DIR --kubeconfig FILE [--context NAME] [--port N] [--token T]`
+ * `npm run sim -- --seed DIR --kubeconfig FILE [--context NAME] [--port N] [--token T] [--argocd-config FILE2]`
  * Starts one simulated cluster, writes a kubeconfig for it, prints `ready <url>`, runs until SIGTERM/SIGINT.
+ * With `--argocd-config`, also serves the Argo CD API for the cluster's Argo CD objects (status as
+ * seeded, test/sim/argocd), writes an `argocd` CLI config for it (context NAME, a token, the server's
+ * certificate authority) into FILE2 and prints `argocd <url>` after the `ready` line.
  * Exit codes: 0 clean stop, 2 bad seed or arguments.
  */
 import * as fs from 'node:fs';
+import { mirrorCluster, startArgoCdSim, type ArgoCdSim } from '../argocd/argocd';
 import { startSimCluster } from './cluster';
 import { SeedError } from './seed';
 
-function parseArgs(argv: string[]): { seed: string[]; kubeconfig?: string; context: string; port: number; token?: string } {
-  const out: { seed: string[]; kubeconfig?: string; context: string; port: number; token?: string } = { seed: [], context: 'sim', port: 0 };
+interface Args {
+  seed: string[];
+  kubeconfig?: string;
+  context: string;
+  port: number;
+  token?: string;
+  argocdConfig?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const out: Args = { seed: [], context: 'sim', port: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -22,6 +35,7 @@ function parseArgs(argv: string[]): { seed: string[]; kubeconfig?: string; conte
     else if (flag === '--context') out.context = value();
     else if (flag === '--port') out.port = Number(value());
     else if (flag === '--token') out.token = value();
+    else if (flag === '--argocd-config') out.argocdConfig = value();
     else throw new SeedError(`unknown argument ${a}`);
   }
   return out;
@@ -34,8 +48,17 @@ async function main(): Promise<void> {
     const cluster = await startSimCluster({ seed: args.seed, port: args.port, ...(args.token ? { token: args.token } : {}) });
     if (args.kubeconfig) fs.writeFileSync(args.kubeconfig, cluster.kubeconfig(args.context), { mode: 0o600 });
     process.stdout.write(`ready ${cluster.url}\n`);
+    let argocd: ArgoCdSim | undefined;
+    if (args.argocdConfig) {
+      argocd = await startArgoCdSim();
+      mirrorCluster(argocd, cluster);
+      fs.writeFileSync(args.argocdConfig, argocd.cliConfig(args.context, { withCa: true }), { mode: 0o600 });
+      // The argocd CLI (and GitOps Lens, after it) refuses a config others can read; a file that existed keeps its mode otherwise.
+      fs.chmodSync(args.argocdConfig, 0o600);
+      process.stdout.write(`argocd ${argocd.url}\n`);
+    }
     const stop = (): void => {
-      void cluster.stop().then(() => process.exit(0));
+      void Promise.all([cluster.stop(), argocd?.stop()]).then(() => process.exit(0));
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
