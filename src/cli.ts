@@ -17,7 +17,7 @@ import type { App } from './core/model/app';
 import { AppStore } from './core/store/appStore';
 import { defaultKubeconfigPaths, readKubeconfigTextSync } from './infra/kubeconfigFiles';
 import { health } from './cliHealth';
-import { KubeClusterAccess } from './infra/k8s/annotate';
+import { KubeClusterAccess } from './infra/k8s/clusterAccess';
 import { KUSTOMIZE_NOT_FOUND, KustomizeRenderer, documentsOf, kustomizationClosure, kustomizationFileOf, type RenderedObject } from './infra/render/kustomize';
 import { pathLookup } from './infra/render/process';
 import { RepoFileError, linkProblem, readRegularFileSync, walkTreeSync } from './infra/repoFiles';
