@@ -30,9 +30,10 @@ import {
   type SourceDocument,
 } from '../../core/render/kustomization';
 import type { DesiredRenderer, RenderedDocument } from '../../core/render/types';
-import { AbortError, pathLookup, runTool, type FindExecutable } from './process';
+import { pathLookup, runTool, type FindExecutable } from './process';
+import { RenderCache, firstLine } from './renderCache';
 import { RepoFileError, readRegularFile } from '../repoFiles';
-import { collectFiles, commonAncestor, isLinkCopy, treeHash, writeTree, type TreeFile } from './tempTree';
+import { collectFiles, commonAncestor, isLinkCopy, treeHash, withTempTree, type TreeFile } from './tempTree';
 
 export interface KustomizeRendererOptions {
   /** How executables are found (default: this process's PATH). */
@@ -166,8 +167,6 @@ export async function findKustomizationFor(fsPath: string, opts: { root?: string
   return undefined;
 }
 
-const firstLine = (s: string): string => s.split('\n').find((l) => l.trim() !== '')?.trim() ?? s;
-
 /**
  * kustomize prints `Error: …`; kubectl prints through klog, `E1123 14:36:17.880308 12783 run.go:72]
  * "command failed" err="…"`, or for a multi-line message `err=<` then tab-indented lines and ` >`.
@@ -192,26 +191,18 @@ export function kustomizeMessage(stderr: string): string {
   return out.join('\n');
 }
 
-interface InFlight {
-  readonly promise: Promise<FolderRender>;
-  readonly controller: AbortController;
-  waiters: number;
-}
-
 export class KustomizeRenderer {
   private readonly find: FindExecutable;
   private readonly timeoutMs: number;
-  private readonly cacheEntries: number;
   private readonly maxFiles: number;
-  /** Insertion-ordered: the oldest entry is evicted first. */
-  private readonly cache = new Map<string, FolderRender>();
-  private readonly inFlight = new Map<string, InFlight>();
+  /** Builds by folder and input texts; failed builds are tried again on the next request. */
+  private readonly cache: RenderCache<FolderRender>;
   private tool: Promise<{ file: string; args: string[]; name: string } | undefined> | undefined;
 
   constructor(private readonly opts: KustomizeRendererOptions = {}) {
     this.find = opts.findExecutable ?? pathLookup();
     this.timeoutMs = opts.timeoutMs ?? 30_000;
-    this.cacheEntries = opts.cacheEntries ?? 16;
+    this.cache = new RenderCache(opts.cacheEntries ?? 16, (r) => r.ok);
     this.maxFiles = opts.maxFiles ?? 5000;
   }
 
@@ -272,45 +263,16 @@ export class KustomizeRenderer {
     }
     const key = `${base}\0${treeHash(`${tool.file}\0${path.relative(base, target.dir)}`, files)}`;
 
-    const cached = this.cache.get(key);
-    if (cached) {
-      this.cache.delete(key); // refresh its place in the eviction order
-      this.cache.set(key, cached);
-      return cached;
-    }
-    let run = this.inFlight.get(key);
-    if (!run) {
-      // What kustomize would read as YAML, measured first (see the top of this file); cached renders passed already.
-      const hostile = hostileYaml(files);
-      if (hostile) return { ok: false, tool: tool.name, fallback: `kustomize folder not rendered: ${path.join(base, hostile.rel)}:${hostile.line}: ${hostile.message}` };
-      const controller = new AbortController();
-      const promise = this.build(tool, target, base, files, controller.signal).finally(() => this.inFlight.delete(key));
-      run = { promise, controller, waiters: 0 };
-      this.inFlight.set(key, run);
-      promise.then(
-        (r) => {
-          this.cache.set(key, r);
-          while (this.cache.size > this.cacheEntries) this.cache.delete(this.cache.keys().next().value as string);
-        },
-        () => undefined,
-      );
-    }
-    return this.await(run, signal);
-  }
-
-  /** Waits for a shared build; the process is killed only when every waiter gave up. */
-  private await(run: InFlight, signal: AbortSignal | undefined): Promise<FolderRender> {
-    run.waiters++;
-    if (!signal) return run.promise;
-    return new Promise<FolderRender>((resolve, reject) => {
-      const onAbort = (): void => {
-        if (--run.waiters === 0) run.controller.abort();
-        reject(new AbortError());
-      };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      run.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+    return this.cache.run(
+      key,
+      async (abort) => {
+        // What kustomize would read as YAML, measured before a build (see the top of this file); cached builds passed already.
+        const hostile = hostileYaml(files);
+        if (hostile) return { ok: false, tool: tool.name, fallback: `kustomize folder not rendered: ${path.join(base, hostile.rel)}:${hostile.line}: ${hostile.message}` };
+        return this.build(tool, target, base, files, abort);
+      },
+      signal,
+    );
   }
 
   private async build(
@@ -320,46 +282,43 @@ export class KustomizeRenderer {
     files: ReadonlyMap<string, TreeFile>,
     signal: AbortSignal,
   ): Promise<FolderRender> {
-    const tmp = await writeTree('gitops-lens-kustomize-', files);
-    try {
-      const topRel = path.relative(base, target.dir);
-      const kfile = (await kustomizationFileOf(path.join(tmp, topRel))) as string;
-      const ktext = await fs.readFile(kfile, 'utf8');
-      let injected = false;
-      try {
-        injected = !readKustomization(ktext).hasOriginAnnotations;
-        if (injected) await fs.writeFile(kfile, withOriginAnnotations(ktext));
-      } catch {
-        // broken YAML: kustomize's own message says where
-      }
-      const started = Date.now();
-      const result = await runTool(tool.file, [...tool.args, path.join(tmp, topRel)], { cwd: tmp, timeoutMs: this.timeoutMs, signal });
-      if (!result.ok) {
-        // Temp paths mean nothing to the user: name the workspace folder instead.
-        const message = kustomizeMessage(result.message).split(tmp + path.sep).join(base + path.sep).split(tmp).join(base);
-        this.opts.log?.warn(`[Render][kustomize] ${tool.name} ${target.dir} failed: ${message}`);
-        const what = result.reason === 'timeout' ? `${tool.name} ${firstLine(message)}` : `${tool.name} failed: ${firstLine(message)}`;
-        return { ok: false, tool: tool.name, fallback: what };
-      }
-      this.opts.log?.debug(`[Render][kustomize] ${tool.name} ${target.dir} in ${Date.now() - started} ms`);
-      const parsed = parseManifests(result.stdout);
-      const broken = parsed.problems[0];
-      if (broken) return { ok: false, tool: tool.name, fallback: `${tool.name} output not read: line ${broken.line + 1}: ${broken.message}` };
-      const objects: RenderedObject[] = [];
-      for (const d of parsed.documents) {
-        const v = d.value;
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) continue;
-        const obj = v as Record<string, unknown>;
-        const origin = originOf(obj);
-        const desired = injected ? withoutOrigin(obj) : obj;
-        if (!origin) objects.push({ desired, file: undefined });
-        else if ('path' in origin) objects.push({ desired, file: path.resolve(target.dir, origin.path) });
-        else objects.push({ desired, file: path.resolve(target.dir, origin.configuredIn), ...(origin.configuredBy ? { generatedBy: origin.configuredBy } : {}) });
-      }
-      return { ok: true, tool: tool.name, objects };
-    } finally {
-      await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    }
+    return withTempTree('gitops-lens-kustomize-', files, async (tmp) => {
+        const topRel = path.relative(base, target.dir);
+        const kfile = (await kustomizationFileOf(path.join(tmp, topRel))) as string;
+        const ktext = await fs.readFile(kfile, 'utf8');
+        let injected = false;
+        try {
+          injected = !readKustomization(ktext).hasOriginAnnotations;
+          if (injected) await fs.writeFile(kfile, withOriginAnnotations(ktext));
+        } catch {
+          // broken YAML: kustomize's own message says where
+        }
+        const started = Date.now();
+        const result = await runTool(tool.file, [...tool.args, path.join(tmp, topRel)], { cwd: tmp, timeoutMs: this.timeoutMs, signal });
+        if (!result.ok) {
+          // Temp paths mean nothing to the user: name the workspace folder instead.
+          const message = kustomizeMessage(result.message).split(tmp + path.sep).join(base + path.sep).split(tmp).join(base);
+          this.opts.log?.warn(`[Render][kustomize] ${tool.name} ${target.dir} failed: ${message}`);
+          const what = result.reason === 'timeout' ? `${tool.name} ${firstLine(message)}` : `${tool.name} failed: ${firstLine(message)}`;
+          return { ok: false, tool: tool.name, fallback: what };
+        }
+        this.opts.log?.debug(`[Render][kustomize] ${tool.name} ${target.dir} in ${Date.now() - started} ms`);
+        const parsed = parseManifests(result.stdout);
+        const broken = parsed.problems[0];
+        if (broken) return { ok: false, tool: tool.name, fallback: `${tool.name} output not read: line ${broken.line + 1}: ${broken.message}` };
+        const objects: RenderedObject[] = [];
+        for (const d of parsed.documents) {
+          const v = d.value;
+          if (typeof v !== 'object' || v === null || Array.isArray(v)) continue;
+          const obj = v as Record<string, unknown>;
+          const origin = originOf(obj);
+          const desired = injected ? withoutOrigin(obj) : obj;
+          if (!origin) objects.push({ desired, file: undefined });
+          else if ('path' in origin) objects.push({ desired, file: path.resolve(target.dir, origin.path) });
+          else objects.push({ desired, file: path.resolve(target.dir, origin.configuredIn), ...(origin.configuredBy ? { generatedBy: origin.configuredBy } : {}) });
+        }
+        return { ok: true, tool: tool.name, objects };
+    });
   }
 }
 
