@@ -49,7 +49,7 @@ const entries = [
   { entryPoints: ['src/infra/schema/yamlServerMain.ts'], outfile: 'dist/yamlServer.js' },
   // argocd-cm Lua health scripts run in this worker thread (src/infra/lua/luaRunner.ts), next to glue.wasm.
   { entryPoints: ['src/infra/lua/luaWorker.ts'], outfile: 'dist/luaWorker.js' },
-  { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_BANNER}` } },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_BANNER}` } },
 ];
 await Promise.all(entries.map((e) => build({ ...options, ...e })));
 // yaml-language-server reads its English message bundle at initialize (l10nPath, set by src/vscode/yaml/yamlClient.ts).

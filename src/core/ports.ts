@@ -35,6 +35,8 @@ export interface ConfigSnapshot {
 export interface KubeconfigFile {
   readonly path: string;
   readonly text: string | undefined;
+  /** Why `text` is undefined when the file exists but could not be read (an errno code such as EACCES). */
+  readonly problem?: string;
 }
 
 /** Supplies the kubeconfig files to merge and tells when any of them changes. */

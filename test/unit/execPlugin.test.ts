@@ -20,7 +20,7 @@ import { REPO_ROOT } from '../support/paths';
 import { waitFor } from '../support/waitFor';
 
 const PLUGINS = path.join(REPO_ROOT, 'test', 'fixtures', 'hostile', 'kube', 'plugins');
-const CLI = path.join(REPO_ROOT, 'out', 'src', 'cli.js');
+const CLI = path.join(REPO_ROOT, 'out', 'src', 'cli', 'main.js');
 
 const realClock: Clock = {
   now: () => Date.now(),

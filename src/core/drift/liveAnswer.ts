@@ -12,6 +12,7 @@ import type { ObjectRef } from '../ports';
 import { quoteName } from '../kube/names';
 import { isListKind } from './mask';
 import { isRecord } from '../json';
+import { groupOf } from '../manifest/documents';
 
 type Obj = Record<string, unknown>;
 
@@ -23,7 +24,6 @@ export class UnexpectedLiveObjectError extends Error {
   readonly code = 'UnexpectedObject' as const;
 }
 
-const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Text from the answer for the reason: escaped and cut (quoteName) without its quotes. */

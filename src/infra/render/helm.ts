@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parseManifests } from '../../core/manifest/documents';
 import type { Logger } from '../../core/ports';
 import { literalKind, matchTemplateDocuments, splitHelmOutput } from '../../core/render/helmSource';
-import type { DesiredRenderer, RenderOutcome } from '../../core/render/types';
+import type { DesiredRenderer, FolderRender, RenderOutcome } from '../../core/render/types';
 import { pathLookup, runTool, type FindExecutable } from './process';
 import { RenderCache, firstLine } from './renderCache';
 import { collectFiles, treeHash, withTempTree, type TreeFile } from './tempTree';
@@ -71,6 +71,14 @@ export class HelmRenderer {
     const templateDocs = parseManifests(text).documents.map((d) => ({ index: d.index, kind: literalKind(text.slice(d.range.start.offset, d.range.end.offset)) }));
     return { tool: TOOL, documents: matchTemplateDocuments(templateDocs, mine), notPlainYaml: true };
   };
+
+  /** Renders the chart in `dir`; each object names its template file (from helm's `# Source:`). */
+  async renderFolder(dir: string): Promise<FolderRender> {
+    const abs = path.resolve(dir);
+    const r = await this.renderChart(abs, new Map());
+    if (!r.ok) return { ok: false, tool: TOOL, fallback: r.fallback };
+    return { ok: true, tool: TOOL, objects: r.docs.map((d) => ({ desired: d.obj, file: path.join(abs, ...d.source.slice(d.source.indexOf('/') + 1).split('/')) })) };
+  }
 
   private async renderChart(dir: string, overrides: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<ChartRender> {
     this.helm ??= this.find('helm');

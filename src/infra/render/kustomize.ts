@@ -17,7 +17,7 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseManifests, yamlLimitProblem } from '../../core/manifest/documents';
+import { parseManifests, yamlLimitProblem, type ParsedFile } from '../../core/manifest/documents';
 import { YAML_LIMITS } from '../../core/manifest/boundedYaml';
 import type { Logger } from '../../core/ports';
 import {
@@ -29,7 +29,7 @@ import {
   withoutOrigin,
   type SourceDocument,
 } from '../../core/render/kustomization';
-import type { DesiredRenderer, RenderedDocument } from '../../core/render/types';
+import type { DesiredRenderer, FolderRender, RenderedDocument, RenderedObject } from '../../core/render/types';
 import { pathLookup, runTool, type FindExecutable } from './process';
 import { RenderCache, firstLine } from './renderCache';
 import { RepoFileError, readRegularFile } from '../repoFiles';
@@ -57,18 +57,6 @@ export interface KustomizeTarget {
   /** Every kustomization folder the build reads (dir, its bases and components, recursively). */
   readonly dirs: readonly string[];
 }
-
-/** One rendered object and the workspace file it came from. */
-export interface RenderedObject {
-  readonly desired: Readonly<Record<string, unknown>>;
-  /** Absolute path of the source file (the kustomization file for generated objects); undefined if unknown. */
-  readonly file: string | undefined;
-  readonly generatedBy?: string;
-}
-
-export type FolderRender =
-  | { readonly ok: true; readonly tool: string; readonly objects: readonly RenderedObject[] }
-  | { readonly ok: false; readonly tool: string; readonly fallback: string };
 
 const TOOL = 'kustomize';
 export const KUSTOMIZE_NOT_FOUND = 'kustomize not found: plain document';
@@ -225,18 +213,22 @@ export class KustomizeRenderer {
     return { tool: r.tool, documents: documentsOf(file, text, r.objects) };
   };
 
-  /** Builds the kustomization in `dir` (with `overrides`: absolute path → text standing in for the file). */
-  async renderFolder(dir: string, overrides: ReadonlyMap<string, string> = new Map(), signal?: AbortSignal): Promise<FolderRender> {
+  /**
+   * Builds the kustomization in `dir` (with `overrides`: absolute path → text standing in for the
+   * file); `closure` is kustomizationClosure(dir) when the caller has it already.
+   */
+  async renderFolder(dir: string, opts: { readonly overrides?: ReadonlyMap<string, string>; readonly signal?: AbortSignal; readonly closure?: { readonly dirs: ReadonlySet<string> } } = {}): Promise<FolderRender> {
     const abs = path.resolve(dir);
+    const overrides = opts.overrides ?? new Map<string, string>();
     let c;
     try {
-      c = await closureOf(abs, overrides);
+      c = opts.closure ?? (await closureOf(abs, overrides));
     } catch (err) {
       if (!(err instanceof RepoFileError)) throw err;
       return { ok: false, tool: TOOL, fallback: `kustomize folder not rendered: ${err.message}` };
     }
     if (c.dirs.size === 0) return { ok: false, tool: TOOL, fallback: `no kustomization in ${dir}` };
-    return this.renderTarget({ dir: abs, role: 'kustomization', dirs: [...c.dirs] }, overrides, signal);
+    return this.renderTarget({ dir: abs, role: 'kustomization', dirs: [...c.dirs] }, overrides, opts.signal);
   }
 
   private resolveTool(): Promise<{ file: string; args: string[]; name: string } | undefined> {
@@ -332,11 +324,11 @@ function hostileYaml(files: ReadonlyMap<string, TreeFile>): { rel: string; line:
   return undefined;
 }
 
-/** The rendered objects of one file as RenderedDocuments of its text. */
-export function documentsOf(file: string, text: string, objects: readonly RenderedObject[]): RenderedDocument[] {
+/** The rendered objects of one file as RenderedDocuments of its text (`parsed`: the text parsed already). */
+export function documentsOf(file: string, text: string, objects: readonly RenderedObject[], parsed?: ParsedFile): RenderedDocument[] {
   const mine = objects.filter((o) => o.file === file);
   if (mine.length === 0) return [];
-  const docs = parseManifests(text).documents;
+  const docs = (parsed ?? parseManifests(text)).documents;
   const generated = mine.filter((o) => o.generatedBy !== undefined);
   const sources: SourceDocument[] = [];
   for (const d of docs) {
