@@ -1,13 +1,14 @@
 /**
- * The manifest CodeLenses of issue 5 end to end in DriftResults (parse, match the deploying app, GET,
+ * The manifest CodeLenses of issue 5 end to end in DriftSession (parse, match the deploying app, GET,
  * diff), against its targets: lenses for a 1,000-document file under 100 ms, re-lens after a
  * keystroke under 15 ms, and the provider's synchronous `lenses(uri)` read. The cluster is a fake
- * LiveReader answering at once from live objects prepared as the API server returns them (defaulted
+ * LiveObjectReader answering at once from live objects prepared as the API server returns them (defaulted
  * by the simulator, server metadata added, one in ten drifted), so the figures are our own cost only.
  */
 import { mapArgoApplication } from '../src/core/argocd/application';
 import { parseManifests } from '../src/core/manifest/documents';
-import { DriftResults, type LiveReader, type LiveRef } from '../src/vscode/codelens/driftResults';
+import { DriftSession } from '../src/core/drift/session';
+import type { LiveObjectReader, ObjectRef } from '../src/core/ports';
 import { applyDefaults } from '../test/sim/k8s/semantics/defaults';
 import type { KubeObject } from '../test/sim/k8s/types';
 import type { BenchCase } from './harness';
@@ -28,7 +29,7 @@ const APP = mapArgoApplication('prod', {
   spec: { project: 'default', source: { repoURL: REMOTE, path: 'apps/shop', targetRevision: 'main' }, destination: { server: 'https://kubernetes.default.svc' } },
 });
 
-const refKey = (ref: Pick<LiveRef, 'kind' | 'namespace' | 'name'>) => `${ref.kind} ${ref.namespace}/${ref.name}`;
+const refKey = (ref: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>) => `${ref.kind} ${ref.namespace}/${ref.name}`;
 
 /** Live objects by `kind namespace/name`; every tenth document drifted in one field. */
 function liveObjects(): Map<string, Record<string, unknown>> {
@@ -50,10 +51,10 @@ function liveObjects(): Map<string, Record<string, unknown>> {
 let prepared: Map<string, Record<string, unknown>> | undefined;
 
 /** Answers at once, as a copy (a real GET yields a fresh object each time). */
-class InstantReader implements LiveReader {
+class InstantReader implements LiveObjectReader {
   calls = 0;
   constructor(private readonly objects: Map<string, Record<string, unknown>>) {}
-  get(_cluster: string, ref: LiveRef): Promise<unknown> {
+  get(_cluster: string, ref: ObjectRef): Promise<unknown> {
     this.calls += 1;
     const o = this.objects.get(refKey(ref));
     return o ? Promise.resolve(structuredClone(o)) : Promise.reject(Object.assign(new Error('not found'), { code: 404 }));
@@ -62,15 +63,15 @@ class InstantReader implements LiveReader {
 
 const silent = { trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
-function newResults(): { results: DriftResults; reader: InstantReader } {
+function newResults(): { results: DriftSession; reader: InstantReader } {
   prepared ??= liveObjects();
   const reader = new InstantReader(prepared);
-  const results = new DriftResults({ apps: () => [APP], reader, repoOf: () => ({ root: ROOT, remotes: [REMOTE], branch: 'main' }), log: silent });
+  const results = new DriftSession({ apps: () => [APP], reader, repoOf: () => ({ root: ROOT, remotes: [REMOTE], branch: 'main' }), log: silent });
   return { results, reader };
 }
 
 /** Checks the figures measure the real thing: one lens per document, none loading, one in ten drifted. */
-function check(results: DriftResults): void {
+function check(results: DriftSession): void {
   const lenses = results.lenses(URI);
   if (lenses.length !== DOCS) throw new Error(`${lenses.length} lenses, expected ${DOCS}`);
   const drifted = lenses.filter((l) => l.state.kind === 'drift').length;
@@ -79,10 +80,10 @@ function check(results: DriftResults): void {
   if (drifted < DOCS / 10 || drifted > DOCS / 10 + 1) throw new Error(`${drifted} drifted lenses, expected ${DOCS / 10}(+1 edited)`);
 }
 
-const allSettled = (results: DriftResults) => results.lenses(URI).every((l) => l.state.kind !== 'loading');
+const allSettled = (results: DriftSession) => results.lenses(URI).every((l) => l.state.kind !== 'loading');
 
 /** Resolves when every lens has left "Checking…" (reads and diffs run on microtasks, so one macrotask turn usually suffices). */
-async function settled(results: DriftResults): Promise<void> {
+async function settled(results: DriftSession): Promise<void> {
   for (let i = 0; i < 1000; i++) {
     await new Promise((r) => setImmediate(r));
     if (allSettled(results)) return;
@@ -97,10 +98,10 @@ if (EDIT_NAME_AT < 0) throw new Error('edit target not found');
 const EDIT_AT = TEXT.indexOf('mode: production', EDIT_NAME_AT);
 const EDITED = [TEXT.slice(0, EDIT_AT), 'mode: productionx', TEXT.slice(EDIT_AT + 'mode: production'.length)].join('');
 
-let warm: DriftResults | undefined;
+let warm: DriftSession | undefined;
 
 /** The file tracked and every lens settled: the state the edit and read cases start from. */
-async function settledResults(): Promise<DriftResults> {
+async function settledResults(): Promise<DriftSession> {
   const { results } = newResults();
   results.track({ uri: URI, fsPath: FILE, text: TEXT });
   await settled(results);

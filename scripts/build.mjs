@@ -7,12 +7,12 @@ import { IMPORT_META_BANNER, bundleOptions } from './esbuild.config.mjs';
 const options = bundleOptions({ production: !process.argv.includes('--dev') });
 
 // client-node (about 1 MB bundled) lives in dist/k8s.js, loaded on the first cluster connection:
-// in the extension bundle, src/infra/k8s/lazy.ts's requires of './informerPool' and './annotate'
+// in the extension bundle, src/infra/k8s/lazy.ts's requires of './informerPool' and './clusterAccess'
 // become a require of './k8s.js', which exports both.
 const lazyK8s = {
   name: 'lazy-k8s',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(informerPool|annotate)$/ }, (args) =>
+    b.onResolve({ filter: /^\.\/(informerPool|clusterAccess)$/ }, (args) =>
       /[\\/]infra[\\/]k8s[\\/]lazy\.ts$/.test(args.importer) ? { path: './k8s.js', external: true } : undefined,
     );
   },
@@ -49,7 +49,7 @@ const entries = [
   { entryPoints: ['src/infra/schema/yamlServerMain.ts'], outfile: 'dist/yamlServer.js' },
   // argocd-cm Lua health scripts run in this worker thread (src/infra/lua/luaRunner.ts), next to glue.wasm.
   { entryPoints: ['src/infra/lua/luaWorker.ts'], outfile: 'dist/luaWorker.js' },
-  { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_BANNER}` } },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_BANNER}` } },
 ];
 await Promise.all(entries.map((e) => build({ ...options, ...e })));
 // yaml-language-server reads its English message bundle at initialize (l10nPath, set by src/vscode/yaml/yamlClient.ts).

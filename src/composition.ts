@@ -20,7 +20,7 @@ import { registerCommands } from './vscode/commands/registry';
 import { ClusterConnections } from './vscode/connections';
 import { DriftDocumentProvider, DRIFT_SCHEME } from './vscode/codelens/driftDocuments';
 import { DRIFT_LENS_SELECTOR, DriftLensProvider, trackDriftDocuments } from './vscode/codelens/driftLensProvider';
-import { DriftResults } from './vscode/codelens/driftResults';
+import { DriftSession } from './core/drift/session';
 import { ignoreSpecsOf } from './core/drift/ignore';
 import { AdoptLiveActionProvider } from './vscode/codelens/adoptLiveAction';
 import { DriftDecorations } from './vscode/codelens/driftDecorations';
@@ -192,7 +192,7 @@ export function compose(
   };
   const renderDesired = createRenderer({ log });
   const driftResults = scope.add(
-    new DriftResults({
+    new DriftSession({
       apps: () => apps.all(),
       reader: access,
       repoOf: (file) => {
@@ -213,7 +213,7 @@ export function compose(
       // An Argo CD app's objects live in its destination cluster: the context whose server it names.
       contexts: () => clusters.snapshot.clusters,
       lastSeen: (cluster) => apps.status(cluster).lastSeenAt,
-      now: () => systemClock.now(),
+      clock: systemClock,
       // Argo CD spec.ignoreDifferences / Flux drift ignore rules the mappers kept on each app.
       ignoreOf: ignoreSpecsOf,
     }),

@@ -35,12 +35,36 @@ export interface ConfigSnapshot {
 export interface KubeconfigFile {
   readonly path: string;
   readonly text: string | undefined;
+  /** Why `text` is undefined when the file exists but could not be read (an errno code such as EACCES). */
+  readonly problem?: string;
 }
 
 /** Supplies the kubeconfig files to merge and tells when any of them changes. */
 export interface KubeconfigSource {
   read(): Promise<readonly KubeconfigFile[]>;
   readonly onDidChange: Event<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Live objects: one reference type and one reader for every GET of a single object (drift lenses and
+// CLI, Show Live YAML, PR impact, resource health).
+
+/** One live object by reference: what a GET of it needs. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** '' for cluster-scoped objects (and for "the context's namespace"). */
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/**
+ * Reads one object as the API server returns it now. Rejects with an error carrying a `K8sErrorCode`
+ * (src/infra/k8s/errors.ts `K8sRequestError`; read it with core/kube/k8sFailure `liveReadFailure`), or
+ * with the reference/answer checks of core/kube/names and core/drift/liveAnswer.
+ */
+export interface LiveObjectReader {
+  get(cluster: string, ref: ObjectRef): Promise<unknown>;
 }
 
 // ---------------------------------------------------------------------------------------------------

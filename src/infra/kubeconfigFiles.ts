@@ -26,22 +26,6 @@ export function expandHome(p: string): string {
  * A kubeconfig file's text, reading at most one byte more than core accepts (it reports the file as
  * too large then): `KUBECONFIG=/dev/zero` or a runaway file cannot fill the memory.
  */
-export function readKubeconfigTextSync(p: string): string {
-  const fd = fs.openSync(p, 'r');
-  try {
-    const buf = Buffer.alloc(MAX_KUBECONFIG_BYTES + 1);
-    let n = 0;
-    while (n < buf.length) {
-      const got = fs.readSync(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-    }
-    return buf.subarray(0, n).toString('utf8');
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 async function readKubeconfigText(p: string): Promise<string> {
   const handle = await fs.promises.open(p, 'r');
   try {
@@ -67,6 +51,8 @@ export class FileKubeconfigSource implements KubeconfigSource {
   constructor(
     private paths: readonly string[],
     private readonly log: Logger,
+    /** False for one read (the CLI): no folder is watched. */
+    private readonly watchFolders = true,
   ) {}
 
   setPaths(paths: readonly string[]): void {
@@ -82,11 +68,11 @@ export class FileKubeconfigSource implements KubeconfigSource {
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           if (code !== 'ENOENT') this.log.warn(`[Kubeconfig][read] cannot read ${p}: ${code ?? String(err)}`);
-          return { path: p, text: undefined };
+          return { path: p, text: undefined, problem: code ?? String(err) };
         }
       }),
     );
-    this.watch();
+    if (this.watchFolders) this.watch();
     return files;
   }
 

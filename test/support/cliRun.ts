@@ -1,4 +1,4 @@
-import { main, type CliIo } from '../../src/cli';
+import { main, type CliIo } from '../../src/cli/main';
 
 /** Runs the CLI's `main` in-process with captured output, as a terminal would see it. */
 export async function runCli(args: string[], io: Partial<CliIo> = {}): Promise<{ code: number; out: string; err: string }> {

@@ -1,12 +1,14 @@
 /**
- * The unit tests of the drift lenses (DriftResults) share this: a workspace clone of the repository
+ * The unit tests of the drift lenses (DriftSession) share this: a workspace clone of the repository
  * the Argo CD fixtures deploy (https://git.example.test/org/apps.git, path apps/<name>, into namespace
  * <name>), the guestbook manifests of Argo CD's example apps, live objects as the API server returns
- * them, and a LiveReader answering from a map.
+ * them, and a LiveObjectReader answering from a map.
  */
 import * as assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import type { DriftResults, LiveReader, LiveRef, WorkspaceRepo } from '../../src/vscode/codelens/driftResults';
+import type { DriftSession, WorkspaceRepo } from '../../src/core/drift/session';
+import type { LiveObjectReader, ObjectRef } from '../../src/core/ports';
+import { k8sStatusError } from './k8sErrors';
 import { applyDefaults } from '../sim/k8s/semantics/defaults';
 import type { KubeObject } from '../sim/k8s/types';
 
@@ -77,8 +79,8 @@ export function liveOf(manifest: string, namespace: string, edit?: (o: Record<st
 
 export type Answer = { readonly obj: Record<string, unknown> } | { readonly status: number } | { readonly error: Error };
 
-/** A LiveReader answering from a map keyed `cluster kind namespace/name`; absent keys answer 404, as the API server does. */
-export class FakeReader implements LiveReader {
+/** A LiveObjectReader answering from a map keyed `cluster kind namespace/name`; absent keys answer 404, as the API server does. */
+export class FakeReader implements LiveObjectReader {
   readonly calls: string[] = [];
   readonly answers = new Map<string, Answer>();
   inFlight = 0;
@@ -87,7 +89,7 @@ export class FakeReader implements LiveReader {
   hold = false;
   private readonly waiting: Array<() => void> = [];
 
-  static key(cluster: string, ref: Pick<LiveRef, 'kind' | 'namespace' | 'name'>): string {
+  static key(cluster: string, ref: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>): string {
     return `${cluster} ${ref.kind} ${ref.namespace}/${ref.name}`;
   }
 
@@ -100,7 +102,7 @@ export class FakeReader implements LiveReader {
     for (const w of this.waiting.splice(0)) w();
   }
 
-  async get(cluster: string, ref: LiveRef): Promise<unknown> {
+  async get(cluster: string, ref: ObjectRef): Promise<unknown> {
     const key = FakeReader.key(cluster, ref);
     this.calls.push(key);
     this.inFlight += 1;
@@ -110,8 +112,8 @@ export class FakeReader implements LiveReader {
       else await Promise.resolve();
       const a = this.answers.get(key) ?? { status: 404 };
       if ('obj' in a) return structuredClone(a.obj);
-      // client-node's ApiException carries the HTTP status in `code`.
-      if ('status' in a) throw Object.assign(new Error(`HTTP-Code: ${a.status}`), { code: a.status });
+      // Typed as KubeClusterAccess rejects: the code of the API server's status.
+      if ('status' in a) throw k8sStatusError(a.status);
       throw a.error;
     } finally {
       this.inFlight -= 1;
@@ -120,7 +122,7 @@ export class FakeReader implements LiveReader {
 }
 
 /** Lets queued reads run to the end (the fake answers on microtasks unless held). */
-export async function settle(results: DriftResults, uri: string): Promise<void> {
+export async function settle(results: DriftSession, uri: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (results.lenses(uri).every((l) => l.state.kind !== 'loading')) {
       await new Promise((r) => setImmediate(r));

@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { startSimCluster, type SimCluster } from '../sim/k8s/cluster';
 import { REPO_ROOT } from '../support/paths';
 import { runCli } from '../support/cliRun';
+import { seedable } from '../support/simObjects';
+import { ARGO2_SYNCED_HEALTHY } from '../fixtures/gitops/argocd';
 
 const FIX = path.join(REPO_ROOT, 'test', 'fixtures', 'drift');
 const fix = (p: string): string => path.join(FIX, p);
@@ -195,6 +197,16 @@ describe('cli diff: rendered kustomize folders', () => {
     assert.ok(doc.resources.some((x) => x.kind === 'ConfigMap' && /^prod-flags-[a-z0-9]{10}$/.test(x.name) && x.status === 'InSync'));
   });
 
+  it('--desired naming a kustomization file by a relative path renders it (it never did)', async () => {
+    const rel = path.relative(process.cwd(), path.join(PROD, 'kustomization.yaml'));
+    assert.ok(!path.isAbsolute(rel) && rel.includes(path.sep));
+    const r = await runCli(['diff', '--desired', rel, '--live', LIVE, '--json']);
+    assert.equal(r.code, 1, r.err);
+    const doc = JSON.parse(r.out) as DiffJson;
+    assert.deepEqual(doc.summary, { inSync: 3, drifted: 1, missing: 0, extra: 0 });
+    assert.ok(doc.resources.some((x) => x.kind === 'Deployment' && x.name === 'prod-web' && x.namespace === 'shop-prod'));
+  });
+
   it('text output names the source document of each rendered object (generated ones: the kustomization)', async () => {
     const r = await runCli(['diff', '--desired', PROD, '--live', LIVE]);
     assert.equal(r.code, 1, r.err);
@@ -238,5 +250,64 @@ describe('cli diff: rendered kustomize folders', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/**
+ * `diff --context` with manifests that name no namespace (issue 13): they land where the app deploying
+ * their file puts them (the Argo CD Application's destination.namespace, read from the context as the
+ * lenses read it), else in the context's namespace, else in `default`, as kubectl would.
+ */
+describe('cli diff --context: the namespace of a manifest without one', function () {
+  this.timeout(30_000);
+  let sim: SimCluster;
+  let dir: string;
+  const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: guestbook-config\ndata:\n  LOG_LEVEL: info\n';
+
+  before(async () => {
+    sim = await startSimCluster({
+      seed: [path.join(REPO_ROOT, 'test', 'fixtures', 'sim', 'crds', 'argocd.yaml')],
+      objects: [
+        // Deploys apps/guestbook of https://git.example.test/org/apps.git into namespace guestbook.
+        seedable(ARGO2_SYNCED_HEALTHY),
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'guestbook' } },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'guestbook-config', namespace: 'guestbook' }, data: { LOG_LEVEL: 'info' } },
+      ],
+    });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-lens-diff-ns-'));
+    // A clone of the app's repository (the remote as ssh; the app names it by https), on main.
+    fs.mkdirSync(path.join(dir, 'clone', '.git'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'clone', '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    fs.writeFileSync(path.join(dir, 'clone', '.git', 'config'), '[remote "origin"]\n\turl = git@git.example.test:org/apps.git\n');
+    fs.mkdirSync(path.join(dir, 'clone', 'apps', 'guestbook'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'clone', 'apps', 'guestbook', 'config.yaml'), CM);
+    fs.mkdirSync(path.join(dir, 'loose'));
+    fs.writeFileSync(path.join(dir, 'loose', 'config.yaml'), CM);
+    fs.writeFileSync(path.join(dir, 'kubeconfig.yaml'), sim.kubeconfig('sim'));
+    fs.writeFileSync(path.join(dir, 'kubeconfig-ns.yaml'), sim.kubeconfig('sim', { namespace: 'guestbook' }));
+  });
+  after(async () => {
+    await sim.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const diffJson = async (file: string, kubeconfig = 'kubeconfig.yaml') => {
+    const r = await runCli(['diff', '--desired', file, '--context', 'sim', '--kubeconfig', path.join(dir, kubeconfig), '--json']);
+    return { code: r.code, err: r.err, resources: (JSON.parse(r.out || '{"resources":[]}') as DiffJson).resources };
+  };
+
+  it("takes the deploying app's destination namespace (was: Missing in default)", async () => {
+    const r = await diffJson(path.join(dir, 'clone', 'apps', 'guestbook', 'config.yaml'));
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(r.resources.map((x) => [x.kind, x.namespace, x.name, x.status]), [['ConfigMap', 'guestbook', 'guestbook-config', 'InSync']]);
+  });
+
+  it("outside a clone of an app's repository: the context's namespace, else default", async () => {
+    const inContext = await diffJson(path.join(dir, 'loose', 'config.yaml'), 'kubeconfig-ns.yaml');
+    assert.equal(inContext.code, 0, inContext.err);
+    assert.deepEqual(inContext.resources.map((x) => [x.namespace, x.status]), [['guestbook', 'InSync']]);
+    const fallback = await diffJson(path.join(dir, 'loose', 'config.yaml'));
+    assert.equal(fallback.code, 1, fallback.err);
+    assert.deepEqual(fallback.resources.map((x) => [x.namespace, x.status]), [['default', 'Missing']]);
   });
 });

@@ -36,6 +36,23 @@ describe('cli health', function () {
     assert.equal(lines.at(-1), 'Application health: Degraded (Caused by cert-manager.io/Certificate:shop/shop-tls)');
   });
 
+  it("prints the cluster's messages inert: escape sequences shown, credentials redacted, in text and JSON", async () => {
+    // A condition message is whatever a controller (or whoever can write status) put there.
+    const hostile = structuredClone(SHOP_CERTIFICATE_FAILED) as { status: { conditions: Array<{ type: string; message: string }> } };
+    const ready = hostile.status.conditions.find((c) => c.type === 'Ready');
+    assert.ok(ready);
+    ready.message = 'rollout stuck \u001b]0;pwned\u0007\u001b[2J see https://admin:hunter2@registry.example.test/v2';
+    const f = file('hostile.yaml', hostile);
+    for (const args of [['health', '--live', f], ['health', '--live', f, '--json']]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 1, r.err);
+      assert.ok(!/[\u0000-\u0009\u000b-\u001f]/.test(r.out), `control characters reached stdout: ${JSON.stringify(r.out)}`);
+      assert.ok(!r.out.includes('hunter2'), 'a credential reached stdout');
+    }
+    const text = await runCli(['health', '--live', f]);
+    assert.match(text.out, /rollout stuck \^\[\]0;pwned\^G\^\[\[2J see https:\/\/admin:\*\*\*@registry/);
+  });
+
   it('runs the argocd-cm Lua check for a custom kind, and prints JSON', async () => {
     const widget = file('widget.yaml', SHOP_WIDGET);
     const deploy = file('deploy.yaml', DEPLOYMENT_DEADLINE_EXCEEDED);

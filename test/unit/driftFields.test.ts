@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { displayPath, displayValue, driftedLines, locateDrift } from '../../src/vscode/codelens/driftFields';
-import type { DocumentDrift } from '../../src/vscode/codelens/driftResults';
+import type { DocumentDrift } from '../../src/core/drift/session';
 
 const TEXT = [
   'apiVersion: v1', //                0

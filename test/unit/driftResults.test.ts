@@ -3,7 +3,9 @@ import { mapArgoApplication } from '../../src/core/argocd/application';
 import type { App } from '../../src/core/model/app';
 import type { DesiredRenderer } from '../../src/core/render/types';
 import { parseManifests } from '../../src/core/manifest/documents';
-import { DriftResults, lensTitle, type DriftLens, type DriftResultsOptions } from '../../src/vscode/codelens/driftResults';
+import { DriftSession, type DriftLens, type DriftSessionOptions } from '../../src/core/drift/session';
+import { lensTitle } from '../../src/vscode/codelens/lensTitle';
+import { locateDrift } from '../../src/vscode/codelens/driftFields';
 import * as F from '../fixtures/gitops/argocd';
 import { applyDefaults } from '../sim/k8s/semantics/defaults';
 import type { KubeObject } from '../sim/k8s/types';
@@ -23,11 +25,11 @@ const SERVICE = GUESTBOOK_SERVICE;
 const CONFIGMAP = guestbookConfigMapYaml();
 const GUESTBOOK_TEXT = `# guestbook, as Argo CD's example apps ship it\n${DEPLOYMENT}---\n${SERVICE}---\n${CONFIGMAP}`;
 
-function setup(apps: readonly App[], reader = new FakeReader(), concurrency?: number, extra: Partial<DriftResultsOptions> = {}) {
+function setup(apps: readonly App[], reader = new FakeReader(), concurrency?: number, extra: Partial<DriftSessionOptions> = {}) {
   const log = recordingLogger();
   const changes: string[] = [];
   let needApps = 0;
-  const results = new DriftResults({
+  const results = new DriftSession({
     apps: () => apps,
     reader,
     repoOf,
@@ -63,7 +65,7 @@ function scaledAndBumped(): Record<string, unknown> {
   });
 }
 
-describe('vscode/codelens/driftResults DriftResults', () => {
+describe('core/drift/session DriftSession', () => {
   it('shows In sync against a defaulted live object and counts drifted fields', async () => {
     const s = setup([guestbookProd]);
     guestbookLive(s.reader, 'prod');
@@ -88,7 +90,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
       s.results.lenses(uriOf(GUESTBOOK_FILE)).map((l) => l.state),
       [{ kind: 'unknown', reason: 'forbidden' }, { kind: 'unknown', reason: 'unreachable' }, { kind: 'absent' }],
     );
-    assert.ok(s.log.lines.some((l) => l.startsWith('debug [DriftResults][fetch] prod Deployment guestbook/guestbook-ui: forbidden')));
+    assert.ok(s.log.lines.some((l) => l.startsWith('debug [DriftSession][fetch] prod Deployment guestbook/guestbook-ui: forbidden')));
     s.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { status: 500 });
     s.results.appsChanged({ added: [], updated: [guestbookProd.key], removed: [] });
     await settle(s.results, uriOf(GUESTBOOK_FILE));
@@ -311,12 +313,42 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     assert.deepEqual(d?.state, { kind: 'drift', fields: 1 });
     assert.equal(d.changes.length, 1);
     const c = d.changes[0]!;
-    assert.equal(c.path, '/data/password');
+    // Where the document writes it: under stringData (the comparison folds it into data).
+    assert.equal(c.path, '/stringData/password');
     assert.match(String(c.desired), /^\++$/);
     assert.match(String(c.live), /^\++$/);
     assert.notEqual(c.desired, c.live);
     const text = JSON.stringify(s.results.details(uriOf(GUESTBOOK_FILE)));
     for (const clear of ['hunter2', 's3cret-live', Buffer.from('hunter2').toString('base64'), Buffer.from('s3cret-live').toString('base64')]) assert.ok(!text.includes(clear), clear);
+  });
+
+  it('a key written under stringData is located at its own line; data keys stay under data', async () => {
+    const s = setup([guestbookProd]);
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ntype: Opaque\ndata:\n  user: YWRtaW4=\nstringData:\n  password: hunter2\n';
+    s.reader.set('prod', 'Secret', 'guestbook', 'db', {
+      obj: liveOf('apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ntype: Opaque\n', 'guestbook', (o) => (o.data = { password: Buffer.from('s3cret-live').toString('base64'), user: Buffer.from('root').toString('base64') })),
+    });
+    await s.open(GUESTBOOK_FILE, secret);
+    const details = s.results.details(uriOf(GUESTBOOK_FILE));
+    assert.deepEqual(details[0]?.changes.map((c) => c.path).sort(), ['/data/user', '/stringData/password']);
+    // The hover and gutter find both fields in the text: password on line 7, user on line 5 (not apiVersion on 0).
+    const [located] = locateDrift(secret, details);
+    assert.deepEqual(located?.fields.map((f) => [f.path, f.range.start.line, f.exact]).sort(), [['/data/user', 5, true], ['/stringData/password', 7, true]]);
+  });
+
+  it('the diff editor shows both sides in the document\'s key order, so one changed value is one changed line', async () => {
+    const s = setup([guestbookProd]);
+    // Written z, a, m; the API server answers its map keys sorted (a, m, z).
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: guestbook-config}\ndata:\n  zone: eu\n  app: guestbook\n  mode: prod\n';
+    s.reader.set('prod', 'ConfigMap', 'guestbook', 'guestbook-config', {
+      obj: liveOf('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: guestbook-config}\ndata: {app: guestbook, mode: dev, zone: eu}\n', 'guestbook'),
+    });
+    await s.open(GUESTBOOK_FILE, cm);
+    const view = s.results.view(uriOf(GUESTBOOK_FILE), 0, 'prod');
+    assert.ok(view);
+    const dataLines = (yaml: string) => yaml.split('\n').filter((l) => l.startsWith('  ') && /^(  zone|  app|  mode):/.test(l));
+    assert.deepEqual(dataLines(view.desired), ['  zone: eu', '  app: guestbook', '  mode: prod']);
+    assert.deepEqual(dataLines(view.live), ['  zone: eu', '  app: guestbook', '  mode: dev']);
   });
 
   it('render: each document is compared as rendered, documents the build drops get no lens, a fallback is said', async () => {
@@ -495,7 +527,7 @@ describe('vscode/codelens/driftResults DriftResults', () => {
     const s = setup([guestbookProd], new FakeReader(), undefined, {
       repoOf: () => ({ root: ROOT, remotes: [REMOTE], branch: 'feat-x' }),
       lastSeen: (cluster) => (cluster === 'prod' ? Date.parse('2026-11-23T10:00:00Z') : undefined),
-      now: () => now,
+      clock: { now: () => now },
     });
     guestbookLive(s.reader, 'prod');
     s.reader.set('prod', 'Service', 'guestbook', 'guestbook-ui', { error: new Error('connect ETIMEDOUT') });

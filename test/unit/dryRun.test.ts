@@ -4,7 +4,7 @@
  * persisted, and a token without RBAC `patch` gets a typed Forbidden error that says what to do.
  */
 import * as assert from 'node:assert/strict';
-import { KubeClusterAccess } from '../../src/infra/k8s/annotate';
+import { KubeClusterAccess } from '../../src/infra/k8s/clusterAccess';
 import { DryRunError } from '../../src/infra/k8s/dryRun';
 import { lazyClusterAccess } from '../../src/infra/k8s/lazy';
 import { startSimCluster, type SimCluster } from '../sim/k8s/cluster';

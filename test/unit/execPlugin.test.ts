@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
 import type { Clock, ClusterConnectionEvent } from '../../src/core/ports';
-import { KubeClusterAccess } from '../../src/infra/k8s/annotate';
+import { KubeClusterAccess } from '../../src/infra/k8s/clusterAccess';
 import { InformerPool } from '../../src/infra/k8s/informerPool';
 import { startSimCluster, type SimCluster } from '../sim/k8s/cluster';
 import { recordingLogger } from '../support/fakes';
@@ -20,7 +20,7 @@ import { REPO_ROOT } from '../support/paths';
 import { waitFor } from '../support/waitFor';
 
 const PLUGINS = path.join(REPO_ROOT, 'test', 'fixtures', 'hostile', 'kube', 'plugins');
-const CLI = path.join(REPO_ROOT, 'out', 'src', 'cli.js');
+const CLI = path.join(REPO_ROOT, 'out', 'src', 'cli', 'main.js');
 
 const realClock: Clock = {
   now: () => Date.now(),

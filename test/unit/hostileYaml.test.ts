@@ -21,7 +21,7 @@ import { readKustomization, withOriginAnnotations } from '../../src/core/render/
 import { SchemaRegistry } from '../../src/core/schema/registry';
 import { readBuiltinLayer } from '../../src/infra/schema/builtinBundle';
 import { createYamlService } from '../../src/infra/schema/yamlService';
-import { DriftResults } from '../../src/vscode/codelens/driftResults';
+import { DriftSession } from '../../src/core/drift/session';
 import * as F from '../fixtures/gitops/argocd';
 import { FakeReader, guestbookConfigMapYaml, liveOf, repoOf, ROOT, settle, uriOf } from '../support/driftFixtures';
 import { recordingLogger } from '../support/fakes';
@@ -178,7 +178,7 @@ describe('hostile YAML: bounded parsing', () => {
     const cm = guestbookConfigMapYaml();
     reader.set('prod', 'ConfigMap', 'guestbook', 'guestbook-config', { obj: liveOf(cm, 'guestbook') });
     reader.set('prod', 'ConfigMap', 'guestbook', 'lol', { obj: liveOf('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata: {a: x}\n', 'guestbook') });
-    const results = new DriftResults({ apps: () => [app], reader, repoOf, log: recordingLogger().logger });
+    const results = new DriftSession({ apps: () => [app], reader, repoOf, log: recordingLogger().logger });
     const file = `${ROOT}/apps/guestbook/guestbook.yaml`;
     const bomb = hostile('billionLaughs.yaml');
     assert.equal(loadManifestSource(bomb).kind, 'broken');

@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveContext } from '../../src/core/kube/kubeconfig';
 import type { KubeconfigFile } from '../../src/core/ports';
-import { KubeClusterAccess } from '../../src/infra/k8s/annotate';
+import { KubeClusterAccess } from '../../src/infra/k8s/clusterAccess';
 import { NODE_PATH_RULES } from '../../src/infra/k8s/kubeClient';
 import { startSimCluster, type SimCluster } from '../sim/k8s/cluster';
 import { runCli } from '../support/cliRun';

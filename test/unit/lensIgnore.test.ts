@@ -1,7 +1,7 @@
 /**
  * The manifest lenses honour the ignore rules the tools declare, end to end below the editor: real
  * mappers (Argo CD spec.ignoreDifferences, Flux spec.ignore / spec.driftDetection.ignore), the
- * `ignoreSpecsOf` composition passes as `ignoreOf`, and the real DriftResults engine.
+ * `ignoreSpecsOf` composition passes as `ignoreOf`, and the real DriftSession engine.
  */
 import * as assert from 'node:assert/strict';
 import { parse } from 'yaml';
@@ -9,7 +9,8 @@ import { mapArgoApplication } from '../../src/core/argocd/application';
 import { ignoreSpecsOf } from '../../src/core/drift/ignore';
 import { mapFluxKustomization, mapFluxSource } from '../../src/core/flux/mapFlux';
 import type { App } from '../../src/core/model/app';
-import { DriftResults, lensTitle } from '../../src/vscode/codelens/driftResults';
+import { DriftSession } from '../../src/core/drift/session';
+import { lensTitle } from '../../src/vscode/codelens/lensTitle';
 import * as F from '../fixtures/gitops/argocd';
 import { FakeReader, guestbookConfigMapYaml, guestbookDeploymentYaml, liveOf, repoOf, ROOT, settle, uriOf } from '../support/driftFixtures';
 import { recordingLogger } from '../support/fakes';
@@ -55,7 +56,7 @@ function argoApp(ignoreDifferences?: unknown[]): App {
 }
 
 function setup(apps: () => readonly App[]) {
-  const results = new DriftResults({
+  const results = new DriftSession({
     apps,
     reader: drifted(),
     repoOf,
@@ -67,8 +68,8 @@ function setup(apps: () => readonly App[]) {
   return results;
 }
 
-const titles = (r: DriftResults) => r.lenses(URI).map((l) => lensTitle(l));
-const changed = (r: DriftResults) => r.details(URI).map((d) => d.changes.map((c) => c.path));
+const titles = (r: DriftSession) => r.lenses(URI).map((l) => lensTitle(l));
+const changed = (r: DriftSession) => r.details(URI).map((d) => d.changes.map((c) => c.path));
 
 describe('lenses honour the apps\' ignore rules (ignoreOf = ignoreSpecsOf)', () => {
   it('without rules every changed field counts (the baseline the other cases subtract from)', async () => {

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkObjectRef, InvalidObjectRefError, namespaceProblem, nameProblem, objectRefProblem } from '../../src/core/kube/names';
 import type { Clock, ClusterConnectionEvent } from '../../src/core/ports';
-import { KubeClusterAccess } from '../../src/infra/k8s/annotate';
+import { KubeClusterAccess } from '../../src/infra/k8s/clusterAccess';
 import { InformerPool } from '../../src/infra/k8s/informerPool';
 import { startSimCluster, type SimCluster } from '../sim/k8s/cluster';
 import { runCli } from '../support/cliRun';

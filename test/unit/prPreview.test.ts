@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { dottedPath, liveImpact, previewImpacts, type LiveRead } from '../../src/vscode/pr/impact';
 import { planPullRequest } from '../../src/core/pr/plan';
 import { MASK, renderPreviewHtml } from '../../src/vscode/pr/previewHtml';
+import { k8sStatusError } from '../support/k8sErrors';
+import { UnexpectedLiveObjectError, admitLive } from '../../src/core/drift/liveAnswer';
 import type { App } from '../../src/core/model/app';
 
 const DEPLOY = (replicas: number) => `# keep
@@ -49,7 +51,7 @@ describe('vscode/pr impact and preview', () => {
   const read: LiveRead = (cluster, ref) => {
     if (cluster === 'down') return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:6443'), { code: 'ECONNREFUSED' }));
     const obj = LIVE[`${cluster}/${ref.kind}/${ref.namespace}/${ref.name}`];
-    return obj ? Promise.resolve(obj) : Promise.reject(Object.assign(new Error('not found'), { code: 404, statusCode: 404 }));
+    return obj ? Promise.resolve(obj) : Promise.reject(k8sStatusError(404, 'not found'));
   };
   const repo = { root: '/repo', remotes: ['git@git.example.test:org/apps.git'] };
 
@@ -94,6 +96,19 @@ describe('vscode/pr impact and preview', () => {
     assert.deepEqual(rows.find((r) => r.cluster === 'down')?.notes, ['Live state not compared: down is unreachable.']);
     const body = planPullRequest({ impact: impact.impact, files: ['apps/web/cm.yaml'] }).body;
     assert.match(body, /- down · web: live state not compared \(down is unreachable\)/);
+  });
+
+  it('says a refused answer or a refused read for what it is, not "unreachable"', async () => {
+    const file = { path: 'apps/web/cm.yaml', status: 'added' as const, before: undefined, after: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: shop}\ndata: {a: "1"}\n' };
+    // The API server answered a list where one object was asked (core/drift/liveAnswer), as KubeClusterAccess.get rejects then.
+    const listed: LiveRead = async (_c, ref) => {
+      const answer = admitLive(ref, { kind: 'ConfigMapList', items: [] });
+      throw new UnexpectedLiveObjectError(answer.ok ? 'admitted' : answer.reason);
+    };
+    const refused = previewImpacts(await liveImpact({ files: [file], apps: [APP], repo, read: listed }));
+    assert.deepEqual(refused[0]?.notes, ['Live state not compared: the API server answered a ConfigMapList of 0 items where ConfigMap "cfg" was asked; it is not used.']);
+    const forbidden = previewImpacts(await liveImpact({ files: [file], apps: [APP], repo, read: () => Promise.reject(k8sStatusError(403, 'configmaps "cfg" is forbidden')) }));
+    assert.deepEqual(forbidden[0]?.notes, ['Live state not compared: reading from prod is forbidden.']);
   });
 
   it('renders self-contained HTML under a strict CSP, escaping content and masking Secrets', () => {

@@ -3,18 +3,20 @@ import { mapArgoApplication } from '../../src/core/argocd/application';
 import type { App } from '../../src/core/model/app';
 import { parseHealthCustomizations } from '../../src/core/argocd/health/customizations';
 import type { LuaHealthRunner } from '../../src/core/argocd/health/luaPort';
-import { ResourceHealthStore, type LiveObjectRef } from '../../src/core/store/resourceHealthStore';
+import type { ObjectRef } from '../../src/core/ports';
+import { ResourceHealthStore } from '../../src/core/store/resourceHealthStore';
+import { k8sStatusError } from '../support/k8sErrors';
 import { ARGO3_CHECKOUT, CONFIG_MAP, DEPLOYMENT_DEADLINE_EXCEEDED } from '../fixtures/gitops/liveResources';
 
-/** An error as client-node's ApiException carries it: the HTTP status in `code`. */
-const apiError = (code: number) => Object.assign(new Error(`HTTP-Code: ${code}`), { code });
+/** The API server's answer `code`, typed as KubeClusterAccess rejects with it. */
+const apiError = (code: number) => k8sStatusError(code);
 
 /** A loader over a map `apiVersion/kind/namespace/name` → object or HTTP status, recording each GET. */
 function fakeLoader(objects: Record<string, unknown>) {
   const calls: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const loader = async (cluster: string, ref: LiveObjectRef): Promise<unknown> => {
+  const loader = async (cluster: string, ref: ObjectRef): Promise<unknown> => {
     const id = `${ref.apiVersion}/${ref.kind}/${ref.namespace}/${ref.name}`;
     calls.push(`${cluster} ${id}`);
     inFlight++;

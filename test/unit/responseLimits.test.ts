@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Clock, ClusterConnectionEvent } from '../../src/core/ports';
-import { KubeClusterAccess } from '../../src/infra/k8s/annotate';
+import { KubeClusterAccess } from '../../src/infra/k8s/clusterAccess';
 import { InformerPool } from '../../src/infra/k8s/informerPool';
 import { startSimCluster, type SimCluster } from '../sim/k8s/cluster';
 import { recordingLogger } from '../support/fakes';

@@ -5,7 +5,7 @@
  * is used) and masked by the kind of every object in it (core/drift/mask.ts `maskAnswer`: lists
  * unwrapped item by item). Covered here: the core functions on the simulator's own SecretList,
  * KubeClusterAccess and `gitops-lens diff --context` behind a proxy that answers the list, and the
- * lens engine (DriftResults) through its live-read port, hover details and the diff editor included.
+ * lens engine (DriftSession) through its live-read port, hover details and the diff editor included.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -14,8 +14,9 @@ import * as path from 'node:path';
 import { mapArgoApplication } from '../../src/core/argocd/application';
 import { admitLive, UnexpectedLiveObjectError } from '../../src/core/drift/liveAnswer';
 import { isMask, maskAnswer } from '../../src/core/drift/mask';
-import { KubeClusterAccess } from '../../src/infra/k8s/annotate';
-import { DriftResults, lensTitle } from '../../src/vscode/codelens/driftResults';
+import { KubeClusterAccess } from '../../src/infra/k8s/clusterAccess';
+import { DriftSession } from '../../src/core/drift/session';
+import { lensTitle } from '../../src/vscode/codelens/lensTitle';
 import * as F from '../fixtures/gitops/argocd';
 import { startSimCluster, type SimCluster } from '../sim/k8s/cluster';
 import { startAnswerProxy, type AnswerProxy } from '../support/answerProxy';
@@ -164,13 +165,13 @@ describe('a live read answered with a SecretList', function () {
     }
   });
 
-  describe('lens engine (DriftResults) through its live-read port', () => {
+  describe('lens engine (DriftSession) through its live-read port', () => {
     const FILE = `${ROOT}/apps/guestbook/secret.yaml`;
     // guestbook deploys apps/guestbook into namespace guestbook on prod.
     const app = mapArgoApplication('prod', F.ARGO2_SYNCED_HEALTHY);
     const setup = () => {
       const reader = new FakeReader();
-      const results = new DriftResults({ apps: () => [app], reader, repoOf, log: recordingLogger().logger });
+      const results = new DriftSession({ apps: () => [app], reader, repoOf, log: recordingLogger().logger });
       const open = async (text: string) => {
         results.track({ uri: uriOf(FILE), fsPath: FILE, text });
         await settle(results, uriOf(FILE));
@@ -208,7 +209,7 @@ describe('a live read answered with a SecretList', function () {
       assert.equal(lensTitle(s.results.lenses(uriOf(FILE))[0]!), 'In sync · prod');
       await s.open(doc('rotated-in-git'));
       assert.equal(lensTitle(s.results.lenses(uriOf(FILE))[0]!), 'Drift: 1 field · prod');
-      assert.deepEqual(s.results.details(uriOf(FILE))[0]?.changes, [{ path: '/data/password', desired: '++++++++', live: '++++++++++++' }]);
+      assert.deepEqual(s.results.details(uriOf(FILE))[0]?.changes, [{ path: '/stringData/password', desired: '++++++++', live: '++++++++++++' }]);
       assert.deepEqual(leakedSecretValues(s.everything()), []);
     });
   });

@@ -200,10 +200,15 @@ function isVersionLike(s: string): boolean {
   return /^[\s\d.xX*^~<>=|,v-]+$/.test(s) && /[\d*]/.test(s);
 }
 
+/** A path with `/` separators (Windows paths use `\`): the one form repository paths are compared in. */
+export function toPosix(p: string): string {
+  return p.replace(/\\/g, '/');
+}
+
 /** `./a//b/`, `/a/b`, `a/./b` → `a/b`; `.`, `./`, '' → ''; undefined if `..` leaves the root. */
 export function normalizePath(p: string): string | undefined {
   const out: string[] = [];
-  for (const seg of p.replace(/\\/g, '/').split('/')) {
+  for (const seg of toPosix(p).split('/')) {
     if (seg === '' || seg === '.') continue;
     if (seg === '..') {
       if (out.pop() === undefined) return undefined;

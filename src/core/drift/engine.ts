@@ -1,14 +1,12 @@
 /**
- * The drift pipeline for one desired/live pair, the same for the CLI and (next) the editor's lenses:
- * ignore rules resolved on the raw live object (managedFieldsManagers needs its managedFields), Secrets
- * masked before anything else sees them, both sides normalized, then compared, three-way when the
- * live object carries a last-applied configuration.
+ * One desired/live pair compared from scratch, for callers that hold no caches (the PR impact, the
+ * drift bench): the desired manifest takes the namespace its live object was found in when it names
+ * none, then comparer.ts `compareSides`, the comparison the lenses and the CLI run too.
  */
-import { compareObjects, lastAppliedOf, type DriftFinding } from './compare';
-import { rulesFor, type IgnoreSpec } from './ignore';
+import type { DriftFinding } from './compare';
+import { compareSides, type CompareContext } from './comparer';
+import type { IgnoreSpec } from './ignore';
 import type { ListKeys } from './listKeys';
-import { maskSecrets } from './mask';
-import { normalize } from './normalize';
 import { isRecord, stringOf } from '../json';
 
 type Obj = Record<string, unknown>;
@@ -28,18 +26,10 @@ export interface PairDrift {
 const meta = (o: Obj): Obj => (isRecord(o.metadata) ? o.metadata : {});
 
 /** Compares one desired document with its live object. Neither input is modified. */
-export function diffPair(desired: Obj, live: Obj, listKeys: ListKeys, ignore: readonly IgnoreSpec[] = []): PairDrift {
-  const d = structuredClone(desired);
+export function diffPair(desired: Obj, live: Obj, listKeys: ListKeys, ignore: readonly IgnoreSpec[] = [], app?: CompareContext['app']): PairDrift {
+  let d = desired;
   // A manifest without a namespace takes the one the object was found in.
-  if (stringOf(meta(d).namespace) === '' && stringOf(meta(live).namespace) !== '') d.metadata = { ...meta(d), namespace: stringOf(meta(live).namespace) };
+  if (stringOf(meta(d).namespace) === '' && stringOf(meta(live).namespace) !== '') d = { ...d, metadata: { ...meta(d), namespace: stringOf(meta(live).namespace) } };
   const id: ResourceId = { apiVersion: stringOf(d.apiVersion), kind: stringOf(d.kind), namespace: stringOf(meta(d).namespace) || undefined, name: stringOf(meta(d).name) };
-  const rules = rulesFor(ignore, id, live);
-  const masked = maskSecrets(d, live);
-  const lastApplied = lastAppliedOf(masked.live);
-  const changes = compareObjects(normalize(masked.desired), normalize(masked.live), {
-    listKeys,
-    ignore: rules,
-    ...(lastApplied === undefined ? {} : { lastApplied: normalize(lastApplied) }),
-  });
-  return { id, changes };
+  return { id, changes: compareSides({ obj: d }, { obj: live }, { listKeys, ignore, ...(app ? { app } : {}) }) };
 }

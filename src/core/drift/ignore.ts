@@ -25,6 +25,7 @@
 import type { AppIgnoreRules } from '../model/app';
 import type { IgnoreRule, IgnoreStep } from './compare';
 import { isRecord } from '../json';
+import { groupOf } from '../manifest/documents';
 
 /** The identity of the resource a rule may apply to. */
 export interface ResourceIdentity {
@@ -51,7 +52,6 @@ export interface ParsedIgnore {
 type Obj = Record<string, unknown>;
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
-export const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
 
 /** RFC 6901 pointer → field steps (a numeric token also matches a list index, see compare.ts). */
 export function parsePointer(pointer: string): IgnoreStep[] {

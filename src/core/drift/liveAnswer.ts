@@ -8,10 +8,11 @@
  * both sides, and the drift engine masks them with Argo CD's equal-values-equal-masks rule
  * (mask.ts `maskSecrets`) before anything leaves it.
  */
-import type { KubeObjectRef } from '../kube/names';
+import type { ObjectRef } from '../ports';
 import { quoteName } from '../kube/names';
 import { isListKind } from './mask';
 import { isRecord } from '../json';
+import { groupOf } from '../manifest/documents';
 
 type Obj = Record<string, unknown>;
 
@@ -23,7 +24,6 @@ export class UnexpectedLiveObjectError extends Error {
   readonly code = 'UnexpectedObject' as const;
 }
 
-const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Text from the answer for the reason: escaped and cut (quoteName) without its quotes. */
@@ -34,7 +34,7 @@ const bare = (s: string): string => quoteName(s).slice(1, -1);
  * namespace when both say one. A list is never the object (unless the asked kind itself is named
  * `…List` and the answer is that object, name included).
  */
-export function admitLive(asked: KubeObjectRef, answer: unknown): LiveAnswer {
+export function admitLive(asked: ObjectRef, answer: unknown): LiveAnswer {
   const wanted = `${asked.kind} ${quoteName(asked.name)}`;
   const refuse = (what: string): LiveAnswer => ({ ok: false, reason: `the API server answered ${what} where ${wanted} was asked; it is not used` });
   if (!isRecord(answer)) return refuse(Array.isArray(answer) ? 'an array' : `a ${answer === null ? 'null' : typeof answer}`);
@@ -62,7 +62,7 @@ export function admitLive(asked: KubeObjectRef, answer: unknown): LiveAnswer {
 }
 
 /** admitLive that throws UnexpectedLiveObjectError; for readers whose callers expect a rejection. */
-export function admitLiveOrThrow(asked: KubeObjectRef, answer: unknown): Obj {
+export function admitLiveOrThrow(asked: ObjectRef, answer: unknown): Obj {
   const a = admitLive(asked, answer);
   if (!a.ok) throw new UnexpectedLiveObjectError(a.reason);
   return a.obj;

@@ -33,13 +33,17 @@ type JsonObject = { [key: string]: Json };
 /** Server-populated metadata that never comes from Git (ObjectMeta docs: "Populated by the system"). */
 const SERVER_METADATA = new Set(['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink']);
 
+/** Argo CD's tracking annotation (util/argo/resource_tracking.go), written with annotation tracking. */
+export const TRACKING_ID_ANNOTATION = 'argocd.argoproj.io/tracking-id';
+
 const ANNOTATIONS_ALWAYS_DROPPED = new Set([
   'kubectl.kubernetes.io/last-applied-configuration',
-  'argocd.argoproj.io/tracking-id',
+  TRACKING_ID_ANNOTATION,
 ]);
 /** Flux writes these on everything it applies (kustomize-controller and helm-controller). */
 const FLUX_PREFIXES = ['kustomize.toolkit.fluxcd.io/', 'helm.toolkit.fluxcd.io/'];
 
+/** Argo CD's tracking label (argocd-cm `application.instanceLabelKey`, its default). */
 export const DEFAULT_TRACKING_LABEL = 'app.kubernetes.io/instance';
 
 /**

@@ -84,3 +84,18 @@ export function renderText(resources: readonly ResourceDrift[], opts: { readonly
   lines.push(`${paint('bold', 'Summary:')} ${s.inSync} in sync, ${s.drifted} drifted, ${s.missing} missing, ${s.extra} extra`);
   return lines.join('\n');
 }
+
+/** The result of an object found on one side only: Missing (desired, not live) or Extra (live, not desired). */
+export function oneSided(status: 'Missing' | 'Extra', obj: Readonly<Record<string, unknown>>, source?: ResourceDrift['source']): ResourceDrift {
+  const meta = typeof obj.metadata === 'object' && obj.metadata !== null ? (obj.metadata as Record<string, unknown>) : {};
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  return {
+    apiVersion: text(obj.apiVersion),
+    kind: text(obj.kind),
+    namespace: text(meta.namespace) || undefined,
+    name: text(meta.name),
+    status,
+    changes: [],
+    ...(source ? { source } : {}),
+  };
+}

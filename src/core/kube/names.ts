@@ -17,13 +17,7 @@
  *   validation asks of `spec.group`, `spec.versions[].name` and `spec.names.kind`.
  */
 
-export interface KubeObjectRef {
-  readonly apiVersion: string;
-  readonly kind: string;
-  /** '' for cluster-scoped objects (and for "the context's namespace"). */
-  readonly namespace: string;
-  readonly name: string;
-}
+import type { ObjectRef } from '../ports';
 
 /**
  * Path-segment kinds (RBAC roles, for one) have no length limit upstream; DNS-subdomain kinds (most)
@@ -82,7 +76,7 @@ export function kindProblem(kind: string): string | undefined {
  * The first reason `ref` cannot become a Kubernetes API URL, in words naming the field and value
  * (e.g. `Secret name "." is not valid: may not be '.'`), or undefined when it can.
  */
-export function objectRefProblem(ref: KubeObjectRef): string | undefined {
+export function objectRefProblem(ref: ObjectRef): string | undefined {
   const kindWhy = kindProblem(ref.kind);
   if (kindWhy !== undefined) return `kind ${quoteName(ref.kind)} ${kindWhy}`;
   const versionWhy = apiVersionProblem(ref.apiVersion);
@@ -103,7 +97,7 @@ export class InvalidObjectRefError extends Error {
 }
 
 /** Throws InvalidObjectRefError unless `ref` is safe to put in a URL. */
-export function checkObjectRef(ref: KubeObjectRef): void {
+export function checkObjectRef(ref: ObjectRef): void {
   const problem = objectRefProblem(ref);
   if (problem !== undefined) throw new InvalidObjectRefError(problem);
 }

@@ -120,6 +120,12 @@ export function parseManifests(text: string, opts: { file?: string; limits?: Yam
   return { ...(opts.file !== undefined ? { file: opts.file } : {}), documents, problems };
 }
 
+/** apiVersion `apps/v1` → group `apps`; `v1` → the core group `''`. */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.lastIndexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
 /** apiVersion `apps/v1` → group `apps`, version `v1`; `v1` → the core group `''`. */
 export function identityOf(value: unknown): ResourceIdentity | undefined {
   if (!isRecord(value)) return undefined;
@@ -127,7 +133,7 @@ export function identityOf(value: unknown): ResourceIdentity | undefined {
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') return undefined;
   const slash = apiVersion.lastIndexOf('/');
   const identity: ResourceIdentity = {
-    group: slash < 0 ? '' : apiVersion.slice(0, slash),
+    group: groupOf(apiVersion),
     version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
     kind,
   };

@@ -9,7 +9,7 @@ import type { Deployment } from '../drift/deployedBy';
 import { diffPair, type ResourceId } from '../drift/engine';
 import { builtinListKeys, type ListKeys } from '../drift/listKeys';
 import { isMask } from '../drift/mask';
-import { groupOf } from '../drift/ignore';
+import { groupOf } from '../manifest/documents';
 import { parseManifests } from '../manifest/documents';
 import { resolveNamespace } from '../manifest/namespace';
 import { isRecord } from '../json';

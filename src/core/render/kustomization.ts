@@ -8,6 +8,7 @@ import * as jsyaml from 'js-yaml';
 import { loadYaml } from '../manifest/boundedYaml';
 import type { RenderedDocument } from './types';
 import { isRecord } from '../json';
+import { groupOf } from '../manifest/documents';
 
 /** The file names kustomize accepts for a kustomization, in the order it looks for them (kustomize api/konfig). */
 export const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -109,7 +110,6 @@ export interface SourceDocument {
   readonly name: string;
 }
 
-const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
 const nameOf = (o: Readonly<Record<string, unknown>>): string => (isRecord(o.metadata) && typeof o.metadata.name === 'string' ? o.metadata.name : '');
 
 /**

@@ -55,3 +55,16 @@ export type DesiredRenderer = (file: {
    */
   readonly root?: string;
 }) => Promise<RenderOutcome | undefined>;
+
+/** One object a folder render (a kustomization, a chart) produced, and the workspace file it came from. */
+export interface RenderedObject {
+  readonly desired: Readonly<Record<string, unknown>>;
+  /** Absolute path of the source file (the kustomization file for generated objects); undefined if unknown. */
+  readonly file: string | undefined;
+  readonly generatedBy?: string;
+}
+
+/** A whole folder rendered (the CLI's `diff`), or why not. */
+export type FolderRender =
+  | { readonly ok: true; readonly tool: string; readonly objects: readonly RenderedObject[] }
+  | { readonly ok: false; readonly tool: string; readonly fallback: string };

@@ -11,22 +11,11 @@ import type { LuaHealthRunner } from '../argocd/health/luaPort';
 import { MISSING_HEALTH, type ResourceHealth } from '../argocd/health/types';
 import { Emitter, type Disposable, type Event } from '../lifecycle';
 import type { App, AppKey, ManagedResource } from '../model/app';
-import type { Logger } from '../ports';
+import { describeK8sError, liveReadFailure } from '../kube/k8sFailure';
+import type { LiveObjectReader, Logger, ObjectRef } from '../ports';
 
-/** What one GET needs; the same shape as the infra's ObjectRef. */
-export interface LiveObjectRef {
-  readonly apiVersion: string;
-  readonly kind: string;
-  /** '' for cluster-scoped objects. */
-  readonly namespace: string;
-  readonly name: string;
-}
-
-/**
- * Reads one object as the API server returns it. Rejections carry the HTTP status of the API server's
- * `Status` response as a numeric `code` (client-node's ApiException) or `statusCode`.
- */
-export type LiveObjectLoader = (cluster: string, ref: LiveObjectRef) => Promise<unknown>;
+/** Reads one object as the API server returns it (core/ports LiveObjectReader.get). */
+export type LiveObjectLoader = LiveObjectReader['get'];
 
 /**
  * One resource's health: computed (`status`), none because Argo CD has no rule for the kind
@@ -52,15 +41,6 @@ interface AppEntries {
 }
 
 const resourceId = (r: ManagedResource): string => `${r.group}/${r.kind}/${r.namespace}/${r.name}`;
-
-/** HTTP status of a failed GET, from client-node's ApiException (`code`) or a plain `statusCode`. */
-export function httpStatusOf(err: unknown): number | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const e = err as { code?: unknown; statusCode?: unknown };
-  if (typeof e.code === 'number') return e.code;
-  if (typeof e.statusCode === 'number') return e.statusCode;
-  return undefined;
-}
 
 export class ResourceHealthStore implements Disposable {
   private readonly _onDidChange = new Emitter<AppKey>();
@@ -147,7 +127,7 @@ export class ResourceHealthStore implements Disposable {
     const where = `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
     // Argo CD always records `version` in status.resources; without it there is no URL to GET.
     if (!r.version) return { unavailable: `no API version recorded for ${where}` };
-    const ref: LiveObjectRef = { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, namespace: r.namespace, name: r.name };
+    const ref: ObjectRef = { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, namespace: r.namespace, name: r.name };
     try {
       const live = await this.loader(cluster, ref);
       const customizations = await customizationsOf;
@@ -155,12 +135,13 @@ export class ResourceHealthStore implements Disposable {
       if (verdict.health) return verdict.health;
       return verdict.note ? { noHealth: true, note: verdict.note } : { noHealth: true };
     } catch (err) {
-      const status = httpStatusOf(err);
+      const failure = liveReadFailure(err);
       // A managed object that does not exist live is Missing in Argo CD (gitops-engine HealthStatusMissing).
-      if (status === 404) return MISSING_HEALTH;
-      if (status === 403) return { unavailable: `no access to ${where}` };
+      if (failure.kind === 'absent') return MISSING_HEALTH;
+      if (failure.kind === 'k8s' && failure.error.code === 'Forbidden') return { unavailable: `no access to ${where}` };
       this.opts.log?.debug(`[ResourceHealthStore][one] GET ${where} on ${cluster} failed: ${err instanceof Error ? err.message : String(err)}`);
-      return { unavailable: `could not read ${where}: ${status === undefined ? (err instanceof Error ? err.message : String(err)) : `HTTP ${status}`}` };
+      const why = failure.kind === 'k8s' ? describeK8sError(failure.error, failure.status) : err instanceof Error ? err.message : String(err);
+      return { unavailable: `could not read ${where}: ${why}` };
     }
   }
 }

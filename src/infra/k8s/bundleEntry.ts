@@ -4,4 +4,4 @@
  * that megabyte of JavaScript (see scripts/build.mjs). Not a barrel for imports: only the build uses it.
  */
 export { InformerPool } from './informerPool';
-export { KubeClusterAccess } from './annotate';
+export { KubeClusterAccess } from './clusterAccess';

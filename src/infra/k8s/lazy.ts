@@ -4,7 +4,7 @@
  * or command that needs it: esbuild initialises a module reached only through `require()` lazily, the
  * first time that `require()` runs.
  */
-import type * as AnnotateModule from './annotate';
+import type * as ClusterAccessModule from './clusterAccess';
 import type * as InformerPoolModule from './informerPool';
 
 export function loadInformerPool(): typeof InformerPoolModule {
@@ -12,14 +12,14 @@ export function loadInformerPool(): typeof InformerPoolModule {
   return require('./informerPool') as typeof InformerPoolModule;
 }
 
-type ClusterAccess = Pick<AnnotateModule.KubeClusterAccess, 'annotate' | 'get' | 'getJson' | 'dryRunApply'>;
+type ClusterAccess = Pick<ClusterAccessModule.KubeClusterAccess, 'annotate' | 'get' | 'getJson' | 'dryRunApply'>;
 
 /** A KubeClusterAccess that loads client-node on its first call. */
-export function lazyClusterAccess(opts: AnnotateModule.KubeClusterAccessOptions): ClusterAccess {
+export function lazyClusterAccess(opts: ClusterAccessModule.KubeClusterAccessOptions): ClusterAccess {
   let instance: ClusterAccess | undefined;
   const load = (): ClusterAccess => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
-    instance ??= new (require('./annotate') as typeof AnnotateModule).KubeClusterAccess(opts);
+    instance ??= new (require('./clusterAccess') as typeof ClusterAccessModule).KubeClusterAccess(opts);
     return instance;
   };
   return {

@@ -11,9 +11,10 @@ import * as path from 'node:path';
 import { parseManifests } from '../../core/manifest/documents';
 import type { Logger } from '../../core/ports';
 import { literalKind, matchTemplateDocuments, splitHelmOutput } from '../../core/render/helmSource';
-import type { DesiredRenderer, RenderOutcome } from '../../core/render/types';
+import type { DesiredRenderer, FolderRender, RenderOutcome } from '../../core/render/types';
 import { pathLookup, runTool, type FindExecutable } from './process';
-import { collectFiles, treeHash, writeTree, type TreeFile } from './tempTree';
+import { RenderCache, firstLine } from './renderCache';
+import { collectFiles, treeHash, withTempTree, type TreeFile } from './tempTree';
 
 export interface HelmRendererOptions {
   readonly findExecutable?: FindExecutable;
@@ -44,11 +45,13 @@ type ChartRender = { readonly ok: true; readonly docs: readonly { source: string
 
 export class HelmRenderer {
   private readonly find: FindExecutable;
-  private readonly cache = new Map<string, Promise<ChartRender>>();
+  /** Renders by chart and input texts; failed renders are tried again on the next request. */
+  private readonly cache: RenderCache<ChartRender>;
   private helm: Promise<string | undefined> | undefined;
 
   constructor(private readonly opts: HelmRendererOptions = {}) {
     this.find = opts.findExecutable ?? pathLookup();
+    this.cache = new RenderCache(opts.cacheEntries ?? 16, (r) => r.ok);
   }
 
   readonly render: DesiredRenderer = async ({ fsPath, text, signal }) => {
@@ -69,6 +72,14 @@ export class HelmRenderer {
     return { tool: TOOL, documents: matchTemplateDocuments(templateDocs, mine), notPlainYaml: true };
   };
 
+  /** Renders the chart in `dir`; each object names its template file (from helm's `# Source:`). */
+  async renderFolder(dir: string): Promise<FolderRender> {
+    const abs = path.resolve(dir);
+    const r = await this.renderChart(abs, new Map());
+    if (!r.ok) return { ok: false, tool: TOOL, fallback: r.fallback };
+    return { ok: true, tool: TOOL, objects: r.docs.map((d) => ({ desired: d.obj, file: path.join(abs, ...d.source.slice(d.source.indexOf('/') + 1).split('/')) })) };
+  }
+
   private async renderChart(dir: string, overrides: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<ChartRender> {
     this.helm ??= this.find('helm');
     const helm = await this.helm;
@@ -80,36 +91,24 @@ export class HelmRenderer {
       return { ok: false, fallback: `chart not rendered: ${err instanceof Error ? err.message : String(err)}` };
     }
     const key = `${dir}\0${treeHash(helm, files)}`;
-    let p = this.cache.get(key);
-    if (!p) {
-      p = this.run(helm, dir, files, signal);
-      this.cache.set(key, p);
-      // Cancelled or failed runs are not kept: the next edit tries again.
-      p.then((r) => !r.ok && this.cache.delete(key), () => this.cache.delete(key));
-      while (this.cache.size > (this.opts.cacheEntries ?? 16)) this.cache.delete(this.cache.keys().next().value as string);
-    }
-    return p;
+    return this.cache.run(key, (abort) => this.run(helm, dir, files, abort), signal);
   }
 
-  private async run(helm: string, dir: string, files: ReadonlyMap<string, TreeFile>, signal?: AbortSignal): Promise<ChartRender> {
-    const tmp = await writeTree('gitops-lens-helm-', files);
-    try {
-      const chartCopy = path.join(tmp, path.basename(dir));
-      const r = await runTool(helm, ['template', chartCopy], { cwd: tmp, timeoutMs: this.opts.timeoutMs ?? 30_000, ...(signal ? { signal } : {}) });
-      if (!r.ok) {
-        const message = r.message.split(tmp).join(path.dirname(dir));
-        this.opts.log?.warn(`[Render][helm] helm template ${dir} failed: ${message}`);
-        const first = message.split('\n').find((l) => l.trim() !== '')?.trim() ?? message;
-        return { ok: false, fallback: `helm template failed: ${first}` };
-      }
-      const docs: { source: string; obj: Record<string, unknown> }[] = [];
-      for (const d of splitHelmOutput(r.stdout)) {
-        const v = parseManifests(d.text).documents[0]?.value;
-        if (typeof v === 'object' && v !== null && !Array.isArray(v)) docs.push({ source: d.source, obj: v as Record<string, unknown> });
-      }
-      return { ok: true, docs };
-    } finally {
-      await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    }
+  private async run(helm: string, dir: string, files: ReadonlyMap<string, TreeFile>, signal: AbortSignal): Promise<ChartRender> {
+    return withTempTree('gitops-lens-helm-', files, async (tmp) => {
+        const chartCopy = path.join(tmp, path.basename(dir));
+        const r = await runTool(helm, ['template', chartCopy], { cwd: tmp, timeoutMs: this.opts.timeoutMs ?? 30_000, signal });
+        if (!r.ok) {
+          const message = r.message.split(tmp).join(path.dirname(dir));
+          this.opts.log?.warn(`[Render][helm] helm template ${dir} failed: ${message}`);
+          return { ok: false, fallback: `helm template failed: ${firstLine(message)}` };
+        }
+        const docs: { source: string; obj: Record<string, unknown> }[] = [];
+        for (const d of splitHelmOutput(r.stdout)) {
+          const v = parseManifests(d.text).documents[0]?.value;
+          if (typeof v === 'object' && v !== null && !Array.isArray(v)) docs.push({ source: d.source, obj: v as Record<string, unknown> });
+        }
+        return { ok: true, docs };
+    });
   }
 }

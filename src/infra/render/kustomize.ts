@@ -17,7 +17,7 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseManifests, yamlLimitProblem } from '../../core/manifest/documents';
+import { parseManifests, yamlLimitProblem, type ParsedFile } from '../../core/manifest/documents';
 import { YAML_LIMITS } from '../../core/manifest/boundedYaml';
 import type { Logger } from '../../core/ports';
 import {
@@ -29,10 +29,11 @@ import {
   withoutOrigin,
   type SourceDocument,
 } from '../../core/render/kustomization';
-import type { DesiredRenderer, RenderedDocument } from '../../core/render/types';
-import { AbortError, pathLookup, runTool, type FindExecutable } from './process';
+import type { DesiredRenderer, FolderRender, RenderedDocument, RenderedObject } from '../../core/render/types';
+import { pathLookup, runTool, type FindExecutable } from './process';
+import { RenderCache, firstLine } from './renderCache';
 import { RepoFileError, readRegularFile } from '../repoFiles';
-import { collectFiles, commonAncestor, isLinkCopy, treeHash, writeTree, type TreeFile } from './tempTree';
+import { collectFiles, commonAncestor, isLinkCopy, treeHash, withTempTree, type TreeFile } from './tempTree';
 
 export interface KustomizeRendererOptions {
   /** How executables are found (default: this process's PATH). */
@@ -56,18 +57,6 @@ export interface KustomizeTarget {
   /** Every kustomization folder the build reads (dir, its bases and components, recursively). */
   readonly dirs: readonly string[];
 }
-
-/** One rendered object and the workspace file it came from. */
-export interface RenderedObject {
-  readonly desired: Readonly<Record<string, unknown>>;
-  /** Absolute path of the source file (the kustomization file for generated objects); undefined if unknown. */
-  readonly file: string | undefined;
-  readonly generatedBy?: string;
-}
-
-export type FolderRender =
-  | { readonly ok: true; readonly tool: string; readonly objects: readonly RenderedObject[] }
-  | { readonly ok: false; readonly tool: string; readonly fallback: string };
 
 const TOOL = 'kustomize';
 export const KUSTOMIZE_NOT_FOUND = 'kustomize not found: plain document';
@@ -166,8 +155,6 @@ export async function findKustomizationFor(fsPath: string, opts: { root?: string
   return undefined;
 }
 
-const firstLine = (s: string): string => s.split('\n').find((l) => l.trim() !== '')?.trim() ?? s;
-
 /**
  * kustomize prints `Error: …`; kubectl prints through klog, `E1123 14:36:17.880308 12783 run.go:72]
  * "command failed" err="…"`, or for a multi-line message `err=<` then tab-indented lines and ` >`.
@@ -192,26 +179,18 @@ export function kustomizeMessage(stderr: string): string {
   return out.join('\n');
 }
 
-interface InFlight {
-  readonly promise: Promise<FolderRender>;
-  readonly controller: AbortController;
-  waiters: number;
-}
-
 export class KustomizeRenderer {
   private readonly find: FindExecutable;
   private readonly timeoutMs: number;
-  private readonly cacheEntries: number;
   private readonly maxFiles: number;
-  /** Insertion-ordered: the oldest entry is evicted first. */
-  private readonly cache = new Map<string, FolderRender>();
-  private readonly inFlight = new Map<string, InFlight>();
+  /** Builds by folder and input texts; failed builds are tried again on the next request. */
+  private readonly cache: RenderCache<FolderRender>;
   private tool: Promise<{ file: string; args: string[]; name: string } | undefined> | undefined;
 
   constructor(private readonly opts: KustomizeRendererOptions = {}) {
     this.find = opts.findExecutable ?? pathLookup();
     this.timeoutMs = opts.timeoutMs ?? 30_000;
-    this.cacheEntries = opts.cacheEntries ?? 16;
+    this.cache = new RenderCache(opts.cacheEntries ?? 16, (r) => r.ok);
     this.maxFiles = opts.maxFiles ?? 5000;
   }
 
@@ -234,18 +213,22 @@ export class KustomizeRenderer {
     return { tool: r.tool, documents: documentsOf(file, text, r.objects) };
   };
 
-  /** Builds the kustomization in `dir` (with `overrides`: absolute path → text standing in for the file). */
-  async renderFolder(dir: string, overrides: ReadonlyMap<string, string> = new Map(), signal?: AbortSignal): Promise<FolderRender> {
+  /**
+   * Builds the kustomization in `dir` (with `overrides`: absolute path → text standing in for the
+   * file); `closure` is kustomizationClosure(dir) when the caller has it already.
+   */
+  async renderFolder(dir: string, opts: { readonly overrides?: ReadonlyMap<string, string>; readonly signal?: AbortSignal; readonly closure?: { readonly dirs: ReadonlySet<string> } } = {}): Promise<FolderRender> {
     const abs = path.resolve(dir);
+    const overrides = opts.overrides ?? new Map<string, string>();
     let c;
     try {
-      c = await closureOf(abs, overrides);
+      c = opts.closure ?? (await closureOf(abs, overrides));
     } catch (err) {
       if (!(err instanceof RepoFileError)) throw err;
       return { ok: false, tool: TOOL, fallback: `kustomize folder not rendered: ${err.message}` };
     }
     if (c.dirs.size === 0) return { ok: false, tool: TOOL, fallback: `no kustomization in ${dir}` };
-    return this.renderTarget({ dir: abs, role: 'kustomization', dirs: [...c.dirs] }, overrides, signal);
+    return this.renderTarget({ dir: abs, role: 'kustomization', dirs: [...c.dirs] }, overrides, opts.signal);
   }
 
   private resolveTool(): Promise<{ file: string; args: string[]; name: string } | undefined> {
@@ -272,45 +255,16 @@ export class KustomizeRenderer {
     }
     const key = `${base}\0${treeHash(`${tool.file}\0${path.relative(base, target.dir)}`, files)}`;
 
-    const cached = this.cache.get(key);
-    if (cached) {
-      this.cache.delete(key); // refresh its place in the eviction order
-      this.cache.set(key, cached);
-      return cached;
-    }
-    let run = this.inFlight.get(key);
-    if (!run) {
-      // What kustomize would read as YAML, measured first (see the top of this file); cached renders passed already.
-      const hostile = hostileYaml(files);
-      if (hostile) return { ok: false, tool: tool.name, fallback: `kustomize folder not rendered: ${path.join(base, hostile.rel)}:${hostile.line}: ${hostile.message}` };
-      const controller = new AbortController();
-      const promise = this.build(tool, target, base, files, controller.signal).finally(() => this.inFlight.delete(key));
-      run = { promise, controller, waiters: 0 };
-      this.inFlight.set(key, run);
-      promise.then(
-        (r) => {
-          this.cache.set(key, r);
-          while (this.cache.size > this.cacheEntries) this.cache.delete(this.cache.keys().next().value as string);
-        },
-        () => undefined,
-      );
-    }
-    return this.await(run, signal);
-  }
-
-  /** Waits for a shared build; the process is killed only when every waiter gave up. */
-  private await(run: InFlight, signal: AbortSignal | undefined): Promise<FolderRender> {
-    run.waiters++;
-    if (!signal) return run.promise;
-    return new Promise<FolderRender>((resolve, reject) => {
-      const onAbort = (): void => {
-        if (--run.waiters === 0) run.controller.abort();
-        reject(new AbortError());
-      };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      run.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+    return this.cache.run(
+      key,
+      async (abort) => {
+        // What kustomize would read as YAML, measured before a build (see the top of this file); cached builds passed already.
+        const hostile = hostileYaml(files);
+        if (hostile) return { ok: false, tool: tool.name, fallback: `kustomize folder not rendered: ${path.join(base, hostile.rel)}:${hostile.line}: ${hostile.message}` };
+        return this.build(tool, target, base, files, abort);
+      },
+      signal,
+    );
   }
 
   private async build(
@@ -320,46 +274,43 @@ export class KustomizeRenderer {
     files: ReadonlyMap<string, TreeFile>,
     signal: AbortSignal,
   ): Promise<FolderRender> {
-    const tmp = await writeTree('gitops-lens-kustomize-', files);
-    try {
-      const topRel = path.relative(base, target.dir);
-      const kfile = (await kustomizationFileOf(path.join(tmp, topRel))) as string;
-      const ktext = await fs.readFile(kfile, 'utf8');
-      let injected = false;
-      try {
-        injected = !readKustomization(ktext).hasOriginAnnotations;
-        if (injected) await fs.writeFile(kfile, withOriginAnnotations(ktext));
-      } catch {
-        // broken YAML: kustomize's own message says where
-      }
-      const started = Date.now();
-      const result = await runTool(tool.file, [...tool.args, path.join(tmp, topRel)], { cwd: tmp, timeoutMs: this.timeoutMs, signal });
-      if (!result.ok) {
-        // Temp paths mean nothing to the user: name the workspace folder instead.
-        const message = kustomizeMessage(result.message).split(tmp + path.sep).join(base + path.sep).split(tmp).join(base);
-        this.opts.log?.warn(`[Render][kustomize] ${tool.name} ${target.dir} failed: ${message}`);
-        const what = result.reason === 'timeout' ? `${tool.name} ${firstLine(message)}` : `${tool.name} failed: ${firstLine(message)}`;
-        return { ok: false, tool: tool.name, fallback: what };
-      }
-      this.opts.log?.debug(`[Render][kustomize] ${tool.name} ${target.dir} in ${Date.now() - started} ms`);
-      const parsed = parseManifests(result.stdout);
-      const broken = parsed.problems[0];
-      if (broken) return { ok: false, tool: tool.name, fallback: `${tool.name} output not read: line ${broken.line + 1}: ${broken.message}` };
-      const objects: RenderedObject[] = [];
-      for (const d of parsed.documents) {
-        const v = d.value;
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) continue;
-        const obj = v as Record<string, unknown>;
-        const origin = originOf(obj);
-        const desired = injected ? withoutOrigin(obj) : obj;
-        if (!origin) objects.push({ desired, file: undefined });
-        else if ('path' in origin) objects.push({ desired, file: path.resolve(target.dir, origin.path) });
-        else objects.push({ desired, file: path.resolve(target.dir, origin.configuredIn), ...(origin.configuredBy ? { generatedBy: origin.configuredBy } : {}) });
-      }
-      return { ok: true, tool: tool.name, objects };
-    } finally {
-      await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    }
+    return withTempTree('gitops-lens-kustomize-', files, async (tmp) => {
+        const topRel = path.relative(base, target.dir);
+        const kfile = (await kustomizationFileOf(path.join(tmp, topRel))) as string;
+        const ktext = await fs.readFile(kfile, 'utf8');
+        let injected = false;
+        try {
+          injected = !readKustomization(ktext).hasOriginAnnotations;
+          if (injected) await fs.writeFile(kfile, withOriginAnnotations(ktext));
+        } catch {
+          // broken YAML: kustomize's own message says where
+        }
+        const started = Date.now();
+        const result = await runTool(tool.file, [...tool.args, path.join(tmp, topRel)], { cwd: tmp, timeoutMs: this.timeoutMs, signal });
+        if (!result.ok) {
+          // Temp paths mean nothing to the user: name the workspace folder instead.
+          const message = kustomizeMessage(result.message).split(tmp + path.sep).join(base + path.sep).split(tmp).join(base);
+          this.opts.log?.warn(`[Render][kustomize] ${tool.name} ${target.dir} failed: ${message}`);
+          const what = result.reason === 'timeout' ? `${tool.name} ${firstLine(message)}` : `${tool.name} failed: ${firstLine(message)}`;
+          return { ok: false, tool: tool.name, fallback: what };
+        }
+        this.opts.log?.debug(`[Render][kustomize] ${tool.name} ${target.dir} in ${Date.now() - started} ms`);
+        const parsed = parseManifests(result.stdout);
+        const broken = parsed.problems[0];
+        if (broken) return { ok: false, tool: tool.name, fallback: `${tool.name} output not read: line ${broken.line + 1}: ${broken.message}` };
+        const objects: RenderedObject[] = [];
+        for (const d of parsed.documents) {
+          const v = d.value;
+          if (typeof v !== 'object' || v === null || Array.isArray(v)) continue;
+          const obj = v as Record<string, unknown>;
+          const origin = originOf(obj);
+          const desired = injected ? withoutOrigin(obj) : obj;
+          if (!origin) objects.push({ desired, file: undefined });
+          else if ('path' in origin) objects.push({ desired, file: path.resolve(target.dir, origin.path) });
+          else objects.push({ desired, file: path.resolve(target.dir, origin.configuredIn), ...(origin.configuredBy ? { generatedBy: origin.configuredBy } : {}) });
+        }
+        return { ok: true, tool: tool.name, objects };
+    });
   }
 }
 
@@ -373,11 +324,11 @@ function hostileYaml(files: ReadonlyMap<string, TreeFile>): { rel: string; line:
   return undefined;
 }
 
-/** The rendered objects of one file as RenderedDocuments of its text. */
-export function documentsOf(file: string, text: string, objects: readonly RenderedObject[]): RenderedDocument[] {
+/** The rendered objects of one file as RenderedDocuments of its text (`parsed`: the text parsed already). */
+export function documentsOf(file: string, text: string, objects: readonly RenderedObject[], parsed?: ParsedFile): RenderedDocument[] {
   const mine = objects.filter((o) => o.file === file);
   if (mine.length === 0) return [];
-  const docs = parseManifests(text).documents;
+  const docs = (parsed ?? parseManifests(text)).documents;
   const generated = mine.filter((o) => o.generatedBy !== undefined);
   const sources: SourceDocument[] = [];
   for (const d of docs) {

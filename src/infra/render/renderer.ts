@@ -17,9 +17,21 @@ export interface RendererOptions {
   readonly timeoutMs?: number;
 }
 
+/** The lenses' per-file DesiredRenderer and the CLI's folder renders, over the same tools and caches. */
+export class Renderer {
+  readonly helm: HelmRenderer;
+  readonly kustomize: KustomizeRenderer;
+
+  constructor(opts: RendererOptions = {}) {
+    const shared = { ...opts, findExecutable: opts.findExecutable ?? pathLookup() };
+    this.helm = new HelmRenderer(shared);
+    this.kustomize = new KustomizeRenderer(shared);
+  }
+
+  /** The desired state of one file (the editor's buffer standing in for it); undefined for a plain manifest. */
+  readonly render: DesiredRenderer = async (file) => (await this.helm.render(file)) ?? (await this.kustomize.render(file));
+}
+
 export function createRenderer(opts: RendererOptions = {}): DesiredRenderer {
-  const shared = { ...opts, findExecutable: opts.findExecutable ?? pathLookup() };
-  const helm = new HelmRenderer(shared);
-  const kustomize = new KustomizeRenderer(shared);
-  return async (file) => (await helm.render(file)) ?? (await kustomize.render(file));
+  return new Renderer(opts).render;
 }

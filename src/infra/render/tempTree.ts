@@ -116,3 +116,13 @@ export async function writeTree(prefix: string, files: ReadonlyMap<string, TreeF
   }
   return tmp;
 }
+
+/** Runs `fn` on a temp copy of the files (writeTree) and removes the copy afterwards, whatever happens. */
+export async function withTempTree<T>(prefix: string, files: ReadonlyMap<string, TreeFile>, fn: (dir: string) => Promise<T>): Promise<T> {
+  const tmp = await writeTree(prefix, files);
+  try {
+    return await fn(tmp);
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+  }
+}

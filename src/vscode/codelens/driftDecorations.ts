@@ -1,13 +1,13 @@
 /**
  * Gutter marks on drifted lines (issue 5: "drifted lines are marked in the gutter"), with the same
  * colour in the overview ruler so drift far down a long file is visible from the scrollbar. Only
- * visible editors are decorated, from DriftResults' snapshot (STYLE.md rule 5), again whenever its
+ * visible editors are decorated, from DriftSession' snapshot (STYLE.md rule 5), again whenever its
  * results for a document change or another editor becomes visible.
  */
 import * as vscode from 'vscode';
 import type { Disposable } from '../../core/lifecycle';
 import { driftedLines, type DriftFieldCache } from './driftFields';
-import type { DriftResults } from './driftResults';
+import type { DriftSession } from '../../core/drift/session';
 
 export class DriftDecorations implements Disposable {
   private readonly type: vscode.TextEditorDecorationType;
@@ -16,7 +16,7 @@ export class DriftDecorations implements Disposable {
   private readonly shown = new Map<string, string>();
 
   constructor(
-    results: Pick<DriftResults, 'onDidChange'>,
+    results: Pick<DriftSession, 'onDidChange'>,
     private readonly fields: DriftFieldCache,
     extensionUri: vscode.Uri,
   ) {

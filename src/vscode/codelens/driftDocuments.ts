@@ -1,11 +1,11 @@
 /**
  * Read-only `gitops-drift:` documents: the two sides of a lens's comparison, normalized and with
- * Secret values masked (core/drift/mask.ts), as DriftResults computed them when the diff was opened.
+ * Secret values masked (core/drift/mask.ts), as DriftSession computed them when the diff was opened.
  * Held in memory per URI; nothing is written to disk, so no Secret value can end up in a file.
  */
 import * as vscode from 'vscode';
 import type { Disposable } from '../../core/lifecycle';
-import type { DriftResults } from './driftResults';
+import type { DriftSession } from '../../core/drift/session';
 
 export const DRIFT_SCHEME = 'gitops-drift';
 
@@ -20,7 +20,7 @@ export class DriftDocumentProvider implements vscode.TextDocumentContentProvider
   readonly onDidChange = this._onDidChange.event;
   private readonly texts = new Map<string, string>();
 
-  constructor(private readonly results: DriftResults) {}
+  constructor(private readonly results: DriftSession) {}
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     return this.texts.get(uri.toString()) ?? '# This comparison is no longer available; click the lens again.\n';

@@ -1,5 +1,5 @@
 /**
- * Where DriftResults' drifted fields sit in a document's text: one entry per (document, path) with the
+ * Where DriftSession' drifted fields sit in a document's text: one entry per (document, path) with the
  * value per cluster, for the hover, the gutter marks and "adopt live value". Free of `vscode`, like
  * driftResults.ts, so it runs under plain mocha.
  *
@@ -8,7 +8,7 @@
  */
 import { parseManifests, type ParsedFile, type SourceRange } from '../../core/manifest/documents';
 import type { Disposable, Event } from '../../core/lifecycle';
-import type { DocumentDrift } from './driftResults';
+import type { DocumentDrift } from '../../core/drift/session';
 
 export interface FieldValue {
   readonly cluster: string;
@@ -35,7 +35,7 @@ export interface DriftedDocument {
   readonly lenses: readonly DocumentDrift[];
 }
 
-/** Drifted fields of every document of a text, given DriftResults.details() for it. */
+/** Drifted fields of every document of a text, given DriftSession.details() for it. */
 export function locateDrift(text: string | ParsedFile, details: readonly DocumentDrift[]): DriftedDocument[] {
   if (!details.some((d) => d.changes.length > 0)) return [];
   const parsed = typeof text === 'string' ? parseManifests(text) : text;
@@ -113,7 +113,7 @@ export class DriftFieldCache implements Disposable {
     return docs;
   }
 
-  /** DriftResults changed for this URI (or all, when undefined). */
+  /** DriftSession changed for this URI (or all, when undefined). */
   invalidate(uri?: string): void {
     if (uri === undefined) this.generation += 1;
     else this.entries.delete(uri);

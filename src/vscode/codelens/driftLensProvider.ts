@@ -2,14 +2,15 @@
  * The manifest CodeLenses of issue 5 ("In sync · prod-eu", "Drift: 3 fields · prod-eu", …), one per
  * Kubernetes document and deploying cluster. Ranges come from `provideCodeLenses` and commands from
  * `resolveCodeLens`, as the vscode-extension-samples codelens-sample does; both only read
- * DriftResults (STYLE.md rule 5). Documents are fed to DriftResults from editor events here, with
+ * DriftSession (STYLE.md rule 5). Documents are fed to DriftSession from editor events here, with
  * edits debounced so that typing re-diffs once per pause, against the live object already read.
  */
 import * as vscode from 'vscode';
 import type { Disposable } from '../../core/lifecycle';
 import type { AppStore } from '../../core/store/appStore';
 import type { CommandId } from '../commandIds';
-import { lensTitle, type DriftLens, type DriftResults } from './driftResults';
+import type { DriftLens, DriftSession } from '../../core/drift/session';
+import { lensTitle } from './lensTitle';
 
 export const SHOW_DRIFT: CommandId = 'gitopsLens.showDrift';
 
@@ -36,7 +37,7 @@ export class DriftLensProvider implements vscode.CodeLensProvider<DriftCodeLens>
   readonly onDidChangeCodeLenses = this._onDidChangeCodeLenses.event;
   private readonly subscription: Disposable;
 
-  constructor(private readonly results: DriftResults) {
+  constructor(private readonly results: DriftSession) {
     this.subscription = results.onDidChange(() => this._onDidChangeCodeLenses.fire());
   }
 
@@ -65,10 +66,10 @@ const isTracked = (d: vscode.TextDocument): boolean => d.languageId === 'yaml' &
 const textOf = (d: vscode.TextDocument) => ({ uri: d.uri.toString(), fsPath: d.uri.scheme === 'file' ? d.uri.fsPath : undefined, text: d.getText() });
 
 /**
- * Feeds DriftResults: open YAML documents (and those already open at activation), their edits
+ * Feeds DriftSession: open YAML documents (and those already open at activation), their edits
  * (debounced), closes, and AppStore changes (debounced too: informers deliver them in bursts).
  */
-export function trackDriftDocuments(results: DriftResults, apps: AppStore): vscode.Disposable {
+export function trackDriftDocuments(results: DriftSession, apps: AppStore): vscode.Disposable {
   const timers = new Map<string, NodeJS.Timeout>();
   let appTimer: NodeJS.Timeout | undefined;
   const pending = { added: new Set<string>(), updated: new Set<string>(), removed: new Set<string>() };

@@ -10,7 +10,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { adoptChangesOf, adoptReplacement } from '../../core/manifest/adoptEdit';
-import type { DocumentDrift } from '../codelens/driftResults';
+import type { DocumentDrift } from '../../core/drift/session';
 import { manifestsOf, openPullRequestFor, type PrCommandDeps } from './openPullRequest';
 import { headContent, repoRootOf } from '../pr/localGit';
 import { prArgs, resultOrError } from '../pr/deliver';
@@ -18,7 +18,7 @@ import { UserError } from './appArg';
 import type { CommandHandler } from './types';
 
 export interface AdoptDeps extends PrCommandDeps {
-  /** Per document and cluster the drifted fields (DriftResults.details). */
+  /** Per document and cluster the drifted fields (DriftSession.details). */
   readonly driftDetails: (uri: string) => readonly DocumentDrift[];
 }
 

@@ -10,7 +10,8 @@ import { appsDeployingFile, type Deployment } from '../../core/drift/deployedBy'
 import { liveClusterOf, type KnownContext } from '../../core/drift/destination';
 import { isMask } from '../../core/drift/mask';
 import { impactOf, type AppImpact, type ChangedFile as CoreChangedFile } from '../../core/pr/plan';
-import { httpStatusOf } from '../../core/store/resourceHealthStore';
+import { describeLiveReadFailure, liveReadFailure } from '../../core/kube/k8sFailure';
+import type { LiveObjectReader } from '../../core/ports';
 import type { PreviewAppImpact, PreviewFieldChange, PreviewFile } from './previewHtml';
 
 export interface ChangedManifest {
@@ -23,8 +24,8 @@ export interface ChangedManifest {
   readonly after: string | null;
 }
 
-/** A live object by reference, as the lenses read it (`KubeClusterAccess.get`); rejects with the HTTP status on errors. */
-export type LiveRead = (cluster: string, ref: { readonly apiVersion: string; readonly kind: string; readonly namespace: string; readonly name: string }) => Promise<unknown>;
+/** A live object by reference, as the lenses read it (core/ports LiveObjectReader, `KubeClusterAccess.get`). */
+export type LiveRead = LiveObjectReader['get'];
 
 export type { KnownContext } from '../../core/drift/destination';
 
@@ -60,13 +61,15 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Why a cluster could not be compared, in the words core/kube/k8sFailure gives every failed read; our
+ * own time limit (withTimeout) says so itself. A refused answer (not the object asked for, a name that
+ * cannot be a URL) says what was refused, not "unreachable".
+ */
 function reasonOf(err: unknown, cluster: string): string {
-  const status = httpStatusOf(err);
-  if (status === 403) return `reading from ${cluster} is forbidden`;
-  if (status === 401) return `${cluster} refused the credentials`;
-  if (status !== undefined) return `${cluster} answered HTTP ${status}`;
-  const msg = err instanceof Error ? err.message : String(err);
-  return /did not answer/.test(msg) ? msg : `${cluster} is unreachable`;
+  const f = liveReadFailure(err);
+  if (f.kind === 'unreachable' && err instanceof Error && err.message.startsWith(`${cluster} did not answer`)) return err.message;
+  return describeLiveReadFailure(f, cluster);
 }
 
 export interface LiveImpactInput {
@@ -116,7 +119,7 @@ export async function liveImpact(input: LiveImpactInput): Promise<Impact> {
         return typeof obj === 'object' && obj !== null && !Array.isArray(obj) ? (obj as Record<string, unknown>) : undefined;
       } catch (err) {
         // Not found: the change creates the object.
-        if (httpStatusOf(err) === 404) return undefined;
+        if (liveReadFailure(err).kind === 'absent') return undefined;
         throw new Error(reasonOf(err, d.cluster));
       }
     },

@@ -7,18 +7,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { aggregateApplicationHealth } from './core/argocd/health/aggregate';
-import { assessHealth, type HealthVerdict } from './core/argocd/health/assess';
-import { NO_CUSTOMIZATIONS, parseHealthCustomizations, type HealthCustomizations } from './core/argocd/health/customizations';
-import { identityOf } from './core/argocd/health/types';
-import { parseManifests } from './core/manifest/documents';
-import { isRecord } from './core/json';
-import { WorkerLuaRunner } from './infra/lua/luaRunner';
-
-export interface HealthIo {
-  readonly out: (s: string) => void;
-  readonly err: (s: string) => void;
-}
+import { aggregateApplicationHealth } from '../core/argocd/health/aggregate';
+import { assessHealth, type HealthVerdict } from '../core/argocd/health/assess';
+import { NO_CUSTOMIZATIONS, parseHealthCustomizations, type HealthCustomizations } from '../core/argocd/health/customizations';
+import { identityOf } from '../core/argocd/health/types';
+import { parseManifests } from '../core/manifest/documents';
+import { isRecord } from '../core/json';
+import { WorkerLuaRunner } from '../infra/lua/luaRunner';
+import { UsageError, parseArgs } from './args';
+import type { CliOutput } from './output';
 
 /** Larger files are refused: a cluster's worth of `kubectl get -o yaml` is far below. */
 const MAX_FILE_BYTES = 64 << 20;
@@ -28,30 +25,12 @@ interface LiveObject {
   readonly file: string;
 }
 
-export async function health(args: readonly string[], io: HealthIo, usage: (message: string) => Error): Promise<number> {
-  const files: string[] = [];
-  let cmFile: string | undefined;
-  let json = false;
-  let collecting = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--json') {
-      json = true;
-      collecting = false;
-    } else if (a === '--live') {
-      const v = args[++i];
-      if (!v || v.startsWith('--')) throw usage('--live needs a file');
-      files.push(v);
-      collecting = true;
-    } else if (a === '--argocd-cm') {
-      const v = args[++i];
-      if (!v || v.startsWith('--')) throw usage('--argocd-cm needs a file');
-      cmFile = v;
-      collecting = false;
-    } else if (collecting && !a.startsWith('--')) files.push(a);
-    else throw usage(`unknown option "${a}" for health`);
-  }
-  if (files.length === 0) throw usage('health needs --live FILE');
+export async function health(args: readonly string[], io: CliOutput): Promise<number> {
+  const a = parseArgs('health', args, { flags: ['--json'], values: { '--live': 'file', '--argocd-cm': 'file' }, lists: ['--live'] });
+  const files = a.all('--live');
+  const cmFile = a.one('--argocd-cm');
+  const json = a.has('--json');
+  if (files.length === 0) throw new UsageError('health needs --live FILE');
 
   const customizations = cmFile === undefined ? NO_CUSTOMIZATIONS : readCustomizations(cmFile, io);
   const objects = files.flatMap((f) => readObjects(f, io));
@@ -83,17 +62,17 @@ export async function health(args: readonly string[], io: HealthIo, usage: (mess
   });
   const aggregate = aggregateApplicationHealth(objects.map((o, i) => ({ group: rows[i]!.group, kind: rows[i]!.kind, namespace: rows[i]!.namespace, name: rows[i]!.name, live: o.obj, health: verdicts[i]!.health })));
 
+  // Messages come from the cluster (status conditions, Lua checks): printed inert, credentials redacted.
   if (json) {
-    io.out(JSON.stringify({ resources: rows.map(({ group: _g, ...r }) => r), application: { health: aggregate.status, message: aggregate.message ?? null } }, null, 2));
+    io.json({ resources: rows.map(({ group: _g, ...r }) => r), application: { health: aggregate.status, message: aggregate.message ?? null } });
   } else {
     const table = [['KIND', 'NAME', 'HEALTH', 'MESSAGE', 'RULE']];
     for (const r of rows) {
       table.push([r.group ? `${r.kind}.${r.group}` : r.kind, r.namespace ? `${r.namespace}/${r.name}` : r.name, r.health ?? '-', oneLine(r.message ?? ''), r.rule ?? (r.via === 'deletion' ? 'deletion' : '-')]);
     }
-    const widths = table[0]!.map((_, c) => Math.min(c === 3 ? 80 : 60, Math.max(...table.map((row) => row[c]!.length))));
-    for (const row of table) io.out(row.map((cell, c) => (c === row.length - 1 ? cell : cell.slice(0, widths[c]).padEnd(widths[c]!))).join('  ').trimEnd());
-    io.out('');
-    io.out(`Application health: ${aggregate.status}${aggregate.message ? ` (${aggregate.message})` : ''}`);
+    io.table(table, { maxWidths: [60, 60, 60, 80, 60] });
+    io.text('');
+    io.text(`Application health: ${aggregate.status}${aggregate.message ? ` (${aggregate.message})` : ''}`);
   }
   return aggregate.status === 'Healthy' ? 0 : 1;
 }
@@ -108,7 +87,7 @@ function readText(file: string): string {
 }
 
 /** Files, or every .yaml/.yml/.json file under a directory. */
-function readObjects(p: string, io: HealthIo): LiveObject[] {
+function readObjects(p: string, io: CliOutput): LiveObject[] {
   const st = fs.statSync(p, { throwIfNoEntry: false });
   if (!st) throw new Error(`cannot read ${p}: no such file or directory`);
   if (st.isDirectory()) {
@@ -119,7 +98,7 @@ function readObjects(p: string, io: HealthIo): LiveObject[] {
       .flatMap((f) => readObjects(path.join(p, f), io));
   }
   const parsed = parseManifests(readText(p), { file: p });
-  for (const problem of parsed.problems) io.err(`${p}:${problem.line}: ${problem.message}`);
+  for (const problem of parsed.problems) io.error(`${p}:${problem.line}: ${problem.message}`);
   const out: LiveObject[] = [];
   const add = (v: unknown): void => {
     if (!isRecord(v)) return;
@@ -131,11 +110,11 @@ function readObjects(p: string, io: HealthIo): LiveObject[] {
   return out;
 }
 
-function readCustomizations(file: string, io: HealthIo): HealthCustomizations {
+function readCustomizations(file: string, io: CliOutput): HealthCustomizations {
   const parsed = parseManifests(readText(file), { file });
   const cm = parsed.documents.map((d) => d.value).find((v) => isRecord(v) && v.kind === 'ConfigMap');
   if (!cm) throw new Error(`${file}: no ConfigMap in it (expected argocd-cm)`);
   const c = parseHealthCustomizations(cm);
-  for (const p of c.problems) io.err(`${file}: ${p}`);
+  for (const p of c.problems) io.error(`${file}: ${p}`);
   return c;
 }

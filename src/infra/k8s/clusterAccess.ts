@@ -10,19 +10,11 @@
 import { admitLiveOrThrow } from '../../core/drift/liveAnswer';
 import { checkObjectRef } from '../../core/kube/names';
 import { gitOpsKind, type GitOpsKindName } from '../../core/model/app';
-import type { KubeconfigFile } from '../../core/ports';
+import type { KubeconfigFile, LiveObjectReader, ObjectRef } from '../../core/ports';
 import { applyConfiguration, toDryRunError } from './dryRun';
 import { K8sRequestError } from './errors';
 import type { ExecPluginRunner } from './execCredential';
 import { KubeConnections, type KubeConnection, type KubeLimits } from './kubeClient';
-
-export interface ObjectRef {
-  readonly apiVersion: string;
-  readonly kind: string;
-  /** '' for cluster-scoped objects. */
-  readonly namespace: string;
-  readonly name: string;
-}
 
 export interface KubeClusterAccessOptions {
   /** Kubeconfig files, merged as kubectl merges them (core `resolveContext`). */
@@ -38,7 +30,7 @@ interface ServedResource {
   readonly namespaced: boolean;
 }
 
-export class KubeClusterAccess {
+export class KubeClusterAccess implements LiveObjectReader {
   /**
    * One connection per context (one keep-alive agent), kept while the context resolves the same;
    * resource discovery is cached per connection.

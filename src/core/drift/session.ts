@@ -1,37 +1,43 @@
 /**
- * Drift results behind the manifest CodeLenses (issue 5): per open YAML document, one entry per
- * Kubernetes document and cluster that deploys the file, with its state. Providers only read
- * `lenses(uri)` / `details(uri)` (STYLE.md rule 5); every cluster GET happens here, from document and
- * AppStore events, with bounded concurrency.
+ * The drift session behind the editor's CodeLenses, hover, gutter marks and diff editor (issue 5): per
+ * open YAML document, one entry per Kubernetes document and cluster that deploys the file, with its
+ * state. Readers only call `lenses(uri)` / `details(uri)` / `view(…)` (STYLE.md rule 5); every cluster
+ * GET happens here, from document and app events, through a bounded work queue (workQueue.ts).
+ *
+ * Ports: live objects (core/ports LiveObjectReader), rendering (core/render DesiredRenderer), the clock,
+ * the apps and the workspace repository of a file. The comparison itself is comparer.ts, the one the
+ * CLI runs too.
  *
  * Speed (bench/lens.bench.ts): a file is split at document markers without parsing, and everything
  * derived from a document (its parsed value, its normalized desired object, its last comparison) is
  * kept per document text, so an edit parses and diffs only the documents whose text changed. Live
  * objects are cached per (cluster, object) with their normalized form, counted by the lenses using
- * them, and dropped when none does. Lens changes caused by reads are announced once per batch.
- *
- * Free of `vscode` on purpose: documents come in as text, so the logic can run under plain mocha.
+ * them, and dropped when none does (liveCache.ts). Lens changes caused by reads are announced once per
+ * batch.
  */
 import { stringify } from 'yaml';
-import { compareObjects, lastAppliedOf, type DriftFinding, type IgnoreRule } from '../../core/drift/compare';
-import { appsDeployingFile, type Deployment } from '../../core/drift/deployedBy';
-import { liveClusterOf, type KnownContext } from '../../core/drift/destination';
-import { diffPair } from '../../core/drift/engine';
-import { rulesFor, type IgnoreSpec } from '../../core/drift/ignore';
-import { builtinListKeys, type ListKeys } from '../../core/drift/listKeys';
-import { admitLive, UnexpectedLiveObjectError } from '../../core/drift/liveAnswer';
-import { isSecret, maskSecrets } from '../../core/drift/mask';
-import { normalize } from '../../core/drift/normalize';
-import { Emitter, type Disposable, type Event } from '../../core/lifecycle';
-import { loadManifestSource, splitManifestSources, identityOf, type LoadedSource, type ResourceIdentity } from '../../core/manifest/documents';
-import { InvalidObjectRefError, objectRefProblem } from '../../core/kube/names';
-import { resolveNamespace } from '../../core/manifest/namespace';
-import type { App, AppKey } from '../../core/model/app';
-import type { Logger } from '../../core/ports';
-import type { DesiredRenderer, RenderOutcome } from '../../core/render/types';
-import type { AppStoreChange } from '../../core/store/appStore';
-import { httpStatusOf } from '../../core/store/resourceHealthStore';
-import { isRecord } from '../../core/json';
+import type { DriftFinding } from './compare';
+import { compareSides, type DesiredSide } from './comparer';
+import { appsDeployingFile, toPosix, type Deployment } from './deployedBy';
+import { liveClusterOf, type KnownContext } from './destination';
+import type { IgnoreSpec } from './ignore';
+import { builtinListKeys, type ListKeys } from './listKeys';
+import { LiveCache, type LiveEntry } from './liveCache';
+import { admitLive } from './liveAnswer';
+import { maskSecrets } from './mask';
+import { normalize } from './normalize';
+import { alignKeyOrder, desiredPathOf } from './presentation';
+import { WorkQueue } from './workQueue';
+import { Emitter, type Disposable, type Event } from '../lifecycle';
+import { loadManifestSource, splitManifestSources, identityOf, type LoadedSource, type ResourceIdentity } from '../manifest/documents';
+import { describeLiveReadFailure, liveReadFailure } from '../kube/k8sFailure';
+import { objectRefProblem } from '../kube/names';
+import { resolveNamespace } from '../manifest/namespace';
+import type { App, AppKey } from '../model/app';
+import type { Clock, LiveObjectReader, Logger, ObjectRef } from '../ports';
+import type { DesiredRenderer, RenderOutcome } from '../render/types';
+import type { AppStoreChange } from '../store/appStore';
+import { isRecord } from '../json';
 
 type Obj = Record<string, unknown>;
 
@@ -52,14 +58,6 @@ export interface DriftLens {
   readonly note?: string;
 }
 
-export interface LiveRef {
-  readonly apiVersion: string;
-  readonly kind: string;
-  /** '' for cluster-scoped objects. */
-  readonly namespace: string;
-  readonly name: string;
-}
-
 /** One field that differs; values of Secrets are masked as everywhere else (core/drift/mask.ts). */
 export interface DriftChange {
   /** RFC 6901 JSON Pointer into the desired document (list items by their index there). */
@@ -74,14 +72,10 @@ export interface DocumentDrift {
   readonly line: number;
   readonly cluster: string;
   readonly appKey: AppKey;
-  readonly ref: LiveRef;
+  readonly ref: ObjectRef;
   readonly state: DriftState;
   /** Empty unless the state is `drift`. */
   readonly changes: readonly DriftChange[];
-}
-
-export interface LiveReader {
-  get(cluster: string, ref: LiveRef): Promise<unknown>;
 }
 
 export interface WorkspaceRepo {
@@ -97,12 +91,9 @@ export interface TrackedText {
   readonly text: string;
 }
 
-/** A kubeconfig context as far as the lenses need it: its name and API server URL. */
-export type { KnownContext } from '../../core/drift/destination';
-
-export interface DriftResultsOptions {
+export interface DriftSessionOptions {
   readonly apps: () => readonly App[];
-  readonly reader: LiveReader;
+  readonly reader: LiveObjectReader;
   readonly repoOf: (fsPath: string) => WorkspaceRepo | undefined;
   readonly log: Logger;
   /** Called when a document would get lenses: the apps must be loaded for them. */
@@ -120,7 +111,7 @@ export interface DriftResultsOptions {
   /** When a cluster was last reachable (AppStore ClusterStatus.lastSeenAt), for "unreachable, seen 4 min ago". */
   readonly lastSeen?: (cluster: string) => number | undefined;
   /** Clock for lastSeen; defaults to Date.now. */
-  readonly now?: () => number;
+  readonly clock?: Pick<Clock, 'now'>;
   /** Ignore rules of an app (Argo CD spec.ignoreDifferences, Flux drift ignore); none by default. */
   readonly ignoreOf?: (app: App) => readonly IgnoreSpec[];
 }
@@ -128,17 +119,11 @@ export interface DriftResultsOptions {
 export interface DriftView {
   readonly title: string;
   readonly cluster: string;
-  readonly ref: LiveRef;
+  readonly ref: ObjectRef;
   /** Normalized, Secret-masked YAML of each side. */
   readonly live: string;
   readonly desired: string;
 }
-
-type LiveEntry =
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'found'; readonly obj: Obj; norm?: Obj; lastApplied?: Obj | null }
-  | { readonly kind: 'absent' }
-  | { readonly kind: 'error'; readonly reason: string };
 
 interface Prediction {
   readonly entry: LiveEntry;
@@ -153,11 +138,10 @@ interface Item {
   readonly cluster: string;
   app: App;
   readonly identity: ResourceIdentity;
-  readonly ref: LiveRef;
+  readonly ref: ObjectRef;
   readonly liveKey: string;
-  /** The desired object, namespace filled in; never mutated. */
-  readonly desired: Obj;
-  normDesired?: Obj;
+  /** The desired object, namespace filled in (never mutated), and its normalized form once compared. */
+  readonly desired: DesiredSide;
   /** Set when no live read can help (destination not in kubeconfig). */
   readonly fixed?: DriftState;
   readonly note: string | undefined;
@@ -179,6 +163,15 @@ interface Doc {
   byLive: Map<string, Item[]>;
   /** Cancels the render of an older text when a newer edit supersedes it. */
   renderAbort?: AbortController;
+}
+
+/** A Kubernetes document of a tracked text. */
+interface TrackedDocument {
+  readonly index: number;
+  readonly line: number;
+  readonly textId: number;
+  readonly value: Obj;
+  readonly identity: ResourceIdentity;
 }
 
 /** Render outcomes per app folder (absolute, posix), from one track of a document. */
@@ -209,7 +202,6 @@ const LOADING: DriftState = { kind: 'loading' };
 const IN_SYNC: DriftState = { kind: 'inSync' };
 const ABSENT: DriftState = { kind: 'absent' };
 const NO_FINDINGS: readonly DriftFinding[] = [];
-const SHARED = { shareUnchanged: true } as const;
 
 /**
  * A number per parsed chunk, standing for its text in reuse keys: the chunk cache hands out the same
@@ -226,34 +218,26 @@ function textIdOf(l: LoadedSource): number {
   }
   return id;
 }
-// Argo CD's tracking label (argocd-cm `application.instanceLabelKey`, default) and annotation.
-const TRACKING_LABEL = 'app.kubernetes.io/instance';
-const TRACKING_ID = 'argocd.argoproj.io/tracking-id';
-
-export class DriftResults implements Disposable {
+export class DriftSession implements Disposable {
   private readonly _onDidChange = new Emitter<string>();
   /** Fires with the document URI whose lenses changed (reads finishing: once per batch and URI). */
   readonly onDidChange: Event<string> = this._onDidChange.event;
 
   private readonly docs = new Map<string, Doc>();
-  private readonly live = new Map<string, LiveEntry>();
-  /** Lenses using each live key; an entry whose count drops to zero is deleted. */
-  private readonly refs = new Map<string, number>();
-  private readonly queue: Array<{ key: string; run: () => Promise<void> }> = [];
-  private readonly queued = new Set<string>();
+  /** Live objects by key, kept while a lens uses them. */
+  private readonly live = new LiveCache();
+  private readonly work: WorkQueue;
   /** Live keys asked for again while their read was in flight: that read's answer may be stale. */
   private readonly stale = new Set<string>();
-  private readonly inFlight = new Set<string>();
-  /** A read to run again once the one in flight for the same key has finished. */
-  private readonly followUps = new Map<string, () => Promise<void>>();
   private predictions = 0;
   private readonly listKeys = new Map<string, ListKeys>();
   private readonly dirty = new Set<string>();
   private flushScheduled = false;
-  private running = 0;
   private disposed = false;
 
-  constructor(private readonly opts: DriftResultsOptions) {}
+  constructor(private readonly opts: DriftSessionOptions) {
+    this.work = new WorkQueue(opts.concurrency ?? 4);
+  }
 
   /** The lenses of a document as last computed; synchronous, never calls the cluster. */
   lenses(uri: string): readonly DriftLens[] {
@@ -264,7 +248,11 @@ export class DriftResults implements Disposable {
     );
   }
 
-  /** Every lens with its live reference and the drifted fields (Secret values masked). Synchronous. */
+  /**
+   * Every lens with its live reference and the drifted fields (Secret values masked). Paths point into
+   * the document as written: a Secret key written under `stringData` is reported there, not under the
+   * `data` it is folded into for the comparison. Synchronous.
+   */
   details(uri: string): readonly DocumentDrift[] {
     return (this.docs.get(uri)?.items ?? []).map((i) => ({
       documentIndex: i.documentIndex,
@@ -273,7 +261,7 @@ export class DriftResults implements Disposable {
       appKey: i.app.key,
       ref: i.ref,
       state: i.state,
-      changes: i.state.kind === 'drift' ? i.findings.map(changeOf) : [],
+      changes: i.state.kind === 'drift' ? i.findings.map((f) => changeOf(f, i.desired.obj)) : [],
     }));
   }
 
@@ -292,7 +280,7 @@ export class DriftResults implements Disposable {
     const generation = (previous?.generation ?? 0) + 1;
     const loaded = new Map<string, LoadedSource>();
     const chunks = splitManifestSources(doc.text);
-    const documents: Array<{ index: number; line: number; textId: number; value: Obj; identity: ResourceIdentity }> = [];
+    const documents: TrackedDocument[] = [];
     let index = 0;
     for (const c of chunks) {
       let l = loaded.get(c.source) ?? previous?.loaded.get(c.source);
@@ -321,7 +309,7 @@ export class DriftResults implements Disposable {
       const renderOne = (root: string): Promise<RenderOutcome | undefined> =>
         render({ fsPath, text: doc.text, signal: abort.signal, root }).catch((err: unknown) => {
           if (abort.signal.aborted) throw err;
-          this.opts.log.warn(`[DriftResults][render] ${fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+          this.opts.log.warn(`[DriftSession][render] ${fsPath}: ${err instanceof Error ? err.message : String(err)}`);
           return { tool: 'render', documents: [], fallback: 'render failed: plain document' };
         });
       void Promise.all(roots.map(renderOne)).then(
@@ -357,30 +345,33 @@ export class DriftResults implements Disposable {
     for (const doc of this.docs.values()) for (const i of doc.items) if (updated.has(i.app.key) && i.fixed === undefined) refetch.set(i.liveKey, i);
     for (const doc of [...this.docs.values()]) this.track(doc.tracked);
     // The previous result stays on screen until the new read arrives (no flicker to "Checking…").
-    for (const [key, i] of refetch) if (this.refs.has(key)) this.enqueueRead(key, i.cluster, i.ref, true);
+    for (const [key, i] of refetch) if (this.live.isUsed(key)) this.enqueueRead(key, i.cluster, i.ref, true);
   }
 
-  /** Both sides of one lens's comparison, for the diff editor; undefined if the lens is gone. */
+  /**
+   * Both sides of one lens's comparison, for the diff editor; undefined if the lens is gone. The live
+   * side's keys follow the desired side's order (the API server sorts map keys, a document need not),
+   * so one changed value reads as one changed line, not as a removed and an added block.
+   */
   view(uri: string, documentIndex: number, cluster: string): DriftView | undefined {
     const item = this.docs.get(uri)?.items.find((i) => i.documentIndex === documentIndex && i.cluster === cluster);
     if (!item) return undefined;
     const entry = this.live.get(item.liveKey);
-    const liveObj = entry?.kind === 'found' ? entry.obj : undefined;
+    const liveObj = entry?.kind === 'found' ? entry.side.obj : undefined;
     const predicted = item.prediction?.result && 'obj' in item.prediction.result ? item.prediction.result.obj : undefined;
-    const masked = maskSecrets(predicted ?? item.desired, liveObj);
+    const masked = maskSecrets(predicted ?? item.desired.obj, liveObj);
     const where = `${item.ref.kind} ${item.ref.namespace ? `${item.ref.namespace}/` : ''}${item.ref.name}`;
     const why = item.fixed?.kind === 'unknown' ? item.fixed.reason : entry?.kind === 'absent' ? 'not in the cluster' : entry?.kind === 'error' ? entry.reason : 'not read yet';
-    const liveText = entry?.kind === 'found' ? stringify(normalize(masked.live)) : `# ${where} on ${cluster}: ${why}\n`;
-    return { title: `${item.ref.name} (live ${cluster} ↔ desired)`, cluster, ref: item.ref, live: liveText, desired: stringify(normalize(masked.desired)) };
+    const desired = normalize(masked.desired);
+    const liveText = entry?.kind === 'found' ? stringify(alignKeyOrder(normalize(masked.live), desired)) : `# ${where} on ${cluster}: ${why}\n`;
+    return { title: `${item.ref.name} (live ${cluster} ↔ desired)`, cluster, ref: item.ref, live: liveText, desired: stringify(desired) };
   }
 
   dispose(): void {
     this.disposed = true;
     this.docs.clear();
     this.live.clear();
-    this.refs.clear();
-    this.queue.length = 0;
-    this.followUps.clear();
+    this.work.close();
     this._onDidChange.dispose();
   }
 
@@ -394,13 +385,7 @@ export class DriftResults implements Disposable {
     });
   }
 
-  private afterRender(
-    uri: string,
-    generation: number,
-    documents: ReadonlyArray<{ index: number; line: number; textId: number; value: Obj; identity: ResourceIdentity }>,
-    deployments: readonly Deployment[],
-    rendered: RenderedByRoot,
-  ): void {
+  private afterRender(uri: string, generation: number, documents: readonly TrackedDocument[], deployments: readonly Deployment[], rendered: RenderedByRoot): void {
     const doc = this.docs.get(uri);
     if (this.disposed || !doc || doc.generation !== generation) return;
     doc.renderAbort = undefined;
@@ -412,12 +397,7 @@ export class DriftResults implements Disposable {
    * Items for the documents and deployments; an item whose deployment and document text are unchanged
    * is carried over with its normalized desired object and last comparison (only its position moves).
    */
-  private itemsOf(
-    doc: Doc,
-    documents: ReadonlyArray<{ index: number; line: number; textId: number; value: Obj; identity: ResourceIdentity }>,
-    deployments: readonly Deployment[],
-    rendered: RenderedByRoot | undefined,
-  ): Item[] {
+  private itemsOf(doc: Doc, documents: readonly TrackedDocument[], deployments: readonly Deployment[], rendered: RenderedByRoot | undefined): Item[] {
     const reusable = new Map<string, Item[]>();
     for (const i of doc.items) {
       if (i.reuseKey === undefined) continue;
@@ -472,7 +452,6 @@ export class DriftResults implements Disposable {
     return t.unknown === undefined ? { cluster: t.cluster } : { cluster: t.cluster, fixed: { kind: 'unknown', reason: t.unknown } };
   }
 
-
   /** Replaces a document's items: reference counts move, unused live entries go, new ones are read. */
   private setItems(doc: Doc, items: Item[]): void {
     const before = doc.items;
@@ -484,83 +463,46 @@ export class DriftResults implements Disposable {
       if (list) list.push(i);
       else doc.byLive.set(i.liveKey, [i]);
     }
-    for (const i of items) if (i.fixed === undefined) this.refs.set(i.liveKey, (this.refs.get(i.liveKey) ?? 0) + 1);
-    for (const i of before) if (i.fixed === undefined) this.release(i.liveKey);
+    for (const i of items) if (i.fixed === undefined) this.live.retain(i.liveKey);
+    for (const i of before) if (i.fixed === undefined) this.live.release(i.liveKey);
     for (const item of items) {
       if (item.fixed !== undefined) {
         item.state = item.fixed;
         continue;
       }
-      const entry = this.live.get(item.liveKey);
-      if (entry === undefined) this.enqueueRead(item.liveKey, item.cluster, item.ref);
+      if (this.live.get(item.liveKey) === undefined) this.enqueueRead(item.liveKey, item.cluster, item.ref);
       this.evaluate(item, this.live.get(item.liveKey));
     }
   }
 
-  private release(key: string): void {
-    const n = (this.refs.get(key) ?? 0) - 1;
-    if (n > 0) {
-      this.refs.set(key, n);
-      return;
-    }
-    this.refs.delete(key);
-    this.live.delete(key);
-  }
-
-  private enqueueRead(key: string, cluster: string, ref: LiveRef, keepShown = false): void {
-    if (!keepShown || !this.live.has(key)) this.live.set(key, { kind: 'loading' });
-    if (this.inFlight.has(key)) {
+  private enqueueRead(key: string, cluster: string, ref: ObjectRef, keepShown = false): void {
+    if (!keepShown || this.live.get(key) === undefined) this.live.set(key, LOADING_ENTRY);
+    if (this.work.isRunning(key)) {
       // The answer on its way was asked for before this change: it is dropped and the object read again.
       this.stale.add(key);
       return;
     }
-    this.enqueue(key, () => this.fetch(key, cluster, ref));
+    this.work.enqueue(key, () => this.fetch(key, cluster, ref));
   }
 
-  private enqueue(key: string, run: () => Promise<void>): void {
-    if (this.queued.has(key)) return;
-    this.queued.add(key);
-    this.queue.push({ key, run });
-    this.pump();
-  }
-
-  private pump(): void {
-    const limit = this.opts.concurrency ?? 4;
-    while (this.running < limit && !this.disposed) {
-      const next = this.queue.shift();
-      if (!next) return;
-      this.running += 1;
-      this.queued.delete(next.key);
-      this.inFlight.add(next.key);
-      void next.run().finally(() => {
-        this.running -= 1;
-        this.inFlight.delete(next.key);
-        const again = this.followUps.get(next.key);
-        this.followUps.delete(next.key);
-        if (again && this.refs.has(next.key)) this.enqueue(next.key, again);
-        this.pump();
-      });
-    }
-  }
-
-  private async fetch(key: string, cluster: string, ref: LiveRef): Promise<void> {
+  private async fetch(key: string, cluster: string, ref: ObjectRef): Promise<void> {
     // Nobody needs it any more (the document was closed or edited while queued).
-    if (!this.refs.has(key)) return;
+    if (!this.live.isUsed(key)) return;
     let entry: LiveEntry;
     try {
       // Only the asked object is kept: a list or another object is never compared or shown (issue 12).
       const answer = admitLive(ref, await this.opts.reader.get(cluster, ref));
-      entry = answer.ok ? { kind: 'found', obj: answer.obj } : { kind: 'error', reason: answer.reason };
+      entry = answer.ok ? { kind: 'found', side: { obj: answer.obj } } : { kind: 'error', reason: answer.reason };
     } catch (err) {
       entry = this.entryOfError(err, cluster);
-      if (entry.kind === 'error') this.opts.log.debug(`[DriftResults][fetch] ${cluster} ${ref.kind} ${ref.namespace}/${ref.name}: ${entry.reason}`);
+      if (entry.kind === 'error') this.opts.log.debug(`[DriftSession][fetch] ${cluster} ${ref.kind} ${ref.namespace}/${ref.name}: ${entry.reason}`);
     }
     if (this.disposed) return;
     if (this.stale.delete(key)) {
-      this.followUps.set(key, () => this.fetch(key, cluster, ref));
+      this.work.followUp(key, () => this.fetch(key, cluster, ref), () => this.live.isUsed(key));
       return;
     }
-    if (!this.refs.has(key)) return;
+    if (!this.live.isUsed(key)) return;
     this.live.set(key, entry);
     for (const doc of this.docs.values()) {
       const items = doc.byLive.get(key);
@@ -593,18 +535,14 @@ export class DriftResults implements Disposable {
       this.evaluatePredicted(item, entry);
       return;
     }
-    try {
-      this.setFindings(item, this.compare(item, item.desired, entry, false));
-    } catch (err) {
-      item.state = { kind: 'unknown', reason: err instanceof Error ? err.message : String(err) };
-    }
+    this.compare(item, item.desired, entry, false);
   }
 
   private evaluatePredicted(item: Item, entry: Extract<LiveEntry, { kind: 'found' }>): void {
     const p = item.prediction;
     if (p?.entry === entry && p.result !== undefined) {
       if ('error' in p.result) item.state = { kind: 'unknown', reason: p.result.error };
-      else this.setFindings(item, this.compare(item, p.result.obj, entry, true));
+      else this.compare(item, { obj: p.result.obj }, entry, true);
       return;
     }
     if (p?.entry !== entry) {
@@ -613,9 +551,9 @@ export class DriftResults implements Disposable {
       const predict = this.opts.predict;
       if (!predict) return;
       // Keyed per item: an edited document is a new item, so its prediction is asked for anew.
-      this.enqueue(`predict\0${item.liveKey}\0${++this.predictions}`, async () => {
+      this.work.enqueue(`predict\0${item.liveKey}\0${++this.predictions}`, async () => {
         try {
-          prediction.result = { obj: await predict(item.cluster, structuredClone(item.desired)) };
+          prediction.result = { obj: await predict(item.cluster, structuredClone(item.desired.obj)) };
         } catch (err) {
           prediction.result = { error: `dry-run: ${err instanceof Error ? err.message : String(err)}` };
         }
@@ -628,36 +566,20 @@ export class DriftResults implements Disposable {
     if (item.state.kind !== 'inSync' && item.state.kind !== 'drift') item.state = LOADING;
   }
 
-  /**
-   * The engine pipeline of core/drift/engine.ts diffPair, with the normalized forms cached: the
-   * desired side per document text, the live side per read. Secrets take diffPair itself, since
-   * their masks depend on both sides.
-   */
-  private compare(item: Item, desired: Obj, entry: Extract<LiveEntry, { kind: 'found' }>, predicted: boolean): readonly DriftFinding[] {
-    const listKeys = this.listKeysOf(item.identity);
-    const ignore = this.opts.ignoreOf?.(item.app) ?? [];
-    const extra = trackingRules(item.app, entry.obj);
-    if (isSecret(desired) || isSecret(entry.obj)) {
-      const specs = extra.length === 0 ? ignore : [...ignore, { source: 'tracking', appliesTo: () => true, rules: extra, managers: [] }];
-      return diffPair(desired, entry.obj, listKeys, specs).changes;
+  /** comparer.ts with the item's cached desired side and the entry's cached live side. */
+  private compare(item: Item, desired: DesiredSide, entry: Extract<LiveEntry, { kind: 'found' }>, predicted: boolean): void {
+    try {
+      const findings = compareSides(desired, entry.side, {
+        listKeys: this.listKeysOf(item.identity),
+        ignore: this.opts.ignoreOf?.(item.app) ?? [],
+        app: item.app,
+        predicted,
+      });
+      item.findings = findings;
+      item.state = findings.length === 0 ? IN_SYNC : { kind: 'drift', fields: findings.length };
+    } catch (err) {
+      item.state = { kind: 'unknown', reason: err instanceof Error ? err.message : String(err) };
     }
-    const rules = ignore.length === 0 ? extra : [...rulesFor(ignore, idOf(item.ref), entry.obj), ...extra];
-    // The cached forms are only read (compared, shown): they may share what normalization leaves
-    // unchanged with the live object and the parsed document, which are never mutated either.
-    entry.norm ??= normalize(entry.obj, SHARED);
-    if (entry.lastApplied === undefined) {
-      const la = lastAppliedOf(entry.obj);
-      entry.lastApplied = la === undefined ? null : normalize(la, SHARED);
-    }
-    // A server-side apply prediction already accounts for fields removed from Git: no three-way.
-    const lastApplied = predicted ? null : entry.lastApplied;
-    const normDesired = predicted ? normalize(desired, SHARED) : (item.normDesired ??= normalize(desired, SHARED));
-    return compareObjects(normDesired, entry.norm, { listKeys, ignore: rules, ...(lastApplied === null ? {} : { lastApplied }) });
-  }
-
-  private setFindings(item: Item, findings: readonly DriftFinding[]): void {
-    item.findings = findings;
-    item.state = findings.length === 0 ? IN_SYNC : { kind: 'drift', fields: findings.length };
   }
 
   private listKeysOf(identity: ResourceIdentity): ListKeys {
@@ -684,19 +606,20 @@ export class DriftResults implements Disposable {
     });
   }
 
-  /** 404 is "not in cluster"; other statuses become a short reason (Kubernetes API conventions, Status codes). */
+  /** Not found is "not in cluster"; anything else a short reason (core/kube/k8sFailure has the words). */
   private entryOfError(err: unknown, cluster: string): LiveEntry {
-    if (err instanceof InvalidObjectRefError || err instanceof UnexpectedLiveObjectError) return { kind: 'error', reason: err.message };
-    const status = httpStatusOf(err);
-    if (status === 404) return { kind: 'absent' };
-    if (status === 403) return { kind: 'error', reason: 'forbidden' };
-    if (status === 401) return { kind: 'error', reason: 'unauthorized' };
-    if (status !== undefined) return { kind: 'error', reason: `HTTP ${status}` };
+    const f = liveReadFailure(err);
+    if (f.kind === 'absent') return ABSENT_ENTRY;
+    const unreachable = f.kind === 'unreachable' || (f.kind === 'k8s' && f.error.code === 'Unreachable');
+    if (!unreachable) return { kind: 'error', reason: describeLiveReadFailure(f) };
     const seen = this.opts.lastSeen?.(cluster);
     if (seen === undefined) return { kind: 'error', reason: 'unreachable' };
-    return { kind: 'error', reason: `unreachable, seen ${ago((this.opts.now ?? Date.now)() - seen)}` };
+    return { kind: 'error', reason: `unreachable, seen ${ago((this.opts.clock?.now() ?? Date.now()) - seen)}` };
   }
 }
+
+const LOADING_ENTRY: LiveEntry = { kind: 'loading' };
+const ABSENT_ENTRY: LiveEntry = { kind: 'absent' };
 
 function itemOf(
   documentIndex: number,
@@ -714,16 +637,11 @@ function itemOf(
   // none for cluster-scoped kinds (core/manifest/namespace.ts has the sources).
   const namespace = resolveNamespace(identity, { ...(dep.namespace !== undefined ? { defaultNamespace: dep.namespace } : {}), namespaced: () => undefined }) ?? '';
   const apiVersion = identity.group === '' ? identity.version : `${identity.group}/${identity.version}`;
-  const ref: LiveRef = { apiVersion, kind: identity.kind, namespace, name };
+  const ref: ObjectRef = { apiVersion, kind: identity.kind, namespace, name };
   // A name or namespace that cannot be a URL segment (`.`, `..`, `a/b`, `%2e`) is never read: the
   // lens says why instead (issue 12; core/kube/names.ts has the API server's rules).
   const invalid = objectRefProblem(ref);
   if (invalid !== undefined && fixed === undefined) fixed = { kind: 'unknown', reason: invalid };
-  // A shallow copy with the namespace set: the parsed value is shared with the chunk cache. A
-  // document that names its namespace already is used as it is.
-  const desired: Obj = namespace === '' || (isRecord(value.metadata) && value.metadata.namespace === namespace)
-    ? value
-    : { ...value, metadata: { ...(isRecord(value.metadata) ? value.metadata : {}), namespace } };
   return {
     line,
     documentIndex,
@@ -733,7 +651,7 @@ function itemOf(
     identity,
     ref,
     liveKey: JSON.stringify([cluster, identity.group, identity.kind, namespace, name]),
-    desired,
+    desired: { obj: withNamespace(value, namespace) },
     ...(fixed !== undefined ? { fixed } : {}),
     note,
     state: fixed ?? LOADING,
@@ -742,23 +660,13 @@ function itemOf(
   };
 }
 
-/** The object an ignore rule is matched against (apiVersion, kind, name, namespace when set). */
-function idOf(ref: LiveRef): { apiVersion: string; kind: string; name: string; namespace?: string } {
-  return { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, ...(ref.namespace !== '' ? { namespace: ref.namespace } : {}) };
-}
-
 /**
- * Argo CD tracking by label (`application.resourceTrackingMethod: label`, the default before 3.0)
- * writes `app.kubernetes.io/instance: <app>` on what it applies; with annotation tracking the label is
- * the user's. The live object tells which: the label naming the app and no tracking-id annotation.
+ * A desired object with its namespace set: a shallow copy, as the parsed value is shared with the
+ * chunk cache; a document that names its namespace already (or a cluster-scoped one) is used as it is.
  */
-function trackingRules(app: App, live: Obj): IgnoreRule[] {
-  if (app.tool !== 'argocd') return [];
-  const meta = isRecord(live.metadata) ? live.metadata : {};
-  const labels = isRecord(meta.labels) ? meta.labels : {};
-  const annotations = isRecord(meta.annotations) ? meta.annotations : {};
-  if (labels[TRACKING_LABEL] !== app.name || typeof annotations[TRACKING_ID] === 'string') return [];
-  return [{ source: 'Argo CD tracking label', steps: [{ field: 'metadata' }, { field: 'labels' }, { field: TRACKING_LABEL }] }];
+export function withNamespace(value: Obj, namespace: string): Obj {
+  if (namespace === '' || (isRecord(value.metadata) && value.metadata.namespace === namespace)) return value;
+  return { ...value, metadata: { ...(isRecord(value.metadata) ? value.metadata : {}), namespace } };
 }
 
 function branchNote(dep: Deployment): string | undefined {
@@ -771,9 +679,9 @@ function joinNotes(...notes: Array<string | undefined>): string | undefined {
   return n.length === 0 ? undefined : n.join('; ');
 }
 
-function changeOf(f: DriftFinding): DriftChange {
+function changeOf(f: DriftFinding, desired: Obj): DriftChange {
   return {
-    path: f.path,
+    path: desiredPathOf(f.path, desired),
     ...(f.desired !== undefined ? { desired: f.desired } : {}),
     ...(f.live !== undefined ? { live: f.live } : {}),
   };
@@ -786,26 +694,4 @@ function ago(ms: number): string {
   const h = Math.floor(min / 60);
   if (h < 48) return `${h} h ago`;
   return `${Math.floor(h / 24)} days ago`;
-}
-
-function toPosix(p: string): string {
-  return p.replace(/\\/g, '/');
-}
-
-/** Lens text, e.g. `Drift: 2 fields · prod-eu`, `In sync · prod (kustomize not found: plain document)`. */
-export function lensTitle(lens: Pick<DriftLens, 'state' | 'cluster' | 'note'>): string {
-  const s = lens.state;
-  const note = lens.note === undefined ? '' : ` (${lens.note})`;
-  switch (s.kind) {
-    case 'loading':
-      return `Checking… · ${lens.cluster}${note}`;
-    case 'inSync':
-      return `In sync · ${lens.cluster}${note}`;
-    case 'drift':
-      return `Drift: ${s.fields} ${s.fields === 1 ? 'field' : 'fields'} · ${lens.cluster}${note}`;
-    case 'absent':
-      return `Not in cluster · ${lens.cluster}${note}`;
-    case 'unknown':
-      return `Unknown · ${lens.cluster} (${s.reason}${lens.note === undefined ? '' : `; ${lens.note}`})`;
-  }
 }

@@ -1,0 +1,97 @@
+/**
+ * The one drift comparison of a desired object with its live object, for the CLI (`gitops-lens diff`),
+ * the editor's lenses, hover and gutter (session.ts) and the PR impact (engine.ts diffPair): ignore
+ * rules resolved on the raw live object (managedFieldsManagers needs its managedFields), Argo CD's
+ * tracking label left out when Argo CD wrote it, Secrets masked before anything else sees them, both
+ * sides normalized, then compared, three-way when the live object carries a last-applied configuration.
+ *
+ * Sides are small holders that keep their normalized forms: a caller that compares the same live
+ * object (or document) again, as the lenses do on every keystroke, pays for normalization once. The
+ * cached forms are only read (compared, shown), so they may share what normalization leaves unchanged
+ * with the inputs, which are never mutated either.
+ */
+import { compareObjects, lastAppliedOf, type DriftFinding, type IgnoreRule } from './compare';
+import { rulesFor, type IgnoreSpec, type ResourceIdentity } from './ignore';
+import type { ListKeys } from './listKeys';
+import { isSecret, maskSecrets } from './mask';
+import { DEFAULT_TRACKING_LABEL, TRACKING_ID_ANNOTATION, normalize } from './normalize';
+import type { App } from '../model/app';
+import { isRecord } from '../json';
+
+type Obj = Record<string, unknown>;
+
+const SHARED = { shareUnchanged: true } as const;
+
+/** A desired object and its normalized form, filled on first use. */
+export interface DesiredSide {
+  readonly obj: Obj;
+  norm?: Obj;
+}
+
+/** A live object, its normalized form and its normalized last-applied configuration (null: none). */
+export interface LiveSide {
+  readonly obj: Obj;
+  norm?: Obj;
+  lastApplied?: Obj | null;
+}
+
+export interface CompareContext {
+  readonly listKeys: ListKeys;
+  /** Ignore rules of the deploying app (Argo CD ignoreDifferences, Flux drift ignore), or of --ignore files. */
+  readonly ignore?: readonly IgnoreSpec[];
+  /** The deploying app, when known: Argo CD's tracking label is then recognised (trackingRules). */
+  readonly app?: Pick<App, 'tool' | 'name'>;
+  /**
+   * The desired side is the API server's prediction of applying it (server-side dry-run): it already
+   * accounts for fields removed from Git, so no three-way comparison.
+   */
+  readonly predicted?: boolean;
+}
+
+/** The object an ignore rule is matched against (apiVersion, kind, name, namespace when set). */
+export function ignoreIdOf(obj: Obj): ResourceIdentity {
+  const meta = isRecord(obj.metadata) ? obj.metadata : {};
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  const namespace = text(meta.namespace);
+  return { apiVersion: text(obj.apiVersion), kind: text(obj.kind), name: text(meta.name), ...(namespace !== '' ? { namespace } : {}) };
+}
+
+/** Compares one desired object with its live object. Neither input object is modified. */
+export function compareSides(desired: DesiredSide, live: LiveSide, ctx: CompareContext): readonly DriftFinding[] {
+  const ignore = ctx.ignore ?? [];
+  const tracking = ctx.app === undefined ? [] : trackingRules(ctx.app, live.obj);
+  const rules = ignore.length === 0 ? tracking : [...rulesFor(ignore, ignoreIdOf(desired.obj), live.obj), ...tracking];
+  if (isSecret(desired.obj) || isSecret(live.obj)) {
+    // Masks depend on both sides (equal values, equal masks): nothing of a Secret is cached.
+    const masked = maskSecrets(desired.obj, live.obj);
+    const lastApplied = ctx.predicted === true ? undefined : lastAppliedOf(masked.live);
+    return compareObjects(normalize(masked.desired), normalize(masked.live), {
+      listKeys: ctx.listKeys,
+      ignore: rules,
+      ...(lastApplied === undefined ? {} : { lastApplied: normalize(lastApplied) }),
+    });
+  }
+  live.norm ??= normalize(live.obj, SHARED);
+  if (live.lastApplied === undefined) {
+    const la = lastAppliedOf(live.obj);
+    live.lastApplied = la === undefined ? null : normalize(la, SHARED);
+  }
+  desired.norm ??= normalize(desired.obj, SHARED);
+  const lastApplied = ctx.predicted === true ? null : live.lastApplied;
+  return compareObjects(desired.norm, live.norm, { listKeys: ctx.listKeys, ignore: rules, ...(lastApplied === null ? {} : { lastApplied }) });
+}
+
+/**
+ * Argo CD tracking by label (`application.resourceTrackingMethod: label`, the default before 3.0)
+ * writes `app.kubernetes.io/instance: <app>` on what it applies (argo-cd util/argo/resource_tracking.go
+ * `SetAppInstance`); with annotation tracking the label is the user's. The live object tells which: the
+ * label naming the app and no tracking-id annotation.
+ */
+export function trackingRules(app: Pick<App, 'tool' | 'name'>, live: Obj): IgnoreRule[] {
+  if (app.tool !== 'argocd') return [];
+  const meta = isRecord(live.metadata) ? live.metadata : {};
+  const labels = isRecord(meta.labels) ? meta.labels : {};
+  const annotations = isRecord(meta.annotations) ? meta.annotations : {};
+  if (labels[DEFAULT_TRACKING_LABEL] !== app.name || typeof annotations[TRACKING_ID_ANNOTATION] === 'string') return [];
+  return [{ source: 'Argo CD tracking label', steps: [{ field: 'metadata' }, { field: 'labels' }, { field: DEFAULT_TRACKING_LABEL }] }];
+}
