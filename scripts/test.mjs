@@ -35,6 +35,9 @@ try {
   process.exit(1);
 }
 
+// tsc never deletes what it compiled from a file that is gone: a stale out/test/**/*.test.js would
+// still run (and fail) after its source was removed or moved, so every run compiles into a clean out/.
+rmSync('out', { recursive: true, force: true });
 for (const [what, cmd, args] of [
   ['compile', 'node', ['node_modules/typescript/bin/tsc', '-p', '.']],
   ['build', 'node', ['scripts/build.mjs', '--dev']],
