@@ -124,17 +124,20 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 const rec = (v: unknown): Rec | undefined => (isRecord(v) ? v : undefined);
 const MAX_ENTRIES = 1000;
 
-function items(v: unknown, where: string, problems: string[]): Rec[] {
+/** The object items of a list with their positions; other items are problems. */
+function items(v: unknown, where: string, problems: string[]): Array<[Rec, number]> {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) {
     problems.push(`${where} is not a list`);
     return [];
   }
   if (v.length > MAX_ENTRIES) problems.push(`${where} has ${v.length} entries; the newest ${MAX_ENTRIES} are read`);
-  const out: Rec[] = [];
-  v.forEach((x, i) => {
-    if (isRecord(x)) out.push(x);
-    else problems.push(`${where}[${i}] is not an object`);
+  const out: Array<[Rec, number]> = [];
+  v.slice(0, MAX_ENTRIES).forEach((x, i) => {
+    if (isRecord(x)) out.push([x, i]);
+  });
+  v.slice(0, MAX_ENTRIES).forEach((x, i) => {
+    if (!isRecord(x)) problems.push(`${where}[${i}] is not an object`);
   });
   return out;
 }
@@ -168,7 +171,7 @@ export function argoDeployments(app: unknown): DeploymentHistory {
   const opInitiator = initiatorOf(rec(op?.operation)?.initiatedBy);
   const opRevision = str(rec(op?.syncResult)?.revision) ?? (Array.isArray(rec(op?.syncResult)?.revisions) ? str((rec(op?.syncResult)?.revisions as unknown[])[0]) : undefined);
   const deployments: Deployment[] = [];
-  for (const [i, e] of entries.entries()) {
+  for (const [e, i] of entries) {
     const revisions = Array.isArray(e.revisions) ? e.revisions.map((r) => (typeof r === 'string' ? r : '')) : [];
     const sources = Array.isArray(e.sources) ? e.sources : [];
     const revision = str(e.revision) ?? revisions.find((r) => r !== '');
@@ -234,7 +237,7 @@ export function fluxKustomizationDeployments(obj: unknown, events: readonly unkn
   const root = rec(obj);
   const status = rec(root?.status);
   const deployments: Deployment[] = [];
-  for (const [i, s] of items(status?.history, 'status.history', problems).entries()) {
+  for (const [s, i] of items(status?.history, 'status.history', problems)) {
     const meta = rec(s.metadata);
     const revision = str(meta?.revision);
     if (!revision) {
@@ -334,7 +337,7 @@ export function helmReleaseDeployments(obj: unknown, events: readonly unknown[] 
   const root = rec(obj);
   const status = rec(root?.status);
   const deployments: Deployment[] = [];
-  for (const [i, s] of items(status?.history, 'status.history', problems).entries()) {
+  for (const [s, i] of items(status?.history, 'status.history', problems)) {
     const chartVersion = str(s.chartVersion);
     if (!chartVersion) {
       problems.push(`status.history[${i}] has no chartVersion`);
