@@ -18,7 +18,7 @@ import { isRecord } from '../../core/json';
 import { YAML_LIMITS } from '../../core/manifest/boundedYaml';
 import { parseManifests } from '../../core/manifest/documents';
 import type { App } from '../../core/model/app';
-import type { KustomizeRenderer} from '../render/kustomize';
+import type { KustomizeRenderer } from '../render/kustomize';
 import { KUSTOMIZE_NOT_FOUND, kustomizationFileOf } from '../render/kustomize';
 import { RepoFileError, isInside, readRegularFileSync } from '../repoFiles';
 import type { AuditClusterAccess } from './clusterApps';
