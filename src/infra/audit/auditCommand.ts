@@ -320,7 +320,8 @@ async function audit(a: AuditArgs, io: AuditIo): Promise<number> {
     if (a.format === 'json') io.out(terminalJson(reportJson(report)));
     else if (a.format === 'csv') io.out(renderCsv(report, (s) => terminalText(s)));
     else io.out(renderMarkdown({ ...result, notes: allNotes }, drift, { since, now, repo: remoteUrl, cell: (s) => terminalText(s) }));
-    if (a.format !== 'md') for (const n of allNotes) io.err(`note: ${n}`);
+    // JSON and CSV hold the rows only: what the branches lack and the notes go to stderr.
+    if (a.format !== 'md') for (const n of [...result.branches.flatMap((b) => b.problems), ...allNotes]) io.err(`note: ${n}`);
     return failed ? 2 : 0;
   } finally {
     own?.dispose();
