@@ -30,13 +30,12 @@ import type { App } from '../../core/model/app';
 import type { KubeconfigFile } from '../../core/ports';
 import { GitHistory, GitHistoryError } from '../git/history';
 import { createForgeClient } from '../forge/createForgeClient';
-import { KubeClusterAccess } from '../k8s/annotate';
 import { K8sRequestError } from '../k8s/errors';
-import { defaultKubeconfigPaths, readKubeconfigTextSync } from '../kubeconfigFiles';
 import { KustomizeRenderer } from '../render/kustomize';
 import { pathLookup } from '../render/process';
 import { historyOf, readClusterApps, type AuditClusterAccess, type ClusterAppsSnapshot } from './clusterApps';
 import { DiskCacheStore, defaultAuditCacheDir } from './diskCache';
+import { auditClusterAccess, readAuditKubeconfig } from './kubeDefaults';
 import { appDrift, desiredObjects } from './liveDrift';
 
 /** The same shape as the CLI's `CliIo` (src/cli.ts), so `main` passes its io as it is. */
@@ -45,10 +44,19 @@ export interface AuditIo {
   readonly err: (s: string) => void;
   readonly env: NodeJS.ProcessEnv;
   readonly isTty?: boolean;
-  /** Cluster reads; used when it can list (has getJson), else the kube client over the kubeconfig files. */
+  /** Cluster reads; used when it can list (has getJson), else `AuditDeps.clusterAccess`. */
   readonly cluster?: Partial<AuditClusterAccess>;
   /** The clock (tests); default Date.now. */
   readonly now?: () => number;
+}
+
+/**
+ * What the CLI may pass so the audit reads kubeconfig files and clusters exactly as its other commands
+ * (default: ./kubeDefaults). `kubeconfig` rejects when a file named on the command line is unreadable.
+ */
+export interface AuditDeps {
+  readonly kubeconfig: (extra: readonly string[], env: NodeJS.ProcessEnv) => Promise<readonly KubeconfigFile[]>;
+  readonly clusterAccess: (files: readonly KubeconfigFile[]) => AuditClusterAccess & { dispose?(): void };
 }
 
 export const AUDIT_USAGE = `Usage: gitops-lens audit --repo DIR [--context NAME]... [--kubeconfig FILE]... [--since 30d] [--app NAME]...
@@ -171,20 +179,7 @@ export function forgeCredentials(kind: ForgeKind, env: NodeJS.ProcessEnv): Forge
   return { token, ...(username ? { username } : {}) };
 }
 
-function readKubeconfigs(extra: readonly string[], env: NodeJS.ProcessEnv): KubeconfigFile[] {
-  const explicit = extra.length > 0;
-  const paths = explicit ? extra : defaultKubeconfigPaths(env);
-  return paths.map((p) => {
-    try {
-      return { path: p, text: readKubeconfigTextSync(p) };
-    } catch (err) {
-      if (explicit) throw new AuditUsageError(`cannot read kubeconfig ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-      return { path: p, text: undefined };
-    }
-  });
-}
-
-export async function runAudit(args: readonly string[], rawIo: AuditIo): Promise<number> {
+export async function runAudit(args: readonly string[], rawIo: AuditIo, deps: Partial<AuditDeps> = {}): Promise<number> {
   const io: AuditIo = { ...rawIo, err: (s) => rawIo.err(terminalText(s, { multiline: true })) };
   let a: AuditArgs;
   try {
@@ -197,7 +192,7 @@ export async function runAudit(args: readonly string[], rawIo: AuditIo): Promise
     throw err;
   }
   try {
-    return await audit(a, io);
+    return await audit(a, io, { kubeconfig: deps.kubeconfig ?? readAuditKubeconfig, clusterAccess: deps.clusterAccess ?? auditClusterAccess });
   } catch (err) {
     if (err instanceof AuditUsageError || err instanceof GitHistoryError || err instanceof K8sRequestError) {
       io.err(`gitops-lens: ${err.message}`);
@@ -208,7 +203,7 @@ export async function runAudit(args: readonly string[], rawIo: AuditIo): Promise
   }
 }
 
-async function audit(a: AuditArgs, io: AuditIo): Promise<number> {
+async function audit(a: AuditArgs, io: AuditIo, deps: AuditDeps): Promise<number> {
   const now = (io.now ?? Date.now)();
   const since = parseSince(a.since, now);
   const repoDir = path.resolve(a.repo);
@@ -221,14 +216,19 @@ async function audit(a: AuditArgs, io: AuditIo): Promise<number> {
   const notes: string[] = [];
 
   // Clusters: every chosen context, as `status` chooses them.
-  const files = readKubeconfigs(a.kubeconfigs, io.env);
+  let files: readonly KubeconfigFile[];
+  try {
+    files = await deps.kubeconfig(a.kubeconfigs, io.env);
+  } catch (err) {
+    throw new AuditUsageError(err instanceof Error ? err.message : String(err));
+  }
   const merged = mergeKubeconfigs(files);
   const known = new Set(merged.contexts.map((c) => c.name));
   const unknown = a.contexts.filter((c) => !known.has(c));
   if (unknown.length > 0) throw new AuditUsageError(`no context named ${unknown.map((u) => `"${u}"`).join(', ')} in the kubeconfig`);
   const contexts = a.contexts.length > 0 ? [...new Set(a.contexts)] : merged.contexts.map((c) => c.name);
   if (contexts.length === 0) throw new AuditUsageError('no kubeconfig contexts found (KUBECONFIG, ~/.kube/config or --kubeconfig)');
-  const own = io.cluster?.getJson && io.cluster.get ? undefined : new KubeClusterAccess({ kubeconfig: () => files });
+  const own = io.cluster?.getJson && io.cluster.get ? undefined : deps.clusterAccess(files);
   const access: AuditClusterAccess = own ?? (io.cluster as AuditClusterAccess);
   try {
     const snapshots: ClusterAppsSnapshot[] = [];
@@ -324,7 +324,7 @@ async function audit(a: AuditArgs, io: AuditIo): Promise<number> {
     if (a.format !== 'md') for (const n of [...result.branches.flatMap((b) => b.problems), ...allNotes]) io.err(`note: ${n}`);
     return failed ? 2 : 0;
   } finally {
-    own?.dispose();
+    own?.dispose?.();
   }
 }
 

@@ -11,10 +11,18 @@ import { mapFluxHelmRelease, mapFluxKustomization, mapFluxSource, sourceRefKey }
 import type { SourceArtifact } from '../../core/flux/status';
 import { isRecord } from '../../core/json';
 import type { App, GitOpsKindName } from '../../core/model/app';
-import type { KubeClusterAccess } from '../k8s/annotate';
 import { K8sRequestError } from '../k8s/errors';
 
-export type AuditClusterAccess = Pick<KubeClusterAccess, 'getJson' | 'get'>;
+/**
+ * What the audit reads clusters through: the kube client's cluster access (src/infra/k8s, KubeClusterAccess)
+ * has both; tests pass the simulator's. Reads reject with K8sRequestError.
+ */
+export interface AuditClusterAccess {
+  /** The object as the API server returns it now (checked to be that object). */
+  get(cluster: string, ref: { readonly apiVersion: string; readonly kind: string; readonly namespace: string; readonly name: string }): Promise<unknown>;
+  /** GET of an API path, parsed as JSON. */
+  getJson(cluster: string, apiPath: string): Promise<unknown>;
+}
 
 interface KindList {
   readonly kind: GitOpsKindName;
