@@ -119,6 +119,48 @@ export interface UpdatePullRequestInput {
   readonly body?: string;
 }
 
+/**
+ * A pull request as the audit reads it (issue 17): who opened it, who merged it, when, and the commit
+ * the merge made on the base branch (a merge commit, or the squashed commit).
+ */
+export interface PullRequestDetails extends PullRequest {
+  /** Forge user name of the author. */
+  readonly author?: string;
+  readonly mergedBy?: string;
+  /** RFC 3339. */
+  readonly mergedAt?: string;
+  readonly mergeCommit?: string;
+}
+
+export type ReviewState = 'approved' | 'changesRequested' | 'commented' | 'dismissed' | 'pending';
+
+/** One review of a pull request, in the words every forge can be mapped to. */
+export interface PullRequestReview {
+  /** Forge user name (login, username, unique name). */
+  readonly user: string;
+  readonly state: ReviewState;
+  readonly submittedAt?: string;
+  /** The head commit the review was given on, when the forge says. */
+  readonly commit?: string;
+}
+
+/**
+ * What a branch's protection enforces. Each field is undefined when the forge did not say (the token
+ * may not read it, or the forge tier lacks the feature); `notes` says why, in words.
+ */
+export interface BranchProtection {
+  readonly branch: string;
+  /** Any protection rule covers the branch. */
+  readonly protected: boolean;
+  /** Changes reach the branch only through pull requests: direct pushes are refused. */
+  readonly pullRequestRequired?: boolean;
+  /** Approvals a pull request needs before it merges (0: none required). */
+  readonly requiredApprovals?: number;
+  /** Force pushes (history rewrites) are refused. */
+  readonly forcePushBlocked?: boolean;
+  readonly notes: readonly string[];
+}
+
 export interface ForgeClient {
   readonly repo: ForgeRepo;
   defaultBranch(): Promise<string>;
@@ -128,6 +170,26 @@ export interface ForgeClient {
   createPullRequest(input: CreatePullRequestInput): Promise<PullRequest>;
   updatePullRequest(pr: PullRequest, input: UpdatePullRequestInput): Promise<PullRequest>;
   listOpenPullRequests(opts?: { readonly headPrefix?: string }): Promise<PullRequest[]>;
+  /**
+   * Pull requests that brought a commit to a branch or hold it: the merged ones first (the forge's
+   * commit → pull request lookup). Empty when none does (a direct push).
+   */
+  pullRequestsForCommit(sha: string): Promise<PullRequestDetails[]>;
+  /** The reviews of a pull request, oldest first. */
+  pullRequestReviews(pr: PullRequest): Promise<PullRequestReview[]>;
+  /** What the protection of a branch enforces. */
+  branchProtection(branch: string): Promise<BranchProtection>;
+}
+
+/**
+ * The users whose latest decisive review approves: a later "changes requested" or a dismissal takes an
+ * approval back, comments do not (GitHub's rule for required reviews, followed by the other forges'
+ * review models). The PR author is left out: no forge counts self-approval.
+ */
+export function approversOf(reviews: readonly PullRequestReview[], author?: string): string[] {
+  const last = new Map<string, ReviewState>();
+  for (const r of reviews) if (r.state !== 'commented' && r.state !== 'pending') last.set(r.user, r.state);
+  return [...last.entries()].filter(([u, st]) => st === 'approved' && (author === undefined || u.toLowerCase() !== author.toLowerCase())).map(([u]) => u);
 }
 
 function base64(s: string): string {

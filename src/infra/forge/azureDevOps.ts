@@ -1,7 +1,7 @@
 /**
  * Azure DevOps (Services and Server) through REST 7.1 (`{org}/{project}/_apis/git/...`).
  */
-import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
+import type { BranchProtection, CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, PullRequestDetails, PullRequestReview, UpdatePullRequestInput } from '../../core/forge/types';
 import { clientHttp, type JsonHttp } from './http';
 import type { ForgeClientOptions } from './http';
 
@@ -13,7 +13,18 @@ interface AzPr {
   description?: string;
   sourceRefName: string;
   targetRefName: string;
+  createdBy?: AzIdentity;
+  closedBy?: AzIdentity;
+  closedDate?: string;
+  lastMergeCommit?: { commitId?: string };
+  reviewers?: Array<AzIdentity & { vote?: number }>;
 }
+interface AzIdentity {
+  uniqueName?: string;
+  displayName?: string;
+}
+/** The name people know: the unique name (user@domain) without the domain when it is an e-mail. */
+const identityName = (i: AzIdentity | undefined): string | undefined => i?.uniqueName ?? i?.displayName;
 
 const API = 'api-version=7.1';
 const branchOf = (ref: string) => ref.replace(/^refs\/heads\//, '');
@@ -48,6 +59,20 @@ export class AzureDevOpsClient implements ForgeClient {
       state: p.status === 'active' ? 'open' : p.status === 'completed' ? 'merged' : 'closed',
       draft: p.isDraft === true,
       body: p.description ?? '',
+    };
+  }
+
+  private toDetails(p: AzPr): PullRequestDetails {
+    const pr = this.toPr(p);
+    const author = identityName(p.createdBy);
+    const mergedBy = pr.state === 'merged' ? identityName(p.closedBy) : undefined;
+    return {
+      ...pr,
+      ...(author ? { author } : {}),
+      ...(mergedBy ? { mergedBy } : {}),
+      ...(pr.state === 'merged' && p.closedDate ? { mergedAt: p.closedDate } : {}),
+      // lastMergeCommit of a completed pull request is the commit its merge made on the target.
+      ...(pr.state === 'merged' && p.lastMergeCommit?.commitId ? { mergeCommit: p.lastMergeCommit.commitId } : {}),
     };
   }
 
@@ -110,5 +135,58 @@ export class AzureDevOpsClient implements ForgeClient {
   async listOpenPullRequests(opts: { readonly headPrefix?: string } = {}): Promise<PullRequest[]> {
     const list = await this.search('listing pull requests', {});
     return list.map((p) => this.toPr(p)).filter((p) => !opts.headPrefix || p.head.startsWith(opts.headPrefix));
+  }
+
+  async pullRequestsForCommit(sha: string): Promise<PullRequestDetails[]> {
+    // POST …/pullrequestquery: `lastMergeCommit` finds the pull request whose completion made the commit,
+    // `commit` the ones that hold it; results[n] maps commit → pull requests for queries[n]
+    // (docs: "Pull Request Query - Get").
+    const { body } = await this.http.request<{ results?: Array<Record<string, AzPr[]>> }>('looking up the pull request of a commit', 'POST', `${this.base}/pullrequestquery?${API}`, {
+      queries: [
+        { type: 'lastMergeCommit', items: [sha] },
+        { type: 'commit', items: [sha] },
+      ],
+    });
+    const seen = new Set<number>();
+    const out: PullRequestDetails[] = [];
+    for (const result of body.results ?? []) {
+      for (const p of Object.values(result ?? {}).flat()) {
+        if (!p || seen.has(p.pullRequestId)) continue;
+        seen.add(p.pullRequestId);
+        out.push(this.toDetails(p));
+      }
+    }
+    return out.sort((a, b) => Number(b.state === 'merged') - Number(a.state === 'merged'));
+  }
+
+  async pullRequestReviews(pr: PullRequest): Promise<PullRequestReview[]> {
+    // Reviewers' votes: 10 approved, 5 approved with suggestions, -5 waiting for author, -10 rejected,
+    // 0 no vote (docs: IdentityRefWithVote). Azure keeps the current vote only, without its time.
+    const { body } = await this.http.request<AzPr>('reading the pull request', 'GET', `${this.base}/pullrequests/${encodeURIComponent(String(pr.id))}?${API}`);
+    return (body.reviewers ?? []).flatMap((r): PullRequestReview[] => {
+      const user = identityName(r);
+      const vote = r.vote ?? 0;
+      if (!user || vote === 0) return [];
+      return [{ user, state: vote > 0 ? 'approved' : 'changesRequested' }];
+    });
+  }
+
+  async branchProtection(branch: string): Promise<BranchProtection> {
+    // Enabled blocking policies on a branch make it accept changes through pull requests only; pushes,
+    // force pushes included, are refused (TF402455). "Minimum number of reviewers" policies
+    // (type fa4e907d-c16b-4a4c-9dfa-4906e5d171dd) set `minimumApproverCount`.
+    const repo = (await this.http.request<{ id: string }>('reading the repository', 'GET', `${this.base}?${API}`)).body;
+    const url = `${this.repo.apiBaseUrl}/policy/configurations?repositoryId=${encodeURIComponent(repo.id)}&refName=${encodeURIComponent(`refs/heads/${branch}`)}&${API}`;
+    const { body } = await this.http.request<{ value: Array<{ isEnabled: boolean; isBlocking: boolean; isDeleted?: boolean; type?: { id?: string }; settings?: { minimumApproverCount?: number } }> }>('reading branch policies', 'GET', url);
+    const active = body.value.filter((p) => p.isEnabled && p.isBlocking && !p.isDeleted);
+    const reviewers = active.filter((p) => p.type?.id === 'fa4e907d-c16b-4a4c-9dfa-4906e5d171dd');
+    return {
+      branch,
+      protected: active.length > 0,
+      pullRequestRequired: active.length > 0,
+      requiredApprovals: Math.max(0, ...reviewers.map((p) => p.settings?.minimumApproverCount ?? 0)),
+      forcePushBlocked: active.length > 0 ? true : undefined,
+      notes: active.length > 0 ? [] : ['Without branch policies, force pushes depend on the repository’s Git permissions, which this token does not read.'],
+    };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Bitbucket Cloud through its REST API 2.0 (https://api.bitbucket.org/2.0, "api-group-pullrequests").
  */
-import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
+import type { BranchProtection, CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, PullRequestDetails, PullRequestReview, UpdatePullRequestInput } from '../../core/forge/types';
 import { clientHttp, forgeError, globToRegExp, type JsonHttp } from './http';
 import type { ForgeClientOptions } from './http';
 
@@ -14,10 +14,36 @@ interface BbcPr {
   source: { branch: { name: string } };
   destination: { branch: { name: string } };
   links: { html: { href: string } };
+  author?: BbcUser | null;
+  closed_by?: BbcUser | null;
+  merge_commit?: { hash?: string } | null;
+  updated_on?: string;
+  participants?: Array<{ user?: BbcUser | null; approved?: boolean; state?: string | null; participated_on?: string | null }>;
 }
+/** Bitbucket Cloud names users by nickname, display name, account id and UUID; the nickname is the handle people use. */
+interface BbcUser {
+  nickname?: string;
+  display_name?: string;
+  account_id?: string;
+  uuid?: string;
+}
+const userName = (u: BbcUser | null | undefined): string | undefined => u?.nickname ?? u?.display_name ?? u?.account_id ?? u?.uuid;
 interface Page<T> {
   values: T[];
   next?: string;
+}
+
+function toDetails(p: BbcPr): PullRequestDetails {
+  const author = userName(p.author);
+  const mergedBy = p.state === 'MERGED' ? userName(p.closed_by) : undefined;
+  return {
+    ...toPr(p),
+    ...(author ? { author } : {}),
+    ...(mergedBy ? { mergedBy } : {}),
+    // The API has no merge time; a merged pull request's last update is its merge.
+    ...(p.state === 'MERGED' && p.updated_on ? { mergedAt: p.updated_on } : {}),
+    ...(p.merge_commit?.hash ? { mergeCommit: p.merge_commit.hash } : {}),
+  };
 }
 
 function toPr(p: BbcPr): PullRequest {
@@ -125,5 +151,47 @@ export class BitbucketCloudClient implements ForgeClient {
   async listOpenPullRequests(opts: { readonly headPrefix?: string } = {}): Promise<PullRequest[]> {
     const list = await this.all<BbcPr>('listing pull requests', `${this.base}/pullrequests?state=OPEN&pagelen=50`);
     return list.map(toPr).filter((p) => !opts.headPrefix || p.head.startsWith(opts.headPrefix));
+  }
+
+  async pullRequestsForCommit(sha: string): Promise<PullRequestDetails[]> {
+    // GET …/commit/{commit}/pullrequests (docs: "List pull requests that contain a commit"); the items
+    // may be partial, so merged ones are read in full for who merged and the merge commit.
+    const list = await this.all<BbcPr>('looking up the pull request of a commit', `${this.base}/commit/${encodeURIComponent(sha)}/pullrequests?pagelen=20`);
+    const out: PullRequestDetails[] = [];
+    for (const p of list.slice(0, 5)) {
+      const full = p.state === 'MERGED' ? (await this.http.request<BbcPr>('reading the pull request', 'GET', `${this.base}/pullrequests/${p.id}`)).body : p;
+      out.push(toDetails(full));
+    }
+    return out.sort((a, b) => Number(b.state === 'merged') - Number(a.state === 'merged'));
+  }
+
+  async pullRequestReviews(pr: PullRequest): Promise<PullRequestReview[]> {
+    // Reviews live in the pull request's participants: approved, or state changes_requested (docs: participant).
+    const { body } = await this.http.request<BbcPr>('reading the pull request', 'GET', `${this.base}/pullrequests/${encodeURIComponent(String(pr.id))}`);
+    return (body.participants ?? []).flatMap((x): PullRequestReview[] => {
+      const user = userName(x.user);
+      if (!user) return [];
+      const state = x.approved === true || x.state === 'approved' ? 'approved' : x.state === 'changes_requested' ? 'changesRequested' : undefined;
+      return state ? [{ user, state, ...(x.participated_on ? { submittedAt: x.participated_on } : {}) }] : [];
+    });
+  }
+
+  async branchProtection(branch: string): Promise<BranchProtection> {
+    // Branch restrictions (docs: api-group-branch-restrictions): `push` with nobody listed = changes come
+    // through pull requests; `force` = no force pushes; `require_approvals_to_merge` with a `value`.
+    const list = await this.all<{ kind: string; pattern?: string; branch_match_kind?: string; value?: number | null; users?: unknown[]; groups?: unknown[] }>(
+      'reading branch restrictions',
+      `${this.base}/branch-restrictions?pagelen=100`,
+    );
+    const matching = list.filter((r) => (r.branch_match_kind ?? 'glob') === 'glob' && r.pattern !== undefined && globToRegExp(r.pattern).test(branch));
+    const push = matching.filter((r) => r.kind === 'push');
+    return {
+      branch,
+      protected: matching.length > 0,
+      pullRequestRequired: push.some((r) => (r.users ?? []).length === 0 && (r.groups ?? []).length === 0),
+      requiredApprovals: Math.max(0, ...matching.filter((r) => r.kind === 'require_approvals_to_merge').map((r) => r.value ?? 0)),
+      forcePushBlocked: matching.some((r) => r.kind === 'force'),
+      notes: [],
+    };
   }
 }

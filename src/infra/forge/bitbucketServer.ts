@@ -1,7 +1,8 @@
 /**
  * Bitbucket Server / Data Center through REST 1.0 (`/rest/api/1.0`) and branch permissions 2.0.
  */
-import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
+import type { BranchProtection, CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, PullRequestDetails, PullRequestReview, UpdatePullRequestInput } from '../../core/forge/types';
+import { ForgeError } from '../../core/forge/types';
 import { clientHttp, globToRegExp, type JsonHttp } from './http';
 import type { ForgeClientOptions } from './http';
 
@@ -16,6 +17,19 @@ interface BbsPr {
   fromRef: { id: string; displayId?: string };
   toRef: { id: string; displayId?: string };
   links?: { self?: Array<{ href: string }> };
+  author?: { user?: BbsUser };
+  reviewers?: Array<{ user?: BbsUser; status?: string }>;
+  participants?: Array<{ user?: BbsUser; status?: string }>;
+}
+interface BbsUser {
+  name?: string;
+  slug?: string;
+}
+interface BbsActivity {
+  action: string;
+  createdDate?: number;
+  user?: BbsUser;
+  commit?: { id?: string };
 }
 interface Page<T> {
   values: T[];
@@ -24,6 +38,13 @@ interface Page<T> {
 }
 
 const branchOf = (ref: string) => ref.replace(/^refs\/heads\//, '');
+
+/** Whether a restriction's matcher (a branch, or a pattern) covers the branch. */
+function restrictionCovers(matcher: { id: string; type: { id: string } }, branch: string): boolean {
+  if (matcher.type.id === 'BRANCH') return branchOf(matcher.id) === branch;
+  if (matcher.type.id === 'PATTERN') return globToRegExp(matcher.id.includes('/') ? matcher.id : `**${matcher.id}`).test(branch) || globToRegExp(matcher.id).test(branch);
+  return false;
+}
 
 export class BitbucketServerClient implements ForgeClient {
   private readonly http: JsonHttp;
@@ -80,12 +101,7 @@ export class BitbucketServerClient implements ForgeClient {
     const api = this.repo.apiBaseUrl.replace(/\/rest\/api\/1\.0$/, '/rest/branch-permissions/2.0');
     const url = `${api}/projects/${encodeURIComponent(this.repo.owner)}/repos/${encodeURIComponent(this.repo.repo)}/restrictions`;
     const list = await this.all<{ type: string; matcher: { id: string; type: { id: string } } }>('reading branch permissions', url);
-    return list.some((r) => {
-      if (r.type !== 'read-only' && r.type !== 'pull-request-only') return false;
-      if (r.matcher.type.id === 'BRANCH') return branchOf(r.matcher.id) === branch;
-      if (r.matcher.type.id === 'PATTERN') return globToRegExp(r.matcher.id.includes('/') ? r.matcher.id : `**${r.matcher.id}`).test(branch) || globToRegExp(r.matcher.id).test(branch);
-      return false;
-    });
+    return list.some((r) => (r.type === 'read-only' || r.type === 'pull-request-only') && restrictionCovers(r.matcher, branch));
   }
 
   async findOpenPullRequest(head: string, base: string): Promise<PullRequest | undefined> {
@@ -130,5 +146,72 @@ export class BitbucketServerClient implements ForgeClient {
   async listOpenPullRequests(opts: { readonly headPrefix?: string } = {}): Promise<PullRequest[]> {
     const list = await this.all<BbsPr>('listing pull requests', `${this.base}/pull-requests?state=OPEN`);
     return list.map((p) => this.toPr(p)).filter((p) => !opts.headPrefix || p.head.startsWith(opts.headPrefix));
+  }
+
+  private activities(id: number | string): Promise<BbsActivity[]> {
+    return this.all<BbsActivity>('reading pull request activity', `${this.base}/pull-requests/${encodeURIComponent(String(id))}/activities`);
+  }
+
+  async pullRequestsForCommit(sha: string): Promise<PullRequestDetails[]> {
+    // GET …/commits/{commitId}/pull-requests (docs: "Get pull requests containing a commit"). Who merged it,
+    // when and as which commit come from the MERGED activity (docs: "Get pull request activity").
+    const list = await this.all<BbsPr>('looking up the pull request of a commit', `${this.base}/commits/${encodeURIComponent(sha)}/pull-requests`);
+    const out: PullRequestDetails[] = [];
+    for (const p of list.slice(0, 5)) {
+      const base: PullRequestDetails = { ...this.toPr(p), ...(p.author?.user?.name ? { author: p.author.user.name } : {}) };
+      if (p.state !== 'MERGED') {
+        out.push(base);
+        continue;
+      }
+      const merged = (await this.activities(p.id)).find((a) => a.action === 'MERGED');
+      out.push({
+        ...base,
+        ...(merged?.user?.name ? { mergedBy: merged.user.name } : {}),
+        ...(typeof merged?.createdDate === 'number' ? { mergedAt: new Date(merged.createdDate).toISOString() } : {}),
+        ...(merged?.commit?.id ? { mergeCommit: merged.commit.id } : {}),
+      });
+    }
+    return out.sort((a, b) => Number(b.state === 'merged') - Number(a.state === 'merged'));
+  }
+
+  async pullRequestReviews(pr: PullRequest): Promise<PullRequestReview[]> {
+    // APPROVED and REVIEWED (needs work) activities, oldest first; UNAPPROVED takes an approval back.
+    const list = await this.activities(pr.id);
+    return list
+      .filter((a) => a.user?.name && (a.action === 'APPROVED' || a.action === 'REVIEWED' || a.action === 'UNAPPROVED'))
+      .sort((a, b) => (a.createdDate ?? 0) - (b.createdDate ?? 0))
+      .map((a) => ({
+        user: a.user!.name!,
+        state: a.action === 'APPROVED' ? ('approved' as const) : a.action === 'REVIEWED' ? ('changesRequested' as const) : ('dismissed' as const),
+        ...(typeof a.createdDate === 'number' ? { submittedAt: new Date(a.createdDate).toISOString() } : {}),
+      }));
+  }
+
+  async branchProtection(branch: string): Promise<BranchProtection> {
+    // Branch permissions (REST branch-permissions 2.0): pull-request-only and read-only stop direct pushes,
+    // fast-forward-only and read-only stop history rewrites. Approvals: the repository's pull request
+    // settings, `requiredApprovers` (docs: "Get pull request settings").
+    const api = this.repo.apiBaseUrl.replace(/\/rest\/api\/1\.0$/, '/rest/branch-permissions/2.0');
+    const url = `${api}/projects/${encodeURIComponent(this.repo.owner)}/repos/${encodeURIComponent(this.repo.repo)}/restrictions`;
+    const list = await this.all<{ type: string; matcher: { id: string; type: { id: string } } }>('reading branch permissions', url);
+    const matching = list.filter((r) => restrictionCovers(r.matcher, branch));
+    const notes: string[] = [];
+    let requiredApprovals: number | undefined;
+    try {
+      const { body } = await this.http.request<{ requiredApprovers?: number }>('reading pull request settings', 'GET', `${this.base}/settings/pull-requests`);
+      requiredApprovals = typeof body.requiredApprovers === 'number' ? body.requiredApprovers : 0;
+    } catch (err) {
+      if (!(err instanceof ForgeError && (err.code === 'forbidden' || err.code === 'notFound'))) throw err;
+      notes.push('The pull request settings need repository admin rights to read.');
+    }
+    const types = new Set(matching.map((r) => r.type));
+    return {
+      branch,
+      protected: matching.length > 0,
+      pullRequestRequired: types.has('pull-request-only') || types.has('read-only'),
+      ...(requiredApprovals !== undefined ? { requiredApprovals } : {}),
+      forcePushBlocked: types.has('fast-forward-only') || types.has('read-only'),
+      notes,
+    };
   }
 }

@@ -1,14 +1,29 @@
 /**
  * Gitea and Forgejo through their shared REST API v1 (`/api/v1`, swagger "repository" operations).
  */
-import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
+import type { BranchProtection, CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeRepo, PullRequest, PullRequestDetails, PullRequestReview, ReviewState, UpdatePullRequestInput } from '../../core/forge/types';
 import { ForgeError } from '../../core/forge/types';
 import { clientHttp, draftTitle, fromGithubStylePull, type JsonHttp } from './http';
 import type { ForgeClientOptions, GithubStylePull } from './http';
 
 interface GtPr extends GithubStylePull {
   merged?: boolean;
+  user?: { login?: string } | null;
+  merged_by?: { login?: string } | null;
+  merged_at?: string | null;
+  merge_commit_sha?: string | null;
 }
+
+const toDetails = (p: GtPr): PullRequestDetails => ({
+  ...toPr(p),
+  ...(p.user?.login ? { author: p.user.login } : {}),
+  ...(p.merged && p.merged_by?.login ? { mergedBy: p.merged_by.login } : {}),
+  ...(p.merged && p.merged_at ? { mergedAt: p.merged_at } : {}),
+  ...(p.merged && p.merge_commit_sha ? { mergeCommit: p.merge_commit_sha } : {}),
+});
+
+/** PullReview state (swagger ReviewStateType). */
+const REVIEW_STATES: Readonly<Record<string, ReviewState>> = { APPROVED: 'approved', REQUEST_CHANGES: 'changesRequested', COMMENT: 'commented', PENDING: 'pending', REQUEST_REVIEW: 'pending' };
 
 /** Gitea's default WORK_IN_PROGRESS_PREFIXES ("WIP:", "[WIP]") mark a draft. */
 const WIP = /^\s*(wip:|\[wip\])\s*/i;
@@ -160,5 +175,56 @@ export class GiteaClient implements ForgeClient {
 
   async listOpenPullRequests(opts: { readonly headPrefix?: string } = {}): Promise<PullRequest[]> {
     return (await this.openPulls('listing pull requests')).map(toPr).filter((p) => !opts.headPrefix || p.head.startsWith(opts.headPrefix));
+  }
+
+  async pullRequestsForCommit(sha: string): Promise<PullRequestDetails[]> {
+    // GET /repos/{owner}/{repo}/commits/{sha}/pull: the merged pull request of a commit, 404 when none
+    // (swagger: repoGetCommitPullRequest, Gitea ≥ 1.19).
+    try {
+      const { body } = await this.http.request<GtPr>('looking up the pull request of a commit', 'GET', `${this.base}/commits/${encodeURIComponent(sha)}/pull`);
+      return [toDetails(body)];
+    } catch (err) {
+      if (err instanceof ForgeError && err.code === 'notFound') return [];
+      throw err;
+    }
+  }
+
+  async pullRequestReviews(pr: PullRequest): Promise<PullRequestReview[]> {
+    // GET …/pulls/{index}/reviews (swagger: repoListPullReviews); a dismissed review no longer counts.
+    const { body } = await this.http.request<Array<{ user?: { login?: string } | null; state?: string; submitted_at?: string; commit_id?: string; dismissed?: boolean }>>(
+      'reading pull request reviews',
+      'GET',
+      `${this.base}/pulls/${encodeURIComponent(String(pr.id))}/reviews?limit=50`,
+    );
+    return body.flatMap((r): PullRequestReview[] =>
+      r.user?.login ? [{ user: r.user.login, state: r.dismissed ? 'dismissed' : (REVIEW_STATES[r.state ?? ''] ?? 'commented'), ...(r.submitted_at ? { submittedAt: r.submitted_at } : {}), ...(r.commit_id ? { commit: r.commit_id } : {}) }] : [],
+    );
+  }
+
+  async branchProtection(branch: string): Promise<BranchProtection> {
+    // The protection rules (GET …/branch_protections, repository admins only) say enable_push (direct
+    // pushes allowed), enable_force_push (Gitea ≥ 1.22) and required_approvals; without admin rights the
+    // branch itself (GET …/branches/{b}) says protected and required_approvals.
+    const notes: string[] = [];
+    let rules: Array<{ rule_name?: string; branch_name?: string; enable_push?: boolean; enable_force_push?: boolean; required_approvals?: number }> | undefined;
+    try {
+      rules = (await this.http.request<NonNullable<typeof rules>>('reading branch protection rules', 'GET', `${this.base}/branch_protections`)).body;
+    } catch (err) {
+      if (!(err instanceof ForgeError && (err.code === 'forbidden' || err.code === 'notFound'))) throw err;
+    }
+    const rule = rules?.find((r) => giteaRuleMatches(r.rule_name || r.branch_name || '', branch));
+    if (rules) {
+      if (!rule) return { branch, protected: false, pullRequestRequired: false, requiredApprovals: 0, forcePushBlocked: false, notes };
+      return { branch, protected: true, pullRequestRequired: rule.enable_push !== true, requiredApprovals: rule.required_approvals ?? 0, forcePushBlocked: rule.enable_force_push !== true, notes };
+    }
+    notes.push('Branch protection rules need repository admin rights to read; only what the branch reports is shown.');
+    try {
+      const { body } = await this.http.request<{ protected?: boolean; required_approvals?: number }>('reading branch protection', 'GET', `${this.base}/branches/${encodeURIComponent(branch)}`);
+      if (!body.protected) return { branch, protected: false, pullRequestRequired: false, requiredApprovals: 0, forcePushBlocked: false, notes: [] };
+      return { branch, protected: true, requiredApprovals: body.required_approvals ?? 0, notes };
+    } catch (err) {
+      if (err instanceof ForgeError && err.code === 'notFound') return { branch, protected: false, notes: [`The branch ${branch} does not exist on the forge.`] };
+      throw err;
+    }
   }
 }

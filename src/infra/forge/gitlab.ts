@@ -3,7 +3,7 @@
  */
 import { Gitlab } from '@gitbeaker/rest';
 import { ForgeError } from '../../core/forge/types';
-import type { CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeErrorCode, ForgeRepo, PullRequest, UpdatePullRequestInput } from '../../core/forge/types';
+import type { BranchProtection, CreatePullRequestInput, ForgeClient, ForgeCredentials, ForgeErrorCode, ForgeRepo, PullRequest, PullRequestDetails, PullRequestReview, UpdatePullRequestInput } from '../../core/forge/types';
 import { assertTokenDestination, draftTitle, forgeError } from './http';
 
 interface GlMr {
@@ -16,6 +16,29 @@ interface GlMr {
   source_branch: string;
   target_branch: string;
   description?: string | null;
+  author?: { username?: string } | null;
+  merge_user?: { username?: string } | null;
+  merged_by?: { username?: string } | null;
+  merged_at?: string | null;
+  merge_commit_sha?: string | null;
+  squash_commit_sha?: string | null;
+}
+
+function toDetails(m: GlMr): PullRequestDetails {
+  const mergedBy = m.merge_user?.username ?? m.merged_by?.username;
+  const mergeCommit = m.merge_commit_sha ?? m.squash_commit_sha;
+  return {
+    ...toPr(m),
+    ...(m.author?.username ? { author: m.author.username } : {}),
+    ...(mergedBy ? { mergedBy } : {}),
+    ...(m.merged_at ? { mergedAt: m.merged_at } : {}),
+    ...(mergeCommit ? { mergeCommit } : {}),
+  };
+}
+
+/** Whether a GitLab protected-branch name (`*` matches anything, `/` included) covers a branch (ProtectedRef::WildcardMatcher). */
+function wildcardMatches(rule: string, branch: string): boolean {
+  return new RegExp(`^${rule.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(branch);
 }
 
 function toPr(m: GlMr): PullRequest {
@@ -99,7 +122,7 @@ export class GitlabClient implements ForgeClient {
       if (err instanceof ForgeError && (err.code === 'forbidden' || err.code === 'notFound')) return false;
       throw err;
     }
-    return rules.some((r) => new RegExp(`^${r.name.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(branch));
+    return rules.some((r) => wildcardMatches(r.name, branch));
   }
 
   async findOpenPullRequest(head: string, base: string): Promise<PullRequest | undefined> {
@@ -142,5 +165,57 @@ export class GitlabClient implements ForgeClient {
   async listOpenPullRequests(opts: { readonly headPrefix?: string } = {}): Promise<PullRequest[]> {
     const list = (await this.call('listing merge requests', () => this.api.MergeRequests.all({ projectId: this.project, state: 'opened', perPage: 100 }))) as unknown as GlMr[];
     return list.map(toPr).filter((p) => !opts.headPrefix || p.head.startsWith(opts.headPrefix));
+  }
+
+  async pullRequestsForCommit(sha: string): Promise<PullRequestDetails[]> {
+    // GET /projects/:id/repository/commits/:sha/merge_requests (docs: api/commits).
+    const list = (await this.call('looking up the merge request of a commit', () => this.api.Commits.allMergeRequests(this.project, sha, { perPage: 20, maxPages: 1 }))) as unknown as GlMr[];
+    return list.map(toDetails).sort((a, b) => Number(b.state === 'merged') - Number(a.state === 'merged'));
+  }
+
+  async pullRequestReviews(pr: PullRequest): Promise<PullRequestReview[]> {
+    // GET /projects/:id/merge_requests/:iid/approvals → approved_by [{user}] (docs: api/merge_request_approvals).
+    // GitLab keeps approvals, not reviews: each current approval is one `approved` review, without a time.
+    const a = (await this.call('reading merge request approvals', () => this.api.MergeRequestApprovals.showConfiguration(this.project, { mergerequestIId: Number(pr.id) }))) as unknown as {
+      approved_by?: Array<{ user?: { username?: string } }>;
+    };
+    return (a.approved_by ?? []).flatMap((x) => (x.user?.username ? [{ user: x.user.username, state: 'approved' as const }] : []));
+  }
+
+  async branchProtection(branch: string): Promise<BranchProtection> {
+    const notes: string[] = [];
+    let rules: Array<{ name: string; push_access_levels?: Array<{ access_level?: number }>; allow_force_push?: boolean }>;
+    try {
+      rules = (await this.call('reading protected branches', () => this.api.ProtectedBranches.all(this.project, { perPage: 100, maxPages: 5 }))) as unknown as typeof rules;
+    } catch (err) {
+      if (!(err instanceof ForgeError && (err.code === 'forbidden' || err.code === 'notFound'))) throw err;
+      const isProtected = await this.isProtected(branch);
+      return { branch, protected: isProtected, notes: ['Protected branch rules need the Maintainer role to read.'] };
+    }
+    const matching = rules.filter((r) => wildcardMatches(r.name, branch));
+    if (matching.length === 0) return { branch, protected: false, pullRequestRequired: false, requiredApprovals: 0, forcePushBlocked: false, notes };
+    // Push access level 0 is "No one" (docs: api/protected_branches): every change goes through a merge request.
+    const pullRequestRequired = matching.some((r) => (r.push_access_levels ?? []).length > 0 && (r.push_access_levels ?? []).every((l) => l.access_level === 0));
+    // allow_force_push is false unless a rule allows it (docs: "Allow force push on a protected branch").
+    const forcePushBlocked = !matching.some((r) => r.allow_force_push === true);
+    let requiredApprovals: number | undefined;
+    try {
+      // GET /projects/:id/approval_rules (GitLab Premium): the rules that cover the branch.
+      const approval = (await this.call('reading approval rules', () => this.api.MergeRequestApprovals.allApprovalRules(this.project))) as unknown as Array<{
+        approvals_required?: number;
+        protected_branches?: Array<{ name: string }>;
+        applies_to_all_protected_branches?: boolean;
+      }>;
+      requiredApprovals = Math.max(
+        0,
+        ...approval
+          .filter((r) => r.applies_to_all_protected_branches || !r.protected_branches?.length || r.protected_branches.some((b) => wildcardMatches(b.name, branch)))
+          .map((r) => r.approvals_required ?? 0),
+      );
+    } catch (err) {
+      if (!(err instanceof ForgeError && (err.code === 'forbidden' || err.code === 'notFound'))) throw err;
+      notes.push('Merge request approval rules could not be read (they need GitLab Premium and the Maintainer role).');
+    }
+    return { branch, protected: true, pullRequestRequired, ...(requiredApprovals !== undefined ? { requiredApprovals } : {}), forcePushBlocked, notes };
   }
 }

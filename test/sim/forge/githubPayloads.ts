@@ -1,7 +1,7 @@
 // GitHub REST v3 payloads with every property GitHub's OpenAPI description marks as required
 // (components/schemas simple-user, private-user, repository, full-repository, pull-request,
 // pull-request-simple). The validator in githubOpenApi.ts checks each one we send.
-import type { PullRequestRecord, RepoRecord } from './store';
+import type { ProtectionRule, PullRequestRecord, RepoRecord, ReviewRecord } from './store';
 
 export interface GithubUrls {
   /** Where the REST API lives: `http://127.0.0.1:PORT` (github.com shape) or `…/api/v3` (Enterprise). */
@@ -217,8 +217,8 @@ export function pullRequestSimple(u: GithubUrls, repo: RepoRecord, pr: PullReque
     created_at: pr.createdAt,
     updated_at: pr.updatedAt,
     closed_at: pr.state === 'open' ? null : pr.updatedAt,
-    merged_at: pr.state === 'merged' ? pr.updatedAt : null,
-    merge_commit_sha: null,
+    merged_at: pr.state === 'merged' ? (pr.mergedAt ?? pr.updatedAt) : null,
+    merge_commit_sha: pr.mergeCommitSha ?? null,
     assignee: null,
     assignees: [],
     requested_reviewers: pr.reviewers.map((login) => simpleUser(u, login)),
@@ -250,7 +250,7 @@ export function pullRequest(u: GithubUrls, repo: RepoRecord, pr: PullRequestReco
     mergeable: null,
     rebaseable: null,
     mergeable_state: 'unknown',
-    merged_by: null,
+    merged_by: pr.mergedBy ? simpleUser(u, pr.mergedBy) : null,
     comments: 0,
     review_comments: 0,
     maintainer_can_modify: false,
@@ -259,4 +259,77 @@ export function pullRequest(u: GithubUrls, repo: RepoRecord, pr: PullRequestReco
     deletions: 0,
     changed_files: 0,
   };
+}
+
+const REVIEW_STATES: Readonly<Record<ReviewRecord['state'], string>> = { approved: 'APPROVED', changesRequested: 'CHANGES_REQUESTED', commented: 'COMMENTED' };
+
+/** pull-request-review: what GET /repos/{o}/{r}/pulls/{n}/reviews lists (docs: pulls/reviews). */
+export function pullRequestReview(u: GithubUrls, repo: RepoRecord, pr: PullRequestRecord, r: ReviewRecord): Record<string, unknown> {
+  const [owner = '', name = ''] = repo.segments;
+  const html = `${u.web}/${owner}/${name}/pull/${pr.number}#pullrequestreview-${r.id}`;
+  const prUrl = `${u.api}/repos/${owner}/${name}/pulls/${pr.number}`;
+  return {
+    id: r.id,
+    node_id: nodeId('PullRequestReview', r.id),
+    user: simpleUser(u, r.user),
+    body: '',
+    state: REVIEW_STATES[r.state],
+    html_url: html,
+    pull_request_url: prUrl,
+    _links: { html: { href: html }, pull_request: { href: prUrl } },
+    submitted_at: r.submittedAt,
+    commit_id: r.commitId,
+    author_association: r.user === owner ? 'OWNER' : 'COLLABORATOR',
+  };
+}
+
+/** branch-protection: GET /repos/{o}/{r}/branches/{b}/protection for classic protection (docs: branches/branch-protection). */
+export function branchProtection(u: GithubUrls, repo: RepoRecord, branch: string, rule: ProtectionRule): Record<string, unknown> {
+  const url = `${u.api}/repos/${repo.fullName}/branches/${encodeURIComponent(branch)}/protection`;
+  return {
+    url,
+    enabled: true,
+    name: branch,
+    protection_url: url,
+    enforce_admins: { url: `${url}/enforce_admins`, enabled: true },
+    ...(rule.requirePullRequest !== false
+      ? {
+          required_pull_request_reviews: {
+            url: `${url}/required_pull_request_reviews`,
+            dismiss_stale_reviews: false,
+            require_code_owner_reviews: false,
+            required_approving_review_count: rule.requiredApprovals ?? 0,
+            require_last_push_approval: false,
+          },
+        }
+      : {}),
+    required_linear_history: { enabled: false },
+    allow_force_pushes: { enabled: rule.allowForcePush === true },
+    allow_deletions: { enabled: false },
+    block_creations: { enabled: false },
+    required_conversation_resolution: { enabled: false },
+    lock_branch: { enabled: false },
+    allow_fork_syncing: { enabled: false },
+  };
+}
+
+/** repository-rule-detailed[]: GET /repos/{o}/{r}/rules/branches/{b}, the active ruleset rules for a branch (docs: repos/rules). */
+export function branchRules(repo: RepoRecord, rule: ProtectionRule, rulesetId: number): Array<Record<string, unknown>> {
+  const info = { ruleset_source_type: 'Repository', ruleset_source: repo.fullName, ruleset_id: rulesetId };
+  const out: Array<Record<string, unknown>> = [{ type: 'deletion', ...info }];
+  if (rule.requirePullRequest !== false) {
+    out.push({
+      type: 'pull_request',
+      parameters: {
+        dismiss_stale_reviews_on_push: false,
+        require_code_owner_review: false,
+        require_last_push_approval: false,
+        required_approving_review_count: rule.requiredApprovals ?? 0,
+        required_review_thread_resolution: false,
+      },
+      ...info,
+    });
+  }
+  if (rule.allowForcePush !== true) out.push({ type: 'non_fast_forward', ...info });
+  return out;
 }

@@ -19,12 +19,12 @@ import type { AddressInfo } from 'node:net';
 import { branchSha, createBareRepo, hermeticGitEnv, parseBasicAuth, runGit, seedRepo, serveGit, tokenFromBasic } from '../git/httpBackend';
 import { githubSpecFile, githubValidator } from './githubOpenApi';
 import type { GithubFlavor, GithubViolation } from './githubOpenApi';
-import { fullRepository, githubLabel, privateUser, pullRequest, pullRequestSimple, userId } from './githubPayloads';
+import { branchProtection, branchRules, fullRepository, githubLabel, privateUser, pullRequest, pullRequestReview, pullRequestSimple, userId } from './githubPayloads';
 import type { GithubUrls } from './githubPayloads';
 import { ForgeStore } from './store';
-import type { CreatePrOutcome, ForgeKind, PullRequestRecord, RepoRecord } from './store';
+import type { CreatePrOutcome, ForgeKind, MergeMethod, ProtectionRule, PullRequestRecord, RepoRecord, ReviewRecord } from './store';
 
-export type { ForgeKind, PullRequestRecord } from './store';
+export type { ForgeKind, MergeMethod, ProtectionRule, PullRequestRecord, ReviewRecord } from './store';
 
 export interface ForgeRepo {
   fullName: string;
@@ -51,8 +51,19 @@ export interface ForgeServer {
   pullRequests(fullName: string): PullRequestRecord[];
   /** Closes or merges (or reopens) a PR as a reviewer would on the forge's web page; every forge face then reports the new state. */
   setPullRequestState(fullName: string, number: number, state: PullRequestRecord['state']): PullRequestRecord;
-  /** Protect a branch (name or `*` glob) on every forge face: push restrictions, branch policies, rules. */
-  protectBranch(fullName: string, pattern: string): void;
+  /**
+   * Protect a branch (name or `*` glob) on every forge face: push restrictions, branch policies, rules.
+   * `rule` adds what the protection enforces (pull request required, approvals, force pushes).
+   */
+  protectBranch(fullName: string, pattern: string, rule?: ProtectionRule): void;
+  /**
+   * Merges an open PR as a user would with the forge's merge button: a merge commit (first parent the
+   * base) or a squashed commit in the bare repository, with the message, author and committer that
+   * forge writes (the face that opened the PR, or `forge`), and records who merged it and when.
+   */
+  mergePullRequest(fullName: string, number: number, opts: { by: string; method?: MergeMethod; at?: string; forge?: ForgeKind }): Promise<PullRequestRecord>;
+  /** A review submitted on the forge's web page: approve, request changes or comment. */
+  reviewPullRequest(fullName: string, number: number, review: { user: string; state: ReviewRecord['state']; at?: string }): ReviewRecord;
   readonly requests: ForgeRequestRecord[];
   /** Every GitHub request/response body that did not match GitHub's OpenAPI description. */
   readonly githubViolations: GithubViolation[];
@@ -124,6 +135,49 @@ function tokenOf(req: http.IncomingMessage, isToken: (t: string) => boolean, for
   const creds = parseBasicAuth(h);
   if (creds) return { present: true, token: tokenFromBasic(creds, isToken) };
   return { present: true };
+}
+
+const email = (user: string) => `${user}@example.invalid`;
+
+/**
+ * The commit a forge's merge button makes: message, author and committer.
+ * - GitHub: merge `Merge pull request #N from owner/head` + blank line + title; squash `title (#N)`;
+ *   the web UI commits as `GitHub <noreply@github.com>` with the merger (merge) or PR author (squash) as author.
+ * - GitLab: `Merge branch 'head' into 'base'` + title + `See merge request group/project!N`; a squash
+ *   commit carries the title only (the merge request reference is in the merge commit GitLab adds).
+ * - Bitbucket Cloud: `Merged in head (pull request #N)` + title (both methods).
+ * - Bitbucket Server: `Merge pull request #N in KEY/slug from head to base`; squash `Pull request #N: title`.
+ * - Azure DevOps: `Merged PR N: title` (both methods).
+ * - Gitea: `Merge pull request 'title' (#N) from head into base`; squash `title (#N)`.
+ * Outside GitHub the merger is author and committer.
+ */
+function mergeStyle(forge: ForgeKind, r: RepoRecord, pr: PullRequestRecord, method: MergeMethod, by: string): { message: string; author: { name: string; email: string }; committer: { name: string; email: string } } {
+  const merger = { name: by, email: email(by) };
+  const prAuthor = { name: pr.author, email: email(pr.author) };
+  const squash = method === 'squash';
+  switch (forge) {
+    case 'github':
+    case 'github-enterprise':
+      return {
+        message: squash ? `${pr.title} (#${pr.number})\n` : `Merge pull request #${pr.number} from ${r.segments[0] ?? ''}/${pr.head}\n\n${pr.title}\n`,
+        author: squash ? prAuthor : merger,
+        committer: { name: 'GitHub', email: 'noreply@github.com' },
+      };
+    case 'gitlab':
+      return { message: squash ? `${pr.title}\n` : `Merge branch '${pr.head}' into '${pr.base}'\n\n${pr.title}\n\nSee merge request ${r.fullName}!${pr.number}\n`, author: squash ? prAuthor : merger, committer: merger };
+    case 'bitbucket-cloud':
+      return { message: `Merged in ${pr.head} (pull request #${pr.number})\n\n${pr.title}\n`, author: merger, committer: merger };
+    case 'bitbucket-server':
+      return {
+        message: squash ? `Pull request #${pr.number}: ${pr.title}\n` : `Merge pull request #${pr.number} in ${(r.segments[0] ?? '').toUpperCase()}/${r.segments[1] ?? ''} from ${pr.head} to ${pr.base}\n`,
+        author: merger,
+        committer: merger,
+      };
+    case 'azure-devops':
+      return { message: `Merged PR ${pr.number}: ${pr.title}\n`, author: merger, committer: merger };
+    case 'gitea':
+      return { message: squash ? `${pr.title} (#${pr.number})\n` : `Merge pull request '${pr.title}' (#${pr.number}) from ${pr.head} into ${pr.base}\n`, author: squash ? prAuthor : merger, committer: merger };
+  }
 }
 
 export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeServer> {
@@ -337,6 +391,34 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
         .filter((b) => !onlyProtected || b.protected);
       return reply(200, list);
     }
+    if (tail.length === 3 && tail[0] === 'commits' && tail[2] === 'pulls' && ctx.method === 'GET') {
+      // GET /repos/{o}/{r}/commits/{sha}/pulls: the merged PR that brought the commit, else open PRs
+      // holding it (docs: commits/commits#list-pull-requests-associated-with-a-commit).
+      const list = store.pullsForCommit(repo, tail[1] ?? '');
+      const merged = list.filter((p) => p.state === 'merged');
+      return reply(200, (merged.length > 0 ? merged : list.filter((p) => p.state === 'open')).map((p) => pullRequestSimple(urls, repo, p, defaultBranch)));
+    }
+    if (tail.length === 3 && tail[0] === 'pulls' && tail[2] === 'reviews' && ctx.method === 'GET') {
+      // GET /repos/{o}/{r}/pulls/{n}/reviews, chronological (docs: pulls/reviews#list-reviews-for-a-pull-request).
+      const pr = repo.pulls.find((p) => String(p.number) === tail[1]);
+      if (!pr) return error(404, 'Not Found');
+      return reply(200, pr.reviews.map((r) => pullRequestReview(urls, repo, pr, r)));
+    }
+    if (tail.length >= 3 && tail[0] === 'branches' && tail[tail.length - 1] === 'protection' && ctx.method === 'GET') {
+      // GET /repos/{o}/{r}/branches/{b}/protection: classic protection, admins only; GitHub answers 404
+      // to others and "Branch not protected" when there is none (docs: branches/branch-protection).
+      const branch = tail.slice(1, -1).join('/');
+      if (!user || !store.isAdmin(repo, user)) return error(404, 'Not Found');
+      const found = store.protectionOf(repo, branch);
+      if (!found || found.rule.githubRuleset) return error(404, 'Branch not protected');
+      return reply(200, branchProtection(urls, repo, branch, found.rule));
+    }
+    if (tail.length >= 3 && tail[0] === 'rules' && tail[1] === 'branches' && ctx.method === 'GET') {
+      // GET /repos/{o}/{r}/rules/branches/{b}: active ruleset rules, for anyone who can read (docs: repos/rules).
+      const branch = tail.slice(2).join('/');
+      const found = store.protectionOf(repo, branch);
+      return reply(200, found?.rule.githubRuleset ? branchRules(repo, found.rule, 4200 + repo.protectedBranches.indexOf(found.pattern)) : []);
+    }
     if (tail.length === 2 && tail[0] === 'pulls' && ctx.method === 'PATCH') {
       if (!user) return error(401, 'Requires authentication');
       const body = await readJson(ctx.req);
@@ -466,6 +548,13 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       merge_status: 'checking',
       detailed_merge_status: 'checking',
       sha: p.headSha,
+      // merged_by is deprecated in favour of merge_user (docs: api/merge_requests); both are sent.
+      merged_by: p.mergedBy ? gitlabUser(p.mergedBy) : null,
+      merge_user: p.mergedBy ? gitlabUser(p.mergedBy) : null,
+      merged_at: p.mergedAt ?? null,
+      squash: p.mergeMethod === 'squash',
+      merge_commit_sha: p.mergeMethod === 'merge' ? (p.mergeCommitSha ?? null) : null,
+      squash_commit_sha: p.mergeMethod === 'squash' ? (p.mergeCommitSha ?? null) : null,
       references: { short: `!${p.number}`, relative: `!${p.number}`, full: `${r.fullName}!${p.number}` },
       web_url: `${baseUrl}/${r.fullName}/-/merge_requests/${p.number}`,
     };
@@ -509,15 +598,66 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
     if (tail.length === 1 && tail[0] === 'protected_branches' && ctx.method === 'GET') {
       // GET /projects/:id/protected_branches (docs: api/protected_branches): rule names, `*` wildcards.
       if (!user) return err(401, '401 Unauthorized');
-      const list = repo.protectedBranches.map((name, i) => ({
-        id: i + 1,
-        name,
-        push_access_levels: [{ id: i + 1, access_level: 40, access_level_description: 'Maintainers', deploy_key_id: null, user_id: null, group_id: null }],
-        merge_access_levels: [{ id: i + 1, access_level: 40, access_level_description: 'Maintainers', user_id: null, group_id: null }],
-        allow_force_push: false,
-        code_owner_approval_required: false,
-      }));
+      // Access level 0 is "No one" (docs: api/protected_branches): nobody may push, changes come through merge requests.
+      const list = repo.protectedBranches.map((name, i) => {
+        const rule = repo.protectionRules.get(name) ?? {};
+        const push = rule.requirePullRequest ? { access_level: 0, access_level_description: 'No one' } : { access_level: 40, access_level_description: 'Maintainers' };
+        return {
+          id: i + 1,
+          name,
+          push_access_levels: [{ id: i + 1, ...push, deploy_key_id: null, user_id: null, group_id: null }],
+          merge_access_levels: [{ id: i + 1, access_level: 40, access_level_description: 'Maintainers', user_id: null, group_id: null }],
+          allow_force_push: rule.allowForcePush === true,
+          code_owner_approval_required: false,
+        };
+      });
       return send(ctx.res, 200, list, { 'x-total': String(list.length), 'x-page': '1', 'x-per-page': '100', 'x-total-pages': '1' });
+    }
+    if (tail.length === 4 && tail[0] === 'repository' && tail[1] === 'commits' && tail[3] === 'merge_requests' && ctx.method === 'GET') {
+      // GET /projects/:id/repository/commits/:sha/merge_requests (docs: api/commits#list-merge-requests-associated-with-a-commit).
+      return send(ctx.res, 200, store.pullsForCommit(repo, tail[2] ?? '').map((p) => gitlabMr(repo, p)));
+    }
+    if (tail.length === 3 && tail[0] === 'merge_requests' && tail[2] === 'approvals' && ctx.method === 'GET') {
+      // GET /projects/:id/merge_requests/:iid/approvals (docs: api/merge_request_approvals): approved_by [{user}].
+      const pr = repo.pulls.find((p) => String(p.number) === tail[1]);
+      if (!pr) return err(404, '404 Not found');
+      const approvers = [...new Set(pr.reviews.filter((r) => r.state === 'approved').map((r) => r.user))];
+      const required = store.protectionOf(repo, pr.base)?.rule.requiredApprovals ?? 0;
+      return send(ctx.res, 200, {
+        id: pr.id,
+        iid: pr.number,
+        project_id: repo.id,
+        title: pr.title,
+        state: pr.state === 'open' ? 'opened' : pr.state,
+        created_at: pr.createdAt,
+        updated_at: pr.updatedAt,
+        merge_status: 'can_be_merged',
+        approved: approvers.length >= required,
+        approvals_required: required,
+        approvals_left: Math.max(0, required - approvers.length),
+        approved_by: approvers.map((u) => ({ user: gitlabUser(u) })),
+      });
+    }
+    if (tail.length === 1 && tail[0] === 'approval_rules' && ctx.method === 'GET') {
+      // GET /projects/:id/approval_rules (GitLab Premium; docs: api/merge_request_approvals): rules that
+      // name their protected branches.
+      if (!user) return err(401, '401 Unauthorized');
+      const rules = repo.protectedBranches
+        .map((pattern, i) => ({ pattern, i, rule: repo.protectionRules.get(pattern) ?? {} }))
+        .filter((x) => (x.rule.requiredApprovals ?? 0) > 0)
+        .map((x) => ({
+          id: 300 + x.i,
+          name: `Approvals for ${x.pattern}`,
+          rule_type: 'regular',
+          eligible_approvers: [],
+          approvals_required: x.rule.requiredApprovals,
+          users: [],
+          groups: [],
+          contains_hidden_groups: false,
+          protected_branches: [{ id: x.i + 1, name: x.pattern }],
+          applies_to_all_protected_branches: false,
+        }));
+      return send(ctx.res, 200, rules);
     }
     if (tail.length === 2 && tail[0] === 'merge_requests' && ctx.method === 'PUT') {
       if (!user) return err(401, '401 Unauthorized');
@@ -609,6 +749,23 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       },
     };
   }
+  /** One participant per user, with their latest review (approved / changes_requested) and when. */
+  function bbcParticipants(p: PullRequestRecord) {
+    const latest = new Map<string, ReviewRecord>();
+    for (const r of p.reviews) latest.set(r.user, r);
+    const names = [...new Set([...p.reviewers, ...latest.keys()])];
+    return names.map((n) => {
+      const r = latest.get(n);
+      return {
+        type: 'participant',
+        user: bbcUser(n),
+        role: p.reviewers.includes(n) ? 'REVIEWER' : 'PARTICIPANT',
+        approved: r?.state === 'approved',
+        state: r?.state === 'approved' ? 'approved' : r?.state === 'changesRequested' ? 'changes_requested' : null,
+        participated_on: r?.submittedAt ?? null,
+      };
+    });
+  }
   function bbcPr(r: RepoRecord, p: PullRequestRecord) {
     const [ws = '', slug = ''] = r.segments;
     const repoRef = { type: 'repository', full_name: `${ws}/${slug}`, name: slug, uuid: `{${r.guid}}` };
@@ -623,6 +780,11 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       source: { branch: { name: p.head }, commit: { type: 'commit', hash: p.headSha.slice(0, 12) }, repository: repoRef },
       destination: { branch: { name: p.base }, commit: { type: 'commit', hash: p.baseSha.slice(0, 12) }, repository: repoRef },
       close_source_branch: false,
+      // Reviewers and everyone who reviewed; `approved` and `state` say how (docs: api-group-pullrequests, participant).
+      reviewers: p.reviewers.map(bbcUser),
+      participants: bbcParticipants(p),
+      closed_by: p.state === 'open' ? null : p.mergedBy ? bbcUser(p.mergedBy) : null,
+      merge_commit: p.mergeCommitSha ? { type: 'commit', hash: p.mergeCommitSha } : null,
       created_on: p.createdAt,
       updated_on: p.updatedAt,
       links: {
@@ -658,11 +820,32 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
     if (tail.length === 0 && ctx.method === 'GET') return send(ctx.res, 200, bbcRepo(repo, defaultBranch));
     if (tail.length === 1 && tail[0] === 'branch-restrictions' && ctx.method === 'GET') {
       // GET /2.0/repositories/{ws}/{slug}/branch-restrictions (docs: api-group-branch-restrictions).
+      // push: only the listed users/groups may push (none listed: changes come through pull requests);
+      // force: force pushes refused; require_approvals_to_merge: `value` approvals before a merge.
       const kind = ctx.query.get('kind');
+      let id = 0;
       const values = repo.protectedBranches
-        .map((pattern, i) => ({ type: 'branchrestriction', id: i + 1, kind: 'push', branch_match_kind: 'glob', pattern, users: [], groups: [] }))
+        .flatMap((pattern) => {
+          const rule = repo.protectionRules.get(pattern) ?? {};
+          const base = { type: 'branchrestriction', branch_match_kind: 'glob', pattern, users: [], groups: [] };
+          return [
+            ...(rule.requirePullRequest !== false ? [{ ...base, id: ++id, kind: 'push' }] : [{ ...base, id: ++id, kind: 'delete' }]),
+            ...(rule.allowForcePush !== true && repo.protectionRules.has(pattern) ? [{ ...base, id: ++id, kind: 'force' }] : []),
+            ...((rule.requiredApprovals ?? 0) > 0 ? [{ ...base, id: ++id, kind: 'require_approvals_to_merge', value: rule.requiredApprovals }] : []),
+          ];
+        })
         .filter((r) => !kind || r.kind === kind);
       return send(ctx.res, 200, { pagelen: 100, size: values.length, page: 1, values });
+    }
+    if (tail.length === 3 && tail[0] === 'commit' && tail[2] === 'pullrequests' && ctx.method === 'GET') {
+      // GET /2.0/repositories/{ws}/{slug}/commit/{commit}/pullrequests (docs: api-group-pullrequests,
+      // "List pull requests that contain a commit"): paginated.
+      const values = store.pullsForCommit(repo, tail[1] ?? '').map((p) => bbcPr(repo, p));
+      return send(ctx.res, 200, { pagelen: 50, page: 1, size: values.length, values });
+    }
+    if (tail.length === 2 && tail[0] === 'pullrequests' && ctx.method === 'GET') {
+      const pr = repo.pulls.find((p) => String(p.number) === tail[1]);
+      return pr ? send(ctx.res, 200, bbcPr(repo, pr)) : err(404, 'Resource not found');
     }
     if (tail.length === 2 && tail[0] === 'pullrequests' && ctx.method === 'PUT') {
       if (!user) return err(401, 'Unauthorized');
@@ -742,11 +925,17 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
     if (segs[0] !== 'projects' || segs[2] !== 'repos' || segs[4] !== 'restrictions' || !repo || !canRead(repo, ctx.user)) {
       return send(ctx.res, 404, { errors: [{ context: null, message: `Repository ${key}/${slug} does not exist.`, exceptionName: 'com.atlassian.bitbucket.repository.NoSuchRepositoryException' }] });
     }
-    const values = repo.protectedBranches.map((pattern, i) =>
-      pattern.includes('*')
-        ? { id: i + 1, type: 'read-only', matcher: { id: pattern, displayId: pattern, type: { id: 'PATTERN', name: 'Pattern' }, active: true }, users: [], groups: [], accessKeys: [] }
-        : { id: i + 1, type: 'read-only', matcher: { id: `refs/heads/${pattern}`, displayId: pattern, type: { id: 'BRANCH', name: 'Branch' }, active: true }, users: [], groups: [], accessKeys: [] },
-    );
+    // read-only: no changes at all; pull-request-only: changes through pull requests; fast-forward-only:
+    // no history rewrites (force pushes); no-deletes (docs: Bitbucket DC "Branch permissions").
+    let id = 0;
+    const values = repo.protectedBranches.flatMap((pattern) => {
+      const rule = repo.protectionRules.get(pattern);
+      const matcher = pattern.includes('*')
+        ? { id: pattern, displayId: pattern, type: { id: 'PATTERN', name: 'Pattern' }, active: true }
+        : { id: `refs/heads/${pattern}`, displayId: pattern, type: { id: 'BRANCH', name: 'Branch' }, active: true };
+      const types = !rule ? ['read-only'] : [...(rule.requirePullRequest !== false ? ['pull-request-only'] : ['no-deletes']), ...(rule.allowForcePush !== true ? ['fast-forward-only'] : [])];
+      return types.map((type) => ({ id: ++id, type, matcher, users: [], groups: [], accessKeys: [] }));
+    });
     return send(ctx.res, 200, { size: values.length, limit: 100, isLastPage: true, values, start: 0 });
   }
   function bbsUser(name: string) {
@@ -773,6 +962,22 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       },
     };
   }
+  function bbsParticipant(p: PullRequestRecord, name: string, role: 'REVIEWER' | 'PARTICIPANT') {
+    const last = [...p.reviews].reverse().find((r) => r.user === name && r.state !== 'commented');
+    const status = last?.state === 'approved' ? 'APPROVED' : last?.state === 'changesRequested' ? 'NEEDS_WORK' : 'UNAPPROVED';
+    return { user: bbsUser(name), role, approved: status === 'APPROVED', status, ...(last ? { lastReviewedCommit: last.commitId } : {}) };
+  }
+  /** Activities, newest first: OPENED, APPROVED/REVIEWED/COMMENTED per review, MERGED with the commit (docs: "Get pull request activity"). */
+  function bbsActivities(p: PullRequestRecord) {
+    const out: Array<Record<string, unknown>> = [{ id: p.id * 1000, createdDate: Date.parse(p.createdAt), user: bbsUser(p.author), action: 'OPENED' }];
+    for (const r of p.reviews) {
+      out.push({ id: r.id, createdDate: Date.parse(r.submittedAt), user: bbsUser(r.user), action: r.state === 'approved' ? 'APPROVED' : r.state === 'changesRequested' ? 'REVIEWED' : 'COMMENTED' });
+    }
+    if (p.state === 'merged' && p.mergedBy) {
+      out.push({ id: p.id * 1000 + 999, createdDate: Date.parse(p.mergedAt ?? p.updatedAt), user: bbsUser(p.mergedBy), action: 'MERGED', ...(p.mergeCommitSha ? { commit: { id: p.mergeCommitSha, displayId: p.mergeCommitSha.slice(0, 11) } } : {}) });
+    }
+    return out.sort((a, b) => Number(b.createdDate) - Number(a.createdDate));
+  }
   function bbsPr(r: RepoRecord, p: PullRequestRecord) {
     const repoJson = bbsRepo(r);
     const ref = (branch: string, sha: string) => ({ id: `refs/heads/${branch}`, displayId: branch, latestCommit: sha, type: 'BRANCH', repository: repoJson });
@@ -792,8 +997,10 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       toRef: ref(p.base, p.baseSha),
       locked: false,
       author: { user: bbsUser(p.author), role: 'AUTHOR', approved: false, status: 'UNAPPROVED' },
-      reviewers: p.reviewers.map((n) => ({ user: bbsUser(n), role: 'REVIEWER', approved: false, status: 'UNAPPROVED' })),
-      participants: [],
+      // A reviewer's latest review sets approved/status (APPROVED, NEEDS_WORK, UNAPPROVED); people who
+      // reviewed without being asked are participants (docs: "Get pull request", RestPullRequestParticipant).
+      reviewers: p.reviewers.map((n) => bbsParticipant(p, n, 'REVIEWER')),
+      participants: [...new Set(p.reviews.map((r) => r.user))].filter((n) => !p.reviewers.includes(n)).map((n) => bbsParticipant(p, n, 'PARTICIPANT')),
       links: { self: [{ href: `${baseUrl}/projects/${bbsKey(r)}/repos/${repoJson.slug}/pull-requests/${p.number}` }] },
     };
   }
@@ -835,6 +1042,26 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
         .filter((p) => !at || branchOf(direction === 'OUTGOING' ? p.fromRef.id : p.toRef.id) === branchOf(at))
         .sort((a, b) => b.id - a.id);
       return send(ctx.res, 200, { size: values.length, limit: 25, isLastPage: true, values, start: 0 });
+    }
+    if (tail.length === 3 && tail[0] === 'commits' && tail[2] === 'pull-requests' && ctx.method === 'GET') {
+      // GET …/commits/{commitId}/pull-requests: pull requests containing the commit (docs: "Get pull requests for commit").
+      const values = store.pullsForCommit(repo, tail[1] ?? '').map((p) => bbsPr(repo, p));
+      return send(ctx.res, 200, { size: values.length, limit: 25, isLastPage: true, values, start: 0 });
+    }
+    if (tail.length === 2 && tail[0] === 'pull-requests' && ctx.method === 'GET') {
+      const pr = repo.pulls.find((p) => String(p.number) === tail[1]);
+      return pr ? send(ctx.res, 200, bbsPr(repo, pr)) : err(404, `Pull request ${tail[1]} does not exist in ${key}/${slug}.`, 'com.atlassian.bitbucket.pull.NoSuchPullRequestException');
+    }
+    if (tail.length === 3 && tail[0] === 'pull-requests' && tail[2] === 'activities' && ctx.method === 'GET') {
+      const pr = repo.pulls.find((p) => String(p.number) === tail[1]);
+      if (!pr) return err(404, `Pull request ${tail[1]} does not exist in ${key}/${slug}.`, 'com.atlassian.bitbucket.pull.NoSuchPullRequestException');
+      const values = bbsActivities(pr);
+      return send(ctx.res, 200, { size: values.length, limit: 25, isLastPage: true, values, start: 0 });
+    }
+    if (tail.join('/') === 'settings/pull-requests' && ctx.method === 'GET') {
+      // GET …/settings/pull-requests: merge checks of the repository (requiredApprovers, requiredAllApprovers …).
+      const approvals = Math.max(0, ...repo.protectedBranches.map((p) => repo.protectionRules.get(p)?.requiredApprovals ?? 0));
+      return send(ctx.res, 200, { mergeConfig: { defaultStrategy: { id: 'no-ff', name: 'No fast-forward', enabled: true } }, requiredAllApprovers: false, requiredAllTasksComplete: false, requiredApprovers: approvals, requiredSuccessfulBuilds: 0 });
     }
     if (tail.length === 2 && tail[0] === 'pull-requests' && ctx.method === 'PUT') {
       if (!user) return err(401, 'You are not permitted to access this resource', 'com.atlassian.bitbucket.AuthorisationException');
@@ -918,6 +1145,14 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
   function azureIdentity(name: string) {
     return { displayName: name, id: `0000${userId(name)}-0000-0000-0000-000000000000`, uniqueName: `${name}@example.invalid`, url: `${baseUrl}/_apis/Identities/${name}` };
   }
+  function azureReviewers(p: PullRequestRecord) {
+    const names = [...new Set([...p.reviewers, ...p.reviews.map((r) => r.user)])];
+    return names.map((n) => {
+      const last = [...p.reviews].reverse().find((r) => r.user === n && r.state !== 'commented');
+      const vote = last?.state === 'approved' ? 10 : last?.state === 'changesRequested' ? -5 : 0;
+      return { ...azureIdentity(n), vote, hasDeclined: false, isFlagged: false, isRequired: p.reviewers.includes(n), reviewerUrl: `${baseUrl}/_apis/Identities/${n}` };
+    });
+  }
   function azurePr(r: RepoRecord, p: PullRequestRecord, defaultBranch: string) {
     const a = azureNames(r);
     return {
@@ -936,7 +1171,12 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       mergeId: r.guid,
       lastMergeSourceCommit: { commitId: p.headSha },
       lastMergeTargetCommit: { commitId: p.baseSha },
-      reviewers: [],
+      // After completion lastMergeCommit is the commit the merge made on the target (docs: GitPullRequest).
+      ...(p.mergeCommitSha ? { lastMergeCommit: { commitId: p.mergeCommitSha } } : {}),
+      ...(p.state !== 'open' ? { closedDate: p.mergedAt ?? p.updatedAt } : {}),
+      ...(p.mergedBy ? { closedBy: azureIdentity(p.mergedBy), completionOptions: { mergeStrategy: p.mergeMethod === 'squash' ? 'squash' : 'noFastForward' } } : {}),
+      // vote: 10 approved, 5 approved with suggestions, 0 none, -5 waiting for the author, -10 rejected.
+      reviewers: azureReviewers(p),
       url: `${baseUrl}/${a.org}/${a.project}/_apis/git/repositories/${r.guid}/pullRequests/${p.number}`,
       supportsIterations: true,
       // Not part of the REST object; the web page a user opens: {repo webUrl}/pullrequest/{id}.
@@ -1000,7 +1240,7 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
             isBlocking: true,
             isDeleted: false,
             type: { id: 'fa4e907d-c16b-4a4c-9dfa-4906e5d171dd', displayName: 'Minimum number of reviewers' },
-            settings: { minimumApproverCount: 1, scope: [{ repositoryId: r.guid, refName: `refs/heads/${pattern.replace(/\*$/, '')}`, matchKind: pattern.endsWith('*') ? 'prefix' : 'exact' }] },
+            settings: { minimumApproverCount: r.protectionRules.get(pattern)?.requiredApprovals ?? 1, creatorVoteCounts: false, scope: [{ repositoryId: r.guid, refName: `refs/heads/${pattern.replace(/\*$/, '')}`, matchKind: pattern.endsWith('*') ? 'prefix' : 'exact' }] },
           })),
       );
       return send(ctx.res, 200, { value, count: value.length });
@@ -1038,6 +1278,23 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       const pr = repo.pulls.find((p) => p.number === Number(tail[1]));
       if (!pr) return send(ctx.res, 404, azureError(`TF401180: The requested pull request was not found.`, 'GitPullRequestNotFoundException'));
       return send(ctx.res, 200, azurePr(repo, pr, defaultBranch));
+    }
+    if (tail.length === 1 && tail[0] === 'pullrequestquery' && ctx.method === 'POST') {
+      // POST …/pullrequestquery {queries: [{type: 'lastMergeCommit' | 'commit', items: [sha]}]} → results[n]
+      // is a map commit → pull requests for queries[n] (docs: "Pull Request Query - Get").
+      const body = await readJson(ctx.req);
+      const queries = Array.isArray(body?.queries) ? (body.queries as Array<{ type?: unknown; items?: unknown }>) : [];
+      const results = queries.map((q) => {
+        const items = Array.isArray(q.items) ? q.items.filter((x): x is string => typeof x === 'string') : [];
+        return Object.fromEntries(
+          items.map((sha) => {
+            const s = sha.toLowerCase();
+            const hits = q.type === 'lastMergeCommit' ? repo.pulls.filter((p) => p.mergeCommitSha === s) : q.type === 'commit' ? repo.pulls.filter((p) => p.commitIds.includes(s) || p.headSha === s) : [];
+            return [sha, hits.map((p) => azurePr(repo, p, defaultBranch))];
+          }),
+        );
+      });
+      return send(ctx.res, 200, { queries, results });
     }
     if (tail.length === 2 && tail[0] === 'pullrequests' && ctx.method === 'PATCH') {
       const body = await readJson(ctx.req);
@@ -1134,8 +1391,31 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       patch_url: `${html}.patch`,
       head: { label: p.head, ref: p.head, sha: p.headSha, repo_id: r.id, repo: repoJson },
       base: { label: p.base, ref: p.base, sha: p.baseSha, repo_id: r.id, repo: repoJson },
+      merged_at: p.mergedAt ?? null,
+      merged_by: p.mergedBy ? giteaUser(p.mergedBy) : null,
+      merge_commit_sha: p.mergeCommitSha ?? null,
       created_at: p.createdAt,
       updated_at: p.updatedAt,
+      closed_at: p.state === 'open' ? null : (p.mergedAt ?? p.updatedAt),
+    };
+  }
+  /** PullReview (swagger): state APPROVED | REQUEST_CHANGES | COMMENT | PENDING | REQUEST_REVIEW. */
+  function giteaReview(r: RepoRecord, p: PullRequestRecord, rv: ReviewRecord) {
+    return {
+      id: rv.id,
+      user: giteaUser(rv.user),
+      team: null,
+      state: rv.state === 'approved' ? 'APPROVED' : rv.state === 'changesRequested' ? 'REQUEST_CHANGES' : 'COMMENT',
+      body: '',
+      commit_id: rv.commitId,
+      stale: false,
+      official: rv.state !== 'commented',
+      dismissed: false,
+      comments_count: 0,
+      submitted_at: rv.submittedAt,
+      updated_at: rv.submittedAt,
+      html_url: `${baseUrl}/${r.fullName}/pulls/${p.number}#issuecomment-${rv.id}`,
+      pull_request_url: `${baseUrl}/${r.fullName}/pulls/${p.number}`,
     };
   }
 
@@ -1157,8 +1437,10 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       // GET /repos/{owner}/{repo}/branches/{branch} → Branch (swagger: repoGetBranch).
       const b = (await branches(repo)).find((x) => x.name === tail[1]);
       if (!b) return err(404, 'branch does not exist [name: ' + tail[1] + ']');
-      const prot = store.isProtected(repo, b.name);
-      return send(ctx.res, 200, { name: b.name, commit: { id: b.sha }, protected: prot, required_approvals: 0, enable_status_check: false, user_can_push: !prot, user_can_merge: true, effective_branch_protection_name: prot ? b.name : '' });
+      const found = store.protectionOf(repo, b.name);
+      const prot = found !== undefined;
+      const canPush = !prot || found.rule.requirePullRequest === false;
+      return send(ctx.res, 200, { name: b.name, commit: { id: b.sha }, protected: prot, required_approvals: found?.rule.requiredApprovals ?? 0, enable_status_check: false, user_can_push: canPush, user_can_merge: true, effective_branch_protection_name: found?.pattern ?? '' });
     }
     if (tail.length === 1 && tail[0] === 'labels' && ctx.method === 'GET') {
       // GET /repos/{owner}/{repo}/labels → Label[] (swagger: issueListLabels).
@@ -1176,6 +1458,23 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       for (const n of names) if (!pr.reviewers.includes(n)) pr.reviewers.push(n);
       return send(ctx.res, 201, names.map((n, i) => ({ id: i + 1, user: giteaUser(n), state: 'REQUEST_REVIEW', body: '', commit_id: pr.headSha, submitted_at: now() })));
     }
+    if (tail.length === 3 && tail[0] === 'commits' && tail[2] === 'pull' && ctx.method === 'GET') {
+      // GET /repos/{owner}/{repo}/commits/{sha}/pull: the pull request whose merge made this commit
+      // (swagger: repoGetCommitPullRequest; routers/api/v1/repo/pull.go GetPullRequestByMergedCommit).
+      const sha = (tail[1] ?? '').toLowerCase();
+      const pr = repo.pulls.find((p) => p.state === 'merged' && p.mergeCommitSha === sha);
+      return pr ? send(ctx.res, 200, giteaPr(repo, pr, defaultBranch)) : err(404, 'pull request does not exist');
+    }
+    if (tail.length === 3 && tail[0] === 'pulls' && tail[2] === 'reviews' && ctx.method === 'GET') {
+      // GET /repos/{owner}/{repo}/pulls/{index}/reviews (swagger: repoListPullReviews).
+      const pr = repo.pulls.find((p) => String(p.number) === tail[1]);
+      if (!pr) return err(404, 'pull request does not exist');
+      return send(ctx.res, 200, pr.reviews.map((r) => giteaReview(repo, pr, r)));
+    }
+    if (tail.length === 2 && tail[0] === 'pulls' && ctx.method === 'GET') {
+      const pr = repo.pulls.find((p) => String(p.number) === tail[1]);
+      return pr ? send(ctx.res, 200, giteaPr(repo, pr, defaultBranch)) : err(404, 'pull request does not exist');
+    }
     if (tail.length === 1 && tail[0] === 'branch_protections' && ctx.method === 'GET') {
       // GET /repos/{owner}/{repo}/branch_protections → BranchProtection[]; reqToken + reqAdmin
       // (routers/api/v1/api.go), so a collaborator without admin rights gets 403.
@@ -1184,7 +1483,11 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       return send(
         ctx.res,
         200,
-        repo.protectedBranches.map((rule, i) => ({ branch_name: rule, rule_name: rule, priority: i + 1, enable_push: false, enable_push_whitelist: false, push_whitelist_usernames: [], required_approvals: 0, created_at: repo.createdAt, updated_at: repo.createdAt })),
+        repo.protectedBranches.map((rule, i) => {
+          const r = repo.protectionRules.get(rule) ?? {};
+          // enable_force_push: Gitea ≥ 1.22 (models/git/protected_branch.go CanForcePush).
+          return { branch_name: rule, rule_name: rule, priority: i + 1, enable_push: r.requirePullRequest === false, enable_push_whitelist: false, push_whitelist_usernames: [], enable_force_push: r.allowForcePush === true, enable_force_push_allowlist: false, required_approvals: r.requiredApprovals ?? 0, block_on_rejected_reviews: false, dismiss_stale_approvals: false, created_at: repo.createdAt, updated_at: repo.createdAt };
+        }),
       );
     }
     if (tail.length === 2 && tail[0] === 'pulls' && ctx.method === 'PATCH') {
@@ -1346,10 +1649,25 @@ export async function startForge(opts: ForgeServerOptions = {}): Promise<ForgeSe
       pr.updatedAt = new Date().toISOString();
       return pr;
     },
-    protectBranch(fullName, pattern) {
+    protectBranch(fullName, pattern, rule) {
       const r = store.get(fullName);
       if (!r) throw new Error(`no repository ${fullName}`);
-      r.protectedBranches.push(pattern);
+      if (!r.protectedBranches.includes(pattern)) r.protectedBranches.push(pattern);
+      if (rule) r.protectionRules.set(pattern, { ...rule });
+    },
+    async mergePullRequest(fullName, number, o) {
+      const r = store.get(fullName);
+      const pr = r?.pulls.find((p) => p.number === number);
+      if (!r || !pr) throw new Error(`no pull request ${fullName}#${number}`);
+      const method = o.method ?? 'merge';
+      const m = mergeStyle(o.forge ?? pr.forge, r, pr, method, o.by);
+      return store.merge(r, pr, { by: o.by, method, message: m.message, author: m.author, committer: m.committer, ...(o.at ? { at: o.at } : {}) });
+    },
+    reviewPullRequest(fullName, number, review) {
+      const pr = store.get(fullName)?.pulls.find((p) => p.number === number);
+      if (!pr) throw new Error(`no pull request ${fullName}#${number}`);
+      if (!['approved', 'changesRequested', 'commented'].includes(review.state)) throw new Error(`invalid review state ${String(review.state)}`);
+      return store.addReview(pr, review);
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -30,6 +30,41 @@ export interface PullRequestRecord {
   reviewers: string[];
   createdAt: string;
   updatedAt: string;
+  /** Reviews submitted on the forge's web page, oldest first (reviewPullRequest). */
+  reviews: ReviewRecord[];
+  /** Set by mergePullRequest: who merged, when, how, the commit it made on the base, the PR's own commits. */
+  mergedBy?: string;
+  mergedAt?: string;
+  mergeMethod?: MergeMethod;
+  mergeCommitSha?: string;
+  /** Commits of the head that were not on the base when it merged, oldest first. */
+  commitIds: string[];
+}
+
+export type MergeMethod = 'merge' | 'squash';
+
+/** A review as every forge's web page records one; each forge face words it its own way. */
+export interface ReviewRecord {
+  id: number;
+  user: string;
+  state: 'approved' | 'changesRequested' | 'commented';
+  submittedAt: string;
+  /** The head commit the review was given on. */
+  commitId: string;
+}
+
+/**
+ * What a protection rule enforces, beyond "protected": each forge face shows these in its own API
+ * (GitHub branch protection, GitLab protected branches and approval rules, Bitbucket restrictions and
+ * pull request settings, Azure DevOps policies, Gitea protections). Undefined fields keep each face's
+ * answer as it was before rules had details.
+ */
+export interface ProtectionRule {
+  requirePullRequest?: boolean;
+  requiredApprovals?: number;
+  allowForcePush?: boolean;
+  /** GitHub only: a repository ruleset (readable by anyone) instead of classic protection (admins only). */
+  githubRuleset?: boolean;
 }
 
 export interface RepoRecord {
@@ -45,6 +80,8 @@ export interface RepoRecord {
   pulls: PullRequestRecord[];
   /** Branch names or `*` globs that only accept changes through pull requests. */
   protectedBranches: string[];
+  /** Details per pattern of protectedBranches (absent: the face's defaults). */
+  protectionRules: Map<string, ProtectionRule>;
   /** Users with admin rights besides the owner (the first path segment). */
   admins: string[];
   /** Labels defined in the repository (Gitea attaches them by id = index + 1). */
@@ -87,6 +124,7 @@ export class ForgeStore {
   readonly repos = new Map<string, RepoRecord>();
   private nextRepoId = 1296269;
   private nextPrId = 1;
+  private nextReviewId = 80001;
 
   add(fullName: string, bareDir: string, isPrivate: boolean): RepoRecord {
     const id = this.nextRepoId++;
@@ -101,6 +139,7 @@ export class ForgeStore {
       createdAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       pulls: [],
       protectedBranches: [],
+      protectionRules: new Map(),
       admins: [],
       labels: [],
     };
@@ -131,7 +170,76 @@ export class ForgeStore {
    * head must be ahead of the base ("No commits between …").
    */
   isProtected(repo: RepoRecord, branch: string): boolean {
-    return repo.protectedBranches.some((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(branch));
+    return this.protectionPattern(repo, branch) !== undefined;
+  }
+
+  /** The first protection pattern that covers the branch (`*` matches any characters). */
+  protectionPattern(repo: RepoRecord, branch: string): string | undefined {
+    return repo.protectedBranches.find((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(branch));
+  }
+
+  /** The rule that covers the branch: the pattern and its details ({} when it was protected without any). */
+  protectionOf(repo: RepoRecord, branch: string): { pattern: string; rule: ProtectionRule } | undefined {
+    const pattern = this.protectionPattern(repo, branch);
+    return pattern === undefined ? undefined : { pattern, rule: repo.protectionRules.get(pattern) ?? {} };
+  }
+
+  /** Pull requests that merged the commit, hold it among their commits, or have it as head (merged first). */
+  pullsForCommit(repo: RepoRecord, sha: string): PullRequestRecord[] {
+    const s = sha.toLowerCase();
+    const hits = repo.pulls.filter((p) => p.mergeCommitSha === s || p.commitIds.includes(s) || p.headSha === s);
+    return hits.sort((a, b) => Number(b.state === 'merged') - Number(a.state === 'merged') || b.number - a.number);
+  }
+
+  addReview(pr: PullRequestRecord, review: { user: string; state: ReviewRecord['state']; at?: string }): ReviewRecord {
+    const r: ReviewRecord = { id: this.nextReviewId++, user: review.user, state: review.state, submittedAt: review.at ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'), commitId: pr.headSha };
+    pr.reviews.push(r);
+    return r;
+  }
+
+  /**
+   * Merges a PR into its base in the bare repository the way the forge's merge button does: a merge
+   * commit with the forge's message (first parent the base), or one squashed commit; `git merge-tree
+   * --write-tree` computes the tree (git ≥ 2.38), commit-tree makes the commit and update-ref moves the
+   * base only if nobody moved it meanwhile.
+   */
+  async merge(repo: RepoRecord, pr: PullRequestRecord, opts: { by: string; method: MergeMethod; at?: string; message: string; author: { name: string; email: string }; committer: { name: string; email: string } }): Promise<PullRequestRecord> {
+    if (pr.state !== 'open') throw new Error(`pull request #${pr.number} is ${pr.state}`);
+    const env = hermeticGitEnv(os.tmpdir());
+    const base = await branchSha(repo.bareDir, pr.base);
+    const head = pr.headSha;
+    if (!base) throw new Error(`no base branch ${pr.base}`);
+    const commits = (await runGit(['rev-list', '--reverse', `${base}..${head}`], { cwd: repo.bareDir, env })).stdout.split('\n').filter((l) => /^[0-9a-f]{40,64}$/.test(l));
+    const tree = await runGit(['merge-tree', '--write-tree', base, head], { cwd: repo.bareDir, env });
+    const treeSha = tree.stdout.split('\n')[0]?.trim() ?? '';
+    if (tree.code !== 0 || !/^[0-9a-f]{40,64}$/.test(treeSha)) throw new Error(`pull request #${pr.number} does not merge cleanly: ${tree.stdout.slice(0, 300)}`);
+    const when = opts.at ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const commitEnv = {
+      ...env,
+      GIT_AUTHOR_NAME: opts.author.name,
+      GIT_AUTHOR_EMAIL: opts.author.email,
+      GIT_AUTHOR_DATE: when,
+      GIT_COMMITTER_NAME: opts.committer.name,
+      GIT_COMMITTER_EMAIL: opts.committer.email,
+      GIT_COMMITTER_DATE: when,
+    };
+    const parents = opts.method === 'merge' ? ['-p', base, '-p', head] : ['-p', base];
+    const made = await runGit(['commit-tree', treeSha, ...parents, '-F', '-'], { cwd: repo.bareDir, env: commitEnv, input: opts.message });
+    const sha = made.stdout.trim();
+    if (made.code !== 0 || !/^[0-9a-f]{40,64}$/.test(sha)) throw new Error(`commit-tree failed: ${made.stderr}`);
+    const moved = await runGit(['update-ref', `refs/heads/${pr.base}`, sha, base], { cwd: repo.bareDir, env });
+    if (moved.code !== 0) throw new Error(`the base branch moved: ${moved.stderr}`);
+    // Read the head before the state changes (an open PR re-reads its branch tip).
+    const lastHead = pr.headSha;
+    pr.state = 'merged';
+    Object.defineProperty(pr, 'headSha', { value: lastHead, writable: true, enumerable: true, configurable: true });
+    pr.mergedBy = opts.by;
+    pr.mergedAt = when;
+    pr.mergeMethod = opts.method;
+    pr.mergeCommitSha = sha;
+    pr.commitIds = commits;
+    pr.updatedAt = when;
+    return pr;
   }
 
   /** Edit an open PR's title/body the way every forge's update call does. */
@@ -184,6 +292,8 @@ export class ForgeStore {
       reviewers: [],
       createdAt: now,
       updatedAt: now,
+      reviews: [],
+      commitIds: (await runGit(['rev-list', '--reverse', `${baseSha}..${headSha}`], { cwd: repo.bareDir, env: hermeticGitEnv(os.tmpdir()) })).stdout.split('\n').filter((l) => /^[0-9a-f]{40,64}$/.test(l)),
     };
     repo.pulls.push(pr);
     return { kind: 'created', pr };
