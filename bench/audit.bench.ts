@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runAudit } from '../src/infra/audit/auditCommand';
+import { main } from '../src/cli/main';
 import { GitHistory } from '../src/infra/git/history';
 import { startSimCluster, type SimCluster } from '../test/sim/k8s/cluster';
 import { call } from '../test/sim/k8s/testKit';
@@ -159,7 +159,7 @@ async function audit(): Promise<number> {
   const e = await setup();
   let out = '';
   const ms = await timed(async () => {
-    const code = await runAudit(['--repo', e.repo, '--kubeconfig', e.kubeconfig, '--since', '90d', '--format', 'json', '--offline'], { out: (s) => (out = s), err: () => undefined, env: { PATH: process.env.PATH }, now: () => NOW });
+    const code = await main(['audit', '--repo', e.repo, '--kubeconfig', e.kubeconfig, '--since', '90d', '--format', 'json', '--offline'], { out: (s) => (out = s), err: () => undefined, env: { PATH: process.env.PATH }, now: () => NOW });
     if (code !== 0) throw new Error(`audit exited ${code}`);
   });
   const doc = JSON.parse(out) as { changes: unknown[]; drift: unknown[] };

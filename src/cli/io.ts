@@ -8,4 +8,6 @@ export interface CliIo extends CliStreams {
   readonly isTty?: boolean;
   /** `diff --context` reads live objects through this (tests pass a fake); default: the cluster access of the extension. */
   readonly cluster?: LiveObjectReader;
+  /** The time commands count back from (`audit --since 30d`); tests pin it. Default: Date.now. */
+  readonly now?: () => number;
 }

@@ -3,6 +3,7 @@
  * Exit codes: 0 success, 1 a finding (drift from `diff`, not Healthy from `health`), 2 an error or bad usage.
  */
 import { UsageError } from './args';
+import { audit, AUDIT_USAGE } from './audit';
 import { contexts } from './contexts';
 import { diff } from './diff';
 import { health } from './health';
@@ -37,6 +38,7 @@ Commands:
                                              kubectl get -o yaml writes them), with the Lua checks of an
                                              argocd-cm ConfigMap, and the app health Argo CD aggregates.
                                              Exit 0 Healthy, 1 otherwise, 2 error
+${AUDIT_USAGE}
   help                                       Show this help
   --version                                  Print the version
 
@@ -67,6 +69,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await diff(rest, io, out);
       case 'health':
         return await health(rest, out);
+      case 'audit':
+        return await audit(rest, io, out);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

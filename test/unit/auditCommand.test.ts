@@ -1,5 +1,5 @@
 /**
- * `runAudit` (src/infra/audit/auditCommand.ts) end to end: a repository on the forge simulator with
+ * `gitops-lens audit` (src/cli/audit.ts → src/infra/audit/auditCommand.ts) end to end: a repository on the forge simulator with
  * commits by several authors and committers (a merged and approved pull request, a squash-merged one
  * nobody approved, a direct push), two simulated clusters whose Argo CD Applications and Flux
  * Kustomization carry deployment history (one with Flux 2.7 snapshots, one old Flux with Events), and
@@ -9,7 +9,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runAudit, parseSince, forgeCredentials } from '../../src/infra/audit/auditCommand';
+import { main } from '../../src/cli/main';
+import { parseSince, forgeCredentials } from '../../src/infra/audit/auditCommand';
 import { createForgeClient } from '../../src/infra/forge/createForgeClient';
 import { detectForge } from '../../src/core/forge/detect';
 import { startForge, type ForgeServer } from '../sim/forge/server';
@@ -53,7 +54,7 @@ async function ok(p: Promise<{ status: number; body: unknown }>): Promise<Any> {
 async function capture(args: string[], env: NodeJS.ProcessEnv, now = NOW): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runAudit(args, { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`), env, now: () => now });
+  const code = await main(['audit', ...args], { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`), env, now: () => now });
   return { code, out, err };
 }
 

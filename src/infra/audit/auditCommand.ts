@@ -22,23 +22,21 @@ import { cachedAuditForge, layeredCache, MemoryCacheStore } from '../../core/aud
 import type { AuditForge } from '../../core/audit/pullRequests';
 import { changeRows, renderCsv, renderMarkdown, reportJson, type AuditDriftRow } from '../../core/audit/report';
 import { auditTargets } from '../../core/audit/trail';
-import { detectForge, isForgeKind } from '../../core/forge/detect';
+import { detectForge } from '../../core/forge/detect';
 import { FORGE_LABELS, type ForgeCredentials, type ForgeKind, type ForgeRepo } from '../../core/forge/types';
 import { mergeKubeconfigs } from '../../core/kube/kubeconfig';
 import { terminalJson, terminalText } from '../../core/log/redact';
 import type { App } from '../../core/model/app';
 import type { KubeconfigFile } from '../../core/ports';
-import { GitHistory, GitHistoryError } from '../git/history';
+import { GitHistory } from '../git/history';
 import { createForgeClient } from '../forge/createForgeClient';
-import { K8sRequestError } from '../k8s/errors';
 import { KustomizeRenderer } from '../render/kustomize';
 import { pathLookup } from '../render/process';
 import { historyOf, readClusterApps, type AuditClusterAccess, type ClusterAppsSnapshot } from './clusterApps';
 import { DiskCacheStore, defaultAuditCacheDir } from './diskCache';
-import { auditClusterAccess, readAuditKubeconfig } from './kubeDefaults';
 import { appDrift, desiredObjects } from './liveDrift';
 
-/** The same shape as the CLI's `CliIo` (src/cli.ts), so `main` passes its io as it is. */
+/** Where the report goes (src/cli/audit.ts passes its sanitizing output), and what tests pin. */
 export interface AuditIo {
   readonly out: (s: string) => void;
   readonly err: (s: string) => void;
@@ -52,103 +50,31 @@ export interface AuditIo {
 
 /**
  * What the CLI may pass so the audit reads kubeconfig files and clusters exactly as its other commands
- * (default: ./kubeDefaults). `kubeconfig` rejects when a file named on the command line is unreadable.
+ * (src/cli/audit.ts passes the CLI's own). `kubeconfig` rejects when a file named on the command line is unreadable.
  */
 export interface AuditDeps {
   readonly kubeconfig: (extra: readonly string[], env: NodeJS.ProcessEnv) => Promise<readonly KubeconfigFile[]>;
   readonly clusterAccess: (files: readonly KubeconfigFile[]) => AuditClusterAccess & { dispose?(): void };
 }
 
-export const AUDIT_USAGE = `Usage: gitops-lens audit --repo DIR [--context NAME]... [--kubeconfig FILE]... [--since 30d] [--app NAME]...
-                         [--format md|json|csv] [--branch NAME] [--remote NAME] [--offline] [--no-drift]
-                         [--forge KIND] [--forge-api URL]
+/** A request the audit cannot carry out as given (a folder that is not a repository, an unknown context). */
+export class AuditInputError extends Error {}
 
-Every desired-state change of the apps that deploy from the repository in DIR: author, committer,
-pull request, approvals, who merged it, and when each cluster deployed it; the tracked branches'
-protection; and live drift with the field manager that set each drifted field.
---since takes 30d, 12h, 2w or a date (2026-01-31). Forge tokens are read from GITOPS_LENS_FORGE_TOKEN
-or the forge's usual variable (GITHUB_TOKEN, GITLAB_TOKEN, BITBUCKET_TOKEN, AZURE_DEVOPS_EXT_PAT,
-GITEA_TOKEN); without one, pull requests come from commit messages and approvals are not known.
-Exit 0 complete, 2 on errors.`;
-
-class AuditUsageError extends Error {}
-
-interface AuditArgs {
-  repo: string;
-  contexts: string[];
-  kubeconfigs: string[];
-  since: string;
-  apps: string[];
-  format: 'md' | 'json' | 'csv';
-  branch?: string;
-  remote: string;
-  offline: boolean;
-  drift: boolean;
-  forgeKind?: ForgeKind;
-  forgeApi?: string;
-}
-
-function parseArgs(args: readonly string[]): AuditArgs {
-  const out: Partial<AuditArgs> & { contexts: string[]; kubeconfigs: string[]; apps: string[] } = { contexts: [], kubeconfigs: [], apps: [] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--offline') {
-      out.offline = true;
-      continue;
-    }
-    if (a === '--no-drift') {
-      out.drift = false;
-      continue;
-    }
-    const v = args[i + 1];
-    const need = (what: string): string => {
-      if (v === undefined || v.startsWith('--')) throw new AuditUsageError(`${a} needs ${what}`);
-      i++;
-      return v;
-    };
-    switch (a) {
-      case '--repo':
-        out.repo = need('a folder');
-        break;
-      case '--context':
-        out.contexts.push(need('a name'));
-        break;
-      case '--kubeconfig':
-        out.kubeconfigs.push(need('a file'));
-        break;
-      case '--since':
-        out.since = need('a duration (30d) or a date');
-        break;
-      case '--app':
-        out.apps.push(need('a name'));
-        break;
-      case '--format': {
-        const f = need('md, json or csv');
-        if (f !== 'md' && f !== 'json' && f !== 'csv') throw new AuditUsageError(`--format takes md, json or csv, not "${f}"`);
-        out.format = f;
-        break;
-      }
-      case '--branch':
-        out.branch = need('a branch name');
-        break;
-      case '--remote':
-        out.remote = need('a remote name');
-        break;
-      case '--forge': {
-        const k = need('a forge kind');
-        if (!isForgeKind(k)) throw new AuditUsageError(`--forge takes one of ${Object.keys(FORGE_LABELS).join(', ')}, not "${k}"`);
-        out.forgeKind = k;
-        break;
-      }
-      case '--forge-api':
-        out.forgeApi = need('a URL');
-        break;
-      default:
-        throw new AuditUsageError(`unknown option "${a}" for audit`);
-    }
-  }
-  if (!out.repo) throw new AuditUsageError('audit needs --repo DIR');
-  return { repo: out.repo, contexts: out.contexts, kubeconfigs: out.kubeconfigs, since: out.since ?? '30d', apps: out.apps, format: out.format ?? 'md', ...(out.branch ? { branch: out.branch } : {}), remote: out.remote ?? 'origin', offline: out.offline ?? false, drift: out.drift ?? true, ...(out.forgeKind ? { forgeKind: out.forgeKind } : {}), ...(out.forgeApi ? { forgeApi: out.forgeApi } : {}) };
+/** What `gitops-lens audit` asks for (src/cli/audit.ts parses it with the CLI's one argument parser). */
+export interface AuditOptions {
+  readonly repo: string;
+  readonly contexts: readonly string[];
+  readonly kubeconfigs: readonly string[];
+  /** Epoch ms: changes from then on (parseSince). */
+  readonly since: number;
+  readonly apps: readonly string[];
+  readonly format: 'md' | 'json' | 'csv';
+  readonly branch?: string;
+  readonly remote: string;
+  readonly offline: boolean;
+  readonly drift: boolean;
+  readonly forgeKind?: ForgeKind;
+  readonly forgeApi?: string;
 }
 
 /** `30d`, `12h`, `2w` before now, or a date/time; epoch ms. */
@@ -159,7 +85,7 @@ export function parseSince(s: string, now: number): number {
     const ms = Date.parse(s.trim());
     if (Number.isFinite(ms)) return ms;
   }
-  throw new AuditUsageError(`--since takes a duration such as 30d, 12h or 2w, or a date such as 2026-01-31, not "${s}"`);
+  throw new AuditInputError(`--since takes a duration such as 30d, 12h or 2w, or a date such as 2026-01-31, not "${s}"`);
 }
 
 /** The token for a forge from the environment, as the forges' own CLIs name it. */
@@ -179,38 +105,15 @@ export function forgeCredentials(kind: ForgeKind, env: NodeJS.ProcessEnv): Forge
   return { token, ...(username ? { username } : {}) };
 }
 
-export async function runAudit(args: readonly string[], rawIo: AuditIo, deps: Partial<AuditDeps> = {}): Promise<number> {
-  const io: AuditIo = { ...rawIo, err: (s) => rawIo.err(terminalText(s, { multiline: true })) };
-  let a: AuditArgs;
-  try {
-    a = parseArgs(args);
-  } catch (err) {
-    if (err instanceof AuditUsageError) {
-      io.err(`gitops-lens: ${err.message}\n\n${AUDIT_USAGE}`);
-      return 2;
-    }
-    throw err;
-  }
-  try {
-    return await audit(a, io, { kubeconfig: deps.kubeconfig ?? readAuditKubeconfig, clusterAccess: deps.clusterAccess ?? auditClusterAccess });
-  } catch (err) {
-    if (err instanceof AuditUsageError || err instanceof GitHistoryError || err instanceof K8sRequestError) {
-      io.err(`gitops-lens: ${err.message}`);
-      return 2;
-    }
-    io.err(`gitops-lens: ${err instanceof Error ? err.message : String(err)}`);
-    return 2;
-  }
-}
-
-async function audit(a: AuditArgs, io: AuditIo, deps: AuditDeps): Promise<number> {
+/** The report of `gitops-lens audit` on io; exit 0 when complete, 2 when a context or an app could not be read. */
+export async function runAudit(a: AuditOptions, io: AuditIo, deps: AuditDeps): Promise<number> {
   const now = (io.now ?? Date.now)();
-  const since = parseSince(a.since, now);
+  const since = a.since;
   const repoDir = path.resolve(a.repo);
-  if (!fs.statSync(repoDir, { throwIfNoEntry: false })?.isDirectory()) throw new AuditUsageError(`${a.repo} is not a folder`);
+  if (!fs.statSync(repoDir, { throwIfNoEntry: false })?.isDirectory()) throw new AuditInputError(`${a.repo} is not a folder`);
   const git = new GitHistory(repoDir, { env: { ...process.env, ...io.env } });
   const remoteUrl = await git.remoteUrl(a.remote);
-  if (!remoteUrl) throw new AuditUsageError(`the repository in ${a.repo} has no remote "${a.remote}": the apps' sources are matched against its URL`);
+  if (!remoteUrl) throw new AuditInputError(`the repository in ${a.repo} has no remote "${a.remote}": the apps' sources are matched against its URL`);
   const defaultBranch = a.branch ?? (await git.currentBranch()) ?? 'main';
   let failed = false;
   const notes: string[] = [];
@@ -220,14 +123,14 @@ async function audit(a: AuditArgs, io: AuditIo, deps: AuditDeps): Promise<number
   try {
     files = await deps.kubeconfig(a.kubeconfigs, io.env);
   } catch (err) {
-    throw new AuditUsageError(err instanceof Error ? err.message : String(err));
+    throw new AuditInputError(err instanceof Error ? err.message : String(err));
   }
   const merged = mergeKubeconfigs(files);
   const known = new Set(merged.contexts.map((c) => c.name));
   const unknown = a.contexts.filter((c) => !known.has(c));
-  if (unknown.length > 0) throw new AuditUsageError(`no context named ${unknown.map((u) => `"${u}"`).join(', ')} in the kubeconfig`);
+  if (unknown.length > 0) throw new AuditInputError(`no context named ${unknown.map((u) => `"${u}"`).join(', ')} in the kubeconfig`);
   const contexts = a.contexts.length > 0 ? [...new Set(a.contexts)] : merged.contexts.map((c) => c.name);
-  if (contexts.length === 0) throw new AuditUsageError('no kubeconfig contexts found (KUBECONFIG, ~/.kube/config or --kubeconfig)');
+  if (contexts.length === 0) throw new AuditInputError('no kubeconfig contexts found (KUBECONFIG, ~/.kube/config or --kubeconfig)');
   const own = io.cluster?.getJson && io.cluster.get ? undefined : deps.clusterAccess(files);
   const access: AuditClusterAccess = own ?? (io.cluster as AuditClusterAccess);
   try {
