@@ -23,6 +23,9 @@ Commands:
   contexts [--kubeconfig FILE]... [--json]   List the kubeconfig contexts GitOps Lens would connect to
   status [--context NAME]... [--kubeconfig FILE]... [--json]
                                              Show every Argo CD and Flux app of the contexts (default: all)
+  status (--argocd-config FILE [--argocd-context NAME]... | --argocd-server URL --argocd-token-file F [--insecure]) [--json]
+                                             The same, through Argo CD's API with an Argo CD login (the
+                                             argocd CLI's config; default: your own), no kubeconfig
   diff --desired PATH (--live PATH | --context NAME [--kubeconfig FILE]...) [--ignore FILE]... [--no-render] [--json]
                                              Compare manifests (a file or a directory of .yaml/.yml) with
                                              live objects; --ignore reads ignore rules of Argo CD

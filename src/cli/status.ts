@@ -8,7 +8,8 @@ import type { Clock, KubeconfigFile, Logger } from '../core/ports';
 import { AppStore } from '../core/store/appStore';
 import { redact } from '../core/log/redact';
 import { InformerPool } from '../infra/k8s/informerPool';
-import { parseArgs } from './args';
+import { argoCdStatus, argoCdTargets } from '../infra/argocd/statusSource';
+import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { readKubeconfig } from './contexts';
 import type { CliIo } from './io';
 import type { CliOutput } from './output';
@@ -27,7 +28,16 @@ const STATUS_TIMEOUT_MS = 15_000;
 const STATUS_EXEC_TIMEOUT_MS = 10_000;
 
 export async function status(args: readonly string[], io: CliIo, out: CliOutput): Promise<number> {
-  const a = parseArgs('status', args, { flags: ['--json'], values: { '--kubeconfig': 'file', '--context': 'name' } });
+  const a = parseArgs('status', args, {
+    flags: ['--json', '--insecure'],
+    values: { '--kubeconfig': 'file', '--context': 'name', '--argocd-config': 'file', '--argocd-context': 'name', '--argocd-server': 'URL', '--argocd-token-file': 'file' },
+  });
+  const viaArgoCd = ['--argocd-config', '--argocd-context', '--argocd-server', '--argocd-token-file'].some((o) => a.all(o).length > 0);
+  if (viaArgoCd) {
+    if (a.all('--kubeconfig').length > 0 || a.all('--context').length > 0) throw new UsageError('--argocd-… options read Argo CD through its API: they do not combine with --kubeconfig or --context');
+    return argoCdAppStatus(a, io, out);
+  }
+  if (a.has('--insecure')) throw new UsageError('--insecure goes with --argocd-server');
   const wanted = a.all('--context');
   const { paths, files, merged } = await readKubeconfig(a.all('--kubeconfig'), io, out);
   if (merged.contexts.length === 0) {
@@ -61,17 +71,50 @@ export async function status(args: readonly string[], io: CliIo, out: CliOutput)
         for (const tool of s.absentTools) out.error(`note: context "${c}" has no ${tool === 'argocd' ? 'Argo CD' : 'Flux'} CRDs`);
       }
     }
-    const apps = loaded.apps.sort((x, y) => cmp(x.cluster, y.cluster) || cmp(x.tool, y.tool) || cmp(x.kind, y.kind) || cmp(x.namespace, y.namespace) || cmp(x.name, y.name));
-    if (a.has('--json')) out.json({ apps: apps.map(appJson) });
-    else if (apps.length === 0) out.error('no Argo CD or Flux apps found');
-    else {
-      const header = ['CLUSTER', 'TOOL', 'KIND', 'NAMESPACE', 'NAME', 'SYNC', 'HEALTH', 'SUSPENDED', 'REVISION', 'MESSAGE', 'LAST RECONCILE', 'SOURCE', 'DESTINATION'];
-      out.table([header, ...apps.map(appRow)]);
-    }
+    printApps(loaded.apps, a.has('--json'), out);
     return failed ? 2 : 0;
   } finally {
     loaded.dispose();
   }
+}
+
+/** One row (or JSON entry) per app, in the same order for kubeconfig contexts and Argo CD servers. */
+function printApps(unsorted: readonly App[], json: boolean, out: CliOutput): void {
+  const apps = [...unsorted].sort((x, y) => cmp(x.cluster, y.cluster) || cmp(x.tool, y.tool) || cmp(x.kind, y.kind) || cmp(x.namespace, y.namespace) || cmp(x.name, y.name));
+  if (json) out.json({ apps: apps.map(appJson) });
+  else if (apps.length === 0) out.error('no Argo CD or Flux apps found');
+  else {
+    const header = ['CLUSTER', 'TOOL', 'KIND', 'NAMESPACE', 'NAME', 'SYNC', 'HEALTH', 'SUSPENDED', 'REVISION', 'MESSAGE', 'LAST RECONCILE', 'SOURCE', 'DESTINATION'];
+    out.table([header, ...apps.map(appRow)]);
+  }
+}
+
+/**
+ * `status --argocd-config FILE [--argocd-context NAME]...` or `--argocd-server URL
+ * --argocd-token-file F [--insecure]` (issue 16): the apps as an Argo CD login sees them, through its
+ * API, with no kubeconfig; `cluster` names the Argo CD context (or the server's host).
+ */
+async function argoCdAppStatus(a: ParsedArgs, io: CliIo, out: CliOutput): Promise<number> {
+  const server = a.one('--argocd-server');
+  const tokenFile = a.one('--argocd-token-file');
+  const configFile = a.one('--argocd-config');
+  if (tokenFile !== undefined && server === undefined) throw new UsageError('--argocd-token-file goes with --argocd-server');
+  if (a.has('--insecure') && server === undefined) throw new UsageError('--insecure goes with --argocd-server');
+  const { targets, problems } = await argoCdTargets(
+    {
+      ...(configFile !== undefined ? { configFile } : {}),
+      contexts: a.all('--argocd-context'),
+      ...(server !== undefined ? { server: { url: server, ...(tokenFile !== undefined ? { tokenFile } : {}), insecure: a.has('--insecure') } } : {}),
+    },
+    io.env,
+  );
+  for (const p of problems) out.error(`gitops-lens: ${p}`);
+  if (targets.length === 0) return 2;
+  const log: Logger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m) => out.error(m) };
+  const result = await argoCdStatus(targets, { clock: nodeClock, log, timeoutMs: STATUS_TIMEOUT_MS });
+  for (const o of result.outcomes) if (o.message !== undefined) out.error(`gitops-lens: ${o.message}`);
+  printApps(result.apps, a.has('--json'), out);
+  return problems.length > 0 || result.outcomes.some((o) => o.state !== 'ready') ? 2 : 0;
 }
 
 /**

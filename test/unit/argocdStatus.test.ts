@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
 import type { Clock } from '../../src/core/ports';
+import { main } from '../../src/cli/main';
 import { argoCdStatus, argoCdTargets } from '../../src/infra/argocd/statusSource';
 import { startArgoCdSim, type ArgoCdSim } from '../sim/argocd/argocd';
 import { ARGO2_OUT_OF_SYNC_HEALTHY, ARGO2_SYNCED_HEALTHY, ARGO3_PROGRESSING, APPLICATION_SET } from '../fixtures/gitops/argocd';
@@ -112,5 +113,39 @@ describe('status through the Argo CD API (argoCdTargets + argoCdStatus)', functi
     const r = await argoCdStatus([{ name: 'gone', baseUrl: url, insecure: true, token, grpcWeb: false }], { clock, log: recordingLogger().logger });
     assert.equal(r.outcomes[0]?.state, 'failed');
     assert.match(r.outcomes[0]?.message ?? '', /ECONNREFUSED/);
+  });
+
+  it('gitops-lens status --argocd-config / --argocd-server: the same columns and JSON as with kubeconfig, no kubeconfig read', async () => {
+    const run = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
+      let out = '';
+      let err = '';
+      // KUBECONFIG points at nothing readable: the API path must not need one.
+      const code = await main(['status', ...args], { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`), env: { KUBECONFIG: path.join(dir, 'no-kubeconfig') } });
+      return { code, out, err };
+    };
+    const json = await run(['--argocd-config', configFile, '--argocd-context', 'argo-prod', '--argocd-context', 'argo-local', '--json']);
+    assert.equal(json.code, 0, json.err);
+    const apps = (JSON.parse(json.out) as { apps: Obj[] }).apps;
+    assert.deepEqual(apps.map((a) => [a.cluster, a.name, a.sync, a.health]), [
+      ['argo-local', 'guestbook', 'Synced', 'Healthy'],
+      ['argo-prod', 'billing', 'OutOfSync', 'Healthy'],
+      ['argo-prod', 'frontend', 'Synced', 'Progressing'],
+      ['argo-prod', 'guestbook', 'Synced', 'Healthy'],
+    ]);
+    const table = await run(['--argocd-config', configFile]);
+    assert.equal(table.code, 0, table.err);
+    assert.match(table.out.split('\n')[0] ?? '', /^CLUSTER\s+TOOL\s+KIND\s+NAMESPACE\s+NAME\s+SYNC\s+HEALTH/);
+    assert.match(table.out, /argo-prod\s+argocd\s+Application\s+argocd\s+billing\s+OutOfSync\s+Healthy/);
+    const tokenFile = path.join(dir, 'cli-token');
+    fs.writeFileSync(tokenFile, plain.token);
+    const byServer = await run(['--argocd-server', plain.url, '--argocd-token-file', tokenFile, '--json']);
+    assert.equal(byServer.code, 0, byServer.err);
+    assert.deepEqual((JSON.parse(byServer.out) as { apps: Obj[] }).apps.map((a) => a.name), ['guestbook']);
+    const unknown = await run(['--argocd-config', configFile, '--argocd-context', 'nope']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /no context named "nope"/);
+    const mixed = await run(['--argocd-config', configFile, '--context', 'x']);
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.err, /do not combine with --kubeconfig or --context/);
   });
 });
