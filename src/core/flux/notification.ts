@@ -54,8 +54,8 @@ function staticOrReconciled(
   if (suspended) return { health: fluxHealth(conditions, true, generation), sync: { status: 'Unknown', reason: 'suspended' } };
   if (isStatic) {
     return {
-      health: { status: 'Healthy', message: `${kindLabel} is Ready` },
-      sync: { status: 'Synced', reason: `an ${kindLabel} is not reconciled: it takes effect as written` },
+      health: { status: 'Healthy', message: `${kindLabel} is Ready (it takes effect as written: nothing reconciles it)` },
+      sync: { status: 'Synced' },
     };
   }
   const health = fluxHealth(conditions, false, generation);
