@@ -122,6 +122,13 @@ describe('Flux at every served version', () => {
       policy: 'semver >=6.0.0',
     });
     assert.deepEqual([p.revision, p.fullRevision], ['6.5.4', 'ghcr.io/stefanprodan/podinfo:6.5.4']);
+    // A later lens asks which policies select an image it finds in a manifest.
+    const store = new AppStore(clock);
+    store.applyAll('prod', [{ type: 'SYNC', kind: 'ImagePolicy', objects: [V.imagePolicy('v1beta2', 'latestImage')] }]);
+    store.applyAll('stage', [{ type: 'SYNC', kind: 'ImagePolicy', objects: [V.imagePolicy('v1', 'latestRef')] }]);
+    assert.deepEqual(store.policiesForImage('ghcr.io/stefanprodan/podinfo').map((a) => a.key), ['prod/flux/ImagePolicy/flux-system/podinfo', 'stage/flux/ImagePolicy/flux-system/podinfo']);
+    assert.deepEqual(store.policiesForImage('ghcr.io/stefanprodan/podinfo', 'stage').length, 1);
+    assert.deepEqual(store.policiesForImage('ghcr.io/stefanprodan/other'), []);
     const iua = sameAtEveryVersion('ImageUpdateAutomation', V.IMAGE_VERSIONS, (v) => [['ImageUpdateAutomation', V.imageUpdateAutomation(v)]], 'fleet');
     assert.deepEqual([iua.role, iua.sync.status, iua.revision, iua.sources[0]?.ref], ['automation', 'Synced', '9c8b7a6', 'GitRepository/flux-system/fleet']);
     const v1 = mapAll([['ImageUpdateAutomation', V.imageUpdateAutomation('v1')]]).get('ImageUpdateAutomation/fleet');

@@ -372,6 +372,22 @@ export class AppStore implements Disposable {
     return out.sort((a, b) => a.name.localeCompare(b.name) || a.namespace.localeCompare(b.namespace));
   }
 
+  /**
+   * Flux ImagePolicies whose selected image is `name` (a repository such as `ghcr.io/org/app`, without
+   * tag or digest), on one cluster or all: what an image line in a manifest could be updated to.
+   */
+  policiesForImage(name: string, cluster?: string): App[] {
+    const out: App[] = [];
+    for (const c of this.data.values()) {
+      if (cluster !== undefined && c.name !== cluster) continue;
+      for (const k of c.byKind.get('ImagePolicy') ?? []) {
+        const app = c.entries.get(k)!.app;
+        if (app.image?.kind === 'policy' && app.image.selected?.name === name) out.push(app);
+      }
+    }
+    return out.sort((a, b) => a.key.localeCompare(b.key));
+  }
+
   /** Flux Alerts whose event sources include this object (by kind, namespace, name or `*`, and labels). */
   alertsFor(key: AppKey): App[] {
     return this.notificationsFor(key, 'Alert');
