@@ -3,7 +3,7 @@
  * (test/fixtures/gitops/stateCases.ts), plus the app-of-apps tracking rule.
  */
 import * as assert from 'node:assert/strict';
-import { trackedByOf } from '../../src/core/argocd/application';
+import { mapArgoApplication, trackedByOf } from '../../src/core/argocd/application';
 import { STATE_CASES } from '../fixtures/gitops/stateCases';
 import { runCase } from '../support/stateConformance';
 
@@ -44,6 +44,17 @@ describe('Argo CD states (conformance cases)', () => {
     assert.equal(store.parentOf(root), undefined);
     store.apply('prod', { type: 'DELETED', kind: 'Application', object: { metadata: { name: 'root', namespace: 'argocd' } } });
     assert.equal(store.parentOf('prod/argocd/Application/argocd/child-a'), undefined);
+  });
+});
+
+describe('Argo CD API version', () => {
+  it('is v1alpha1 whether or not the object says so (argocd-server list items carry no apiVersion)', () => {
+    const c = ARGO_CASES.find((x) => x.id === 'argo-synced')!;
+    const withVersion = mapArgoApplication('prod', c.objects[0]![1]);
+    const { apiVersion: _dropped, ...bare } = c.objects[0]![1] as Record<string, unknown>;
+    assert.equal(_dropped, 'argoproj.io/v1alpha1');
+    assert.deepEqual(mapArgoApplication('prod', bare), withVersion);
+    assert.equal(withVersion.apiVersion, 'argoproj.io/v1alpha1');
   });
 });
 

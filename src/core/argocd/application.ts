@@ -38,6 +38,17 @@ import { parseArgoIgnoreEntry } from '../drift/ignore';
 type Rec = Record<string, unknown>;
 
 /**
+ * Argo CD serves its kinds at v1alpha1 only, in every release. Set as a constant, not read from the
+ * object: argocd-server's API answers list items without `apiVersion`, and an app seen through the API
+ * must map as the same object seen through the cluster (core/argocd/api/merge.ts).
+ */
+const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
+
+function argoIdentity(id: ObjectIdentity): Pick<App, 'apiVersion' | 'deletingSince'> {
+  return { ...identityFields(id), apiVersion: ARGO_API_VERSION };
+}
+
+/**
  * Condition types Argo CD treats as errors (`ApplicationConditionType`s ending in "Error", e.g.
  * ComparisonError, InvalidSpecError, SyncError, UnknownError). Warnings (OrphanedResourceWarning,
  * SharedResourceWarning, RepeatedResourceWarning, ExcludedResourceWarning) only feed the message when
@@ -403,7 +414,7 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
     role: 'app',
     namespace,
     name,
-    ...identityFields(id),
+    ...argoIdentity(id),
     project: r.string(spec, 'spec.project') ?? 'default',
     sync,
     health,
@@ -511,7 +522,7 @@ export function mapArgoApplicationSet(cluster: string, obj: unknown): App {
     role: 'generator',
     namespace: id.namespace,
     name,
-    ...identityFields(id),
+    ...argoIdentity(id),
     sync,
     health,
     suspended: false,
@@ -549,7 +560,7 @@ export function mapArgoAppProject(cluster: string, obj: unknown): App {
     role: 'project',
     namespace: id.namespace,
     name,
-    ...identityFields(id),
+    ...argoIdentity(id),
     sync: { status: 'Unknown', reason: 'an AppProject has no sync state' },
     health: { status: 'Healthy', message: r.string(spec, 'spec.description') ?? '' },
     suspended: false,
