@@ -117,6 +117,8 @@ export type ClusterConnectionEvent =
       readonly state: 'ready';
       readonly absentKinds: readonly GitOpsKindName[];
       readonly forbiddenNamespaces: readonly string[];
+      /** The version each watched kind is listed at (the newest the cluster serves, model/app.ts GITOPS_KINDS). */
+      readonly watchedVersions?: Readonly<Partial<Record<GitOpsKindName, string>>>;
     }
   /** Every watch of the cluster failed; the pool retries with capped backoff on the injected Clock. */
   | { readonly cluster: string; readonly state: 'unreachable'; readonly error: K8sError }

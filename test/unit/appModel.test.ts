@@ -1,27 +1,61 @@
 import * as assert from 'node:assert/strict';
-import { FieldReader, GITOPS_KINDS, appKey, gitOpsKind, healthRank, readConditions, shortRevision } from '../../src/core/model/app';
+import { FieldReader, GITOPS_KINDS, appKey, chooseServedVersion, gitOpsKind, healthRank, readConditions, shortRevision, watchedKinds } from '../../src/core/model/app';
 
 describe('core/model/app', () => {
-  it('lists every watched kind once with group, version, plural and tool', () => {
+  it('lists every watched kind once, with every version Flux 2.x and Argo CD served, newest first', () => {
     const names = GITOPS_KINDS.map((k) => k.kind);
     assert.equal(new Set(names).size, names.length);
     assert.deepEqual(
-      GITOPS_KINDS.map((k) => `${k.group}/${k.version}/${k.plural}`),
+      GITOPS_KINDS.map((k) => `${k.group} ${k.plural} ${k.versions.join(',')}`),
       [
-        'argoproj.io/v1alpha1/applications',
-        'argoproj.io/v1alpha1/applicationsets',
-        'argoproj.io/v1alpha1/appprojects',
-        'kustomize.toolkit.fluxcd.io/v1/kustomizations',
-        'helm.toolkit.fluxcd.io/v2/helmreleases',
-        'source.toolkit.fluxcd.io/v1/gitrepositories',
-        'source.toolkit.fluxcd.io/v1/ocirepositories',
-        'source.toolkit.fluxcd.io/v1/helmrepositories',
-        'source.toolkit.fluxcd.io/v1/buckets',
-        'source.toolkit.fluxcd.io/v1/helmcharts',
+        'argoproj.io applications v1alpha1',
+        'argoproj.io applicationsets v1alpha1',
+        'argoproj.io appprojects v1alpha1',
+        'kustomize.toolkit.fluxcd.io kustomizations v1,v1beta2,v1beta1',
+        'helm.toolkit.fluxcd.io helmreleases v2,v2beta2,v2beta1',
+        'source.toolkit.fluxcd.io gitrepositories v1,v1beta2,v1beta1',
+        'source.toolkit.fluxcd.io ocirepositories v1,v1beta2',
+        'source.toolkit.fluxcd.io helmrepositories v1,v1beta2,v1beta1',
+        'source.toolkit.fluxcd.io buckets v1,v1beta2,v1beta1',
+        'source.toolkit.fluxcd.io helmcharts v1,v1beta2,v1beta1',
+        'source.toolkit.fluxcd.io externalartifacts v1',
+        'image.toolkit.fluxcd.io imagerepositories v1,v1beta2,v1beta1',
+        'image.toolkit.fluxcd.io imagepolicies v1,v1beta2,v1beta1',
+        'image.toolkit.fluxcd.io imageupdateautomations v1,v1beta2,v1beta1',
+        'notification.toolkit.fluxcd.io alerts v1beta3,v1beta2,v1beta1',
+        'notification.toolkit.fluxcd.io providers v1beta3,v1beta2,v1beta1',
+        'notification.toolkit.fluxcd.io receivers v1,v1beta2,v1beta1',
       ],
     );
+    for (const k of GITOPS_KINDS) assert.equal(k.version, k.versions[0], `${k.kind}.version is the newest`);
     assert.equal(gitOpsKind('HelmRelease')?.tool, 'flux');
     assert.equal(gitOpsKind('Deployment'), undefined);
+  });
+
+  it('chooses, per kind, the newest version the cluster serves', () => {
+    // A Flux 2.2 cluster: HelmRelease v2beta2/v2beta1, OCIRepository v1beta2 only, HelmChart v1beta2.
+    const served = new Set([
+      'helm.toolkit.fluxcd.io/v2beta2/helmreleases',
+      'helm.toolkit.fluxcd.io/v2beta1/helmreleases',
+      'source.toolkit.fluxcd.io/v1beta2/ocirepositories',
+      'source.toolkit.fluxcd.io/v1beta2/helmcharts',
+      'source.toolkit.fluxcd.io/v1beta1/helmcharts',
+      'source.toolkit.fluxcd.io/v1/gitrepositories',
+      'source.toolkit.fluxcd.io/v1beta2/gitrepositories',
+    ]);
+    const is = (gv: string, plural: string) => served.has(`${gv}/${plural}`);
+    assert.equal(chooseServedVersion(gitOpsKind('HelmRelease')!, is), 'v2beta2');
+    assert.equal(chooseServedVersion(gitOpsKind('OCIRepository')!, is), 'v1beta2');
+    assert.equal(chooseServedVersion(gitOpsKind('GitRepository')!, is), 'v1');
+    assert.equal(chooseServedVersion(gitOpsKind('Kustomization')!, is), undefined);
+    const { watched, absent } = watchedKinds(is);
+    assert.deepEqual(
+      watched.map((w) => `${w.kind.kind}@${w.version}`),
+      ['HelmRelease@v2beta2', 'GitRepository@v1', 'OCIRepository@v1beta2', 'HelmChart@v1beta2'],
+    );
+    assert.ok(absent.includes('Kustomization') && absent.includes('Application') && !absent.includes('HelmChart'));
+    // A version no Flux release served is not guessed at.
+    assert.equal(chooseServedVersion(gitOpsKind('HelmRelease')!, (gv) => gv === 'helm.toolkit.fluxcd.io/v3'), undefined);
   });
 
   it('builds stable keys cluster/tool/kind/namespace/name', () => {

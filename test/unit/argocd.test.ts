@@ -40,7 +40,9 @@ describe('core/argocd/application', () => {
     assert.equal(app.revision, SHORT);
     assert.equal(app.fullRevision, F.ARGO_SHA);
     assert.equal(app.lastReconciled, '2025-05-04T10:00:00Z');
-    assert.deepEqual(app.sources, [{ repoURL: 'https://git.example.test/org/apps.git', path: 'apps/guestbook', targetRevision: 'main', chart: undefined }]);
+    assert.deepEqual(app.sources, [
+      { repoURL: 'https://git.example.test/org/apps.git', path: 'apps/guestbook', targetRevision: 'main', chart: undefined, revision: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678' },
+    ]);
     assert.deepEqual(app.destination, { server: 'https://kubernetes.default.svc', name: undefined, namespace: 'guestbook' });
     assert.equal(app.operation?.phase, 'Succeeded');
   });

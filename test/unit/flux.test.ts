@@ -158,8 +158,14 @@ describe('core/flux/mapFlux', () => {
     const app = mapFluxHelmRelease('prod', F.HR_INSTALL_FAILED, sources({ [CHART('redis')]: '18.4.0' }));
     assert.equal(app.sync.status, 'OutOfSync');
     assert.match(app.sync.status === 'OutOfSync' ? app.sync.reason : '', /nothing applied yet/);
-    assert.deepEqual(app.health, { status: 'Degraded', message: 'Stalled, RetriesExceeded: Failed to install after 4 attempt(s)' });
-    assert.equal(app.revision, undefined);
+    // Stalled says retries ran out; Ready says why, as `flux get helmreleases` shows it.
+    assert.deepEqual(app.health, {
+      status: 'Degraded',
+      message:
+        'Stalled, RetriesExceeded: Failed to install after 4 attempt(s); InstallFailed: Helm install failed for release apps/redis with chart redis@18.4.0: context deadline exceeded',
+    });
+    // Nothing is deployed; the revision shown is the newest snapshot's, as `flux get helmreleases` shows it.
+    assert.equal(app.revision, '18.4.0');
   });
 
   it('HelmRelease upgrade retrying → OutOfSync/Degraded, still running the last deployed version', () => {

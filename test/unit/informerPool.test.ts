@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { GITOPS_KINDS } from '../../src/core/model/app';
 import { AppStore } from '../../src/core/store/appStore';
 import type { Clock, ClusterConnectionEvent, ClusterWatchEvent } from '../../src/core/ports';
 import { InformerPool } from '../../src/infra/k8s/informerPool';
@@ -106,8 +107,21 @@ describe('InformerPool (simulator, client-node)', function () {
     const r = await ready(h);
     assert.equal(h.connections[0]?.state, 'connecting');
     assert.ok(r.state === 'ready');
-    // The CRD fixtures serve OCIRepository only as v1beta2 and have no Bucket/HelmChart CRD.
-    assert.deepEqual([...r.absentKinds].sort(), ['Bucket', 'HelmChart', 'OCIRepository']);
+    // The CRD fixtures serve OCIRepository only as v1beta2 (watched at that version) and have no CRD
+    // for Bucket, HelmChart, ExternalArtifact, image automation or notifications.
+    assert.deepEqual([...r.absentKinds].sort(), [
+      'Alert',
+      'Bucket',
+      'ExternalArtifact',
+      'HelmChart',
+      'ImagePolicy',
+      'ImageRepository',
+      'ImageUpdateAutomation',
+      'Provider',
+      'Receiver',
+    ]);
+    assert.equal(r.watchedVersions?.OCIRepository, 'v1beta2');
+    assert.equal(r.watchedVersions?.HelmRelease, 'v2');
     assert.deepEqual(r.forbiddenNamespaces, []);
     const byName = new Map(h.store.all().map((a) => [`${a.kind}/${a.name}`, a]));
     assert.equal(byName.get('Application/guestbook')?.sync.status, 'Synced');
@@ -122,7 +136,8 @@ describe('InformerPool (simulator, client-node)', function () {
     assert.equal(counts.discovery, 1, 'one discovery request');
     assert.equal(counts['list argoproj.io/applications'], 1);
     assert.equal(counts['list kustomize.toolkit.fluxcd.io/kustomizations'], 1);
-    assert.equal(counts['list source.toolkit.fluxcd.io/ocirepositories'], undefined, 'no list for an absent kind');
+    assert.equal(counts['list source.toolkit.fluxcd.io/buckets'], undefined, 'no list for an absent kind');
+    assert.equal(counts['list source.toolkit.fluxcd.io/ocirepositories'], 1, 'OCIRepository listed at the older version the cluster serves');
     await waitFor('7 watches', () => (h.sim.counts.snapshot().watch ?? 0) >= 7);
     assert.ok(!h.log.some((l) => l.includes(h.sim.token)), 'the token was logged');
   });
@@ -204,7 +219,12 @@ describe('InformerPool (simulator, client-node)', function () {
     h.pool.start('sim');
     const r = await ready(h);
     assert.ok(r.state === 'ready');
-    assert.deepEqual([...r.absentKinds].sort(), ['Bucket', 'GitRepository', 'HelmChart', 'HelmRelease', 'HelmRepository', 'Kustomization', 'OCIRepository']);
+    assert.deepEqual(
+      [...r.absentKinds].sort(),
+      GITOPS_KINDS.filter((k) => k.tool === 'flux')
+        .map((k) => k.kind)
+        .sort(),
+    );
     const counts = h.sim.counts.snapshot();
     assert.deepEqual(Object.keys(counts).filter((k) => k.includes('fluxcd.io')), []);
     assert.deepEqual(h.store.status('sim').absentTools, ['flux']);

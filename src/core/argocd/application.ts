@@ -7,26 +7,46 @@
 import {
   FieldReader,
   HEALTH_STATUSES,
+  HISTORY_LIMIT,
   appKey,
+  identityFields,
   readConditions,
   readIdentity,
+  readStringMap,
   shortRevision,
   type App,
+  type AppCondition,
   type AppDestination,
+  type AppHistoryEntry,
   type AppIgnoreRules,
   type ArgoIgnoreDifference,
   type AppOperation,
   type AppSource,
   type HealthState,
   type HealthStatus,
+  type HydratorState,
   type ManagedResource,
+  type ObjectIdentity,
   type ResourceHealthAvailability,
+  type RolloutStep,
   type SyncState,
   type SyncStatus,
 } from '../model/app';
+import { applicationSet as applicationSetHealth } from './health/argo';
 import { parseArgoIgnoreEntry } from '../drift/ignore';
 
 type Rec = Record<string, unknown>;
+
+/**
+ * Argo CD serves its kinds at v1alpha1 only, in every release. Set as a constant, not read from the
+ * object: argocd-server's API answers list items without `apiVersion`, and an app seen through the API
+ * must map as the same object seen through the cluster (core/argocd/api/merge.ts).
+ */
+const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
+
+function argoIdentity(id: ObjectIdentity): Pick<App, 'apiVersion' | 'deletingSince'> {
+  return { ...identityFields(id), apiVersion: ARGO_API_VERSION };
+}
 
 /**
  * Condition types Argo CD treats as errors (`ApplicationConditionType`s ending in "Error", e.g.
@@ -46,13 +66,68 @@ function parseHealth(raw: string | undefined): HealthStatus | undefined {
   return HEALTH_STATUSES.find((h) => h === raw);
 }
 
-function readSource(r: FieldReader, s: Rec, path: string): AppSource {
+function readSource(r: FieldReader, s: Rec, path: string, revision: string | undefined): AppSource {
+  const name = r.string(s, `${path}.name`);
+  const valuesRef = r.string(s, `${path}.ref`);
   return {
     repoURL: r.string(s, `${path}.repoURL`),
     path: r.string(s, `${path}.path`),
     targetRevision: r.string(s, `${path}.targetRevision`),
     chart: r.string(s, `${path}.chart`),
+    ...(name !== undefined ? { name } : {}),
+    ...(valuesRef !== undefined ? { valuesRef } : {}),
+    ...(revision !== undefined ? { revision } : {}),
   };
+}
+
+/**
+ * `spec.sourceHydrator` (Argo CD 2.14+; types.go `SourceHydrator`, `GetDrySource`, `GetSyncSource`):
+ * the dry source people edit, and the hydrated one Argo CD syncs from (its repoURL defaults to the dry
+ * one; its revision is the sync target branch). The hydrated source is compared at `status.sync.revision`.
+ */
+function readHydrator(r: FieldReader, spec: Rec | undefined, status: Rec | undefined, syncRevision: string | undefined) {
+  const h = r.record(spec, 'spec.sourceHydrator');
+  if (h === undefined) return undefined;
+  const dry = r.record(h, 'spec.sourceHydrator.drySource');
+  const sync = r.record(h, 'spec.sourceHydrator.syncSource');
+  const dryRepo = r.string(dry, 'spec.sourceHydrator.drySource.repoURL');
+  const hydrateToBranch = r.string(r.record(h, 'spec.sourceHydrator.hydrateTo'), 'spec.sourceHydrator.hydrateTo.targetBranch');
+  const st = r.record(status, 'status.sourceHydrator');
+  const current = r.record(st, 'status.sourceHydrator.currentOperation');
+  const lastGood = r.record(st, 'status.sourceHydrator.lastSuccessfulOperation');
+  const drySha = r.string(current, 'status.sourceHydrator.currentOperation.drySHA') ?? r.string(lastGood, 'status.sourceHydrator.lastSuccessfulOperation.drySHA');
+  const hydratedSha =
+    r.string(current, 'status.sourceHydrator.currentOperation.hydratedSHA') ?? r.string(lastGood, 'status.sourceHydrator.lastSuccessfulOperation.hydratedSHA');
+  const phase = r.string(current, 'status.sourceHydrator.currentOperation.phase');
+  const message = r.string(current, 'status.sourceHydrator.currentOperation.message');
+  const startedAt = r.string(current, 'status.sourceHydrator.currentOperation.startedAt');
+  const finishedAt = r.string(current, 'status.sourceHydrator.currentOperation.finishedAt');
+  const sources: AppSource[] = [
+    {
+      role: 'dry',
+      repoURL: dryRepo,
+      path: r.string(dry, 'spec.sourceHydrator.drySource.path'),
+      targetRevision: r.string(dry, 'spec.sourceHydrator.drySource.targetRevision'),
+      ...(drySha !== undefined ? { revision: drySha } : {}),
+    },
+    {
+      role: 'hydrated',
+      repoURL: r.string(sync, 'spec.sourceHydrator.syncSource.repoURL') || dryRepo,
+      path: r.string(sync, 'spec.sourceHydrator.syncSource.path'),
+      targetRevision: r.string(sync, 'spec.sourceHydrator.syncSource.targetBranch'),
+      ...(syncRevision !== undefined ? { revision: syncRevision } : {}),
+    },
+  ];
+  const state: HydratorState = {
+    ...(phase ? { phase } : {}),
+    ...(message ? { message } : {}),
+    ...(drySha ? { drySha } : {}),
+    ...(hydratedSha ? { hydratedSha } : {}),
+    ...(hydrateToBranch ? { hydrateToBranch } : {}),
+    ...(startedAt ? { startedAt } : {}),
+    ...(finishedAt ? { finishedAt } : {}),
+  };
+  return { sources, state };
 }
 
 function readDestination(r: FieldReader, spec: Rec | undefined): AppDestination | undefined {
@@ -99,18 +174,130 @@ function readIgnoreDifferences(r: FieldReader, spec: Rec | undefined): AppIgnore
 
 const PHASES: readonly AppOperation['phase'][] = ['Running', 'Succeeded', 'Failed', 'Error', 'Terminating'];
 
-function readOperation(r: FieldReader, status: Rec | undefined): AppOperation | undefined {
-  const op = r.record(status, 'status.operationState');
-  if (op === undefined) return undefined;
-  const raw = r.string(op, 'status.operationState.phase');
+/** What Argo CD's UI calls a sync in each phase (ui/src/app/applications/components/utils.tsx `getOperationStateTitle`). */
+const SYNC_TITLE: Record<AppOperation['phase'], string> = {
+  Running: 'Syncing',
+  Succeeded: 'Sync OK',
+  Failed: 'Sync failed',
+  Error: 'Sync error',
+  Terminating: 'Terminated',
+  Unknown: 'Unknown',
+};
+
+/** `operation.initiatedBy` / `operationState.operation.initiatedBy` (types.go `OperationInitiator`). */
+function initiator(r: FieldReader, op: Rec | undefined, path: string): string | undefined {
+  const by = r.record(op, `${path}.initiatedBy`);
+  if (by === undefined) return undefined;
+  if (r.boolean(by, `${path}.initiatedBy.automated`) === true) return 'automated';
+  return r.string(by, `${path}.initiatedBy.username`) || undefined;
+}
+
+function syncRevisions(r: FieldReader, sync: Rec | undefined, path: string): string[] {
+  const many = r.strings(sync, `${path}.revisions`);
+  if (many.length > 0) return many;
+  const one = r.string(sync, `${path}.revision`);
+  return one ? [one] : [];
+}
+
+/**
+ * The operation the view shows, as Argo CD's UI derives it (utils.tsx `getAppOperationState`): a
+ * requested `operation` is a sync in progress ("waiting to start" until the controller reports on
+ * it), else a `deletionTimestamp` is a deletion, else `status.operationState` as recorded.
+ */
+function readOperation(r: FieldReader, root: Rec | undefined, status: Rec | undefined, id: ObjectIdentity): AppOperation | undefined {
+  const requested = r.record(root, 'operation');
+  const state = r.record(status, 'status.operationState');
+  const stateMessage = r.string(state, 'status.operationState.message');
+  if (requested !== undefined) {
+    const by = initiator(r, requested, 'operation');
+    const revisions = syncRevisions(r, r.record(requested, 'operation.sync'), 'operation.sync');
+    return {
+      phase: 'Running',
+      title: 'Syncing',
+      type: 'sync',
+      pending: true,
+      message: stateMessage || 'waiting to start',
+      ...(by !== undefined ? { initiatedBy: by } : {}),
+      ...(revisions.length > 0 ? { revisions } : {}),
+      startedAt: r.string(state, 'status.operationState.startedAt'),
+    };
+  }
+  if (id.deletionTimestamp !== undefined) {
+    return { phase: 'Running', title: 'Deleting', type: 'delete', message: 'deleting the application', startedAt: id.deletionTimestamp };
+  }
+  if (state === undefined) return undefined;
+  const raw = r.string(state, 'status.operationState.phase');
   const phase = PHASES.find((p) => p === raw) ?? 'Unknown';
   if (phase === 'Unknown') r.problems.push(`status.operationState.phase is ${raw === undefined ? 'missing' : `"${raw}"`}`);
+  const by = initiator(r, r.record(state, 'status.operationState.operation'), 'status.operationState.operation');
+  const result = r.record(state, 'status.operationState.syncResult');
+  const revisions = syncRevisions(r, result, 'status.operationState.syncResult');
+  const retryCount = r.number(state, 'status.operationState.retryCount');
   return {
     phase,
-    message: r.string(op, 'status.operationState.message') ?? '',
-    startedAt: r.string(op, 'status.operationState.startedAt'),
-    finishedAt: r.string(op, 'status.operationState.finishedAt'),
+    title: SYNC_TITLE[phase],
+    type: 'sync',
+    message: stateMessage ?? '',
+    startedAt: r.string(state, 'status.operationState.startedAt'),
+    finishedAt: r.string(state, 'status.operationState.finishedAt'),
+    ...(by !== undefined ? { initiatedBy: by } : {}),
+    ...(revisions.length > 0 ? { revisions } : {}),
+    ...(retryCount !== undefined && retryCount > 0 ? { retryCount } : {}),
   };
+}
+
+/** `status.history`, oldest first in the object (types.go `RevisionHistories`); newest first here. */
+function readArgoHistory(r: FieldReader, status: Rec | undefined): AppHistoryEntry[] {
+  const all = r.records(status, 'status.history');
+  return all
+    .slice(-HISTORY_LIMIT)
+    .reverse()
+    .map(([h, p]) => {
+      const revisions = r.strings(h, `${p}.revisions`);
+      const revision = r.string(h, `${p}.revision`) || revisions.join(', ') || undefined;
+      const at = r.string(h, `${p}.deployedAt`);
+      const by = initiator(r, h, p);
+      return {
+        ...(revision !== undefined ? { revision } : {}),
+        status: 'synced',
+        ...(at !== undefined ? { at } : {}),
+        ...(by !== undefined ? { detail: by } : {}),
+      };
+    });
+}
+
+/** `argocd.argoproj.io/tracking-id` (annotation tracking) and `app.kubernetes.io/instance` (label tracking). */
+const TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
+const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+
+/**
+ * The Application an object was deployed by, from its tracking annotation
+ * (`<app>:<group>/<kind>:<namespace>/<name>`, argo-cd util/argo/resource_tracking.go
+ * `ParseAppInstanceValue`), else its instance label. An app outside Argo CD's own namespace is named
+ * `<namespace>_<name>` there (util/argo/argo.go `AppInstanceName`): returned as `namespace/name`.
+ */
+export function trackedByOf(annotations: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>> | undefined): string | undefined {
+  const tracking = annotations?.[TRACKING_ANNOTATION];
+  let instance: string | undefined;
+  if (tracking !== undefined) {
+    const parts = tracking.split(':');
+    if (parts.length >= 3 && parts[0]) instance = parts[0];
+  }
+  instance ??= labels?.[INSTANCE_LABEL] || undefined;
+  if (instance === undefined) return undefined;
+  const us = instance.indexOf('_');
+  return us > 0 ? `${instance.slice(0, us)}/${instance.slice(us + 1)}` : instance;
+}
+
+function toAppConditions(list: ReturnType<typeof readConditions>): AppCondition[] | undefined {
+  if (list.length === 0) return undefined;
+  return list.map((c) => ({
+    type: c.type,
+    status: c.status,
+    ...(c.reason ? { reason: c.reason } : {}),
+    ...(c.message ? { message: c.message } : {}),
+    ...(c.lastTransitionTime ? { lastTransitionTime: c.lastTransitionTime } : {}),
+  }));
 }
 
 function readResources(r: FieldReader, status: Rec | undefined): ManagedResource[] {
@@ -148,32 +335,42 @@ function resourceHealthOf(r: FieldReader, status: Rec | undefined): ResourceHeal
 export function mapArgoApplication(cluster: string, obj: unknown): App {
   const r = new FieldReader();
   const { root, id } = readIdentity(r, obj);
+  const meta = r.record(root, 'metadata');
   const spec = r.record(root, 'spec');
   const status = r.record(root, 'status');
   const namespace = id.namespace;
   const name = id.name ?? '(unnamed)';
 
+  const syncRec = r.record(status, 'status.sync');
+  const syncRevision = r.string(syncRec, 'status.sync.revision');
+  // Multi-source apps record one revision per source in `revisions`, in spec.sources order.
+  const revisions = r.strings(syncRec, 'status.sync.revisions');
+
   const sources: AppSource[] = [];
   const single = r.record(spec, 'spec.source');
-  if (single) sources.push(readSource(r, single, 'spec.source'));
-  r.records(spec, 'spec.sources').forEach(([s, p]) => sources.push(readSource(r, s, p)));
+  if (single) sources.push(readSource(r, single, 'spec.source', syncRevision));
+  r.records(spec, 'spec.sources').forEach(([s, p], i) => sources.push(readSource(r, s, p, revisions[i])));
+  const hydrator = readHydrator(r, spec, status, syncRevision);
+  if (hydrator !== undefined && sources.length === 0) sources.push(...hydrator.sources);
 
-  const syncRec = r.record(status, 'status.sync');
   const rawSync = r.string(syncRec, 'status.sync.status');
   const healthRec = r.record(status, 'status.health');
   const rawHealth = r.string(healthRec, 'status.health.status');
   const healthMessage = r.string(healthRec, 'status.health.message');
+  // Application conditions have no status field: listed means present (types.go `ApplicationCondition`).
   const conditions = r.records(status, 'status.conditions').map(([c, p]) => ({
     type: r.string(c, `${p}.type`) ?? '',
     message: r.string(c, `${p}.message`) ?? '',
+    lastTransitionTime: r.string(c, `${p}.lastTransitionTime`),
   }));
   const errors = conditions.filter((c) => isErrorCondition(c.type));
-  const operation = readOperation(r, status);
+  const operation = readOperation(r, root, status, id);
   const resources = readResources(r, status);
   const ignore = readIgnoreDifferences(r, spec);
+  const history = readArgoHistory(r, status);
+  const trackedBy = trackedByOf(readStringMap(r, meta, 'metadata.annotations'), readStringMap(r, meta, 'metadata.labels'));
 
-  // Multi-source apps record one revision per source in `revisions`; the first is the primary.
-  const fullRevision = r.string(syncRec, 'status.sync.revision') ?? r.strings(syncRec, 'status.sync.revisions')[0];
+  const fullRevision = syncRevision ?? revisions[0];
 
   let sync: SyncState;
   const syncStatus = parseSync(rawSync);
@@ -190,14 +387,25 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
   else if (healthStatus === 'Healthy') health = healthMessage ? { status: 'Healthy', message: healthMessage } : { status: 'Healthy' };
   else health = { status: healthStatus, message: healthMessage ?? defaultHealthMessage(healthStatus) };
 
-  // The one line the view shows: an error condition beats a failed operation beats the health text.
-  const failedOp = operation && (operation.phase === 'Failed' || operation.phase === 'Error') ? operation : undefined;
+  // The one line the view shows: an error condition beats a failed operation beats a deletion or a
+  // sync in progress beats a failed hydration beats the health text.
+  const failedOp = operation && operation.type === 'sync' && (operation.phase === 'Failed' || operation.phase === 'Error') ? operation : undefined;
+  const activeOp = operation && operation.phase === 'Running' ? operation : operation?.phase === 'Terminating' ? operation : undefined;
+  const hydrationFailed = hydrator?.state.phase === 'Failed' ? hydrator.state : undefined;
   const message =
     (errors[0] && `${errors[0].type}: ${errors[0].message}`) ??
     (failedOp && `Sync ${failedOp.phase.toLowerCase()}: ${failedOp.message}`) ??
+    (activeOp && operationLine(activeOp)) ??
+    (hydrationFailed && `Hydration failed: ${hydrationFailed.message ?? ''}`) ??
     (health.status !== 'Healthy' ? health.message : undefined) ??
     conditions[0]?.message;
 
+  const appConditions: AppCondition[] = conditions.map((c) => ({
+    type: c.type,
+    status: 'True',
+    ...(c.message ? { message: c.message } : {}),
+    ...(c.lastTransitionTime ? { lastTransitionTime: c.lastTransitionTime } : {}),
+  }));
   return {
     key: appKey(cluster, 'argocd', 'Application', namespace, name),
     cluster,
@@ -206,6 +414,7 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
     role: 'app',
     namespace,
     name,
+    ...argoIdentity(id),
     project: r.string(spec, 'spec.project') ?? 'default',
     sync,
     health,
@@ -220,8 +429,19 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
     resources,
     resourceHealth: resourceHealthOf(r, status),
     ...(ignore !== undefined ? { ignore } : {}),
+    ...(appConditions.length > 0 ? { conditions: appConditions } : {}),
+    ...(history.length > 0 ? { history } : {}),
+    ...(hydrator !== undefined ? { hydrator: hydrator.state } : {}),
+    ...(trackedBy !== undefined ? { trackedBy } : {}),
     problems: r.problems,
   };
+}
+
+/** `Syncing (initiated by alice): waiting to start`, `Deleting since …`, `Terminated: …`. */
+function operationLine(op: AppOperation): string {
+  if (op.type === 'delete') return `Deleting since ${op.startedAt ?? 'now'}`;
+  const who = op.initiatedBy === undefined ? '' : op.initiatedBy === 'automated' ? ' (automated)' : ` (initiated by ${op.initiatedBy})`;
+  return `${op.title ?? op.phase}${who}${op.message ? `: ${op.message}` : ''}`;
 }
 
 function outOfSyncReason(resources: readonly ManagedResource[]): string {
@@ -249,26 +469,26 @@ function defaultHealthMessage(h: Exclude<HealthStatus, 'Healthy'>): string {
 
 /**
  * ApplicationSet: `status.conditions` are metav1-style (ErrorOccurred, ParametersGenerated,
- * ResourcesUpToDate, RolloutProgressing; applicationset/status in argo-cd). It has no sync of its own;
- * "Synced" here means the generated Applications are up to date.
+ * ResourcesUpToDate, RolloutProgressing; applicationset_types.go). Health is Argo CD's own check for
+ * it (resource_customizations/argoproj.io/ApplicationSet/health.lua, in health/argo.ts): an error, or
+ * resources not up to date, is Degraded. It has no sync of its own; "Synced" here means the generated
+ * Applications are up to date. `status.applicationStatus` is the progressive sync, one step per app.
  */
 export function mapArgoApplicationSet(cluster: string, obj: unknown): App {
   const r = new FieldReader();
   const { root, id } = readIdentity(r, obj);
   const status = r.record(root, 'status');
   const conditions = readConditions(r, status);
-  const cond = (t: string) => conditions.find((c) => c.type === t);
-  const error = cond('ErrorOccurred');
-  const upToDate = cond('ResourcesUpToDate');
-  const rolling = cond('RolloutProgressing');
+  const upToDate = conditions.find((c) => c.type === 'ResourcesUpToDate');
   const name = id.name ?? '(unnamed)';
 
-  let health: HealthState;
-  if (error?.status === 'True') health = { status: 'Degraded', message: error.message || error.reason };
-  else if (rolling?.status === 'True') health = { status: 'Progressing', message: rolling.message || 'rollout in progress' };
-  else if (upToDate?.status === 'True') health = { status: 'Healthy' };
-  else if (conditions.length === 0) health = { status: 'Unknown', message: 'no conditions yet' };
-  else health = { status: 'Progressing', message: upToDate?.message || 'generating applications' };
+  const verdict = applicationSetHealth(root ?? {});
+  const health: HealthState =
+    verdict.status === 'Healthy'
+      ? verdict.message
+        ? { status: 'Healthy', message: verdict.message }
+        : { status: 'Healthy' }
+      : { status: verdict.status, message: verdict.message || 'Waiting for the status to be reported' };
 
   const sync: SyncState =
     upToDate?.status === 'True'
@@ -276,6 +496,23 @@ export function mapArgoApplicationSet(cluster: string, obj: unknown): App {
       : upToDate?.status === 'False'
         ? { status: 'OutOfSync', reason: upToDate.message || upToDate.reason }
         : { status: 'Unknown', reason: 'no ResourcesUpToDate condition' };
+
+  const rollout: RolloutStep[] = r
+    .records(status, 'status.applicationStatus')
+    .slice(0, 500)
+    .map(([a, p]) => {
+      const step = r.string(a, `${p}.step`);
+      const message = r.string(a, `${p}.message`);
+      const targetRevisions = r.strings(a, `${p}.targetRevisions`);
+      return {
+        application: r.string(a, `${p}.application`) ?? '',
+        status: r.string(a, `${p}.status`) ?? 'Unknown',
+        ...(step ? { step } : {}),
+        ...(message ? { message } : {}),
+        ...(targetRevisions.length > 0 ? { targetRevisions } : {}),
+      };
+    });
+  const appConditions = toAppConditions(conditions);
 
   return {
     key: appKey(cluster, 'argocd', 'ApplicationSet', id.namespace, name),
@@ -285,6 +522,7 @@ export function mapArgoApplicationSet(cluster: string, obj: unknown): App {
     role: 'generator',
     namespace: id.namespace,
     name,
+    ...argoIdentity(id),
     sync,
     health,
     suspended: false,
@@ -294,13 +532,16 @@ export function mapArgoApplicationSet(cluster: string, obj: unknown): App {
       group: 'argoproj.io',
       version: 'v1alpha1',
       kind: 'Application',
-      namespace: id.namespace,
+      namespace: r.string(res, `${p}.namespace`) || id.namespace,
       name: r.string(res, `${p}.name`) ?? '',
+      sync: parseSync(r.string(res, `${p}.status`)),
       health: parseHealth(r.string(r.record(res, `${p}.health`), `${p}.health.status`)),
       requiresPruning: false,
       hook: false,
     })),
     resourceHealth: { kind: 'inline' },
+    ...(appConditions !== undefined ? { conditions: appConditions } : {}),
+    ...(rollout.length > 0 ? { rollout } : {}),
     problems: r.problems,
   };
 }
@@ -319,6 +560,7 @@ export function mapArgoAppProject(cluster: string, obj: unknown): App {
     role: 'project',
     namespace: id.namespace,
     name,
+    ...argoIdentity(id),
     sync: { status: 'Unknown', reason: 'an AppProject has no sync state' },
     health: { status: 'Healthy', message: r.string(spec, 'spec.description') ?? '' },
     suspended: false,

@@ -1,27 +1,39 @@
 /**
- * Flux objects → App. Field names follow the v1 APIs of kustomize-controller
- * (api/v1/kustomization_types.go), helm-controller v2 (api/v2/helmrelease_types.go) and
- * source-controller v1 (GitRepository, OCIRepository, HelmRepository, Bucket, HelmChart).
+ * Flux objects → App, at every API version Flux 2.x served (model/app.ts GITOPS_KINDS). The versions
+ * share one storage (their CRDs convert with strategy None), so an object carries the status fields of
+ * whichever controller wrote it last; the readers below take every shape:
+ * - kustomize-controller api/{v1beta2,v1}/kustomization_types.go (`status.history` since v1.7.0, Flux 2.7);
+ * - helm-controller api/{v2beta1,v2beta2,v2}/helmrelease_types.go and api/v2/snapshot_types.go
+ *   (v2beta1 has `lastAppliedRevision` and no history; v2beta2 and v2 have `history`,
+ *   `lastAttemptedRevisionDigest` and `history[].ociDigest`);
+ * - source-controller api/{v1beta2,v1}/*_types.go (GitRepository, OCIRepository, HelmRepository,
+ *   Bucket, HelmChart) and api/v1/externalartifact_types.go (Flux 2.7).
  * Sync needs the source's artifact, which lives in another object: the caller (AppStore) passes a
  * lookup, and re-maps dependents when a source changes.
  */
 import {
   FieldReader,
+  HISTORY_LIMIT,
   appKey,
+  identityFields,
   readConditions,
   readIdentity,
   shortRevision,
   type App,
+  type AppHistoryEntry,
   type AppIgnoreRules,
   type AppSource,
+  type Condition,
   type FluxIgnoreRule,
   type GitOpsKindName,
+  type HealthState,
   type ManagedResource,
+  type ObjectIdentity,
   type SyncState,
 } from '../model/app';
 import { parseFluxIgnoreEntry } from '../drift/ignore';
 import { parseInventoryId } from './inventory';
-import { NO_SOURCES, findCondition, fluxHealth, fluxSync, type SourceLookup } from './status';
+import { NO_SOURCES, extraConditions, findCondition, fluxHealth, fluxSync, revisionParts, type SourceLookup } from './status';
 
 type Rec = Record<string, unknown>;
 
@@ -50,7 +62,7 @@ function readInventory(r: FieldReader, status: Rec | undefined): ManagedResource
   return out;
 }
 
-function readRef(r: FieldReader, parent: Rec | undefined, path: string, defaultNamespace: string, defaultKind?: string): string | undefined {
+export function readRef(r: FieldReader, parent: Rec | undefined, path: string, defaultNamespace: string, defaultKind?: string): string | undefined {
   const ref = r.record(parent, path);
   if (ref === undefined) return undefined;
   const kind = r.string(ref, `${path}.kind`) ?? defaultKind;
@@ -89,12 +101,21 @@ function readIgnoreRules(r: FieldReader, parent: Rec | undefined, where: string)
   return entries.length === 0 ? undefined : { tool: 'flux', where, entries };
 }
 
-function base(cluster: string, kind: GitOpsKindName, role: App['role'], namespace: string, name: string) {
-  return { key: appKey(cluster, 'flux', kind, namespace, name), cluster, tool: 'flux' as const, kind, role, namespace, name };
+export function fluxBase(cluster: string, kind: GitOpsKindName, role: App['role'], id: ObjectIdentity, name: string) {
+  return {
+    key: appKey(cluster, 'flux', kind, id.namespace, name),
+    cluster,
+    tool: 'flux' as const,
+    kind,
+    role,
+    namespace: id.namespace,
+    name,
+    ...identityFields(id),
+  };
 }
 
 /** What every Flux object shares: identity, spec, status, `spec.suspend` and the conditions with Ready. */
-function readFluxObject(obj: unknown) {
+export function readFluxObject(obj: unknown) {
   const r = new FieldReader();
   const { root, id } = readIdentity(r, obj);
   const spec = r.record(root, 'spec');
@@ -104,6 +125,7 @@ function readFluxObject(obj: unknown) {
   const conditions = readConditions(r, status);
   return {
     r,
+    root,
     id,
     spec,
     status,
@@ -112,6 +134,35 @@ function readFluxObject(obj: unknown) {
     conditions,
     ready: findCondition(conditions, 'Ready'),
   };
+}
+
+/** The conditions field of an App, present only when there is something beyond Ready. */
+export function conditionsField(conditions: readonly Condition[]): Pick<App, 'conditions'> {
+  const extra = extraConditions(conditions);
+  return extra ? { conditions: extra } : {};
+}
+
+/**
+ * Kustomization `status.history` (kustomize-controller v1.7.0, Flux 2.7; fluxcd/pkg apis/meta
+ * history.go `Snapshot`): newest first, deduplicated by digest and status.
+ */
+function readReconcileHistory(r: FieldReader, status: Rec | undefined): AppHistoryEntry[] {
+  return r
+    .records(status, 'status.history')
+    .slice(0, HISTORY_LIMIT)
+    .map(([h, p]) => {
+      const meta = r.record(h, `${p}.metadata`);
+      const revision = r.string(meta, `${p}.metadata.revision`);
+      const status = r.string(h, `${p}.lastReconciledStatus`);
+      const at = r.string(h, `${p}.lastReconciled`);
+      const count = r.number(h, `${p}.totalReconciliations`);
+      return {
+        ...(revision !== undefined ? { revision } : {}),
+        ...(status !== undefined ? { status } : {}),
+        ...(at !== undefined ? { at } : {}),
+        ...(count !== undefined ? { count } : {}),
+      };
+    });
 }
 
 export function mapFluxKustomization(cluster: string, obj: unknown, lookup: SourceLookup = NO_SOURCES): App {
@@ -126,16 +177,18 @@ export function mapFluxKustomization(cluster: string, obj: unknown, lookup: Sour
   // kustomize-controller's merged field is spec.ignore; spec.driftIgnoreRules is the name its draft
   // (fluxcd/kustomize-controller#1627) used, still read so early adopters' rules are not dropped.
   const ignore = readIgnoreRules(r, spec, 'spec.ignore') ?? readIgnoreRules(r, spec, 'spec.driftIgnoreRules');
+  const history = readReconcileHistory(r, status);
   return {
-    ...base(cluster, 'Kustomization', 'app', id.namespace, name),
+    ...fluxBase(cluster, 'Kustomization', 'app', id, name),
     sync,
     health,
     suspended,
     revision: applied === undefined ? undefined : shortRevision(applied),
     fullRevision: applied,
     message: messageOf(health, sync, ready),
-    // Flux has no "reconciled at" field; the Ready transition time is the closest the object records.
-    lastReconciled: ready?.lastTransitionTime,
+    // The history records when the last reconcile ended (Flux 2.7+); before that the Ready transition
+    // time is the closest the object records.
+    lastReconciled: history[0]?.at ?? ready?.lastTransitionTime,
     sources: [
       {
         ref: sourceRef,
@@ -147,15 +200,61 @@ export function mapFluxKustomization(cluster: string, obj: unknown, lookup: Sour
     resources: readInventory(r, status),
     resourceHealth: { kind: 'unavailable', reason: 'Flux records no per-object health in the inventory' },
     ...(ignore !== undefined ? { ignore } : {}),
+    ...conditionsField(conditions),
+    ...(history.length > 0 ? { history } : {}),
     problems: r.problems,
   };
 }
 
+interface HelmSnapshot {
+  readonly version: number;
+  readonly status?: string;
+  readonly chartName?: string;
+  readonly chartVersion?: string;
+  readonly ociDigest?: string;
+  readonly lastDeployed?: string;
+}
+
+/** `status.history` of helm-controller v2beta2/v2, newest release first (api/v2 snapshot_types.go `SortByVersion`). */
+function readHelmHistory(r: FieldReader, status: Rec | undefined): HelmSnapshot[] {
+  return r
+    .records(status, 'status.history')
+    .map(([h, p]) => ({
+      version: r.number(h, `${p}.version`) ?? 0,
+      status: r.string(h, `${p}.status`),
+      chartName: r.string(h, `${p}.chartName`),
+      chartVersion: r.string(h, `${p}.chartVersion`),
+      ociDigest: r.string(h, `${p}.ociDigest`),
+      lastDeployed: r.string(h, `${p}.lastDeployed`),
+    }))
+    .sort((a, b) => b.version - a.version);
+}
+
+/** The cause a HelmRelease's Ready does not repeat: a failed test or release after retries or a remediation. */
+const HELM_CAUSES = ['TestSuccess', 'Released'] as const;
+
+function withHelmCause(health: HealthState, conditions: readonly Condition[]): HealthState {
+  if (health.status !== 'Degraded') return health;
+  for (const type of HELM_CAUSES) {
+    const c = findCondition(conditions, type);
+    if (c?.status === 'False' && c.message && !health.message.includes(c.message)) {
+      return { status: 'Degraded', message: `${health.message}; ${c.reason ? `${c.reason}: ` : ''}${c.message}` };
+    }
+  }
+  return health;
+}
+
 /**
- * HelmRelease v2. The desired chart comes from `spec.chartRef` (OCIRepository or HelmChart) or from
- * `spec.chart.spec`, for which helm-controller creates a HelmChart named `<namespace>-<name>` in the
- * source's namespace and records it in `status.helmChart` as `namespace/name`. The applied revision is
- * the chart version of the newest `status.history` snapshot with status `deployed`.
+ * HelmRelease v2beta1, v2beta2 and v2. The desired chart comes from `spec.chartRef` (OCIRepository,
+ * HelmChart or ExternalArtifact) or from `spec.chart.spec`, for which helm-controller creates a
+ * HelmChart named `<namespace>-<name>` in the source's namespace and records it in `status.helmChart`
+ * as `namespace/name`.
+ *
+ * Applied = the chart version of the newest `deployed` snapshot in `status.history` (v2beta2, v2),
+ * compared by `ociDigest` when the chart came from an OCI artifact; else `status.lastAppliedRevision`
+ * (v2beta1); else, when Ready=True, `status.lastAttemptedRevision`. The revision shown falls back to
+ * `lastAttemptedRevision` as `flux get helmreleases` does (flux2 cmd/flux/get_helmrelease.go
+ * `getHelmReleaseRevision`).
  */
 export function mapFluxHelmRelease(cluster: string, obj: unknown, lookup: SourceLookup = NO_SOURCES): App {
   const { r, id, spec, status, name, suspended, conditions, ready } = readFluxObject(obj);
@@ -176,56 +275,79 @@ export function mapFluxHelmRelease(cluster: string, obj: unknown, lookup: Source
   }
   if (spec !== undefined && sourceRef === undefined) r.problems.push('neither spec.chartRef nor spec.chart.spec.sourceRef is set');
 
-  const history = r.records(status, 'status.history');
-  // Snapshots are newest first; the newest `deployed` one is what runs in the cluster.
-  const [deployed, dp] = history.find(([h, p]) => r.string(h, `${p}.status`) === 'deployed') ?? [undefined, ''];
-  const applied = (deployed && r.string(deployed, `${dp}.chartVersion`)) ?? r.string(status, 'status.lastAppliedRevision');
+  const history = readHelmHistory(r, status);
+  const deployed = history.find((h) => h.status === 'deployed');
   const attempted = r.string(status, 'status.lastAttemptedRevision');
+  const attemptedDigest = r.string(status, 'status.lastAttemptedRevisionDigest');
+  const readyNow = ready?.status === 'True' && (ready.observedGeneration === undefined || id.generation === undefined || ready.observedGeneration >= id.generation);
+  const applied =
+    deployed?.chartVersion ?? r.string(status, 'status.lastAppliedRevision') ?? (history.length === 0 && readyNow ? attempted : undefined);
+  const appliedDigest = deployed !== undefined ? deployed.ociDigest : readyNow ? attemptedDigest : undefined;
+  // With the artifact digest at hand, compare by it: a mutable tag re-pushed keeps the chart version.
+  const appliedForSync = applied !== undefined && appliedDigest ? `${revisionParts(applied).ref ?? applied}@${appliedDigest}` : applied;
+  const attemptedForSync = attempted !== undefined && attemptedDigest ? `${revisionParts(attempted).ref ?? attempted}@${attemptedDigest}` : attempted;
   const source = sourceRef === undefined ? ({ found: false } as const) : lookup(sourceRef);
-  const health = fluxHealth(conditions, suspended, id.generation);
-  const sync = fluxSync({ sourceRef, source, applied, attempted, ready });
-  const deployedChart = deployed && r.string(deployed, `${dp}.chartName`);
+  const health = withHelmCause(fluxHealth(conditions, suspended, id.generation), conditions);
+  const sync = fluxSync({ sourceRef, source, applied: appliedForSync, attempted: attemptedForSync, ready });
+  const shown = applied ?? history[0]?.chartVersion ?? attempted;
   // Drift ignore rules apply whatever spec.driftDetection.mode is: they also shape what "drift" means here.
   const ignore = readIgnoreRules(r, r.record(spec, 'spec.driftDetection'), 'spec.driftDetection.ignore');
 
   const src: AppSource = {
     ref: sourceRef,
-    chart: chartName ?? deployedChart,
+    chart: chartName ?? deployed?.chartName ?? history[0]?.chartName,
     targetRevision: r.string(chartSpec, 'spec.chart.spec.version') ?? (source.found ? source.revision : attempted),
   };
+  const entries: AppHistoryEntry[] = history.slice(0, HISTORY_LIMIT).map((h) => ({
+    ...(h.chartVersion !== undefined ? { revision: h.chartVersion } : {}),
+    ...(h.status !== undefined ? { status: h.status } : {}),
+    ...(h.lastDeployed !== undefined ? { at: h.lastDeployed } : {}),
+    ...(h.chartName !== undefined ? { detail: h.chartName } : {}),
+  }));
   return {
-    ...base(cluster, 'HelmRelease', 'app', id.namespace, name),
+    ...fluxBase(cluster, 'HelmRelease', 'app', id, name),
     sync,
     health,
     suspended,
-    revision: applied === undefined ? undefined : shortRevision(applied),
-    fullRevision: applied,
+    revision: shown === undefined ? undefined : shortRevision(shown),
+    fullRevision: applied ?? shown,
     message: messageOf(health, sync, ready),
-    lastReconciled: (deployed && r.string(deployed, `${dp}.lastDeployed`)) ?? ready?.lastTransitionTime,
+    lastReconciled: deployed?.lastDeployed ?? ready?.lastTransitionTime,
     sources: [src],
     destination: { namespace: r.string(spec, 'spec.targetNamespace') ?? id.namespace },
     resources: readInventory(r, status),
     resourceHealth: { kind: 'unavailable', reason: 'Flux records no per-object health for Helm releases' },
     ...(ignore !== undefined ? { ignore } : {}),
+    ...conditionsField(conditions),
+    ...(entries.length > 0 ? { history: entries } : {}),
     problems: r.problems,
   };
 }
 
 /**
  * Source kinds: health from Ready, revision from `status.artifact.revision`. HelmRepository of type
- * `oci` is static since source-controller v1 (no artifact, no conditions), so it is Healthy as is.
+ * `oci` is static since source-controller v1.1 (Flux 2.1: no artifact, no conditions), so it is
+ * Healthy as is. A source whose controller found a newer revision (`ArtifactOutdated=True`) or whose
+ * last fetch failed keeps serving its artifact: OutOfSync, with why.
  */
 export function mapFluxSource(cluster: string, kind: GitOpsKindName, obj: unknown): App {
   const { r, id, spec, status, name, suspended, conditions, ready } = readFluxObject(obj);
   const artifact = r.record(status, 'status.artifact');
   const revision = r.string(artifact, 'status.artifact.revision');
   const staticOci = kind === 'HelmRepository' && r.string(spec, 'spec.type') === 'oci';
+  const outdated = findCondition(conditions, 'ArtifactOutdated');
 
-  const health = staticOci && conditions.length === 0 ? ({ status: 'Healthy', message: 'OCI Helm repository (not reconciled)' } as const) : fluxHealth(conditions, suspended, id.generation);
+  const health =
+    staticOci && conditions.length === 0
+      ? ({ status: 'Healthy', message: 'OCI Helm repository (not reconciled)' } as const)
+      : fluxHealth(conditions, suspended, id.generation);
   let sync: SyncState;
-  if (staticOci) sync = { status: 'Synced', reason: 'OCI Helm repositories have no artifact' };
-  else if (revision !== undefined && ready?.status === 'True') sync = { status: 'Synced' };
-  else if (revision !== undefined) sync = { status: 'OutOfSync', reason: `serving ${revision}; the latest fetch did not succeed` };
+  if (staticOci && revision === undefined) sync = { status: 'Synced', reason: 'OCI Helm repositories have no artifact' };
+  else if (revision !== undefined && outdated?.status === 'True') {
+    sync = { status: 'OutOfSync', reason: `serving ${revision}; ${outdated.message || 'a newer revision is being fetched'}` };
+  } else if (revision !== undefined && ready?.status === 'True') sync = { status: 'Synced' };
+  else if (revision !== undefined && ready?.status === 'False') sync = { status: 'OutOfSync', reason: `serving ${revision}; the latest fetch did not succeed` };
+  else if (revision !== undefined) sync = { status: 'OutOfSync', reason: `serving ${revision}; fetching again` };
   else sync = { status: 'Unknown', reason: 'no artifact yet' };
 
   const ref = r.record(spec, 'spec.ref');
@@ -236,9 +358,10 @@ export function mapFluxSource(cluster: string, kind: GitOpsKindName, obj: unknow
     r.string(ref, 'spec.ref.semver') ??
     r.string(ref, 'spec.ref.branch') ??
     r.string(ref, 'spec.ref.digest') ??
-    r.string(spec, 'spec.version');
+    r.string(spec, 'spec.version') ??
+    (kind === 'OCIRepository' && spec !== undefined ? 'latest' : undefined);
   return {
-    ...base(cluster, kind, 'source', id.namespace, name),
+    ...fluxBase(cluster, kind, 'source', id, name),
     sync,
     health,
     suspended,
@@ -249,19 +372,20 @@ export function mapFluxSource(cluster: string, kind: GitOpsKindName, obj: unknow
     sources: [
       {
         repoURL: r.string(spec, 'spec.url') ?? r.string(spec, 'spec.endpoint'),
-        path: r.string(spec, 'spec.bucketName'),
+        path: r.string(spec, 'spec.bucketName') ?? r.string(spec, 'spec.prefix'),
         chart: r.string(spec, 'spec.chart'),
         targetRevision,
-        ref: kind === 'HelmChart' ? readRef(r, spec, 'spec.sourceRef', id.namespace) : undefined,
+        ref: kind === 'HelmChart' || kind === 'ExternalArtifact' ? readRef(r, spec, 'spec.sourceRef', id.namespace) : undefined,
       },
     ],
     resources: [],
     resourceHealth: { kind: 'inline' },
+    ...conditionsField(conditions),
     problems: r.problems,
   };
 }
 
-function messageOf(health: App['health'], sync: SyncState, ready: { message: string } | undefined): string | undefined {
+export function messageOf(health: App['health'], sync: SyncState, ready: { message: string } | undefined): string | undefined {
   if (health.status !== 'Healthy') return health.message;
   if (sync.status !== 'Synced') return sync.reason;
   return ready?.message || undefined;

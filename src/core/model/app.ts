@@ -8,10 +8,12 @@ export type Tool = 'argocd' | 'flux';
 
 /**
  * What an object is to the views: `app` objects deploy things (Application, Kustomization, HelmRelease)
- * and count in totals; `source` objects produce artifacts Flux apps consume; `generator` and `project`
- * are Argo CD's ApplicationSet and AppProject.
+ * and count in totals; `source` objects produce what Flux apps and automations consume (artifacts,
+ * image tags); `automation` objects change Git (ImageUpdateAutomation); `notification` objects send or
+ * receive events (Alert, Provider, Receiver); `generator` and `project` are Argo CD's ApplicationSet and
+ * AppProject.
  */
-export type KindRole = 'app' | 'source' | 'generator' | 'project';
+export type KindRole = 'app' | 'source' | 'automation' | 'notification' | 'generator' | 'project';
 
 export type GitOpsKindName =
   | 'Application'
@@ -23,11 +25,28 @@ export type GitOpsKindName =
   | 'OCIRepository'
   | 'HelmRepository'
   | 'Bucket'
-  | 'HelmChart';
+  | 'HelmChart'
+  | 'ExternalArtifact'
+  | 'ImageRepository'
+  | 'ImagePolicy'
+  | 'ImageUpdateAutomation'
+  | 'Alert'
+  | 'Provider'
+  | 'Receiver';
 
 export interface GitOpsKind {
   readonly kind: GitOpsKindName;
   readonly group: string;
+  /**
+   * Every version of the kind that Flux 2.0 and later or Argo CD 2.4 and later served, newest first.
+   * Discovery watches the first one the cluster serves (`chooseServedVersion`); the object's own
+   * `apiVersion` is on the App (`App.apiVersion`).
+   */
+  readonly versions: readonly string[];
+  /**
+   * The newest version (`versions[0]`). A cluster may serve only an older one: to read or patch an
+   * object, use its `App.apiVersion` (the version it was watched at), not this.
+   */
   readonly version: string;
   /** Plural resource name as in the API path, for list+watch. */
   readonly plural: string;
@@ -35,29 +54,76 @@ export interface GitOpsKind {
   readonly role: KindRole;
 }
 
+const kind = (k: Omit<GitOpsKind, 'version'>): GitOpsKind => ({ ...k, version: k.versions[0]! });
+
 /**
- * Every kind GitOps Lens watches; the informer pool starts one list+watch per entry the cluster serves.
- * Versions are the storage versions of Argo CD 2.x/3.x and Flux 2.3+ (source/kustomize v1, helm v2).
- * HelmChart is not in the issue's list but is needed: a HelmRelease's desired revision is the
+ * Every kind GitOps Lens watches, with every version a released controller served (read from the CRDs of
+ * each controller release that flux2 `manifests/bases/<controller>/kustomization.yaml` pins for Flux
+ * v2.0.0 … v2.9.0, `config/crd/bases/*.yaml`, and argo-cd `manifests/crds`):
+ *
+ * - source.toolkit: GitRepository v1 (2.0+), v1beta2, v1beta1 (to 2.6); HelmRepository, HelmChart v1
+ *   (2.3+), Bucket v1 (2.4+), OCIRepository v1 (2.6+), else v1beta2; ExternalArtifact v1 (2.7+).
+ * - kustomize.toolkit: Kustomization v1 (2.0+), v1beta2, v1beta1 (to 2.6).
+ * - helm.toolkit: HelmRelease v2 (2.3+), v2beta2 (2.2 to 2.7), v2beta1 (to 2.6).
+ * - image.toolkit: ImageRepository, ImagePolicy v1 (2.7+), v1beta2, v1beta1 (to 2.6);
+ *   ImageUpdateAutomation v1 (2.7+), v1beta2 (2.3 to 2.7), v1beta1 (to 2.6).
+ * - notification.toolkit: Alert, Provider v1beta3 (2.2+; there is no v1), v1beta2, v1beta1 (to 2.6);
+ *   Receiver v1 (2.0+), v1beta2, v1beta1 (to 2.6).
+ * - argoproj.io: v1alpha1 only, in every Argo CD release.
+ *
+ * HelmChart is needed although nobody writes one: a HelmRelease's desired revision is the
  * `status.artifact.revision` of the HelmChart the helm-controller creates for it (`status.helmChart`).
  */
 export const GITOPS_KINDS: readonly GitOpsKind[] = [
-  { kind: 'Application', group: 'argoproj.io', version: 'v1alpha1', plural: 'applications', tool: 'argocd', role: 'app' },
-  { kind: 'ApplicationSet', group: 'argoproj.io', version: 'v1alpha1', plural: 'applicationsets', tool: 'argocd', role: 'generator' },
-  { kind: 'AppProject', group: 'argoproj.io', version: 'v1alpha1', plural: 'appprojects', tool: 'argocd', role: 'project' },
-  { kind: 'Kustomization', group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations', tool: 'flux', role: 'app' },
-  { kind: 'HelmRelease', group: 'helm.toolkit.fluxcd.io', version: 'v2', plural: 'helmreleases', tool: 'flux', role: 'app' },
-  { kind: 'GitRepository', group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'gitrepositories', tool: 'flux', role: 'source' },
-  { kind: 'OCIRepository', group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'ocirepositories', tool: 'flux', role: 'source' },
-  { kind: 'HelmRepository', group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'helmrepositories', tool: 'flux', role: 'source' },
-  { kind: 'Bucket', group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'buckets', tool: 'flux', role: 'source' },
-  { kind: 'HelmChart', group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'helmcharts', tool: 'flux', role: 'source' },
+  kind({ kind: 'Application', group: 'argoproj.io', versions: ['v1alpha1'], plural: 'applications', tool: 'argocd', role: 'app' }),
+  kind({ kind: 'ApplicationSet', group: 'argoproj.io', versions: ['v1alpha1'], plural: 'applicationsets', tool: 'argocd', role: 'generator' }),
+  kind({ kind: 'AppProject', group: 'argoproj.io', versions: ['v1alpha1'], plural: 'appprojects', tool: 'argocd', role: 'project' }),
+  kind({ kind: 'Kustomization', group: 'kustomize.toolkit.fluxcd.io', versions: ['v1', 'v1beta2', 'v1beta1'], plural: 'kustomizations', tool: 'flux', role: 'app' }),
+  kind({ kind: 'HelmRelease', group: 'helm.toolkit.fluxcd.io', versions: ['v2', 'v2beta2', 'v2beta1'], plural: 'helmreleases', tool: 'flux', role: 'app' }),
+  kind({ kind: 'GitRepository', group: 'source.toolkit.fluxcd.io', versions: ['v1', 'v1beta2', 'v1beta1'], plural: 'gitrepositories', tool: 'flux', role: 'source' }),
+  kind({ kind: 'OCIRepository', group: 'source.toolkit.fluxcd.io', versions: ['v1', 'v1beta2'], plural: 'ocirepositories', tool: 'flux', role: 'source' }),
+  kind({ kind: 'HelmRepository', group: 'source.toolkit.fluxcd.io', versions: ['v1', 'v1beta2', 'v1beta1'], plural: 'helmrepositories', tool: 'flux', role: 'source' }),
+  kind({ kind: 'Bucket', group: 'source.toolkit.fluxcd.io', versions: ['v1', 'v1beta2', 'v1beta1'], plural: 'buckets', tool: 'flux', role: 'source' }),
+  kind({ kind: 'HelmChart', group: 'source.toolkit.fluxcd.io', versions: ['v1', 'v1beta2', 'v1beta1'], plural: 'helmcharts', tool: 'flux', role: 'source' }),
+  kind({ kind: 'ExternalArtifact', group: 'source.toolkit.fluxcd.io', versions: ['v1'], plural: 'externalartifacts', tool: 'flux', role: 'source' }),
+  kind({ kind: 'ImageRepository', group: 'image.toolkit.fluxcd.io', versions: ['v1', 'v1beta2', 'v1beta1'], plural: 'imagerepositories', tool: 'flux', role: 'source' }),
+  kind({ kind: 'ImagePolicy', group: 'image.toolkit.fluxcd.io', versions: ['v1', 'v1beta2', 'v1beta1'], plural: 'imagepolicies', tool: 'flux', role: 'source' }),
+  kind({ kind: 'ImageUpdateAutomation', group: 'image.toolkit.fluxcd.io', versions: ['v1', 'v1beta2', 'v1beta1'], plural: 'imageupdateautomations', tool: 'flux', role: 'automation' }),
+  kind({ kind: 'Alert', group: 'notification.toolkit.fluxcd.io', versions: ['v1beta3', 'v1beta2', 'v1beta1'], plural: 'alerts', tool: 'flux', role: 'notification' }),
+  kind({ kind: 'Provider', group: 'notification.toolkit.fluxcd.io', versions: ['v1beta3', 'v1beta2', 'v1beta1'], plural: 'providers', tool: 'flux', role: 'notification' }),
+  kind({ kind: 'Receiver', group: 'notification.toolkit.fluxcd.io', versions: ['v1', 'v1beta2', 'v1beta1'], plural: 'receivers', tool: 'flux', role: 'notification' }),
 ];
 
 const KIND_BY_NAME = new Map<string, GitOpsKind>(GITOPS_KINDS.map((k) => [k.kind, k]));
 
 export function gitOpsKind(name: string): GitOpsKind | undefined {
   return KIND_BY_NAME.get(name);
+}
+
+/**
+ * The version of `kind` to watch: the newest of its versions the cluster serves, as the controllers'
+ * own clients would pick it. `served(groupVersion, plural)` answers from discovery.
+ */
+export function chooseServedVersion(kind: GitOpsKind, served: (groupVersion: string, plural: string) => boolean): string | undefined {
+  return kind.versions.find((v) => served(`${kind.group}/${v}`, kind.plural));
+}
+
+/** A watched kind at the version chosen for one cluster. */
+export interface WatchedKind {
+  readonly kind: GitOpsKind;
+  readonly version: string;
+}
+
+/** Every kind the cluster serves at some known version (`chooseServedVersion`), and the kinds it does not. */
+export function watchedKinds(served: (groupVersion: string, plural: string) => boolean): { readonly watched: WatchedKind[]; readonly absent: GitOpsKindName[] } {
+  const watched: WatchedKind[] = [];
+  const absent: GitOpsKindName[] = [];
+  for (const k of GITOPS_KINDS) {
+    const version = chooseServedVersion(k, served);
+    if (version === undefined) absent.push(k.kind);
+    else watched.push({ kind: k, version });
+  }
+  return { watched, absent };
 }
 
 export type SyncStatus = 'Synced' | 'OutOfSync' | 'Unknown';
@@ -93,6 +159,17 @@ export interface AppSource {
   readonly chart?: string;
   /** Flux: the referenced source object, `Kind/namespace/name`. */
   readonly ref?: string;
+  /** Argo CD multi-source: the source's `name` (Argo CD 2.14+), when set. */
+  readonly name?: string;
+  /** Argo CD multi-source: the source's `ref`, the name other sources use in `$ref/…` value files. */
+  readonly valuesRef?: string;
+  /** The revision this source was last compared or synced at (Argo CD `status.sync.revisions[i]`). */
+  readonly revision?: string;
+  /**
+   * Argo CD source hydrator (`spec.sourceHydrator`, Argo CD 2.14+): `dry` is where people edit,
+   * `hydrated` where the hydrator commits rendered manifests and Argo CD syncs from.
+   */
+  readonly role?: 'dry' | 'hydrated';
 }
 
 export interface AppDestination {
@@ -101,12 +178,166 @@ export interface AppDestination {
   readonly namespace?: string;
 }
 
-/** Argo CD's last operation (`status.operationState`). */
+/**
+ * Argo CD's current or last operation: a requested one (`operation`, not yet picked up or running),
+ * else `status.operationState`; or the deletion of the app (`metadata.deletionTimestamp`). `title` is
+ * what Argo CD's UI calls it (ui/src/app/applications/components/utils.tsx `getOperationStateTitle`).
+ */
 export interface AppOperation {
   readonly phase: 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Terminating' | 'Unknown';
   readonly message: string;
   readonly startedAt?: string;
   readonly finishedAt?: string;
+  /** `Syncing`, `Sync OK`, `Sync failed`, `Sync error`, `Terminated`, `Deleting`. */
+  readonly title?: string;
+  /** `sync`, or `delete` for an app being deleted. */
+  readonly type?: 'sync' | 'delete';
+  /** A user name, or `automated` when the application controller started it. */
+  readonly initiatedBy?: string;
+  /** Requested in `operation` and not yet finished. */
+  readonly pending?: boolean;
+  readonly retryCount?: number;
+  /** The revision(s) the sync went to (`syncResult.revision(s)`, or the requested ones). */
+  readonly revisions?: readonly string[];
+}
+
+/**
+ * A condition worth showing beside sync and health: Flux conditions other than Ready, Reconciling and
+ * Stalled (HelmRelease Released, TestSuccess, Remediated, Drifted; sources SourceVerified,
+ * ArtifactOutdated, FetchFailed; Kustomization Healthy), Argo CD Application and ApplicationSet conditions.
+ */
+export interface AppCondition {
+  readonly type: string;
+  readonly status: 'True' | 'False' | 'Unknown';
+  readonly reason?: string;
+  readonly message?: string;
+  readonly lastTransitionTime?: string;
+}
+
+/**
+ * One entry of the tool's own history, newest first: HelmRelease `status.history` snapshots,
+ * Kustomization `status.history` (Flux 2.7+), Argo CD `status.history`.
+ */
+export interface AppHistoryEntry {
+  readonly revision?: string;
+  /** Helm release status (`deployed`, `superseded`, `failed`…), Flux reconcile status, or `synced`. */
+  readonly status?: string;
+  /** RFC 3339 time it was deployed or last reconciled. */
+  readonly at?: string;
+  /** Helm: chart name; Argo CD: who started the sync. */
+  readonly detail?: string;
+  /** Flux Kustomization: how many reconciles ended the same. */
+  readonly count?: number;
+}
+
+/** An image reference as Flux image automation records it. */
+export interface ImageRef {
+  /** Repository, e.g. `ghcr.io/stefanprodan/podinfo`. */
+  readonly name: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+/** A reference to another object an app points at (`Kind/namespace/name`, name `*` for all). */
+export interface ObjectSelector {
+  readonly kind: string;
+  readonly namespace: string;
+  /** `*` selects every object of the kind in the namespace (Flux Alert and Receiver). */
+  readonly name: string;
+  readonly matchLabels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Flux image automation: what an ImageRepository scanned, which image an ImagePolicy selects, and what an
+ * ImageUpdateAutomation changes in Git.
+ */
+export type ImageAutomation =
+  | {
+      readonly kind: 'repository';
+      /** `status.canonicalImageName`, else `spec.image`. */
+      readonly image?: string;
+      readonly tagCount?: number;
+      readonly latestTags?: readonly string[];
+      readonly scannedAt?: string;
+    }
+  | {
+      readonly kind: 'policy';
+      /** The image the policy selects now (`status.latestRef`, or `status.latestImage` before Flux 2.7). */
+      readonly selected?: ImageRef;
+      readonly previous?: ImageRef;
+      /** `ImageRepository/namespace/name`. */
+      readonly repository?: string;
+      /** `semver: >=1.0.0`, `alphabetical: asc`, `numerical: desc`. */
+      readonly policy?: string;
+    }
+  | {
+      readonly kind: 'update';
+      /** `GitRepository/namespace/name` the automation commits to. */
+      readonly source?: string;
+      readonly checkoutBranch?: string;
+      readonly pushBranch?: string;
+      readonly path?: string;
+      readonly strategy?: string;
+      readonly lastPushCommit?: string;
+      readonly lastPushTime?: string;
+      readonly lastRunTime?: string;
+      /** Policies the last run applied (`status.observedPolicies`, Flux 2.3+): policy name → image. */
+      readonly policies?: Readonly<Record<string, ImageRef>>;
+    };
+
+/**
+ * Flux notifications. An Alert sends events of its `eventSources` to a Provider; a Receiver asks Flux
+ * to reconcile its `resources` when a webhook arrives. No address, token or webhook path is kept: a
+ * Slack or Teams address carries its secret in the URL, and a Receiver's path is its credential.
+ */
+export type NotificationInfo =
+  | {
+      readonly kind: 'alert';
+      /** `Provider/namespace/name`. */
+      readonly provider?: string;
+      readonly severity: 'info' | 'error';
+      readonly eventSources: readonly ObjectSelector[];
+      readonly inclusionList?: readonly string[];
+      readonly exclusionList?: readonly string[];
+      readonly summary?: string;
+    }
+  | {
+      readonly kind: 'provider';
+      /** `slack`, `msteams`, `github`, `generic`… */
+      readonly type?: string;
+      readonly channel?: string;
+      /** Host of `spec.address` only (`hooks.slack.com`). */
+      readonly host?: string;
+    }
+  | {
+      readonly kind: 'receiver';
+      /** `github`, `gitlab`, `generic`, `harbor`… */
+      readonly type?: string;
+      readonly events?: readonly string[];
+      readonly resources: readonly ObjectSelector[];
+    };
+
+/** Argo CD source hydrator state (`status.sourceHydrator`, Argo CD 2.14+). */
+export interface HydratorState {
+  /** `Hydrating`, `Hydrated`, `Failed`; undefined before the first hydration. */
+  readonly phase?: string;
+  readonly message?: string;
+  readonly drySha?: string;
+  readonly hydratedSha?: string;
+  /** `spec.sourceHydrator.hydrateTo.targetBranch`: a staging branch someone else promotes from. */
+  readonly hydrateToBranch?: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+}
+
+/** One Application of an ApplicationSet progressive sync (`status.applicationStatus`). */
+export interface RolloutStep {
+  readonly application: string;
+  /** `Waiting`, `Pending`, `Progressing`, `Healthy`. */
+  readonly status: string;
+  readonly step?: string;
+  readonly message?: string;
+  readonly targetRevisions?: readonly string[];
 }
 
 /**
@@ -202,9 +433,34 @@ export interface App {
   readonly resourceHealth: ResourceHealthAvailability;
   /** Fields whose drift the tool ignores; undefined when the app has none. */
   readonly ignore?: AppIgnoreRules;
+  /** The object's `apiVersion` as it was read (the version discovery chose for this cluster). */
+  readonly apiVersion?: string;
+  /** `metadata.deletionTimestamp`: the object is being deleted (finalizers still run). */
+  readonly deletingSince?: string;
+  /** Conditions beyond sync and health, for the tooltip (AppCondition). */
+  readonly conditions?: readonly AppCondition[];
+  /** The tool's own history, newest first, at most HISTORY_LIMIT entries. */
+  readonly history?: readonly AppHistoryEntry[];
+  /** Flux image automation objects. */
+  readonly image?: ImageAutomation;
+  /** Flux Alert, Provider and Receiver. */
+  readonly notification?: NotificationInfo;
+  /** Argo CD apps with `spec.sourceHydrator`. */
+  readonly hydrator?: HydratorState;
+  /** ApplicationSet progressive sync, one entry per generated Application. */
+  readonly rollout?: readonly RolloutStep[];
+  /**
+   * Argo CD: the Application that manages this one (app of apps), from the object's tracking annotation
+   * (`argocd.argoproj.io/tracking-id`) or label (`app.kubernetes.io/instance`), as `namespace/name`
+   * when it can be told, else the instance name. AppStore's `parentOf` also reads parents' resources.
+   */
+  readonly trackedBy?: string;
   /** What was malformed in the object, if anything; the mapper never throws. */
   readonly problems: readonly string[];
 }
+
+/** History entries kept per app: enough for a tooltip, bounded against a hostile object. */
+export const HISTORY_LIMIT = 10;
 
 const HEX40 = /^[0-9a-f]{40}$/i;
 
@@ -373,6 +629,8 @@ export interface ObjectIdentity {
   readonly namespace: string;
   readonly name: string | undefined;
   readonly generation?: number;
+  readonly apiVersion?: string;
+  readonly deletionTimestamp?: string;
 }
 
 export function readIdentity(r: FieldReader, obj: unknown): { root: Rec | undefined; id: ObjectIdentity } {
@@ -384,8 +642,36 @@ export function readIdentity(r: FieldReader, obj: unknown): { root: Rec | undefi
   if (meta === undefined) r.problems.push('metadata is missing');
   const name = r.string(meta, 'metadata.name');
   if (meta !== undefined && name === undefined) r.problems.push('metadata.name is missing');
+  const apiVersion = r.string(obj, 'apiVersion');
+  const deletionTimestamp = r.string(meta, 'metadata.deletionTimestamp');
   return {
     root: obj,
-    id: { namespace: r.string(meta, 'metadata.namespace') ?? '', name, generation: r.number(meta, 'metadata.generation') },
+    id: {
+      namespace: r.string(meta, 'metadata.namespace') ?? '',
+      name,
+      generation: r.number(meta, 'metadata.generation'),
+      ...(apiVersion !== undefined ? { apiVersion } : {}),
+      ...(deletionTimestamp !== undefined ? { deletionTimestamp } : {}),
+    },
   };
+}
+
+/** The fields every mapper copies from the identity: apiVersion and a pending deletion. */
+export function identityFields(id: ObjectIdentity): Pick<App, 'apiVersion' | 'deletingSince'> {
+  return {
+    ...(id.apiVersion !== undefined ? { apiVersion: id.apiVersion } : {}),
+    ...(id.deletionTimestamp !== undefined ? { deletingSince: id.deletionTimestamp } : {}),
+  };
+}
+
+/** A string map (labels, annotations, matchLabels); non-string values are dropped with a problem. */
+export function readStringMap(r: FieldReader, parent: Rec | undefined, path: string): Record<string, string> | undefined {
+  const m = r.record(parent, path);
+  if (m === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m)) {
+    if (typeof v === 'string') out[k] = v;
+    else r.problems.push(`${path}.${k} is ${describe(v)}, expected a string`);
+  }
+  return out;
 }

@@ -7,9 +7,21 @@
 import { DisposableStore, Emitter, type Disposable, type Event } from '../lifecycle';
 import { mapArgoAppProject, mapArgoApplication, mapArgoApplicationSet } from '../argocd/application';
 import { mapFluxHelmRelease, mapFluxKustomization, mapFluxSource } from '../flux/mapFlux';
+import { mapFluxImagePolicy, mapFluxImageRepository, mapFluxImageUpdateAutomation } from '../flux/image';
+import { mapFluxAlert, mapFluxProvider, mapFluxReceiver } from '../flux/notification';
 import type { SourceArtifact, SourceLookup } from '../flux/status';
-import { GITOPS_KINDS, appKey, gitOpsKind, type App, type AppKey, type GitOpsKindName, type ManagedResource, type Tool } from '../model/app';
-import { isRecord } from '../json';
+import {
+  GITOPS_KINDS,
+  appKey,
+  gitOpsKind,
+  type App,
+  type AppKey,
+  type GitOpsKindName,
+  type ManagedResource,
+  type ObjectSelector,
+  type Tool,
+} from '../model/app';
+import { isRecord, recordOf } from '../json';
 import type { Clock, ClusterConnectionEvent, ClusterSource, ClusterWatchEvent, K8sError, Logger } from '../ports';
 
 export type ClusterConnection =
@@ -33,6 +45,8 @@ export interface ClusterStatus {
   readonly connection: ClusterConnection;
   readonly forbiddenNamespaces: readonly string[];
   readonly absentKinds: readonly GitOpsKindName[];
+  /** The API version each watched kind is read at (older clusters serve older versions). */
+  readonly watchedVersions: Readonly<Partial<Record<GitOpsKindName, string>>>;
   /** Tools whose app kinds have no CRD on the cluster. */
   readonly absentTools: readonly Tool[];
   /** Clock time of the last event or successful (re)connect; undefined before any. */
@@ -86,6 +100,7 @@ interface ClusterData {
   connection: ClusterConnection;
   forbidden: Set<string>;
   absentKinds: Set<GitOpsKindName>;
+  watchedVersions: Partial<Record<GitOpsKindName, string>>;
   lastSeenAt: number | undefined;
   readonly entries: Map<AppKey, Entry>;
   readonly byKind: Map<GitOpsKindName, Set<AppKey>>;
@@ -93,6 +108,10 @@ interface ClusterData {
   readonly groups: Map<Tool, Map<string, Set<AppKey>>>;
   /** source ref → Flux apps that depend on it. */
   readonly dependents: Map<string, Set<AppKey>>;
+  /** Argo CD app of apps: `namespace/name` of a child Application → the parents listing it in status.resources. */
+  readonly argoParents: Map<string, Set<AppKey>>;
+  /** Argo CD: a child's `trackedBy` value → the children naming it. */
+  readonly tracked: Map<string, Set<AppKey>>;
   totals: { apps: number; synced: number; outOfSync: number; degraded: number };
 }
 
@@ -169,6 +188,7 @@ export class AppStore implements Disposable {
         case 'ready':
           c.connection = { phase: 'ready' };
           c.absentKinds = new Set(e.absentKinds);
+          c.watchedVersions = { ...e.watchedVersions };
           c.forbidden = new Set(e.forbiddenNamespaces);
           c.lastSeenAt = this.clock.now();
           break;
@@ -215,7 +235,18 @@ export class AppStore implements Disposable {
   status(cluster: string): ClusterStatus {
     const c = this.data.get(cluster);
     if (c === undefined) {
-      return { cluster, enabled: true, connection: { phase: 'idle' }, forbiddenNamespaces: [], absentKinds: [], absentTools: [], lastSeenAt: undefined, staleForMs: undefined, totals: ZERO };
+      return {
+        cluster,
+        enabled: true,
+        connection: { phase: 'idle' },
+        forbiddenNamespaces: [],
+        absentKinds: [],
+        watchedVersions: {},
+        absentTools: [],
+        lastSeenAt: undefined,
+        staleForMs: undefined,
+        totals: ZERO,
+      };
     }
     const absentTools = (['argocd', 'flux'] as const).filter((tool) =>
       GITOPS_KINDS.filter((k) => k.tool === tool && k.role === 'app').every((k) => c.absentKinds.has(k.kind)),
@@ -226,6 +257,7 @@ export class AppStore implements Disposable {
       connection: c.connection,
       forbiddenNamespaces: [...c.forbidden].sort(),
       absentKinds: [...c.absentKinds],
+      watchedVersions: { ...c.watchedVersions },
       absentTools,
       lastSeenAt: c.lastSeenAt,
       staleForMs:
@@ -287,6 +319,100 @@ export class AppStore implements Disposable {
     return out.sort((a, b) => a.key.localeCompare(b.key));
   }
 
+  /** Flux apps whose sync depends on the source (`Kind/namespace/name` of `key`'s object), by key. */
+  dependentsOf(key: AppKey): App[] {
+    const source = this.get(key);
+    const c = this.data.get(key.slice(0, key.indexOf('/')));
+    if (source === undefined || c === undefined) return [];
+    const keys = c.dependents.get(`${source.kind}/${source.namespace}/${source.name}`) ?? [];
+    return [...keys].map((k) => c.entries.get(k)!.app).sort(byKindThenName);
+  }
+
+  /**
+   * The Argo CD Application managing this one (app of apps): a parent listing it in its
+   * `status.resources`, else the one its tracking annotation or label names (`App.trackedBy`).
+   */
+  parentOf(key: AppKey): App | undefined {
+    const child = this.get(key);
+    const c = this.data.get(key.slice(0, key.indexOf('/')));
+    if (child === undefined || c === undefined || child.kind !== 'Application') return undefined;
+    const listed = [...(c.argoParents.get(`${child.namespace}/${child.name}`) ?? [])].filter((k) => k !== key).sort();
+    if (listed.length > 0) return c.entries.get(listed[0]!)?.app;
+    const by = child.trackedBy;
+    if (by === undefined) return undefined;
+    const slash = by.indexOf('/');
+    const candidates =
+      slash > 0
+        ? [appKey(c.name, 'argocd', 'Application', by.slice(0, slash), by.slice(slash + 1))]
+        : [
+            appKey(c.name, 'argocd', 'Application', child.namespace, by),
+            ...[...(c.byKind.get('Application') ?? [])].filter((k) => c.entries.get(k)?.app.name === by).sort(),
+          ];
+    const parent = candidates.find((k) => k !== key && c.entries.has(k));
+    return parent === undefined ? undefined : c.entries.get(parent)!.app;
+  }
+
+  /** The Applications whose `parentOf` is this one, sorted by name. */
+  childrenOf(key: AppKey): App[] {
+    const parent = this.get(key);
+    const c = this.data.get(key.slice(0, key.indexOf('/')));
+    if (parent === undefined || c === undefined || parent.kind !== 'Application') return [];
+    const candidates = new Set<AppKey>();
+    for (const r of parent.resources) {
+      if (r.group === 'argoproj.io' && r.kind === 'Application') {
+        candidates.add(appKey(c.name, 'argocd', 'Application', r.namespace || parent.destination?.namespace || parent.namespace, r.name));
+      }
+    }
+    for (const k of c.tracked.get(parent.name) ?? []) candidates.add(k);
+    for (const k of c.tracked.get(`${parent.namespace}/${parent.name}`) ?? []) candidates.add(k);
+    const out: App[] = [];
+    for (const k of candidates) {
+      if (k !== key && c.entries.has(k) && this.parentOf(k)?.key === key) out.push(c.entries.get(k)!.app);
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name) || a.namespace.localeCompare(b.namespace));
+  }
+
+  /**
+   * Flux ImagePolicies whose selected image is `name` (a repository such as `ghcr.io/org/app`, without
+   * tag or digest), on one cluster or all: what an image line in a manifest could be updated to.
+   */
+  policiesForImage(name: string, cluster?: string): App[] {
+    const out: App[] = [];
+    for (const c of this.data.values()) {
+      if (cluster !== undefined && c.name !== cluster) continue;
+      for (const k of c.byKind.get('ImagePolicy') ?? []) {
+        const app = c.entries.get(k)!.app;
+        if (app.image?.kind === 'policy' && app.image.selected?.name === name) out.push(app);
+      }
+    }
+    return out.sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  /** Flux Alerts whose event sources include this object (by kind, namespace, name or `*`, and labels). */
+  alertsFor(key: AppKey): App[] {
+    return this.notificationsFor(key, 'Alert');
+  }
+
+  /** Flux Receivers that make this object reconcile when their webhook is called. */
+  receiversFor(key: AppKey): App[] {
+    return this.notificationsFor(key, 'Receiver');
+  }
+
+  private notificationsFor(key: AppKey, kind: 'Alert' | 'Receiver'): App[] {
+    const c = this.data.get(key.slice(0, key.indexOf('/')));
+    const target = c?.entries.get(key);
+    if (c === undefined || target === undefined || target.app.tool !== 'flux') return [];
+    const labels = recordOf(recordOf(recordOf(target.raw).metadata).labels);
+    const out: App[] = [];
+    for (const k of c.byKind.get(kind) ?? []) {
+      const n = c.entries.get(k)!.app;
+      const selectors: readonly ObjectSelector[] =
+        n.notification?.kind === 'alert' ? n.notification.eventSources : n.notification?.kind === 'receiver' ? n.notification.resources : [];
+      if (selectors.some((sel) => selects(sel, target.app, labels, kind === 'Receiver'))) out.push(n);
+    }
+    return out.sort(byKindThenName);
+  }
+
   dispose(): void {
     this.disposables.dispose();
   }
@@ -302,11 +428,14 @@ export class AppStore implements Disposable {
         connection: { phase: 'idle' },
         forbidden: new Set(),
         absentKinds: new Set(),
+        watchedVersions: {},
         lastSeenAt: undefined,
         entries: new Map(),
         byKind: new Map(),
         groups: new Map(),
         dependents: new Map(),
+        argoParents: new Map(),
+        tracked: new Map(),
         totals: { apps: 0, synced: 0, outOfSync: 0, degraded: 0 },
       };
       this.data.set(name, c);
@@ -361,7 +490,24 @@ export class AppStore implements Disposable {
         return mapFluxKustomization(c.name, obj, this.lookupFor(c));
       case 'HelmRelease':
         return mapFluxHelmRelease(c.name, obj, this.lookupFor(c));
-      default:
+      case 'ImageRepository':
+        return mapFluxImageRepository(c.name, obj);
+      case 'ImagePolicy':
+        return mapFluxImagePolicy(c.name, obj);
+      case 'ImageUpdateAutomation':
+        return mapFluxImageUpdateAutomation(c.name, obj);
+      case 'Alert':
+        return mapFluxAlert(c.name, obj);
+      case 'Provider':
+        return mapFluxProvider(c.name, obj);
+      case 'Receiver':
+        return mapFluxReceiver(c.name, obj);
+      case 'GitRepository':
+      case 'OCIRepository':
+      case 'HelmRepository':
+      case 'Bucket':
+      case 'HelmChart':
+      case 'ExternalArtifact':
         return mapFluxSource(c.name, kind, obj);
     }
   }
@@ -383,6 +529,7 @@ export class AppStore implements Disposable {
     const group = app.project ?? app.namespace;
     if (prev !== undefined) {
       this.count(c, prev.app, -1);
+      this.linkArgo(c, prev.app, false);
       if (prev.sourceRef !== sourceRef) this.unlinkSource(c, prev.sourceRef, app.key);
       if (prev.group !== group) this.ungroup(c, app.tool, prev.group, app.key);
       this.transitions(prev.app, app);
@@ -393,6 +540,7 @@ export class AppStore implements Disposable {
     }
     c.entries.set(app.key, { app, raw, sourceRef, group });
     this.count(c, app, +1);
+    this.linkArgo(c, app, true);
     if (sourceRef !== undefined) {
       let deps = c.dependents.get(sourceRef);
       if (deps === undefined) c.dependents.set(sourceRef, (deps = new Set()));
@@ -413,6 +561,7 @@ export class AppStore implements Disposable {
     c.entries.delete(key);
     c.byKind.get(prev.app.kind)?.delete(key);
     this.count(c, prev.app, -1);
+    this.linkArgo(c, prev.app, false);
     this.unlinkSource(c, prev.sourceRef, key);
     this.ungroup(c, prev.app.tool, prev.group, key);
     this.mark(key, 'removed');
@@ -426,6 +575,16 @@ export class AppStore implements Disposable {
       const e = c.entries.get(key);
       if (e !== undefined) this.put(c, this.map(c, e.app.kind, e.raw), e.raw);
     }
+  }
+
+  /** App of apps: index an Argo CD Application's child Applications and the parent it names. */
+  private linkArgo(c: ClusterData, app: App, add: boolean): void {
+    if (app.kind !== 'Application') return;
+    for (const r of app.resources) {
+      if (r.group !== 'argoproj.io' || r.kind !== 'Application') continue;
+      indexSet(c.argoParents, `${r.namespace || app.destination?.namespace || app.namespace}/${r.name}`, app.key, add);
+    }
+    if (app.trackedBy !== undefined) indexSet(c.tracked, app.trackedBy, app.key, add);
   }
 
   private unlinkSource(c: ClusterData, ref: string | undefined, key: AppKey): void {
@@ -495,6 +654,31 @@ export class AppStore implements Disposable {
     });
     if (live.length > 0) this._onDidTransition.fire(live);
   }
+}
+
+function indexSet(index: Map<string, Set<AppKey>>, key: string, value: AppKey, add: boolean): void {
+  let set = index.get(key);
+  if (add) {
+    if (set === undefined) index.set(key, (set = new Set()));
+    set.add(value);
+  } else if (set !== undefined) {
+    set.delete(value);
+    if (set.size === 0) index.delete(key);
+  }
+}
+
+/**
+ * Whether a Flux Alert event source or Receiver resource selects an object: same kind and namespace,
+ * the name or `*`, and every `matchLabels` entry among its labels (notification-controller
+ * internal/server/event_handlers.go `eventMatchesAlertSource`). A Receiver's `*` needs matchLabels
+ * (receiver_handlers.go `notifyDynamicResources` refuses it otherwise).
+ */
+function selects(sel: ObjectSelector, app: App, labels: Record<string, unknown>, receiver: boolean): boolean {
+  if (sel.kind !== app.kind || sel.namespace !== app.namespace) return false;
+  if (sel.name !== '*' && sel.name !== app.name) return false;
+  if (receiver && sel.name === '*' && sel.matchLabels === undefined) return false;
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
+  return true;
 }
 
 function matches(app: App, filter: AppFilter): boolean {

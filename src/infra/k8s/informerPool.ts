@@ -12,7 +12,7 @@
 import { setMaxListeners } from 'node:events';
 import { namespaceProblem } from '../../core/kube/names';
 import { DisposableStore, Emitter, type Disposable, type Event } from '../../core/lifecycle';
-import { GITOPS_KINDS, type GitOpsKind, type GitOpsKindName } from '../../core/model/app';
+import { GITOPS_KINDS, watchedKinds, type GitOpsKind, type GitOpsKindName, type WatchedKind } from '../../core/model/app';
 import type {
   Clock,
   ClusterConnectionEvent,
@@ -48,6 +48,8 @@ const GONE_BURST = 3;
 /** One list+watch: a kind, cluster-wide or in one namespace (after a cluster-wide 403). */
 interface Stream {
   readonly kind: GitOpsKind;
+  /** The version discovery chose for this cluster (core `chooseServedVersion`). */
+  readonly version: string;
   readonly namespace: string | undefined;
   rv: string | undefined;
   /** `namespace/name` → object, so a relist of one namespace can still SYNC the whole kind. */
@@ -73,6 +75,8 @@ interface Run {
   connectFailures: number;
   streams: Stream[];
   absent: GitOpsKindName[];
+  /** The version each watched kind is listed at. */
+  versions: Partial<Record<GitOpsKindName, string>>;
   forbidden: Set<string>;
   pending: ClusterWatchEvent[];
   flushQueued: boolean;
@@ -131,6 +135,7 @@ export class InformerPool implements ClusterSource, Disposable {
       connectFailures: 0,
       streams: [],
       absent: [],
+      versions: {},
       forbidden: new Set(),
       pending: [],
       flushQueued: false,
@@ -174,16 +179,21 @@ export class InformerPool implements ClusterSource, Disposable {
     try {
       run.conn = await this.connections.get(run.name);
       const served = await this.discover(run);
-      const kinds = GITOPS_KINDS.filter((k) => served.has(`${k.group}/${k.version}/${k.plural}`));
-      run.absent = GITOPS_KINDS.filter((k) => !kinds.includes(k)).map((k) => k.kind);
+      // Per kind, the newest version the cluster serves: a Flux 2.2 cluster has HelmRelease only as
+      // v2beta2/v2beta1 and OCIRepository only as v1beta2 (model/app.ts GITOPS_KINDS).
+      const { watched: kinds, absent } = watchedKinds((gv, plural) => served.has(`${gv}/${plural}`));
+      run.absent = absent;
+      run.versions = Object.fromEntries(kinds.map((w) => [w.kind.kind, w.version]));
       let namespaces: Promise<string[]> | undefined;
       const candidates = (): Promise<string[]> => (namespaces ??= this.candidateNamespaces(run));
       await Promise.all(kinds.map((k) => this.initialList(run, k, candidates)));
       if (run.stopped) return;
       run.connectFailures = 0;
+      const older = kinds.filter((w) => w.version !== w.kind.versions[0]).map((w) => `${w.kind.kind} ${w.version}`);
       this.opts.log.info(
         `[InformerPool][connect] ${run.name}: ready, ${run.streams.length} watch(es)` +
           (run.absent.length ? `, absent: ${run.absent.join(', ')}` : '') +
+          (older.length ? `, older versions: ${older.join(', ')}` : '') +
           (run.forbidden.size ? `, forbidden namespaces: ${[...run.forbidden].join(', ')}` : ''),
       );
       this.setState(run, 'ready');
@@ -214,10 +224,13 @@ export class InformerPool implements ClusterSource, Disposable {
       }
       return served;
     }
-    // A server without aggregated discovery answers an APIGroupList: ask the group-versions we need.
+    // A server without aggregated discovery answers an APIGroupList: ask the group-versions we may need
+    // (every candidate version of our kinds that the group lists).
     const groups = new Map<string, Set<string>>();
     for (const g of arr(doc.groups)) groups.set(str(recordOf(g).name), new Set(arr(recordOf(g).versions).map((v) => str(recordOf(v).version))));
-    const wanted = [...new Set(GITOPS_KINDS.filter((k) => groups.get(k.group)?.has(k.version)).map((k) => `${k.group}/${k.version}`))];
+    const wanted = [
+      ...new Set(GITOPS_KINDS.flatMap((k) => k.versions.filter((v) => groups.get(k.group)?.has(v)).map((v) => `${k.group}/${v}`))),
+    ];
     await Promise.all(
       wanted.map(async (gv) => {
         const list = recordOf(await this.getJson(run, `/apis/${gv}`));
@@ -231,8 +244,8 @@ export class InformerPool implements ClusterSource, Disposable {
    * Lists a kind cluster-wide; on 403 falls back to one list per namespace we may list (or the
    * context's namespace when even namespaces are hidden), and records the namespaces RBAC denied.
    */
-  private async initialList(run: Run, kind: GitOpsKind, candidates: () => Promise<string[]>): Promise<void> {
-    const wide: Stream = newStream(kind, undefined);
+  private async initialList(run: Run, { kind, version }: WatchedKind, candidates: () => Promise<string[]>): Promise<void> {
+    const wide: Stream = newStream(kind, version, undefined);
     try {
       await this.list(run, wide);
       run.streams.push(wide);
@@ -249,7 +262,7 @@ export class InformerPool implements ClusterSource, Disposable {
       this.opts.log.debug(`[InformerPool][initialList] ${run.name} ${kind.kind}: cluster-wide list forbidden, trying namespaces`);
     }
     for (const ns of await candidates()) {
-      const s = newStream(kind, ns);
+      const s = newStream(kind, version, ns);
       try {
         await this.list(run, s);
         run.streams.push(s);
@@ -471,6 +484,7 @@ export class InformerPool implements ClusterSource, Disposable {
         cluster: run.name,
         state: 'ready',
         absentKinds: [...run.absent],
+        watchedVersions: { ...run.versions },
         forbiddenNamespaces: [...run.forbidden].sort(),
       });
     } else {
@@ -501,13 +515,13 @@ export class InformerPool implements ClusterSource, Disposable {
   }
 }
 
-function newStream(kind: GitOpsKind, namespace: string | undefined): Stream {
-  return { kind, namespace, rv: undefined, cache: new Map(), failures: 0, healthy: true, lastError: undefined, goneStreak: 0 };
+function newStream(kind: GitOpsKind, version: string, namespace: string | undefined): Stream {
+  return { kind, version, namespace, rv: undefined, cache: new Map(), failures: 0, healthy: true, lastError: undefined, goneStreak: 0 };
 }
 
 function streamPath(s: Stream): string {
   const ns = s.namespace !== undefined ? `/namespaces/${encodeURIComponent(s.namespace)}` : '';
-  return `/apis/${s.kind.group}/${s.kind.version}${ns}/${s.kind.plural}`;
+  return `/apis/${s.kind.group}/${s.version}${ns}/${s.kind.plural}`;
 }
 
 function describe(s: Stream): string {

@@ -74,7 +74,13 @@ export function appTooltipMarkdown(app: App, connection: ClusterConnection, now:
     lines.push(`- Destination: ${mdText([d.name ?? d.server, d.namespace].filter(Boolean).join(' / ') || '(default)')}\n`);
   }
   if (app.lastReconciled) lines.push(`- Last reconcile: ${mdText(app.lastReconciled)} (${mdText(ago(Date.parse(app.lastReconciled), now))})\n`);
-  if (app.operation) lines.push(`- Last operation: ${mdText(app.operation.phase)}${app.operation.message ? ` — ${mdText(app.operation.message)}` : ''}\n`);
+  if (app.operation) {
+    const op = app.operation;
+    const by = op.initiatedBy ? ` by ${mdText(op.initiatedBy)}` : '';
+    lines.push(`- ${op.phase === 'Running' ? 'Operation' : 'Last operation'}: ${mdText(op.title ?? op.phase)}${by}${op.message ? ` — ${mdText(op.message)}` : ''}\n`);
+  }
+  // Conditions beside sync and health (HelmRelease Released/TestSuccess/Remediated/Drifted, SourceVerified…), issue 15.
+  for (const c of (app.conditions ?? []).slice(0, 8)) lines.push(`- ${mdText(c.type)}: ${mdText(c.status)}${c.reason ? ` (${mdText(c.reason)})` : ''}\n`);
   if (app.message) lines.push(`\n${mdText(app.message)}\n`);
   if (connection.phase === 'unreachable') lines.push(`\n$(warning) Cluster unreachable since ${mdText(ago(connection.since, now))}; this is the last known state.\n`);
   if (app.resourceHealth.kind === 'unavailable') {

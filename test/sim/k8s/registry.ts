@@ -51,6 +51,12 @@ export interface ServedType extends ResourceType {
   crdName?: string;
   /** Whether this is the group's preferred version (objects of all versions share storage; in-process access uses this one). */
   preferred: boolean;
+  /**
+   * For a CRD version marked `deprecated: true`: the warning kube-apiserver sends with every request to
+   * it (its `deprecationWarning`, else "<group>/<version> <Kind> is deprecated", apiextensions-apiserver
+   * `defaultDeprecationWarning`).
+   */
+  deprecationWarning?: string;
 }
 
 export function apiVersionOf(group: string, version: string): string {
@@ -165,6 +171,9 @@ export class Registry {
         schemaInfo: schema ? (semantics.schemaInfoFromOpenAPI(schema) ?? emptySchemaInfo()) : emptySchemaInfo(),
         printerColumns: cols,
         builtin: false, tracksGeneration: true, crdName: name, preferred: String(v.name) === preferredName,
+        ...(v.deprecated === true
+          ? { deprecationWarning: typeof v.deprecationWarning === 'string' ? v.deprecationWarning : `${group}/${String(v.name)} ${kind} is deprecated` }
+          : {}),
       };
       this.add(rt);
       served.push(rt);

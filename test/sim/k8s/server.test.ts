@@ -319,6 +319,30 @@ describe('k8s simulator: HTTP API', () => {
     assert.equal(sim.objects.list('example.com/v1beta2', 'Gadget')[0]!.apiVersion, 'example.com/v1beta2');
   });
 
+  it('serves only the served versions of a CRD and warns on deprecated ones, as kube-apiserver does', async () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'gizmos.example.com' },
+      spec: {
+        group: 'example.com', scope: 'Namespaced', names: { plural: 'gizmos', singular: 'gizmo', kind: 'Gizmo' },
+        versions: [
+          { name: 'v2', served: true, storage: true },
+          { name: 'v2beta2', served: true, storage: false, deprecated: true, deprecationWarning: 'v2beta2 Gizmo is deprecated, upgrade to v2' },
+          { name: 'v2beta1', served: true, storage: false, deprecated: true },
+          { name: 'v1', served: false, storage: false },
+        ].map((v) => ({ ...v, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } })),
+      },
+    };
+    sim.objects.put(crd as never);
+    const v2 = await call(sim, 'GET', '/apis/example.com/v2/namespaces/default/gizmos');
+    assert.equal(v2.status, 200);
+    assert.equal(v2.headers.get('warning'), null);
+    assert.equal((await call(sim, 'GET', '/apis/example.com/v2beta2/namespaces/default/gizmos')).headers.get('warning'), '299 - "v2beta2 Gizmo is deprecated, upgrade to v2"');
+    assert.equal((await call(sim, 'GET', '/apis/example.com/v2beta1/namespaces/default/gizmos')).headers.get('warning'), '299 - "example.com/v2beta1 Gizmo is deprecated"');
+    assert.equal((await call(sim, 'GET', '/apis/example.com/v1/namespaces/default/gizmos')).status, 404, 'served: false is not served');
+    const group = (await call(sim, 'GET', '/apis/example.com')).body;
+    assert.ok(!group.versions.some((v: { version: string }) => v.version === 'v1'));
+  });
+
   it('keeps finalized objects until their finalizers are removed', async () => {
     sim.objects.put({ ...cm('f'), metadata: { name: 'f', namespace: 'default', finalizers: ['example.com/hold'] } } as never);
     const del = await call(sim, 'DELETE', '/api/v1/namespaces/default/configmaps/f');

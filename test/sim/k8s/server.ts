@@ -661,6 +661,8 @@ export class SimServer {
     }
     const rt = this.registry.byPlural(group, version, rest[0]!);
     if (!rt || rest.length > 3) throw pathNotFound();
+    // kube-apiserver warns on every request to a deprecated CRD version (RFC 7234 warn-code 299).
+    if (rt.deprecationWarning !== undefined && !ctx.res.headersSent) ctx.res.setHeader('Warning', `299 - ${JSON.stringify(rt.deprecationWarning)}`);
     if (!rt.namespaced && namespace !== undefined) throw pathNotFound();
     const sub = rest[2];
     if (sub !== undefined && !(rt.subresources as readonly string[]).includes(sub)) throw pathNotFound();
