@@ -29,7 +29,8 @@ export interface TreeLimits {
 
 export const TREE_LIMITS: TreeLimits = { maxEntries: 5000, maxDepth: 32, maxBytes: 64 * 1024 * 1024 };
 
-export type RepoFileErrorCode = 'linkOutside' | 'linkLoop' | 'notRegular' | 'tooMany' | 'tooDeep' | 'tooLarge';
+/** `outside`: a path given by someone else (a cluster object's source path) climbs out of its root. */
+export type RepoFileErrorCode = 'outside' | 'linkOutside' | 'linkLoop' | 'notRegular' | 'tooMany' | 'tooDeep' | 'tooLarge';
 
 /** A walk or read refused; `path` is the entry at fault. */
 export class RepoFileError extends Error {

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { AppInfoV1, GitOpsLensApiV1 } from '../../src/vscode/api';
 import type { SimAccess } from './simClusters';
 import { waitFor as waitForState } from '../support/waitFor';
-import { api } from './extensionApi';
+import { api, testApi } from './extensionApi';
 
 /** Simulator round trips through watches: a longer default than waitFor's. */
 const waitFor = <T>(what: string, fn: () => T | undefined | false, timeoutMs = 20_000): Promise<T> => waitForState(what, fn, timeoutMs);
@@ -260,15 +260,16 @@ describe('Applications against simulated clusters', function () {
   });
   it('computes Argo CD 3.x resource health from the live objects once the app is expanded, and follows app changes', async () => {
     const v1 = await api();
+    const t = await testApi();
     const app = await waitFor('checkout app', () => find(v1, 'sim-argo', 'Application', 'checkout'));
-    const health = () => v1.resourceHealth(app.key)?.map((r) => `${r.kind}/${r.name}: ${r.health}`);
+    const health = () => t.resourceHealth(app.key)?.map((r) => `${r.kind}/${r.name}: ${r.health}`);
     // Nothing is read before the user expands the app (providers never call the cluster).
     assert.deepEqual(health(), ['Deployment/checkout: loading', 'ConfigMap/checkout-config: loading']);
     await vscode.commands.executeCommand('gitopsLens.applications.focus');
-    await v1.revealApp(app.key, { expand: true });
-    await waitFor('resource health loaded', () => v1.resourceHealth(app.key)?.every((r) => r.health !== 'loading'));
+    await t.revealApp(app.key, { expand: true });
+    await waitFor('resource health loaded', () => t.resourceHealth(app.key)?.every((r) => r.health !== 'loading'));
     assert.deepEqual(health(), ['Deployment/checkout: Degraded', 'ConfigMap/checkout-config: none']);
-    assert.equal(v1.resourceHealth(app.key)?.[0]?.message, 'Deployment "checkout" exceeded its progress deadline');
+    assert.equal(t.resourceHealth(app.key)?.[0]?.message, 'Deployment "checkout" exceeded its progress deadline');
 
     // The rollout recovers; Argo CD then updates the Application, which makes us read the resources again.
     await kube('argo', 'PATCH', '/apis/apps/v1/namespaces/checkout/deployments/checkout/status', {
@@ -286,17 +287,18 @@ describe('Applications against simulated clusters', function () {
 
   it('shows an Argo CD 3.x app\'s failed cert-manager Certificate Degraded with its message, and a custom resource judged by the cluster\'s argocd-cm Lua check', async () => {
     const v1 = await api();
+    const t = await testApi();
     const app = await waitFor('shop app', () => find(v1, 'sim-argo', 'Application', 'shop'));
-    const rows = () => v1.resourceHealth(app.key)?.map((r) => `${r.kind}/${r.name}: ${r.health}: ${r.message ?? ''}`);
+    const rows = () => t.resourceHealth(app.key)?.map((r) => `${r.kind}/${r.name}: ${r.health}: ${r.message ?? ''}`);
     const expand = async () => {
       await vscode.commands.executeCommand('workbench.actions.treeView.gitopsLens.applications.collapseAll');
       await vscode.commands.executeCommand('gitopsLens.applications.focus');
-      await v1.revealApp(app.key, { expand: true });
+      await t.revealApp(app.key, { expand: true });
     };
     const widgetCheck = (await kube('argo', 'GET', '/api/v1/namespaces/argocd/configmaps/argocd-cm')).data as Record<string, string>;
     try {
       await expand();
-      await waitFor('resource health loaded', () => v1.resourceHealth(app.key)?.every((r) => r.health !== 'loading'));
+      await waitFor('resource health loaded', () => t.resourceHealth(app.key)?.every((r) => r.health !== 'loading'));
       assert.deepEqual(rows(), [
         'Certificate/shop-tls: Degraded: The certificate request has failed to complete and will be retried: Failed to wait for order resource "shop-tls-1-2740" to become ready',
         // No built-in rule knows example.test/Widget: this verdict can only come from the Lua in argocd-cm.
