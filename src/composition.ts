@@ -219,6 +219,6 @@ export function compose(
 
   // Not awaited: activation must stay cheap; views show their loading state until this settles.
   const firstLoad = clusters.reload().catch((err: unknown) => log.error('[Composition][compose] first kubeconfig load failed', err));
-  const testApi = options.testApi ? createTestApi(apps, tree, navigator, liveHealth) : undefined;
+  const testApi = options.testApi ? createTestApi(apps, tree, sources, navigator, liveHealth) : undefined;
   return { scope, exports: createApi(clusters, apps, firstLoad, activationMillis, testApi) };
 }

@@ -8,7 +8,7 @@ import type { Disposable } from '../core/lifecycle';
 import type { Clock } from '../core/ports';
 import type { AppStore, AppTransition } from '../core/store/appStore';
 import type { AppNavigator } from './commands/types';
-import { TOOL_LABEL } from './views/appPresentation';
+import { TOOL_LABEL } from './views/tooltipMarkdown';
 
 export const NOTIFICATION_WINDOW_MS = 60_000;
 /**

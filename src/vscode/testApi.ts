@@ -10,6 +10,7 @@ import type { AppStore } from '../core/store/appStore';
 import type { ResourceHealthEntry, ResourceHealthStore } from '../core/store/resourceHealthStore';
 import { ApplicationsTreeProvider } from './views/applicationsTree';
 import type { TreeNavigator } from './views/navigator';
+import type { SourcesTreeProvider } from './views/sourcesTree';
 
 /** One managed resource's health as computed from its live object (Argo CD 3.x apps). */
 export interface ResourceHealthInfo {
@@ -32,6 +33,10 @@ export interface TreeItemInfo {
   readonly contextValue: string | undefined;
   /** The command a click runs. */
   readonly command: string | undefined;
+  /** What a screen reader says for the row. */
+  readonly accessibleLabel: string | undefined;
+  /** Whether the row can be expanded. */
+  readonly expandable: boolean;
 }
 
 export interface GitOpsLensTestApi {
@@ -49,9 +54,28 @@ export interface GitOpsLensTestApi {
    * the view does. undefined when the app is not listed or a label in `path` is not found.
    */
   treeChildren(key: string, path?: readonly string[]): readonly TreeItemInfo[] | undefined;
+  /**
+   * The rows of the Sources view below the row reached by following `path` (labels from the top: a
+   * cluster, "Flux sources", a source…), built as VS Code builds them; the top rows for `[]`.
+   */
+  sourcesChildren(path: readonly string[]): readonly TreeItemInfo[] | undefined;
+  /** The same for the Applications view, from its top rows (clusters). */
+  applicationsChildren(path: readonly string[]): readonly TreeItemInfo[] | undefined;
 }
 
-export function createTestApi(apps: AppStore, tree: ApplicationsTreeProvider, navigator: TreeNavigator, liveHealth: ResourceHealthStore): GitOpsLensTestApi {
+/** The children of the node reached from `start` by child labels, read through the provider as VS Code reads it. */
+function childrenAlong<T>(provider: vscode.TreeDataProvider<T>, start: T | undefined, labels: readonly string[]): TreeItemInfo[] | undefined {
+  const children = (n: T | undefined) => (provider.getChildren(n) ?? []) as T[];
+  const info = (n: T) => treeItemInfo(provider.getTreeItem(n) as vscode.TreeItem);
+  let node = start;
+  for (const label of labels) {
+    node = children(node).find((c) => info(c).label === label);
+    if (node === undefined) return undefined;
+  }
+  return children(node).map(info);
+}
+
+export function createTestApi(apps: AppStore, tree: ApplicationsTreeProvider, sources: SourcesTreeProvider, navigator: TreeNavigator, liveHealth: ResourceHealthStore): GitOpsLensTestApi {
   return {
     resourceHealth: (key) => {
       const app = apps.get(key);
@@ -65,12 +89,13 @@ export function createTestApi(apps: AppStore, tree: ApplicationsTreeProvider, na
       }));
     },
     revealApp: (key, options) => navigator.revealApp(key, { focus: false, expand: options?.expand ?? false }),
+    // Through the providers' own getChildren/getTreeItem, as VS Code calls them when a node is expanded.
     treeChildren: (key, labels = []) => {
-      // Through the provider's own getChildren/getTreeItem, as VS Code calls them when a node is expanded.
-      let node: Parameters<typeof tree.getChildren>[0] = tree.nodeOf(key);
-      for (const label of labels) node = node && tree.getChildren(node).find((c) => treeItemInfo(tree.getTreeItem(c)).label === label);
-      return node ? tree.getChildren(node).map((c) => treeItemInfo(tree.getTreeItem(c))) : undefined;
+      const node = tree.nodeOf(key);
+      return node ? childrenAlong(tree, node, labels) : undefined;
     },
+    sourcesChildren: (labels) => childrenAlong(sources, undefined, labels),
+    applicationsChildren: (labels) => childrenAlong(tree, undefined, labels),
   };
 }
 
@@ -83,6 +108,9 @@ export function treeItemInfo(item: vscode.TreeItem): TreeItemInfo {
     tooltip: text(item.tooltip),
     contextValue: item.contextValue,
     command: item.command?.command,
+    accessibleLabel: item.accessibilityInformation?.label,
+    // TreeItemCollapsibleState.None is 0.
+    expandable: item.collapsibleState !== undefined && item.collapsibleState !== 0,
   };
 }
 

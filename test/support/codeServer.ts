@@ -46,6 +46,10 @@ export const BASE_USER_SETTINGS: Record<string, unknown> = {
   'update.mode': 'none',
   'chat.commandCenter.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // VS Code in a browser saves edited files after a second by default (`files.autoSave` defaults to
+  // afterDelay on the web, off on the desktop): a buffer a test edits (Adopt Live State writes the
+  // buffer for the user to review) must stay unsaved, as on the desktop.
+  'files.autoSave': 'off',
 };
 
 /** Installs code-server into the cache folder when missing (idempotent, a few minutes once). */
