@@ -9,6 +9,7 @@ import type { AppStore, Totals } from '../core/store/appStore';
 import type { ClusterStore } from '../core/store/clusterStore';
 import type { GitOpsLensTestApi } from './testApi';
 
+/** A kubeconfig context as other extensions see it. @public */
 export interface ClusterInfoV1 {
   readonly name: string;
   readonly server: string | undefined;
@@ -34,6 +35,7 @@ export interface AppInfoV1 {
   readonly message: string | undefined;
 }
 
+/** A cluster's connection as other extensions see it. @public */
 export interface ClusterStateV1 {
   readonly cluster: string;
   readonly connection: 'idle' | 'connecting' | 'ready' | 'unreachable' | 'stopped';

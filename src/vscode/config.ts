@@ -24,7 +24,7 @@ import { Emitter, type Disposable, type Event } from '../core/lifecycle';
 const SECTION = 'gitopsLens';
 
 /** Settings whose change means re-reading kubeconfig files and reconnecting. */
-export const RECONNECT_SETTINGS = ['gitopsLens.kubeconfig'] as const;
+const RECONNECT_SETTINGS = ['gitopsLens.kubeconfig'] as const;
 
 /** Read from user (and remote machine) settings only, never from a workspace or folder. */
 export const USER_LEVEL_SETTINGS = ['gitopsLens.kubeconfig', 'gitopsLens.forges'] as const;
@@ -99,7 +99,7 @@ export function affectsConfig(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(SECTION);
 }
 
-export function needsReconnect(e: vscode.ConfigurationChangeEvent): boolean {
+function needsReconnect(e: vscode.ConfigurationChangeEvent): boolean {
   return RECONNECT_SETTINGS.some((s) => e.affectsConfiguration(s));
 }
 
@@ -123,7 +123,7 @@ export interface UiSettings {
   readonly serverSideDryRun: boolean;
 }
 
-export function readUiSettings(): UiSettings {
+function readUiSettings(): UiSettings {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   return Object.freeze({
     notificationsEnabled: cfg.get<boolean>('notifications.enabled', false) === true,

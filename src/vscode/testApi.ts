@@ -13,7 +13,7 @@ import type { TreeNavigator } from './views/navigator';
 import type { SourcesTreeProvider } from './views/sourcesTree';
 
 /** One managed resource's health as computed from its live object (Argo CD 3.x apps). */
-export interface ResourceHealthInfo {
+interface ResourceHealthInfo {
   readonly group: string;
   readonly kind: string;
   readonly namespace: string;
@@ -99,7 +99,7 @@ export function createTestApi(apps: AppStore, tree: ApplicationsTreeProvider, so
   };
 }
 
-export function treeItemInfo(item: vscode.TreeItem): TreeItemInfo {
+function treeItemInfo(item: vscode.TreeItem): TreeItemInfo {
   const text = (v: string | vscode.MarkdownString | undefined): string | undefined => (typeof v === 'string' || v === undefined ? v : v.value);
   return {
     id: item.id,

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { GitOpsLensApiV1, GitOpsLensExtensionExports } from '../../src/vscode/api';
 import type { GitOpsLensTestApi } from '../../src/vscode/testApi';
 
-export const EXTENSION_ID = 'gitops-lens.gitops-lens';
+const EXTENSION_ID = 'gitops-lens.gitops-lens';
 
 /** Our extension as the host sees it; fails the test if it is not installed. */
 export function extension(): vscode.Extension<GitOpsLensExtensionExports> {

@@ -50,7 +50,7 @@ function headBranch(gitDir: string): string | undefined {
 }
 
 /** The repositories among `folders` whose remotes match `repoUrl`, each once. */
-export function findClones(folders: readonly string[], repoUrl: string): GitWorkspace[] {
+function findClones(folders: readonly string[], repoUrl: string): GitWorkspace[] {
   const want = normalizeRemoteUrl(repoUrl);
   const out = new Map<string, GitWorkspace>();
   for (const f of folders) {

@@ -12,13 +12,13 @@ import { parseManifests } from '../../core/manifest/documents';
 import { afterActivation } from '../deferred';
 import { isYamlDocument as isYaml } from '../yamlDocuments';
 
-export const DIAGNOSTIC_SOURCE = 'gitops-lens';
+const DIAGNOSTIC_SOURCE = 'gitops-lens';
 
 const EDIT_DEBOUNCE_MS = 300;
 const KUBERNETES_KEYS_RE = /^(?:apiVersion|kind)[ \t]*:/m;
 
 /** The diagnostics of one text: one per YAML syntax error, at its line and column. */
-export function manifestDiagnostics(text: string, lineLength: (line: number) => number): vscode.Diagnostic[] {
+function manifestDiagnostics(text: string, lineLength: (line: number) => number): vscode.Diagnostic[] {
   // Helm chart templates (`{{ .Values.x }}`) are not YAML until rendered; the YAML errors would be noise.
   if (!KUBERNETES_KEYS_RE.test(text) || text.includes('{{')) return [];
   const parsed = parseManifests(text);

@@ -23,7 +23,7 @@ const toPosix = (p: string) => p.split(path.sep).join('/');
  * The text a file will have in the PR: an open editor's buffer (unsaved edits included) or the file on
  * disk (read with bounds: a link, FIFO or oversized file is refused in words); null when it is gone.
  */
-export async function currentText(ctx: CommandContext, abs: string): Promise<string | null> {
+async function currentText(ctx: CommandContext, abs: string): Promise<string | null> {
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && path.resolve(d.uri.fsPath) === path.resolve(abs));
   if (doc) return doc.getText();
   try {
@@ -90,7 +90,7 @@ export async function manifestsOf(ctx: CommandContext, root: string, files: read
   );
 }
 
-export function editsOf(files: readonly ChangedManifest[]): FileEdit[] {
+function editsOf(files: readonly ChangedManifest[]): FileEdit[] {
   return files.map((f) => ({ path: f.path, content: f.after, before: f.before }));
 }
 

@@ -51,7 +51,7 @@ async function located(files: RepositoryFiles, root: string, rel: string) {
 }
 
 /** Argo CD: the first source with a repo URL. Flux: the source object the app references. */
-export function repoOf(apps: AppStore, app: App): { repoURL?: string; path?: string } | undefined {
+function repoOf(apps: AppStore, app: App): { repoURL?: string; path?: string } | undefined {
   if (app.tool === 'argocd') return app.sources.find((s) => s.repoURL);
   const first = app.sources[0];
   if (first?.repoURL) return first;

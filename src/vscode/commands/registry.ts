@@ -28,7 +28,7 @@ import { resumeViaPullRequest, suspendViaPullRequest } from './suspendResume';
 import { forgetForgeToken, setForgeToken } from '../pr/tokenCommands';
 import { openPullRequestPage } from '../pr/pullRequestNodes';
 
-export const COMMANDS: CommandTable = {
+const COMMANDS: CommandTable = {
   'gitopsLens.refresh': refresh,
   'gitopsLens.showLog': showLog,
   'gitopsLens.copyName': copyName,

@@ -15,7 +15,7 @@ import type { ViewFilter } from '../views/viewFilter';
  * The cluster writes GitOps Lens makes: annotation merge patches only (implemented by
  * src/infra/k8s/annotate.ts). Kept this small so that a review sees every write in one place.
  */
-export interface ClusterWriter {
+interface ClusterWriter {
   annotate(cluster: string, kind: GitOpsKindName, namespace: string, name: string, annotations: Readonly<Record<string, string>>): Promise<unknown>;
 }
 
@@ -26,7 +26,7 @@ export interface AppNavigator {
 }
 
 /** Both sides of a drift lens's comparison as documents (Show Drift). */
-export interface DriftDiffSource {
+interface DriftDiffSource {
   prepare(uri: string, documentIndex: number, cluster: string): DriftDiff | undefined;
 }
 

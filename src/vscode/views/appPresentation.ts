@@ -10,7 +10,7 @@ import type { ResourceHealthEntry } from '../../core/store/resourceHealthStore';
 import { appTooltipMarkdown } from './tooltipMarkdown';
 
 /** `outOfSync`, `synced`, `unknown`: the form used in contextValues and icon file names. */
-export function syncSlug(s: SyncStatus): 'synced' | 'outOfSync' | 'unknown' {
+function syncSlug(s: SyncStatus): 'synced' | 'outOfSync' | 'unknown' {
   return s === 'OutOfSync' ? 'outOfSync' : s === 'Synced' ? 'synced' : 'unknown';
 }
 

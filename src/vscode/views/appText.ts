@@ -9,7 +9,7 @@ import type { ClusterConnection } from '../../core/store/appStore';
 import type { ClusterEntry } from '../../core/store/clusterStore';
 import { TOOL_LABEL, ago } from './tooltipMarkdown';
 
-export function shortStatus(app: App): string {
+function shortStatus(app: App): string {
   if (app.suspended) return `${app.sync.status} · Suspended`;
   return app.health.status === 'Healthy' ? app.sync.status : `${app.sync.status} · ${app.health.status}`;
 }
@@ -32,7 +32,7 @@ export function appAccessibleLabel(app: App): string {
   return parts.join(', ');
 }
 
-export function connectionLabel(c: ClusterConnection, now: number): string | undefined {
+function connectionLabel(c: ClusterConnection, now: number): string | undefined {
   switch (c.phase) {
     case 'connecting':
       return 'connecting…';

@@ -37,7 +37,7 @@ export function isAppNode(v: unknown): v is AppNode {
 }
 
 /** Only deploying objects are listed here; Flux sources have their own view. */
-export function listedInApplications(app: App): boolean {
+function listedInApplications(app: App): boolean {
   return app.role === 'app';
 }
 

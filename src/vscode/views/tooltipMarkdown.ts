@@ -56,7 +56,7 @@ export function ago(then: number, now: number): string {
   return `${Math.floor(h / 24)}d ago`;
 }
 
-export function describeSource(s: App['sources'][number]): string {
+function describeSource(s: App['sources'][number]): string {
   const where = s.repoURL ?? s.ref ?? '(unknown source)';
   const what = [s.chart ? `chart ${s.chart}` : undefined, s.path ? `path ${s.path}` : undefined, s.targetRevision ? `@ ${s.targetRevision}` : undefined];
   return [where, ...what].filter(Boolean).join(' ');

@@ -19,7 +19,7 @@ import { SchemaRegistry } from '../../core/schema/registry';
 import { readBuiltinLayer } from '../../infra/schema/builtinBundle';
 import { fetchClusterLayer, type GetJson } from '../../infra/schema/clusterSchemas';
 import { afterActivation } from '../deferred';
-import { isYamlDocument } from '../yamlDocuments';
+import { isYamlDocument, touchesKindLine } from '../yamlDocuments';
 import type * as YamlClientModule from './yamlClient';
 
 export interface YamlAuthoringDeps {
@@ -33,19 +33,6 @@ export interface YamlAuthoringDeps {
 
 /** How long a failed schema fetch keeps a cluster from being asked again. */
 const RETRY_AFTER_MS = 5 * 60_000;
-
-/** A line that makes (or unmakes) a Kubernetes document: only edits touching one can start the machinery. */
-const KIND_LINE = /^\s*(?:-\s+)?(?:apiVersion|kind)\s*:/;
-
-/** Whether an edit touched an `apiVersion:` / `kind:` line, read on the lines of the changed ranges as they are now. */
-export function touchesKindLine(doc: Pick<vscode.TextDocument, 'lineAt' | 'lineCount'>, changes: readonly vscode.TextDocumentContentChangeEvent[]): boolean {
-  for (const c of changes) {
-    const first = c.range.start.line;
-    const last = Math.min(first + (c.text.match(/\n/g)?.length ?? 0), doc.lineCount - 1);
-    for (let line = first; line <= last; line++) if (KIND_LINE.test(doc.lineAt(line).text)) return true;
-  }
-  return false;
-}
 
 /**
  * The text of each open document, copied once per version: yaml-language-server asks once per
