@@ -46,12 +46,12 @@ const find = (v1: GitOpsLensApiV1, cluster: string, kind: string, name: string):
   v1.apps().find((a) => a.cluster === cluster && a.kind === kind && a.name === name);
 
 /** An app's row in the Applications view (cluster → tool → group → app), as the provider builds it. */
-async function appRow(t: GitOpsLensTestApi, cluster: string, name: string): Promise<TreeItemInfo | undefined> {
+async function appRow(t: GitOpsLensTestApi, cluster: string, kind: string, name: string): Promise<TreeItemInfo | undefined> {
   const v1 = await api();
-  const app = v1.apps().find((a) => a.cluster === cluster && a.name === name && a.role === 'app');
+  const app = v1.apps().find((a) => a.cluster === cluster && a.kind === kind && a.name === name);
   if (!app) return undefined;
   const group = app.project ?? app.namespace;
-  return t.applicationsChildren([cluster, app.tool === 'argocd' ? 'Argo CD' : 'Flux', group])?.find((r) => r.label === name);
+  return t.applicationsChildren([cluster, app.tool === 'argocd' ? 'Argo CD' : 'Flux', group])?.find((r) => r.id === `app/${app.key}`);
 }
 
 describe('Applications against simulated clusters', function () {
@@ -275,9 +275,11 @@ describe('Applications against simulated clusters', function () {
     const podinfo = find(v1, 'sim-flux', 'Kustomization', 'podinfo');
     assert.ok(payments && podinfo);
     // Applications view: the app rows of a group, status first, then `<ref>@<short sha>` for both tools.
-    const argoRow = await appRow(t, 'sim-argo', payments.name);
+    const argoRow = await appRow(t, 'sim-argo', 'Application', payments.name);
     assert.match(argoRow?.description ?? '', /^Synced · Degraded · main@[0-9a-f]{7}$/);
-    assert.match((await appRow(t, 'sim-flux', podinfo.name))?.description ?? '', /^Synced · main@[0-9a-f]{7}$/);
+    assert.match((await appRow(t, 'sim-flux', 'Kustomization', podinfo.name))?.description ?? '', /^Synced · main@[0-9a-f]{7}$/);
+    // A HelmRelease's revision is its chart version.
+    assert.match((await appRow(t, 'sim-flux', 'HelmRelease', 'podinfo'))?.description ?? '', /^Synced · 6\.5\.4$/);
     // Sources view: cluster rows say "Cluster" as in the Applications view.
     const clusters = t.sourcesChildren([]) ?? [];
     for (const name of ['sim-argo', 'sim-flux']) {
