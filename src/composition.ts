@@ -144,7 +144,7 @@ export function compose(
   // Manifest CodeLenses (issue 5): results are read from the clusters here, never while rendering.
   const dryRun = new ServerSideDryRun((cluster, desired) => access.dryRunApply(cluster, desired), () => settings.ui.serverSideDryRun, log);
   const renderDesired = createRenderer({ log });
-  const driftResults = scope.add(
+  const driftSession = scope.add(
     new DriftSession({
       apps: () => apps.all(),
       reader: access,
@@ -171,17 +171,17 @@ export function compose(
       ignoreOf: ignoreSpecsOf,
     }),
   );
-  const driftDocuments = scope.add(new DriftDocumentProvider(driftResults));
+  const driftDocuments = scope.add(new DriftDocumentProvider(driftSession));
   scope.add(vscode.workspace.registerTextDocumentContentProvider(DRIFT_SCHEME, driftDocuments));
-  scope.add(vscode.languages.registerCodeLensProvider(DRIFT_LENS_SELECTOR, scope.add(new DriftLensProvider(driftResults))));
+  scope.add(vscode.languages.registerCodeLensProvider(DRIFT_LENS_SELECTOR, scope.add(new DriftLensProvider(driftSession))));
   // The documents already open are read after activation returns, not inside it.
-  scope.add(afterActivation(() => trackDriftDocuments(driftResults, apps)));
+  scope.add(afterActivation(() => trackDriftDocuments(driftSession, apps)));
   // Around the lenses (issue 5): hover, gutter marks and "adopt live value" read the same results; YAML
   // syntax errors of manifests become diagnostics. The field cache subscribes first so readers see fresh entries.
-  const driftFields = scope.add(new DriftFieldCache(driftResults));
+  const driftFields = scope.add(new DriftFieldCache(driftSession));
   scope.add(vscode.languages.registerHoverProvider(DRIFT_LENS_SELECTOR, new DriftHoverProvider(driftFields)));
   scope.add(vscode.languages.registerCodeActionsProvider(DRIFT_LENS_SELECTOR, new AdoptLiveActionProvider(driftFields), AdoptLiveActionProvider.metadata));
-  scope.add(new DriftDecorations(driftResults, driftFields, vscode.Uri.file(extensionPath)));
+  scope.add(new DriftDecorations(driftSession, driftFields, vscode.Uri.file(extensionPath)));
   scope.add(new ManifestDiagnostics());
 
   // Manifest authoring (issue 7): schemas for the Kubernetes documents of YAML files; starts on the
@@ -208,7 +208,7 @@ export function compose(
     log,
     channel,
     drift: driftDocuments,
-    driftDetails: (uri) => driftResults.details(uri),
+    driftDetails: (uri) => driftSession.details(uri),
     pr,
     state: workspaceState,
     repos,
