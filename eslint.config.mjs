@@ -1,5 +1,9 @@
-// Lint rules, including the layer rule of STYLE.md: src/core is pure, src/infra never sees vscode.
+// Lint rules, including the layer rule of STYLE.md: src/core is pure, src/infra never sees vscode,
+// src/vscode does no file or process I/O of its own (it goes through ports to src/infra).
 import tseslint from 'typescript-eslint';
+
+/** File and process I/O: src/vscode reaches the disk and git only through the ports src/infra implements. */
+const fileAndProcessIo = ['fs', 'fs/promises', 'child_process'];
 
 const nodeIo = ['fs', 'net', 'http', 'https', 'child_process', 'os', 'path', 'dgram', 'tls', 'worker_threads'];
 
@@ -31,6 +35,20 @@ export default tseslint.config(
     files: ['src/infra/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: ['vscode'], patterns: [{ group: ['**/vscode/**'], message: 'src/infra never imports the vscode layer.' }] }],
+    },
+  },
+  {
+    files: ['src/vscode/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...fileAndProcessIo, ...fileAndProcessIo.map((m) => `node:${m}`)].map((name) => ({
+            name,
+            message: 'src/vscode does no file or process I/O: use a port of src/core (git, repository files) implemented in src/infra.',
+          })),
+        },
+      ],
     },
   },
 );

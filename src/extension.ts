@@ -15,7 +15,8 @@ export function activate(context: vscode.ExtensionContext): GitOpsLensExtensionE
   const channel = vscode.window.createOutputChannel('GitOps Lens', { log: true });
   context.subscriptions.push(channel);
   try {
-    const { scope, exports } = compose(channel, () => activationMillis, context);
+    // The in-host tests' hooks exist only when VS Code runs the extension for tests (src/vscode/testApi.ts).
+    const { scope, exports } = compose(channel, () => activationMillis, context, { testApi: context.extensionMode === vscode.ExtensionMode.Test });
     context.subscriptions.push(scope);
     activationMillis = performance.now() - started;
     channel.info(

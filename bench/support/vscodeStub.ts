@@ -34,6 +34,7 @@ export function installVscodeStub(settings: Record<string, unknown> = {}): StubR
       constructor(public label: string, public collapsibleState?: number) {}
     },
     TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    ExtensionMode: { Production: 1, Development: 2, Test: 3 },
     ThemeIcon: class {
       constructor(public id: string, public color?: unknown) {}
     },
@@ -97,7 +98,9 @@ export function installVscodeStub(settings: Record<string, unknown> = {}): StubR
     },
     workspace: {
       workspaceFolders: undefined,
-      getConfiguration: () => ({ get: (key: string, def: unknown) => settings[key] ?? def }),
+      getConfiguration: () => ({ get: (key: string, def: unknown) => settings[key] ?? def, inspect: (key: string) => ({ key, globalValue: settings[key] }) }),
+      isTrusted: true,
+      onDidGrantWorkspaceTrust: () => disposable,
       onDidChangeConfiguration: () => disposable,
       registerTextDocumentContentProvider: () => disposable,
       textDocuments: [],

@@ -23,7 +23,7 @@ import { resolveNamespace } from '../core/manifest/namespace';
 import type { App } from '../core/model/app';
 import { isRecord } from '../core/json';
 import { KubeClusterAccess } from '../infra/k8s/clusterAccess';
-import { gitRemotes } from '../vscode/workspaceRepos';
+import { gitRemotes } from '../infra/git/workspaceRepos';
 import { UsageError, parseArgs } from './args';
 import { readKubeconfig } from './contexts';
 import type { CliIo } from './io';

@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 
-export interface TreeLimits {
+interface TreeLimits {
   /** Files, links and folders listed (default 5,000). */
   readonly maxEntries: number;
   /** Folder levels below a root (default 32). */
@@ -27,9 +27,10 @@ export interface TreeLimits {
   readonly maxBytes: number;
 }
 
-export const TREE_LIMITS: TreeLimits = { maxEntries: 5000, maxDepth: 32, maxBytes: 64 * 1024 * 1024 };
+const TREE_LIMITS: TreeLimits = { maxEntries: 5000, maxDepth: 32, maxBytes: 64 * 1024 * 1024 };
 
-export type RepoFileErrorCode = 'linkOutside' | 'linkLoop' | 'notRegular' | 'tooMany' | 'tooDeep' | 'tooLarge';
+/** `outside`: a path given by someone else (a cluster object's source path) climbs out of its root. */
+export type RepoFileErrorCode = 'outside' | 'linkOutside' | 'linkLoop' | 'notRegular' | 'tooMany' | 'tooDeep' | 'tooLarge';
 
 /** A walk or read refused; `path` is the entry at fault. */
 export class RepoFileError extends Error {
@@ -43,7 +44,7 @@ export class RepoFileError extends Error {
   }
 }
 
-export interface FileEntry {
+interface FileEntry {
   readonly kind: 'file';
   /** The path as walked (under its root). */
   readonly path: string;
@@ -51,7 +52,7 @@ export interface FileEntry {
 }
 
 /** What a link resolves to: a file or folder inside the roots, outside them, something else, nothing, or a loop. */
-export type LinkTarget =
+type LinkTarget =
   | { readonly kind: 'file' | 'dir'; readonly real: string; readonly inside: boolean }
   | { readonly kind: 'special'; readonly real: string; readonly inside: boolean }
   | { readonly kind: 'missing' | 'loop' };

@@ -1,12 +1,15 @@
 /**
  * The public API other extensions get from `getAPI(1)`: a versioned facade, never the internal
- * objects (STYLE.md rule 12). Version 1 exposes the clusters GitOps Lens knows.
+ * objects (STYLE.md rule 12). Version 1 exposes the clusters GitOps Lens knows and their apps; hooks
+ * for our own in-host tests are a separate, internal object (testApi.ts).
  */
 import type { Event } from '../core/lifecycle';
 import type { App, HealthStatus, SyncStatus, Tool } from '../core/model/app';
 import type { AppStore, Totals } from '../core/store/appStore';
 import type { ClusterStore } from '../core/store/clusterStore';
+import type { GitOpsLensTestApi } from './testApi';
 
+/** A kubeconfig context as other extensions see it. @public */
 export interface ClusterInfoV1 {
   readonly name: string;
   readonly server: string | undefined;
@@ -32,6 +35,7 @@ export interface AppInfoV1 {
   readonly message: string | undefined;
 }
 
+/** A cluster's connection as other extensions see it. @public */
 export interface ClusterStateV1 {
   readonly cluster: string;
   readonly connection: 'idle' | 'connecting' | 'ready' | 'unreachable' | 'stopped';
@@ -39,52 +43,7 @@ export interface ClusterStateV1 {
   readonly absentTools: readonly Tool[];
 }
 
-/** One managed resource's health as computed from its live object (Argo CD 3.x apps). */
-export interface ResourceHealthInfoV1 {
-  readonly group: string;
-  readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
-  /** 'loading' until the first GET answered; 'none' for kinds Argo CD has no health check for. */
-  readonly health: HealthStatus | 'loading' | 'none' | 'unavailable';
-  readonly message: string | undefined;
-}
-
-/** Per-resource health of Argo CD 3.x apps and revealing apps; part of API version 1. */
-export interface ResourceHealthApiV1 {
-  /**
-   * Health per managed resource of an Argo CD 3.x Application, computed from the live objects once the
-   * app was expanded in the Applications view; undefined for other apps and unknown keys.
-   */
-  resourceHealth(key: string): readonly ResourceHealthInfoV1[] | undefined;
-  /** Reveals the app in the Applications view and expands it, as a user click would. */
-  revealApp(key: string, options?: { readonly expand?: boolean }): Promise<void>;
-}
-
-/** A tree item as the Applications view shows it, read back for tests (issue 6: an app's Pull Requests node). */
-export interface TreeItemInfoV1 {
-  readonly id: string | undefined;
-  readonly label: string;
-  readonly description: string | undefined;
-  /** The tooltip text (a Markdown tooltip's source). */
-  readonly tooltip: string | undefined;
-  readonly contextValue: string | undefined;
-  /** The command a click runs. */
-  readonly command: string | undefined;
-}
-
-/** Reading the Applications view back; part of API version 1. */
-export interface TreeChildrenApiV1 {
-  /**
-   * The children of the app's node in the Applications view, as the tree provider builds them
-   * (getChildren, then getTreeItem for each), or of the descendant reached by following `path` (child
-   * labels, e.g. `['Pull Requests']`). Building children is what expanding or refreshing that node in
-   * the view does. undefined when the app is not listed or a label in `path` is not found.
-   */
-  treeChildren(key: string, path?: readonly string[]): readonly TreeItemInfoV1[] | undefined;
-}
-
-export interface GitOpsLensApiV1 extends ResourceHealthApiV1, TreeChildrenApiV1 {
+export interface GitOpsLensApiV1 {
   readonly version: 1;
   /** Milliseconds from the first line of the bundle running to `activate` returning. */
   readonly activationMillis: number;
@@ -104,6 +63,11 @@ export interface GitOpsLensApiV1 extends ResourceHealthApiV1, TreeChildrenApiV1 
 
 export interface GitOpsLensExtensionExports {
   getAPI(version: 1): GitOpsLensApiV1;
+  /**
+   * Internal, unversioned hooks for GitOps Lens's own in-host tests (src/vscode/testApi.ts); present
+   * only when VS Code runs the extension for tests (`ExtensionMode.Test`). Not for other extensions.
+   */
+  getTestApi?(): GitOpsLensTestApi;
 }
 
 export function createApi(
@@ -111,13 +75,10 @@ export function createApi(
   apps: AppStore,
   firstLoad: Promise<unknown>,
   activationMillis: () => number,
-  resourceHealth: ResourceHealthApiV1 & TreeChildrenApiV1,
+  testApi?: GitOpsLensTestApi,
 ): GitOpsLensExtensionExports {
   const v1: GitOpsLensApiV1 = {
     version: 1,
-    resourceHealth: (key) => resourceHealth.resourceHealth(key),
-    revealApp: (key, options) => resourceHealth.revealApp(key, options),
-    treeChildren: (key, path) => resourceHealth.treeChildren(key, path),
     get activationMillis() {
       return activationMillis();
     },
@@ -141,6 +102,7 @@ export function createApi(
       if (version !== 1) throw new Error(`GitOps Lens API version ${String(version)} is not supported; use 1.`);
       return v1;
     },
+    ...(testApi ? { getTestApi: () => testApi } : {}),
   };
 }
 

@@ -33,8 +33,6 @@ export type CommandId = (typeof COMMAND_IDS)[number];
 export const CLUSTER_WRITE_COMMANDS: readonly CommandId[] = ['gitopsLens.refreshApp', 'gitopsLens.hardRefreshApp', 'gitopsLens.reconcile'];
 
 export const VIEW_IDS = ['gitopsLens.applications', 'gitopsLens.sources'] as const;
-export type ViewId = (typeof VIEW_IDS)[number];
-
 /** Context keys set by the extension and read by `when`/`enablement` clauses in package.json. */
 export const CONTEXT_KEYS = {
   operationInProgress: 'gitopsLens.operationInProgress',

@@ -17,12 +17,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigSnapshot } from '../core/ports';
-import { FORGE_KINDS, type ForgeKind } from '../core/forge/types';
+import { forgeMapping } from '../core/forge/detect';
+import type { ForgeKind } from '../core/forge/types';
+import { Emitter, type Disposable, type Event } from '../core/lifecycle';
 
 const SECTION = 'gitopsLens';
 
 /** Settings whose change means re-reading kubeconfig files and reconnecting. */
-export const RECONNECT_SETTINGS = ['gitopsLens.kubeconfig'] as const;
+const RECONNECT_SETTINGS = ['gitopsLens.kubeconfig'] as const;
 
 /** Read from user (and remote machine) settings only, never from a workspace or folder. */
 export const USER_LEVEL_SETTINGS = ['gitopsLens.kubeconfig', 'gitopsLens.forges'] as const;
@@ -97,7 +99,7 @@ export function affectsConfig(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(SECTION);
 }
 
-export function needsReconnect(e: vscode.ConfigurationChangeEvent): boolean {
+function needsReconnect(e: vscode.ConfigurationChangeEvent): boolean {
   return RECONNECT_SETTINGS.some((s) => e.affectsConfiguration(s));
 }
 
@@ -121,7 +123,7 @@ export interface UiSettings {
   readonly serverSideDryRun: boolean;
 }
 
-export function readUiSettings(): UiSettings {
+function readUiSettings(): UiSettings {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   return Object.freeze({
     notificationsEnabled: cfg.get<boolean>('notifications.enabled', false) === true,
@@ -146,19 +148,12 @@ export function readPullRequestSettings(): PullRequestSettings {
   const rawPrefix = cfg.get<unknown>('pullRequests.branchPrefix', 'gitops');
   // A ref component may not start with '.' or end with '/' (git-check-ref-format(1)); keep it plain.
   const prefix = typeof rawPrefix === 'string' ? rawPrefix.trim().replace(/^[./]+|[./]+$/g, '') : '';
-  const forges: Record<string, ForgeKind> = {};
-  const rawForges = userValue(cfg, 'forges');
-  if (rawForges && typeof rawForges === 'object') {
-    for (const [host, kind] of Object.entries(rawForges as Record<string, unknown>)) {
-      if (typeof kind === 'string' && (FORGE_KINDS as readonly string[]).includes(kind)) forges[host.trim().toLowerCase()] = kind as ForgeKind;
-    }
-  }
   return Object.freeze({
     branchPrefix: prefix === '' ? 'gitops' : prefix,
     draft: cfg.get<unknown>('pullRequests.draft', false) === true,
     labels: strings('pullRequests.labels'),
     reviewers: strings('pullRequests.reviewers'),
-    forges: Object.freeze(forges),
+    forges: forgeMapping(userValue(cfg, 'forges')),
   });
 }
 
@@ -171,4 +166,43 @@ export function readGithubEnterpriseUri(): string | undefined {
   const cfg = vscode.workspace.getConfiguration('github-enterprise');
   const user = userValue(cfg, 'uri');
   return typeof user === 'string' && user.trim() !== '' && cfg.get<unknown>('uri') === user ? user.trim() : undefined;
+}
+
+/**
+ * The settings as one current value each (STYLE.md rule 10), read again when a `gitopsLens` setting
+ * changes or the workspace becomes trusted (which lets the user's kubeconfig entries that point into it
+ * be read). `reconnect`: the kubeconfig files to read changed.
+ */
+export class LiveSettings implements Disposable {
+  private _config = readConfig();
+  private _ui = readUiSettings();
+  private readonly _onDidChange = new Emitter<{ readonly reconnect: boolean }>();
+  readonly onDidChange: Event<{ readonly reconnect: boolean }> = this._onDidChange.event;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor() {
+    this.subscriptions = [
+      vscode.workspace.onDidChangeConfiguration((e) => affectsConfig(e) && this.reread(needsReconnect(e))),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reread(true)),
+    ];
+  }
+
+  get config(): ConfigSnapshot {
+    return this._config;
+  }
+
+  get ui(): UiSettings {
+    return this._ui;
+  }
+
+  private reread(reconnect: boolean): void {
+    this._config = readConfig();
+    this._ui = readUiSettings();
+    this._onDidChange.fire({ reconnect });
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this._onDidChange.dispose();
+  }
 }

@@ -28,6 +28,11 @@ export class ClusterConnections implements Disposable {
     return this.active;
   }
 
+  /** The enabled clusters while connected (none before `activate()`): whom schemas may be asked from. */
+  connectedClusters(): string[] {
+    return this.active ? this.clusters.snapshot.clusters.filter((c) => c.enabled).map((c) => c.name) : [];
+  }
+
   /** Connects to every enabled cluster; idempotent. */
   activate(): void {
     if (this.active || this.disposables.isDisposed) return;

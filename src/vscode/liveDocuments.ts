@@ -46,7 +46,7 @@ export class LiveDocumentProvider implements vscode.TextDocumentContentProvider,
  * unwrapped item by item: core/drift/mask.ts `maskAnswer`, the masks the diff views use too, and
  * kubectl's last-applied annotation with them); returns a copy.
  */
-export function forDisplay(obj: unknown): unknown {
+function forDisplay(obj: unknown): unknown {
   if (typeof obj !== 'object' || obj === null) return obj;
   const copy = maskAnswer(structuredClone(obj)) as Record<string, unknown>;
   const objects = Array.isArray(copy.items) ? [copy, ...copy.items] : [copy];

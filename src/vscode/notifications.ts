@@ -8,15 +8,15 @@ import type { Disposable } from '../core/lifecycle';
 import type { Clock } from '../core/ports';
 import type { AppStore, AppTransition } from '../core/store/appStore';
 import type { AppNavigator } from './commands/types';
-import { TOOL_LABEL } from './views/appPresentation';
+import { TOOL_LABEL } from './views/tooltipMarkdown';
 
-export const NOTIFICATION_WINDOW_MS = 60_000;
+const NOTIFICATION_WINDOW_MS = 60_000;
 /**
  * Transitions right after a cluster (re)connects are not news: the initial lists arrive kind by kind,
  * so a Flux Kustomization listed before its GitRepository turns Unknown → OutOfSync once the source
  * joins. Those are dropped for this long after the cluster becomes ready.
  */
-export const SETTLE_MS = 10_000;
+const SETTLE_MS = 10_000;
 
 export class TransitionNotifier implements Disposable {
   private readonly disposables: Disposable[] = [];

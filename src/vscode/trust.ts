@@ -13,7 +13,7 @@ import type { Logger } from '../core/ports';
 import { UserError } from './commands/appArg';
 import { affectsConfig, readTrustRestrictions, type TrustRestrictions } from './config';
 
-export class RestrictedModeError extends UserError {}
+class RestrictedModeError extends UserError {}
 
 /** Throws RestrictedModeError in an untrusted workspace; `what` names the refused action ("Pull requests"). */
 export function requireTrust(what: string): void {
@@ -25,7 +25,7 @@ export function requireTrust(what: string): void {
 }
 
 /** The views' message for `r`, or undefined when nothing is restricted. */
-export function restrictionMessage(r: TrustRestrictions): string | undefined {
+function restrictionMessage(r: TrustRestrictions): string | undefined {
   if (r.trusted) return undefined;
   const parts = ["Restricted Mode: pull requests are off, and this workspace's kubeconfig files and forge settings are ignored."];
   if (r.skippedKubeconfigEntries.length) parts.push(`Not read until you trust it: ${r.skippedKubeconfigEntries.join(', ')}.`);

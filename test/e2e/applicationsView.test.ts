@@ -107,7 +107,8 @@ describe('GitOps view in VS Code (e2e)', function () {
     // The unreachable cluster's item re-renders on every reconnect attempt, which closes a hover.
     for (let attempt = 0; ; attempt++) {
       await page.mouse.move(900, 500);
-      await page.getByRole('treeitem', { name: /^Cluster prod-eu/ }).hover();
+      // Both views list the cluster ("Cluster prod-eu, …"); this is the Applications view's row.
+      await page.getByRole('tree', { name: 'Applications' }).getByRole('treeitem', { name: /^Cluster prod-eu/ }).hover();
       const shown = await hover.waitFor({ timeout: 5_000 }).then(() => true, () => false);
       if (shown) break;
       if (attempt === 3) throw new Error('no tooltip on prod-eu after 4 attempts');
@@ -150,7 +151,8 @@ describe('GitOps view in VS Code (e2e)', function () {
   it('follows an edit of the kubeconfig file without a reload', async () => {
     const original = fs.readFileSync(ws.kubeconfig, 'utf8');
     fs.writeFileSync(ws.kubeconfig, original.replace('current-context: prod-eu', 'current-context: staging'));
-    await page.getByRole('treeitem', { name: /^Cluster staging, 127\.0\.0\.1:26443 · current/ }).waitFor({ timeout: 15_000 });
-    await page.getByRole('treeitem', { name: /^Cluster prod-eu, 127\.0\.0\.1:16443( · unreachable.*)?$/ }).waitFor();
+    const tree = page.getByRole('tree', { name: 'Applications' });
+    await tree.getByRole('treeitem', { name: /^Cluster staging, 127\.0\.0\.1:26443 · current/ }).waitFor({ timeout: 15_000 });
+    await tree.getByRole('treeitem', { name: /^Cluster prod-eu, 127\.0\.0\.1:16443( · unreachable.*)?$/ }).waitFor();
   });
 });

@@ -35,6 +35,12 @@ describe('GitOps Lens in the extension host', () => {
     );
   });
 
+  it('keeps test hooks out of the public API: getAPI(1) has none, getTestApi() exists since the host runs tests', async () => {
+    const v1 = await api();
+    for (const hook of ['treeChildren', 'resourceHealth', 'revealApp', 'sourcesChildren']) assert.equal(hook in v1, false, `getAPI(1) carries ${hook}`);
+    assert.equal(typeof extension().exports.getTestApi, 'function');
+  });
+
   it('registers every contributed command and no undeclared one', async () => {
     await api();
     const all = await vscode.commands.getCommands(true);

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GitOpsLensApiV1, GitOpsLensExtensionExports } from '../../src/vscode/api';
+import type { GitOpsLensTestApi } from '../../src/vscode/testApi';
 
-export const EXTENSION_ID = 'gitops-lens.gitops-lens';
+const EXTENSION_ID = 'gitops-lens.gitops-lens';
 
 /** Our extension as the host sees it; fails the test if it is not installed. */
 export function extension(): vscode.Extension<GitOpsLensExtensionExports> {
@@ -17,4 +18,12 @@ export async function api(): Promise<GitOpsLensApiV1> {
   const v1 = (ext.isActive ? ext.exports : await ext.activate()).getAPI(1);
   await v1.ready();
   return v1;
+}
+
+/** The internal hooks for these tests (src/vscode/testApi.ts), present because VS Code runs the extension for tests. */
+export async function testApi(): Promise<GitOpsLensTestApi> {
+  await api();
+  const t = extension().exports.getTestApi?.();
+  assert.ok(t, 'getTestApi() is missing: the extension host does not run GitOps Lens in ExtensionMode.Test');
+  return t;
 }

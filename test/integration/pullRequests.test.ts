@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ForgeSimAccess } from './simClusters';
-import { api } from './extensionApi';
+import { api, testApi } from './extensionApi';
 import { connectSimsAndWaitFor } from './driftWorkspace';
 import { CHECKOUT_GIT_IMAGE, checkoutDeploymentYaml } from '../fixtures/gitops/checkoutRepo';
 import { FORGE_LABELS } from '../../src/core/forge/types';
@@ -411,7 +411,7 @@ describe('Pull Requests node of an app in the Applications view (issue 6)', func
 
   /** The PR items under the app's "Pull Requests" node, building them as expanding or refreshing the node does; [] when the node is gone. */
   async function prItems() {
-    return (await api()).treeChildren(key, ['Pull Requests']) ?? [];
+    return (await testApi()).treeChildren(key, ['Pull Requests']) ?? [];
   }
 
   before(async () => {
@@ -443,8 +443,8 @@ describe('Pull Requests node of an app in the Applications view (issue 6)', func
     assert.ok(pr && pr.state === 'open', 'the forge has no open PR for the branch');
 
     // The app's own children: a "Pull Requests" node counting its PRs, before the resources.
-    const v1 = await api();
-    const children = v1.treeChildren(key);
+    const t = await testApi();
+    const children = t.treeChildren(key);
     assert.ok(children, `the app ${key} is not in the Applications view`);
     const node = children.find((c) => c.label === 'Pull Requests');
     assert.ok(node, `no Pull Requests node under ${key}: ${children.map((c) => c.label).join(', ')}`);
@@ -469,7 +469,7 @@ describe('Pull Requests node of an app in the Applications view (issue 6)', func
       assert.ok(Date.now() < deadline, 'the closed PR is still listed under the app');
       await new Promise((r) => setTimeout(r, 250));
     }
-    const after = v1.treeChildren(key) ?? [];
+    const after = t.treeChildren(key) ?? [];
     const left = await prItems();
     const count = after.find((c) => c.label === 'Pull Requests')?.description;
     // Other PRs for the app (other tests in this run) may remain; the node disappears with the last one.

@@ -5,6 +5,13 @@
  * - Otherwise it uses code-server 4.100.3 (VS Code 1.100.3) driven by headless Chromium; the
  *   workbench reports the test exit code through `codeAutomationExit`.
  * Writes counts to GITOPS_LENS_COUNTS_FILE (through the reporter in the extension host).
+ *
+ * Order independence (every in-host suite must pass alone and in any order), for CI and by hand:
+ * - GITOPS_LENS_TEST_SHUFFLE=<seed>|random runs the top-level suites in a shuffled order; the host
+ *   prints the seed, and the same seed gives the same order (test/index.ts).
+ * - GITOPS_LENS_TEST_EACH_SUITE=1 runs every top-level suite alone, each in a fresh extension host
+ *   with fresh simulators and workspace, and adds up the counts.
+ * - GITOPS_LENS_TEST_SUITE=<title> runs one top-level suite.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,7 +26,14 @@ import { FORGE_SIM_TOKEN, startForgeSim, startSims } from './simClusters';
 const TESTS_ENTRY = path.join(REPO_ROOT, 'out', 'test', 'index.js');
 const TIMEOUT_MS = Number(process.env.GITOPS_LENS_INTEGRATION_TIMEOUT_MS ?? 300_000);
 
-async function main(): Promise<number> {
+interface Counts {
+  passed: number;
+  failed: number;
+  pending: number;
+}
+
+/** One extension host over a fresh workspace and fresh simulators; `hostEnv` reaches test/index.ts. */
+async function runOnce(hostEnv: NodeJS.ProcessEnv): Promise<number> {
   const ws = prepareWorkspace();
   // Simulated clusters for the Applications view tests; their kubeconfig is not on KUBECONFIG, so the
   // kubeconfig tests keep their two fixture contexts, and simulatorApps.test adds it through the setting.
@@ -32,8 +46,11 @@ async function main(): Promise<number> {
     GITOPS_LENS_SIM_KUBECONFIG: sims.kubeconfigFile,
     GITOPS_LENS_COUNTS_FILE: process.env.GITOPS_LENS_COUNTS_FILE,
     GITOPS_LENS_TEST_GREP: process.env.GITOPS_LENS_TEST_GREP,
+    GITOPS_LENS_TEST_SHUFFLE: process.env.GITOPS_LENS_TEST_SHUFFLE,
+    GITOPS_LENS_TEST_SUITE: process.env.GITOPS_LENS_TEST_SUITE,
     GITOPS_LENS_FIXTURES: ws.fixtures,
     KUBECONFIG: ws.kubeconfig,
+    ...hostEnv,
   };
   const desktop = findDesktopVsCode();
   try {
@@ -43,6 +60,39 @@ async function main(): Promise<number> {
     await sims.stop();
     fs.rmSync(ws.root, { recursive: true, force: true });
   }
+}
+
+/** Every top-level suite alone, one host each; the counts file gets the sum. */
+async function runEachSuite(): Promise<number> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-lens-each-'));
+  try {
+    const listFile = path.join(tmp, 'suites.json');
+    await runOnce({ GITOPS_LENS_TEST_LIST_FILE: listFile, GITOPS_LENS_COUNTS_FILE: path.join(tmp, 'list-counts.json') });
+    const titles = JSON.parse(fs.readFileSync(listFile, 'utf8')) as string[];
+    const total: Counts = { passed: 0, failed: 0, pending: 0 };
+    const results: string[] = [];
+    for (const [i, title] of titles.entries()) {
+      console.log(`\n[integration] suite ${i + 1}/${titles.length} alone: ${title}`);
+      const counts = path.join(tmp, `counts-${i}.json`);
+      const code = await runOnce({ GITOPS_LENS_TEST_SUITE: title, GITOPS_LENS_TEST_SHUFFLE: undefined, GITOPS_LENS_COUNTS_FILE: counts });
+      const c: Counts = fs.existsSync(counts) ? (JSON.parse(fs.readFileSync(counts, 'utf8')) as Counts) : { passed: 0, failed: 1, pending: 0 };
+      if (code !== 0 && c.failed === 0) c.failed = 1;
+      total.passed += c.passed;
+      total.failed += c.failed;
+      total.pending += c.pending;
+      results.push(`  ${c.failed === 0 ? 'ok  ' : 'FAIL'} ${c.passed} passed, ${c.failed} failed: ${title}`);
+    }
+    console.log(`\n[integration] each suite alone:\n${results.join('\n')}`);
+    const out = process.env.GITOPS_LENS_COUNTS_FILE;
+    if (out) fs.writeFileSync(out, JSON.stringify(total));
+    return total.failed > 0 ? 1 : 0;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<number> {
+  return process.env.GITOPS_LENS_TEST_EACH_SUITE === '1' ? runEachSuite() : runOnce({});
 }
 
 function findDesktopVsCode(): string | undefined {

@@ -65,7 +65,7 @@ export interface StartedSims {
 }
 
 const CRDS = path.join(REPO_ROOT, 'test', 'fixtures', 'sim', 'crds');
-export const FORBIDDEN_NAMESPACE = 'team-b';
+const FORBIDDEN_NAMESPACE = 'team-b';
 
 
 export async function startSims(dir: string): Promise<StartedSims> {
@@ -169,7 +169,7 @@ export interface StartedForgeSim {
 }
 
 export const FORGE_SIM_TOKEN = 'gl-sim-token-4f1c9a';
-export const FORGE_SIM_USER = 'octo-dev';
+const FORGE_SIM_USER = 'octo-dev';
 
 export async function startForgeSim(): Promise<StartedForgeSim> {
   const { startForge } = await import('../sim/forge/server');

@@ -8,9 +8,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AppInfoV1, GitOpsLensApiV1 } from '../../src/vscode/api';
+import type { GitOpsLensTestApi, TreeItemInfo } from '../../src/vscode/testApi';
 import type { SimAccess } from './simClusters';
 import { waitFor as waitForState } from '../support/waitFor';
-import { api } from './extensionApi';
+import { api, testApi } from './extensionApi';
 
 /** Simulator round trips through watches: a longer default than waitFor's. */
 const waitFor = <T>(what: string, fn: () => T | undefined | false, timeoutMs = 20_000): Promise<T> => waitForState(what, fn, timeoutMs);
@@ -43,6 +44,15 @@ const annotationsOf = (o: Record<string, unknown>) =>
 
 const find = (v1: GitOpsLensApiV1, cluster: string, kind: string, name: string): AppInfoV1 | undefined =>
   v1.apps().find((a) => a.cluster === cluster && a.kind === kind && a.name === name);
+
+/** An app's row in the Applications view (cluster → tool → group → app), as the provider builds it. */
+async function appRow(t: GitOpsLensTestApi, cluster: string, kind: string, name: string): Promise<TreeItemInfo | undefined> {
+  const v1 = await api();
+  const app = v1.apps().find((a) => a.cluster === cluster && a.kind === kind && a.name === name);
+  if (!app) return undefined;
+  const group = app.project ?? app.namespace;
+  return t.applicationsChildren([cluster, app.tool === 'argocd' ? 'Argo CD' : 'Flux', group])?.find((r) => r.id === `app/${app.key}`);
+}
 
 describe('Applications against simulated clusters', function () {
   this.timeout(60_000);
@@ -258,17 +268,79 @@ describe('Applications against simulated clusters', function () {
       fs.rmSync(path.dirname(manifest), { recursive: true, force: true });
     }
   });
+  it('words rows alike in both views: status before revision, "Cluster" rows in Sources, Flux sources expand to their users', async () => {
+    const t = await testApi();
+    const v1 = await api();
+    const payments = find(v1, 'sim-argo', 'Application', 'payments');
+    const podinfo = find(v1, 'sim-flux', 'Kustomization', 'podinfo');
+    assert.ok(payments && podinfo);
+    // Applications view: the app rows of a group, status first, then `<ref>@<short sha>` for both tools.
+    const argoRow = await appRow(t, 'sim-argo', 'Application', payments.name);
+    assert.match(argoRow?.description ?? '', /^Synced · Degraded · main@[0-9a-f]{7}$/);
+    assert.match((await appRow(t, 'sim-flux', 'Kustomization', podinfo.name))?.description ?? '', /^Synced · main@[0-9a-f]{7}$/);
+    // A HelmRelease's revision is its chart version.
+    assert.match((await appRow(t, 'sim-flux', 'HelmRelease', 'podinfo'))?.description ?? '', /^Synced · 6\.5\.4$/);
+    // Sources view: cluster rows say "Cluster" as in the Applications view.
+    const clusters = t.sourcesChildren([]) ?? [];
+    for (const name of ['sim-argo', 'sim-flux']) {
+      const row = clusters.find((c) => c.label === name);
+      assert.ok(row, `no ${name} row in the Sources view`);
+      assert.match(row.accessibleLabel ?? '', new RegExp(`^Cluster ${name}, 127\\.0\\.0\\.1:\\d+$`));
+      assert.match(row.tooltip ?? '', /^\*\*Cluster /);
+    }
+    // The GitRepository expands to the Kustomizations whose sourceRef names it.
+    const fleet = (t.sourcesChildren(['sim-flux', 'Flux sources']) ?? []).find((r) => r.label === 'fleet');
+    assert.ok(fleet, 'no GitRepository fleet row');
+    assert.equal(fleet.expandable, true);
+    assert.match(fleet.description ?? '', /^Synced · GitRepository · main@[0-9a-f]{7}$/);
+    const users = (t.sourcesChildren(['sim-flux', 'Flux sources', 'fleet']) ?? []).map((r) => r.label);
+    assert.ok(users.includes('podinfo'), `fleet's users: ${users.join(', ')}`);
+  });
+
+  it('refuses to open an app source path that leads out of the clone (spec.source.path: ../outside)', async () => {
+    const v1 = await api();
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder);
+    // Something worth opening outside the clone: the old command joined the path on and opened it.
+    const outside = path.join(path.dirname(folder), 'outside');
+    fs.mkdirSync(outside, { recursive: true });
+    fs.writeFileSync(path.join(outside, 'kustomization.yaml'), 'resources: []\n');
+    fs.mkdirSync(path.join(folder, '.git'), { recursive: true });
+    fs.writeFileSync(path.join(folder, '.git', 'config'), '[remote "origin"]\n\turl = https://git.example.test/org/apps.git\n');
+    const app = find(v1, 'sim-argo', 'Application', 'payments');
+    assert.ok(app);
+    const original = ((await kube('argo', 'GET', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/payments')).spec as { source: { path: string } }).source.path;
+    try {
+      await kube('argo', 'PATCH', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/payments', { spec: { source: { path: '../outside' } } });
+      // The app's tooltip (Sources view, under its repository) shows the new path once the watch delivered it.
+      const t = await testApi();
+      await waitFor('payments with path ../outside', () =>
+        t.sourcesChildren(['sim-argo', 'Argo CD repositories', 'https://git.example.test/org/apps.git'])?.some((r) => r.label === 'payments' && r.tooltip?.includes('outside')),
+      );
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('gitopsLens.openSource', app.key);
+      await new Promise((r) => setTimeout(r, 500));
+      const opened = vscode.window.visibleTextEditors.map((e) => e.document.uri.fsPath);
+      assert.ok(!opened.some((f) => f.startsWith(outside)), `opened outside the clone: ${opened.join(', ')}`);
+    } finally {
+      await kube('argo', 'PATCH', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/payments', { spec: { source: { path: original } } });
+      fs.rmSync(outside, { recursive: true, force: true });
+      fs.rmSync(path.join(folder, '.git'), { recursive: true, force: true });
+    }
+  });
+
   it('computes Argo CD 3.x resource health from the live objects once the app is expanded, and follows app changes', async () => {
     const v1 = await api();
+    const t = await testApi();
     const app = await waitFor('checkout app', () => find(v1, 'sim-argo', 'Application', 'checkout'));
-    const health = () => v1.resourceHealth(app.key)?.map((r) => `${r.kind}/${r.name}: ${r.health}`);
+    const health = () => t.resourceHealth(app.key)?.map((r) => `${r.kind}/${r.name}: ${r.health}`);
     // Nothing is read before the user expands the app (providers never call the cluster).
     assert.deepEqual(health(), ['Deployment/checkout: loading', 'ConfigMap/checkout-config: loading']);
     await vscode.commands.executeCommand('gitopsLens.applications.focus');
-    await v1.revealApp(app.key, { expand: true });
-    await waitFor('resource health loaded', () => v1.resourceHealth(app.key)?.every((r) => r.health !== 'loading'));
+    await t.revealApp(app.key, { expand: true });
+    await waitFor('resource health loaded', () => t.resourceHealth(app.key)?.every((r) => r.health !== 'loading'));
     assert.deepEqual(health(), ['Deployment/checkout: Degraded', 'ConfigMap/checkout-config: none']);
-    assert.equal(v1.resourceHealth(app.key)?.[0]?.message, 'Deployment "checkout" exceeded its progress deadline');
+    assert.equal(t.resourceHealth(app.key)?.[0]?.message, 'Deployment "checkout" exceeded its progress deadline');
 
     // The rollout recovers; Argo CD then updates the Application, which makes us read the resources again.
     await kube('argo', 'PATCH', '/apis/apps/v1/namespaces/checkout/deployments/checkout/status', {
@@ -286,17 +358,18 @@ describe('Applications against simulated clusters', function () {
 
   it('shows an Argo CD 3.x app\'s failed cert-manager Certificate Degraded with its message, and a custom resource judged by the cluster\'s argocd-cm Lua check', async () => {
     const v1 = await api();
+    const t = await testApi();
     const app = await waitFor('shop app', () => find(v1, 'sim-argo', 'Application', 'shop'));
-    const rows = () => v1.resourceHealth(app.key)?.map((r) => `${r.kind}/${r.name}: ${r.health}: ${r.message ?? ''}`);
+    const rows = () => t.resourceHealth(app.key)?.map((r) => `${r.kind}/${r.name}: ${r.health}: ${r.message ?? ''}`);
     const expand = async () => {
       await vscode.commands.executeCommand('workbench.actions.treeView.gitopsLens.applications.collapseAll');
       await vscode.commands.executeCommand('gitopsLens.applications.focus');
-      await v1.revealApp(app.key, { expand: true });
+      await t.revealApp(app.key, { expand: true });
     };
     const widgetCheck = (await kube('argo', 'GET', '/api/v1/namespaces/argocd/configmaps/argocd-cm')).data as Record<string, string>;
     try {
       await expand();
-      await waitFor('resource health loaded', () => v1.resourceHealth(app.key)?.every((r) => r.health !== 'loading'));
+      await waitFor('resource health loaded', () => t.resourceHealth(app.key)?.every((r) => r.health !== 'loading'));
       assert.deepEqual(rows(), [
         'Certificate/shop-tls: Degraded: The certificate request has failed to complete and will be retried: Failed to wait for order resource "shop-tls-1-2740" to become ready',
         // No built-in rule knows example.test/Widget: this verdict can only come from the Lua in argocd-cm.

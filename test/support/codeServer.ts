@@ -34,7 +34,7 @@ const TRUST_ON_SETTINGS: Record<string, unknown> = {
   'security.workspace.trust.untrustedFiles': 'open',
 };
 
-export const BASE_USER_SETTINGS: Record<string, unknown> = {
+const BASE_USER_SETTINGS: Record<string, unknown> = {
   // Without this the window opens in Restricted Mode and extensions stay disabled (see workspaceTrust).
   'security.workspace.trust.enabled': false,
   'workbench.startupEditor': 'none',
@@ -46,10 +46,14 @@ export const BASE_USER_SETTINGS: Record<string, unknown> = {
   'update.mode': 'none',
   'chat.commandCenter.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // VS Code in a browser saves edited files after a second by default (`files.autoSave` defaults to
+  // afterDelay on the web, off on the desktop): a buffer a test edits (Adopt Live State writes the
+  // buffer for the user to review) must stay unsaved, as on the desktop.
+  'files.autoSave': 'off',
 };
 
 /** Installs code-server into the cache folder when missing (idempotent, a few minutes once). */
-export function ensureCodeServer(): string {
+function ensureCodeServer(): string {
   const entry = path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   if (!fs.existsSync(path.join(CODE_SERVER_DIR, '.installed'))) {
     const r = spawnSync('bash', [path.join(REPO_ROOT, 'scripts', 'setup-code-server.sh')], { stdio: 'inherit' });

@@ -7,7 +7,7 @@ import { REPO_ROOT } from './paths';
 
 export const HOSTILE_SECRETS_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'hostile', 'secrets');
 
-export const CLUSTER_SECRET_VALUES = ['hunter2-db-password-7f3a', 'shop-admin-5c1e', 'sk-live-payment-token-91d2'] as const;
+const CLUSTER_SECRET_VALUES = ['hunter2-db-password-7f3a', 'shop-admin-5c1e', 'sk-live-payment-token-91d2'] as const;
 
 /** The cluster's Secret values found in `text`, clear or base64; [] when none leaked. */
 export function leakedSecretValues(text: string): string[] {

@@ -11,7 +11,7 @@ function findRoot(dir: string): string {
   return path.resolve(dir, '..', '..');
 }
 
-export const CODE_SERVER_VERSION = '4.100.3';
-export const CACHE_DIR = process.env.GITOPS_LENS_CACHE ?? path.join(REPO_ROOT, '.cache');
+const CODE_SERVER_VERSION = '4.100.3';
+const CACHE_DIR = process.env.GITOPS_LENS_CACHE ?? path.join(REPO_ROOT, '.cache');
 export const CODE_SERVER_DIR = path.join(CACHE_DIR, `code-server-${CODE_SERVER_VERSION}`);
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

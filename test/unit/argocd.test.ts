@@ -37,7 +37,8 @@ describe('core/argocd/application', () => {
     const app = mapArgoApplication('prod', F.ARGO2_SYNCED_HEALTHY);
     assert.equal(app.key, 'prod/argocd/Application/argocd/guestbook');
     assert.equal(app.project, 'team-a');
-    assert.equal(app.revision, SHORT);
+    // The tracked ref and the short commit, as Flux revisions read (`main@5f3ae2b`).
+    assert.equal(app.revision, `main@${SHORT}`);
     assert.equal(app.fullRevision, F.ARGO_SHA);
     assert.equal(app.lastReconciled, '2025-05-04T10:00:00Z');
     assert.deepEqual(app.sources, [
@@ -70,6 +71,17 @@ describe('core/argocd/application', () => {
     const app = mapArgoApplication('prod', F.ARGO3_OPERATION_FAILED);
     assert.equal(app.operation?.phase, 'Failed');
     assert.equal(app.operation?.finishedAt, '2025-05-04T10:05:03Z');
+  });
+
+  it('shows the revision as <ref>@<short sha> like Flux: HEAD when no targetRevision, the commit alone when pinned', () => {
+    const withSource = (source: Record<string, unknown>) => {
+      const o = structuredClone(F.ARGO2_SYNCED_HEALTHY) as { spec: Record<string, unknown> };
+      o.spec.source = source;
+      return mapArgoApplication('prod', o).revision;
+    };
+    assert.equal(withSource({ repoURL: 'https://git.example.test/org/apps.git', path: 'apps/guestbook' }), `HEAD@${SHORT}`);
+    assert.equal(withSource({ repoURL: 'https://git.example.test/org/apps.git', path: 'apps/guestbook', targetRevision: 'v1.4.0' }), `v1.4.0@${SHORT}`);
+    assert.equal(withSource({ repoURL: 'https://git.example.test/org/apps.git', path: 'apps/guestbook', targetRevision: F.ARGO_SHA.slice(0, 12) }), SHORT);
   });
 
   it('reads multi-source applications', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { detectForge, forgeKindForHost, isForgeKind } from '../../src/core/forge/detect';
+import { detectForge, forgeKindForHost, forgeMapping, isForgeKind } from '../../src/core/forge/detect';
 import { ForgeError, gitHttpAuthHeader } from '../../src/core/forge/types';
 import type { ForgeRepo } from '../../src/core/forge/types';
 import type * as ForgeTypes from '../../src/core/forge/types';
@@ -105,6 +105,20 @@ describe('core/forge/detect forgeKindForHost', () => {
     assert.equal(forgeKindForHost('git.example.com:3000', { 'git.example.com': 'gitea' }), 'gitea');
     assert.equal(forgeKindForHost('github.com', { 'github.com': 'github-enterprise' }), 'github-enterprise');
     assert.ok(isForgeKind('gitea') && !isForgeKind('forgejo'));
+  });
+});
+
+describe('core/forge/detect forgeMapping (the gitopsLens.forges setting, validated once)', () => {
+  it('keeps host → kind entries, hosts trimmed, lower case, without trailing slashes', () => {
+    assert.deepEqual(forgeMapping({ ' Git.Example.TEST:8443/ ': 'gitlab', 'gitea.example.test': 'gitea' }), { 'git.example.test:8443': 'gitlab', 'gitea.example.test': 'gitea' });
+  });
+
+  it('drops values that are no forge kind, and anything that is not a plain object', () => {
+    assert.deepEqual(forgeMapping({ a: 'svn', b: 7, c: null, d: 'github' }), { d: 'github' });
+    for (const raw of [undefined, null, 'github', ['github'], 3]) assert.deepEqual(forgeMapping(raw), {});
+    // The same validation answers forgeKindForHost, so the setting and detection never disagree.
+    assert.equal(forgeKindForHost('GIT.example.test:8443', { ' git.example.test:8443/': 'gitlab' }), 'gitlab');
+    assert.equal(forgeKindForHost('git.example.test', { 'git.example.test': 'svn' }), undefined);
   });
 });
 

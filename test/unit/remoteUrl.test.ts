@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { normalizeRemoteUrl, sameRemote } from '../../src/core/git/remoteUrl';
+import { normalizeRemoteUrl, remoteHost, sameRemote } from '../../src/core/git/remoteUrl';
 
 describe('core/git/remoteUrl normalizeRemoteUrl', () => {
   const table: Array<[string, string]> = [
@@ -56,5 +56,20 @@ describe('core/git/remoteUrl normalizeRemoteUrl', () => {
     assert.ok(!sameRemote('https://git.example.com:8443/acme/gitops', 'https://git.example.com/acme/gitops'));
     const azure = ['https://dev.azure.com/org/proj/_git/repo', 'org@vs-ssh.visualstudio.com:v3/org/proj/repo', 'git@ssh.dev.azure.com:v3/org/proj/repo'];
     for (const a of azure) for (const b of azure) assert.ok(sameRemote(a, b), `${a} vs ${b}`);
+  });
+});
+
+describe('core/git/remoteUrl remoteHost (the host a "which forge?" message names)', () => {
+  it('takes host and port from every git URL form, never the user or the path', () => {
+    assert.equal(remoteHost('https://oauth2:tok@git.example.test:8443/org/apps.git'), 'git.example.test:8443');
+    assert.equal(remoteHost('ssh://git@git.example.test:2222/org/apps.git'), 'git.example.test:2222');
+    assert.equal(remoteHost('git@git.example.test:org/apps.git'), 'git.example.test');
+    assert.equal(remoteHost('http://[::1]:3000/org/apps'), '[::1]:3000');
+  });
+
+  it('has no host for local repositories', () => {
+    assert.equal(remoteHost('/srv/git/apps.git'), undefined);
+    assert.equal(remoteHost('file:///srv/git/apps.git'), undefined);
+    assert.equal(remoteHost('C:\\repos\\apps'), undefined);
   });
 });

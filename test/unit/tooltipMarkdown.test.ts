@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { marked } from 'marked';
 import { parse } from 'yaml';
 import { mapArgoApplication } from '../../src/core/argocd/application';
-import { appTooltipMarkdown, mdCode, mdText } from '../../src/vscode/views/tooltipMarkdown';
+import { appTooltipMarkdown, clusterTooltipMarkdown, mdCode, mdText } from '../../src/vscode/views/tooltipMarkdown';
 import { REPO_ROOT } from '../support/paths';
 
 const APP = parse(fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'hostile', 'markdown', 'application.yaml'), 'utf8')) as unknown;
@@ -83,5 +83,21 @@ describe('vscode/views/tooltipMarkdown: cluster text in tooltips', () => {
     }
     // Control characters and bidi overrides become spaces: one line, in reading order.
     assert.equal(mdText('a\nb\u001b[2J\u202ec'), 'a b \\[2J c');
+  });
+
+  it('shows names with Markdown punctuation as written: no backslash reaches the reader (issue 13)', () => {
+    // The app tooltip once read "in `flux\-system`": escapes inside a code span are shown literally.
+    const r = render(appTooltipMarkdown({ ...app, namespace: 'flux-system', cluster: 'kind-dev_1' }, { phase: 'ready' }, 0));
+    assert.ok(visible(r.text).includes('in flux-system on kind-dev_1'), visible(r.text));
+    const entry = { name: 'kind-dev_1', cluster: 'kind-dev', user: 'kind-dev_admin', server: 'https://127.0.0.1:16443', namespace: 'team-a_ns-1', sourceFile: '/home/me/.kube/config-[dev].yaml', isCurrent: true, enabled: true };
+    const unreachable = { phase: 'unreachable' as const, since: 0, lastError: { code: 'Unreachable' as const, message: 'dial tcp 127.0.0.1:16443: connect: connection refused (*not* `ok`)' } };
+    const c = render(clusterTooltipMarkdown('kind-dev_1', entry, unreachable));
+    const text = visible(c.text);
+    for (const shown of ['Cluster kind-dev_1', 'Server: https://127.0.0.1:16443', 'User: kind-dev_admin', 'Namespace: team-a_ns-1', 'From: /home/me/.kube/config-[dev].yaml', 'Unreachable: Unreachable: dial tcp 127.0.0.1:16443: connect: connection refused (*not* `ok`)']) {
+      assert.ok(text.includes(shown), `not shown as written: ${shown}\n${text}`);
+    }
+    assert.ok(!text.includes('\\'), `a backslash is shown: ${text}`);
+    assert.deepEqual(tags(c.html), ['code', 'li', 'p', 'strong', 'ul']);
+    assert.deepEqual(c.icons, []);
   });
 });

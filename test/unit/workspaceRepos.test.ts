@@ -9,11 +9,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { git, hermeticGitEnv } from '../sim/git/httpBackend';
-import { gitRemotes, parseHead } from '../../src/vscode/workspaceRepos';
+import { parseHead } from '../../src/core/git/gitFiles';
+import { gitRemotes } from '../../src/infra/git/workspaceRepos';
 
 const REMOTE = 'git@git.example.test:org/apps.git';
 
-describe('vscode/workspaceRepos gitRemotes', () => {
+describe('infra/git/workspaceRepos gitRemotes', () => {
   let tmp: string;
   let env: NodeJS.ProcessEnv;
   let repo: string;

@@ -370,7 +370,14 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
   const history = readArgoHistory(r, status);
   const trackedBy = trackedByOf(readStringMap(r, meta, 'metadata.annotations'), readStringMap(r, meta, 'metadata.labels'));
 
+  // Multi-source apps record one revision per source in `revisions`; the first is the primary.
   const fullRevision = syncRevision ?? revisions[0];
+  // Shown as `<ref>@<short sha>`, the form Flux writes: Argo CD's UI and CLI say "Synced to <targetRevision>
+  // (<sha>)" (HEAD when unset), so both tools' users read the same two parts in the same order. A chart
+  // version or a pinned commit is shown alone.
+  const primary = sources[0];
+  const ref = primary?.chart === undefined ? primary?.targetRevision?.trim() || 'HEAD' : undefined;
+  const shownRevision = ref !== undefined && fullRevision !== undefined && /^[0-9a-f]{40}$/i.test(fullRevision) && !/^[0-9a-f]{7,40}$/i.test(ref) ? `${ref}@${fullRevision}` : fullRevision;
 
   let sync: SyncState;
   const syncStatus = parseSync(rawSync);
@@ -419,7 +426,7 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
     sync,
     health,
     suspended: false,
-    revision: fullRevision === undefined ? undefined : shortRevision(fullRevision),
+    revision: shownRevision === undefined ? undefined : shortRevision(shownRevision),
     fullRevision,
     message: message || undefined,
     lastReconciled: r.string(status, 'status.reconciledAt'),

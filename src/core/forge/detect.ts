@@ -39,16 +39,30 @@ export function isForgeKind(v: unknown): v is ForgeKind {
 }
 
 /**
+ * The `gitopsLens.forges` setting (or any host → kind mapping) validated, in the one place that does:
+ * hosts trimmed, lower case, without trailing slashes; entries whose value is no forge kind left out.
+ * Anything but a plain object is no mapping.
+ */
+export function forgeMapping(raw: unknown): Readonly<Record<string, ForgeKind>> {
+  const out: Record<string, ForgeKind> = {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return Object.freeze(out);
+  for (const [host, kind] of Object.entries(raw as Record<string, unknown>)) {
+    if (isForgeKind(kind)) out[host.trim().toLowerCase().replace(/\/+$/, '')] = kind;
+  }
+  return Object.freeze(out);
+}
+
+/**
  * The forge kind of a host: the configured mapping (`host:port` before `host`), then the public
  * hosts, then `*.visualstudio.com`, then nothing. Invalid kinds in the mapping are ignored.
  */
 export function forgeKindForHost(host: string, forges: Readonly<Record<string, string>> = {}): ForgeKind | undefined {
   const h = host.toLowerCase();
   const bare = h.replace(/:\d+$/, '');
-  const configured = new Map(Object.entries(forges).map(([k, v]) => [k.trim().toLowerCase().replace(/\/+$/, ''), v]));
+  const configured = forgeMapping(forges);
   for (const key of [h, bare]) {
-    const kind = configured.get(key);
-    if (isForgeKind(kind)) return kind;
+    const kind = configured[key];
+    if (kind) return kind;
   }
   const known = KNOWN_HOSTS[bare];
   if (known) return known;

@@ -86,6 +86,16 @@ export function parseRemoteUrl(u: string): ParsedRemote {
   return { scheme: 'file', host: '', port: undefined, path: u.replace(/\\/g, '/') };
 }
 
+/**
+ * `host[:port]` of a remote URL as git-clone(1) reads it (scp-like `git@host:path` too), for messages
+ * and the `gitopsLens.forges` setting's keys; undefined for local paths and `file://` URLs.
+ */
+export function remoteHost(url: string): string | undefined {
+  const p = parseRemoteUrl(url.trim());
+  if (!p.host || p.scheme === 'file') return undefined;
+  return p.port ? `${p.host}:${p.port}` : p.host;
+}
+
 function decodeSegment(s: string): string {
   try {
     return decodeURIComponent(s);

@@ -16,7 +16,9 @@ export class AdoptLiveActionProvider implements vscode.CodeActionProvider {
 
   provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
     const docs = this.fields.get(document.uri.toString(), document.version, () => document.getText());
-    const text = document.getText();
+    // The whole text is copied only when an action is built: this runs on every cursor move.
+    let text: string | undefined;
+    const textOf = () => (text ??= document.getText());
     const actions: vscode.CodeAction[] = [];
     for (const doc of docs) {
       const onHeader = range.start.line === doc.headerLine;
@@ -26,26 +28,26 @@ export class AdoptLiveActionProvider implements vscode.CodeActionProvider {
         for (const v of field.values) {
           const clusters = doc.lenses.filter((l) => l.changes.length > 0).length;
           const title = `Adopt live value of ${displayPath(field.path)}${clusters > 1 ? ` from ${v.cluster}` : ''}${v.live === undefined ? ' (remove it)' : `: ${displayValue(v.live, 60)}`}`;
-          actions.push(this.action(document, text, doc.documentIndex, title, adoptChangesOf([{ path: field.path, ...v }]), hits.length === 1 && field.values.length === 1));
+          actions.push(this.action(document, textOf, doc.documentIndex, title, adoptChangesOf([{ path: field.path, ...v }]), hits.length === 1 && field.values.length === 1));
         }
       }
       for (const lens of doc.lenses) {
         if (lens.changes.length === 0) continue;
         const many = doc.lenses.filter((l) => l.changes.length > 0).length > 1;
-        actions.push(this.action(document, text, doc.documentIndex, `Adopt all live values of this document${many ? ` from ${lens.cluster}` : ''}`, adoptChangesOf(lens.changes), false));
+        actions.push(this.action(document, textOf, doc.documentIndex, `Adopt all live values of this document${many ? ` from ${lens.cluster}` : ''}`, adoptChangesOf(lens.changes), false));
       }
     }
     return actions;
   }
 
-  private action(document: vscode.TextDocument, text: string, documentIndex: number, title: string, changes: AdoptChange[], preferred: boolean): vscode.CodeAction {
+  private action(document: vscode.TextDocument, text: () => string, documentIndex: number, title: string, changes: AdoptChange[], preferred: boolean): vscode.CodeAction {
     const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
     if (changes.some((c) => 'value' in c && containsMask(c.value))) {
       action.disabled = { reason: 'Secret values are masked; the live value cannot be written into the file.' };
       return action;
     }
     try {
-      const r = adoptReplacement(text, documentIndex, changes);
+      const r = adoptReplacement(text(), documentIndex, changes);
       const edit = new vscode.WorkspaceEdit();
       if (r) edit.replace(document.uri, new vscode.Range(document.positionAt(r.start), document.positionAt(r.end)), r.newText);
       action.edit = edit;

@@ -9,16 +9,16 @@
 import * as vscode from 'vscode';
 import type { Disposable } from '../../core/lifecycle';
 import { parseManifests } from '../../core/manifest/documents';
+import { afterActivation } from '../deferred';
+import { isYamlDocument as isYaml } from '../yamlDocuments';
 
-export const DIAGNOSTIC_SOURCE = 'gitops-lens';
+const DIAGNOSTIC_SOURCE = 'gitops-lens';
 
 const EDIT_DEBOUNCE_MS = 300;
 const KUBERNETES_KEYS_RE = /^(?:apiVersion|kind)[ \t]*:/m;
 
-const isYaml = (d: vscode.TextDocument): boolean => d.languageId === 'yaml' && (d.uri.scheme === 'file' || d.uri.scheme === 'untitled');
-
 /** The diagnostics of one text: one per YAML syntax error, at its line and column. */
-export function manifestDiagnostics(text: string, lineLength: (line: number) => number): vscode.Diagnostic[] {
+function manifestDiagnostics(text: string, lineLength: (line: number) => number): vscode.Diagnostic[] {
   // Helm chart templates (`{{ .Values.x }}`) are not YAML until rendered; the YAML errors would be noise.
   if (!KUBERNETES_KEYS_RE.test(text) || text.includes('{{')) return [];
   const parsed = parseManifests(text);
@@ -37,8 +37,11 @@ export class ManifestDiagnostics implements Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor() {
-    for (const d of vscode.workspace.textDocuments) this.check(d);
     this.subscriptions.push(
+      // The documents open at activation are checked after activation returns (no work inside it).
+      afterActivation(() => {
+        for (const d of vscode.workspace.textDocuments) this.check(d);
+      }),
       vscode.workspace.onDidOpenTextDocument((d) => this.check(d)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         const d = e.document;

@@ -11,26 +11,20 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { adoptChangesOf, adoptReplacement } from '../../core/manifest/adoptEdit';
 import type { DocumentDrift } from '../../core/drift/session';
-import { manifestsOf, openPullRequestFor, type PrCommandDeps } from './openPullRequest';
-import { headContent, repoRootOf } from '../pr/localGit';
+import { manifestsOf, openPullRequestFor } from './openPullRequest';
 import { prArgs, resultOrError } from '../pr/deliver';
 import { UserError } from './appArg';
-import type { CommandHandler } from './types';
-
-export interface AdoptDeps extends PrCommandDeps {
-  /** Per document and cluster the drifted fields (DriftSession.details). */
-  readonly driftDetails: (uri: string) => readonly DocumentDrift[];
-}
+import type { CommandContext, CommandFactory } from './types';
 
 interface Target {
   readonly doc: vscode.TextDocument;
   readonly drifts: readonly DocumentDrift[];
 }
 
-export const adoptLiveState = (deps: AdoptDeps): CommandHandler => (arg?: unknown, documentIndex?: unknown, cluster?: unknown) =>
-  resultOrError(arg, () => adopt(deps, arg, documentIndex, cluster));
+export const adoptLiveState: CommandFactory = (ctx) => (arg?: unknown, documentIndex?: unknown, cluster?: unknown) =>
+  resultOrError(arg, () => adopt(ctx, arg, documentIndex, cluster));
 
-async function adopt(deps: AdoptDeps, arg: unknown, documentIndex: unknown, cluster: unknown) {
+async function adopt(deps: CommandContext, arg: unknown, documentIndex: unknown, cluster: unknown) {
   const args = prArgs(arg);
   let uriArg: unknown = arg instanceof vscode.Uri || typeof arg === 'string' ? arg : args.uri;
   const index = typeof documentIndex === 'number' ? documentIndex : typeof args.documentIndex === 'number' ? args.documentIndex : undefined;
@@ -59,7 +53,7 @@ async function adopt(deps: AdoptDeps, arg: unknown, documentIndex: unknown, clus
   // two clusters are never mixed into one file.
   let root: string | undefined;
   for (const t of withDrift) {
-    const r = await repoRootOf(path.dirname(t.doc.uri.fsPath));
+    const r = await deps.pr.git.repoRootOf(path.dirname(t.doc.uri.fsPath));
     if (!r) throw new UserError(`${path.basename(t.doc.uri.fsPath)} is not in a Git repository.`);
     if (root !== undefined && r !== root) throw new UserError('The drifted documents are in different repositories; adopt them one repository at a time.');
     root = r;
@@ -79,14 +73,11 @@ async function adopt(deps: AdoptDeps, arg: unknown, documentIndex: unknown, clus
     if (!(await editor.edit((b) => b.replace(whole, text)))) throw new UserError('VS Code refused the edit (is the file read-only?).');
   }
   if (!root) throw new UserError('Nothing to adopt.');
+  // manifestsOf reads each file's HEAD version once, and calls a file HEAD lacks `added`.
   const files = await manifestsOf(
+    deps,
     root,
-    await Promise.all(
-      withDrift.map(async (t) => {
-        const rel = path.relative(root, t.doc.uri.fsPath).split(path.sep).join('/');
-        return { path: rel, status: (await headContent(root, rel)) === undefined ? ('added' as const) : ('modified' as const) };
-      }),
-    ),
+    withDrift.map((t) => ({ path: path.relative(root, t.doc.uri.fsPath).split(path.sep).join('/'), status: 'modified' as const })),
   );
   const summary = `Adopts the live state of ${[...new Set(withDrift.flatMap((t) => t.drifts.map((d) => d.cluster)))].join(', ')} into Git (drift accepted).`;
   return openPullRequestFor(deps, root, files, { ...args, heading: 'Adopt live state', summary, slug: typeof args.slug === 'string' ? args.slug : `adopt-${path.basename(withDrift[0]?.doc.uri.fsPath ?? 'live', path.extname(withDrift[0]?.doc.uri.fsPath ?? ''))}` });

@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import type { App, Tool } from '../../core/model/app';
 import type { AppStore } from '../../core/store/appStore';
-import { TOOL_LABEL, appDescription } from '../views/appPresentation';
+import { appDescription } from '../views/appText';
+import { TOOL_LABEL } from '../views/tooltipMarkdown';
 
 /** An error whose message is already written for the user. */
 export class UserError extends Error {}

@@ -5,102 +5,117 @@
  *
  * Arguments for callers without UI: `{ root?, files?: string[], title?, yes: true, slug? }`.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { App } from '../../core/model/app';
+import type { App, AppSource } from '../../core/model/app';
 import type { Deployment } from '../../core/drift/deployedBy';
+import type { ChangedFile, GitWorkspace, RepositoryDiscovery } from '../../core/git/ports';
 import type { FileEdit } from '../../core/pr/ports';
-import { findClones, gitRemotes } from '../workspaceRepos';
+import { RepoFileError } from '../../infra/repoFiles';
 import { liveImpact, type ChangedManifest, type Impact } from '../pr/impact';
-import { changedFiles, headContent, repoRootOf, type ChangedFile } from '../pr/localGit';
-import { deliver, prArgs, resultOrError, type PrArgs, type PrDeps } from '../pr/deliver';
+import { deliver, prArgs, resultOrError, type PrArgs } from '../pr/deliver';
 import { Cancelled, UserError } from './appArg';
-import type { CommandDeps, CommandHandler } from './types';
-
-export interface PrCommandDeps extends CommandDeps {
-  readonly pr: PrDeps;
-}
+import type { CommandContext, CommandFactory } from './types';
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
 
-/** The text a file will have in the PR: an open editor's buffer (unsaved edits included) or the file on disk. */
-export function currentText(abs: string): string | null {
+/**
+ * The text a file will have in the PR: an open editor's buffer (unsaved edits included) or the file on
+ * disk (read with bounds: a link, FIFO or oversized file is refused in words); null when it is gone.
+ */
+async function currentText(ctx: CommandContext, abs: string): Promise<string | null> {
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && path.resolve(d.uri.fsPath) === path.resolve(abs));
   if (doc) return doc.getText();
   try {
-    return fs.readFileSync(abs, 'utf8');
-  } catch {
-    return null;
+    return await ctx.files.readText(abs);
+  } catch (err) {
+    if (err instanceof RepoFileError) throw new UserError(err.message);
+    throw err;
   }
 }
 
-/** The repository a command invocation is about. */
-async function rootFrom(arg: unknown, deps: PrCommandDeps, args: Record<string, unknown>): Promise<{ root: string; app?: App }> {
-  if (typeof args.root === 'string') return { root: (await repoRootOf(args.root)) ?? args.root };
+/** The workspace folders, or the one repository a caller names (`root`: tests, clones outside the workspace). */
+export function foldersOf(root?: unknown): string[] {
+  return typeof root === 'string' ? [root] : (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+}
+
+/** The first of the app's sources that has a clone among `folders`, with that clone (one search per source). */
+export function cloneOfSources(repos: RepositoryDiscovery, folders: readonly string[], app: App): { readonly source: AppSource; readonly workspace: GitWorkspace } | undefined {
+  for (const source of app.sources) {
+    const workspace = source.repoURL ? repos.findClones(folders, source.repoURL)[0] : undefined;
+    if (workspace) return { source, workspace };
+  }
+  return undefined;
+}
+
+/** The repository a command invocation is about; `workspace` when discovery already read its `.git`. */
+async function rootFrom(arg: unknown, ctx: CommandContext, args: Record<string, unknown>): Promise<{ root: string; app?: App; workspace?: GitWorkspace }> {
+  const git = ctx.pr.git;
+  if (typeof args.root === 'string') return { root: (await git.repoRootOf(args.root)) ?? args.root };
   if (arg instanceof vscode.Uri && arg.scheme === 'file') {
-    const r = await repoRootOf(path.dirname(arg.fsPath));
+    const r = await git.repoRootOf(path.dirname(arg.fsPath));
     if (r) return { root: r };
   }
   // scm/title passes the SourceControl, whose rootUri is the repository.
   const rootUri = typeof arg === 'object' && arg !== null ? (arg as { rootUri?: unknown }).rootUri : undefined;
   if (rootUri instanceof vscode.Uri) return { root: rootUri.fsPath };
   const key = typeof arg === 'object' && arg !== null && typeof (arg as { key?: unknown }).key === 'string' ? (arg as { key: string }).key : undefined;
-  const app = key ? deps.apps.get(key) : undefined;
+  const app = key ? ctx.apps.get(key) : undefined;
   if (app) {
-    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    for (const s of app.sources) {
-      const clone = s.repoURL ? findClones(folders, s.repoURL)[0] : undefined;
-      if (clone) return { root: clone, app };
-    }
+    const clone = cloneOfSources(ctx.repos, foldersOf(), app);
+    if (clone) return { root: clone.workspace.root, app, workspace: clone.workspace };
     throw new UserError(`No workspace folder is a clone of ${app.name}'s repository.`);
   }
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active?.scheme === 'file') {
-    const r = await repoRootOf(path.dirname(active.fsPath));
+    const r = await git.repoRootOf(path.dirname(active.fsPath));
     if (r) return { root: r };
   }
   for (const f of vscode.workspace.workspaceFolders ?? []) {
-    const r = await repoRootOf(f.uri.fsPath);
+    const r = await git.repoRootOf(f.uri.fsPath);
     if (r) return { root: r };
   }
   throw new UserError('Open a folder that is a Git repository to open a pull request.');
 }
 
 /** Reads HEAD and new versions of the chosen files. */
-export async function manifestsOf(root: string, files: readonly ChangedFile[]): Promise<ChangedManifest[]> {
+export async function manifestsOf(ctx: CommandContext, root: string, files: readonly ChangedFile[]): Promise<ChangedManifest[]> {
   return Promise.all(
     files.map(async (f) => {
       const abs = path.join(root, f.path);
-      const before = await headContent(root, f.path);
-      const after = f.status === 'deleted' ? null : currentText(abs);
+      const before = await ctx.pr.git.headContent(root, f.path);
+      const after = f.status === 'deleted' ? null : await currentText(ctx, abs);
       return { path: f.path, status: after === null ? 'deleted' : before === undefined ? 'added' : f.status, before, after } satisfies ChangedManifest;
     }),
   );
 }
 
-export function editsOf(files: readonly ChangedManifest[]): FileEdit[] {
+function editsOf(files: readonly ChangedManifest[]): FileEdit[] {
   return files.map((f) => ({ path: f.path, content: f.after, before: f.before }));
 }
 
-/** The cluster impact of `files` of `root`: per app, the live objects against the new documents. */
-export async function impactFor(deps: PrCommandDeps, root: string, files: readonly ChangedManifest[], fallback?: (file: string) => readonly Deployment[]): Promise<Impact> {
-  const r = gitRemotes(root);
+/**
+ * The cluster impact of `files` of `root`: per app, the live objects against the new documents.
+ * `workspace`: the repository's remotes and branch when the caller already read them.
+ */
+export async function impactFor(ctx: CommandContext, root: string, files: readonly ChangedManifest[], opts: { fallback?: (file: string) => readonly Deployment[]; workspace?: GitWorkspace } = {}): Promise<Impact> {
+  const r = opts.workspace ?? ctx.repos.workspaceOf(root);
+  const fallback = opts.fallback;
   return liveImpact({
     files,
-    apps: deps.apps.all(),
+    apps: ctx.apps.all(),
     repo: { root: toPosix(root), remotes: r?.urls ?? [], ...(r?.branch !== undefined ? { branch: r.branch } : {}) },
-    read: deps.pr.live ?? (() => Promise.reject(new Error('no cluster access in this window'))),
-    contexts: deps.pr.contexts?.() ?? [],
+    read: ctx.pr.live ?? (() => Promise.reject(new Error('no cluster access in this window'))),
+    contexts: ctx.pr.contexts?.() ?? [],
     ...(fallback ? { fallback } : {}),
   });
 }
 
 /** Opens a PR for `files` (already read) of `root`; shared with Adopt Live State. */
-export async function openPullRequestFor(deps: PrCommandDeps, root: string, files: readonly ChangedManifest[], args: PrArgs & { slug?: unknown; heading?: string; summary?: string }) {
-  const impact = await impactFor(deps, root, files);
+export async function openPullRequestFor(ctx: CommandContext, root: string, files: readonly ChangedManifest[], args: PrArgs & { slug?: unknown; heading?: string; summary?: string }, workspace?: GitWorkspace) {
+  const impact = await impactFor(ctx, root, files, workspace ? { workspace } : {});
   return deliver(
-    deps.pr,
+    ctx.pr,
     {
       repoRoot: root,
       heading: args.heading ?? 'Open pull request',
@@ -115,12 +130,12 @@ export async function openPullRequestFor(deps: PrCommandDeps, root: string, file
   );
 }
 
-export const openPullRequest = (deps: PrCommandDeps): CommandHandler => (arg?: unknown) => resultOrError(arg, () => openPullRequestRun(deps, arg));
+export const openPullRequest: CommandFactory = (ctx) => (arg?: unknown) => resultOrError(arg, () => openPullRequestRun(ctx, arg));
 
-async function openPullRequestRun(deps: PrCommandDeps, arg: unknown) {
+async function openPullRequestRun(ctx: CommandContext, arg: unknown) {
   const args = prArgs(arg);
-  const { root, app } = await rootFrom(arg, deps, args);
-  let changed = await changedFiles(root);
+  const { root, app, workspace } = await rootFrom(arg, ctx, args);
+  let changed = await ctx.pr.git.changedFiles(root);
   if (Array.isArray(args.files)) {
     const want = new Set(args.files.filter((f): f is string => typeof f === 'string').map((f) => toPosix(path.isAbsolute(f) ? path.relative(root, f) : f)));
     changed = changed.filter((c) => want.has(c.path));
@@ -147,6 +162,6 @@ async function openPullRequestRun(deps: PrCommandDeps, arg: unknown) {
     if (!picked || picked.length === 0) throw new Cancelled();
     changed = picked.map((p) => p.file);
   }
-  const files = await manifestsOf(root, changed);
-  return openPullRequestFor(deps, root, files, args);
+  const files = await manifestsOf(ctx, root, changed);
+  return openPullRequestFor(ctx, root, files, args, workspace);
 }

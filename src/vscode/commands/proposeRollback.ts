@@ -8,30 +8,29 @@
  */
 import * as vscode from 'vscode';
 import { appFromArg, Cancelled, UserError } from './appArg';
-import { findClones } from '../workspaceRepos';
-import { commitSubject, hasCommit, logOfPath, repoRootOf } from '../pr/localGit';
 import { deliver, prArgs, resultOrError } from '../pr/deliver';
 import { NO_IMPACT } from '../pr/impact';
-import type { PrCommandDeps } from './openPullRequest';
-import type { CommandHandler } from './types';
+import { cloneOfSources, foldersOf } from './openPullRequest';
+import type { CommandContext, CommandFactory } from './types';
 
-export const proposeRollback = (deps: PrCommandDeps): CommandHandler => (arg?: unknown) => resultOrError(arg, () => rollback(deps, arg));
+export const proposeRollback: CommandFactory = (ctx) => (arg?: unknown) => resultOrError(arg, () => rollback(ctx, arg));
 
-async function rollback(deps: PrCommandDeps, arg: unknown) {
+async function rollback(deps: CommandContext, arg: unknown) {
   const args = prArgs(arg);
+  const git = deps.pr.git;
   const app = await appFromArg(deps.apps, typeof args.key === 'string' ? args.key : arg);
   // `root`: a clone outside the workspace folders (tests, multi-repo setups).
-  const folders = typeof args.root === 'string' ? [args.root] : (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  const explicit = typeof args.root === 'string' ? await repoRootOf(args.root) : undefined;
-  const source = explicit ? (app.sources.find((s) => s.path !== undefined) ?? app.sources[0]) : app.sources.find((s) => s.repoURL && findClones(folders, s.repoURL).length > 0);
-  const root = explicit ?? (source?.repoURL ? findClones(folders, source.repoURL)[0] : undefined);
+  const explicit = typeof args.root === 'string' ? await git.repoRootOf(args.root) : undefined;
+  const clone = explicit ? undefined : cloneOfSources(deps.repos, foldersOf(args.root), app);
+  const source = explicit ? (app.sources.find((s) => s.path !== undefined) ?? app.sources[0]) : clone?.source;
+  const root = explicit ?? clone?.workspace.root;
   if (!source || !root) throw new UserError(`No workspace folder is a clone of ${app.name}'s repository.`);
   const appPath = (source.path ?? '').replace(/^\.?\/*/, '').replace(/\/+$/, '');
   let commits: string[];
   if (Array.isArray(args.commits)) {
     commits = args.commits.filter((c): c is string => typeof c === 'string');
   } else {
-    const log = await logOfPath(root, appPath);
+    const log = await git.logOfPath(root, appPath);
     if (log.length === 0) throw new UserError(`No commits touch ${appPath || 'the repository'}.`);
     // The app's deployed revision first: everything newer than it is what a rollback would undo.
     const deployed = app.fullRevision?.match(/[0-9a-f]{40}/i)?.[0];
@@ -47,8 +46,8 @@ async function rollback(deps: PrCommandDeps, arg: unknown) {
     commits = picked.map((p) => p.sha);
   }
   if (commits.length === 0) throw new UserError('Choose at least one commit to revert.');
-  for (const c of commits) if (!(await hasCommit(root, c))) throw new UserError(`Commit ${c.slice(0, 12)} is not in the local repository; fetch first.`);
-  const subjects = await Promise.all(commits.map(async (c) => `- ${c.slice(0, 7)} ${(await commitSubject(root, c)) ?? ''}`));
+  for (const c of commits) if (!(await git.hasCommit(root, c))) throw new UserError(`Commit ${c.slice(0, 12)} is not in the local repository; fetch first.`);
+  const subjects = await Promise.all(commits.map(async (c) => `- ${c.slice(0, 7)} ${(await git.commitSubject(root, c)) ?? ''}`));
   const first = commits[0]?.slice(0, 7) ?? '';
   return deliver(
     deps.pr,

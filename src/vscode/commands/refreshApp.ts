@@ -1,5 +1,5 @@
 import { appFromArg } from './appArg';
-import type { CommandDeps, CommandFactory } from './types';
+import type { CommandFactory } from './types';
 
 /**
  * Argo CD re-compares an Application with Git when `argocd.argoproj.io/refresh` is set to `normal`
@@ -7,7 +7,7 @@ import type { CommandDeps, CommandFactory } from './types';
  * (Argo CD docs, "Application refresh": argocd-application-controller `refreshAppConditions`).
  */
 export function argoRefresh(type: 'normal' | 'hard'): CommandFactory {
-  return (deps: CommandDeps) => async (arg: unknown) => {
+  return (deps) => async (arg: unknown) => {
     const app = await appFromArg(deps.apps, arg, { tool: 'argocd', role: 'app' });
     await deps.operations.run('annotate', () =>
       deps.writer.annotate(app.cluster, app.kind, app.namespace, app.name, { 'argocd.argoproj.io/refresh': type }),

@@ -3,7 +3,7 @@
  * "Open Log" action, without awaiting the notification (STYLE.md rule 8).
  */
 import * as vscode from 'vscode';
-import { COMMAND_IDS, type CommandId } from '../commandIds';
+import { COMMAND_IDS } from '../commandIds';
 import { describeError } from '../log';
 import { Cancelled, UserError } from './appArg';
 import { clearFilter } from './clearFilter';
@@ -17,21 +17,18 @@ import { openSource } from './openSource';
 import { reconcile } from './reconcile';
 import { refresh } from './refresh';
 import { refreshApp } from './refreshApp';
-import { showDrift, type ShowDriftDeps } from './showDrift';
+import { showDrift } from './showDrift';
 import { showLiveYaml } from './showLiveYaml';
 import { showLog } from './showLog';
-import type { CommandHandler } from './types';
-import { adoptLiveState, type AdoptDeps } from './adoptLiveState';
+import type { CommandContext, CommandTable } from './types';
+import { adoptLiveState } from './adoptLiveState';
 import { openPullRequest } from './openPullRequest';
 import { proposeRollback } from './proposeRollback';
 import { resumeViaPullRequest, suspendViaPullRequest } from './suspendResume';
 import { forgetForgeToken, setForgeToken } from '../pr/tokenCommands';
 import { openPullRequestPage } from '../pr/pullRequestNodes';
 
-/** CommandDeps plus what the editor-side commands need (Show Drift reads the CodeLens results). */
-export type RegistryDeps = ShowDriftDeps & AdoptDeps & { readonly state?: vscode.Memento };
-
-export const COMMANDS: Record<CommandId, (deps: RegistryDeps) => CommandHandler> = {
+const COMMANDS: CommandTable = {
   'gitopsLens.refresh': refresh,
   'gitopsLens.showLog': showLog,
   'gitopsLens.copyName': copyName,
@@ -56,18 +53,18 @@ export const COMMANDS: Record<CommandId, (deps: RegistryDeps) => CommandHandler>
   'gitopsLens.openPullRequestPage': openPullRequestPage,
 };
 
-export function registerCommands(deps: RegistryDeps): vscode.Disposable[] {
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return COMMAND_IDS.map((id) => {
-    const handler = COMMANDS[id](deps);
+    const handler = COMMANDS[id](ctx);
     return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         return await handler(...args);
       } catch (err) {
         if (err instanceof Cancelled) return undefined;
-        if (err instanceof UserError) deps.log.warn(`[Commands][${id}] ${err.message}`);
-        else deps.log.error(`[Commands][${id}] failed`, err);
+        if (err instanceof UserError) ctx.log.warn(`[Commands][${id}] ${err.message}`);
+        else ctx.log.error(`[Commands][${id}] failed`, err);
         void vscode.window.showErrorMessage(`GitOps Lens: ${describeError(err)}`, 'Open Log').then((choice) => {
-          if (choice === 'Open Log') deps.channel.show(true);
+          if (choice === 'Open Log') ctx.channel.show(true);
         });
         return undefined;
       }

@@ -1,26 +1,16 @@
 import * as vscode from 'vscode';
-import type { DriftDiff } from '../codelens/driftDocuments';
 import { UserError } from './appArg';
-import type { CommandDeps, CommandHandler } from './types';
-
-/** What Show Drift needs beyond CommandDeps: both sides of a lens's comparison as documents. */
-export interface DriftDiffSource {
-  prepare(uri: string, documentIndex: number, cluster: string): DriftDiff | undefined;
-}
-
-export interface ShowDriftDeps extends CommandDeps {
-  readonly drift: DriftDiffSource;
-}
+import type { CommandFactory } from './types';
 
 /**
  * Run by a manifest CodeLens with (document URI, document index, cluster): opens VS Code's diff
  * editor with the live object on the left and the desired document on the right, both normalized.
  */
-export const showDrift = (deps: ShowDriftDeps): CommandHandler => async (uri: unknown, documentIndex: unknown, cluster: unknown) => {
+export const showDrift: CommandFactory = (ctx) => async (uri: unknown, documentIndex: unknown, cluster: unknown) => {
   if (typeof uri !== 'string' || typeof documentIndex !== 'number' || typeof cluster !== 'string') {
     throw new UserError('Show Drift runs from a manifest CodeLens.');
   }
-  const diff = deps.drift.prepare(uri, documentIndex, cluster);
+  const diff = ctx.drift.prepare(uri, documentIndex, cluster);
   if (!diff) throw new UserError('That document no longer has a drift result; edit or reopen the file.');
   await vscode.commands.executeCommand('vscode.diff', diff.live, diff.desired, diff.title, { preview: true });
 };

@@ -15,13 +15,12 @@ import * as vscode from 'vscode';
 import type { App } from '../../core/model/app';
 import { adoptEdit, type AdoptChange } from '../../core/manifest/adoptEdit';
 import { parseManifests } from '../../core/manifest/documents';
-import { RepoFileError, walkTree } from '../../infra/repoFiles';
+import { RepoFileError } from '../../infra/repoFiles';
 import { appFromArg, UserError } from './appArg';
 import { deliver, prArgs, resultOrError } from '../pr/deliver';
-import { headContent, repoRootOf } from '../pr/localGit';
-import { impactFor, type PrCommandDeps } from './openPullRequest';
+import { impactFor } from './openPullRequest';
 import type { Deployment } from '../../core/drift/deployedBy';
-import type { CommandHandler } from './types';
+import type { CommandContext, CommandFactory } from './types';
 
 interface Found {
   readonly root: string;
@@ -34,14 +33,14 @@ interface Found {
 const ARGO_AUTOMATED_KEY = 'gitopsLens.suspendedAutomated.v1';
 
 /** The workspace document declaring the app (kind, name, namespace), read at HEAD. */
-async function findAppManifest(app: App, under?: string): Promise<Found> {
-  const uris = under ? (await yamlFilesUnder(under)).map((f) => vscode.Uri.file(f)) : await vscode.workspace.findFiles('**/*.{yaml,yml}', '**/{node_modules,.git}/**', 5000);
+async function findAppManifest(ctx: CommandContext, app: App, under?: string): Promise<Found> {
+  const uris = under ? (await yamlFilesUnder(ctx, under)).map((f) => vscode.Uri.file(f)) : await vscode.workspace.findFiles('**/*.{yaml,yml}', '**/{node_modules,.git}/**', 5000);
   const nameRe = new RegExp(`^\\s*name:\\s*["']?${app.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*$`, 'm');
   for (const uri of uris) {
-    const root = await repoRootOf(path.dirname(uri.fsPath));
+    const root = await ctx.pr.git.repoRootOf(path.dirname(uri.fsPath));
     if (!root) continue;
     const rel = path.relative(root, uri.fsPath).split(path.sep).join('/');
-    const text = await headContent(root, rel);
+    const text = await ctx.pr.git.headContent(root, rel);
     if (!text || !text.includes(app.kind) || !nameRe.test(text)) continue;
     for (const d of parseManifests(text, { file: rel }).documents) {
       const id = d.identity;
@@ -58,9 +57,9 @@ async function findAppManifest(app: App, under?: string): Promise<Found> {
  * walk of infra/repoFiles (no link followed, at most 5,000 entries, as findFiles above). Only their
  * committed text is read (headContent).
  */
-async function yamlFilesUnder(dir: string): Promise<string[]> {
+async function yamlFilesUnder(ctx: CommandContext, dir: string): Promise<string[]> {
   try {
-    return (await walkTree([dir])).files.map((f) => f.path).filter((p) => /\.ya?ml$/i.test(p));
+    return await ctx.files.yamlFilesUnder(dir);
   } catch (err) {
     if (err instanceof RepoFileError) throw new UserError(err.message);
     throw err;
@@ -69,14 +68,16 @@ async function yamlFilesUnder(dir: string): Promise<string[]> {
 
 const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 
-type SuspendDeps = PrCommandDeps & { readonly state?: vscode.Memento };
+const suspendResume =
+  (suspend: boolean): CommandFactory =>
+  (ctx) =>
+  (arg?: unknown) =>
+    resultOrError(arg, () => run(suspend, ctx, arg));
 
-const suspendResume = (suspend: boolean) => (deps: SuspendDeps): CommandHandler => (arg?: unknown) => resultOrError(arg, () => run(suspend, deps, arg));
-
-async function run(suspend: boolean, deps: SuspendDeps, arg: unknown) {
+async function run(suspend: boolean, deps: CommandContext, arg: unknown) {
   const args = prArgs(arg);
   const app = await appFromArg(deps.apps, typeof args.key === 'string' ? args.key : arg);
-  const found = await findAppManifest(app, typeof args.root === 'string' ? args.root : undefined);
+  const found = await findAppManifest(deps, app, typeof args.root === 'string' ? args.root : undefined);
   const spec = obj(found.value.spec) ?? {};
   let changes: AdoptChange[];
   if (app.tool === 'flux') {
@@ -85,11 +86,11 @@ async function run(suspend: boolean, deps: SuspendDeps, arg: unknown) {
   } else {
     const policy = obj(spec.syncPolicy);
     const automated = policy?.automated;
-    const saved = deps.state?.get<Record<string, unknown>>(ARGO_AUTOMATED_KEY) ?? {};
+    const saved = deps.state.get<Record<string, unknown>>(ARGO_AUTOMATED_KEY) ?? {};
     if (suspend) {
       if (automated === undefined) throw new UserError(`${app.name} has no automated sync in Git (${found.rel}); nothing to suspend.`);
       changes = [{ path: '/spec/syncPolicy/automated', remove: true }];
-      await deps.state?.update(ARGO_AUTOMATED_KEY, { ...saved, [app.key]: automated });
+      await deps.state.update(ARGO_AUTOMATED_KEY, { ...saved, [app.key]: automated });
     } else {
       if (automated !== undefined) throw new UserError(`${app.name} already syncs automatically in Git (${found.rel}).`);
       const restored = saved[app.key] ?? {};
@@ -103,7 +104,7 @@ async function run(suspend: boolean, deps: SuspendDeps, arg: unknown) {
   const self: App = { ...app };
   delete (self as { destination?: unknown }).destination;
   const selfDeployment: Deployment = { app: self, cluster: app.cluster, appPath: '', namespace: app.namespace, revisionMatches: undefined, revision: undefined, branch: undefined, inSubdirectory: false, chart: false };
-  const own = await impactFor(deps, found.root, [file], (f) => (f === found.rel ? [selfDeployment] : []));
+  const own = await impactFor(deps, found.root, [file], { fallback: (f) => (f === found.rel ? [selfDeployment] : []) });
   const verb = suspend ? 'Suspend' : 'Resume';
   return deliver(
     deps.pr,

@@ -1,17 +1,21 @@
 import type * as vscode from 'vscode';
+import type { RepositoryDiscovery, RepositoryFiles } from '../../core/git/ports';
 import type { GitOpsKindName } from '../../core/model/app';
 import type { Clock, Logger } from '../../core/ports';
 import type { AppStore } from '../../core/store/appStore';
 import type { ClusterStore } from '../../core/store/clusterStore';
+import type { DocumentDrift } from '../../core/drift/session';
+import type { DriftDiff } from '../codelens/driftDocuments';
 import type { CommandId } from '../commandIds';
 import type { OperationRunner } from '../operations';
+import type { PrDeps } from '../pr/deliver';
 import type { ViewFilter } from '../views/viewFilter';
 
 /**
  * The cluster writes GitOps Lens makes: annotation merge patches only (implemented by
  * src/infra/k8s/annotate.ts). Kept this small so that a review sees every write in one place.
  */
-export interface ClusterWriter {
+interface ClusterWriter {
   annotate(cluster: string, kind: GitOpsKindName, namespace: string, name: string, annotations: Readonly<Record<string, string>>): Promise<unknown>;
 }
 
@@ -21,8 +25,13 @@ export interface AppNavigator {
   showLiveYaml(key: string): Promise<void>;
 }
 
-/** What command handlers may use; built once in composition.ts. */
-export interface CommandDeps {
+/** Both sides of a drift lens's comparison as documents (Show Drift). */
+interface DriftDiffSource {
+  prepare(uri: string, documentIndex: number, cluster: string): DriftDiff | undefined;
+}
+
+/** What every command handler may use; built once in composition.ts. */
+export interface CommandContext {
   readonly clusters: ClusterStore;
   readonly apps: AppStore;
   readonly operations: OperationRunner;
@@ -34,8 +43,20 @@ export interface CommandDeps {
   readonly connect: (restart: boolean) => void;
   readonly log: Logger;
   readonly channel: vscode.LogOutputChannel;
+  /** Show Drift: both sides of a CodeLens comparison. */
+  readonly drift: DriftDiffSource;
+  /** Per document and cluster the drifted fields (DriftResults.details), for Adopt Live State. */
+  readonly driftDetails: (uri: string) => readonly DocumentDrift[];
+  /** The pull-request machinery (forge auth, records, publisher, the user's repository through git). */
+  readonly pr: PrDeps;
+  /** Workspace state (Suspend remembers an Argo CD app's automated policy for Resume). */
+  readonly state: vscode.Memento;
+  /** The workspace's repositories, found from `.git` files. */
+  readonly repos: RepositoryDiscovery;
+  /** Working-tree files, read with bounds. */
+  readonly files: RepositoryFiles;
 }
 
 export type CommandHandler = (...args: unknown[]) => unknown;
-export type CommandFactory = (deps: CommandDeps) => CommandHandler;
+export type CommandFactory = (ctx: CommandContext) => CommandHandler;
 export type CommandTable = Record<CommandId, CommandFactory>;

@@ -11,6 +11,8 @@ import * as vscode from 'vscode';
 import { detectForge } from '../../core/forge/detect';
 import { tokenDestinationProblem } from '../../core/forge/transport';
 import { ForgeError, gitHttpAuthHeader, type ForgeClient, type ForgeCredentials, type ForgeRepo } from '../../core/forge/types';
+import type { LocalGit } from '../../core/git/ports';
+import { remoteHost } from '../../core/git/remoteUrl';
 import type { Logger } from '../../core/ports';
 import { openPullRequest } from '../../core/pr/openPullRequest';
 import { findTemplate, planPullRequest } from '../../core/pr/plan';
@@ -22,7 +24,6 @@ import { requireTrust } from '../trust';
 import type { ForgeAuth } from './auth';
 import { showImpactPreview } from './impactPreview';
 import { previewImpacts, type Impact, type KnownContext, type LiveRead } from './impact';
-import { headContent, headDirFiles } from './localGit';
 import type { PreviewFile } from './previewHtml';
 import type { OpenPullRequestCheck, PullRequestRecords } from './records';
 
@@ -34,6 +35,8 @@ export interface PrDeps {
   readonly createClient: (repo: ForgeRepo, creds: ForgeCredentials) => ForgeClient;
   readonly extensionPath: string;
   readonly log: Logger;
+  /** The user's repository through git (HEAD versions, the PR template), never in Restricted Mode. */
+  readonly git: LocalGit;
   /** Live objects through the lenses' client (KubeClusterAccess.get); without it the impact is not computed. */
   readonly live?: LiveRead;
   /** Kubeconfig contexts, to find an Argo CD app's destination cluster. */
@@ -91,7 +94,7 @@ export interface DeliverResult {
 }
 
 export async function deliver(deps: PrDeps, req: ChangeRequest, args: PrArgs): Promise<DeliverResult> {
-  // The commands stop earlier (localGit runs no git in Restricted Mode); this holds for any other caller.
+  // The commands stop earlier (infra/git/localGit runs no git in Restricted Mode); this holds for any other caller.
   requireTrust('Pull requests');
   const settings = readPullRequestSettings();
   const remote = args.remote ?? 'origin';
@@ -103,7 +106,7 @@ export async function deliver(deps: PrDeps, req: ChangeRequest, args: PrArgs): P
   }
   const repo = detectForge(remoteUrl, { forges: settings.forges });
   if (!repo) {
-    const host = /^[a-z+]+:\/\/(?:[^@/]*@)?([^/]+)/i.exec(remoteUrl)?.[1] ?? /^(?:[^@]+@)?([^:]+):/.exec(remoteUrl)?.[1] ?? remoteUrl;
+    const host = remoteHost(remoteUrl) ?? remoteUrl;
     throw new UserError(`GitOps Lens does not know which forge serves ${host}. Map it in the gitopsLens.forges setting, e.g. { "${host}": "gitlab" }.`);
   }
   // Before any prompt or request: the token for repo.host goes only over HTTPS (or to this machine) and
@@ -114,7 +117,7 @@ export async function deliver(deps: PrDeps, req: ChangeRequest, args: PrArgs): P
     if (problem) throw new UserError(problem);
   }
   // The template as committed (HEAD is what the base branch most likely holds; the working tree may be mid-edit).
-  const template = await findTemplate(repo.kind, { readFile: (p) => headContent(req.repoRoot, p), listDir: (d) => headDirFiles(req.repoRoot, d) });
+  const template = await findTemplate(repo.kind, { readFile: (p) => deps.git.headContent(req.repoRoot, p), listDir: (d) => deps.git.headDirFiles(req.repoRoot, d) });
   const plan = planPullRequest({
     impact: req.impact.impact,
     files: req.files.map((f) => f.path),

@@ -45,7 +45,3 @@ export function showImpactPreview(model: PreviewModel): Promise<boolean> {
   });
 }
 
-/** The open preview's title, for tests and the e2e run; undefined when none is shown. */
-export function openPreviewTitle(): string | undefined {
-  return current?.panel.title;
-}

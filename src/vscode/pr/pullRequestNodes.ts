@@ -54,11 +54,6 @@ export function pullRequestTreeItem(node: PullRequestTreeNode, source: PullReque
   return item;
 }
 
-export function isPullRequestNode(v: unknown): v is PullRequestTreeNode {
-  const t = typeof v === 'object' && v !== null ? (v as { type?: unknown }).type : undefined;
-  return t === 'pullRequests' || t === 'pullRequest';
-}
-
 /** Opens a PR's page: from its tree node or a URL. */
 export const openPullRequestPage = (): CommandHandler => async (arg?: unknown) => {
   const url = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { url?: unknown }).url === 'string' ? (arg as { url: string }).url : undefined;

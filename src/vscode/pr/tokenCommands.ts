@@ -7,10 +7,10 @@ import * as vscode from 'vscode';
 import { detectForge, forgeKindForHost } from '../../core/forge/detect';
 import type { ForgeKind } from '../../core/forge/types';
 import { Cancelled, UserError } from '../commands/appArg';
-import type { CommandHandler } from '../commands/types';
+import type { CommandFactory } from '../commands/types';
 import { readPullRequestSettings } from '../config';
-import { gitRemotes } from '../workspaceRepos';
-import { FORGE_LABEL, normalizeHost, type ForgeAuth } from './auth';
+import type { RepositoryDiscovery } from '../../core/git/ports';
+import { FORGE_LABEL, normalizeHost } from './auth';
 
 interface TokenArgs {
   readonly host?: unknown;
@@ -18,15 +18,11 @@ interface TokenArgs {
   readonly username?: unknown;
 }
 
-export interface TokenCommandDeps {
-  readonly pr: { readonly auth: ForgeAuth };
-}
-
-function workspaceForges(): Array<{ host: string; kind: ForgeKind }> {
+function workspaceForges(repos: RepositoryDiscovery): Array<{ host: string; kind: ForgeKind }> {
   const forges = readPullRequestSettings().forges;
   const out = new Map<string, ForgeKind>();
   for (const f of vscode.workspace.workspaceFolders ?? []) {
-    for (const url of gitRemotes(f.uri.fsPath)?.urls ?? []) {
+    for (const url of repos.workspaceOf(f.uri.fsPath)?.urls ?? []) {
       const repo = detectForge(url, { forges });
       if (repo) out.set(repo.host, repo.kind);
     }
@@ -34,8 +30,8 @@ function workspaceForges(): Array<{ host: string; kind: ForgeKind }> {
   return [...out].map(([host, kind]) => ({ host, kind }));
 }
 
-async function pickHost(placeHolder: string): Promise<{ host: string; kind: ForgeKind | undefined }> {
-  const known = workspaceForges();
+async function pickHost(repos: RepositoryDiscovery, placeHolder: string): Promise<{ host: string; kind: ForgeKind | undefined }> {
+  const known = workspaceForges(repos);
   const other = { label: '$(edit) Another host…', host: '' };
   const items = [...known.map((k) => ({ label: k.host, description: FORGE_LABEL[k.kind], host: k.host })), other];
   const picked = known.length ? await vscode.window.showQuickPick(items, { placeHolder }) : other;
@@ -49,22 +45,22 @@ async function pickHost(placeHolder: string): Promise<{ host: string; kind: Forg
   return { host, kind: known.find((k) => k.host === host)?.kind ?? forgeKindForHost(host, readPullRequestSettings().forges) };
 }
 
-export const setForgeToken = (deps: TokenCommandDeps): CommandHandler => async (arg?: unknown) => {
+export const setForgeToken: CommandFactory = (deps) => async (arg?: unknown) => {
   const a = (typeof arg === 'object' && arg !== null ? arg : {}) as TokenArgs;
   if (typeof a.host === 'string' && typeof a.token === 'string') {
     if (a.token.trim() === '') throw new UserError('The token is empty.');
     await deps.pr.auth.setToken(a.host, a.token.trim(), typeof a.username === 'string' && a.username ? a.username : undefined);
     return true;
   }
-  const { host, kind } = await pickHost('Which forge is the token for?');
+  const { host, kind } = await pickHost(deps.repos, 'Which forge is the token for?');
   await deps.pr.auth.promptToken({ host, kind: kind ?? 'gitea' });
   void vscode.window.showInformationMessage(`GitOps Lens: token for ${host} saved in VS Code's secret storage.`);
   return true;
 };
 
-export const forgetForgeToken = (deps: TokenCommandDeps): CommandHandler => async (arg?: unknown) => {
+export const forgetForgeToken: CommandFactory = (deps) => async (arg?: unknown) => {
   const a = (typeof arg === 'object' && arg !== null ? arg : {}) as TokenArgs;
-  const host = typeof a.host === 'string' ? a.host : (await pickHost('Forget the token of which forge?')).host;
+  const host = typeof a.host === 'string' ? a.host : (await pickHost(deps.repos, 'Forget the token of which forge?')).host;
   const had = await deps.pr.auth.forget(host);
   if (typeof a.host !== 'string') void vscode.window.showInformationMessage(had ? `GitOps Lens: forgot the token for ${host}.` : `GitOps Lens had no token for ${host}.`);
   return had;

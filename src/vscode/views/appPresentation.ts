@@ -7,12 +7,10 @@ import * as vscode from 'vscode';
 import type { App, HealthStatus, ManagedResource, SyncStatus } from '../../core/model/app';
 import type { ClusterConnection } from '../../core/store/appStore';
 import type { ResourceHealthEntry } from '../../core/store/resourceHealthStore';
-import { TOOL_LABEL, ago, appTooltipMarkdown, mdText } from './tooltipMarkdown';
-
-export { TOOL_LABEL, ago, describeSource } from './tooltipMarkdown';
+import { appTooltipMarkdown } from './tooltipMarkdown';
 
 /** `outOfSync`, `synced`, `unknown`: the form used in contextValues and icon file names. */
-export function syncSlug(s: SyncStatus): 'synced' | 'outOfSync' | 'unknown' {
+function syncSlug(s: SyncStatus): 'synced' | 'outOfSync' | 'unknown' {
   return s === 'OutOfSync' ? 'outOfSync' : s === 'Synced' ? 'synced' : 'unknown';
 }
 
@@ -31,25 +29,6 @@ export function statusIcon(extensionPath: string, sync: SyncStatus, health: Heal
     light: vscode.Uri.file(path.join(extensionPath, 'media', `status-${base}-light.svg`)),
     dark: vscode.Uri.file(path.join(extensionPath, 'media', `status-${base}-dark.svg`)),
   };
-}
-
-export function shortStatus(app: App): string {
-  const sync = app.sync.status === 'OutOfSync' ? 'OutOfSync' : app.sync.status;
-  if (app.suspended) return `${sync} · Suspended`;
-  return app.health.status === 'Healthy' ? sync : `${sync} · ${app.health.status}`;
-}
-
-/** Description: revision and short status, e.g. `main@5f3ae2b · OutOfSync · Degraded`. */
-export function appDescription(app: App): string {
-  return [app.revision, shortStatus(app)].filter(Boolean).join(' · ');
-}
-
-export function appAccessibleLabel(app: App): string {
-  const sync = app.sync.status === 'OutOfSync' ? 'out of sync' : app.sync.status === 'Synced' ? 'synced' : 'sync unknown';
-  const parts = [`${TOOL_LABEL[app.tool]} ${app.kind} ${app.name}`, sync, app.health.status.toLowerCase()];
-  if (app.suspended) parts.push('suspended');
-  if (app.revision) parts.push(`revision ${app.revision}`);
-  return parts.join(', ');
 }
 
 /**
@@ -96,20 +75,4 @@ export function resourceIcon(r: ManagedResource): vscode.ThemeIcon {
   if (r.health === 'Progressing') return new vscode.ThemeIcon('sync');
   if (r.health === 'Missing') return new vscode.ThemeIcon('question', new vscode.ThemeColor('problemsWarningIcon.foreground'));
   return new vscode.ThemeIcon('symbol-object');
-}
-
-export function connectionLabel(c: ClusterConnection, now: number): string | undefined {
-  switch (c.phase) {
-    case 'connecting':
-      return 'connecting…';
-    case 'unreachable':
-      return `unreachable since ${ago(c.since, now)}`;
-    default:
-      return undefined;
-  }
-}
-
-/** Outside text for Markdown tooltips (the cluster tooltip of applicationsTree.ts too): tooltipMarkdown.ts `mdText`. */
-export function esc(s: string): string {
-  return mdText(s);
 }

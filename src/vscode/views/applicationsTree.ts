@@ -12,20 +12,10 @@ import type { Clock } from '../../core/ports';
 import type { AppStore, AppStoreChange } from '../../core/store/appStore';
 import type { ClusterEntry, ClusterStore } from '../../core/store/clusterStore';
 import type { ResourceHealthStore } from '../../core/store/resourceHealthStore';
-import {
-  TOOL_LABEL,
-  appAccessibleLabel,
-  appContextValue,
-  appDescription,
-  appTooltip,
-  connectionLabel,
-  esc,
-  resourceDescription,
-  resourceIcon,
-  resourceLabel,
-  statusIcon,
-  withLiveHealth,
-} from './appPresentation';
+import { appContextValue, appTooltip, resourceDescription, resourceIcon, resourceLabel, statusIcon, withLiveHealth } from './appPresentation';
+import { appAccessibleLabel, appDescription } from './appText';
+import { clusterTreeItem } from './clusterItem';
+import { TOOL_LABEL } from './tooltipMarkdown';
 import type { ViewFilter } from './viewFilter';
 import { pullRequestChildren, pullRequestTreeItem, pullRequestsNode, type PullRequestSource, type PullRequestTreeNode } from '../pr/pullRequestNodes';
 
@@ -47,7 +37,7 @@ export function isAppNode(v: unknown): v is AppNode {
 }
 
 /** Only deploying objects are listed here; Flux sources have their own view. */
-export function listedInApplications(app: App): boolean {
+function listedInApplications(app: App): boolean {
   return app.role === 'app';
 }
 
@@ -328,34 +318,7 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
   }
 
   private clusterItem(node: Extract<AppTreeNode, { type: 'cluster' }>): vscode.TreeItem {
-    const c = this.entry(node.name);
-    const status = this.apps.status(node.name);
-    const enabled = c?.enabled ?? false;
-    const item = new vscode.TreeItem(node.name, enabled ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-    item.id = node.id;
-    const host = hostOf(c?.server);
-    const conn = enabled ? connectionLabel(status.connection, this.clock.now()) : undefined;
-    const parts = [host ?? 'no server', c?.isCurrent ? 'current' : undefined, enabled ? undefined : 'disabled', conn];
-    item.description = parts.filter(Boolean).join(' · ');
-    const unreachable = enabled && status.connection.phase === 'unreachable';
-    item.iconPath = unreachable
-      ? new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-      : new vscode.ThemeIcon(enabled ? 'server-environment' : 'circle-slash');
-    item.contextValue = !enabled ? 'cluster.disabled' : unreachable ? 'cluster.unreachable' : 'cluster.enabled';
-    const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**${esc(node.name)}**\n\n`);
-    if (c) {
-      md.appendMarkdown(`- Server: ${esc(c.server ?? '(cluster entry missing)')}\n`);
-      md.appendMarkdown(`- User: ${esc(c.user)}\n`);
-      if (c.namespace) md.appendMarkdown(`- Namespace: ${esc(c.namespace)}\n`);
-      md.appendMarkdown(`- From: ${esc(c.sourceFile)}\n`);
-    }
-    if (unreachable && status.connection.phase === 'unreachable') {
-      md.appendMarkdown(`\n${esc(`Unreachable: ${status.connection.lastError.code}: ${status.connection.lastError.message}`)}\n`);
-    }
-    item.tooltip = md;
-    item.accessibilityInformation = { label: `Cluster ${node.name}, ${item.description}`, role: 'treeitem' };
-    return item;
+    return clusterTreeItem(node.id, node.name, this.entry(node.name), this.apps.status(node.name).connection, this.clock.now());
   }
 
   private forbiddenItem(node: Extract<AppTreeNode, { type: 'forbidden' }>): vscode.TreeItem {
@@ -431,13 +394,4 @@ function problemsItem(problems: readonly KubeconfigProblem[]): vscode.TreeItem {
   item.tooltip = problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n');
   item.command = { command: 'gitopsLens.showLog', title: 'Show Log' };
   return item;
-}
-
-function hostOf(server: string | undefined): string | undefined {
-  if (!server) return undefined;
-  try {
-    return new URL(server).host;
-  } catch {
-    return server;
-  }
 }

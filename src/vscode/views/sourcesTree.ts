@@ -1,7 +1,8 @@
 /**
  * The "Sources" view: per cluster, the Flux source objects (GitRepository, OCIRepository,
  * HelmRepository, Bucket, HelmChart) and the repositories Argo CD Applications point at, each with the
- * apps that use it. Reads AppStore snapshots only (STYLE.md rule 5); nodes are reused by id so store
+ * apps that use it (a Flux source expands to the objects whose `sourceRef` names it: Kustomizations,
+ * HelmReleases through their HelmChart, HelmCharts of a HelmRepository). Reads AppStore snapshots only (STYLE.md rule 5); nodes are reused by id so store
  * events refresh only what they touched.
  */
 import * as vscode from 'vscode';
@@ -10,7 +11,9 @@ import type { App, AppKey } from '../../core/model/app';
 import type { Clock } from '../../core/ports';
 import type { AppStore, AppStoreChange } from '../../core/store/appStore';
 import type { ClusterStore } from '../../core/store/clusterStore';
-import { appAccessibleLabel, appContextValue, appDescription, appTooltip, statusIcon } from './appPresentation';
+import { appContextValue, appTooltip, statusIcon } from './appPresentation';
+import { appAccessibleLabel, appDescription, sourceDescription } from './appText';
+import { clusterTreeItem } from './clusterItem';
 
 export type SourceTreeNode =
   | { readonly type: 'cluster'; readonly id: string; readonly name: string }
@@ -63,6 +66,8 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
         return (this.argoRepos(node.cluster).get(node.url) ?? []).map((a) =>
           this.node({ type: 'app', id: `${node.id}/${a.key}`, name: a.name, key: a.key }),
         );
+      case 'source':
+        return this.usersOf(node.key).map((a) => this.node({ type: 'app', id: `${node.id}/${a.key}`, name: a.name, key: a.key }));
       default:
         return [];
     }
@@ -79,13 +84,14 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
 
   getTreeItem(node: SourceTreeNode): vscode.TreeItem {
     switch (node.type) {
-      case 'cluster': {
-        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon('server-environment');
-        item.contextValue = 'cluster.enabled';
-        return item;
-      }
+      case 'cluster':
+        return clusterTreeItem(
+          node.id,
+          node.name,
+          this.clusters.snapshot.clusters.find((c) => c.name === node.name),
+          this.apps.status(node.name).connection,
+          this.clock.now(),
+        );
       case 'fluxSources':
       case 'argoRepos': {
         const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
@@ -97,14 +103,15 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
       case 'source':
       case 'app': {
         const app = this.apps.get(node.key);
-        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
+        const users = node.type === 'source' ? this.usersOf(node.key).length : 0;
+        const item = new vscode.TreeItem(node.name, users > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
         if (app) {
-          item.description = node.type === 'source' ? `${app.kind} · ${appDescription(app)}` : appDescription(app);
+          item.description = node.type === 'source' ? sourceDescription(app) : appDescription(app);
           item.iconPath = statusIcon(this.extensionPath, app.sync.status, app.suspended ? 'Suspended' : app.health.status);
           item.tooltip = appTooltip(app, this.apps.status(app.cluster).connection, this.clock.now());
           item.contextValue = node.type === 'source' ? `source.${app.kind}` : appContextValue(app);
-          item.accessibilityInformation = { label: appAccessibleLabel(app), role: 'treeitem' };
+          item.accessibilityInformation = { label: `${appAccessibleLabel(app)}${users > 0 ? `, used by ${users}` : ''}`, role: 'treeitem' };
         }
         return item;
       }
@@ -133,6 +140,17 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
       .sort((a, b) => a.kind.localeCompare(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
   }
 
+  /** The Flux objects whose source reference (`Kind/namespace/name`) names the source `key`. */
+  private usersOf(key: AppKey): App[] {
+    const source = this.apps.get(key);
+    if (!source) return [];
+    const ref = `${source.kind}/${source.namespace}/${source.name}`;
+    return this.apps
+      .all()
+      .filter((a) => a.cluster === source.cluster && a.tool === 'flux' && a.key !== key && a.sources.some((s) => s.ref === ref))
+      .sort((a, b) => a.kind.localeCompare(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  }
+
   /** Repository URL → Argo CD Applications that take a source from it. */
   private argoRepos(cluster: string): Map<string, App[]> {
     const out = new Map<string, App[]>();
@@ -157,8 +175,8 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
 
   /**
    * Updated Flux sources refresh their own node; any Argo CD app change refreshes its cluster's
-   * repository list (the repositories are derived from the apps); additions and removals refresh the
-   * cluster node.
+   * repository list (the repositories are derived from the apps), any Flux change its sources list
+   * (what uses a source is derived from the apps); additions and removals refresh the cluster node.
    */
   private onAppsChanged(change: AppStoreChange): void {
     const out = new Set<SourceTreeNode>();
@@ -166,10 +184,9 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
     for (const key of change.updated) {
       const src = this.nodes.get(`source/${key}`);
       if (src) out.add(src);
-      if (key.split('/')[1] === 'argocd') {
-        const repos = this.nodes.get(`cluster/${key.split('/')[0] ?? ''}/argocd`);
-        if (repos) out.add(repos);
-      }
+      const [cluster = '', tool] = key.split('/');
+      const list = this.nodes.get(`cluster/${cluster}/${tool === 'argocd' ? 'argocd' : 'flux'}`);
+      if (list && (tool === 'argocd' || !src)) out.add(list);
     }
     for (const key of [...change.added, ...change.removed]) {
       if (change.removed.includes(key)) this.nodes.delete(`source/${key}`);

@@ -6,11 +6,11 @@ import * as vscode from 'vscode';
 import type { Disposable } from '../../core/lifecycle';
 import type { AppStore, Totals } from '../../core/store/appStore';
 
-export function statusBarText(t: Totals): string {
+function statusBarText(t: Totals): string {
   return `$(check) ${t.synced} $(diff) ${t.outOfSync} $(error) ${t.degraded}`;
 }
 
-export function statusBarLabel(t: Totals): string {
+function statusBarLabel(t: Totals): string {
   return `GitOps: ${t.synced} synced, ${t.outOfSync} out of sync, ${t.degraded} degraded, of ${t.apps} apps`;
 }
 

@@ -10,6 +10,7 @@
  */
 import type { App } from '../../core/model/app';
 import type { ClusterConnection } from '../../core/store/appStore';
+import type { ClusterEntry } from '../../core/store/clusterStore';
 
 export const TOOL_LABEL: Record<App['tool'], string> = { argocd: 'Argo CD', flux: 'Flux' };
 
@@ -55,7 +56,7 @@ export function ago(then: number, now: number): string {
   return `${Math.floor(h / 24)}d ago`;
 }
 
-export function describeSource(s: App['sources'][number]): string {
+function describeSource(s: App['sources'][number]): string {
   const where = s.repoURL ?? s.ref ?? '(unknown source)';
   const what = [s.chart ? `chart ${s.chart}` : undefined, s.path ? `path ${s.path}` : undefined, s.targetRevision ? `@ ${s.targetRevision}` : undefined];
   return [where, ...what].filter(Boolean).join(' ');
@@ -86,5 +87,22 @@ export function appTooltipMarkdown(app: App, connection: ClusterConnection, now:
   if (app.resourceHealth.kind === 'unavailable') {
     lines.push(`\n_${mdText(app.resourceHealth.reason)}: GitOps Lens computes each resource's health from the live object when you expand the app._\n`);
   }
+  return lines.join('');
+}
+
+/**
+ * The cluster tooltip's Markdown: server, user, namespace and the kubeconfig file it came from (never a
+ * credential), and the last error while unreachable. Names and paths as code spans, so they read as
+ * written (no backslashes shown); the error message as text.
+ */
+export function clusterTooltipMarkdown(name: string, entry: ClusterEntry | undefined, connection: ClusterConnection): string {
+  const lines: string[] = [`**Cluster ${mdText(name)}**\n\n`];
+  if (entry) {
+    lines.push(`- Server: ${mdText(entry.server ?? '(cluster entry missing)')}\n`);
+    lines.push(`- User: ${mdCode(entry.user)}\n`);
+    if (entry.namespace) lines.push(`- Namespace: ${mdCode(entry.namespace)}\n`);
+    lines.push(`- From: ${mdCode(entry.sourceFile)}\n`);
+  }
+  if (entry?.enabled && connection.phase === 'unreachable') lines.push(`\n${mdText(`Unreachable: ${connection.lastError.code}: ${connection.lastError.message}`)}\n`);
   return lines.join('');
 }

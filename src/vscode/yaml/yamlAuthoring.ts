@@ -2,8 +2,9 @@
  * Manifest authoring (issue 7): validation, completion, hover and document symbols for the Kubernetes
  * documents of YAML files, with schemas matched per document by apiVersion + kind.
  *
- * Nothing happens at activation beyond a line scan of open YAML documents: the first one that names
- * an apiVersion and kind starts the machinery — Red Hat YAML gets our schemas through its API if it
+ * Nothing happens at activation: right after it, a line scan of open YAML documents; then, until the
+ * machinery starts, only edits that touch an `apiVersion:` or `kind:` line are looked at. The first
+ * document that names an apiVersion and kind starts the machinery — Red Hat YAML gets our schemas through its API if it
  * is installed (so nothing is reported twice), otherwise our own yaml-language-server process starts.
  * Clusters that are connected contribute their `/openapi/v3` schemas (fetched once per connection
  * and kept until the cluster goes away), which take precedence over the offline bundle.
@@ -17,6 +18,8 @@ import { distinctKinds } from '../../core/schema/kinds';
 import { SchemaRegistry } from '../../core/schema/registry';
 import { readBuiltinLayer } from '../../infra/schema/builtinBundle';
 import { fetchClusterLayer, type GetJson } from '../../infra/schema/clusterSchemas';
+import { afterActivation } from '../deferred';
+import { isYamlDocument, touchesKindLine } from '../yamlDocuments';
 import type * as YamlClientModule from './yamlClient';
 
 export interface YamlAuthoringDeps {
@@ -30,6 +33,26 @@ export interface YamlAuthoringDeps {
 
 /** How long a failed schema fetch keeps a cluster from being asked again. */
 const RETRY_AFTER_MS = 5 * 60_000;
+
+/**
+ * The text of each open document, copied once per version: yaml-language-server asks once per
+ * document of a file (1,000 times for a 1,000-document file) between two edits, and `getText()` builds
+ * the whole string each time; the same string also lets the registry recognise it without comparing.
+ */
+class DocumentTexts {
+  private last: { resource: string; version: number; text: string } | undefined;
+
+  of(doc: vscode.TextDocument): string {
+    const resource = doc.uri.toString();
+    if (this.last?.resource !== resource || this.last.version !== doc.version) this.last = { resource, version: doc.version, text: doc.getText() };
+    return this.last.text;
+  }
+
+  ofResource(resource: string): string | undefined {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === resource);
+    return doc && this.of(doc);
+  }
+}
 
 function loadYamlClient(): typeof YamlClientModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred: vscode-languageclient loads on the first manifest
@@ -45,14 +68,22 @@ export class YamlAuthoring implements Disposable {
   private readonly fetching = new Set<string>();
   private readonly failedAt = new Map<string, number>();
   private prefixes = 0;
+  private readonly texts = new DocumentTexts();
 
   constructor(private readonly deps: YamlAuthoringDeps) {
     this.registry = this.disposables.add(new SchemaRegistry(() => readBuiltinLayer(deps.extensionPath)));
     this.registry.onDidChange(() => this.client?.schemasChanged(), undefined, this.disposables);
     this.disposables.add(vscode.workspace.onDidOpenTextDocument((d) => this.consider(d)));
-    this.disposables.add(vscode.workspace.onDidChangeTextDocument((e) => this.starting === undefined && this.consider(e.document)));
+    // Before the start, a keystroke in a YAML file that holds no manifest costs a look at the changed lines only.
+    this.disposables.add(
+      vscode.workspace.onDidChangeTextDocument((e) => this.starting === undefined && touchesKindLine(e.document, e.contentChanges) && this.consider(e.document)),
+    );
     deps.onDidChangeClusters(() => this.starting && this.refreshClusters(), undefined, this.disposables);
-    for (const d of vscode.workspace.textDocuments) this.consider(d);
+    this.disposables.add(
+      afterActivation(() => {
+        for (const d of vscode.workspace.textDocuments) this.consider(d);
+      }),
+    );
   }
 
   /** Which validator runs, once started: for the log and tests. */
@@ -66,32 +97,22 @@ export class YamlAuthoring implements Disposable {
   }
 
   private consider(doc: vscode.TextDocument): void {
-    if (doc.languageId !== 'yaml' || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return;
+    if (!isYamlDocument(doc)) return;
     if (this.starting) {
       this.refreshClusters();
       return;
     }
-    if (distinctKinds(doc.getText()).length === 0) return;
+    if (distinctKinds(this.texts.of(doc)).length === 0) return;
     this.starting = this.start().catch((err: unknown) => this.deps.log.error('[YamlAuthoring][start] YAML language features could not start', err));
   }
 
   private isKubernetes(doc: vscode.TextDocument): boolean {
-    return this.registry.schemaUriFor(doc.getText()) !== undefined;
+    return this.registry.schemaUriFor(this.texts.of(doc)) !== undefined;
   }
 
   private async start(): Promise<void> {
     const started = performance.now();
-    // The server asks once per document of a file (1,000 times for a 1,000-document file) between two
-    // edits; `getText()` builds the whole string each time, so the text is kept per document version,
-    // which also lets the registry recognise the same string without comparing it.
-    let lastText: { resource: string; version: number; text: string } | undefined;
-    const textOf = (resource: string): string | undefined => {
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === resource);
-      if (!doc) return undefined;
-      if (lastText?.resource !== resource || lastText.version !== doc.version) lastText = { resource, version: doc.version, text: doc.getText() };
-      return lastText.text;
-    };
-    const provider = schemaProviderFunctions(this.registry, textOf);
+    const provider = schemaProviderFunctions(this.registry, (resource) => this.texts.ofResource(resource));
     const redhat = vscode.extensions.getExtension(REDHAT_YAML_EXTENSION_ID);
     const host = chooseSchemaHost(redhat ? (redhat.isActive ? redhat.exports : await redhat.activate()) : undefined);
     this.refreshClusters();

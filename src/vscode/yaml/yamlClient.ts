@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { SchemaProviderFunctions } from '../../core/schema/contributor';
+import { YAML_DOCUMENTS } from '../yamlDocuments';
 
 export interface YamlClientOptions {
   readonly serverModule: string;
@@ -53,10 +54,7 @@ export async function startYamlClient(opts: YamlClientOptions): Promise<YamlClie
   const clientOptions: LanguageClientOptions = {
     // The server loads its messages from here (its default path points inside its own package).
     initializationOptions: { l10nPath: path.join(path.dirname(opts.serverModule), 'l10n') },
-    documentSelector: [
-      { language: 'yaml', scheme: 'file' },
-      { language: 'yaml', scheme: 'untitled' },
-    ],
+    documentSelector: YAML_DOCUMENTS,
     middleware: {
       workspace: {
         configuration: (params) => params.items.map((item) => (item.section === 'yaml' ? SERVER_SETTINGS : item.section === 'http' ? {} : null)),
