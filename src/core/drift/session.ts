@@ -38,6 +38,7 @@ import type { Clock, LiveObjectReader, Logger, ObjectRef } from '../ports';
 import type { DesiredRenderer, RenderOutcome } from '../render/types';
 import type { AppStoreChange } from '../store/appStore';
 import { isRecord } from '../json';
+import { timeAgo } from '../text';
 
 type Obj = Record<string, unknown>;
 
@@ -614,7 +615,7 @@ export class DriftSession implements Disposable {
     if (!unreachable) return { kind: 'error', reason: describeLiveReadFailure(f) };
     const seen = this.opts.lastSeen?.(cluster);
     if (seen === undefined) return { kind: 'error', reason: 'unreachable' };
-    return { kind: 'error', reason: `unreachable, seen ${ago((this.opts.clock?.now() ?? Date.now()) - seen)}` };
+    return { kind: 'error', reason: `unreachable, seen ${timeAgo(seen, this.opts.clock?.now() ?? Date.now())}` };
   }
 }
 
@@ -687,11 +688,3 @@ function changeOf(f: DriftFinding, desired: Obj): DriftChange {
   };
 }
 
-function ago(ms: number): string {
-  const min = Math.floor(Math.max(0, ms) / 60000);
-  if (min < 1) return 'just now';
-  if (min < 60) return `${min} min ago`;
-  const h = Math.floor(min / 60);
-  if (h < 48) return `${h} h ago`;
-  return `${Math.floor(h / 24)} days ago`;
-}
