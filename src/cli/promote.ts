@@ -14,11 +14,11 @@
  */
 import * as path from 'node:path';
 import { fieldLabel, shortValues } from '../core/env/compare';
-import { appliedRevisionOf } from '../core/env/pending';
+import { appliedRevisionOf, type PendingInfo } from '../core/env/pending';
 import { describeChanges, type PromoteWhat } from '../core/env/promote';
 import type { Environment, EnvironmentGroup, LiveApp } from '../core/env/types';
 import { unifiedDiff } from '../core/env/unifiedDiff';
-import type { App } from '../core/model/app';
+import { shortRevision, type App } from '../core/model/app';
 import { RepoEnvironments, describeExtra } from '../infra/env/environments';
 import { GitCliHistory } from '../infra/env/gitHistory';
 import { StaleFileError } from '../infra/env/repoScan';
@@ -119,6 +119,15 @@ export async function envs(args: readonly string[], io: CliIo, out: CliOutput): 
       if (!g.ok) throw new Error(g.message);
       groups = [g.value];
     }
+    // What is pending where: only with the clusters' revisions.
+    const live = groups.some((g) => g.environments.some((e) => e.live));
+    const pending = new Map<string, PendingInfo>();
+    if (live) for (const g of groups) for (const p of await repo.pending(g)) pending.set(p.env.id, p);
+    const pendingText = (e: Environment): string => {
+      const p = pending.get(e.id);
+      if (p === undefined || p.total === undefined) return '-';
+      return p.total === p.touchingTotal ? String(p.total) : `${p.touchingTotal ?? 0} (${p.total} on ${p.branch ?? 'the branch'})`;
+    };
     if (a.has('--json')) {
       out.json({
         apps: groups.map((g) => ({
@@ -139,6 +148,7 @@ export async function envs(args: readonly string[], io: CliIo, out: CliOutput): 
             sync: e.sync.status,
             health: e.health.status,
             live: e.live,
+            pending: pendingJson(pending.get(e.id)),
             notes: e.notes,
           })),
         })),
@@ -149,17 +159,31 @@ export async function envs(args: readonly string[], io: CliIo, out: CliOutput): 
       out.error('no Argo CD Applications, Flux Kustomizations or HelmReleases found in the repository');
       return 0;
     }
-    const rows = [['APP', 'ENVIRONMENT', 'CLUSTER', 'DEPLOYED BY', 'SOURCE', 'REVISION', 'SYNC', 'HEALTH']];
+    const rows = [['APP', 'ENVIRONMENT', 'CLUSTER', 'DEPLOYED BY', 'SOURCE', 'REVISION', 'SYNC', 'HEALTH', ...(live ? ['PENDING'] : [])]];
     for (const g of groups) {
       for (const e of g.environments) {
-        rows.push([g.name, e.label, e.cluster ?? '-', `${e.app.kind} ${e.app.namespace ? `${e.app.namespace}/` : ''}${e.app.name}`, sourceText(e), e.revision ?? '-', e.sync.status, e.health.status]);
+        const applied = e.appliedRevision !== undefined && e.appliedRevision !== e.fullRevision ? shortRevision(e.appliedRevision) : e.revision;
+        rows.push([g.name, e.label, e.cluster ?? '-', `${e.app.kind} ${e.app.namespace ? `${e.app.namespace}/` : ''}${e.app.name}`, sourceText(e), applied ?? '-', e.sync.status, e.health.status, ...(live ? [pendingText(e)] : [])]);
       }
     }
-    out.table(rows, { maxWidths: [30, 30, 24, 40, 60, 24, 10, 12] });
+    out.table(rows, { maxWidths: [30, 30, 24, 40, 60, 24, 10, 12, 30] });
     return 0;
   } finally {
     dispose();
   }
+}
+
+function pendingJson(p: PendingInfo | undefined): Record<string, unknown> | null {
+  if (p === undefined) return null;
+  if (p.unknown !== undefined) return { unknown: p.unknown };
+  return {
+    applied: p.applied ?? null,
+    tip: p.tip ?? null,
+    branch: p.branch ?? null,
+    commits: p.total ?? null,
+    touching: p.touchingTotal ?? null,
+    touchingCommits: (p.touching ?? []).map((c) => ({ sha: c.sha, subject: c.subject, author: c.author, date: c.date })),
+  };
 }
 
 export async function compare(args: readonly string[], io: CliIo, out: CliOutput): Promise<number> {
