@@ -219,7 +219,7 @@ export async function compare(args: readonly string[], io: CliIo, out: CliOutput
     for (const e of r.extra) out.text(`  ~ ${describeExtra(e)}`);
     for (const x of resources) {
       if (x.status === 'same') continue;
-      const name = `${x.kind} ${x.name}`;
+      const name = `${x.kind} ${x.toName ?? x.fromName ?? x.name}`;
       if (x.status === 'onlyFrom') out.text(`  + ${name}: only in ${from.label}`);
       else if (x.status === 'onlyTo') out.text(`  - ${name}: only in ${to.label}`);
       else {
