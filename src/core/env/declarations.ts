@@ -107,7 +107,7 @@ function argoDeclaration(file: string, documentIndex: number, o: Obj, opts: Argo
         else valueFiles.push(resolved);
       }
       let inline: Extract<ValuesLayer, { type: 'inline' }> | undefined;
-      if (helm && isRecord(helm.valuesObject)) inline = { type: 'inline', file, documentIndex, pointer: `${opts.pointerBase}${primary.ptr}/helm/valuesObject`, values: helm.valuesObject };
+      if (helm && isRecord(helm.valuesObject)) inline = { type: 'inline', file, documentIndex, pointer: `${opts.pointerBase}${primary.ptr}/helm/valuesObject`, values: helm.valuesObject, ...(generated ? { templated: true } : {}) };
       else if (helm && typeof helm.values === 'string' && helm.values.trim() !== '') notes.push('helm.values is a string of YAML: compared, but promoted only into helm.valuesObject or a values file');
       if (helm && Array.isArray(helm.parameters) && helm.parameters.length > 0) notes.push('helm.parameters are not read');
       const releaseName = stringOf(helm?.releaseName) || app.name;

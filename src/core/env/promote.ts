@@ -529,7 +529,8 @@ export function loadValuesLayers(env: Environment, group: EnvironmentGroup, read
       .filter((e) => e.id !== env.id && e.deploy.type === 'helm' && e.deploy.values.some((l) => sameLayer(l, layer)))
       .map((e) => e.label);
     let values: Obj = {};
-    if (layer.type === 'inline') {
+    if (layer.type === 'inline' && layer.templated === true) values = { ...layer.values };
+    else if (layer.type === 'inline') {
       // Read again from the file when it can be (a planned edit stands in for it), else as the map read it.
       const text = readFile(layer.file);
       const doc = text === undefined ? undefined : parseManifests(text).documents.find((x) => x.index === layer.documentIndex);

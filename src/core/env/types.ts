@@ -31,7 +31,15 @@ export type ValuesLayer =
   /** A values file of this repository (Argo CD `helm.valueFiles`, Flux `valuesFiles`). */
   | { readonly type: 'file'; readonly path: string }
   /** Values written in the app's manifest (Argo CD `helm.valuesObject`, Flux `spec.values`). */
-  | { readonly type: 'inline'; readonly file: string; readonly documentIndex: number; readonly pointer: string; readonly values: Readonly<Record<string, unknown>> };
+  | {
+      readonly type: 'inline';
+      readonly file: string;
+      readonly documentIndex: number;
+      readonly pointer: string;
+      readonly values: Readonly<Record<string, unknown>>;
+      /** Written in an ApplicationSet template: `values` are this app's, after its parameters; the file holds the template. */
+      readonly templated?: boolean;
+    };
 
 export interface HelmDeploy {
   readonly type: 'helm';
