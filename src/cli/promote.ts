@@ -14,13 +14,14 @@
  */
 import * as path from 'node:path';
 import { fieldLabel, shortValues } from '../core/env/compare';
-import { appliedRevisionOf, type PendingInfo } from '../core/env/pending';
+import type { PendingInfo } from '../core/env/pending';
 import { describeChanges, type PromoteWhat } from '../core/env/promote';
 import type { Environment, EnvironmentGroup, LiveApp } from '../core/env/types';
 import { unifiedDiff } from '../core/env/unifiedDiff';
-import { shortRevision, type App } from '../core/model/app';
+import { shortRevision } from '../core/model/app';
 import { RepoEnvironments, describeExtra } from '../infra/env/environments';
 import { GitCliHistory } from '../infra/env/gitHistory';
+import { withAppliedRevisions } from '../infra/env/liveApps';
 import { StaleFileError } from '../infra/env/repoScan';
 import { KubeClusterAccess } from '../infra/k8s/clusterAccess';
 import { pathLookup } from '../infra/render/process';
@@ -58,7 +59,7 @@ async function load(a: ParsedArgs, io: CliIo, out: CliOutput): Promise<{ envs: R
       const phase = loaded.store.status(c).connection.phase;
       if (phase !== 'ready') out.error(`warning: context "${c}" ${phase === 'unreachable' ? 'is unreachable' : 'did not answer'}: its apps are not shown`);
     }
-    live = await Promise.all(loaded.all.map(async (app) => ({ app, ...(await appliedOf(app, cluster)) })));
+    live = await withAppliedRevisions(loaded.all, cluster);
   }
   try {
     const renderer = new Renderer({ findExecutable: pathLookup(io.env.PATH ?? process.env.PATH) });
@@ -70,18 +71,6 @@ async function load(a: ParsedArgs, io: CliIo, out: CliOutput): Promise<{ envs: R
     if (err instanceof RepoFileError) throw new Error(`${repo}: ${err.message}`);
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`cannot read ${repo}: no such folder`);
     throw err;
-  }
-}
-
-/** The revision an Argo CD app last synced (its object read once); Flux apps carry theirs. */
-async function appliedOf(app: App, cluster: { get: KubeClusterAccess['get'] }): Promise<{ appliedRevision?: string }> {
-  if (app.kind !== 'Application' || app.sync.status === 'Synced') return {};
-  try {
-    const raw = await cluster.get(app.cluster, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: app.namespace, name: app.name });
-    const applied = appliedRevisionOf(raw);
-    return applied !== undefined ? { appliedRevision: applied } : {};
-  } catch {
-    return {};
   }
 }
 

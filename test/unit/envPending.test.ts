@@ -15,7 +15,9 @@ import { buildEnvironmentMap, findEnvironment, findGroup } from '../../src/core/
 import { appliedRevisionOf, commitOf, commitsBetween, pathsOf, pendingFor } from '../../src/core/env/pending';
 import type { Environment, EnvironmentGroup, LiveApp } from '../../src/core/env/types';
 import { GitCliHistory } from '../../src/infra/env/gitHistory';
+import { withAppliedRevisions } from '../../src/infra/env/liveApps';
 import { scanRepository } from '../../src/infra/env/repoScan';
+import type { ObjectRef } from '../../src/core/ports';
 import { commitRepo, git, gitEnv, writeRepo } from '../support/envRepo';
 
 describe('environments: what is pending where', function () {
@@ -116,6 +118,23 @@ describe('environments: what is pending where', function () {
     await assert.rejects(history.commits({ from: '--all', to: commits.docs, max: 1 }), /not a commit/);
     const all = await history.commits({ from: commits.bootstrap, to: commits.docs, max: 2 });
     assert.deepEqual([all.total, all.commits.map((c) => c.subject)], [3, ['docs', 'storefront: 6 replicas in staging']]);
+  });
+
+  it('withAppliedRevisions: one GET per Argo CD app not Synced, its synced revision kept; an unreadable one left as it is', async () => {
+    const make = (name: string, sync: string) => mapArgoApplication('c1', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name, namespace: 'argocd' }, status: { sync: { status: sync, revision: 'f'.repeat(40) }, health: { status: 'Healthy' } } });
+    const asked: ObjectRef[] = [];
+    const reader = {
+      get: async (cluster: string, ref: ObjectRef): Promise<unknown> => {
+        asked.push(ref);
+        assert.equal(cluster, 'c1');
+        if (ref.name === 'gone') throw new Error('404');
+        return { kind: 'Application', status: { operationState: { phase: 'Succeeded', syncResult: { revision: commits.bootstrap } } } };
+      },
+    };
+    const flux = mapFluxKustomization('c1', { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'k', namespace: 'flux-system' }, spec: { sourceRef: { kind: 'GitRepository', name: 'x' } } });
+    const out = await withAppliedRevisions([make('synced', 'Synced'), make('behind', 'OutOfSync'), make('gone', 'Unknown'), flux], reader);
+    assert.deepEqual(asked.map((r) => `${r.apiVersion} ${r.kind} ${r.namespace}/${r.name}`), ['argoproj.io/v1alpha1 Application argocd/behind', 'argoproj.io/v1alpha1 Application argocd/gone']);
+    assert.deepEqual(out.map((l) => [l.app.name, l.appliedRevision ?? null]), [['synced', null], ['behind', commits.bootstrap], ['gone', null], ['k', null]]);
   });
 
   it('revisions as the tools write them, and the one an app object says its cluster runs', () => {

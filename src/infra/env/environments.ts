@@ -5,10 +5,11 @@
  * (core/env/promote.ts, then the target rendered again with the edits standing in for its files, each
  * carried change checked there); what is pending where (core/env/pending.ts over git).
  *
- * The editor wires it as: `RepoEnvironments.load(folder, { live: appStore.all().map(app => ({ app })) })`
- * per workspace repository, `compare()` into a diff editor (`documents.from` / `documents.to`),
- * `promote()` then `toFileEdits(plan)` into core/pr/openPullRequest.ts with `promotionSummary` as the
- * PR body's summary.
+ * The editor wires it as: `RepoEnvironments.load(folder, { renderer, history: new GitCliHistory(folder),
+ * live: await withAppliedRevisions(appStore.all(), liveReader) })` per workspace repository (infra/env/
+ * liveApps.ts), `compare()` into a diff editor (`documents.from` / `documents.to`, `summary` as its
+ * title), `promote()` then `toFileEdits(plan)` into core/pr/openPullRequest.ts with `promotionSummary`
+ * as the PR body's summary and `promotionSlug` as its branch slug.
  */
 import * as jsyaml from 'js-yaml';
 import { comparisonDocuments, comparisonSummary, compareRendered, nameRulesOf, shortValues, type EnvComparison, type RenderedSide } from '../../core/env/compare';
@@ -57,6 +58,7 @@ export class RepoEnvironments {
     private readonly opts: EnvironmentsOptions,
   ) {
     this.graph = new KustomizeGraph(scan.layout);
+    for (const k of scan.layout.kustomizations.values()) this.scanned.set(k.file, k.text);
   }
 
   static async load(root: string, opts: EnvironmentsOptions): Promise<RepoEnvironments> {
@@ -69,10 +71,11 @@ export class RepoEnvironments {
     return this.scan.root;
   }
 
-  readonly readFile = (rel: string): string | undefined => {
-    const kustomization = [...this.scan.layout.kustomizations.values()].find((k) => k.file === rel);
-    return kustomization?.text ?? readRepoFile(this.scan.root, rel);
-  };
+  /** Kustomization texts as scanned (the map was built from them), by file. */
+  private readonly scanned = new Map<string, string>();
+
+  /** A repository file's text: a kustomization as scanned, any other file read now (bounded, inside the repository). */
+  readonly readFile = (rel: string): string | undefined => this.scanned.get(rel) ?? readRepoFile(this.scan.root, rel);
 
   group(name: string): LookupResult<EnvironmentGroup> {
     return findGroup(this.map, name);
