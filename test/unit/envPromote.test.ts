@@ -218,8 +218,8 @@ spec:
     assert.match(r.plan.refused[0]?.reason ?? '', /^prod has no values of its own to set it in: it comes from argocd\/podinfo\.yaml, which dev read too\. The change can only be made there/);
   });
 
-  it('a shared values file that wins over the target’s own: refused, nothing written for that key', async () => {
-    const app = (env: string): string => `apiVersion: argoproj.io/v1alpha1
+  it('a shared values file above the target’s own: the value goes into the manifest’s own values, which win over files', async () => {
+    const app = (env: string, files: string[]): string => `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata:
   name: shop
@@ -231,8 +231,9 @@ spec:
     path: charts/shop
     helm:
       valueFiles:
-        - values-${env}.yaml
-        - pinned.yaml
+${files.map((f) => `        - ${f}\n`).join('')}      values: |
+        ingress:
+          host: ${env}.example.com
   destination:
     server: https://kubernetes.default.svc
     namespace: shop
@@ -241,15 +242,66 @@ spec:
       ...Object.fromEntries(Object.entries(ENV_REPO_FILES).filter(([f]) => !f.startsWith('clusters/'))),
       'charts/shop/pinned.yaml': 'replicaCount: 1 # every environment\n',
       // Staging reads the pinned file first (its own values win), production last (the pinned file wins).
-      'clusters/staging/shop.yaml': app('staging').replace('        - values-staging.yaml\n        - pinned.yaml\n', '        - pinned.yaml\n        - values-staging.yaml\n'),
-      'clusters/production/shop.yaml': app('production'),
+      'clusters/staging/shop.yaml': app('staging', ['pinned.yaml', 'values-staging.yaml']),
+      'clusters/production/shop.yaml': app('production', ['values-production.yaml', 'pinned.yaml']),
+    };
+    const r = await promote(await load(files), 'shop', 'staging', 'production', 'values');
+    assert.deepEqual(r.plan.refused, []);
+    allVerified(r);
+    assert.deepEqual(r.plan.changes.map((c) => [c.label, c.file, c.pointer]), [
+      ['replicaCount', 'clusters/production/shop.yaml', '/spec/source/helm/valuesObject/replicaCount'],
+      ['image.tag', 'charts/shop/values-production.yaml', '/image/tag'],
+      // helm.values is a string of YAML: never edited in place; valuesObject wins over it.
+      ['ingress.host', 'clusters/production/shop.yaml', '/spec/source/helm/valuesObject/ingress/host'],
+    ]);
+    assert.equal(edits(r)['charts/shop/pinned.yaml'], undefined);
+    assert.equal(
+      edits(r)['clusters/production/shop.yaml'],
+      replaced(files['clusters/production/shop.yaml'], ['          host: production.example.com\n', '          host: production.example.com\n      valuesObject:\n        replicaCount: 2\n        ingress:\n          host: staging.example.com\n']),
+    );
+  });
+
+  it('a shared values file that wins, and no own values above it: refused, nothing written for that key', async () => {
+    const files = {
+      ...Object.fromEntries(Object.entries(ENV_REPO_FILES).filter(([f]) => !f.startsWith('clusters/'))),
+      'charts/shop/pinned.yaml': 'replicaCount: 1 # every environment\n',
+      'argocd/shop.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: shop
+  namespace: argocd
+spec:
+  generators:
+    - list:
+        elements:
+          - env: staging
+            first: pinned.yaml
+            last: values-staging.yaml
+          - env: production
+            first: values-production.yaml
+            last: pinned.yaml
+  template:
+    metadata:
+      name: 'shop-{{env}}'
+    spec:
+      project: default
+      source:
+        repoURL: https://git.example.com/acme/gitops.git
+        path: charts/shop
+        helm:
+          valueFiles:
+            - '{{first}}'
+            - '{{last}}'
+      destination:
+        name: '{{env}}'
+        namespace: shop
+`,
     };
     const r = await promote(await load(files), 'shop', 'staging', 'production', 'values');
     assert.deepEqual(r.plan.changes.map((c) => c.label), ['image.tag']);
     assert.deepEqual(r.plan.refused.map((x) => [x.label, x.sharedFile, x.reaches]), [['replicaCount', 'charts/shop/pinned.yaml', ['staging']]]);
-    assert.ok(!Object.values(edits(r)).some((t) => t.includes('replicaCount')), 'no dead write of the key into production’s own file');
     assert.match(r.plan.refused[0]?.reason ?? '', /^set again in charts\/shop\/pinned\.yaml, which takes precedence over production's own values and is read by staging too; not changed\.$/);
-    assert.equal(edits(r)['charts/shop/pinned.yaml'], undefined);
+    assert.ok(!Object.values(edits(r)).some((t) => t.includes('replicaCount')), 'no dead write of the key into production’s own file');
   });
 
   it('Secret values and generator output are never written', async () => {

@@ -18,6 +18,7 @@ import { mapFluxHelmRelease, mapFluxKustomization } from '../flux/mapFlux';
 import { isRecord, recordOf, recordsOf, stringOf } from '../json';
 import { groupOf } from '../manifest/documents';
 import { formatPointer } from '../manifest/documents';
+import { loadYaml } from '../manifest/boundedYaml';
 import type { App } from '../model/app';
 import { basenameOf, joinPath, normalizePath } from './repoPath';
 import type { AppDeclaration, DeclaredHelm, DeclaredSource, FieldLocation, RemoteChart, ValuesLayer } from './types';
@@ -106,14 +107,22 @@ function argoDeclaration(file: string, documentIndex: number, o: Obj, opts: Argo
         if (resolved === undefined) notes.push(`value file ${vf} is inside the chart, not in this repository`);
         else valueFiles.push(resolved);
       }
-      let inline: Extract<ValuesLayer, { type: 'inline' }> | undefined;
-      if (helm && isRecord(helm.valuesObject)) inline = { type: 'inline', file, documentIndex, pointer: `${opts.pointerBase}${primary.ptr}/helm/valuesObject`, values: helm.valuesObject, ...(generated ? { templated: true } : {}) };
-      else if (helm && typeof helm.values === 'string' && helm.values.trim() !== '') notes.push('helm.values is a string of YAML: compared, but promoted only into helm.valuesObject or a values file');
+      // Argo CD: valuesObject takes precedence over values, and both over the value files (ApplicationSourceHelm).
+      const inline: Extract<ValuesLayer, { type: 'inline' }>[] = [];
+      const templated = generated ? { templated: true } : {};
+      if (helm && typeof helm.values === 'string' && helm.values.trim() !== '') {
+        try {
+          inline.push({ type: 'inline', file, documentIndex, pointer: `${opts.pointerBase}${primary.ptr}/helm/values`, values: recordOf(loadYaml(helm.values)), text: true, ...templated });
+        } catch (err) {
+          notes.push(`helm.values does not parse: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      if (helm && isRecord(helm.valuesObject)) inline.push({ type: 'inline', file, documentIndex, pointer: `${opts.pointerBase}${primary.ptr}/helm/valuesObject`, values: helm.valuesObject, ...templated });
       if (helm && Array.isArray(helm.parameters) && helm.parameters.length > 0) notes.push('helm.parameters are not read');
       const releaseName = stringOf(helm?.releaseName) || app.name;
       const namespace = stringOf(destination.namespace);
       const inlineAt: FieldLocation | undefined = generated ? undefined : { file, documentIndex, pointer: `${primary.ptr}/helm/valuesObject` };
-      return { valueFiles, ...(inline ? { inline } : {}), valuesFrom: [], releaseName, ...(namespace ? { namespace } : {}), ...(inlineAt ? { inlineAt } : {}) };
+      return { valueFiles, inline, valuesFrom: [], releaseName, ...(namespace ? { namespace } : {}), ...(inlineAt ? { inlineAt } : {}) };
     };
     if (chartName !== '') {
       const version = stringOf(s.targetRevision);
@@ -323,10 +332,10 @@ function helmReleaseDeclaration(d: RepoDocument, sources: FluxSources): AppDecla
   const notes: string[] = [];
   const targetNamespace = stringOf(spec.targetNamespace);
   const valuesFrom = recordsOf(spec.valuesFrom).map((v) => `${stringOf(v.kind)}/${stringOf(v.name)}`);
-  const inline: Extract<ValuesLayer, { type: 'inline' }> | undefined = isRecord(spec.values) ? { type: 'inline', file: d.file, documentIndex: d.documentIndex, pointer: '/spec/values', values: spec.values } : undefined;
+  const inline: Extract<ValuesLayer, { type: 'inline' }>[] = isRecord(spec.values) ? [{ type: 'inline', file: d.file, documentIndex: d.documentIndex, pointer: '/spec/values', values: spec.values }] : [];
   const helm = (valueFiles: string[]): DeclaredHelm => ({
     valueFiles,
-    ...(inline ? { inline } : {}),
+    inline,
     valuesFrom,
     // helm-controller api/v2 GetReleaseName: `[targetNamespace-]name` unless spec.releaseName.
     releaseName: stringOf(spec.releaseName) || (targetNamespace ? `${targetNamespace}-${name}` : name),

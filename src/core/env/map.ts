@@ -122,7 +122,7 @@ function deployOf(d: AppDeclaration, layout: RepoLayout): Deploy | undefined {
   if (s.type === 'unknown') return undefined;
   const values = (h: NonNullable<typeof s.helm>): HelmDeploy['values'] => [
     ...h.valueFiles.map((path) => ({ type: 'file' as const, path })),
-    ...(h.inline ? [h.inline] : []),
+    ...h.inline,
   ];
   if (s.type === 'chart') {
     const h = s.helm;

@@ -524,7 +524,15 @@ interface LoadedLayer {
 export function loadValuesLayers(env: Environment, group: EnvironmentGroup, readFile: (path: string) => string | undefined, notes: string[] = []): LoadedLayer[] {
   const deploy = env.deploy;
   if (deploy.type !== 'helm') return [];
-  return deploy.values.map((layer) => {
+  // Values written into the manifest where it had none (a promotion's edit standing in for the file): the top layer.
+  const at = deploy.inlineAt;
+  const layers: ValuesLayer[] = [...deploy.values];
+  if (at !== undefined && !layers.some((l) => l.type === 'inline' && l.file === at.file && l.documentIndex === at.documentIndex && l.pointer === at.pointer)) {
+    const text = readFile(at.file);
+    const value = text === undefined ? undefined : pointerValue(parseManifests(text).documents.find((x) => x.index === at.documentIndex)?.value, at.pointer);
+    if (isRecord(value)) layers.push({ type: 'inline', file: at.file, documentIndex: at.documentIndex, pointer: at.pointer, values: value });
+  }
+  return layers.map((layer) => {
     const sharedWith = group.environments
       .filter((e) => e.id !== env.id && e.deploy.type === 'helm' && e.deploy.values.some((l) => sameLayer(l, layer)))
       .map((e) => e.label);
@@ -534,7 +542,14 @@ export function loadValuesLayers(env: Environment, group: EnvironmentGroup, read
       // Read again from the file when it can be (a planned edit stands in for it), else as the map read it.
       const text = readFile(layer.file);
       const doc = text === undefined ? undefined : parseManifests(text).documents.find((x) => x.index === layer.documentIndex);
-      const at = doc === undefined ? undefined : pointerValue(doc.value, layer.pointer);
+      let at = doc === undefined ? undefined : pointerValue(doc.value, layer.pointer);
+      if (layer.text === true && typeof at === 'string') {
+        try {
+          at = loadYaml(at);
+        } catch {
+          at = layer.values;
+        }
+      }
       values = isRecord(at) ? { ...at } : doc !== undefined && at === undefined ? {} : { ...layer.values };
     } else {
       const text = readFile(layer.path);
@@ -547,7 +562,8 @@ export function loadValuesLayers(env: Environment, group: EnvironmentGroup, read
         }
       }
     }
-    return { layer, values, own: sharedWith.length === 0, sharedWith };
+    // A string of YAML is never edited in place: a value set there goes into the layer above it.
+    return { layer, values, own: sharedWith.length === 0 && !(layer.type === 'inline' && layer.text === true), sharedWith };
   });
 }
 
@@ -586,56 +602,70 @@ function promoteValues(ctx: PlanContext, from: HelmDeploy, to: HelmDeploy): void
     const what: CarriedChange['what'] = isImageKey(d.key) ? 'image' : 'values';
     const expect: Expectation = { type: 'values', key: d.key, value: d.from };
     const own = toLayers.map((l, i) => [l, i] as const).filter(([l]) => l.own);
-    // Where the value goes: the last own layer setting it; else an own layer of the kind the source
-    // sets it in (its values file → the target's values file, its manifest → the target's manifest);
-    // else the last own layer; else the manifest's own values (below).
+    const mergedWith = (i: number | 'inline'): { found: boolean; value?: unknown } => {
+      const layers = toLayers.map((l, j) => (j === i ? withValueAt(l.values, d.key, d.from) : l.values));
+      return valueAtKey(mergeLayers(i === 'inline' ? [...layers, withValueAt({}, d.key, d.from)] : layers), d.key);
+    };
+    const gives = (r: { found: boolean; value?: unknown }): boolean => (d.from === undefined ? !r.found : r.found && JSON.stringify(r.value) === JSON.stringify(d.from));
+    if (d.from === undefined) {
+      // The source leaves it to the defaults: the target's own layers stop setting it.
+      const removeFrom = own.filter(([l]) => valueAtKey(l.values, d.key).found);
+      const trial = valueAtKey(mergeLayers(toLayers.map((l) => (removeFrom.some(([x]) => x === l) ? withValueAt(l.values, d.key, undefined) : l.values))), d.key);
+      if (removeFrom.length === 0 || !gives(trial)) {
+        refuseValues(ctx, label, toLayers, d.key, removeFrom.length === 0);
+        continue;
+      }
+      for (const [l, i] of removeFrom) {
+        const loc = layerLocation(l.layer);
+        const pointer = `${loc.pointer}${pointerOf(d.key)}`;
+        if (ctx.edit(label, loc, [{ path: pointer, remove: true }])) {
+          toLayers[i] = { ...l, values: withValueAt(l.values, d.key, undefined) };
+          ctx.changes.push({ what, label, before: d.to, after: d.from, file: loc.file, pointer, expect });
+        }
+      }
+      continue;
+    }
+    // Where the value goes, the first that gives the target the source's value: the last own layer
+    // setting it; an own layer of the kind the source sets it in (its values file → the target's values
+    // file, its manifest → the target's manifest); the last own layer; the values of the target's own
+    // manifest (Flux `spec.values`, Argo CD `helm.valuesObject`, which win over every file).
     const setting = [...own].reverse().find(([l]) => valueAtKey(l.values, d.key).found);
     const sourceKind = [...fromLayers].reverse().find((l) => valueAtKey(l.values, d.key).found)?.layer.type;
     const counterpart = [...own].reverse().find(([l]) => l.layer.type === sourceKind);
-    const removeFrom = d.from === undefined ? own.filter(([l]) => valueAtKey(l.values, d.key).found) : [];
-    let targets: Array<readonly [LoadedLayer, number]>;
-    if (d.from === undefined) targets = removeFrom;
-    else if (setting) targets = [setting];
-    else if (counterpart) targets = [counterpart];
-    else if (own.length > 0) targets = [own[own.length - 1] as readonly [LoadedLayer, number]];
-    else targets = [];
-    let inlineAt: FieldLocation | undefined;
-    if (targets.length === 0 && d.from !== undefined && to.inlineAt && !req.group.environments.some((e) => e.id !== req.to.id && e.deploy.type === 'helm' && e.deploy.inlineAt && sameLocation(e.deploy.inlineAt, to.inlineAt as FieldLocation))) {
-      inlineAt = to.inlineAt;
-    }
-    if (targets.length === 0 && inlineAt === undefined) {
-      const setBy = [...toLayers].reverse().find((l) => valueAtKey(l.values, d.key).found) ?? toLayers[toLayers.length - 1];
-      const file = setBy ? layerFile(setBy.layer) : undefined;
-      ctx.refuse(label, `${req.to.label} has no values of its own to set it in${file ? `: it comes from ${file}, which ${setBy?.sharedWith.join(', ')} read too` : ''}. The change can only be made there, where it would reach them as well; not changed.`, file ? { file, reaches: setBy?.sharedWith ?? [] } : undefined);
-      continue;
-    }
+    const inlineOwn = to.inlineAt !== undefined && !req.group.environments.some((e) => e.id !== req.to.id && e.deploy.type === 'helm' && e.deploy.inlineAt && sameLocation(e.deploy.inlineAt, to.inlineAt as FieldLocation));
+    const candidates: Array<number | 'inline'> = [...new Set([setting?.[1], counterpart?.[1], own[own.length - 1]?.[1], inlineOwn ? ('inline' as const) : undefined])].filter((c): c is number | 'inline' => c !== undefined);
     // Check before writing: with the edit, does the target's merged value become the source's?
-    const trial = toLayers.map((l) => ({ ...l }));
-    for (const [, i] of targets) (trial[i] as LoadedLayer).values = withValueAt((trial[i] as LoadedLayer).values, d.key, d.from);
-    const extra = inlineAt ? [withValueAt({}, d.key, d.from)] : [];
-    const after = valueAtKey(mergeLayers([...trial.map((l) => l.values), ...extra]), d.key);
-    const ok = d.from === undefined ? !after.found : after.found && JSON.stringify(after.value) === JSON.stringify(d.from);
-    if (!ok) {
-      const winner = [...toLayers].reverse().find((l) => !l.own && valueAtKey(l.values, d.key).found);
-      ctx.refuse(label, `set again in ${winner ? layerFile(winner.layer) : 'a shared layer'}, which takes precedence over ${req.to.label}'s own values${winner ? ` and is read by ${winner.sharedWith.join(', ')} too` : ''}; not changed.`, winner ? { file: layerFile(winner.layer), reaches: winner.sharedWith } : undefined);
+    const target = candidates.find((c) => gives(mergedWith(c)));
+    if (target === undefined) {
+      refuseValues(ctx, label, toLayers, d.key, candidates.length === 0);
       continue;
     }
-    if (inlineAt) {
-      const loc = inlineAt;
-      const pointer = `${loc.pointer}${pointerOf(d.key)}`;
-      if (ctx.edit(label, loc, [{ path: pointer, value: d.from }])) ctx.changes.push({ what, label, before: d.to, after: d.from, file: loc.file, pointer, expect });
-      continue;
-    }
-    for (const [l, i] of targets) {
-      const loc = layerLocation(l.layer);
-      const pointer = `${loc.pointer}${pointerOf(d.key)}`;
-      const change: AdoptChange = d.from === undefined ? { path: pointer, remove: true } : { path: pointer, value: d.from };
-      if (ctx.edit(label, loc, [change])) {
-        toLayers[i] = { ...l, values: withValueAt(l.values, d.key, d.from) };
-        ctx.changes.push({ what, label, before: d.to, after: d.from, file: loc.file, pointer, expect });
-      }
+    const loc = target === 'inline' ? (to.inlineAt as FieldLocation) : layerLocation((toLayers[target] as LoadedLayer).layer);
+    const pointer = `${loc.pointer}${pointerOf(d.key)}`;
+    if (ctx.edit(label, loc, [{ path: pointer, value: d.from }])) {
+      if (target !== 'inline') toLayers[target] = { ...(toLayers[target] as LoadedLayer), values: withValueAt((toLayers[target] as LoadedLayer).values, d.key, d.from) };
+      ctx.changes.push({ what, label, before: d.to, after: d.from, file: loc.file, pointer, expect });
     }
   }
+}
+
+/** Why a values key cannot be carried: the target has no values of its own, or a shared layer above them sets it again. */
+function refuseValues(ctx: PlanContext, label: string, toLayers: readonly LoadedLayer[], key: readonly string[], noOwn: boolean): void {
+  const to = ctx.req.to.label;
+  if (noOwn) {
+    const setBy = [...toLayers].reverse().find((l) => valueAtKey(l.values, key).found) ?? toLayers[toLayers.length - 1];
+    const file = setBy ? layerFile(setBy.layer) : undefined;
+    const others = setBy && setBy.sharedWith.length > 0 ? `, which ${setBy.sharedWith.join(', ')} read too. The change can only be made there, where it would reach them as well` : '';
+    ctx.refuse(label, `${to} has no values of its own to set it in${file ? `: it comes from ${file}${others}` : ''}; not changed.`, file && setBy && setBy.sharedWith.length > 0 ? { file, reaches: setBy.sharedWith } : undefined);
+    return;
+  }
+  const winner = [...toLayers].reverse().find((l) => !l.own && valueAtKey(l.values, key).found);
+  const shared = winner !== undefined && winner.sharedWith.length > 0;
+  ctx.refuse(
+    label,
+    `set again in ${winner ? layerFile(winner.layer) : 'a layer it cannot edit'}, which takes precedence over ${to}'s own values${shared ? ` and is read by ${winner.sharedWith.join(', ')} too` : ''}; not changed.`,
+    shared ? { file: layerFile(winner.layer), reaches: winner.sharedWith } : undefined,
+  );
 }
 
 function layerFile(l: ValuesLayer): string {

@@ -39,6 +39,8 @@ export type ValuesLayer =
       readonly values: Readonly<Record<string, unknown>>;
       /** Written in an ApplicationSet template: `values` are this app's, after its parameters; the file holds the template. */
       readonly templated?: boolean;
+      /** A string of YAML (Argo CD `helm.values`): read, but never edited in place. */
+      readonly text?: boolean;
     };
 
 export interface HelmDeploy {
@@ -96,7 +98,8 @@ export type DeclaredSource =
 export interface DeclaredHelm {
   /** Repository-relative value files (already resolved against the chart folder or the source root). */
   readonly valueFiles: readonly string[];
-  readonly inline?: Extract<ValuesLayer, { type: 'inline' }>;
+  /** Values written in the manifest, lowest precedence first (Argo CD `helm.values`, then `helm.valuesObject`). */
+  readonly inline: readonly Extract<ValuesLayer, { type: 'inline' }>[];
   readonly valuesFrom: readonly string[];
   readonly releaseName: string;
   readonly namespace?: string;
