@@ -218,6 +218,43 @@ spec:
     assert.match(r.plan.refused[0]?.reason ?? '', /^prod has no values of its own to set it in: it comes from argocd\/podinfo\.yaml, which dev read too\. The change can only be made there/);
   });
 
+  it('Argo CD chart apps with values from the repository ($values): targetRevision and the environment’s values file', async () => {
+    const app = (env: string, version: string): string => `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: podinfo
+  namespace: argocd
+spec:
+  project: default
+  sources:
+    - repoURL: https://stefanprodan.github.io/podinfo
+      chart: podinfo
+      targetRevision: ${version} # chart version
+      helm:
+        valueFiles:
+          - $values/envs/${env}/podinfo.yaml
+    - repoURL: https://git.example.com/acme/gitops.git
+      targetRevision: main
+      ref: values
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: podinfo
+`;
+    const files = {
+      'clusters/dev/podinfo.yaml': app('dev', '6.7.1'),
+      'clusters/prod/podinfo.yaml': app('prod', '6.6.0'),
+      'envs/dev/podinfo.yaml': 'ui:\n  message: hello # dev\n',
+      'envs/prod/podinfo.yaml': 'ui:\n  message: welcome # prod\n',
+    };
+    const r = await promote(await load(files), 'podinfo', 'dev', 'prod', 'all');
+    assert.deepEqual(r.plan.refused, []);
+    allVerified(r);
+    assert.deepEqual(edits(r), {
+      'clusters/prod/podinfo.yaml': replaced(files['clusters/prod/podinfo.yaml'], ['targetRevision: 6.6.0 # chart version', 'targetRevision: 6.7.1 # chart version']),
+      'envs/prod/podinfo.yaml': replaced(files['envs/prod/podinfo.yaml'], ['message: welcome # prod', 'message: hello # prod']),
+    });
+  });
+
   it('a shared values file above the target’s own: the value goes into the manifest’s own values, which win over files', async () => {
     const app = (env: string, files: string[]): string => `apiVersion: argoproj.io/v1alpha1
 kind: Application

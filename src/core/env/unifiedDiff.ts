@@ -6,8 +6,11 @@
  */
 
 const CONTEXT = 3;
-/** Beyond this many differing lines the edit script is not searched: the whole file is replaced. */
-const MAX_D = 4000;
+/**
+ * Beyond this many differing lines the edit script is not searched: the whole file is replaced. The
+ * search keeps one array of 2·D+3 entries per step, so this bounds its memory (about 8 MB).
+ */
+const MAX_D = 1000;
 
 type Op = { readonly type: ' ' | '-' | '+'; readonly line: string };
 
