@@ -12,7 +12,9 @@ import { mapArgoApplication, mapArgoApplicationSet } from '../../src/core/argocd
 import { mapFluxKustomization } from '../../src/core/flux/mapFlux';
 import { buildEnvironmentMap, findEnvironment, findGroup } from '../../src/core/env/map';
 import type { EnvironmentGroup, EnvironmentMap, LiveApp } from '../../src/core/env/types';
+import { RepoEnvironments } from '../../src/infra/env/environments';
 import { scanRepository } from '../../src/infra/env/repoScan';
+import { Renderer } from '../../src/infra/render/renderer';
 import { ENV_REPO_FILES, writeRepo } from '../support/envRepo';
 
 const tmpRoots: string[] = [];
@@ -266,6 +268,21 @@ spec:
     const ambiguous = findEnvironment(g, 'overlays/staging');
     assert.ok(!ambiguous.ok && /names several environments of storefront \(ctx-qa, ctx-staging\)/.test(ambiguous.message), JSON.stringify(ambiguous));
     assert.ok(!findGroup(map, 'elsewhere').ok, 'a live app outside the repository is no environment');
+  });
+
+  it('RepoEnvironments.withLive: the same scan, live apps changed, the map rebuilt', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'env-map-'));
+    tmpRoots.push(dir);
+    writeRepo(dir, ENV_REPO_FILES);
+    const envs = await RepoEnvironments.load(dir, { renderer: new Renderer({ findExecutable: () => Promise.resolve(undefined) }) });
+    const app = mapArgoApplication('staging', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'storefront', namespace: 'argocd' }, spec: { source: { path: 'apps/storefront/overlays/staging' } }, status: { sync: { status: 'OutOfSync' }, health: { status: 'Progressing', message: 'rolling out' } } });
+    fs.rmSync(path.join(dir, 'clusters'), { recursive: true });
+    const next = envs.withLive([{ app }]);
+    assert.equal(next.scan, envs.scan);
+    const staging = findEnvironment(group(next.map, 'storefront'), 'staging');
+    assert.ok(staging.ok);
+    assert.deepEqual([staging.value.live, staging.value.sync.status, staging.value.health.status], [true, 'OutOfSync', 'Progressing']);
+    assert.equal(findEnvironment(group(envs.map, 'storefront'), 'staging').ok && (findEnvironment(group(envs.map, 'storefront'), 'staging') as { value: { live: boolean } }).value.live, false);
   });
 
   it('live ApplicationSets tell which live apps they generated', async () => {

@@ -67,6 +67,12 @@ export class RepoEnvironments {
     return new RepoEnvironments(scan, map, opts);
   }
 
+  /** The same scan with other live apps (AppStore changed): the map is rebuilt, the repository not read again. */
+  withLive(live: readonly LiveApp[]): RepoEnvironments {
+    const map = buildEnvironmentMap({ declarations: this.scan.declarations, layout: this.scan.layout, live });
+    return new RepoEnvironments(this.scan, map, { ...this.opts, live });
+  }
+
   get root(): string {
     return this.scan.root;
   }
