@@ -43,6 +43,9 @@ export async function renderEnvironment(renderer: Renderer, env: Environment, op
   }
   if (d.type === 'directory') return readFolder(opts.root, d.folder, d.recurse, overrides);
   const readFile = (rel: string): string | undefined => overrides.get(rel) ?? opts.readFile(rel);
+  // The repository's layers merged, passed over the chart's own values.yaml. (Flux replaces the chart's
+  // values.yaml by `valuesFiles` when they are set — source-controller HelmChart spec.valuesFiles — so a
+  // default the listed files do not repeat can differ from what helm-controller renders.)
   const values = effectiveValues(loadValuesLayers(env, opts.group, readFile, opts.notes));
   if (d.chart.type === 'remote') return { ok: false, reason: `the chart ${d.chart.chart} comes from ${d.chart.repo}: not rendered here (its version and values are compared)`, values };
   const r = await renderer.helm.renderFolder(abs(opts.root, d.chart.path), {
