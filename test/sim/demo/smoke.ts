@@ -48,6 +48,10 @@ export async function checkWorkbench(browser: Browser, url: string, env: DemoEnv
     ['Flux Kustomization redis ready in both clusters', /^Flux Kustomization redis, synced, healthy/, 2],
     ['Flux Kustomization experiments failing to build', /^Flux Kustomization experiments, .*degraded/, 1],
     ['Flux HelmRelease ingress-nginx listed in both clusters', /^Flux HelmRelease ingress-nginx, /, 2],
+    // Environments (issue 19): storefront overlays per cluster, production waiting for a manual sync; shop's Helm releases.
+    ['storefront synced in staging', /^Argo CD Application storefront, synced, healthy/, 1],
+    ['storefront out of sync in production', /^Argo CD Application storefront, out of sync, healthy/, 1],
+    ['Flux HelmRelease shop listed in both clusters', /^Flux HelmRelease shop, /, 2],
   ];
   for (const [what, name, count] of expectations) {
     await check(what, async () => {
