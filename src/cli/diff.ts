@@ -71,7 +71,8 @@ export async function diff(args: readonly string[], io: CliIo, out: CliOutput): 
   }
 }
 
-function compareWithFiles(desired: readonly SourcedObject[], live: readonly SourcedObject[], ignore: readonly IgnoreSpec[]): ResourceDrift[] {
+/** `--live` mode: desired and live objects paired by identity, then compared (exported for scripts/conformance.ts). */
+export function compareWithFiles(desired: readonly SourcedObject[], live: readonly SourcedObject[], ignore: readonly IgnoreSpec[]): ResourceDrift[] {
   const keysOf = listKeysFor([...desired, ...live].map((o) => o.obj));
   const pairing = pairDesiredWithLive(
     desired.map((d) => d.obj),
