@@ -21,6 +21,7 @@ import type { SourcedObject } from '../src/cli/manifests';
 import { compareSides } from '../src/core/drift/comparer';
 import { parseArgoIgnoreDifferences, type IgnoreSpec } from '../src/core/drift/ignore';
 import { builtinListKeys } from '../src/core/drift/listKeys';
+import { DEFAULT_DIFF_SETTINGS, type DiffSettings } from '../src/core/drift/settings';
 import { groupOf } from '../src/core/manifest/documents';
 
 type Obj = Record<string, unknown>;
@@ -273,7 +274,8 @@ function ourVerdict(config: Obj | null, live: Obj | null, predicted: Obj | undef
     const findings = compareSides({ obj: predicted }, { obj: live }, { listKeys, ignore, predicted: true });
     return verdictOf(findings.map((f) => f.path), 'predicted');
   }
-  const results = compareWithFiles(config === null ? [] : [sourced(config, 'config')], live === null ? [] : [sourced(live, 'live')], ignore);
+  const settings: DiffSettings = { ...DEFAULT_DIFF_SETTINGS, ignoreAggregatedRoles: options.ignoreAggregatedRoles === true };
+  const results = compareWithFiles(config === null ? [] : [sourced(config, 'config')], live === null ? [] : [sourced(live, 'live')], ignore, settings);
   const statuses = results.map((r) => r.status);
   const paths = results.flatMap((r) => r.changes.map((c) => c.path));
   const modified = results.some((r) => r.status === 'Drifted' || r.status === 'Missing');

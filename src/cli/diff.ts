@@ -15,6 +15,7 @@ import { ignoreSpecsOf, type IgnoreSpec } from '../core/drift/ignore';
 import { builtinListKeys, fromOpenAPI, type ListKeys } from '../core/drift/listKeys';
 import { pairDesiredWithLive } from '../core/drift/pairing';
 import { exitCodeOf, oneSided, summarize, type ResourceDrift } from '../core/drift/report';
+import type { DiffSettings } from '../core/drift/settings';
 import { mapFluxHelmRelease, mapFluxKustomization } from '../core/flux/mapFlux';
 import { liveReadFailure } from '../core/kube/k8sFailure';
 import { objectRefProblem } from '../core/kube/names';
@@ -72,7 +73,7 @@ export async function diff(args: readonly string[], io: CliIo, out: CliOutput): 
 }
 
 /** `--live` mode: desired and live objects paired by identity, then compared (exported for scripts/conformance.ts). */
-export function compareWithFiles(desired: readonly SourcedObject[], live: readonly SourcedObject[], ignore: readonly IgnoreSpec[]): ResourceDrift[] {
+export function compareWithFiles(desired: readonly SourcedObject[], live: readonly SourcedObject[], ignore: readonly IgnoreSpec[], settings?: DiffSettings): ResourceDrift[] {
   const keysOf = listKeysFor([...desired, ...live].map((o) => o.obj));
   const pairing = pairDesiredWithLive(
     desired.map((d) => d.obj),
@@ -81,7 +82,7 @@ export function compareWithFiles(desired: readonly SourcedObject[], live: readon
   const results: ResourceDrift[] = desired.map((d, i) => {
     const j = pairing.live[i];
     const l = j === undefined ? undefined : live[j];
-    return l === undefined ? oneSided('Missing', d.obj, sourceOf(d)) : drifted(d, l.obj, keysOf(d.obj), ignore);
+    return l === undefined ? oneSided('Missing', d.obj, sourceOf(d)) : drifted(d, l.obj, keysOf(d.obj), ignore, undefined, settings);
   });
   for (const i of pairing.extra) results.push(oneSided('Extra', (live[i] as SourcedObject).obj));
   return results;
@@ -168,8 +169,8 @@ async function deployersOf(
 }
 
 /** One resource's result: the comparer's findings for the pair (core/drift/engine diffPair). */
-function drifted(desired: SourcedObject, live: Obj, listKeys: ListKeys, ignore: readonly IgnoreSpec[], app?: App): ResourceDrift {
-  const { id, changes } = diffPair(desired.obj, live, listKeys, ignore, app);
+function drifted(desired: SourcedObject, live: Obj, listKeys: ListKeys, ignore: readonly IgnoreSpec[], app?: App, settings?: DiffSettings): ResourceDrift {
+  const { id, changes } = diffPair(desired.obj, live, listKeys, ignore, app, settings);
   return { ...id, status: changes.length > 0 ? 'Drifted' : 'InSync', changes, source: sourceOf(desired) };
 }
 

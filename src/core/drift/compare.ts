@@ -13,6 +13,11 @@
  *   item by item at the same index (a length change replaces the whole list).
  * - Scalars compare by type and value ("1" vs 1 is drift; intstr fields keep their type too), except
  *   resource quantities, which compare by value (500m == 0.5, 1Gi == 1073741824).
+ * - `omitEmpty` (Kubernetes' own kinds): an empty list or map in the desired document whose live
+ *   field is absent or null is not drift. The API server drops such fields (Go `omitempty`), and
+ *   Argo CD drops them from the desired side too before diffing (gitops-engine pkg/diff `remarshal`,
+ *   TestRemarshal's `imagePullSecrets: []`). For custom resources the API server keeps `[]`, and
+ *   Argo CD's JSON merge patch reports it: there it stays drift.
  *
  * Inputs are expected to be normalized already (normalize.ts strips status and server metadata).
  */
@@ -58,6 +63,8 @@ export interface CompareOptions {
   /** The parsed last-applied-configuration: turns on three-way comparison. */
   readonly lastApplied?: unknown;
   readonly ignore?: readonly IgnoreRule[];
+  /** An empty list or map desired, absent or null live, is not drift (see the module comment). */
+  readonly omitEmpty?: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -160,6 +167,7 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
     out.push({ path: toPointer(steps), desired: d, live: l, kind, steps });
   };
   const threeWay = opts.lastApplied !== undefined;
+  const omitEmpty = opts.omitEmpty === true;
   const kind = isRecord(desired) && typeof desired.kind === 'string' ? desired.kind : undefined;
 
   const walk = (d: unknown, l: unknown, la: unknown, schemaPath: string[]): void => {
@@ -178,7 +186,7 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
         if (dv === lv && typeof dv !== 'object') continue;
         push(k);
         if (lv === undefined || lv === null) {
-          emit(dv, undefined, 'missingLive');
+          if (!(omitEmpty && isEmptyContainer(dv))) emit(dv, undefined, 'missingLive');
         } else {
           schemaPath.push(k);
           walk(dv, lv, isRecord(la) ? la[k] : undefined, schemaPath);
@@ -253,6 +261,11 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
 
   walk(desired, live, threeWay ? opts.lastApplied : undefined, []);
   return out;
+}
+
+/** `[]` or `{}`. */
+export function isEmptyContainer(v: unknown): boolean {
+  return Array.isArray(v) ? v.length === 0 : isRecord(v) && Object.keys(v).length === 0;
 }
 
 /** The parsed last-applied-configuration annotation of a live object, if it has a valid one. */

@@ -12,10 +12,13 @@
  */
 import { compareObjects, lastAppliedOf, type DriftFinding, type IgnoreRule } from './compare';
 import { rulesFor, type IgnoreSpec, type ResourceIdentity } from './ignore';
+import { isKubernetesGroup } from './kubernetesGroups';
+import type { DiffSettings } from './settings';
 import type { ListKeys } from './listKeys';
 import { isSecret, maskSecrets } from './mask';
 import { DEFAULT_TRACKING_LABEL, TRACKING_ID_ANNOTATION, normalize } from './normalize';
 import type { App } from '../model/app';
+import { groupOf } from '../manifest/documents';
 import { isRecord } from '../json';
 
 type Obj = Record<string, unknown>;
@@ -46,6 +49,8 @@ export interface CompareContext {
    * accounts for fields removed from Git, so no three-way comparison.
    */
   readonly predicted?: boolean;
+  /** The Argo CD instance's argocd-cm diff settings (core/drift/settings.ts); defaults when absent. */
+  readonly settings?: DiffSettings;
 }
 
 /** The object an ignore rule is matched against (apiVersion, kind, name, namespace when set). */
@@ -59,8 +64,9 @@ export function ignoreIdOf(obj: Obj): ResourceIdentity {
 /** Compares one desired object with its live object. Neither input object is modified. */
 export function compareSides(desired: DesiredSide, live: LiveSide, ctx: CompareContext): readonly DriftFinding[] {
   const ignore = ctx.ignore ?? [];
-  const tracking = ctx.app === undefined ? [] : trackingRules(ctx.app, live.obj);
-  const rules = ignore.length === 0 ? tracking : [...rulesFor(ignore, ignoreIdOf(desired.obj), live.obj), ...tracking];
+  const fixed = [...(ctx.app === undefined ? [] : trackingRules(ctx.app, live.obj)), ...objectRules(desired.obj, live.obj, ctx)];
+  const rules = ignore.length === 0 ? fixed : [...rulesFor(ignore, ignoreIdOf(desired.obj), live.obj), ...fixed];
+  const omitEmpty = isKubernetesGroup(groupOf(typeof desired.obj.apiVersion === 'string' ? desired.obj.apiVersion : ''));
   if (isSecret(desired.obj) || isSecret(live.obj)) {
     // Masks depend on both sides (equal values, equal masks): nothing of a Secret is cached.
     const masked = maskSecrets(desired.obj, live.obj);
@@ -68,6 +74,7 @@ export function compareSides(desired: DesiredSide, live: LiveSide, ctx: CompareC
     return compareObjects(normalize(masked.desired), normalize(masked.live), {
       listKeys: ctx.listKeys,
       ignore: rules,
+      omitEmpty,
       ...(lastApplied === undefined ? {} : { lastApplied: normalize(lastApplied) }),
     });
   }
@@ -78,7 +85,34 @@ export function compareSides(desired: DesiredSide, live: LiveSide, ctx: CompareC
   }
   desired.norm ??= normalize(desired.obj, SHARED);
   const lastApplied = ctx.predicted === true ? null : live.lastApplied;
-  return compareObjects(desired.norm, live.norm, { listKeys: ctx.listKeys, ignore: rules, ...(lastApplied === null ? {} : { lastApplied }) });
+  return compareObjects(desired.norm, live.norm, { listKeys: ctx.listKeys, ignore: rules, omitEmpty, ...(lastApplied === null ? {} : { lastApplied }) });
+}
+
+const NAMESPACE_STEPS = [{ field: 'metadata' }, { field: 'namespace' }];
+const RULES_STEPS = [{ field: 'rules' }];
+
+/**
+ * Rules that follow from the objects themselves:
+ * - a live object without a namespace is cluster-scoped, and a namespace written for it in Git is
+ *   dropped by the API server (gitops-engine pkg/diff `removeNamespaceAnnotation`, the case
+ *   TestIgnoreNamespaceForClusterScopedResources);
+ * - argocd-cm `resource.compareoptions` `ignoreAggregatedRoles`: the rules of a Role or ClusterRole
+ *   with an `aggregationRule` are filled by the aggregation controller, not Git (gitops-engine pkg/diff
+ *   `normalizeRole`).
+ */
+function objectRules(desired: Obj, live: Obj, ctx: CompareContext): IgnoreRule[] {
+  const out: IgnoreRule[] = [];
+  const liveMeta = isRecord(live.metadata) ? live.metadata : {};
+  if (typeof liveMeta.namespace !== 'string' || liveMeta.namespace === '') out.push({ source: 'cluster-scoped object', steps: NAMESPACE_STEPS });
+  if (ctx.settings?.ignoreAggregatedRoles === true && (isAggregatedRole(desired) || isAggregatedRole(live))) {
+    out.push({ source: 'resource.compareoptions ignoreAggregatedRoles', steps: RULES_STEPS });
+  }
+  return out;
+}
+
+function isAggregatedRole(o: Obj): boolean {
+  const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
+  return (o.kind === 'ClusterRole' || o.kind === 'Role') && groupOf(apiVersion) === 'rbac.authorization.k8s.io' && isRecord(o.aggregationRule);
 }
 
 /**

@@ -1,0 +1,90 @@
+/**
+ * Diff rules borrowed from Argo CD and Flux (issue 14, "Diff"), one describe per rule, on our own
+ * objects shaped like the real ones. Each names the upstream source it follows.
+ */
+import * as assert from 'node:assert/strict';
+import { compareWithFiles } from '../../src/cli/diff';
+import type { SourcedObject } from '../../src/cli/manifests';
+import { diffPair } from '../../src/core/drift/engine';
+import { builtinListKeys } from '../../src/core/drift/listKeys';
+import { DEFAULT_DIFF_SETTINGS } from '../../src/core/drift/settings';
+
+type Obj = Record<string, unknown>;
+
+const keys = (group: string, kind: string) => builtinListKeys({ group, kind });
+const paths = (desired: Obj, live: Obj, group: string, kind: string): string[] => diffPair(desired, live, keys(group, kind)).changes.map((c) => c.path);
+const sourced = (obj: Obj, file: string): SourcedObject => ({ obj, file, absFile: file, line: 1 });
+
+describe('diff rules', () => {
+  describe('empty lists and maps in Git (gitops-engine pkg/diff remarshal, normalizeRole)', () => {
+    it('an empty list or map of a Kubernetes kind is not drift against an absent or null live field', () => {
+      const desired = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder', namespace: 'ci' }, imagePullSecrets: [], secrets: [] };
+      const live = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder', namespace: 'ci', uid: 'u' }, secrets: null };
+      assert.deepEqual(paths(desired, live, '', 'ServiceAccount'), []);
+      const pod = {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' },
+        spec: { template: { spec: { nodeSelector: {}, tolerations: [], containers: [{ name: 'web', image: 'web:1', env: [], resources: { limits: {} } }] } } },
+      };
+      const podLive = {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' },
+        spec: { replicas: 1, template: { spec: { containers: [{ name: 'web', image: 'web:1', resources: {} }] } } },
+      };
+      assert.deepEqual(paths(pod, podLive, 'apps', 'Deployment'), []);
+    });
+
+    it('an empty list is still compared when live has items, and a missing non-empty list is drift', () => {
+      const desired = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'a' }, spec: { tolerations: [], containers: [{ name: 'c', image: 'i', args: ['--x'] }] } };
+      const live = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'a' }, spec: { tolerations: [{ key: 'k', operator: 'Exists' }], containers: [{ name: 'c', image: 'i' }] } };
+      assert.deepEqual(paths(desired, live, '', 'Pod'), ['/spec/tolerations', '/spec/containers/0/args']);
+    });
+
+    it('a custom resource keeps `[]` on the API server: an empty list live lacks is drift there', () => {
+      const desired = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'a' }, spec: { items: [] } };
+      const live = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'a' }, spec: {} };
+      assert.deepEqual(paths(desired, live, 'example.com', 'Widget'), ['/spec/items']);
+    });
+
+    it('Role and ClusterRole `rules: []` is no rule list: not drift against `rules: null` nor against rules written live', () => {
+      const role = (rules: unknown): Obj => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'view-extra' }, rules });
+      assert.deepEqual(paths(role([]), role(null), 'rbac.authorization.k8s.io', 'ClusterRole'), []);
+      assert.deepEqual(paths(role([]), role([{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]), 'rbac.authorization.k8s.io', 'ClusterRole'), []);
+      // A rule written in Git is compared as always.
+      assert.deepEqual(paths(role([{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]), role(null), 'rbac.authorization.k8s.io', 'ClusterRole'), ['/rules']);
+    });
+  });
+
+  describe('cluster-scoped objects ignore a namespace written in Git (gitops-engine removeNamespaceAnnotation)', () => {
+    it('pairs a manifest naming a namespace with the live object that has none, and reports no drift', () => {
+      const desired = { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'letsencrypt', namespace: 'cert-manager' }, spec: { acme: { server: 'https://acme.example/dir' } } };
+      const live = { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'letsencrypt', uid: 'u' }, spec: { acme: { server: 'https://acme.example/dir' } } };
+      const results = compareWithFiles([sourced(desired, 'issuer.yaml')], [sourced(live, 'live.yaml')], []);
+      assert.deepEqual(results.map((r) => [r.status, r.namespace, r.changes.length]), [['InSync', undefined, 0]]);
+    });
+
+    it('a namespaced object in another namespace is still another object', () => {
+      const cm = (namespace: string): Obj => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace }, data: { a: '1' } });
+      const results = compareWithFiles([sourced(cm('prod'), 'c.yaml')], [sourced(cm('stage'), 'live.yaml')], []);
+      assert.deepEqual(results.map((r) => r.status), ['Missing', 'Extra']);
+    });
+  });
+
+  describe('argocd-cm resource.compareoptions ignoreAggregatedRoles (gitops-engine normalizeRole)', () => {
+    const lastApplied = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'monitoring' }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-monitoring': 'true' } }] }, rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }] };
+    const desired = { ...lastApplied, rules: undefined };
+    delete desired.rules;
+    const live = {
+      ...lastApplied,
+      metadata: { name: 'monitoring', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(lastApplied) } },
+      rules: [{ apiGroups: [''], resources: ['services', 'endpoints'], verbs: ['list'] }],
+    };
+    const run = (ignoreAggregatedRoles: boolean) => diffPair(desired, live, keys('rbac.authorization.k8s.io', 'ClusterRole'), [], undefined, { ...DEFAULT_DIFF_SETTINGS, ignoreAggregatedRoles }).changes.map((c) => c.path);
+
+    it('off (the default): rules removed from Git but still live are drift', () => {
+      assert.deepEqual(run(false), ['/rules']);
+    });
+
+    it('on: the rules of an aggregated role are the aggregation controller\'s', () => {
+      assert.deepEqual(run(true), []);
+    });
+  });
+});
