@@ -87,4 +87,31 @@ describe('diff rules', () => {
       assert.deepEqual(run(true), []);
     });
   });
+
+  describe('three-way removal when the last-applied configuration lacks server-defaulted keys (kubectl apply)', () => {
+    const service = (ports: Obj[], extra: Obj = {}): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop', ...extra }, spec: { selector: { app: 'web' }, ports } });
+    // What was applied: ports without `protocol`; the API server defaulted it to TCP.
+    const applied = service([{ name: 'http', port: 80, targetPort: 8080 }, { name: 'https', port: 443, targetPort: 8443 }]);
+    const live = service(
+      [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }, { name: 'https', port: 443, protocol: 'TCP', targetPort: 8443 }],
+      { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(applied) } },
+    );
+
+    it('a port removed from Git but still live is drift', () => {
+      const desired = service([{ name: 'http', port: 80, targetPort: 8080 }]);
+      const changes = diffPair(desired, live, keys('', 'Service')).changes;
+      assert.deepEqual(changes.map((c) => [c.path, c.kind]), [['/spec/ports/1', 'removed']]);
+    });
+
+    it('a field removed from a port that stays is drift too; the unchanged manifest is in sync', () => {
+      const desired = service([{ name: 'http', port: 80 }, { name: 'https', port: 443, targetPort: 8443 }]);
+      assert.deepEqual(diffPair(desired, live, keys('', 'Service')).changes.map((c) => [c.path, c.kind]), [['/spec/ports/0/targetPort', 'removed']]);
+      assert.deepEqual(diffPair(applied, live, keys('', 'Service')).changes, []);
+    });
+
+    it('a manifest that now writes the protocol still finds its last-applied item', () => {
+      const desired = service([{ name: 'http', port: 80, protocol: 'TCP' }, { name: 'https', port: 443, protocol: 'TCP', targetPort: 8443 }]);
+      assert.deepEqual(diffPair(desired, live, keys('', 'Service')).changes.map((c) => c.path), ['/spec/ports/0/targetPort']);
+    });
+  });
 });

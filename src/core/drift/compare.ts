@@ -108,8 +108,6 @@ export function isIgnored(steps: readonly FoundStep[], rules: readonly IgnoreRul
   return rules.some((r) => r.steps.length <= steps.length && r.steps.every((s, i) => stepMatches(s, steps[i] as FoundStep)));
 }
 
-const NONE_TAKEN: ReadonlySet<number> = new Set();
-
 /**
  * The live item for a desired item: the one with equal key values; failing that, the one equal on
  * the keys the desired item sets (the apiserver defaults key fields such as a port's protocol to TCP,
@@ -138,6 +136,40 @@ function findByKey(item: unknown, liveItems: readonly unknown[], keys: readonly 
     // The first exact match wins, as before any partial one.
     if (exact) return i;
     if (partial) {
+      candidates += 1;
+      candidate = i;
+    }
+  }
+  return candidates === 1 ? candidate : -1;
+}
+
+/**
+ * The last-applied item for a desired or live item: key values equal, where a key missing on either
+ * side counts as equal (the last-applied configuration holds what was written, e.g. a Service port
+ * without `protocol`, and live holds the server's default `TCP`). An exact match wins; otherwise the
+ * one loose match, if there is exactly one.
+ */
+function findInLastApplied(item: unknown, lastItems: readonly unknown[], keys: readonly string[]): number {
+  const have = isRecord(item) ? item : undefined;
+  let candidate = -1;
+  let candidates = 0;
+  for (let i = 0; i < lastItems.length; i++) {
+    const last = lastItems[i];
+    const was = isRecord(last) ? last : undefined;
+    let exact = true;
+    let loose = true;
+    for (const k of keys) {
+      const a = have?.[k];
+      const b = was?.[k];
+      if (deepEqual(a, b)) continue;
+      exact = false;
+      if (a !== undefined && b !== undefined) {
+        loose = false;
+        break;
+      }
+    }
+    if (exact) return i;
+    if (loose) {
       candidates += 1;
       candidate = i;
     }
@@ -220,7 +252,7 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
             emit(item, undefined, 'missingLive');
           } else {
             taken.add(j);
-            const laItem = Array.isArray(la) ? la[findByKey(item, la, sem.keys, NONE_TAKEN)] : undefined;
+            const laItem = Array.isArray(la) ? la[findInLastApplied(item, la, sem.keys)] : undefined;
             walk(item, l[j], laItem, schemaPath);
           }
           pop();
@@ -229,7 +261,7 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
           l.forEach((liveItem, j) => {
             if (taken.has(j)) return;
             // Live-only item: removed from Git if the last applied configuration had it.
-            const inLast = findByKey(liveItem, la, sem.keys, NONE_TAKEN) >= 0;
+            const inLast = findInLastApplied(liveItem, la, sem.keys) >= 0;
             if (!inLast) return;
             push(j, liveItem);
             emit(undefined, liveItem, 'removed');
