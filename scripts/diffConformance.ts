@@ -271,7 +271,16 @@ function ourVerdict(config: Obj | null, live: Obj | null, predicted: Obj | undef
   if (predicted !== undefined && config !== null && live !== null) {
     const apiVersion = typeof predicted.apiVersion === 'string' ? predicted.apiVersion : '';
     const listKeys = builtinListKeys({ group: groupOf(apiVersion), kind: String(predicted.kind) });
-    const findings = compareSides({ obj: predicted }, { obj: live }, { listKeys, ignore, predicted: true });
+    const findings = compareSides({ obj: predicted }, { obj: live }, {
+      listKeys,
+      ignore,
+      predicted: true,
+      original: { obj: config },
+      // The test's dry-run runs as Argo CD's manager (gitops-engine diff_test.go buildOpts).
+      dryRunManager: 'argocd-controller',
+      includeMutationWebhook: options.includeMutationWebhook === true,
+      app: { tool: 'argocd', name: 'conformance' },
+    });
     return verdictOf(findings.map((f) => f.path), 'predicted');
   }
   const settings: DiffSettings = { ...DEFAULT_DIFF_SETTINGS, ignoreAggregatedRoles: options.ignoreAggregatedRoles === true };

@@ -163,6 +163,23 @@ describe('cli diff', () => {
       );
     });
 
+    it('--context: a key the controller server-side applied and Git dropped is drift (managedFields); a key kubectl edit added is not', async () => {
+      // The simulator keeps managedFields as the API server does: an apply as kustomize-controller, then an edit.
+      const call = async (method: string, p: string, body: string, contentType: string): Promise<void> => {
+        const res = await fetch(`${sim.url}${p}`, { method, headers: { authorization: `Bearer ${sim.token}`, 'content-type': contentType }, body });
+        assert.ok(res.ok, `${method} ${p}: ${res.status} ${await res.text()}`);
+      };
+      const cmPath = '/api/v1/namespaces/shop/configmaps/flags';
+      await call('PATCH', `${cmPath}?fieldManager=kustomize-controller&force=true`, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flags', namespace: 'shop' }, data: { a: '1', b: '2' } }), 'application/apply-patch+yaml');
+      await call('PATCH', `${cmPath}?fieldManager=kubectl-edit`, JSON.stringify({ data: { c: '3' } }), 'application/merge-patch+json');
+      const live = sim.objects.get('v1', 'ConfigMap', 'shop', 'flags') as unknown as { metadata: { managedFields: { manager: string; operation: string }[] } };
+      assert.deepEqual(live.metadata.managedFields.map((m) => `${m.manager} ${m.operation}`).sort(), ['kubectl-edit Update', 'kustomize-controller Apply']);
+      fs.writeFileSync(path.join(dir, 'flags.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\n  namespace: shop\ndata:\n  a: "1"\n');
+      const r = await runCli(['diff', '--desired', path.join(dir, 'flags.yaml'), '--context', 'sim', '--kubeconfig', path.join(dir, 'kubeconfig.yaml'), '--json']);
+      assert.equal(r.code, 1, r.err);
+      assert.deepEqual((JSON.parse(r.out) as DiffJson).resources.map((x) => [x.status, x.changes]), [['Drifted', [{ path: '/data/b', desired: null, live: '2' }]]]);
+    });
+
     it('--context with an unknown context is exit 2', async () => {
       const r = await runCli(['diff', '--desired', fix('desired/apps/web.yaml'), '--context', 'nope', '--kubeconfig', path.join(dir, 'kubeconfig.yaml')]);
       assert.equal(r.code, 2);

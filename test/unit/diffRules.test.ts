@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { compareWithFiles } from '../../src/cli/diff';
 import type { SourcedObject } from '../../src/cli/manifests';
+import { compareSides } from '../../src/core/drift/comparer';
 import { diffPair } from '../../src/core/drift/engine';
 import { builtinListKeys } from '../../src/core/drift/listKeys';
 import { DEFAULT_DIFF_SETTINGS } from '../../src/core/drift/settings';
@@ -112,6 +113,97 @@ describe('diff rules', () => {
     it('a manifest that now writes the protocol still finds its last-applied item', () => {
       const desired = service([{ name: 'http', port: 80, protocol: 'TCP' }, { name: 'https', port: 443, protocol: 'TCP', targetPort: 8443 }]);
       assert.deepEqual(diffPair(desired, live, keys('', 'Service')).changes.map((c) => c.path), ['/spec/ports/0/targetPort']);
+    });
+  });
+
+  describe('server-side apply: fields the controller applied and Git dropped (managedFields; gitops-engine structuredMergeDiff, fluxcd/pkg ssa)', () => {
+    const entry = (manager: string, operation: string, fieldsV1: Obj, subresource?: string): Obj => ({ manager, operation, apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1, time: '2026-03-01T10:00:00Z', ...(subresource ? { subresource } : {}) });
+    const configMap = (data: Obj, managedFields: Obj[] = [], annotations?: Obj): Obj => ({
+      apiVersion: 'v1', kind: 'ConfigMap',
+      metadata: { name: 'settings', namespace: 'shop', ...(annotations ? { annotations } : {}), ...(managedFields.length > 0 ? { managedFields } : {}) },
+      data,
+    });
+    const liveWith = (applier: string, annotations?: Obj): Obj =>
+      configMap({ a: '1', b: '2', c: '3' }, [
+        entry(applier, 'Apply', { 'f:data': { 'f:a': {}, 'f:b': {} } }),
+        entry('kubectl-edit', 'Update', { 'f:data': { 'f:c': {} } }),
+      ], annotations);
+    const run = (desired: Obj, live: Obj, tool?: 'argocd' | 'flux'): string[][] =>
+      diffPair(desired, live, keys('', 'ConfigMap'), [], tool ? { tool, name: 'shop' } : undefined).changes.map((c) => [c.path, c.kind]);
+
+    it('Argo CD (argocd-controller, Apply): a key it applied and Git dropped is removed; a key kubectl edit added is not its to remove', () => {
+      assert.deepEqual(run(configMap({ a: '1' }), liveWith('argocd-controller'), 'argocd'), [['/data/b', 'removed']]);
+      assert.deepEqual(run(configMap({ a: '1', b: '2' }), liveWith('argocd-controller'), 'argocd'), []);
+    });
+
+    it('Flux (kustomize-controller) takes over kubectl\'s fields before applying: both keys are removed, unless ssa: Merge', () => {
+      assert.deepEqual(run(configMap({ a: '1' }), liveWith('kustomize-controller'), 'flux'), [['/data/b', 'removed'], ['/data/c', 'removed']]);
+      const merge = { 'kustomize.toolkit.fluxcd.io/ssa': 'Merge' };
+      assert.deepEqual(run(configMap({ a: '1' }, [], merge), liveWith('kustomize-controller', merge), 'flux'), [['/data/b', 'removed']]);
+    });
+
+    it('without a known deployer any GitOps controller\'s Apply entry counts; other appliers do not', () => {
+      assert.deepEqual(run(configMap({ a: '1' }), liveWith('helm-controller')), [['/data/b', 'removed']]);
+      assert.deepEqual(run(configMap({ a: '1' }), liveWith('kubectl')), []);
+      // An Update entry of the controller is client-side apply: its removals come from last-applied.
+      const update = configMap({ a: '1', b: '2' }, [entry('argocd-controller', 'Update', { 'f:data': { 'f:a': {}, 'f:b': {} } })]);
+      assert.deepEqual(run(configMap({ a: '1' }), update, 'argocd'), []);
+    });
+
+    it('a field another manager owns too stays: shared ownership is released, not deleted', () => {
+      const live = configMap({ a: '1', b: '2' }, [
+        entry('argocd-controller', 'Apply', { 'f:data': { 'f:a': {}, 'f:b': {} } }),
+        entry('platform-operator', 'Apply', { 'f:data': { 'f:b': {} } }),
+      ]);
+      assert.deepEqual(run(configMap({ a: '1' }), live, 'argocd'), []);
+    });
+
+    it('keyed list items: a Service port removed from Git is removed by key; of a port others co-own only the controller\'s fields go', () => {
+      const svc = (ports: Obj[], managedFields: Obj[] = []): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop', ...(managedFields.length ? { managedFields } : {}) }, spec: { ports } });
+      const port = (p: number, extra: Obj = {}): Obj => ({ name: `p${p}`, port: p, protocol: 'TCP', targetPort: p + 8000, ...extra });
+      const owned = (p: number): Obj => ({ [`k:{"port":${p},"protocol":"TCP"}`]: { '.': {}, 'f:name': {}, 'f:port': {}, 'f:targetPort': {} } });
+      const live = svc([port(80), port(443, { nodePort: 30443 })], [
+        entry('argocd-controller', 'Apply', { 'f:spec': { 'f:ports': { ...owned(80), ...owned(443) } } }),
+        entry('kube-controller-manager', 'Update', { 'f:spec': { 'f:ports': { 'k:{"port":443,"protocol":"TCP"}': { 'f:nodePort': {} } } } }),
+      ]);
+      const changes = diffPair(svc([{ name: 'p80', port: 80, targetPort: 8080 }]), live, keys('', 'Service'), [], { tool: 'argocd', name: 'shop' }).changes;
+      assert.deepEqual(changes.map((c) => [c.path, c.kind]), [['/spec/ports/1/name', 'removed'], ['/spec/ports/1/port', 'removed'], ['/spec/ports/1/targetPort', 'removed']]);
+      const alone = svc([port(80), port(443)], [entry('argocd-controller', 'Apply', { 'f:spec': { 'f:ports': { ...owned(80), ...owned(443) } } })]);
+      assert.deepEqual(diffPair(svc([{ name: 'p80', port: 80, targetPort: 8080 }]), alone, keys('', 'Service'), [], { tool: 'argocd', name: 'shop' }).changes.map((c) => [c.path, c.kind]), [['/spec/ports/1', 'removed']]);
+    });
+
+    it('status writes (subresource) and Flux\'s own ownership labels are never removals', () => {
+      const live = configMap({ a: '1' }, [
+        entry('kustomize-controller', 'Apply', { 'f:metadata': { 'f:labels': { 'f:kustomize.toolkit.fluxcd.io/name': {}, 'f:kustomize.toolkit.fluxcd.io/namespace': {} } }, 'f:data': { 'f:a': {} } }),
+        entry('kustomize-controller', 'Apply', { 'f:status': { 'f:x': {} } }, 'status'),
+      ]);
+      (live.metadata as Obj).labels = { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' };
+      assert.deepEqual(run(configMap({ a: '1' }), live, 'flux'), []);
+    });
+  });
+
+  describe('server-side dry-run prediction (gitops-engine serverSideDiff, removeWebhookMutation)', () => {
+    const live: Obj = {
+      apiVersion: 'v1', kind: 'ConfigMap',
+      metadata: { name: 'settings', namespace: 'shop', managedFields: [{ manager: 'argocd-controller', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {}, 'f:b': {} } } }] },
+      data: { a: '1', b: '2' },
+    };
+    const original: Obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: { a: '10' } };
+    // The dry-run as gitops-lens: our field a, a webhook's label, b kept (another manager's apply keeps it).
+    const predicted: Obj = {
+      apiVersion: 'v1', kind: 'ConfigMap',
+      metadata: { name: 'settings', namespace: 'shop', labels: { injected: 'by-webhook' }, managedFields: [...(live.metadata as { managedFields: Obj[] }).managedFields, { manager: 'gitops-lens', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {} } } }] },
+      data: { a: '10', b: '2' },
+    };
+    const run = (includeMutationWebhook: boolean): string[][] =>
+      compareSides({ obj: predicted }, { obj: live }, { listKeys: keys('', 'ConfigMap'), predicted: true, original: { obj: original }, dryRunManager: 'gitops-lens', includeMutationWebhook, app: { tool: 'argocd', name: 'shop' } }).map((f) => [f.path, f.kind]);
+
+    it('a webhook\'s change in the prediction is not drift; Git\'s change is; the key Git dropped is removed', () => {
+      assert.deepEqual(run(false), [['/data/a', 'changed'], ['/data/b', 'removed']]);
+    });
+
+    it('IncludeMutationWebhook=true counts the webhook\'s change too', () => {
+      assert.deepEqual(run(true), [['/metadata/labels', 'missingLive'], ['/data/a', 'changed'], ['/data/b', 'removed']]);
     });
   });
 });

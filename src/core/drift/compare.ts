@@ -8,6 +8,9 @@
  *   field only live has is drift ('removed') when the last applied configuration set it, i.e. it was
  *   deleted from Git but is still on the cluster (kubectl apply's three-way merge,
  *   https://kubernetes.io/docs/tasks/manage-kubernetes-objects/declarative-config/#merging-changes-to-primitive-fields).
+ * - Server-side apply (with `ownership`, see ssa.ts): a field only live has is drift ('removed') when
+ *   the GitOps controller's managedFields entry owns it and no other manager does: its next apply
+ *   deletes it.
  * - Lists with map keys (x-kubernetes-list-map-keys, see listKeys.ts) are matched by key, not index,
  *   so reordering containers, ports or env is not drift. Sets compare as sets. Other lists compare
  *   item by item at the same index (a length change replaces the whole list).
@@ -23,6 +26,7 @@
  */
 import type { ListKeys } from './listKeys';
 import { isQuantityPath, sameQuantity } from './quantity';
+import { fieldOwnership, itemOwnership, removalOf, type Ownership } from './ssa';
 import { isRecord } from '../json';
 
 /** One step of a concrete finding path: a field, or a list index with the item found there. */
@@ -65,6 +69,11 @@ export interface CompareOptions {
   readonly ignore?: readonly IgnoreRule[];
   /** An empty list or map desired, absent or null live, is not drift (see the module comment). */
   readonly omitEmpty?: boolean;
+  /**
+   * Server-side apply: the GitOps controller's field sets in the live object's managedFields
+   * (ssa.ts). A live-only field or item the controller applied and nobody else owns is 'removed'.
+   */
+  readonly ownership?: Ownership;
 }
 
 type Obj = Record<string, unknown>;
@@ -202,7 +211,21 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
   const omitEmpty = opts.omitEmpty === true;
   const kind = isRecord(desired) && typeof desired.kind === 'string' ? desired.kind : undefined;
 
-  const walk = (d: unknown, l: unknown, la: unknown, schemaPath: string[]): void => {
+  /** What the controller's next apply removes of a live-only value others own part of (ssa.ts). */
+  const removeBelow = (v: unknown, o: Ownership): void => {
+    const one = (key: string | number, child: unknown, co: Ownership | undefined, item?: unknown): void => {
+      const r = removalOf(co);
+      if (r === 'none' || co === undefined) return;
+      push(key, item);
+      if (r === 'whole') emit(undefined, child, 'removed');
+      else removeBelow(child, co);
+      pop();
+    };
+    if (isRecord(v)) for (const [k, c] of Object.entries(v)) one(k, c, fieldOwnership(o, k));
+    else if (Array.isArray(v)) v.forEach((item, j) => one(j, item, itemOwnership(o, item, j), item));
+  };
+
+  const walk = (d: unknown, l: unknown, la: unknown, schemaPath: string[], own: Ownership | undefined): void => {
     if (isRecord(d)) {
       if (!isRecord(l)) {
         emit(d, l, l === undefined ? 'missingLive' : 'changed');
@@ -221,17 +244,29 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
           if (!(omitEmpty && isEmptyContainer(dv))) emit(dv, undefined, 'missingLive');
         } else {
           schemaPath.push(k);
-          walk(dv, lv, isRecord(la) ? la[k] : undefined, schemaPath);
+          walk(dv, lv, isRecord(la) ? la[k] : undefined, schemaPath, own && fieldOwnership(own, k));
           schemaPath.pop();
         }
         pop();
       }
-      if (threeWay && isRecord(la)) {
+      const byLast = threeWay && isRecord(la);
+      if (byLast || own !== undefined) {
         for (const [k, lv] of Object.entries(l)) {
-          if (k in d || !(k in la) || la[k] === null) continue;
+          if (k in d) continue;
           if (keys.length === 0 && k === 'status') continue;
+          if (byLast && k in la && la[k] !== null) {
+            push(k);
+            emit(undefined, lv, 'removed');
+            pop();
+            continue;
+          }
+          if (own === undefined || lv === null) continue;
+          const fo = fieldOwnership(own, k);
+          const r = removalOf(fo);
+          if (r === 'none' || fo === undefined) continue;
           push(k);
-          emit(undefined, lv, 'removed');
+          if (r === 'whole') emit(undefined, lv, 'removed');
+          else removeBelow(lv, fo);
           pop();
         }
       }
@@ -253,18 +288,22 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
           } else {
             taken.add(j);
             const laItem = Array.isArray(la) ? la[findInLastApplied(item, la, sem.keys)] : undefined;
-            walk(item, l[j], laItem, schemaPath);
+            walk(item, l[j], laItem, schemaPath, own && itemOwnership(own, l[j], j));
           }
           pop();
         });
-        if (threeWay && Array.isArray(la)) {
+        if ((threeWay && Array.isArray(la)) || own !== undefined) {
           l.forEach((liveItem, j) => {
             if (taken.has(j)) return;
-            // Live-only item: removed from Git if the last applied configuration had it.
-            const inLast = findInLastApplied(liveItem, la, sem.keys) >= 0;
-            if (!inLast) return;
+            // Live-only item: removed from Git if the last applied configuration had it, or the
+            // controller applied it and nobody else owns part of it.
+            const inLast = threeWay && Array.isArray(la) && findInLastApplied(liveItem, la, sem.keys) >= 0;
+            const io = own && itemOwnership(own, liveItem, j);
+            const r = inLast ? 'whole' : removalOf(io);
+            if (r === 'none') return;
             push(j, liveItem);
-            emit(undefined, liveItem, 'removed');
+            if (r === 'whole') emit(undefined, liveItem, 'removed');
+            else if (io) removeBelow(liveItem, io);
             pop();
           });
         }
@@ -272,7 +311,10 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
       }
       if (sem?.type === 'set') {
         const missing = d.some((x) => !l.some((y) => deepEqual(x, y)));
-        const removed = threeWay && Array.isArray(la) && l.some((y) => !d.some((x) => deepEqual(x, y)) && la.some((x) => deepEqual(x, y)));
+        const liveOnly = (y: unknown): boolean => !d.some((x) => deepEqual(x, y));
+        const removed =
+          (threeWay && Array.isArray(la) && l.some((y) => liveOnly(y) && la.some((x) => deepEqual(x, y)))) ||
+          (own !== undefined && l.some((y, j) => liveOnly(y) && removalOf(itemOwnership(own, y, j)) === 'whole'));
         if (missing || removed) emit(d, l, 'changed');
         return;
       }
@@ -283,7 +325,7 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
       }
       d.forEach((item, i) => {
         push(i, item);
-        walk(item, l[i], Array.isArray(la) ? la[i] : undefined, schemaPath);
+        walk(item, l[i], Array.isArray(la) ? la[i] : undefined, schemaPath, undefined);
         pop();
       });
       return;
@@ -291,7 +333,7 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
     if (!scalarEqual(d, l, kind, keys)) emit(d, l, 'changed');
   };
 
-  walk(desired, live, threeWay ? opts.lastApplied : undefined, []);
+  walk(desired, live, threeWay ? opts.lastApplied : undefined, [], opts.ownership);
   return out;
 }
 

@@ -13,6 +13,8 @@
 import { compareObjects, lastAppliedOf, type DriftFinding, type IgnoreRule } from './compare';
 import { rulesFor, type IgnoreSpec, type ResourceIdentity } from './ignore';
 import { isKubernetesGroup } from './kubernetesGroups';
+import { decodedEntries, fluxMergeOf, rootOwnership, type Ownership } from './ssa';
+import { attributeField, type ManagedFieldsEntry } from '../audit/managedFields';
 import type { DiffSettings } from './settings';
 import type { ListKeys } from './listKeys';
 import { isSecret, maskSecrets } from './mask';
@@ -36,6 +38,8 @@ export interface LiveSide {
   readonly obj: Obj;
   norm?: Obj;
   lastApplied?: Obj | null;
+  /** Its decoded managedFields (ssa.ts), read on first use. */
+  managedFields?: readonly ManagedFieldsEntry[];
 }
 
 export interface CompareContext {
@@ -49,6 +53,20 @@ export interface CompareContext {
    * accounts for fields removed from Git, so no three-way comparison.
    */
   readonly predicted?: boolean;
+  /**
+   * With `predicted`: the document the prediction was made from. Fields Git removed are found from it
+   * and the live object (last-applied, server-side apply ownership), as a dry-run under another field
+   * manager than the controller's keeps them.
+   */
+  readonly original?: DesiredSide;
+  /**
+   * With `predicted`: the field manager of the dry-run. A field of the prediction this manager does
+   * not own was put there by a mutating webhook or a default, and is not drift (gitops-engine
+   * pkg/diff `removeWebhookMutation`); undefined, or a prediction without that manager, compares all.
+   */
+  readonly dryRunManager?: string;
+  /** Argo CD `compare-options: IncludeMutationWebhook=true`: webhook changes in the prediction count. */
+  readonly includeMutationWebhook?: boolean;
   /** The Argo CD instance's argocd-cm diff settings (core/drift/settings.ts); defaults when absent. */
   readonly settings?: DiffSettings;
 }
@@ -63,18 +81,31 @@ export function ignoreIdOf(obj: Obj): ResourceIdentity {
 
 /** Compares one desired object with its live object. Neither input object is modified. */
 export function compareSides(desired: DesiredSide, live: LiveSide, ctx: CompareContext): readonly DriftFinding[] {
+  if (ctx.predicted === true) return comparePredicted(desired, live, ctx);
+  return compareDocument(desired, live, ctx, rulesOf(desired.obj, live.obj, ctx));
+}
+
+function rulesOf(desired: Obj, live: Obj, ctx: CompareContext): IgnoreRule[] {
   const ignore = ctx.ignore ?? [];
-  const fixed = [...(ctx.app === undefined ? [] : trackingRules(ctx.app, live.obj)), ...objectRules(desired.obj, live.obj, ctx)];
-  const rules = ignore.length === 0 ? fixed : [...rulesFor(ignore, ignoreIdOf(desired.obj), live.obj), ...fixed];
+  const fixed = [...(ctx.app === undefined ? [] : trackingRules(ctx.app, live)), ...objectRules(desired, live, ctx)];
+  return ignore.length === 0 ? fixed : [...rulesFor(ignore, ignoreIdOf(desired), live), ...fixed];
+}
+
+/** The desired document against live: two-way, plus removals by last-applied and SSA ownership. */
+function compareDocument(desired: DesiredSide, live: LiveSide, ctx: CompareContext, rules: readonly IgnoreRule[]): DriftFinding[] {
   const omitEmpty = isKubernetesGroup(groupOf(typeof desired.obj.apiVersion === 'string' ? desired.obj.apiVersion : ''));
+  live.managedFields ??= decodedEntries(live.obj);
+  const ownership = rootOwnership(live.managedFields, ctx.app?.tool, fluxMergeOf(desired.obj, live.obj));
+  const own: { ownership?: Ownership } = ownership === undefined ? {} : { ownership };
   if (isSecret(desired.obj) || isSecret(live.obj)) {
     // Masks depend on both sides (equal values, equal masks): nothing of a Secret is cached.
     const masked = maskSecrets(desired.obj, live.obj);
-    const lastApplied = ctx.predicted === true ? undefined : lastAppliedOf(masked.live);
+    const lastApplied = lastAppliedOf(masked.live);
     return compareObjects(normalize(masked.desired), normalize(masked.live), {
       listKeys: ctx.listKeys,
       ignore: rules,
       omitEmpty,
+      ...own,
       ...(lastApplied === undefined ? {} : { lastApplied: normalize(lastApplied) }),
     });
   }
@@ -84,8 +115,45 @@ export function compareSides(desired: DesiredSide, live: LiveSide, ctx: CompareC
     live.lastApplied = la === undefined ? null : normalize(la, SHARED);
   }
   desired.norm ??= normalize(desired.obj, SHARED);
-  const lastApplied = ctx.predicted === true ? null : live.lastApplied;
-  return compareObjects(desired.norm, live.norm, { listKeys: ctx.listKeys, ignore: rules, omitEmpty, ...(lastApplied === null ? {} : { lastApplied }) });
+  const lastApplied = live.lastApplied;
+  return compareObjects(desired.norm, live.norm, { listKeys: ctx.listKeys, ignore: rules, omitEmpty, ...own, ...(lastApplied === null ? {} : { lastApplied }) });
+}
+
+/**
+ * A server-side dry-run's prediction against live, as Argo CD's server-side diff judges it
+ * (gitops-engine pkg/diff `serverSideDiff`): what the prediction sets that live lacks or has
+ * otherwise is drift, except fields the dry-run's manager does not own (a mutating webhook's or a
+ * default, `removeWebhookMutation`) unless IncludeMutationWebhook; what live has and the prediction
+ * lacks is removed by the apply. Removals the dry-run cannot see (it applies as another manager than
+ * the controller) come from the original document.
+ */
+function comparePredicted(predicted: DesiredSide, live: LiveSide, ctx: CompareContext): DriftFinding[] {
+  const rules = rulesOf(ctx.original?.obj ?? predicted.obj, live.obj, ctx);
+  const secret = isSecret(predicted.obj) || isSecret(live.obj);
+  let p: Obj;
+  let l: Obj;
+  if (secret) {
+    const masked = maskSecrets(predicted.obj, live.obj);
+    p = normalize(masked.desired);
+    l = normalize(masked.live);
+  } else {
+    p = predicted.norm ??= normalize(predicted.obj, SHARED);
+    l = live.norm ??= normalize(live.obj, SHARED);
+  }
+  const forward = compareObjects(p, l, { listKeys: ctx.listKeys, ignore: rules });
+  const entries = ctx.includeMutationWebhook === true || ctx.dryRunManager === undefined ? [] : decodedEntries(predicted.obj).filter((e) => e.manager === ctx.dryRunManager && e.subresource === undefined);
+  const kept = entries.length === 0 ? forward : forward.filter((f) => attributeField(predicted.obj, f.steps, { entries }).owners.length > 0);
+  const removed = compareObjects(l, p, { listKeys: ctx.listKeys, ignore: rules })
+    .filter((f) => f.kind === 'missingLive')
+    .map((f): DriftFinding => ({ ...f, desired: undefined, live: f.desired, kind: 'removed' }));
+  const fromDocument = ctx.original === undefined ? [] : compareDocument(ctx.original, live, ctx, rules).filter((f) => f.kind === 'removed');
+  const seen = new Set<string>();
+  return [...kept, ...removed, ...fromDocument].filter((f) => {
+    const key = `${f.kind}\0${f.path}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 const NAMESPACE_STEPS = [{ field: 'metadata' }, { field: 'namespace' }];

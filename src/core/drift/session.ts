@@ -27,6 +27,7 @@ import { admitLive } from './liveAnswer';
 import { maskSecrets } from './mask';
 import { normalize } from './normalize';
 import { alignKeyOrder, desiredPathOf } from './presentation';
+import { DRY_RUN_FIELD_MANAGER } from './ssa';
 import { WorkQueue } from './workQueue';
 import { Emitter, type Disposable, type Event } from '../lifecycle';
 import { loadManifestSource, splitManifestSources, identityOf, type LoadedSource, type ResourceIdentity } from '../manifest/documents';
@@ -574,6 +575,7 @@ export class DriftSession implements Disposable {
         ignore: this.opts.ignoreOf?.(item.app) ?? [],
         app: item.app,
         predicted,
+        ...(predicted ? { original: item.desired, dryRunManager: DRY_RUN_FIELD_MANAGER } : {}),
       });
       item.findings = findings;
       item.state = findings.length === 0 ? IN_SYNC : { kind: 'drift', fields: findings.length };
