@@ -150,6 +150,13 @@ describe('diff rules', () => {
       assert.deepEqual(run(configMap({ a: '1' }), update, 'argocd'), []);
     });
 
+    it('Argo CD\'s tracking label, which its apply adds, is not a removal when Git never wrote it', () => {
+      const live = configMap({ a: '1' }, [entry('argocd-controller', 'Apply', { 'f:metadata': { 'f:labels': { 'f:app.kubernetes.io/instance': {} } }, 'f:data': { 'f:a': {} } })]);
+      (live.metadata as Obj).labels = { 'app.kubernetes.io/instance': 'shop' };
+      assert.deepEqual(run(configMap({ a: '1' }), live), []);
+      assert.deepEqual(run(configMap({ a: '1' }), live, 'argocd'), []);
+    });
+
     it('a field another manager owns too stays: shared ownership is released, not deleted', () => {
       const live = configMap({ a: '1', b: '2' }, [
         entry('argocd-controller', 'Apply', { 'f:data': { 'f:a': {}, 'f:b': {} } }),

@@ -158,6 +158,7 @@ function comparePredicted(predicted: DesiredSide, live: LiveSide, ctx: CompareCo
 
 const NAMESPACE_STEPS = [{ field: 'metadata' }, { field: 'namespace' }];
 const RULES_STEPS = [{ field: 'rules' }];
+const TRACKING_LABEL_STEPS = [{ field: 'metadata' }, { field: 'labels' }, { field: DEFAULT_TRACKING_LABEL }];
 
 /**
  * Rules that follow from the objects themselves:
@@ -172,6 +173,12 @@ function objectRules(desired: Obj, live: Obj, ctx: CompareContext): IgnoreRule[]
   const out: IgnoreRule[] = [];
   const liveMeta = isRecord(live.metadata) ? live.metadata : {};
   if (typeof liveMeta.namespace !== 'string' || liveMeta.namespace === '') out.push({ source: 'cluster-scoped object', steps: NAMESPACE_STEPS });
+  if (ctx.app === undefined) {
+    // Not knowing the deployer, Argo CD's tracking label (which its applies add, so its server-side
+    // apply owns it) is not a removal when Git never wrote it.
+    const labels = isRecord(desired.metadata) && isRecord(desired.metadata.labels) ? desired.metadata.labels : {};
+    if (!(DEFAULT_TRACKING_LABEL in labels)) out.push({ source: 'Argo CD tracking label', steps: TRACKING_LABEL_STEPS });
+  }
   if (ctx.settings?.ignoreAggregatedRoles === true && (isAggregatedRole(desired) || isAggregatedRole(live))) {
     out.push({ source: 'resource.compareoptions ignoreAggregatedRoles', steps: RULES_STEPS });
   }
