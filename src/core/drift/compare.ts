@@ -207,6 +207,21 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
     if (ignore.length > 0 && isIgnored(steps, ignore)) return;
     out.push({ path: toPointer(steps), desired: d, live: l, kind, steps });
   };
+  /**
+   * A live-only map removed as a whole, unless an ignore rule hides part of it (Argo CD's tracking
+   * label in labels Git never wrote): then each of its fields, so the rule can hide its own.
+   */
+  const emitRemoved = (l: unknown): void => {
+    if (isRecord(l) && ignore.some((r) => r.steps.length > keys.length && keys.every((k, i) => stepMatches(r.steps[i] as IgnoreStep, typeof k === 'string' ? { field: k } : { index: k, item: items[i] })))) {
+      for (const [k, v] of Object.entries(l)) {
+        push(k);
+        emitRemoved(v);
+        pop();
+      }
+      return;
+    }
+    emit(undefined, l, 'removed');
+  };
   const threeWay = opts.lastApplied !== undefined;
   const omitEmpty = opts.omitEmpty === true;
   const kind = isRecord(desired) && typeof desired.kind === 'string' ? desired.kind : undefined;
@@ -217,7 +232,7 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
       const r = removalOf(co);
       if (r === 'none' || co === undefined) return;
       push(key, item);
-      if (r === 'whole') emit(undefined, child, 'removed');
+      if (r === 'whole') emitRemoved(child);
       else removeBelow(child, co);
       pop();
     };
@@ -256,7 +271,7 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
           if (keys.length === 0 && k === 'status') continue;
           if (byLast && k in la && la[k] !== null) {
             push(k);
-            emit(undefined, lv, 'removed');
+            emitRemoved(lv);
             pop();
             continue;
           }
@@ -265,7 +280,7 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
           const r = removalOf(fo);
           if (r === 'none' || fo === undefined) continue;
           push(k);
-          if (r === 'whole') emit(undefined, lv, 'removed');
+          if (r === 'whole') emitRemoved(lv);
           else removeBelow(lv, fo);
           pop();
         }
