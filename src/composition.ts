@@ -8,7 +8,7 @@ import { DisposableStore } from './core/lifecycle';
 import { AppStore } from './core/store/appStore';
 import { ClusterStore } from './core/store/clusterStore';
 import { ResourceHealthStore, type ResourceHealthEntry } from './core/store/resourceHealthStore';
-import { HealthSettingsCache } from './core/argocd/health/settings';
+import { ArgoCdSettingsCache } from './core/argocd/settings/cache';
 import { WorkerLuaRunner } from './infra/lua/luaRunner';
 import type { AppKey } from './core/model/app';
 import { lazyClusterAccess, loadInformerPool } from './infra/k8s/lazy';
@@ -83,12 +83,12 @@ export function compose(
 
   // Each GET goes through the same lazily loaded client as Show Live YAML; nothing runs while rendering.
   // The cluster's own Lua health checks come from its argocd-cm and run in a worker (issue 14).
-  const healthSettings = new HealthSettingsCache((cluster, namespace, name) => access.get(cluster, { apiVersion: 'v1', kind: 'ConfigMap', namespace, name }), log);
+  const argoSettings = scope.add(new ArgoCdSettingsCache((cluster, namespace, name) => access.get(cluster, { apiVersion: 'v1', kind: 'ConfigMap', namespace, name }), log));
   const lua = scope.add(new WorkerLuaRunner({ log }));
   const liveHealth = scope.add(
-    new ResourceHealthStore((cluster, ref) => access.get(cluster, ref), { concurrency: 8, log, customizations: (cluster, namespace) => healthSettings.get(cluster, namespace), lua }),
+    new ResourceHealthStore((cluster, ref) => access.get(cluster, ref), { concurrency: 8, log, customizations: (cluster, namespace) => argoSettings.health(cluster, namespace), lua }),
   );
-  operations.onDidRunOperation((kind) => kind === 'refresh' && healthSettings.invalidate(), undefined, scope);
+  operations.onDidRunOperation((kind) => kind === 'refresh' && argoSettings.invalidate(), undefined, scope);
   // Pull requests (issue 6): tokens in SecretStorage, the PRs opened per app in workspaceState.
   const workspaceState = context?.workspaceState ?? memoryMemento();
   const pullRequests = scope.add(new PullRequestRecords(workspaceState));
@@ -122,7 +122,7 @@ export function compose(
       expanded.add(e.element.key);
       // Expanding an app reads argocd-cm again, so an edited health check applies.
       const app = apps.get(e.element.key);
-      if (app) healthSettings.invalidate(app.cluster);
+      if (app) argoSettings.invalidate(app.cluster);
       loadHealth(e.element.key, true);
     }),
   );
@@ -216,8 +216,11 @@ export function compose(
       clock: systemClock,
       // Argo CD spec.ignoreDifferences / Flux drift ignore rules the mappers kept on each app.
       ignoreOf: ignoreSpecsOf,
+      // The Argo CD instance's argocd-cm (system-level ignoreDifferences, compareoptions), read once per cluster.
+      diffSettingsOf: (app) => (app.tool === 'argocd' ? argoSettings.diffNow(app.cluster, app.namespace) : undefined),
     }),
   );
+  argoSettings.onDidRead(() => driftResults.settingsChanged(), undefined, scope);
   const driftDocuments = scope.add(new DriftDocumentProvider(driftResults));
   scope.add(vscode.workspace.registerTextDocumentContentProvider(DRIFT_SCHEME, driftDocuments));
   scope.add(vscode.languages.registerCodeLensProvider(DRIFT_LENS_SELECTOR, scope.add(new DriftLensProvider(driftResults))));

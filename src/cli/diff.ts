@@ -16,6 +16,7 @@ import { builtinListKeys, fromOpenAPI, type ListKeys } from '../core/drift/listK
 import { pairDesiredWithLive } from '../core/drift/pairing';
 import { exitCodeOf, oneSided, summarize, type ResourceDrift } from '../core/drift/report';
 import type { DiffSettings } from '../core/drift/settings';
+import { parseDiffSettings } from '../core/argocd/settings/diffSettings';
 import { mapFluxHelmRelease, mapFluxKustomization } from '../core/flux/mapFlux';
 import { liveReadFailure } from '../core/kube/k8sFailure';
 import { objectRefProblem } from '../core/kube/names';
@@ -37,7 +38,7 @@ type Obj = Record<string, unknown>;
 export async function diff(args: readonly string[], io: CliIo, out: CliOutput): Promise<number> {
   const a = parseArgs('diff', args, {
     flags: ['--json', '--no-render'],
-    values: { '--desired': 'path', '--live': 'path', '--context': 'name', '--kubeconfig': 'path', '--ignore': 'path' },
+    values: { '--desired': 'path', '--live': 'path', '--context': 'name', '--kubeconfig': 'path', '--ignore': 'path', '--argocd-cm': 'path' },
   });
   const desiredPath = a.one('--desired');
   const livePath = a.one('--live');
@@ -56,10 +57,12 @@ export async function diff(args: readonly string[], io: CliIo, out: CliOutput): 
     });
     if (invalid.length > 0) throw new InputError(invalid.join('\n'));
     const ignore = readIgnore(a.all('--ignore'));
+    const argocdCm = a.one('--argocd-cm');
+    const settings = argocdCm === undefined ? undefined : readDiffSettings(argocdCm, out);
     const results =
       livePath !== undefined
-        ? compareWithFiles(desired, readObjects(livePath), ignore)
-        : await compareWithCluster(desired, context as string, a.all('--kubeconfig'), ignore, io, out);
+        ? compareWithFiles(desired, readObjects(livePath), ignore, settings)
+        : await compareWithCluster(desired, context as string, a.all('--kubeconfig'), ignore, io, out, settings);
     if (a.has('--json')) out.driftJson(results);
     else out.driftText(results, io.isTty === true);
     return exitCodeOf(summarize(results));
@@ -95,12 +98,25 @@ export function compareWithFiles(desired: readonly SourcedObject[], live: readon
  * kubectl would (core/manifest/namespace.ts). The deploying apps are read from the context only when
  * such a manifest is in a Git clone.
  */
-async function compareWithCluster(desired: readonly SourcedObject[], context: string, kubeconfigs: readonly string[], ignore: readonly IgnoreSpec[], io: CliIo, out: CliOutput): Promise<ResourceDrift[]> {
+async function compareWithCluster(desired: readonly SourcedObject[], context: string, kubeconfigs: readonly string[], ignore: readonly IgnoreSpec[], io: CliIo, out: CliOutput, given?: DiffSettings): Promise<ResourceDrift[]> {
   const kubeconfig = await readKubeconfig(kubeconfigs, io, out);
   const ctx = kubeconfig.merged.contexts.find((c) => c.name === context);
   const cluster = io.cluster ?? new KubeClusterAccess({ kubeconfig: () => kubeconfig.files });
   const keysOf = listKeysFor(desired.map((o) => o.obj));
   const deployer = await deployersOf(desired, context, kubeconfig, out);
+  // The context's Argo CD settings (argocd-cm), read once per namespace, unless --argocd-cm gives them.
+  const settingsByNamespace = new Map<string, Promise<DiffSettings | undefined>>();
+  const settingsOf = (app: App | undefined): Promise<DiffSettings | undefined> => {
+    if (given !== undefined) return Promise.resolve(given);
+    if (app !== undefined && app.tool !== 'argocd') return Promise.resolve(undefined);
+    const ns = app?.namespace ?? 'argocd';
+    let got = settingsByNamespace.get(ns);
+    if (got === undefined) {
+      got = readClusterDiffSettings(cluster, context, ns, out);
+      settingsByNamespace.set(ns, got);
+    }
+    return got;
+  };
   try {
     const results: ResourceDrift[] = [];
     for (const d of desired) {
@@ -117,7 +133,7 @@ async function compareWithCluster(desired: readonly SourcedObject[], context: st
         live = undefined;
       }
       if (!isRecord(live)) results.push(oneSided('Missing', obj, sourceOf(d)));
-      else results.push(drifted({ ...d, obj }, live, keysOf(d.obj), app === undefined ? ignore : [...ignore, ...ignoreSpecsOf(app.app)], app?.app));
+      else results.push(drifted({ ...d, obj }, live, keysOf(d.obj), app === undefined ? ignore : [...ignore, ...ignoreSpecsOf(app.app)], app?.app, await settingsOf(app?.app)));
     }
     return results;
   } finally {
@@ -166,6 +182,36 @@ async function deployersOf(
     },
     dispose: () => loaded.dispose(),
   };
+}
+
+/** --argocd-cm FILE: the first ConfigMap in it (argocd-cm), read as Argo CD reads its diff settings. */
+function readDiffSettings(file: string, out: CliOutput): DiffSettings {
+  const cm = readObjects(file).find((o) => o.obj.kind === 'ConfigMap' && o.obj.apiVersion === 'v1');
+  if (cm === undefined) throw new InputError(`${file}: no ConfigMap in it (expected argocd-cm)`);
+  const parsed = parseDiffSettings(cm.obj);
+  for (const p of parsed.problems) out.error(`gitops-lens: ${file}: ${p}`);
+  return parsed.settings;
+}
+
+/**
+ * argocd-cm of the context, in the namespace of the Argo CD deploying the file (else `argocd`, then
+ * none): absent means Argo CD's defaults; unreadable is said on stderr and the defaults are used.
+ */
+async function readClusterDiffSettings(cluster: Pick<KubeClusterAccess, 'get'>, context: string, namespace: string, out: CliOutput): Promise<DiffSettings | undefined> {
+  for (const ns of namespace === 'argocd' ? ['argocd'] : [namespace, 'argocd']) {
+    try {
+      const cm = await cluster.get(context, { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'argocd-cm' });
+      const parsed = parseDiffSettings(cm);
+      for (const p of parsed.problems) out.error(`gitops-lens: argocd-cm in ${ns} on "${context}": ${p}`);
+      return parsed.settings;
+    } catch (err) {
+      const f = liveReadFailure(err);
+      if (f.kind === 'absent') continue;
+      out.error(`gitops-lens: cannot read argocd-cm in ${ns} on "${context}" (${err instanceof Error ? err.message : String(err)}): Argo CD's system-level ignoreDifferences are not applied`);
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** One resource's result: the comparer's findings for the pair (core/drift/engine diffPair). */

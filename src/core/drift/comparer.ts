@@ -10,7 +10,7 @@
  * cached forms are only read (compared, shown), so they may share what normalization leaves unchanged
  * with the inputs, which are never mutated either.
  */
-import { compareObjects, lastAppliedOf, type DriftFinding, type IgnoreRule } from './compare';
+import { compareObjects, isIgnored, lastAppliedOf, type DriftFinding, type IgnoreRule } from './compare';
 import { rulesFor, type IgnoreSpec, type ResourceIdentity } from './ignore';
 import { isKubernetesGroup } from './kubernetesGroups';
 import { decodedEntries, fluxMergeOf, rootOwnership, type Ownership } from './ssa';
@@ -82,11 +82,31 @@ export function ignoreIdOf(obj: Obj): ResourceIdentity {
 /** Compares one desired object with its live object. Neither input object is modified. */
 export function compareSides(desired: DesiredSide, live: LiveSide, ctx: CompareContext): readonly DriftFinding[] {
   if (ctx.predicted === true) return comparePredicted(desired, live, ctx);
-  return compareDocument(desired, live, ctx, rulesOf(desired.obj, live.obj, ctx));
+  const rules = rulesOf(desired.obj, live.obj, ctx);
+  const findings = compareDocument(desired, live, ctx, rules);
+  const status = statusFindings(desired.obj, live.obj, ctx, rules);
+  return status.length === 0 ? findings : [...findings, ...status];
+}
+
+/**
+ * argocd-cm `resource.compareoptions` `ignoreResourceStatusField`: `all` (the default) never compares
+ * `status`; `none` compares a status written in Git like any field; `crd` compares it except on
+ * CustomResourceDefinitions (argo-cd settings.go `GetResourceOverrides` adds `/status` to the ignored
+ * pointers of `*\/*` or of CRDs only).
+ */
+function statusFindings(desired: Obj, live: Obj, ctx: CompareContext, rules: readonly IgnoreRule[]): DriftFinding[] {
+  const field = ctx.settings?.ignoreResourceStatusField ?? 'all';
+  if (field === 'all' || desired.status === undefined || desired.status === null) return [];
+  if (field === 'crd' && desired.kind === 'CustomResourceDefinition' && groupOf(typeof desired.apiVersion === 'string' ? desired.apiVersion : '') === 'apiextensions.k8s.io') return [];
+  const listKeys: ListKeys = { listAt: (p) => ctx.listKeys.listAt(['status', ...p]), isIntOrStringAt: (p) => ctx.listKeys.isIntOrStringAt(['status', ...p]) };
+  return compareObjects(desired.status, live.status, { listKeys })
+    .map((f): DriftFinding => ({ ...f, path: `/status${f.path}`, steps: [{ field: 'status' }, ...f.steps] }))
+    .filter((f) => !isIgnored(f.steps, rules));
 }
 
 function rulesOf(desired: Obj, live: Obj, ctx: CompareContext): IgnoreRule[] {
-  const ignore = ctx.ignore ?? [];
+  // The app's own rules, then the instance's argocd-cm ones (util/argo/diff/ignore.go merges both).
+  const ignore = ctx.settings === undefined || ctx.settings.ignore.length === 0 ? (ctx.ignore ?? []) : [...(ctx.ignore ?? []), ...ctx.settings.ignore];
   const fixed = [...(ctx.app === undefined ? [] : trackingRules(ctx.app, live)), ...objectRules(desired, live, ctx)];
   return ignore.length === 0 ? fixed : [...rulesFor(ignore, ignoreIdOf(desired), live), ...fixed];
 }

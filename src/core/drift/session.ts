@@ -21,6 +21,7 @@ import { compareSides, type DesiredSide } from './comparer';
 import { appsDeployingFile, toPosix, type Deployment } from './deployedBy';
 import { liveClusterOf, type KnownContext } from './destination';
 import type { IgnoreSpec } from './ignore';
+import type { DiffSettings } from './settings';
 import { builtinListKeys, type ListKeys } from './listKeys';
 import { LiveCache, type LiveEntry } from './liveCache';
 import { admitLive } from './liveAnswer';
@@ -115,6 +116,12 @@ export interface DriftSessionOptions {
   readonly clock?: Pick<Clock, 'now'>;
   /** Ignore rules of an app (Argo CD spec.ignoreDifferences, Flux drift ignore); none by default. */
   readonly ignoreOf?: (app: App) => readonly IgnoreSpec[];
+  /**
+   * The diff settings of the Argo CD instance deploying an app (its argocd-cm: system-level
+   * ignoreDifferences, resource.compareoptions), undefined while unknown; call `settingsChanged` when
+   * they arrive.
+   */
+  readonly diffSettingsOf?: (app: App) => DiffSettings | undefined;
 }
 
 export interface DriftView {
@@ -322,6 +329,19 @@ export class DriftSession implements Disposable {
     }
     this.setItems(entry, this.itemsOf(entry, documents, deployments, undefined));
     this._onDidChange.fire(doc.uri);
+  }
+
+  /** Diff settings changed (an argocd-cm was read): every lens is compared again from the cached live objects. */
+  settingsChanged(): void {
+    if (this.disposed) return;
+    for (const doc of this.docs.values()) {
+      for (const item of doc.items) {
+        if (item.fixed !== undefined) continue;
+        item.seen = undefined;
+        this.evaluate(item, this.live.get(item.liveKey));
+      }
+      this.markDirty(doc.tracked.uri);
+    }
   }
 
   forget(uri: string): void {
@@ -575,6 +595,7 @@ export class DriftSession implements Disposable {
         ignore: this.opts.ignoreOf?.(item.app) ?? [],
         app: item.app,
         predicted,
+        ...settingsOf(this.opts.diffSettingsOf?.(item.app)),
         ...(predicted ? { original: item.desired, dryRunManager: DRY_RUN_FIELD_MANAGER } : {}),
       });
       item.findings = findings;
@@ -670,6 +691,8 @@ export function withNamespace(value: Obj, namespace: string): Obj {
   if (namespace === '' || (isRecord(value.metadata) && value.metadata.namespace === namespace)) return value;
   return { ...value, metadata: { ...(isRecord(value.metadata) ? value.metadata : {}), namespace } };
 }
+
+const settingsOf = (settings: DiffSettings | undefined): { settings?: DiffSettings } => (settings === undefined ? {} : { settings });
 
 function branchNote(dep: Deployment): string | undefined {
   if (dep.revisionMatches !== false || dep.revision === undefined || dep.branch === undefined) return undefined;

@@ -1,6 +1,6 @@
 /**
  * Diff settings of an Argo CD instance, from its `argocd-cm` ConfigMap (parsed by
- * core/argocd/settings/argocdCm.ts): what applies to every Application of that instance, beside each
+ * core/argocd/settings/diffSettings.ts): what applies to every Application of that instance, beside each
  * app's own `spec.ignoreDifferences`.
  */
 import type { IgnoreSpec } from './ignore';
