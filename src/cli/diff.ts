@@ -17,6 +17,8 @@ import { pairDesiredWithLive } from '../core/drift/pairing';
 import { exitCodeOf, oneSided, summarize, type ResourceDrift } from '../core/drift/report';
 import type { DiffSettings } from '../core/drift/settings';
 import { parseDiffSettings } from '../core/argocd/settings/diffSettings';
+import { fluxSkipReason, hasCompareOption } from '../core/drift/objectOptions';
+import { isSopsEncrypted, SOPS_NOTE } from '../core/drift/sops';
 import { mapFluxHelmRelease, mapFluxKustomization } from '../core/flux/mapFlux';
 import { liveReadFailure } from '../core/kube/k8sFailure';
 import { objectRefProblem } from '../core/kube/names';
@@ -65,7 +67,7 @@ export async function diff(args: readonly string[], io: CliIo, out: CliOutput): 
         : await compareWithCluster(desired, context as string, a.all('--kubeconfig'), ignore, io, out, settings);
     if (a.has('--json')) out.driftJson(results);
     else out.driftText(results, io.isTty === true);
-    return exitCodeOf(summarize(results));
+    return exitCodeOf(summarize(results), results);
   } catch (err) {
     if (err instanceof InputError) {
       out.error(`gitops-lens: ${err.message}`);
@@ -87,7 +89,12 @@ export function compareWithFiles(desired: readonly SourcedObject[], live: readon
     const l = j === undefined ? undefined : live[j];
     return l === undefined ? oneSided('Missing', d.obj, sourceOf(d)) : drifted(d, l.obj, keysOf(d.obj), ignore, undefined, settings);
   });
-  for (const i of pairing.extra) results.push(oneSided('Extra', (live[i] as SourcedObject).obj));
+  for (const i of pairing.extra) {
+    const obj = (live[i] as SourcedObject).obj;
+    const extra = oneSided('Extra', obj);
+    // Argo CD: an extraneous object annotated IgnoreExtraneous does not make the app OutOfSync (objectOptions.ts).
+    results.push(hasCompareOption(obj, 'IgnoreExtraneous') ? { ...extra, ignoredExtra: true, note: 'compare-options IgnoreExtraneous: not counted as drift' } : extra);
+  }
   return results;
 }
 
@@ -216,8 +223,16 @@ async function readClusterDiffSettings(cluster: Pick<KubeClusterAccess, 'get'>, 
 
 /** One resource's result: the comparer's findings for the pair (core/drift/engine diffPair). */
 function drifted(desired: SourcedObject, live: Obj, listKeys: ListKeys, ignore: readonly IgnoreSpec[], app?: App, settings?: DiffSettings): ResourceDrift {
+  // Flux leaves an object alone when told so (objectOptions.ts); the annotations are Flux's, so an
+  // object of no known app that carries them is taken as Flux's.
+  const skip = app === undefined || app.tool === 'flux' ? fluxSkipReason(desired.obj, live) : undefined;
+  if (skip !== undefined) {
+    const { id } = diffPair(desired.obj, live, listKeys, [], app, settings);
+    return { ...id, status: 'InSync', changes: [], source: sourceOf(desired), note: `Flux leaves it alone: ${skip}` };
+  }
   const { id, changes } = diffPair(desired.obj, live, listKeys, ignore, app, settings);
-  return { ...id, status: changes.length > 0 ? 'Drifted' : 'InSync', changes, source: sourceOf(desired) };
+  const note = isSopsEncrypted(desired.obj) ? SOPS_NOTE : undefined;
+  return { ...id, status: changes.length > 0 ? 'Drifted' : 'InSync', changes, source: sourceOf(desired), ...(note === undefined ? {} : { note }) };
 }
 
 const sourceOf = (d: SourcedObject): ResourceDrift['source'] => ({ file: d.file, line: d.line });

@@ -7,6 +7,8 @@ import { compareWithFiles } from '../../src/cli/diff';
 import type { SourcedObject } from '../../src/cli/manifests';
 import { compareSides } from '../../src/core/drift/comparer';
 import { diffPair } from '../../src/core/drift/engine';
+import { applicationCompareOptions, compareOptionsOf, fluxSkipReason, hasCompareOption } from '../../src/core/drift/objectOptions';
+import { exitCodeOf, summarize } from '../../src/core/drift/report';
 import { builtinListKeys } from '../../src/core/drift/listKeys';
 import { DEFAULT_DIFF_SETTINGS } from '../../src/core/drift/settings';
 
@@ -211,6 +213,61 @@ describe('diff rules', () => {
 
     it('IncludeMutationWebhook=true counts the webhook\'s change too', () => {
       assert.deepEqual(run(true), [['/metadata/labels', 'missingLive'], ['/data/a', 'changed'], ['/data/b', 'removed']]);
+    });
+  });
+
+  describe('object annotations: Argo CD compare-options, Flux ssa (gitops-engine HasAnnotationOption, fluxcd/pkg ssa shouldSkipDiff)', () => {
+    const annotated = (annotations: Obj, kind = 'ConfigMap'): Obj => ({ apiVersion: 'v1', kind, metadata: { name: 'x', namespace: 'a', annotations }, data: { k: 'v' } });
+
+    it('compare-options is a trimmed comma list matched exactly; Application options for the diff', () => {
+      assert.deepEqual(compareOptionsOf(annotated({ 'argocd.argoproj.io/compare-options': ' IgnoreExtraneous, ServerSideDiff=true ,,IgnoreExtraneous' })), ['IgnoreExtraneous', 'ServerSideDiff=true']);
+      assert.equal(hasCompareOption(annotated({ 'argocd.argoproj.io/compare-options': 'ignoreextraneous' }), 'IgnoreExtraneous'), false);
+      assert.deepEqual(applicationCompareOptions(annotated({ 'argocd.argoproj.io/compare-options': 'ServerSideDiff=false,IncludeMutationWebhook=true' })), { serverSideDiff: false, includeMutationWebhook: true });
+      assert.deepEqual(applicationCompareOptions(annotated({})), { includeMutationWebhook: false });
+    });
+
+    it('Flux skips on ssa: Ignore or reconcile: disabled on either side (any case, label or annotation), on IfNotPresent in Git when the object exists', () => {
+      assert.equal(fluxSkipReason(annotated({}), annotated({ 'kustomize.toolkit.fluxcd.io/ssa': 'IGNORE' })), 'kustomize.toolkit.fluxcd.io/ssa: Ignore');
+      assert.equal(fluxSkipReason({ metadata: { labels: { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' } } }, annotated({})), 'kustomize.toolkit.fluxcd.io/reconcile: disabled');
+      assert.equal(fluxSkipReason(annotated({ 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' }), annotated({})), 'kustomize.toolkit.fluxcd.io/ssa: IfNotPresent');
+      assert.equal(fluxSkipReason(annotated({ 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' }), undefined), undefined);
+      assert.equal(fluxSkipReason(annotated({ 'kustomize.toolkit.fluxcd.io/ssa': 'Merge' }), annotated({})), undefined);
+    });
+
+    it('the CLI: an extra object annotated IgnoreExtraneous is listed but does not fail the run; Flux-ignored drift is in sync with a note', () => {
+      const extra = { ...annotated({ 'argocd.argoproj.io/compare-options': 'IgnoreExtraneous' }), metadata: { name: 'generated', namespace: 'a', annotations: { 'argocd.argoproj.io/compare-options': 'IgnoreExtraneous' } } };
+      const results = compareWithFiles([], [sourced(extra, 'live.yaml')], []);
+      assert.deepEqual(results.map((r) => [r.status, r.note]), [['Extra', 'compare-options IgnoreExtraneous: not counted as drift']]);
+      assert.equal(exitCodeOf(summarize(results), results), 0);
+      const plainExtra = compareWithFiles([], [sourced(annotated({}), 'live.yaml')], []);
+      assert.equal(exitCodeOf(summarize(plainExtra), plainExtra), 1);
+      const live = { ...annotated({ 'kustomize.toolkit.fluxcd.io/ssa': 'Ignore' }), data: { k: 'changed' } };
+      const skipped = compareWithFiles([sourced(annotated({}), 'cm.yaml')], [sourced(live, 'live.yaml')], []);
+      assert.deepEqual(skipped.map((r) => [r.status, r.changes.length, r.note]), [['InSync', 0, 'Flux leaves it alone: kustomize.toolkit.fluxcd.io/ssa: Ignore']]);
+    });
+  });
+
+  describe('SOPS-encrypted documents: keys compared, values not (kustomize-controller decryption)', () => {
+    const enc = 'ENC[AES256_GCM,data:Zm9v,iv:aXY=,tag:dGFn,type:str]';
+    const sopsBlock = { mac: enc, version: '3.9.4', age: [{ recipient: 'age1example', enc: '-----BEGIN AGE ENCRYPTED FILE-----' }] };
+    const desired: Obj = { apiVersion: 'example.com/v1', kind: 'Credentials', metadata: { name: 'c', namespace: 'a' }, spec: { token: enc, user: 'bot', nested: { key: enc } }, sops: sopsBlock };
+
+    it('no drift for encrypted values that differ (they always do), nor for the sops block', () => {
+      const live = { apiVersion: 'example.com/v1', kind: 'Credentials', metadata: { name: 'c', namespace: 'a' }, spec: { token: 'plain-token', user: 'bot', nested: { key: 'plain' } } };
+      assert.deepEqual(paths(desired, live, 'example.com', 'Credentials'), []);
+    });
+
+    it('an encrypted key live lacks is drift, shown without its ciphertext; a plain value is compared as always', () => {
+      const live = { apiVersion: 'example.com/v1', kind: 'Credentials', metadata: { name: 'c', namespace: 'a' }, spec: { user: 'robot', nested: {} } };
+      const changes = diffPair(desired, live, keys('example.com', 'Credentials')).changes;
+      assert.deepEqual(changes.map((c) => [c.path, c.desired]), [['/spec/token', '(encrypted with SOPS)'], ['/spec/user', 'bot'], ['/spec/nested/key', '(encrypted with SOPS)']]);
+    });
+
+    it('a document without a sops block (no mac) is plain YAML: ENC-looking values are compared', () => {
+      const plain = { ...desired };
+      delete plain.sops;
+      const live = { apiVersion: 'example.com/v1', kind: 'Credentials', metadata: { name: 'c', namespace: 'a' }, spec: { token: 'plain-token', user: 'bot', nested: { key: 'plain' } } };
+      assert.deepEqual(paths(plain, live, 'example.com', 'Credentials'), ['/spec/token', '/spec/nested/key']);
     });
   });
 });

@@ -13,6 +13,7 @@
 import { compareObjects, isIgnored, lastAppliedOf, type DriftFinding, type IgnoreRule } from './compare';
 import { rulesFor, type IgnoreSpec, type ResourceIdentity } from './ignore';
 import { isKubernetesGroup } from './kubernetesGroups';
+import { isSopsEncrypted, sopsComparable } from './sops';
 import { decodedEntries, fluxMergeOf, rootOwnership, type Ownership } from './ssa';
 import { attributeField, type ManagedFieldsEntry } from '../audit/managedFields';
 import type { DiffSettings } from './settings';
@@ -81,6 +82,12 @@ export function ignoreIdOf(obj: Obj): ResourceIdentity {
 
 /** Compares one desired object with its live object. Neither input object is modified. */
 export function compareSides(desired: DesiredSide, live: LiveSide, ctx: CompareContext): readonly DriftFinding[] {
+  const source = ctx.original ?? desired;
+  if (isSopsEncrypted(source.obj)) {
+    // Ciphertext in Git: keys compared, values not (sops.ts); never cached, as it depends on live.
+    const comparable: DesiredSide = { obj: sopsComparable(source.obj, live.obj) };
+    return compareDocument(comparable, live, ctx, rulesOf(comparable.obj, live.obj, ctx));
+  }
   if (ctx.predicted === true) return comparePredicted(desired, live, ctx);
   const rules = rulesOf(desired.obj, live.obj, ctx);
   const findings = compareDocument(desired, live, ctx, rules);

@@ -28,6 +28,8 @@ import { admitLive } from './liveAnswer';
 import { maskSecrets } from './mask';
 import { normalize } from './normalize';
 import { alignKeyOrder, desiredPathOf } from './presentation';
+import { fluxSkipReason } from './objectOptions';
+import { isSopsEncrypted, SOPS_NOTE } from './sops';
 import { DRY_RUN_FIELD_MANAGER } from './ssa';
 import { WorkQueue } from './workQueue';
 import { Emitter, type Disposable, type Event } from '../lifecycle';
@@ -153,6 +155,8 @@ interface Item {
   /** Set when no live read can help (destination not in kubeconfig). */
   readonly fixed?: DriftState;
   readonly note: string | undefined;
+  /** Why the deployer does not compare this object now (Flux `ssa: Ignore`…), from the last evaluation. */
+  skipped?: string;
   state: DriftState;
   findings: readonly DriftFinding[];
   /** The live entry `state` was computed from: the same entry means the same answer. */
@@ -249,11 +253,12 @@ export class DriftSession implements Disposable {
 
   /** The lenses of a document as last computed; synchronous, never calls the cluster. */
   lenses(uri: string): readonly DriftLens[] {
-    return (this.docs.get(uri)?.items ?? []).map((i) =>
-      i.note === undefined
+    return (this.docs.get(uri)?.items ?? []).map((i) => {
+      const note = i.skipped === undefined ? i.note : joinNotes(i.note, i.skipped);
+      return note === undefined
         ? { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state }
-        : { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state, note: i.note },
-    );
+        : { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state, note };
+    });
   }
 
   /**
@@ -538,21 +543,30 @@ export class DriftSession implements Disposable {
     if (entry !== undefined && item.seen === entry && (item.prediction === undefined || item.prediction.entry === entry)) return;
     item.seen = entry;
     item.findings = NO_FINDINGS;
+    item.skipped = undefined;
     if (entry === undefined || entry.kind === 'loading') {
       // Keep what is shown while a refetch runs; a first read shows "Checking…".
       if (item.state.kind === 'inSync' || item.state.kind === 'drift' || item.state.kind === 'absent') return;
       item.state = LOADING;
       return;
     }
-    if (entry.kind === 'absent') {
-      item.state = ABSENT;
-      return;
-    }
     if (entry.kind === 'error') {
       item.state = { kind: 'unknown', reason: entry.reason };
       return;
     }
-    if (this.opts.predict) {
+    // Flux neither compares nor applies an object it is told to leave alone (core/drift/objectOptions.ts).
+    const skip = item.app.tool === 'flux' ? fluxSkipReason(item.desired.obj, entry.kind === 'found' ? entry.side.obj : undefined) : undefined;
+    if (skip !== undefined) item.skipped = `Flux leaves it alone: ${skip}`;
+    if (entry.kind === 'absent') {
+      item.state = ABSENT;
+      return;
+    }
+    if (skip !== undefined) {
+      item.state = IN_SYNC;
+      return;
+    }
+    // A SOPS document is ciphertext: a dry-run of it says nothing; its keys are compared (sops.ts).
+    if (this.opts.predict && !isSopsEncrypted(item.desired.obj)) {
       this.evaluatePredicted(item, entry);
       return;
     }
@@ -676,7 +690,7 @@ function itemOf(
     liveKey: JSON.stringify([cluster, identity.group, identity.kind, namespace, name]),
     desired: { obj: withNamespace(value, namespace) },
     ...(fixed !== undefined ? { fixed } : {}),
-    note,
+    note: isSopsEncrypted(value) ? joinNotes(note, SOPS_NOTE) : note,
     state: fixed ?? LOADING,
     findings: NO_FINDINGS,
     seen: undefined,
