@@ -135,18 +135,22 @@ async function main(): Promise<void> {
 function diff(): void {
   const prefix = files.includes('gitops-engine/pkg/diff/diff_test.go') ? 'gitops-engine/' : '';
   const results = runDiffConformance(gitDir as string, ref, prefix);
-  const families = new Map<string, { n: number; agree: number }>();
-  for (const r of results) {
-    const f = families.get(r.family) ?? { n: 0, agree: 0 };
-    f.n++;
-    if (r.agrees) f.agree++;
-    families.set(r.family, f);
-    if (verbose && !r.agrees) console.log(`DISAGREE ${r.family}: ${r.name}: ${r.detail}`);
-  }
+  const table = (key: (r: (typeof results)[number]) => string): void => {
+    const rows = new Map<string, { n: number; agree: number }>();
+    for (const r of results) {
+      const row = rows.get(key(r)) ?? { n: 0, agree: 0 };
+      row.n++;
+      if (r.agrees) row.agree++;
+      rows.set(key(r), row);
+    }
+    for (const [k, row] of rows) console.log(k.padEnd(40), String(row.n).padStart(6), String(row.agree).padStart(8));
+  };
+  if (verbose) for (const r of results.filter((x) => !x.agrees)) console.log(`DISAGREE ${r.origin}: ${r.name}: ${r.detail}`);
   console.log(`diff: ${results.length} cases`);
-  console.log('family'.padEnd(30), 'cases'.padStart(6), 'agree'.padStart(8));
-  for (const [family, f] of families) console.log(family.padEnd(30), String(f.n).padStart(6), String(f.agree).padStart(8));
-  console.log('all'.padEnd(30), String(results.length).padStart(6), String(results.filter((r) => r.agrees).length).padStart(8));
+  console.log('origin / rule family'.padEnd(40), 'cases'.padStart(6), 'agree'.padStart(8));
+  table((r) => r.origin);
+  table((r) => `  ${r.family}`);
+  console.log('all'.padEnd(40), String(results.length).padStart(6), String(results.filter((r) => r.agrees).length).padStart(8));
 }
 
 async function health(): Promise<void> {

@@ -34,8 +34,12 @@ type Source =
   | { readonly literal: { readonly test: string; readonly index: number } }
   | { readonly own: () => Obj };
 
+/** Our rule family a case exercises (the README's conformance table). */
+export type DiffFamily = 'two-way and three-way diff' | 'empty fields, roles, namespaces' | 'server-side apply ownership' | 'server-side diff' | 'ignoreDifferences and compareoptions';
+
 interface DiffCase {
   readonly name: string;
+  readonly family?: DiffFamily;
   readonly config: Source | null;
   readonly live: Source | null;
   /** Server-side diff: the dry-run apply result the test's mock returns. */
@@ -128,42 +132,42 @@ export const GITOPS_ENGINE_CASES: readonly DiffCase[] = [
   { name: 'TestThreeWayDiff (annotation removed from config)', config: { own: () => threeWay(3).config }, live: { own: () => threeWay(3).live }, modified: true },
   { name: 'TestThreeWayDiff (removed, no last-applied)', config: { own: () => threeWay(4).config }, live: { own: () => threeWay(4).live }, modified: false },
   { name: 'TestThreeWayDiffExample1', config: { goConst: 'demoConfig' }, live: { goConst: 'demoLive' }, modified: false },
-  { name: 'TestDiffOptionIgnoreAggregateRoles (true)', config: { file: `${T}aggr-clusterrole-config.json` }, live: { file: `${T}aggr-clusterrole-live.json` }, options: { ignoreAggregatedRoles: true }, modified: false },
-  { name: 'TestDiffOptionIgnoreAggregateRoles (false)', config: { file: `${T}aggr-clusterrole-config.json` }, live: { file: `${T}aggr-clusterrole-live.json` }, options: { ignoreAggregatedRoles: false }, modified: true },
+  { name: 'TestDiffOptionIgnoreAggregateRoles (true)', family: 'ignoreDifferences and compareoptions', config: { file: `${T}aggr-clusterrole-config.json` }, live: { file: `${T}aggr-clusterrole-live.json` }, options: { ignoreAggregatedRoles: true }, modified: false },
+  { name: 'TestDiffOptionIgnoreAggregateRoles (false)', family: 'ignoreDifferences and compareoptions', config: { file: `${T}aggr-clusterrole-config.json` }, live: { file: `${T}aggr-clusterrole-live.json` }, options: { ignoreAggregatedRoles: false }, modified: true },
   { name: 'TestThreeWayDiffExample2', config: { file: `${T}elasticsearch-config.json` }, live: { file: `${T}elasticsearch-live.json` }, modified: false },
   { name: 'TestThreeWayDiffExample3', config: { file: `${T}deployment-config.json` }, live: { file: `${T}deployment-live.json` }, modified: false },
   { name: 'TestThreeWayDiffExample4', config: { file: `${T}mutatingwebhookconfig-config.json` }, live: { file: `${T}mutatingwebhookconfig-live.json` }, modified: false },
   { name: 'TestThreeWayDiffExample2WithDifference', config: { file: `${T}elasticsearch-config.json`, edit: ES_WITH_DIFFERENCE }, live: { file: `${T}elasticsearch-live.json` }, modified: true },
   { name: 'TestThreeWayDiffExplicitNamespace', config: { file: `${T}spinnaker-sa-config.json` }, live: { file: `${T}spinnaker-sa-live.json` }, modified: false },
   { name: 'TestDiffResourceWithInvalidField', config: { literal: { test: 'TestDiffResourceWithInvalidField', index: 0 } }, live: { own: () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'invalid-cm' } }) }, modified: true },
-  { name: 'TestIgnoreNamespaceForClusterScopedResources', config: { goConst: 'customObjConfig' }, live: { goConst: 'customObjLive' }, modified: false },
+  { name: 'TestIgnoreNamespaceForClusterScopedResources', family: 'empty fields, roles, namespaces', config: { goConst: 'customObjConfig' }, live: { goConst: 'customObjLive' }, modified: false },
   { name: 'TestSecretStringData', config: { goConst: 'secretConfig' }, live: { goConst: 'secretLive' }, modified: false },
   { name: 'TestInvalidSecretStringData', config: { goConst: 'secretInvalidConfig' }, live: null, modified: true },
   { name: 'TestNullSecretData', config: { file: `${T}wordpress-config.json` }, live: { file: `${T}wordpress-live.json` }, modified: false },
   { name: 'TestRedactedSecretData', config: { file: `${T}wordpress-config.json`, edit: redacted('++++++++') }, live: { file: `${T}wordpress-live.json`, edit: redacted('++++++++++++') }, modified: true },
-  { name: 'TestNullRoleRule', config: { file: `${T}grafana-clusterrole-config.json` }, live: { file: `${T}grafana-clusterrole-live.json` }, modified: false },
+  { name: 'TestNullRoleRule', family: 'empty fields, roles, namespaces', config: { file: `${T}grafana-clusterrole-config.json` }, live: { file: `${T}grafana-clusterrole-live.json` }, modified: false },
   { name: 'TestNullCreationTimestamp', config: { file: `${T}sealedsecret-config.json` }, live: { file: `${T}sealedsecret-live.json` }, modified: false },
   { name: 'TestUnsortedEndpoints', config: { file: `${T}endpoints-config.json` }, live: { file: `${T}endpoints-live.json` }, modified: false },
-  { name: 'TestStructuredMergeDiff/will apply default values', config: { file: `${T}smd-service-config.yaml` }, live: { file: `${T}smd-service-live.yaml` }, modified: true },
-  { name: 'TestStructuredMergeDiff/will remove entries in list', config: { file: `${T}smd-service-config-2-ports.yaml` }, live: { file: `${T}smd-service-live.yaml` }, modified: true },
-  { name: 'TestStructuredMergeDiff/will remove previously added fields not present in desired state', config: { file: `${T}smd-service-config.yaml` }, live: { file: `${T}smd-service-live-with-type.yaml` }, modified: true },
-  { name: 'TestStructuredMergeDiff/will apply service with multiple ports', config: { file: `${T}smd-service-config-ports.yaml` }, live: { file: `${T}smd-service-live.yaml` }, modified: true },
-  { name: 'TestStructuredMergeDiff/will apply deployment defaults correctly', config: { file: `${T}smd-deploy-config.yaml` }, live: { file: `${T}smd-deploy-live.yaml` }, modified: false },
-  { name: 'TestServerSideDiff/will ignore modifications done by mutation webhook by default', config: { file: `${T}ssd-service-config.yaml` }, live: { file: `${T}ssd-service-live.yaml` }, predicted: { file: `${T}ssd-service-predicted-live.json` }, modified: true },
-  { name: 'TestServerSideDiff/will test removing some field with undoing changes done by webhook', config: { file: `${T}smd-deploy2-config.yaml` }, live: { file: `${T}smd-deploy2-live.yaml` }, predicted: { file: `${T}smd-deploy2-predicted-live.json` }, modified: true },
-  { name: 'TestServerSideDiff/will include mutation webhook modifications', config: { file: `${T}ssd-service-config.yaml` }, live: { file: `${T}ssd-service-live.yaml` }, predicted: { file: `${T}ssd-service-predicted-live.json` }, options: { includeMutationWebhook: true }, modified: true },
-  { name: 'TestServerSideDiff/will include nested fields like ports and env', config: { file: `${T}ssd-deploy-nested-config.yaml` }, live: { file: `${T}ssd-deploy-nested-live.yaml` }, predicted: { file: `${T}ssd-deploy-nested-predicted-live.json` }, modified: true },
-  { name: 'TestServerSideDiff/will add an extra container using kubectl apply and include mutation webhook', config: { file: `${T}ssd-deploy-with-manual-apply-config.yaml` }, live: { file: `${T}ssd-deploy-with-manual-apply-live.yaml` }, predicted: { file: `${T}ssd-deploy-with-manual-apply-predicted-live.json` }, modified: true },
-  { name: 'TestServerSideDiff/will reflect deletion of labels in predicted live', config: { file: `${T}ssd-svc-no-label-config.yaml` }, live: { file: `${T}ssd-svc-label-live.yaml` }, predicted: { file: `${T}ssd-svc-no-label-predicted-live.json` }, modified: true },
-  { name: 'TestServerSideDiff/will respect ignoreDifferences when full normalization is not skipped', config: { file: `${T}ssd-service-config.yaml` }, live: { file: `${T}ssd-service-live.yaml` }, predicted: { file: `${T}ssd-service-predicted-live.json` }, options: { ignoreDifferences: SSD_IGNORE_SESSION_AFFINITY }, modified: true },
-  { name: 'TestServerSideDiff/will preserve composite key fields during diff', config: { file: `${T}ssd-deploy-composite-key-config.yaml` }, live: { file: `${T}ssd-deploy-composite-key-live.yaml` }, predicted: { file: `${T}ssd-deploy-composite-key-predicted-live.json` }, modified: true },
-  { name: 'TestServerSideDiff/will not report diff for mismatched resourceVersion', config: { literal: { test: 'will not report diff for mismatched resourceVersion', index: 2 } }, live: { literal: { test: 'will not report diff for mismatched resourceVersion', index: 1 } }, predicted: { literal: { test: 'will not report diff for mismatched resourceVersion', index: 0 } }, options: { includeMutationWebhook: true }, modified: false },
-  { name: 'TestServerSideDiff/will detect ConfigMap data key removal', config: { file: `${T}ssd-configmap-config.yaml` }, live: { file: `${T}ssd-configmap-live.yaml` }, predicted: { file: `${T}ssd-configmap-predicted-live.json` }, modified: true },
-  { name: 'TestServerSideDiffPreservesManagerOwnedFieldUnderWebhookMutation', config: { literal: { test: 'TestServerSideDiffPreservesManagerOwnedFieldUnderWebhookMutation', index: 1 } }, live: { literal: { test: 'TestServerSideDiffPreservesManagerOwnedFieldUnderWebhookMutation', index: 0 } }, predicted: { literal: { test: 'TestServerSideDiffPreservesManagerOwnedFieldUnderWebhookMutation', index: 2 } }, modified: true },
-  { name: 'TestDiffWithIgnoreDifferences/TwoWayDiff', config: { literal: { test: 'TwoWayDiff will respect ignoreDifferences for comparison but not output normalization', index: 1 } }, live: { literal: { test: 'TwoWayDiff will respect ignoreDifferences for comparison but not output normalization', index: 0 } }, options: { ignoreDifferences: SSD_IGNORE_SESSION_AFFINITY }, modified: false },
-  { name: 'TestDiffWithIgnoreDifferences/ThreeWayDiff', config: { literal: { test: 'ThreeWayDiff will respect ignoreDifferences for comparison but not output normalization', index: 0 } }, live: { literal: { test: 'ThreeWayDiff will respect ignoreDifferences for comparison but not output normalization', index: 1 } }, options: { ignoreDifferences: SSD_IGNORE_SESSION_AFFINITY }, modified: false },
-  { name: 'TestStructuredMergeDiff_HPAv2ToV1Conversion', config: { literal: { test: 'TestStructuredMergeDiff_HPAv2ToV1Conversion', index: 0 } }, live: { literal: { test: 'TestStructuredMergeDiff_HPAv2ToV1Conversion', index: 1 } }, modified: false },
-  { name: 'TestStructuredMergeDiff_HPAv2ToV1Conversion_Modified', config: { literal: { test: 'TestStructuredMergeDiff_HPAv2ToV1Conversion_Modified', index: 0 } }, live: { literal: { test: 'TestStructuredMergeDiff_HPAv2ToV1Conversion_Modified', index: 1 } }, modified: true },
+  { name: 'TestStructuredMergeDiff/will apply default values', family: 'server-side apply ownership', config: { file: `${T}smd-service-config.yaml` }, live: { file: `${T}smd-service-live.yaml` }, modified: true },
+  { name: 'TestStructuredMergeDiff/will remove entries in list', family: 'server-side apply ownership', config: { file: `${T}smd-service-config-2-ports.yaml` }, live: { file: `${T}smd-service-live.yaml` }, modified: true },
+  { name: 'TestStructuredMergeDiff/will remove previously added fields not present in desired state', family: 'server-side apply ownership', config: { file: `${T}smd-service-config.yaml` }, live: { file: `${T}smd-service-live-with-type.yaml` }, modified: true },
+  { name: 'TestStructuredMergeDiff/will apply service with multiple ports', family: 'server-side apply ownership', config: { file: `${T}smd-service-config-ports.yaml` }, live: { file: `${T}smd-service-live.yaml` }, modified: true },
+  { name: 'TestStructuredMergeDiff/will apply deployment defaults correctly', family: 'server-side apply ownership', config: { file: `${T}smd-deploy-config.yaml` }, live: { file: `${T}smd-deploy-live.yaml` }, modified: false },
+  { name: 'TestServerSideDiff/will ignore modifications done by mutation webhook by default', family: 'server-side diff', config: { file: `${T}ssd-service-config.yaml` }, live: { file: `${T}ssd-service-live.yaml` }, predicted: { file: `${T}ssd-service-predicted-live.json` }, modified: true },
+  { name: 'TestServerSideDiff/will test removing some field with undoing changes done by webhook', family: 'server-side diff', config: { file: `${T}smd-deploy2-config.yaml` }, live: { file: `${T}smd-deploy2-live.yaml` }, predicted: { file: `${T}smd-deploy2-predicted-live.json` }, modified: true },
+  { name: 'TestServerSideDiff/will include mutation webhook modifications', family: 'server-side diff', config: { file: `${T}ssd-service-config.yaml` }, live: { file: `${T}ssd-service-live.yaml` }, predicted: { file: `${T}ssd-service-predicted-live.json` }, options: { includeMutationWebhook: true }, modified: true },
+  { name: 'TestServerSideDiff/will include nested fields like ports and env', family: 'server-side diff', config: { file: `${T}ssd-deploy-nested-config.yaml` }, live: { file: `${T}ssd-deploy-nested-live.yaml` }, predicted: { file: `${T}ssd-deploy-nested-predicted-live.json` }, modified: true },
+  { name: 'TestServerSideDiff/will add an extra container using kubectl apply and include mutation webhook', family: 'server-side diff', config: { file: `${T}ssd-deploy-with-manual-apply-config.yaml` }, live: { file: `${T}ssd-deploy-with-manual-apply-live.yaml` }, predicted: { file: `${T}ssd-deploy-with-manual-apply-predicted-live.json` }, modified: true },
+  { name: 'TestServerSideDiff/will reflect deletion of labels in predicted live', family: 'server-side diff', config: { file: `${T}ssd-svc-no-label-config.yaml` }, live: { file: `${T}ssd-svc-label-live.yaml` }, predicted: { file: `${T}ssd-svc-no-label-predicted-live.json` }, modified: true },
+  { name: 'TestServerSideDiff/will respect ignoreDifferences when full normalization is not skipped', family: 'server-side diff', config: { file: `${T}ssd-service-config.yaml` }, live: { file: `${T}ssd-service-live.yaml` }, predicted: { file: `${T}ssd-service-predicted-live.json` }, options: { ignoreDifferences: SSD_IGNORE_SESSION_AFFINITY }, modified: true },
+  { name: 'TestServerSideDiff/will preserve composite key fields during diff', family: 'server-side diff', config: { file: `${T}ssd-deploy-composite-key-config.yaml` }, live: { file: `${T}ssd-deploy-composite-key-live.yaml` }, predicted: { file: `${T}ssd-deploy-composite-key-predicted-live.json` }, modified: true },
+  { name: 'TestServerSideDiff/will not report diff for mismatched resourceVersion', family: 'server-side diff', config: { literal: { test: 'will not report diff for mismatched resourceVersion', index: 2 } }, live: { literal: { test: 'will not report diff for mismatched resourceVersion', index: 1 } }, predicted: { literal: { test: 'will not report diff for mismatched resourceVersion', index: 0 } }, options: { includeMutationWebhook: true }, modified: false },
+  { name: 'TestServerSideDiff/will detect ConfigMap data key removal', family: 'server-side diff', config: { file: `${T}ssd-configmap-config.yaml` }, live: { file: `${T}ssd-configmap-live.yaml` }, predicted: { file: `${T}ssd-configmap-predicted-live.json` }, modified: true },
+  { name: 'TestServerSideDiffPreservesManagerOwnedFieldUnderWebhookMutation', family: 'server-side diff', config: { literal: { test: 'TestServerSideDiffPreservesManagerOwnedFieldUnderWebhookMutation', index: 1 } }, live: { literal: { test: 'TestServerSideDiffPreservesManagerOwnedFieldUnderWebhookMutation', index: 0 } }, predicted: { literal: { test: 'TestServerSideDiffPreservesManagerOwnedFieldUnderWebhookMutation', index: 2 } }, modified: true },
+  { name: 'TestDiffWithIgnoreDifferences/TwoWayDiff', family: 'ignoreDifferences and compareoptions', config: { literal: { test: 'TwoWayDiff will respect ignoreDifferences for comparison but not output normalization', index: 1 } }, live: { literal: { test: 'TwoWayDiff will respect ignoreDifferences for comparison but not output normalization', index: 0 } }, options: { ignoreDifferences: SSD_IGNORE_SESSION_AFFINITY }, modified: false },
+  { name: 'TestDiffWithIgnoreDifferences/ThreeWayDiff', family: 'ignoreDifferences and compareoptions', config: { literal: { test: 'ThreeWayDiff will respect ignoreDifferences for comparison but not output normalization', index: 0 } }, live: { literal: { test: 'ThreeWayDiff will respect ignoreDifferences for comparison but not output normalization', index: 1 } }, options: { ignoreDifferences: SSD_IGNORE_SESSION_AFFINITY }, modified: false },
+  { name: 'TestStructuredMergeDiff_HPAv2ToV1Conversion', family: 'server-side apply ownership', config: { literal: { test: 'TestStructuredMergeDiff_HPAv2ToV1Conversion', index: 0 } }, live: { literal: { test: 'TestStructuredMergeDiff_HPAv2ToV1Conversion', index: 1 } }, modified: false },
+  { name: 'TestStructuredMergeDiff_HPAv2ToV1Conversion_Modified', family: 'server-side apply ownership', config: { literal: { test: 'TestStructuredMergeDiff_HPAv2ToV1Conversion_Modified', index: 0 } }, live: { literal: { test: 'TestStructuredMergeDiff_HPAv2ToV1Conversion_Modified', index: 1 } }, modified: true },
   { name: 'ExampleDiff (cpu 0.2 vs 0.1)', config: { literal: { test: 'ExampleDiff', index: 0 } }, live: { literal: { test: 'ExampleDiff', index: 1 } }, modified: true },
 ];
 
@@ -181,12 +185,14 @@ const STATE_DIFF_IGNORES: ReadonlyArray<readonly [string, Obj]> = [
  * replicas differ). Cases named with " (replicas)" check that.
  */
 export const ARGO_CD_STATE_CASES: readonly (DiffCase & { readonly replicasDiffer?: boolean })[] = STATE_DIFF_IGNORES.flatMap(([name, ignore]) => [
-  { name: `TestStateDiff/${name}`, config: { file: `${ARGO_TESTDATA}desired_deployment.yaml` }, live: { file: `${ARGO_TESTDATA}live_deployment_with_managed_replica.yaml` }, options: { ignoreDifferences: [ignore] }, modified: true },
-  { name: `TestStateDiff/${name} (replicas)`, config: { file: `${ARGO_TESTDATA}desired_deployment.yaml` }, live: { file: `${ARGO_TESTDATA}live_deployment_with_managed_replica.yaml` }, options: { ignoreDifferences: [ignore] }, modified: true, replicasDiffer: name.startsWith('will keep') },
+  { name: `TestStateDiff/${name}`, family: 'ignoreDifferences and compareoptions' as const, config: { file: `${ARGO_TESTDATA}desired_deployment.yaml` }, live: { file: `${ARGO_TESTDATA}live_deployment_with_managed_replica.yaml` }, options: { ignoreDifferences: [ignore] }, modified: true },
+  { name: `TestStateDiff/${name} (replicas)`, family: 'ignoreDifferences and compareoptions' as const, config: { file: `${ARGO_TESTDATA}desired_deployment.yaml` }, live: { file: `${ARGO_TESTDATA}live_deployment_with_managed_replica.yaml` }, options: { ignoreDifferences: [ignore] }, modified: true, replicasDiffer: name.startsWith('will keep') },
 ]);
 
 export interface DiffConformanceResult {
-  readonly family: string;
+  /** Where the case comes from (gitops-engine pkg/diff, argo-cd util/argo/diff). */
+  readonly origin: string;
+  readonly family: DiffFamily;
   readonly name: string;
   readonly agrees: boolean;
   readonly detail: string;
@@ -219,7 +225,8 @@ export function runDiffConformance(gitDir: string, ref: string, enginePrefix: st
     return load(goLiteral(goSource, src.literal.test, src.literal.index));
   };
   const out: DiffConformanceResult[] = [];
-  const run = (family: string, c: DiffCase & { replicasDiffer?: boolean }, base: string, goSource: string): void => {
+  const run = (origin: string, c: DiffCase & { replicasDiffer?: boolean }, base: string, goSource: string): void => {
+    const family = c.family ?? 'two-way and three-way diff';
     try {
       const config = c.config === null ? null : read(c.config, base, goSource);
       const live = c.live === null ? null : read(c.live, base, goSource);
@@ -227,9 +234,9 @@ export function runDiffConformance(gitDir: string, ref: string, enginePrefix: st
       const verdict = ourVerdict(config, live, predicted, c.options ?? {});
       let agrees = verdict.modified === c.modified;
       if (c.replicasDiffer !== undefined) agrees = agrees && verdict.paths.includes('/spec/replicas') === c.replicasDiffer;
-      out.push({ family, name: c.name, agrees, detail: `expected modified=${String(c.modified)}, ours ${verdict.describe}` });
+      out.push({ origin, family, name: c.name, agrees, detail: `expected modified=${String(c.modified)}, ours ${verdict.describe}` });
     } catch (err) {
-      out.push({ family, name: c.name, agrees: false, detail: `error: ${err instanceof Error ? err.message : String(err)}` });
+      out.push({ origin, family, name: c.name, agrees: false, detail: `error: ${err instanceof Error ? err.message : String(err)}` });
     }
   };
   for (const c of GITOPS_ENGINE_CASES) run('gitops-engine pkg/diff', c, `${enginePrefix}pkg/diff/`, testGo);
