@@ -142,6 +142,9 @@ describe('diff rules', () => {
       assert.deepEqual(run(configMap({ a: '1' }), liveWith('kustomize-controller'), 'flux'), [['/data/b', 'removed'], ['/data/c', 'removed']]);
       const merge = { 'kustomize.toolkit.fluxcd.io/ssa': 'Merge' };
       assert.deepEqual(run(configMap({ a: '1' }, [], merge), liveWith('kustomize-controller', merge), 'flux'), [['/data/b', 'removed']]);
+      // helm-controller has no such cleanup: a HelmRelease's object keeps kubectl's key.
+      const helm = diffPair(configMap({ a: '1' }), liveWith('helm-controller'), keys('', 'ConfigMap'), [], { tool: 'flux', name: 'shop', kind: 'HelmRelease' }).changes.map((c) => [c.path, c.kind]);
+      assert.deepEqual(helm, [['/data/b', 'removed']]);
     });
 
     it('without a known deployer any GitOps controller\'s Apply entry counts; other appliers do not', () => {

@@ -48,7 +48,7 @@ export interface CompareContext {
   /** Ignore rules of the deploying app (Argo CD ignoreDifferences, Flux drift ignore), or of --ignore files. */
   readonly ignore?: readonly IgnoreSpec[];
   /** The deploying app, when known: Argo CD's tracking label is then recognised (trackingRules). */
-  readonly app?: Pick<App, 'tool' | 'name'>;
+  readonly app?: Pick<App, 'tool' | 'name'> & { readonly kind?: App['kind'] };
   /**
    * The desired side is the API server's prediction of applying it (server-side dry-run): it already
    * accounts for fields removed from Git, so no three-way comparison.
@@ -122,7 +122,9 @@ function rulesOf(desired: Obj, live: Obj, ctx: CompareContext): IgnoreRule[] {
 function compareDocument(desired: DesiredSide, live: LiveSide, ctx: CompareContext, rules: readonly IgnoreRule[]): DriftFinding[] {
   const omitEmpty = isKubernetesGroup(groupOf(typeof desired.obj.apiVersion === 'string' ? desired.obj.apiVersion : ''));
   live.managedFields ??= decodedEntries(live.obj);
-  const ownership = rootOwnership(live.managedFields, ctx.app?.tool, fluxMergeOf(desired.obj, live.obj));
+  // kustomize-controller takes kubectl's fields over; helm-controller does not (ssa.ts).
+  const takeOver = ctx.app?.tool === 'flux' && ctx.app.kind !== 'HelmRelease' && !fluxMergeOf(desired.obj, live.obj);
+  const ownership = rootOwnership(live.managedFields, ctx.app?.tool, takeOver);
   const own: { ownership?: Ownership } = ownership === undefined ? {} : { ownership };
   if (isSecret(desired.obj) || isSecret(live.obj)) {
     // Masks depend on both sides (equal values, equal masks): nothing of a Secret is cached.

@@ -17,7 +17,8 @@
  *   prefix: `kubectl-edit`, `kubectl-client-side-apply`…), `before-first-apply` (Update) and its own
  *   Update entries (fluxcd/pkg ssa patch.go `PatchReplaceFieldsManagers` with kustomize-controller's
  *   cleanup list), so a field added with `kubectl edit` is removed on the next reconcile; not when
- *   the object says `kustomize.toolkit.fluxcd.io/ssa: Merge` (the cleanup's exclusion).
+ *   the object says `kustomize.toolkit.fluxcd.io/ssa: Merge` (the cleanup's exclusion), and not for
+ *   a HelmRelease's objects (helm-controller has no such cleanup).
  * - Not knowing the deployer (the CLI without an app), any of those managers' Apply entries.
  *
  * The field sets are decoded by core/audit/managedFields.ts (structured-merge-diff's fieldsV1).
@@ -49,12 +50,12 @@ const FLUX_TAKEN_OVER: ReadonlyArray<readonly [string, string]> = [
 const FLUX_SSA_ANNOTATION = 'kustomize.toolkit.fluxcd.io/ssa';
 
 /** Whether an entry's fields are the controller's, for the deploying tool (undefined: not known). */
-export function isControllerEntry(e: Pick<ManagedFieldsEntry, 'manager' | 'operation' | 'subresource'>, tool: App['tool'] | undefined, fluxMerge: boolean): boolean {
+export function isControllerEntry(e: Pick<ManagedFieldsEntry, 'manager' | 'operation' | 'subresource'>, tool: App['tool'] | undefined, fluxTakesOver: boolean): boolean {
   if (e.subresource !== undefined) return false;
   if (tool === 'argocd') return e.manager === ARGOCD_SSA_MANAGER && e.operation === 'Apply';
   if (tool === 'flux') {
     if (FLUX_APPLIERS.includes(e.manager) && e.operation === 'Apply') return true;
-    return !fluxMerge && FLUX_TAKEN_OVER.some(([prefix, op]) => e.operation === op && e.manager.startsWith(prefix));
+    return fluxTakesOver && FLUX_TAKEN_OVER.some(([prefix, op]) => e.operation === op && e.manager.startsWith(prefix));
   }
   return e.operation === 'Apply' && (e.manager === ARGOCD_SSA_MANAGER || FLUX_APPLIERS.includes(e.manager));
 }
@@ -73,12 +74,13 @@ export function decodedEntries(live: unknown): readonly ManagedFieldsEntry[] {
 }
 
 /** The ownership at the root of an object, or undefined when the controller owns nothing there. */
-export function rootOwnership(entries: readonly ManagedFieldsEntry[], tool: App['tool'] | undefined, fluxMerge: boolean): Ownership | undefined {
+/** `fluxTakesOver`: kustomize-controller's cleanup applies (a Kustomization's object without `ssa: Merge`). */
+export function rootOwnership(entries: readonly ManagedFieldsEntry[], tool: App['tool'] | undefined, fluxTakesOver: boolean): Ownership | undefined {
   const own: FieldSetNode[] = [];
   const others: FieldSetNode[] = [];
   for (const e of entries) {
     if (e.subresource !== undefined) continue; // status and scale writes: not the object's spec
-    (isControllerEntry(e, tool, fluxMerge) ? own : others).push(e.fields);
+    (isControllerEntry(e, tool, fluxTakesOver) ? own : others).push(e.fields);
   }
   return own.length === 0 ? undefined : { own, others };
 }
