@@ -25,7 +25,7 @@ export interface BlameHoverDeps {
   readonly log: Logger;
 }
 
-const escapeMd = (s: string): string => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+const escapeMd = (s: string): string => s.replace(/[\\`*_[\]<>|]/g, '\\$&');
 
 export class BlameHoverProvider implements vscode.HoverProvider {
   /** The last parse, by URI and version: hovering along a file parses it once. */

@@ -76,7 +76,7 @@ export function historyTreeItem(node: HistoryTreeNode, source: HistorySource, no
   const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
   item.contextValue = `history.${node.kind}`;
-  const esc = (x: string) => x.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+  const esc = (x: string) => x.replace(/[\\`*_[\]<>|]/g, '\\$&');
   switch (node.kind) {
     case 'loading':
       item.iconPath = new vscode.ThemeIcon('loading~spin');

@@ -154,7 +154,8 @@ export function blameHoverMarkdown(a: BlameAnswer, now: number, esc: (s: string)
   if (a.commit.uncommitted) return `${what}: not committed yet.`;
   const c = a.change;
   const pr = c ? ` in ${pullRequestPhrase(c.pullRequest)}` : '';
-  const live = (c?.where ?? []).map((w) =>
+  const rows = [...(c?.where ?? [])].sort((x, y) => x.cluster.localeCompare(y.cluster) || x.app.localeCompare(y.app));
+  const live = rows.map((w) =>
     w.state === 'running' ? `live in ${w.cluster}${w.deployedAt ? ` since ${shortUtc(w.deployedAt, now)}` : ''}` : w.state === 'behind' ? `not yet in ${w.cluster}` : `${w.cluster}: not known`,
   );
   const head = [`**${what}** changed by ${esc(a.commit.author.name)}${esc(pr)}`, ...live.map(esc)].join(' · ');
