@@ -202,7 +202,10 @@ describe('Audit trail: History node and blame hover (issue 17)', function () {
 
     await vscode.workspace.getConfiguration('gitopsLens').update('forges', { [host]: 'gitea' }, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('gitopsLens.setForgeToken', { host, token: sim.token });
-    await connectSimsAndWaitFor('both audit apps', (apps) => apps.some((a) => a.cluster === 'sim-argo' && a.name === argoApp) && apps.some((a) => a.cluster === 'sim-flux' && a.name === fluxApp));
+    await connectSimsAndWaitFor(
+      'both audit apps and the GitRepository',
+      (apps) => apps.some((a) => a.cluster === 'sim-argo' && a.name === argoApp) && apps.some((a) => a.cluster === 'sim-flux' && a.name === fluxApp) && apps.some((a) => a.cluster === 'sim-flux' && a.name === `audit-${suffix}`),
+    );
   });
 
   after(async () => {

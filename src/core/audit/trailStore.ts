@@ -186,10 +186,11 @@ export class AuditTrailStore implements Disposable {
 
   /**
    * Apps changed on the clusters: an updated app's deployments are read again, and every loaded trail
-   * that read them is loaded again (what is shown stays until the new answer).
+   * that read them is loaded again (what is shown stays until the new answer). An added app (or Flux
+   * source) may deploy the same path, so every loaded trail is loaded again then.
    */
-  appsChanged(change: Pick<AppStoreChange, 'updated' | 'removed'>): void {
-    const touched = new Set<AppKey>();
+  appsChanged(change: Pick<AppStoreChange, 'updated' | 'removed'> & Partial<Pick<AppStoreChange, 'added'>>): void {
+    const touched = new Set<AppKey>(change.added && change.added.length > 0 ? this.readers.keys() : []);
     for (const k of [...change.updated, ...change.removed]) {
       this.deploymentCache.delete(k);
       for (const [reader, read] of this.readers) if (read.has(k)) touched.add(reader);
