@@ -15,6 +15,7 @@ import { mapArgoApplication } from '../../src/core/argocd/application';
 import { ForgeError, type PullRequestDetails } from '../../src/core/forge/types';
 import type { App } from '../../src/core/model/app';
 import { GitHistory } from '../../src/infra/git/history';
+import { attributionLines, diffTitleAttribution } from '../../src/vscode/audit/attributionText';
 import { blameHoverMarkdown, deploymentDescription, deploymentLabel, historyDescription, pendingDescription } from '../../src/vscode/audit/historyText';
 import { TestRepo, person } from '../support/auditRepo';
 
@@ -235,6 +236,23 @@ describe('audit trail in the editor (AuditTrailStore, History and blame words)',
     assert.equal(r.commits.get(a)?.authoredAt, '2026-03-01T09:00:00Z');
     assert.equal(newestCommitOf(r, 1, 3)?.id, a);
     assert.equal(commitOfLine(r, 3)?.uncommitted, true);
+  });
+
+  it('drift attribution in the diff title and the adopt PR body: only fields set outside Git, the first named', () => {
+    const owner = (manager: string, controller?: 'argocd' | 'flux') => ({ manager, operation: 'Update', time: '2026-03-03T14:02:00Z', match: 'exact' as const, ...(controller ? { controller } : {}) });
+    const changes = [
+      { path: '/spec/template/spec/containers/0/image', attribution: { path: '', owners: [], lastSetBy: owner('argocd-controller', 'argocd'), throughGit: true } },
+      { path: '/spec/replicas', attribution: { path: '', owners: [], lastSetBy: owner('kubectl-scale'), throughGit: false } },
+      { path: '/metadata/labels/team', attribution: { path: '', owners: [], lastSetBy: owner('kubectl-edit'), throughGit: false } },
+      { path: '/spec/paused' },
+    ];
+    assert.equal(diffTitleAttribution(changes, NOW), 'spec.replicas set by kubectl-scale (Update) at 14:02 UTC, not through Git (+1 more set outside Git)');
+    assert.equal(diffTitleAttribution(changes.slice(0, 1), NOW), undefined);
+    assert.deepEqual(attributionLines([{ cluster: 'prod', changes }], NOW), [
+      '- prod: `spec.template.spec.containers[0].image` set by argocd-controller (Update) at 14:02 UTC, through Git (Argo CD)',
+      '- prod: `spec.replicas` set by kubectl-scale (Update) at 14:02 UTC, not through Git',
+      '- prod: `metadata.labels.team` set by kubectl-edit (Update) at 14:02 UTC, not through Git',
+    ]);
   });
 
   it('drift attribution phrase: manager, operation, time, and whether it came through Git', () => {
