@@ -256,6 +256,10 @@ describe('Audit trail: History node and blame hover (issue 17)', function () {
     assert.match(tip, /reviews: erin approved/);
     assert.match(tip, /merged by frank/);
     assert.match(tip, /where it runs now: sim-argo since 2026-03-02 10:32 UTC, sim-flux at /);
+    // Where the path runs now, for its newest change: this cluster since the merge's deployment, sim-flux behind.
+    const where = rows.find((r) => r.contextValue === 'history.where');
+    assert.equal(where?.label, 'Where apps/web runs now');
+    assert.match(where?.description ?? '', /^sim-argo since 2026-03-02 10:32 UTC, sim-flux at main@[0-9a-f]{7}$/);
     // The tracked branch is not protected on the forge: shown on the app.
     assert.ok(rows.some((r) => r.contextValue === 'history.protection' && /main is not protected/.test(r.label)), JSON.stringify(rows.map(label)));
     const key = (await api()).apps().find((a) => a.name === argoApp && a.cluster === 'sim-argo')!.key;

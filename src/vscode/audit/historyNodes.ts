@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { AppKey } from '../../core/model/app';
 import type { AppTrail } from '../../core/audit/appTrail';
 import type { TrailState } from '../../core/audit/trailStore';
+import { describeWhereItRuns } from '../../core/audit/trail';
 import {
   deploymentDescription,
   deploymentLabel,
@@ -27,7 +28,7 @@ export interface HistorySource {
   readonly onDidChange: (listener: (key: AppKey) => void) => { dispose(): void };
 }
 
-export type HistoryItemKind = 'deployment' | 'pending' | 'protection' | 'note' | 'loading';
+export type HistoryItemKind = 'where' | 'deployment' | 'pending' | 'protection' | 'note' | 'loading';
 
 export type HistoryTreeNode =
   | { readonly type: 'history'; readonly id: string; readonly name: string; readonly appKey: AppKey }
@@ -49,6 +50,7 @@ export function historyChildren(parent: Extract<HistoryTreeNode, { type: 'histor
   const item = (kind: HistoryItemKind, index: number, name: string): HistoryTreeNode => ({ type: 'historyItem', id: `${parent.id}/${kind}/${index}`, name, appKey: parent.appKey, kind, index });
   if (!t) return s?.kind === 'failed' ? [item('note', -1, s.reason)] : [item('loading', 0, 'Loading history…')];
   const out: HistoryTreeNode[] = [];
+  if (t.where.length > 0 && t.path !== undefined) out.push(item('where', 0, `Where ${t.path || 'the repository root'} runs now`));
   t.protectionProblems.forEach((p, i) => out.push(item('protection', i, p)));
   t.pending.forEach((c, i) => out.push(item('pending', i, c.commit.subject)));
   t.deployments.forEach((d, i) => out.push(item('deployment', i, d.deployment.revision)));
@@ -80,6 +82,12 @@ export function historyTreeItem(node: HistoryTreeNode, source: HistorySource, no
   switch (node.kind) {
     case 'loading':
       item.iconPath = new vscode.ThemeIcon('loading~spin');
+      break;
+    case 'where':
+      // Issue 17 "where it runs now": every cluster deploying the app's path, at the newest change or behind it.
+      item.description = t ? describeWhereItRuns(t.where, now) : '';
+      item.iconPath = new vscode.ThemeIcon('server-environment');
+      item.tooltip = t ? `Clusters whose apps deploy ${t.path ?? ''}${t.changes[0] ? `, for its newest change ${t.changes[0].commit.id.slice(0, 7)} ${t.changes[0].commit.subject}` : ''}: running it (since when) or still on an older revision.` : undefined;
       break;
     case 'protection':
       item.label = t?.protectionProblems[node.index] ?? node.name;
