@@ -9,7 +9,6 @@
  * through which pull request, and where it runs.
  */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,6 +18,7 @@ import type { ForgeSimAccess, SimAccess } from './simClusters';
 import { api, testApi } from './extensionApi';
 import { closeCheckoutClone, connectSimsAndWaitFor, pollFor } from './driftWorkspace';
 import type { TreeItemInfo } from '../../src/vscode/testApi';
+import { buildAuditStory, storyGit as git, type AuditStory } from '../support/auditStory';
 
 function forgeSim(): ForgeSimAccess {
   const raw = process.env.GITOPS_LENS_FORGE_SIM;
@@ -32,173 +32,35 @@ function sims(): SimAccess {
   return JSON.parse(raw) as SimAccess;
 }
 
-interface Identity {
-  readonly name: string;
-  readonly at: string;
-}
-
-/** git with no user or system configuration, and the given author and committer for commit-making commands. */
-function git(cwd: string, args: string[], who?: { author: Identity; committer?: Identity }): Promise<string> {
-  const c = who?.committer ?? who?.author;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    ...(who && c
-      ? {
-          GIT_AUTHOR_NAME: who.author.name,
-          GIT_AUTHOR_EMAIL: `${who.author.name}@example.invalid`,
-          GIT_AUTHOR_DATE: who.author.at,
-          GIT_COMMITTER_NAME: c.name,
-          GIT_COMMITTER_EMAIL: `${c.name}@example.invalid`,
-          GIT_COMMITTER_DATE: c.at,
-        }
-      : {}),
-  };
-  return new Promise((resolve, reject) =>
-    execFile('git', ['-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], { cwd, env }, (err, stdout, stderr) => (err ? reject(new Error(`git ${args.join(' ')}: ${stderr}`)) : resolve(stdout))),
-  );
-}
-
-async function control(route: string, body: unknown): Promise<unknown> {
-  const r = await fetch(`${forgeSim().control}${route}`, { method: 'POST', body: JSON.stringify(body) });
-  assert.equal(r.status, 200, `${route}: ${await r.clone().text()}`);
-  return r.json();
-}
-
-/** An object created on a simulated cluster with the admin token, as `kubectl create` would (status included). */
-async function create(cluster: 'argo' | 'flux', apiPath: string, obj: Record<string, unknown>): Promise<void> {
-  const s = sims()[cluster];
-  const r = await fetch(`${s.url}${apiPath}`, { method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }, body: JSON.stringify(obj) });
-  assert.ok(r.ok, `POST ${apiPath}: ${r.status} ${await r.text()}`);
-  // Where the kind has a status subresource, the status is written through it (as a controller does).
-  const name = (obj.metadata as { name: string }).name;
-  const st = await fetch(`${s.url}${apiPath}/${name}/status`, {
-    method: 'PATCH',
-    headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/merge-patch+json' },
-    body: JSON.stringify({ status: obj.status }),
-  });
-  assert.ok(st.ok || st.status === 404, `PATCH ${apiPath}/${name}/status: ${st.status}`);
-}
-
-async function remove(cluster: 'argo' | 'flux', apiPath: string): Promise<void> {
-  const s = sims()[cluster];
-  await fetch(`${s.url}${apiPath}`, { method: 'DELETE', headers: { authorization: `Bearer ${s.token}` } }).catch(() => undefined);
-}
-
-const manifest = (replicas: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: web
-spec:
-  replicas: ${replicas}
-  template:
-    spec:
-      containers:
-        - name: web
-          image: registry.example.test/web:1.0.0
-`;
-
 const label = (i: TreeItemInfo) => `${i.label} | ${i.description ?? ''}`;
 
 describe('Audit trail: History node and blame hover (issue 17)', function () {
   this.timeout(120_000);
   const suffix = randomBytes(3).toString('hex');
-  const fullName = `acme/audit-${suffix}`;
-  const argoApp = `audit-web-${suffix}`;
-  const fluxApp = `audit-web-${suffix}`;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-lens-audit-'));
+  let story: AuditStory | undefined;
   let folder = '';
   let direct = '';
   let change = '';
   let merge = '';
-  const argoPath = '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications';
-  const ksPath = '/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/apps/kustomizations';
-  const gitRepoPath = '/apis/source.toolkit.fluxcd.io/v1/namespaces/apps/gitrepositories';
+  let argoApp = '';
+  let fluxApp = '';
 
   before(async () => {
     const sim = forgeSim();
     const host = new URL(sim.url).host;
-    const { cloneUrls } = (await control('/repos', { fullName, files: { 'README.md': '# fleet\n' } })) as { cloneUrls: Record<string, string> };
-    const url = cloneUrls.gitea!;
-    for (const name of ['erin', 'frank']) await control('/users', { name });
-
-    // A working clone (credentials only in its push URL), outside the workspace.
-    const work = path.join(tmp, 'work');
-    const authed = new URL(url);
-    authed.username = sim.user;
-    authed.password = sim.token;
-    await git(tmp, ['clone', '--quiet', authed.toString(), work]);
-    // alice pushes straight to main: no pull request.
-    fs.mkdirSync(path.join(work, 'apps', 'web'), { recursive: true });
-    fs.writeFileSync(path.join(work, 'apps', 'web', 'deployment.yaml'), manifest(2));
-    await git(work, ['add', '-A']);
-    await git(work, ['commit', '--quiet', '-m', 'web: first deployment'], { author: { name: 'alice', at: '2026-03-01T09:00:00Z' } });
-    direct = (await git(work, ['rev-parse', 'HEAD'])).trim();
-    await git(work, ['push', '--quiet', 'origin', 'main']);
-    // bob writes the change, dave commits it (a rebase), erin approves, frank merges with the merge button.
-    await git(work, ['checkout', '--quiet', '-b', 'web/scale']);
-    fs.writeFileSync(path.join(work, 'apps', 'web', 'deployment.yaml'), manifest(3));
-    await git(work, ['commit', '--quiet', '-am', 'web: 3 replicas'], { author: { name: 'bob', at: '2026-03-02T08:00:00Z' }, committer: { name: 'dave', at: '2026-03-02T09:00:00Z' } });
-    change = (await git(work, ['rev-parse', 'HEAD'])).trim();
-    await git(work, ['push', '--quiet', 'origin', 'web/scale']);
-    const created = await fetch(`${sim.url}/api/v1/repos/${fullName}/pulls`, {
-      method: 'POST',
-      headers: { authorization: `token ${sim.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ head: 'web/scale', base: 'main', title: 'web: 3 replicas', body: 'scale out' }),
-    });
-    assert.equal(created.status, 201, await created.clone().text());
-    const number = ((await created.json()) as { number: number }).number;
-    await control('/pulls/review', { repo: fullName, number, user: 'erin', state: 'approved', at: '2026-03-02T10:00:00Z' });
-    merge = ((await control('/pulls/merge', { repo: fullName, number, by: 'frank', method: 'merge', at: '2026-03-02T10:30:00Z' })) as { mergeCommitSha: string }).mergeCommitSha;
-    assert.match(merge, /^[0-9a-f]{40}$/);
+    story = await buildAuditStory(sim, sims(), tmp, suffix);
+    ({ direct, change, merge } = story);
+    argoApp = fluxApp = story.app;
 
     // The workspace folder becomes a real clone (plain URL) with the manifest checked out.
     folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
     assert.ok(folder, 'no workspace folder');
     const bare = path.join(tmp, 'clone');
-    await git(tmp, ['clone', '--quiet', '--no-checkout', url, bare]);
+    await git(tmp, ['clone', '--quiet', '--no-checkout', story.url, bare]);
     fs.renameSync(path.join(bare, '.git'), path.join(folder, '.git'));
     await git(folder, ['reset', '--quiet']);
     await git(folder, ['checkout', '--', 'apps/web']);
-
-    // sim-argo deployed both commits; sim-flux runs the first only.
-    await create('argo', argoPath, {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Application',
-      metadata: { name: argoApp, namespace: 'argocd' },
-      spec: { project: 'default', source: { repoURL: url, path: 'apps/web', targetRevision: 'main' }, destination: { server: 'https://kubernetes.default.svc', namespace: 'web' } },
-      status: {
-        sync: { status: 'Synced', revision: merge },
-        health: { status: 'Healthy' },
-        history: [
-          { id: 1, revision: direct, deployedAt: '2026-03-01T09:05:00Z', source: { repoURL: url, path: 'apps/web', targetRevision: 'main' }, initiatedBy: { username: 'alice' } },
-          { id: 2, revision: merge, deployedAt: '2026-03-02T10:32:00Z', source: { repoURL: url, path: 'apps/web', targetRevision: 'main' }, initiatedBy: { automated: true } },
-        ],
-      },
-    });
-    const applied = `main@sha1:${direct}`;
-    await create('flux', gitRepoPath, {
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'GitRepository',
-      metadata: { name: `audit-${suffix}`, namespace: 'apps' },
-      spec: { interval: '1m', url, ref: { branch: 'main' } },
-      status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded', message: `stored artifact for revision '${applied}'`, lastTransitionTime: '2026-03-01T09:06:00Z' }], artifact: { revision: applied, path: 'x', url: 'http://source-controller/x', digest: 'sha256:00', lastUpdateTime: '2026-03-01T09:06:00Z' } },
-    });
-    await create('flux', ksPath, {
-      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-      kind: 'Kustomization',
-      metadata: { name: fluxApp, namespace: 'apps' },
-      spec: { interval: '5m', path: './apps/web', prune: true, sourceRef: { kind: 'GitRepository', name: `audit-${suffix}` } },
-      status: {
-        conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${applied}`, lastTransitionTime: '2026-03-01T09:07:00Z' }],
-        lastAppliedRevision: applied,
-        lastAttemptedRevision: applied,
-        history: [{ digest: 'sha256:1f2e', firstReconciled: '2026-03-01T09:07:00Z', lastReconciled: '2026-03-03T09:07:00Z', lastReconciledDuration: '1s', lastReconciledStatus: 'ReconciliationSucceeded', totalReconciliations: 12, metadata: { revision: applied } }],
-      },
-    });
 
     await vscode.workspace.getConfiguration('gitopsLens').update('forges', { [host]: 'gitea' }, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('gitopsLens.setForgeToken', { host, token: sim.token });
@@ -209,9 +71,7 @@ describe('Audit trail: History node and blame hover (issue 17)', function () {
   });
 
   after(async () => {
-    await remove('argo', `${argoPath}/${argoApp}`);
-    await remove('flux', `${ksPath}/${fluxApp}`);
-    await remove('flux', `${gitRepoPath}/audit-${suffix}`);
+    await story?.removeObjects();
     if (folder) {
       fs.rmSync(path.join(folder, '.git'), { recursive: true, force: true });
       fs.rmSync(path.join(folder, 'apps', 'web'), { recursive: true, force: true });
