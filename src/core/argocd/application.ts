@@ -14,6 +14,7 @@ import {
   readIdentity,
   readStringMap,
   shortRevision,
+  withRef,
   type App,
   type AppCondition,
   type AppDestination,
@@ -377,7 +378,7 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
   // version or a pinned commit is shown alone.
   const primary = sources[0];
   const ref = primary?.chart === undefined ? primary?.targetRevision?.trim() || 'HEAD' : undefined;
-  const shownRevision = ref !== undefined && fullRevision !== undefined && /^[0-9a-f]{40}$/i.test(fullRevision) && !/^[0-9a-f]{7,40}$/i.test(ref) ? `${ref}@${fullRevision}` : fullRevision;
+  const shownRevision = withRef(ref, fullRevision);
 
   let sync: SyncState;
   const syncStatus = parseSync(rawSync);

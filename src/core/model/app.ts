@@ -479,6 +479,16 @@ export const HISTORY_LIMIT = 10;
 const HEX40 = /^[0-9a-f]{40}$/i;
 
 /**
+ * A commit shown with the branch or tag it was tracked by, `main@<sha>`, the way Flux writes its
+ * revisions, so both tools read alike; a revision that is no commit, or a ref that is itself a commit,
+ * is left as it is.
+ */
+export function withRef(ref: string | undefined, revision: string | undefined): string | undefined {
+  if (ref === undefined || revision === undefined || !HEX40.test(revision) || /^[0-9a-f]{7,40}$/i.test(ref)) return revision;
+  return `${ref}@${revision}`;
+}
+
+/**
  * Shortens revisions for display. Flux writes `<ref>@<algo>:<digest>` since source-controller v1
  * (RFC-0005 "artifact revision format"), older objects `<branch>/<sha>`; Argo CD writes a bare commit
  * SHA or a chart version. `main@sha1:abc123…` → `main@abc1234`; `sha256:…` → 7 hex; versions unchanged.
