@@ -35,6 +35,7 @@ import {
 } from '../model/app';
 import { applicationSet as applicationSetHealth } from './health/argo';
 import { parseArgoIgnoreEntry } from '../drift/ignore';
+import { applicationCompareOptions } from '../drift/objectOptions';
 
 type Rec = Record<string, unknown>;
 
@@ -370,6 +371,7 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
   const ignore = readIgnoreDifferences(r, spec);
   const history = readArgoHistory(r, status);
   const trackedBy = trackedByOf(readStringMap(r, meta, 'metadata.annotations'), readStringMap(r, meta, 'metadata.labels'));
+  const compareOptions = applicationCompareOptions(root);
 
   // Multi-source apps record one revision per source in `revisions`; the first is the primary.
   const fullRevision = syncRevision ?? revisions[0];
@@ -441,6 +443,7 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
     ...(history.length > 0 ? { history } : {}),
     ...(hydrator !== undefined ? { hydrator: hydrator.state } : {}),
     ...(trackedBy !== undefined ? { trackedBy } : {}),
+    ...(compareOptions.serverSideDiff !== undefined || compareOptions.includeMutationWebhook ? { compareOptions } : {}),
     problems: r.problems,
   };
 }

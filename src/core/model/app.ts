@@ -469,8 +469,18 @@ export interface App {
    * when it can be told, else the instance name. AppStore's `parentOf` also reads parents' resources.
    */
   readonly trackedBy?: string;
+  /**
+   * Argo CD: the Application's `argocd.argoproj.io/compare-options` for its diff, when it sets any:
+   * `ServerSideDiff=true|false` (undefined: the controller's default) and `IncludeMutationWebhook=true`.
+   */
+  readonly compareOptions?: AppCompareOptions;
   /** What was malformed in the object, if anything; the mapper never throws. */
   readonly problems: readonly string[];
+}
+
+export interface AppCompareOptions {
+  readonly serverSideDiff?: boolean;
+  readonly includeMutationWebhook: boolean;
 }
 
 /** History entries kept per app: enough for a tooltip, bounded against a hostile object. */
