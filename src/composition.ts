@@ -52,6 +52,12 @@ import { PullRequestRecords } from './vscode/pr/records';
 import { openPullRequestCheck, type PrDeps } from './vscode/pr/deliver';
 import { YamlAuthoring } from './vscode/yaml/yamlAuthoring';
 import { TrustNotice, requireTrust } from './vscode/trust';
+import { AuditTrailStore } from './core/audit/trailStore';
+import { MemoryCacheStore } from './core/audit/forgeCache';
+import { GitHistory } from './infra/git/history';
+import { readAppDeployments } from './infra/audit/appDeployments';
+import { auditForgeAccess } from './vscode/audit/forgeAccess';
+import { BlameHoverProvider } from './vscode/audit/blameHover';
 
 export interface Composed {
   readonly scope: DisposableStore;
@@ -122,7 +128,27 @@ export function compose(
   };
   pullRequests.setOpenCheck(openPullRequestCheck(pr));
 
-  const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath, liveHealth, pullRequests));
+  // The audit trail (issue 17): per app its deployments joined with Git and the forge, loaded when its
+  // History node is expanded; git never runs in Restricted Mode, the forge only with stored credentials.
+  const trails = scope.add(
+    new AuditTrailStore({
+      apps: () => apps.all(),
+      cloneOf: (repoUrl) => {
+        const clone = repos.findClones((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), repoUrl)[0];
+        return clone && { root: clone.root, ...(clone.branch !== undefined ? { branch: clone.branch } : {}) };
+      },
+      gitRefused: () => (vscode.workspace.isTrusted ? undefined : 'Restricted Mode: GitOps Lens runs no git command in an untrusted workspace, so only the deployments are shown.'),
+      history: (root) => new GitHistory(root, { beforeGit: () => requireTrust('Audit trails') }),
+      deployments: (app) => readAppDeployments(access, app),
+      forge: auditForgeAccess({ auth: pr.auth, createClient: createForgeClientLazily, cache: new MemoryCacheStore(), now: () => systemClock.now(), log }),
+      clock: systemClock,
+      log,
+    }),
+  );
+  apps.onDidChange((change) => trails.appsChanged(change), undefined, scope);
+  scope.add(vscode.workspace.onDidGrantWorkspaceTrust(() => trails.reset()));
+  scope.add(vscode.workspace.onDidChangeWorkspaceFolders(() => trails.reset()));
+  const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath, liveHealth, pullRequests, trails));
   const treeView = scope.add(vscode.window.createTreeView('gitopsLens.applications', { treeDataProvider: tree, showCollapseAll: true }));
   scope.add(new ResourceHealthLoader(apps, tree, treeView, liveHealth, argoSettings, operations, log));
   filter.onDidChange(() => (treeView.description = filter.describe()), undefined, scope);
@@ -174,7 +200,7 @@ export function compose(
     }),
   );
   argoSettings.onDidRead(() => driftSession.settingsChanged(), undefined, scope);
-  const driftDocuments = scope.add(new DriftDocumentProvider(driftSession));
+  const driftDocuments = scope.add(new DriftDocumentProvider(driftSession, () => systemClock.now()));
   scope.add(vscode.workspace.registerTextDocumentContentProvider(DRIFT_SCHEME, driftDocuments));
   scope.add(vscode.languages.registerCodeLensProvider(DRIFT_LENS_SELECTOR, scope.add(new DriftLensProvider(driftSession))));
   // The documents already open are read after activation returns, not inside it.
@@ -182,9 +208,11 @@ export function compose(
   // Around the lenses (issue 5): hover, gutter marks and "adopt live value" read the same results; YAML
   // syntax errors of manifests become diagnostics. The field cache subscribes first so readers see fresh entries.
   const driftFields = scope.add(new DriftFieldCache(driftSession));
-  scope.add(vscode.languages.registerHoverProvider(DRIFT_LENS_SELECTOR, new DriftHoverProvider(driftFields)));
+  scope.add(vscode.languages.registerHoverProvider(DRIFT_LENS_SELECTOR, new DriftHoverProvider(driftFields, () => systemClock.now())));
   scope.add(vscode.languages.registerCodeActionsProvider(DRIFT_LENS_SELECTOR, new AdoptLiveActionProvider(driftFields), AdoptLiveActionProvider.metadata));
   scope.add(new DriftDecorations(driftSession, driftFields, vscode.Uri.file(extensionPath)));
+  // Blame with deployment (issue 17): who changed a manifest line, through which PR, and where it runs.
+  scope.add(vscode.languages.registerHoverProvider(DRIFT_LENS_SELECTOR, new BlameHoverProvider({ store: trails, repos, apps: () => apps.all(), now: () => systemClock.now(), log })));
   scope.add(new ManifestDiagnostics());
 
   // Manifest authoring (issue 7): schemas for the Kubernetes documents of YAML files; starts on the

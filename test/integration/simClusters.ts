@@ -159,6 +159,9 @@ export interface ForgeSimAccess {
   /**
    * POST /repos {fullName, files?: {path: content}} → {cloneUrls: {kind: url}}; GET /pulls?repo=fullName → records;
    * POST /pulls/state {repo, number, state: open|closed|merged} → the record; GET /requests.
+   * Audit (issue 17): POST /users {name}; POST /pulls/review {repo, number, user, state, at?} → the review;
+   * POST /pulls/merge {repo, number, by, method?, at?} → the record (a real merge in the bare repository);
+   * POST /protect {repo, pattern, rule?}.
    */
   readonly control: string;
 }
@@ -208,6 +211,21 @@ export async function startForgeSim(): Promise<StartedForgeSim> {
           } else if (req.method === 'POST' && url.pathname === '/pulls/state') {
             const body = JSON.parse(data || '{}') as { repo: string; number: number; state: 'open' | 'closed' | 'merged' };
             reply(200, forge.setPullRequestState(body.repo, body.number, body.state));
+          } else if (req.method === 'POST' && url.pathname === '/users') {
+            // Audit (issue 17): reviewers and mergers who hold no token.
+            const body = JSON.parse(data || '{}') as { name: string };
+            forge.addUser(body.name);
+            reply(200, {});
+          } else if (req.method === 'POST' && url.pathname === '/pulls/review') {
+            const body = JSON.parse(data || '{}') as { repo: string; number: number; user: string; state: 'approved' | 'changesRequested' | 'commented'; at?: string };
+            reply(200, forge.reviewPullRequest(body.repo, body.number, { user: body.user, state: body.state, ...(body.at ? { at: body.at } : {}) }));
+          } else if (req.method === 'POST' && url.pathname === '/pulls/merge') {
+            const body = JSON.parse(data || '{}') as { repo: string; number: number; by: string; method?: 'merge' | 'squash'; at?: string };
+            reply(200, await forge.mergePullRequest(body.repo, body.number, { by: body.by, ...(body.method ? { method: body.method } : {}), ...(body.at ? { at: body.at } : {}) }));
+          } else if (req.method === 'POST' && url.pathname === '/protect') {
+            const body = JSON.parse(data || '{}') as { repo: string; pattern: string; rule?: { requirePullRequest?: boolean; requiredApprovals?: number; allowForcePush?: boolean } };
+            forge.protectBranch(body.repo, body.pattern, body.rule);
+            reply(200, {});
           } else if (req.method === 'GET' && url.pathname === '/requests') {
             reply(200, forge.requests);
           } else {

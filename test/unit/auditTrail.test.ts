@@ -128,7 +128,7 @@ describe('core/audit trail, pull requests, cache and report', () => {
     const m = commit(D, [B, C], 'Merge pull request #7 from acme/feat', '2026-03-01T10:30:00Z');
     const found = await lookupPullRequest(c, m, 'main', forge);
     assert.deepEqual(asked, [D, C]);
-    assert.deepEqual(found, { kind: 'pullRequest', pr: { number: 7, title: 'web', url: 'u', author: 'bob', mergedBy: 'carol', approvedBy: ['carol'], source: 'forge' } });
+    assert.deepEqual(found, { kind: 'pullRequest', pr: { number: 7, title: 'web', url: 'u', author: 'bob', mergedBy: 'carol', approvedBy: ['carol'], reviewers: [{ user: 'carol', state: 'approved' }], source: 'forge' } });
     assert.deepEqual(changeFlags(found), []);
     // A direct push whose message pretends a PR: the forge's answer wins, with a note.
     const fake = await lookupPullRequest(commit(X, [A], 'hotfix (#9)', '2026-03-01T11:00:00Z'), undefined, 'main', forge);

@@ -302,6 +302,25 @@ describe('core/drift/session DriftSession', () => {
     assert.deepEqual(s.results.details(uriOf(BILLING_FILE)), []);
   });
 
+  it('details say who last set each drifted field, from the live object\'s managedFields (issue 17)', async () => {
+    const s = setup([guestbookProd]);
+    guestbookLive(s.reader, 'prod');
+    const live = scaledAndBumped();
+    // As the API server records them: Argo CD applied the spec; kubectl scale set replicas later.
+    (live.metadata as Record<string, unknown>).managedFields = [
+      { manager: 'argocd-controller', operation: 'Apply', apiVersion: 'apps/v1', time: '2026-03-03T10:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {}, 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"guestbook-ui"}': { '.': {}, 'f:image': {}, 'f:name': {} } } } } } } },
+      { manager: 'kubectl-scale', operation: 'Update', apiVersion: 'apps/v1', time: '2026-03-03T14:02:00Z', subresource: 'scale', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } } },
+    ];
+    s.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { obj: live });
+    await s.open(GUESTBOOK_FILE, GUESTBOOK_TEXT);
+    const dep = s.results.details(uriOf(GUESTBOOK_FILE))[0]!;
+    const by = Object.fromEntries(dep.changes.map((c) => [c.path, c.attribution?.lastSetBy ? [c.attribution.lastSetBy.manager, c.attribution.lastSetBy.subresource ?? null, c.attribution.throughGit] : null]));
+    assert.deepEqual(by, {
+      '/spec/replicas': ['kubectl-scale', 'scale', false],
+      '/spec/template/spec/containers/0/image': ['argocd-controller', null, true],
+    });
+  });
+
   it('details masks Secret values: changed values differ, none is in clear', async () => {
     const s = setup([guestbookProd]);
     const secret = 'apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ntype: Opaque\nstringData: {password: hunter2, user: admin}\n';

@@ -3,7 +3,7 @@ import { mapArgoApplication } from '../../src/core/argocd/application';
 import { appsDeployingFile } from '../../src/core/drift/deployedBy';
 import type { ResourceId } from '../../src/core/drift/engine';
 import type { App } from '../../src/core/model/app';
-import { BODY_END, BODY_START, branchName, chooseTemplate, defaultTitle, impactOf, mergeTemplate, planPullRequest, replaceImpact, slugify } from '../../src/core/pr/plan';
+import { BODY_END, BODY_START, branchName, chooseTemplate, defaultTitle, impactOf, mergeTemplate, planPullRequest, renderImpact, replaceImpact, slugify } from '../../src/core/pr/plan';
 import type { AppImpact } from '../../src/core/pr/plan';
 
 const URL = 'https://github.com/acme/gitops.git';
@@ -91,6 +91,30 @@ describe('core/pr/plan: branch, title and body of a change', () => {
     assert.equal(chooseTemplate('azure-devops', files)?.text, 'ado');
     assert.equal(chooseTemplate('bitbucket-cloud', files), undefined);
     assert.equal(chooseTemplate('github', new Map([['.github/PULL_REQUEST_TEMPLATE/b.md', 'b'], ['.github/PULL_REQUEST_TEMPLATE/a.md', 'a']]))?.text, 'a');
+  });
+
+  it('impactOf: a live value set outside Git (managedFields) is named in the PR body it overwrites (issue 17)', async () => {
+    const apps = [argo('prod-eu', 'guestbook', 'web')];
+    const deployments = (file: string) => appsDeployingFile({ repo: { remotes: [URL], root: '/r', branch: 'main' }, file, apps });
+    const live = {
+      ...dep(7, 'guestbook:1.1'),
+      metadata: {
+        name: 'guestbook',
+        namespace: 'web',
+        managedFields: [
+          { manager: 'argocd-controller', operation: 'Apply', apiVersion: 'apps/v1', time: '2026-03-03T10:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {}, 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { '.': {}, 'f:image': {}, 'f:name': {} } } } } } } },
+          { manager: 'kubectl-scale', operation: 'Update', apiVersion: 'apps/v1', time: '2026-03-03T14:02:00Z', subresource: 'scale', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } } },
+        ],
+      },
+    };
+    const impact = await impactOf([{ path: 'apps/guestbook/deployment.yaml', before: JSON.stringify(dep(3)), after: JSON.stringify(dep(3, 'guestbook:1.2')) }], deployments, () => live);
+    const fields = impact[0]!.resources[0]!.fields;
+    assert.deepEqual(fields.map((f) => [f.path, f.setOutsideGit?.lastSetBy?.manager ?? null]), [
+      ['/spec/replicas', 'kubectl-scale'],
+      ['/spec/template/spec/containers/0/image', null],
+    ]);
+    const body = renderImpact(impact, ['apps/guestbook/deployment.yaml']);
+    assert.match(body, /Live values set outside Git, which this change overwrites:\n\n- Deployment web\/guestbook: .*kubectl-scale/);
   });
 
   it('impactOf: what the new desired changes in the live objects of each deploying app', async () => {

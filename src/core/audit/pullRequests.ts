@@ -3,7 +3,7 @@
  * reached, else read from the merge or squash commit's message (graph.ts pullRequestRefs) with the
  * approvals unknown, so an offline audit still has Git's answer.
  */
-import type { BranchProtection, ForgeClient, PullRequestDetails } from '../forge/types';
+import type { BranchProtection, ForgeClient, PullRequestDetails, PullRequestReview, ReviewState } from '../forge/types';
 import { ForgeError, approversOf } from '../forge/types';
 import type { CommitRecord } from './commits';
 import { pullRequestRefs } from './graph';
@@ -20,6 +20,8 @@ export interface PullRequestEvidence {
   readonly mergedAt?: string;
   /** Users whose latest decisive review approves; undefined when not known (offline, or the forge failed). */
   readonly approvedBy?: readonly string[];
+  /** Everyone who reviewed it but its author, with their latest decisive state (a comment only if nothing else). */
+  readonly reviewers?: ReadonlyArray<{ readonly user: string; readonly state: ReviewState }>;
   /** `forge`: the forge said so; `message`: only the commit message names it. */
   readonly source: 'forge' | 'message';
 }
@@ -31,7 +33,19 @@ export type PullRequestLookup =
   /** The forge could not be asked (offline, no token, an error); `hint` is what the message says. */
   | { readonly kind: 'unknown'; readonly reason: string; readonly hint?: PullRequestEvidence };
 
-function fromForge(pr: PullRequestDetails, approvedBy: readonly string[] | undefined): PullRequestEvidence {
+/** Per reviewer (the author left out) the latest decisive state, else `commented`; in the order they first reviewed. */
+export function reviewersOf(reviews: readonly PullRequestReview[], author?: string): Array<{ user: string; state: ReviewState }> {
+  const last = new Map<string, ReviewState>();
+  for (const r of reviews) {
+    if (r.state === 'pending' || (author !== undefined && r.user.toLowerCase() === author.toLowerCase())) continue;
+    if (r.state === 'commented' && last.has(r.user)) continue;
+    last.set(r.user, r.state);
+  }
+  return [...last].map(([user, state]) => ({ user, state }));
+}
+
+function fromForge(pr: PullRequestDetails, approvedBy: readonly string[] | undefined, reviews: readonly PullRequestReview[] = []): PullRequestEvidence {
+  const reviewers = reviewersOf(reviews, pr.author);
   return {
     number: pr.number ?? Number(pr.id),
     title: pr.title,
@@ -40,6 +54,7 @@ function fromForge(pr: PullRequestDetails, approvedBy: readonly string[] | undef
     ...(pr.mergedBy ? { mergedBy: pr.mergedBy } : {}),
     ...(pr.mergedAt ? { mergedAt: pr.mergedAt } : {}),
     ...(approvedBy ? { approvedBy } : {}),
+    ...(reviewers.length > 0 ? { reviewers } : {}),
     source: 'forge',
   };
 }
@@ -73,7 +88,7 @@ export async function lookupPullRequest(commit: CommitRecord, via: CommitRecord 
     if (!found && landing.id !== commit.id) found = pick(await forge.pullRequestsForCommit(commit.id), branch, landing.id);
     if (!found) return hint ? { kind: 'none', note: `the message names #${hint.number}, but the forge has no merged pull request for this commit` } : { kind: 'none' };
     const reviews = await forge.pullRequestReviews(found);
-    return { kind: 'pullRequest', pr: fromForge(found, approversOf(reviews, found.author)) };
+    return { kind: 'pullRequest', pr: fromForge(found, approversOf(reviews, found.author), reviews) };
   } catch (err) {
     if (err instanceof ForgeError) return { kind: 'unknown', reason: err.message, ...(hint ? { hint } : {}) };
     throw err;

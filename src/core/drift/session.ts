@@ -43,6 +43,8 @@ import type { DesiredRenderer, RenderOutcome } from '../render/types';
 import type { AppStoreChange } from '../store/appStore';
 import { isRecord } from '../json';
 import { timeAgo } from '../text';
+import { attributeFinding } from '../audit/driftAttribution';
+import type { FieldAttribution } from '../audit/managedFields';
 
 type Obj = Record<string, unknown>;
 
@@ -69,6 +71,8 @@ export interface DriftChange {
   readonly path: string;
   readonly desired?: unknown;
   readonly live?: unknown;
+  /** The field manager that last set it in the live object (its managedFields), when one covers it (issue 17). */
+  readonly attribution?: FieldAttribution;
 }
 
 /** A lens with what it compared: for hover, gutter marks and "adopt live value". */
@@ -275,8 +279,14 @@ export class DriftSession implements Disposable {
       appKey: i.app.key,
       ref: i.ref,
       state: i.state,
-      changes: i.state.kind === 'drift' ? i.findings.map((f) => changeOf(f, i.desired.obj)) : [],
+      changes: i.state.kind === 'drift' ? i.findings.map((f) => changeOf(f, i.desired.obj, this.liveObjectOf(i))) : [],
     }));
+  }
+
+  /** The raw live object an item compared with (managedFields kept), when it was found. */
+  private liveObjectOf(i: Item): Obj | undefined {
+    const entry = this.live.get(i.liveKey);
+    return entry?.kind === 'found' ? entry.side.obj : undefined;
   }
 
   /** How many live objects are cached (each used by at least one lens); for tests and diagnostics. */
@@ -731,11 +741,13 @@ function joinNotes(...notes: Array<string | undefined>): string | undefined {
   return n.length === 0 ? undefined : n.join('; ');
 }
 
-function changeOf(f: DriftFinding, desired: Obj): DriftChange {
+function changeOf(f: DriftFinding, desired: Obj, live: Obj | undefined): DriftChange {
+  const attribution = live ? attributeFinding(live, f.steps) : undefined;
   return {
     path: desiredPathOf(f.path, desired),
     ...(f.desired !== undefined ? { desired: f.desired } : {}),
     ...(f.live !== undefined ? { live: f.live } : {}),
+    ...(attribution?.lastSetBy ? { attribution } : {}),
   };
 }
 

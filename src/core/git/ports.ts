@@ -4,6 +4,9 @@
  * `git` processes, src/infra/git/repositoryFiles.ts the file reads with the bounds of
  * src/infra/repoFiles.ts. src/vscode holds no Node I/O (lint rule) and reaches the disk only through these.
  */
+import type { BlameResult } from '../audit/blame';
+import type { CommitRecord } from '../audit/commits';
+import type { GraphCommit } from '../audit/graph';
 
 /** A working tree found by walking up to its `.git`, with what `.git` says about it. */
 export interface GitWorkspace {
@@ -84,4 +87,23 @@ export interface RepositoryFiles {
   locate(root: string, rel: string): Promise<LocatedEntry | undefined>;
   /** YAML files below `dir`, by the bounded walk (no link followed, at most 5,000 entries). */
   yamlFilesUnder(dir: string): Promise<string[]>;
+}
+
+/**
+ * The history questions of the audit trail in the editor (issue 17: the History node, the blame hover),
+ * for one repository. src/infra/git/history.ts GitHistory answers them with bounded `git` processes;
+ * the editor's instance refuses every process in Restricted Mode (the repository's `.git/config` may
+ * name programs git runs).
+ */
+export interface RepositoryHistory {
+  /** Commits reachable from `ref` that changed any of `paths`, newest first (`git log REF -- PATHS`). */
+  pathHistory(q: { readonly ref: string; readonly paths: readonly string[]; readonly maxCount?: number }): Promise<CommitRecord[]>;
+  /** The commits named by full id; unknown ids are left out. */
+  commits(ids: readonly string[]): Promise<CommitRecord[]>;
+  /** Ids and parents of the commits reachable from `refs`. */
+  graph(q: { readonly refs: readonly string[]; readonly maxCount?: number }): Promise<GraphCommit[]>;
+  /** Which names are commits: name → full id. */
+  resolve(names: readonly string[]): Promise<Map<string, string>>;
+  /** `git blame --porcelain` of a line range of a repo-relative file, or of `contents` in its place. */
+  blame(q: { readonly file: string; readonly startLine: number; readonly endLine: number; readonly contents?: string }): Promise<BlameResult>;
 }

@@ -13,6 +13,8 @@ import { groupOf } from '../manifest/documents';
 import { parseManifests } from '../manifest/documents';
 import { resolveNamespace } from '../manifest/namespace';
 import { isRecord } from '../json';
+import { attributeFinding } from '../audit/driftAttribution';
+import { describeAttribution, type FieldAttribution } from '../audit/managedFields';
 
 export interface FieldChange {
   /** JSON Pointer into the object, as the drift engine reports it. */
@@ -21,6 +23,11 @@ export interface FieldChange {
   readonly from: unknown;
   /** The desired value after the change (undefined: the change removes the field). */
   readonly to: unknown;
+  /**
+   * Issue 17: the live value was last set by a field manager that is not a GitOps controller (the live
+   * object's managedFields): the change overwrites what someone set by hand.
+   */
+  readonly setOutsideGit?: FieldAttribution;
 }
 
 export interface ResourceImpact {
@@ -212,6 +219,9 @@ export function renderImpact(impact: readonly AppImpact[], files: PlanInput['fil
         for (const f of r.change === 'update' ? r.fields : []) out.push(`| ${label} | \`${cell(f.path)}\` | ${showValue(f.from)} | ${showValue(f.to)} |`);
       }
       out.push('');
+      // Issue 17: live values this change overwrites that were set outside Git, by their field manager.
+      const byHand = a.resources.flatMap((r) => (r.change === 'update' ? r.fields.filter((f) => f.setOutsideGit).map((f) => `- ${cell(resourceLabel(r.id))}: ${cell(describeAttribution(f.setOutsideGit!))}`) : []));
+      if (byHand.length > 0) out.push('Live values set outside Git, which this change overwrites:', '', ...byHand, '');
     }
   }
   const paths = filePaths(files);
@@ -394,7 +404,14 @@ export async function impactOf(changedFiles: readonly ChangedFile[], deployments
           }
           const pair = diffPair(obj, live, listKeysFor(id.apiVersion, id.kind));
           if (pair.changes.length === 0) continue;
-          entry.resources.push({ id: pair.id, change: 'update', fields: pair.changes.map((c) => ({ path: c.path, from: c.live, to: c.kind === 'removed' ? undefined : c.desired })) });
+          entry.resources.push({
+            id: pair.id,
+            change: 'update',
+            fields: pair.changes.map((c) => {
+              const a = attributeFinding(live, c.steps);
+              return { path: c.path, from: c.live, to: c.kind === 'removed' ? undefined : c.desired, ...(a.throughGit === false ? { setOutsideGit: a } : {}) };
+            }),
+          });
         }
         for (const obj of before) {
           const id = idFor(obj, d);

@@ -16,6 +16,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { BLAME_LIMITS, parseBlamePorcelain, type BlameResult } from '../../core/audit/blame';
 import { logFormat, parseLog, type CommitRecord } from '../../core/audit/commits';
 import type { GraphCommit } from '../../core/audit/graph';
 
@@ -42,6 +43,11 @@ export interface GitHistoryOptions {
   readonly timeoutMs?: number;
   /** Ask git for signature states (`%G?` runs gpg/ssh-keygen per signed commit); default true. */
   readonly signatures?: boolean;
+  /**
+   * Runs before every git process and throws to refuse it: the editor passes its Restricted Mode guard
+   * (src/vscode/trust.ts requireTrust), since a repository's own `.git/config` can name programs git runs.
+   */
+  readonly beforeGit?: () => void;
 }
 
 export interface HistoryQuery {
@@ -100,6 +106,11 @@ export class GitHistory {
   }
 
   private run(args: readonly string[], input?: string): Promise<string> {
+    try {
+      this.opts.beforeGit?.();
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const max = this.opts.maxOutputBytes ?? 64 << 20;
     const timeoutMs = this.opts.timeoutMs ?? 30_000;
     return new Promise((resolve, reject) => {
@@ -239,6 +250,22 @@ export class GitHistory {
       if (m?.[1]) out.set(n, m[1]);
     });
     return out;
+  }
+
+  /**
+   * `git blame --porcelain` of lines `startLine`..`endLine` (1-based, inclusive) of a working-tree file
+   * (repo-relative), or of `contents` in its place (`--contents -`: an editor buffer with unsaved
+   * edits; its lines that differ from HEAD come back as not committed). At most
+   * BLAME_LIMITS.maxLines lines per call; parsed in core/audit/blame.ts.
+   */
+  async blame(q: { readonly file: string; readonly startLine: number; readonly endLine: number; readonly contents?: string }): Promise<BlameResult> {
+    const file = literalPath(q.file);
+    const start = Math.max(1, Math.floor(q.startLine));
+    const end = Math.min(Math.floor(q.endLine), start + BLAME_LIMITS.maxLines - 1);
+    if (file === '.' || !(end >= start)) throw new GitHistoryError('badRevision', `lines ${q.startLine}-${q.endLine} of "${q.file.slice(0, 80)}" are not a range git blame takes`);
+    if (q.contents !== undefined && q.contents.length > BLAME_LIMITS.maxContentChars) throw new GitHistoryError('tooLarge', `the document is larger than ${BLAME_LIMITS.maxContentChars} characters; it is not blamed`);
+    const args = ['blame', '--porcelain', '-L', `${start},${end}`, ...(q.contents !== undefined ? ['--contents', '-'] : []), '--', file];
+    return parseBlamePorcelain(await this.run(args, q.contents));
   }
 
   /** The URL of a remote (default `origin`), or undefined. */

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { Disposable } from '../../core/lifecycle';
 import type { DriftSession } from '../../core/drift/session';
+import { diffTitleAttribution } from '../audit/attributionText';
 
 export const DRIFT_SCHEME = 'gitops-drift';
 
@@ -20,7 +21,11 @@ export class DriftDocumentProvider implements vscode.TextDocumentContentProvider
   readonly onDidChange = this._onDidChange.event;
   private readonly texts = new Map<string, string>();
 
-  constructor(private readonly results: DriftSession) {}
+  constructor(
+    private readonly results: DriftSession,
+    /** For the time a field manager set a drifted field ("at 14:02 UTC" today). */
+    private readonly now: () => number = Date.now,
+  ) {}
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     return this.texts.get(uri.toString()) ?? '# This comparison is no longer available; click the lens again.\n';
@@ -38,7 +43,10 @@ export class DriftDocumentProvider implements vscode.TextDocumentContentProvider
     const desired = at('desired');
     this.set(live, view.live);
     this.set(desired, view.desired);
-    return { title: view.title, live, desired };
+    // Issue 17: the title says who set a drifted field outside Git (from the live object's managedFields).
+    const lens = this.results.details(uri).find((d) => d.documentIndex === documentIndex && d.cluster === cluster);
+    const setBy = diffTitleAttribution(lens?.changes ?? [], this.now());
+    return { title: setBy ? `${view.title} · ${setBy}` : view.title, live, desired };
   }
 
   dispose(): void {

@@ -9,11 +9,14 @@
 import { parseManifests, type ParsedFile, type SourceRange } from '../../core/manifest/documents';
 import type { Disposable, Event } from '../../core/lifecycle';
 import type { DocumentDrift } from '../../core/drift/session';
+import type { FieldAttribution } from '../../core/audit/managedFields';
 
 export interface FieldValue {
   readonly cluster: string;
   readonly desired?: unknown;
   readonly live?: unknown;
+  /** Who last set the live value (managedFields), when known (issue 17). */
+  readonly attribution?: FieldAttribution;
 }
 
 export interface DriftedField {
@@ -58,6 +61,7 @@ export function locateDrift(text: string | ParsedFile, details: readonly Documen
           cluster: lens.cluster,
           ...('desired' in change && change.desired !== undefined ? { desired: change.desired } : {}),
           ...('live' in change && change.live !== undefined ? { live: change.live } : {}),
+          ...(change.attribution ? { attribution: change.attribution } : {}),
         });
       }
     }

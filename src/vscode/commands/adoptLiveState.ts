@@ -14,6 +14,7 @@ import type { DocumentDrift } from '../../core/drift/session';
 import { manifestsOf, openPullRequestFor } from './openPullRequest';
 import { prArgs, resultOrError } from '../pr/deliver';
 import { UserError } from './appArg';
+import { attributionLines } from '../audit/attributionText';
 import type { CommandContext, CommandFactory } from './types';
 
 interface Target {
@@ -79,6 +80,10 @@ async function adopt(deps: CommandContext, arg: unknown, documentIndex: unknown,
     root,
     withDrift.map((t) => ({ path: path.relative(root, t.doc.uri.fsPath).split(path.sep).join('/'), status: 'modified' as const })),
   );
-  const summary = `Adopts the live state of ${[...new Set(withDrift.flatMap((t) => t.drifts.map((d) => d.cluster)))].join(', ')} into Git (drift accepted).`;
+  // Issue 17: who set the adopted values, from the live objects' managedFields.
+  const setBy = attributionLines(withDrift.flatMap((t) => t.drifts.map((d) => ({ cluster: d.cluster, changes: d.changes }))), deps.clock.now());
+  const summary =
+    `Adopts the live state of ${[...new Set(withDrift.flatMap((t) => t.drifts.map((d) => d.cluster)))].join(', ')} into Git (drift accepted).` +
+    (setBy.length > 0 ? `\n\nWho set the adopted live values (the objects' field managers):\n${setBy.join('\n')}` : '');
   return openPullRequestFor(deps, root, files, { ...args, heading: 'Adopt live state', summary, slug: typeof args.slug === 'string' ? args.slug : `adopt-${path.basename(withDrift[0]?.doc.uri.fsPath ?? 'live', path.extname(withDrift[0]?.doc.uri.fsPath ?? ''))}` });
 }

@@ -9,6 +9,7 @@ import type { App, AppKey } from '../../core/model/app';
 import { appsDeployingFile, type Deployment } from '../../core/drift/deployedBy';
 import { liveClusterOf, type KnownContext } from '../../core/drift/destination';
 import { isMask } from '../../core/drift/mask';
+import { describeAttribution } from '../../core/audit/managedFields';
 import { impactOf, type AppImpact, type ChangedFile as CoreChangedFile } from '../../core/pr/plan';
 import { describeLiveReadFailure, liveReadFailure } from '../../core/kube/k8sFailure';
 import type { LiveObjectReader } from '../../core/ports';
@@ -158,6 +159,8 @@ export function previewImpacts(impact: Impact): PreviewAppImpact[] {
       for (const f of r.change === 'update' ? r.fields : []) {
         const masked = secret || isMask(f.from) || isMask(f.to);
         changes.push({ resource: label, path: dottedPath(f.path), ...(masked ? { masked: true } : { before: show(f.from), after: show(f.to) }) } as PreviewFieldChange);
+        // Issue 17: the merge overwrites a live value someone set outside Git.
+        if (f.setOutsideGit) notes.push(`${label}: ${describeAttribution(f.setOutsideGit)}`);
       }
     }
     if (a.unreachable !== undefined) notes.push(`Live state not compared: ${a.unreachable}.`);

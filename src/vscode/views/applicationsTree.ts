@@ -19,6 +19,7 @@ import { TOOL_LABEL } from './tooltipMarkdown';
 import type { ViewFilter } from './viewFilter';
 import { pullRequestChildren, pullRequestTreeItem, pullRequestsNode, type PullRequestSource, type PullRequestTreeNode } from '../pr/pullRequestNodes';
 import { keyParts } from '../../core/model/app';
+import { historyChildren, historyNode, historyTreeItem, type HistorySource, type HistoryTreeNode } from '../audit/historyNodes';
 
 export type AppTreeNode =
   | { readonly type: 'cluster'; readonly id: string; readonly name: string }
@@ -29,7 +30,8 @@ export type AppTreeNode =
   | { readonly type: 'group'; readonly id: string; readonly name: string; readonly cluster: string; readonly tool: Tool }
   | { readonly type: 'app'; readonly id: string; readonly name: string; readonly key: AppKey; readonly cluster: string; readonly tool: Tool; readonly group: string }
   | { readonly type: 'resource'; readonly id: string; readonly name: string; readonly appKey: AppKey; readonly index: number }
-  | PullRequestTreeNode;
+  | PullRequestTreeNode
+  | HistoryTreeNode;
 
 export type AppNode = Extract<AppTreeNode, { type: 'app' }>;
 
@@ -65,8 +67,18 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     private readonly liveHealth?: ResourceHealthStore,
     /** Pull requests GitOps Lens opened per app (issue 6), listed under a "Pull Requests" child. */
     private readonly pullRequests?: PullRequestSource,
+    /** Each app's audit trail (issue 17), listed under a "History" child. */
+    private readonly history?: HistorySource,
   ) {
     if (pullRequests) this.disposables.push(pullRequests.onDidChange(() => this.fireAll()));
+    // A loaded trail refreshes its History node only (its children are read again with it).
+    if (history)
+      this.disposables.push(
+        history.onDidChange((key) => {
+          const n = this.nodes.get(`app/${key}/history`);
+          if (n) this._onDidChangeTreeData.fire([n]);
+        }),
+      );
     clusters.onDidChange(() => this.fireAll(), this, this.disposables);
     filter.onDidChange(() => this.fireAll(), this, this.disposables);
     apps.onDidChange(this.onAppsChanged, this, this.disposables);
@@ -132,6 +144,7 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
           this._onDidRequestLiveHealth.fire(node.key);
         }
         const prs: AppTreeNode[] = this.pullRequests && this.pullRequests.forApp(node.key).length > 0 ? [this.node(pullRequestsNode(node.id, node.key))] : [];
+        if (this.history) prs.push(this.node(historyNode(node.id, node.key)));
         return prs.concat(this.apps.resources(node.key).map((r, index) =>
           this.node({
             type: 'resource',
@@ -144,6 +157,8 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
       }
       case 'pullRequests':
         return this.pullRequests ? pullRequestChildren(node, this.pullRequests).map((n) => this.node(n)) : [];
+      case 'history':
+        return this.history ? historyChildren(node, this.history).map((n) => this.node(n)) : [];
       default:
         return [];
     }
@@ -163,12 +178,15 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
       case 'app':
         return this.node({ type: 'group', id: `cluster/${node.cluster}/${node.tool}/${node.group}`, name: node.group, cluster: node.cluster, tool: node.tool });
       case 'resource':
+      case 'history':
       case 'pullRequests': {
         const app = this.apps.get(node.appKey);
         return app ? this.appNode(app) : undefined;
       }
       case 'pullRequest':
         return this.nodes.get(node.id.slice(0, node.id.lastIndexOf('/pullRequests/') + '/pullRequests'.length));
+      case 'historyItem':
+        return this.nodes.get(node.id.slice(0, node.id.lastIndexOf('/history/') + '/history'.length));
     }
   }
 
@@ -219,6 +237,9 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
       case 'pullRequests':
       case 'pullRequest':
         return this.pullRequests ? pullRequestTreeItem(node, this.pullRequests) : new vscode.TreeItem(node.name);
+      case 'history':
+      case 'historyItem':
+        return this.history ? historyTreeItem(node, this.history, this.clock.now()) : new vscode.TreeItem(node.name);
     }
   }
 
@@ -344,7 +365,7 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     }
     const item = new vscode.TreeItem(
       app.name,
-      app.resources.length > 0 || (this.pullRequests?.forApp(app.key).length ?? 0) > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      app.resources.length > 0 || this.history !== undefined || (this.pullRequests?.forApp(app.key).length ?? 0) > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
     item.id = node.id;
     item.description = appDescription(app);
