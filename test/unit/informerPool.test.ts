@@ -270,6 +270,40 @@ describe('InformerPool (simulator, client-node)', function () {
     await waitFor('new-visible', () => store.all().some((a) => a.name === 'new-visible'));
   });
 
+  it('relists a per-namespace list after 410 as a SYNC of that namespace: the other namespaces keep their apps', async () => {
+    const h = await harness();
+    const limited = 'limited-token';
+    h.sim.addToken(limited, [
+      { verbs: ['list'], resources: ['namespaces'] },
+      { verbs: ['list', 'watch', 'get'], apiGroups: ['*'], resources: ['*'], namespaces: ['argocd', 'flux-system'] },
+    ]);
+    const kc = h.sim.kubeconfig('sim', { token: limited });
+    const pool = new InformerPool({ kubeconfig: () => [{ path: 'k', text: kc }], log: recordingLogger().logger, clock: realClock, backoff: { initialMs: 50, maxMs: 400 } });
+    const store = new AppStore(realClock);
+    const syncs: ClusterWatchEvent[] = [];
+    const subs = [store.connect(pool), pool.onDidReceiveEvents((e) => syncs.push(...e.events.filter((x) => x.type === 'SYNC')))];
+    open.push(async () => {
+      subs.forEach((s) => s.dispose());
+      pool.dispose();
+      store.dispose();
+    });
+    pool.start('sim');
+    await waitFor('ready', () => store.status('sim').connection.phase === 'ready');
+    await waitFor('watches open', () => (h.sim.counts.snapshot()['watch argoproj.io/applications'] ?? 0) >= 1);
+    const before = store.all().map((a) => a.key).sort();
+    assert.ok(syncs.every((e) => e.type === 'SYNC' && e.namespace === undefined), 'the first lists replace the whole kind');
+    syncs.length = 0;
+    h.sim.faults.cutWatches();
+    h.sim.objects.delete('argoproj.io/v1alpha1', 'Application', 'argocd', 'billing');
+    h.sim.objects.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'advance-rv', namespace: 'default' } });
+    h.sim.faults.expireResourceVersions();
+    await waitFor('billing gone', () => !store.all().some((a) => a.name === 'billing'));
+    await waitFor('kustomizations relisted', () => syncs.some((e) => e.kind === 'Kustomization'));
+    const apps = syncs.filter((e) => e.kind === 'Application');
+    assert.ok(apps.length > 0 && apps.every((e) => e.type === 'SYNC' && e.namespace !== undefined), 'each namespace relists its own');
+    assert.deepEqual(store.all().map((a) => a.key).sort(), before.filter((k) => !k.endsWith('/billing')));
+  });
+
   it('reports a 401 token as unreachable with Unauthorized', async () => {
     const h = await harness({ token: 'not-a-valid-token' });
     h.pool.start('sim');
