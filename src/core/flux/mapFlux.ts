@@ -57,7 +57,8 @@ function readInventory(r: FieldReader, status: Rec | undefined): ManagedResource
       return;
     }
     // Flux records no per-object sync or health in the inventory; those stay undefined.
-    out.push({ ...parsed.ref, requiresPruning: false, hook: false });
+    const ref = parsed.ref;
+    out.push({ namespace: ref.namespace, name: ref.name, group: ref.group, kind: ref.kind, version: ref.version, requiresPruning: false, hook: false });
   });
   return out;
 }
@@ -198,7 +199,6 @@ export function readFluxKustomization(cluster: string, obj: unknown): FluxAppRea
   // (fluxcd/kustomize-controller#1627) used, still read so early adopters' rules are not dropped.
   const ignore = readIgnoreRules(r, spec, 'spec.ignore') ?? readIgnoreRules(r, spec, 'spec.driftIgnoreRules');
   const history = readReconcileHistory(r, status);
-  const base = fluxBase(cluster, 'Kustomization', 'app', id, name);
   const revision = applied === undefined ? undefined : shortRevision(applied);
   // The history records when the last reconcile ended (Flux 2.7+); before that the Ready transition
   // time is the closest the object records.
@@ -212,8 +212,8 @@ export function readFluxKustomization(cluster: string, obj: unknown): FluxAppRea
     sourceRef,
     withSource(source) {
       const sync = fluxSync({ sourceRef, source, applied, attempted, ready });
-      return {
-        ...base,
+      // Object.assign, not a leading spread: `{ ...base, a, b }` took 60 us per app on Node 20 (issue 18).
+      return Object.assign(fluxBase(cluster, 'Kustomization', 'app', id, name), {
         sync,
         health,
         suspended,
@@ -229,7 +229,7 @@ export function readFluxKustomization(cluster: string, obj: unknown): FluxAppRea
         ...extra,
         ...(history.length > 0 ? { history } : {}),
         problems,
-      };
+      } satisfies Partial<App>);
     },
   };
 }
@@ -330,7 +330,6 @@ export function readFluxHelmRelease(cluster: string, obj: unknown): FluxAppReadi
     ...(h.lastDeployed !== undefined ? { at: h.lastDeployed } : {}),
     ...(h.chartName !== undefined ? { detail: h.chartName } : {}),
   }));
-  const base = fluxBase(cluster, 'HelmRelease', 'app', id, name);
   const lastReconciled = deployed?.lastDeployed ?? ready?.lastTransitionTime;
   const destination = { namespace: r.string(spec, 'spec.targetNamespace') ?? id.namespace };
   const resources = readInventory(r, status);
@@ -341,8 +340,8 @@ export function readFluxHelmRelease(cluster: string, obj: unknown): FluxAppReadi
     withSource(source) {
       const sync = fluxSync({ sourceRef, source, applied: appliedForSync, attempted: attemptedForSync, ready });
       const src: AppSource = { ref: sourceRef, chart, targetRevision: chartVersion ?? (source.found ? source.revision : attempted) };
-      return {
-        ...base,
+      // Object.assign, not a leading spread: `{ ...base, a, b }` took 60 us per app on Node 20 (issue 18).
+      return Object.assign(fluxBase(cluster, 'HelmRelease', 'app', id, name), {
         sync,
         health,
         suspended,
@@ -358,7 +357,7 @@ export function readFluxHelmRelease(cluster: string, obj: unknown): FluxAppReadi
         ...extra,
         ...(entries.length > 0 ? { history: entries } : {}),
         problems,
-      };
+      } satisfies Partial<App>);
     },
   };
 }
@@ -399,8 +398,7 @@ export function mapFluxSource(cluster: string, kind: GitOpsKindName, obj: unknow
     r.string(ref, 'spec.ref.digest') ??
     r.string(spec, 'spec.version') ??
     (kind === 'OCIRepository' && spec !== undefined ? 'latest' : undefined);
-  return {
-    ...fluxBase(cluster, kind, 'source', id, name),
+  return Object.assign(fluxBase(cluster, kind, 'source', id, name), {
     sync,
     health,
     suspended,
@@ -421,7 +419,7 @@ export function mapFluxSource(cluster: string, kind: GitOpsKindName, obj: unknow
     resourceHealth: { kind: 'inline' },
     ...conditionsField(conditions),
     problems: r.problems,
-  };
+  } satisfies Partial<App>);
 }
 
 export function messageOf(health: App['health'], sync: SyncState, ready: { message: string } | undefined): string | undefined {
