@@ -9,6 +9,8 @@ import { AppStore } from '../../src/core/store/appStore';
 import type { Clock, ClusterConnectionEvent, ClusterWatchEvent } from '../../src/core/ports';
 import { InformerPool } from '../../src/infra/k8s/informerPool';
 import { toK8sError } from '../../src/infra/k8s/errors';
+import { KubeClusterAccess } from '../../src/infra/k8s/clusterAccess';
+import { KubeConnections } from '../../src/infra/k8s/kubeClient';
 import { startSimCluster, type SimCluster, type SimClusterOptions } from '../sim/k8s/cluster';
 import type { KubeObject } from '../sim/k8s/types';
 import {
@@ -302,6 +304,39 @@ describe('InformerPool (simulator, client-node)', function () {
     const apps = syncs.filter((e) => e.kind === 'Application');
     assert.ok(apps.length > 0 && apps.every((e) => e.type === 'SYNC' && e.namespace !== undefined), 'each namespace relists its own');
     assert.deepEqual(store.all().map((a) => a.key).sort(), before.filter((k) => !k.endsWith('/billing')));
+  });
+
+  it('shares one connection per context with the cluster access: its GETs make no full TLS handshake of their own', async () => {
+    const h = await harness();
+    const files = [{ path: '/virtual/kubeconfig', text: h.sim.kubeconfig('sim') }];
+    const kube = new KubeConnections({ kubeconfig: () => files });
+    const pool = new InformerPool({ kubeconfig: () => files, log: recordingLogger().logger, clock: realClock, connections: kube });
+    const store = new AppStore(realClock);
+    const sub = store.connect(pool);
+    const access = new KubeClusterAccess({ kubeconfig: () => files, connections: kube });
+    open.push(async () => {
+      sub.dispose();
+      access.dispose();
+      pool.dispose();
+      store.dispose();
+      kube.dispose();
+    });
+    h.sim.tls.reset();
+    pool.start('sim');
+    await waitFor('ready', () => store.status('sim').connection.phase === 'ready');
+    await waitFor('watches open', () => (h.sim.counts.snapshot().watch ?? 0) >= 7);
+    const started = h.sim.tls.snapshot();
+    assert.equal(started.handshakes - started.resumed, 1, `one full handshake for the pool's start: ${JSON.stringify(started)}`);
+    h.sim.tls.reset();
+    for (const name of ['guestbook', 'payments', 'billing']) {
+      const live = (await access.get('sim', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name })) as KubeObject;
+      assert.equal(live.metadata.name, name);
+    }
+    const gets = h.sim.tls.snapshot();
+    assert.equal(gets.handshakes - gets.resumed, 0, `full handshakes for the GETs: ${JSON.stringify(gets)}`);
+    // The pool does not close what it shares: the access still answers after the pool is gone.
+    pool.dispose();
+    assert.ok(await access.get('sim', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'guestbook' }));
   });
 
   it('reports a 401 token as unreachable with Unauthorized', async () => {
