@@ -12,7 +12,6 @@
  */
 import * as fs from 'node:fs';
 import * as https from 'node:https';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -29,6 +28,10 @@ import type { KubeObject } from '../test/sim/k8s/types';
 import { ARGO2_SYNCED_HEALTHY } from '../test/fixtures/gitops/argocd';
 import { GIT_REPOSITORY, HR_READY, KS_READY } from '../test/fixtures/gitops/flux';
 import type { BenchCase } from './harness';
+// Types only: the modules load after the vscode stub is installed (treeExpand).
+import type * as TreeModuleNs from '../src/vscode/views/applicationsTree';
+import type * as FilterModuleNs from '../src/vscode/views/viewFilter';
+import type * as ClusterStoreModuleNs from '../src/core/store/clusterStore';
 import { installVscodeStub } from './support/vscodeStub';
 
 const clock: Clock = {
@@ -372,9 +375,9 @@ export const cases: BenchCase[] = [
   },
 ];
 
-type TreeModule = typeof import('../src/vscode/views/applicationsTree');
-type FilterModule = typeof import('../src/vscode/views/viewFilter');
-type ClusterStoreModule = typeof import('../src/core/store/clusterStore');
+type TreeModule = typeof TreeModuleNs;
+type FilterModule = typeof FilterModuleNs;
+type ClusterStoreModule = typeof ClusterStoreModuleNs;
 let tree: { provider: InstanceType<TreeModule['ApplicationsTreeProvider']>; store: AppStore } | undefined;
 
 /** Expands the `big` group of cluster c0 as VS Code does: its children, then a TreeItem for each. */
