@@ -321,6 +321,7 @@ function handshakeCases(s: Scenario): BenchCase[] {
 let heapFloor = NaN;
 let heapOurs = NaN;
 let hugeLoaded: Loaded | undefined;
+let hugeFloorMs = NaN;
 
 export const cases: BenchCase[] = [
   ...ratioCases(SMALL, 5),
@@ -354,12 +355,15 @@ export const cases: BenchCase[] = [
     better: 'lower',
     async measure() {
       const e = await env(HUGE);
+      hugeFloorMs = (await loadFloor(e)).ms;
       const before = await heapUsed();
       hugeLoaded = await loadOurs(e);
       heapOurs = (await heapUsed()) - before;
       return hugeLoaded.ms;
     },
   },
+  { name: `app load ${label(HUGE)}: floor (one run)`, unit: 'ms', runs: 1, better: 'lower', measure: () => hugeFloorMs },
+  { name: `app load ${label(HUGE)}: pool → AppStore / floor (one run)`, unit: 'x', runs: 1, better: 'lower', measure: () => (hugeLoaded?.ms ?? NaN) / hugeFloorMs },
   { name: `app load ${label(HUGE)}: heap held by pool + AppStore`, unit: 'MB', runs: 1, better: 'lower', measure: () => heapOurs / 1e6 },
   {
     name: `app load ${label(HUGE)}: tree expand of a 1,000-app group (getChildren + getTreeItem each)`,
