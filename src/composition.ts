@@ -11,7 +11,7 @@ import { ClusterStore } from './core/store/clusterStore';
 import { ResourceHealthStore } from './core/store/resourceHealthStore';
 import { ArgoCdSettingsCache } from './core/argocd/settings/cache';
 import { WorkerLuaRunner } from './infra/lua/luaRunner';
-import { lazyClusterAccess, loadInformerPool } from './infra/k8s/lazy';
+import { LazyKubeConnections, lazyClusterAccess, loadInformerPool } from './infra/k8s/lazy';
 import { FileKubeconfigSource, defaultKubeconfigPaths } from './infra/kubeconfigFiles';
 import { createApi, type GitOpsLensExtensionExports } from './vscode/api';
 import { systemClock } from './vscode/clock';
@@ -92,11 +92,13 @@ export function compose(
   const operations = scope.add(new OperationRunner());
   const apps = scope.add(new AppStore(systemClock, log));
   const filter = scope.add(new ViewFilter());
-  const access = lazyClusterAccess({ kubeconfig: () => source.read() });
+  // One connection (keep-alive agent) per context for the pool's lists and watches and every GET (issue 18).
+  const kube = scope.add(new LazyKubeConnections({ kubeconfig: () => source.read(), log, clock: systemClock }));
+  const access = lazyClusterAccess({ kubeconfig: () => source.read() }, kube);
   // The informer pool is created on first use: no cluster call before a view is visible or a
   // command needs the clusters (activation must stay cheap).
   const connections = scope.add(
-    new ClusterConnections(clusters, apps, () => new (loadInformerPool().InformerPool)({ kubeconfig: () => source.read(), log, clock: systemClock }), log),
+    new ClusterConnections(clusters, apps, () => new (loadInformerPool().InformerPool)({ kubeconfig: () => source.read(), log, clock: systemClock, connections: kube.get() }), log),
   );
 
   // The user's repositories: discovery from .git files; git processes never in Restricted Mode (issue 12).

@@ -99,11 +99,12 @@ export type K8sError =
 /**
  * One watch event for one kind. ADDED/MODIFIED/DELETED carry the object as the API sent it (JSON, not
  * validated: mappers are total). SYNC carries the kind's complete list after a (re)list and replaces
- * everything known for that kind, so objects deleted while the watch was down disappear.
+ * everything known for that kind (or, with `namespace`, for that kind in that namespace: the relist of
+ * a namespaced list), so objects deleted while the watch was down disappear.
  */
 export type ClusterWatchEvent =
   | { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly kind: GitOpsKindName; readonly object: unknown }
-  | { readonly type: 'SYNC'; readonly kind: GitOpsKindName; readonly objects: readonly unknown[] };
+  | { readonly type: 'SYNC'; readonly kind: GitOpsKindName; readonly objects: readonly unknown[]; readonly namespace?: string };
 
 /** Connection state of one cluster, as the informer pool sees it. */
 export type ClusterConnectionEvent =

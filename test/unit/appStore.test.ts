@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { Emitter } from '../../src/core/lifecycle';
 import type { Clock, ClusterConnectionEvent, ClusterSource, ClusterWatchEvent, K8sError } from '../../src/core/ports';
 import { AppStore, type AppStoreChange, type AppTransition } from '../../src/core/store/appStore';
@@ -38,12 +40,15 @@ function setup() {
   return { clock, store, changes, transitions };
 }
 
+/** Writes so far: each object built here is a new write, with a new resourceVersion as the API server gives it. */
+let writes = 0;
+
 /** An Argo CD Application with the given name/project/state, shaped like the fixtures. */
 function argoApp(name: string, sync = 'Synced', health = 'Healthy', project = 'default') {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: { name, namespace: 'argocd', resourceVersion: '1' },
+    metadata: { name, namespace: 'argocd', resourceVersion: String(++writes) },
     spec: { project, source: { repoURL: 'https://git.example.test/x.git', path: name }, destination: { namespace: name } },
     status: { sync: { status: sync, revision: A.ARGO_SHA }, health: { status: health } },
   };
@@ -51,13 +56,35 @@ function argoApp(name: string, sync = 'Synced', health = 'Healthy', project = 'd
 
 const GUESTBOOK = 'prod/argocd/Application/argocd/guestbook';
 
+/** The object, counting in `reads` under `name` each time a mapper reads its `spec`. */
+function counted<T extends object>(obj: T, name: string, reads: Map<string, number>): T {
+  return new Proxy(obj, {
+    get(target, prop, receiver) {
+      if (prop === 'spec') reads.set(name, (reads.get(name) ?? 0) + 1);
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+}
+
+let gcFn: (() => void) | undefined;
+/** A full collection (`--expose-gc` switched on at run time). */
+function fullGc(): void {
+  if (!gcFn) {
+    v8.setFlagsFromString('--expose-gc');
+    gcFn = vm.runInNewContext('gc') as () => void;
+  }
+  gcFn();
+  gcFn();
+}
+
 describe('core/store/AppStore', () => {
   it('fires added/updated/removed with only the keys that changed', () => {
     const { store, changes } = setup();
     store.apply('prod', { type: 'ADDED', kind: 'Application', object: A.ARGO2_SYNCED_HEALTHY });
     store.apply('prod', { type: 'ADDED', kind: 'Application', object: A.ARGO2_SYNCED_DEGRADED });
-    const modified = structuredClone(A.ARGO2_SYNCED_HEALTHY) as { status: { sync: { status: string } } };
+    const modified = structuredClone(A.ARGO2_SYNCED_HEALTHY) as { metadata: { resourceVersion: string }; status: { sync: { status: string } } };
     modified.status.sync.status = 'OutOfSync';
+    modified.metadata.resourceVersion = '48214'; // every write gets a new one
     store.apply('prod', { type: 'MODIFIED', kind: 'Application', object: modified });
     store.apply('prod', { type: 'DELETED', kind: 'Application', object: A.ARGO2_SYNCED_DEGRADED });
     assert.deepEqual(changes, [
@@ -266,6 +293,98 @@ describe('core/store/AppStore', () => {
     store.apply('prod', { type: 'ADDED', kind: 'Application', object: argoApp('web', 'Synced', 'Healthy', 'team-a') });
     store.apply('prod', { type: 'MODIFIED', kind: 'Application', object: argoApp('web', 'Synced', 'Healthy', 'team-b') });
     assert.deepEqual(store.groups('prod', 'argocd').map((g) => g.name), ['team-b']);
+  });
+
+  it('a GitRepository arriving after its Kustomizations updates them, without reading any object again and leaving other apps alone', () => {
+    const { store, changes } = setup();
+    const reads = new Map<string, number>();
+    const ksOf = (name: string, source: string) => {
+      const o = structuredClone(F.KS_READY) as { metadata: { name: string; resourceVersion?: string }; spec: { sourceRef: { name: string } } };
+      o.metadata.name = name;
+      o.metadata.resourceVersion = String(++writes);
+      o.spec.sourceRef.name = source;
+      return counted(o, name, reads);
+    };
+    store.applyAll('prod', [
+      { type: 'ADDED', kind: 'Kustomization', object: ksOf('a', 'fleet') },
+      { type: 'ADDED', kind: 'Kustomization', object: ksOf('b', 'fleet') },
+      { type: 'ADDED', kind: 'Kustomization', object: ksOf('c', 'other') },
+    ]);
+    const read = new Map(reads);
+    assert.ok((read.get('a') ?? 0) > 0, 'the mapper reads spec');
+    const KS = (n: string) => `prod/flux/Kustomization/flux-system/${n}`;
+    const FLEET = 'prod/flux/GitRepository/flux-system/fleet';
+    assert.match(store.get(KS('a'))!.sync.reason ?? '', /not observed/);
+
+    const repo = (revision: string, updatedAt: string) => {
+      const o = F.GIT_REPOSITORY(revision) as { metadata: { resourceVersion?: string }; status: { artifact: { lastUpdateTime: string } } };
+      o.metadata.resourceVersion = String(++writes);
+      o.status.artifact.lastUpdateTime = updatedAt;
+      return o;
+    };
+    store.apply('prod', { type: 'ADDED', kind: 'GitRepository', object: repo(F.REV, '2025-05-04T09:58:00Z') });
+    assert.deepEqual(store.get(KS('a'))!.sync, { status: 'Synced' });
+    assert.deepEqual(store.get(KS('b'))!.sync, { status: 'Synced' });
+    assert.match(store.get(KS('c'))!.sync.reason ?? '', /not observed/);
+    assert.deepEqual(changes.at(-1), { added: [FLEET], updated: [KS('a'), KS('b')], removed: [], clusters: [] });
+
+    // The source changed, its artifact did not (a newer lastUpdateTime): its Kustomizations stay as they are.
+    store.apply('prod', { type: 'MODIFIED', kind: 'GitRepository', object: repo(F.REV, '2025-05-04T10:30:00Z') });
+    assert.deepEqual(changes.at(-1), { added: [], updated: [FLEET], removed: [], clusters: [] });
+
+    store.apply('prod', { type: 'MODIFIED', kind: 'GitRepository', object: repo(F.REV_NEW, '2025-05-04T11:00:00Z') });
+    assert.equal(store.get(KS('a'))!.sync.status, 'OutOfSync');
+    assert.equal(store.get(KS('a'))!.sources[0]?.targetRevision, F.REV_NEW);
+    assert.deepEqual(changes.at(-1), { added: [], updated: [FLEET, KS('a'), KS('b')], removed: [], clusters: [] });
+    assert.deepEqual(reads, read, 'the Kustomizations were joined with the new artifact from what was read of them');
+  });
+
+  it('does not map an object again at a resourceVersion it already mapped (a relist of unchanged objects)', () => {
+    const { store, changes } = setup();
+    const reads = new Map<string, number>();
+    const objects = ['a', 'b', 'c'].map((n) => counted(argoApp(n), n, reads));
+    store.apply('prod', { type: 'SYNC', kind: 'Application', objects });
+    const read = new Map(reads);
+    store.apply('prod', { type: 'SYNC', kind: 'Application', objects });
+    assert.deepEqual(reads, read);
+    assert.equal(changes.length, 1);
+    // A new resourceVersion is mapped; unchanged content fires nothing.
+    store.apply('prod', { type: 'MODIFIED', kind: 'Application', object: counted(argoApp('a'), 'a', reads) });
+    assert.equal(reads.get('a'), 2 * (read.get('a') ?? 0));
+    assert.equal(changes.length, 1);
+  });
+
+  it('holds no reference to the objects it mapped (only the apps and what re-mapping needs)', async () => {
+    const { store } = setup();
+    const refs: WeakRef<object>[] = [];
+    (() => {
+      const objects = [argoApp('a'), structuredClone(F.KS_READY) as object, F.HR_READY as object, structuredClone(F.GIT_REPOSITORY()) as object];
+      const [app, ks, hr, repo] = objects as [object, object, object, object];
+      const labelled = structuredClone(ks) as { metadata: { labels?: Record<string, string> } };
+      labelled.metadata.labels = { team: 'a' };
+      refs.push(new WeakRef(app), new WeakRef(labelled), new WeakRef(repo));
+      store.applyAll('prod', [
+        { type: 'ADDED', kind: 'Application', object: app },
+        { type: 'ADDED', kind: 'Kustomization', object: labelled },
+        { type: 'ADDED', kind: 'HelmRelease', object: hr },
+        { type: 'ADDED', kind: 'GitRepository', object: repo },
+      ]);
+    })();
+    await new Promise((r) => setTimeout(r, 10));
+    fullGc();
+    assert.deepEqual(
+      refs.map((r) => r.deref() === undefined),
+      [true, true, true],
+    );
+    assert.deepEqual(store.get('prod/flux/Kustomization/flux-system/podinfo')!.sync, { status: 'Synced' });
+  });
+
+  it('a SYNC of one namespace replaces the kind in that namespace only', () => {
+    const { store } = setup();
+    const inNs = (name: string, namespace: string) => ({ ...argoApp(name), metadata: { name, namespace, resourceVersion: String(++writes) } });
+    store.apply('prod', { type: 'SYNC', kind: 'Application', objects: [inNs('a', 'team-a'), inNs('b', 'team-a'), inNs('c', 'team-b')] });
+    store.apply('prod', { type: 'SYNC', kind: 'Application', namespace: 'team-a', objects: [inNs('b', 'team-a')] });
+    assert.deepEqual(store.all().map((a) => a.key), ['prod/argocd/Application/team-a/b', 'prod/argocd/Application/team-b/c']);
   });
 
   it('keeps malformed objects visible as Unknown instead of dropping or throwing', () => {

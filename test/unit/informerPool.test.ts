@@ -9,6 +9,8 @@ import { AppStore } from '../../src/core/store/appStore';
 import type { Clock, ClusterConnectionEvent, ClusterWatchEvent } from '../../src/core/ports';
 import { InformerPool } from '../../src/infra/k8s/informerPool';
 import { toK8sError } from '../../src/infra/k8s/errors';
+import { KubeClusterAccess } from '../../src/infra/k8s/clusterAccess';
+import { KubeConnections } from '../../src/infra/k8s/kubeClient';
 import { startSimCluster, type SimCluster, type SimClusterOptions } from '../sim/k8s/cluster';
 import type { KubeObject } from '../sim/k8s/types';
 import {
@@ -268,6 +270,73 @@ describe('InformerPool (simulator, client-node)', function () {
     // Watches per namespace deliver changes too.
     h.sim.objects.put(seedable(ARGO2_SYNCED_HEALTHY, (o) => (o.metadata.name = 'new-visible')));
     await waitFor('new-visible', () => store.all().some((a) => a.name === 'new-visible'));
+  });
+
+  it('relists a per-namespace list after 410 as a SYNC of that namespace: the other namespaces keep their apps', async () => {
+    const h = await harness();
+    const limited = 'limited-token';
+    h.sim.addToken(limited, [
+      { verbs: ['list'], resources: ['namespaces'] },
+      { verbs: ['list', 'watch', 'get'], apiGroups: ['*'], resources: ['*'], namespaces: ['argocd', 'flux-system'] },
+    ]);
+    const kc = h.sim.kubeconfig('sim', { token: limited });
+    const pool = new InformerPool({ kubeconfig: () => [{ path: 'k', text: kc }], log: recordingLogger().logger, clock: realClock, backoff: { initialMs: 50, maxMs: 400 } });
+    const store = new AppStore(realClock);
+    const syncs: ClusterWatchEvent[] = [];
+    const subs = [store.connect(pool), pool.onDidReceiveEvents((e) => syncs.push(...e.events.filter((x) => x.type === 'SYNC')))];
+    open.push(async () => {
+      subs.forEach((s) => s.dispose());
+      pool.dispose();
+      store.dispose();
+    });
+    pool.start('sim');
+    await waitFor('ready', () => store.status('sim').connection.phase === 'ready');
+    await waitFor('watches open', () => (h.sim.counts.snapshot()['watch argoproj.io/applications'] ?? 0) >= 1);
+    const before = store.all().map((a) => a.key).sort();
+    assert.ok(syncs.every((e) => e.type === 'SYNC' && e.namespace === undefined), 'the first lists replace the whole kind');
+    syncs.length = 0;
+    h.sim.faults.cutWatches();
+    h.sim.objects.delete('argoproj.io/v1alpha1', 'Application', 'argocd', 'billing');
+    h.sim.objects.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'advance-rv', namespace: 'default' } });
+    h.sim.faults.expireResourceVersions();
+    await waitFor('billing gone', () => !store.all().some((a) => a.name === 'billing'));
+    await waitFor('kustomizations relisted', () => syncs.some((e) => e.kind === 'Kustomization'));
+    const apps = syncs.filter((e) => e.kind === 'Application');
+    assert.ok(apps.length > 0 && apps.every((e) => e.type === 'SYNC' && e.namespace !== undefined), 'each namespace relists its own');
+    assert.deepEqual(store.all().map((a) => a.key).sort(), before.filter((k) => !k.endsWith('/billing')));
+  });
+
+  it('shares one connection per context with the cluster access: its GETs make no full TLS handshake of their own', async () => {
+    const h = await harness();
+    const files = [{ path: '/virtual/kubeconfig', text: h.sim.kubeconfig('sim') }];
+    const kube = new KubeConnections({ kubeconfig: () => files });
+    const pool = new InformerPool({ kubeconfig: () => files, log: recordingLogger().logger, clock: realClock, connections: kube });
+    const store = new AppStore(realClock);
+    const sub = store.connect(pool);
+    const access = new KubeClusterAccess({ kubeconfig: () => files, connections: kube });
+    open.push(async () => {
+      sub.dispose();
+      access.dispose();
+      pool.dispose();
+      store.dispose();
+      kube.dispose();
+    });
+    h.sim.tls.reset();
+    pool.start('sim');
+    await waitFor('ready', () => store.status('sim').connection.phase === 'ready');
+    await waitFor('watches open', () => (h.sim.counts.snapshot().watch ?? 0) >= 7);
+    const started = h.sim.tls.snapshot();
+    assert.equal(started.handshakes - started.resumed, 1, `one full handshake for the pool's start: ${JSON.stringify(started)}`);
+    h.sim.tls.reset();
+    for (const name of ['guestbook', 'payments', 'billing']) {
+      const live = (await access.get('sim', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name })) as KubeObject;
+      assert.equal(live.metadata.name, name);
+    }
+    const gets = h.sim.tls.snapshot();
+    assert.equal(gets.handshakes - gets.resumed, 0, `full handshakes for the GETs: ${JSON.stringify(gets)}`);
+    // The pool does not close what it shares: the access still answers after the pool is gone.
+    pool.dispose();
+    assert.ok(await access.get('sim', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'guestbook' }));
   });
 
   it('reports a 401 token as unreachable with Unauthorized', async () => {

@@ -48,6 +48,16 @@ describe('core/kube/kubeconfig', () => {
     assert.equal(p?.line, 7, 'the unclosed flow sequence ends the document at line 7');
   });
 
+  it('reports the problems of a broken file on every read, and sees a file changed at the same path', () => {
+    const first = mergeKubeconfigs([file('broken.yaml'), file('two-clusters.yaml')]);
+    const again = mergeKubeconfigs([file('broken.yaml'), file('two-clusters.yaml')]);
+    assert.ok(first.problems.length > 0);
+    assert.deepEqual(again.problems, first.problems);
+    const changed = { path: '/k', text: 'contexts:\n- name: a\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: https://a.invalid}\n' };
+    assert.equal(mergeKubeconfigs([changed]).contexts[0]?.server, 'https://a.invalid');
+    assert.equal(mergeKubeconfigs([{ ...changed, text: changed.text.replace('a.invalid', 'b.invalid') }]).contexts[0]?.server, 'https://b.invalid');
+  });
+
   it('reports a context whose cluster no file defines', () => {
     const merged = mergeKubeconfigs([
       { path: '/k', text: 'contexts:\n- name: orphan\n  context: {cluster: nowhere, user: u}\n' },

@@ -9,7 +9,6 @@ import {
   HEALTH_STATUSES,
   HISTORY_LIMIT,
   appKey,
-  identityFields,
   readConditions,
   readIdentity,
   readStringMap,
@@ -47,7 +46,8 @@ type Rec = Record<string, unknown>;
 const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
 
 function argoIdentity(id: ObjectIdentity): Pick<App, 'apiVersion' | 'deletingSince'> {
-  return { ...identityFields(id), apiVersion: ARGO_API_VERSION };
+  // No leading spread: `{ ...x, a }` is a slow path of V8 (issue 18).
+  return id.deletionTimestamp !== undefined ? { apiVersion: ARGO_API_VERSION, deletingSince: id.deletionTimestamp } : { apiVersion: ARGO_API_VERSION };
 }
 
 /**

@@ -73,8 +73,7 @@ export function mapFluxImageRepository(cluster: string, obj: unknown): App {
     ...(latestTags.length > 0 ? { latestTags: latestTags.slice(0, 10) } : {}),
     ...(scannedAt !== undefined ? { scannedAt } : {}),
   };
-  return {
-    ...fluxBase(cluster, 'ImageRepository', 'source', id, name),
+  return Object.assign(fluxBase(cluster, 'ImageRepository', 'source', id, name), {
     sync,
     health,
     suspended,
@@ -87,7 +86,7 @@ export function mapFluxImageRepository(cluster: string, obj: unknown): App {
     image: info,
     ...conditionsField(conditions),
     problems: r.problems,
-  };
+  } satisfies Partial<App>);
 }
 
 /** `semver: >=1.0.0`, `alphabetical: asc`, `numerical: desc` from `spec.policy`. */
@@ -126,8 +125,7 @@ export function mapFluxImagePolicy(cluster: string, obj: unknown): App {
     ...(repository !== undefined ? { repository } : {}),
     ...(policy !== undefined ? { policy } : {}),
   };
-  return {
-    ...fluxBase(cluster, 'ImagePolicy', 'source', id, name),
+  return Object.assign(fluxBase(cluster, 'ImagePolicy', 'source', id, name), {
     sync,
     health,
     suspended,
@@ -141,7 +139,7 @@ export function mapFluxImagePolicy(cluster: string, obj: unknown): App {
     image: info,
     ...conditionsField(conditions),
     problems: r.problems,
-  };
+  } satisfies Partial<App>);
 }
 
 /**
@@ -186,8 +184,7 @@ export function mapFluxImageUpdateAutomation(cluster: string, obj: unknown): App
     ...(lastRunTime !== undefined ? { lastRunTime } : {}),
     ...(Object.keys(policies).length > 0 ? { policies } : {}),
   };
-  return {
-    ...fluxBase(cluster, 'ImageUpdateAutomation', 'automation', id, name),
+  return Object.assign(fluxBase(cluster, 'ImageUpdateAutomation', 'automation', id, name), {
     sync,
     health,
     suspended,
@@ -201,5 +198,5 @@ export function mapFluxImageUpdateAutomation(cluster: string, obj: unknown): App
     image: info,
     ...conditionsField(conditions),
     problems: r.problems,
-  };
+  } satisfies Partial<App>);
 }

@@ -84,8 +84,7 @@ export function mapFluxAlert(cluster: string, obj: unknown): App {
     ...(exclusionList.length > 0 ? { exclusionList } : {}),
     ...(summary !== undefined ? { summary } : {}),
   };
-  return {
-    ...fluxBase(cluster, 'Alert', 'notification', id, name),
+  return Object.assign(fluxBase(cluster, 'Alert', 'notification', id, name), {
     sync,
     health,
     suspended,
@@ -96,7 +95,7 @@ export function mapFluxAlert(cluster: string, obj: unknown): App {
     notification,
     ...conditionsField(conditions),
     problems: r.problems,
-  };
+  } satisfies Partial<App>);
 }
 
 /** Scheme and host of a URL, nothing of its path, query or user info; undefined when it is not a URL. */
@@ -122,8 +121,7 @@ export function mapFluxProvider(cluster: string, obj: unknown): App {
     ...(channel !== undefined ? { channel } : {}),
     ...(host !== undefined ? { host } : {}),
   };
-  return {
-    ...fluxBase(cluster, 'Provider', 'notification', id, name),
+  return Object.assign(fluxBase(cluster, 'Provider', 'notification', id, name), {
     sync,
     health,
     suspended,
@@ -134,7 +132,7 @@ export function mapFluxProvider(cluster: string, obj: unknown): App {
     notification,
     ...conditionsField(conditions),
     problems: r.problems,
-  };
+  } satisfies Partial<App>);
 }
 
 /** `/hook/<sha256 hex>` as notification-controller writes webhook paths; blanked wherever it appears. */
@@ -160,8 +158,7 @@ export function mapFluxReceiver(cluster: string, obj: unknown): App {
     ...(events.length > 0 ? { events } : {}),
     resources,
   };
-  return {
-    ...fluxBase(cluster, 'Receiver', 'notification', id, name),
+  return Object.assign(fluxBase(cluster, 'Receiver', 'notification', id, name), {
     sync,
     health,
     suspended,
@@ -173,5 +170,5 @@ export function mapFluxReceiver(cluster: string, obj: unknown): App {
     notification,
     ...conditionsField(conditions),
     problems: r.problems,
-  };
+  } satisfies Partial<App>);
 }

@@ -90,7 +90,7 @@ function mergeEntries(files: readonly KubeconfigFile[]): Entries {
     // The same path listed twice (KUBECONFIG and the setting) is one file (client-go `deduplicate`).
     if (file.text === undefined || seenPaths.has(file.path)) continue;
     seenPaths.add(file.path);
-    const parsed = parseKubeconfig(file.path, file.text, problems);
+    const parsed = parseKubeconfigOnce(file.path, file.text, problems);
     if (!parsed) continue;
     collect(parsed, 'clusters', 'cluster', file.path, clusters, problems);
     collect(parsed, 'users', 'user', file.path, users, problems);
@@ -101,6 +101,29 @@ function mergeEntries(files: readonly KubeconfigFile[]): Entries {
     }
   }
   return { clusters, users, contexts, currentContext, problems };
+}
+
+/**
+ * Parsed files by path and text. Every context is resolved through every file (a pool start resolves
+ * each of its contexts, the cluster list all of them): 10 contexts over 10 files were 100 YAML parses,
+ * about 20 ms each start per context (issue 18). Bounded: the last 32 files of up to 1 MiB.
+ */
+const parsedFiles = new Map<string, { readonly value: Record<string, unknown> | undefined; readonly problems: readonly KubeconfigProblem[] }>();
+const MAX_PARSED_FILES = 32;
+const MAX_CACHED_BYTES = 1024 * 1024;
+
+function parseKubeconfigOnce(path: string, text: string, problems: KubeconfigProblem[]): Record<string, unknown> | undefined {
+  if (text.length > MAX_CACHED_BYTES) return parseKubeconfig(path, text, problems);
+  const key = `${path}\u0000${text}`;
+  let hit = parsedFiles.get(key);
+  if (hit === undefined) {
+    const own: KubeconfigProblem[] = [];
+    hit = { value: parseKubeconfig(path, text, own), problems: own };
+    if (parsedFiles.size >= MAX_PARSED_FILES) parsedFiles.delete(parsedFiles.keys().next().value!);
+    parsedFiles.set(key, hit);
+  }
+  problems.push(...hit.problems);
+  return hit.value;
 }
 
 function parseKubeconfig(

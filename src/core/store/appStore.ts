@@ -6,10 +6,10 @@
  */
 import { DisposableStore, Emitter, type Disposable, type Event } from '../lifecycle';
 import { mapArgoAppProject, mapArgoApplication, mapArgoApplicationSet } from '../argocd/application';
-import { mapFluxHelmRelease, mapFluxKustomization, mapFluxSource } from '../flux/mapFlux';
+import { mapFluxSource, readFluxHelmRelease, readFluxKustomization, type FluxAppReading } from '../flux/mapFlux';
 import { mapFluxImagePolicy, mapFluxImageRepository, mapFluxImageUpdateAutomation } from '../flux/image';
 import { mapFluxAlert, mapFluxProvider, mapFluxReceiver } from '../flux/notification';
-import type { SourceArtifact, SourceLookup } from '../flux/status';
+import type { SourceArtifact } from '../flux/status';
 import { keyParts, GITOPS_KINDS,
   appKey,
   gitOpsKind,
@@ -19,7 +19,7 @@ import { keyParts, GITOPS_KINDS,
   type ManagedResource,
   type ObjectSelector,
   type Tool, } from '../model/app';
-import { isRecord, recordOf } from '../json';
+import { isRecord, jsonEqual } from '../json';
 import type { Clock, ClusterConnectionEvent, ClusterSource, ClusterWatchEvent, K8sError, Logger } from '../ports';
 
 export type ClusterConnection =
@@ -84,9 +84,20 @@ export interface AppGroup {
   readonly count: number;
 }
 
+/**
+ * What the store keeps of an object: the mapped app and what re-mapping needs, never the object
+ * itself (the raw objects beside the apps were 1.7x the heap of the parsed lists, issue 18).
+ */
 interface Entry {
   app: App;
-  raw: unknown;
+  /** `metadata.resourceVersion` the app was mapped from: the same version is not mapped again. */
+  rv: string | undefined;
+  /** Kustomization, HelmRelease: the object as read, joined again when its source's artifact changes. */
+  reading: FluxAppReading | undefined;
+  /** The source artifact `app`'s sync was computed with. */
+  artifact: SourceArtifact | undefined;
+  /** Flux objects' `metadata.labels` (Alert and Receiver selectors match them); undefined when none. */
+  labels: Readonly<Record<string, string>> | undefined;
   /** Flux: the `Kind/namespace/name` of the source this app's sync depends on. */
   sourceRef: string | undefined;
   group: string;
@@ -114,6 +125,13 @@ interface ClusterData {
 }
 
 type Op = 'added' | 'updated' | 'removed';
+
+/** An object mapped: the app, and for the Flux apps joined with a source, what joining again needs. */
+interface Mapped {
+  readonly app: App;
+  readonly reading?: FluxAppReading;
+  readonly artifact?: SourceArtifact;
+}
 
 const ZERO: Totals = { apps: 0, synced: 0, outOfSync: 0, degraded: 0 };
 
@@ -400,7 +418,7 @@ export class AppStore implements Disposable {
     const c = this.data.get(keyParts(key).cluster);
     const target = c?.entries.get(key);
     if (c === undefined || target === undefined || target.app.tool !== 'flux') return [];
-    const labels = recordOf(recordOf(recordOf(target.raw).metadata).labels);
+    const labels = target.labels ?? {};
     const out: App[] = [];
     for (const k of c.byKind.get(kind) ?? []) {
       const n = c.entries.get(k)!.app;
@@ -452,7 +470,9 @@ export class AppStore implements Disposable {
     if (e.type === 'SYNC') {
       const seen = new Set<AppKey>();
       for (const obj of e.objects) seen.add(this.upsert(c, e.kind, obj));
-      for (const key of [...(c.byKind.get(e.kind) ?? [])]) if (!seen.has(key)) this.remove(c, key);
+      for (const key of [...(c.byKind.get(e.kind) ?? [])]) {
+        if (!seen.has(key) && (e.namespace === undefined || c.entries.get(key)?.app.namespace === e.namespace)) this.remove(c, key);
+      }
     } else if (e.type === 'DELETED') {
       this.remove(c, this.keyOf(c, e.kind, e.object));
     } else {
@@ -467,16 +487,25 @@ export class AppStore implements Disposable {
     return appKey(c.name, gitOpsKind(kind)!.tool, kind, ns, name);
   }
 
-  private lookupFor(c: ClusterData): SourceLookup {
-    return (ref: string): SourceArtifact => {
-      const [kind, ns, name] = ref.split('/');
-      const entry = c.entries.get(appKey(c.name, 'flux', kind ?? '', ns ?? '', name ?? ''));
-      if (entry === undefined) return { found: false };
-      return { found: true, revision: entry.app.fullRevision, message: entry.app.message };
-    };
+  /** What the store knows of a source's artifact, for the sync of the Flux apps referencing it. */
+  private artifactOf(c: ClusterData, ref: string | undefined): SourceArtifact {
+    if (ref === undefined) return { found: false };
+    const [kind, ns, name] = ref.split('/');
+    const entry = c.entries.get(appKey(c.name, 'flux', kind ?? '', ns ?? '', name ?? ''));
+    if (entry === undefined) return { found: false };
+    return { found: true, revision: entry.app.fullRevision, message: entry.app.message };
   }
 
-  private map(c: ClusterData, kind: GitOpsKindName, obj: unknown): App {
+  private map(c: ClusterData, kind: GitOpsKindName, obj: unknown): Mapped {
+    if (kind === 'Kustomization' || kind === 'HelmRelease') {
+      const reading = kind === 'Kustomization' ? readFluxKustomization(c.name, obj) : readFluxHelmRelease(c.name, obj);
+      const artifact = this.artifactOf(c, reading.sourceRef);
+      return { app: reading.withSource(artifact), reading, artifact };
+    }
+    return { app: this.mapOther(c, kind, obj) };
+  }
+
+  private mapOther(c: ClusterData, kind: Exclude<GitOpsKindName, 'Kustomization' | 'HelmRelease'>, obj: unknown): App {
     switch (kind) {
       case 'Application':
         return mapArgoApplication(c.name, obj);
@@ -484,10 +513,6 @@ export class AppStore implements Disposable {
         return mapArgoApplicationSet(c.name, obj);
       case 'AppProject':
         return mapArgoAppProject(c.name, obj);
-      case 'Kustomization':
-        return mapFluxKustomization(c.name, obj, this.lookupFor(c));
-      case 'HelmRelease':
-        return mapFluxHelmRelease(c.name, obj, this.lookupFor(c));
       case 'ImageRepository':
         return mapFluxImageRepository(c.name, obj);
       case 'ImagePolicy':
@@ -510,17 +535,28 @@ export class AppStore implements Disposable {
     }
   }
 
+  /**
+   * Maps an object once per change: an object at the resourceVersion already mapped (a relist, a
+   * resent watch event) is not read again; the API server gives every write a new resourceVersion
+   * (https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions).
+   */
   private upsert(c: ClusterData, kind: GitOpsKindName, obj: unknown): AppKey {
-    const app = this.map(c, kind, obj);
+    const meta = isRecord(obj) && isRecord(obj.metadata) ? obj.metadata : {};
+    const rv = typeof meta.resourceVersion === 'string' && meta.resourceVersion !== '' ? meta.resourceVersion : undefined;
+    if (rv !== undefined) {
+      const key = this.keyOf(c, kind, obj);
+      if (c.entries.get(key)?.rv === rv) return key;
+    }
+    const { app, reading, artifact } = this.map(c, kind, obj);
     if (app.problems.length > 0) this.log?.debug(`[AppStore][apply] ${app.key}: ${app.problems.join('; ')}`);
-    this.put(c, app, obj);
+    this.put(c, app, { rv, reading, artifact, labels: app.tool === 'flux' ? stringLabels(meta.labels) : undefined });
     return app.key;
   }
 
-  private put(c: ClusterData, app: App, raw: unknown): void {
+  private put(c: ClusterData, app: App, kept: Pick<Entry, 'rv' | 'reading' | 'artifact' | 'labels'>): void {
     const prev = c.entries.get(app.key);
-    if (prev !== undefined && JSON.stringify(prev.app) === JSON.stringify(app)) {
-      prev.raw = raw;
+    if (prev !== undefined && jsonEqual(prev.app, app)) {
+      Object.assign(prev, kept);
       return;
     }
     const sourceRef = app.tool === 'flux' && app.role === 'app' ? app.sources[0]?.ref : undefined;
@@ -536,7 +572,7 @@ export class AppStore implements Disposable {
       if (kindKeys === undefined) c.byKind.set(app.kind, (kindKeys = new Set()));
       kindKeys.add(app.key);
     }
-    c.entries.set(app.key, { app, raw, sourceRef, group });
+    c.entries.set(app.key, { app, ...kept, sourceRef, group });
     this.count(c, app, +1);
     this.linkArgo(c, app, true);
     if (sourceRef !== undefined) {
@@ -550,7 +586,7 @@ export class AppStore implements Disposable {
     if (keys === undefined) groups.set(group, (keys = new Set()));
     keys.add(app.key);
     this.mark(app.key, prev === undefined ? 'added' : 'updated');
-    if (app.role === 'source') this.remapDependents(c, app);
+    if (app.role === 'source') this.relinkDependents(c, app);
   }
 
   private remove(c: ClusterData, key: AppKey): void {
@@ -563,15 +599,23 @@ export class AppStore implements Disposable {
     this.unlinkSource(c, prev.sourceRef, key);
     this.ungroup(c, prev.app.tool, prev.group, key);
     this.mark(key, 'removed');
-    if (prev.app.role === 'source') this.remapDependents(c, prev.app);
+    if (prev.app.role === 'source') this.relinkDependents(c, prev.app);
   }
 
-  /** A source's artifact changed: Flux apps that reference it get a new sync state. */
-  private remapDependents(c: ClusterData, source: App): void {
+  /**
+   * A source changed: the Flux apps referencing it get their sync computed again from what was read
+   * of them, and only those whose artifact (revision, message) changed (a GitRepository arriving
+   * after its Kustomizations, a new revision). Their objects are not read again.
+   */
+  private relinkDependents(c: ClusterData, source: App): void {
     const ref = `${source.kind}/${source.namespace}/${source.name}`;
-    for (const key of [...(c.dependents.get(ref) ?? [])]) {
+    const deps = c.dependents.get(ref);
+    if (deps === undefined) return;
+    const artifact = this.artifactOf(c, ref);
+    for (const key of [...deps]) {
       const e = c.entries.get(key);
-      if (e !== undefined) this.put(c, this.map(c, e.app.kind, e.raw), e.raw);
+      if (e?.reading === undefined || sameArtifact(e.artifact, artifact)) continue;
+      this.put(c, e.reading.withSource(artifact), { rv: e.rv, reading: e.reading, artifact, labels: e.labels });
     }
   }
 
@@ -652,6 +696,19 @@ export class AppStore implements Disposable {
     });
     if (live.length > 0) this._onDidTransition.fire(live);
   }
+}
+
+function sameArtifact(a: SourceArtifact | undefined, b: SourceArtifact): boolean {
+  if (a === undefined || a.found !== b.found) return false;
+  return !a.found || !b.found || (a.revision === b.revision && a.message === b.message);
+}
+
+/** The string labels of `metadata.labels`, or undefined when there are none. */
+function stringLabels(v: unknown): Readonly<Record<string, string>> | undefined {
+  if (!isRecord(v)) return undefined;
+  let out: Record<string, string> | undefined;
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') (out ??= {})[k] = x;
+  return out;
 }
 
 function indexSet(index: Map<string, Set<AppKey>>, key: string, value: AppKey, add: boolean): void {

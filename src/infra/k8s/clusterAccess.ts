@@ -25,6 +25,8 @@ export interface KubeClusterAccessOptions {
   readonly fieldManager?: string;
   readonly limits?: Partial<KubeLimits>;
   readonly plugins?: ExecPluginRunner;
+  /** Connections shared with the informer pool (one agent per context, issue 18); the owner disposes them. */
+  readonly connections?: KubeConnections;
 }
 
 interface ServedResource {
@@ -40,8 +42,11 @@ export class KubeClusterAccess implements LiveObjectReader {
   private readonly connections: KubeConnections;
   private readonly discovered = new WeakMap<KubeConnection, Map<string, Promise<readonly unknown[]>>>();
 
+  private readonly ownsConnections: boolean;
+
   constructor(private readonly opts: KubeClusterAccessOptions) {
-    this.connections = new KubeConnections({
+    this.ownsConnections = opts.connections === undefined;
+    this.connections = opts.connections ?? new KubeConnections({
       kubeconfig: opts.kubeconfig,
       ...(opts.limits ? { limits: opts.limits } : {}),
       ...(opts.plugins ? { plugins: opts.plugins } : {}),
@@ -116,7 +121,7 @@ export class KubeClusterAccess implements LiveObjectReader {
   }
 
   dispose(): void {
-    this.connections.dispose();
+    if (this.ownsConnections) this.connections.dispose();
   }
 
   /**

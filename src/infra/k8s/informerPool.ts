@@ -40,6 +40,12 @@ export interface InformerPoolOptions {
   readonly limits?: Partial<Omit<KubeLimits, 'requestTimeoutMs'>>;
   /** Exec credential plugin runs; default the process-wide one, shared with every other client. */
   readonly plugins?: ExecPluginRunner;
+  /**
+   * Connections shared with the cluster access (one keep-alive agent per context for the pool's lists
+   * and watches and the lenses' GETs, issue 18); the owner disposes them. Without, the pool has its
+   * own, built from `kubeconfig`, `requestTimeoutMs`, `limits` and `plugins`.
+   */
+  readonly connections?: KubeConnections;
 }
 
 /** 410s in a row, each right after a relist, that make a burst worth one warning. */
@@ -52,8 +58,6 @@ interface Stream {
   readonly version: string;
   readonly namespace: string | undefined;
   rv: string | undefined;
-  /** `namespace/name` → object, so a relist of one namespace can still SYNC the whole kind. */
-  cache: Map<string, unknown>;
   failures: number;
   healthy: boolean;
   lastError: K8sError | undefined;
@@ -110,10 +114,12 @@ export class InformerPool implements ClusterSource, Disposable {
   private readonly backoff: { readonly initialMs: number; readonly maxMs: number };
 
   private readonly connections: KubeConnections;
+  private readonly ownsConnections: boolean;
 
   constructor(private readonly opts: InformerPoolOptions) {
     this.backoff = opts.backoff ?? { initialMs: 1000, maxMs: 30_000 };
-    this.connections = new KubeConnections({
+    this.ownsConnections = opts.connections === undefined;
+    this.connections = opts.connections ?? new KubeConnections({
       kubeconfig: opts.kubeconfig,
       limits: { ...opts.limits, ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}) },
       ...(opts.plugins ? { plugins: opts.plugins } : {}),
@@ -163,7 +169,7 @@ export class InformerPool implements ClusterSource, Disposable {
 
   dispose(): void {
     for (const name of [...this.runs.keys()]) this.stop(name);
-    this.connections.dispose();
+    if (this.ownsConnections) this.connections.dispose();
     this.disposables.dispose();
   }
 
@@ -247,9 +253,9 @@ export class InformerPool implements ClusterSource, Disposable {
   private async initialList(run: Run, { kind, version }: WatchedKind, candidates: () => Promise<string[]>): Promise<void> {
     const wide: Stream = newStream(kind, version, undefined);
     try {
-      await this.list(run, wide);
+      const objects = await this.list(run, wide);
       run.streams.push(wide);
-      this.emitSync(run, kind.kind);
+      this.emit(run, { type: 'SYNC', kind: kind.kind, objects });
       return;
     } catch (e) {
       const err = toK8sError(e);
@@ -261,10 +267,12 @@ export class InformerPool implements ClusterSource, Disposable {
       if (err.code !== 'Forbidden') throw e;
       this.opts.log.debug(`[InformerPool][initialList] ${run.name} ${kind.kind}: cluster-wide list forbidden, trying namespaces`);
     }
+    // One SYNC for the kind, of every namespace listed: what was known elsewhere (a namespace now denied) goes.
+    const objects: unknown[] = [];
     for (const ns of await candidates()) {
       const s = newStream(kind, version, ns);
       try {
-        await this.list(run, s);
+        for (const o of await this.list(run, s)) objects.push(o);
         run.streams.push(s);
       } catch (e) {
         const err = toK8sError(e, ns);
@@ -272,7 +280,7 @@ export class InformerPool implements ClusterSource, Disposable {
         run.forbidden.add(ns);
       }
     }
-    this.emitSync(run, kind.kind);
+    this.emit(run, { type: 'SYNC', kind: kind.kind, objects });
   }
 
   private async candidateNamespaces(run: Run): Promise<string[]> {
@@ -289,13 +297,16 @@ export class InformerPool implements ClusterSource, Disposable {
     }
   }
 
-  private async list(run: Run, s: Stream): Promise<void> {
+  /**
+   * One list: its objects go to the AppStore in a SYNC and are not kept here (the store keeps what
+   * the views need of them; holding the objects too made the heap 1.85x the parsed lists, issue 18).
+   */
+  private async list(run: Run, s: Stream): Promise<readonly unknown[]> {
     const body = recordOf(await this.getJson(run, streamPath(s)));
-    const cache = new Map<string, unknown>();
-    for (const item of arr(body.items)) cache.set(objectKey(item), item);
-    s.cache = cache;
+    const items = arr(body.items);
     s.rv = str(recordOf(body.metadata).resourceVersion) || undefined;
-    this.opts.log.debug(`[InformerPool][list] ${run.name} ${describe(s)}: ${cache.size} object(s) at rv ${s.rv ?? '?'}`);
+    this.opts.log.debug(`[InformerPool][list] ${run.name} ${describe(s)}: ${items.length} object(s) at rv ${s.rv ?? '?'}`);
+    return items;
   }
 
   // ---- watch loop ----------------------------------------------------------------------------------
@@ -304,15 +315,17 @@ export class InformerPool implements ClusterSource, Disposable {
     const conn = run.conn;
     if (run.stopped || !conn) return;
     if (s.rv === undefined) {
-      // Relist after 410 Gone (or a list without resourceVersion): one list, one SYNC for the kind.
+      // Relist after 410 Gone (or a list without resourceVersion): one list, one SYNC for what it covers
+      // (the kind, or the kind in the stream's namespace).
+      let objects: readonly unknown[];
       try {
-        await this.list(run, s);
+        objects = await this.list(run, s);
       } catch (e) {
         this.streamFailed(run, s, toK8sError(e, s.namespace));
         return;
       }
       if (run.stopped) return;
-      this.emitSync(run, s.kind.kind);
+      this.emit(run, { type: 'SYNC', kind: s.kind.kind, objects, ...(s.namespace !== undefined ? { namespace: s.namespace } : {}) });
     }
     const startedAt = this.opts.clock.now();
     let events = 0;
@@ -327,10 +340,7 @@ export class InformerPool implements ClusterSource, Disposable {
           this.watchAnswered(run, s);
           const rv = str(meta.resourceVersion);
           if (rv) s.rv = rv;
-          const key = objectKey(obj);
-          if (type === 'DELETED') s.cache.delete(key);
-          else s.cache.set(key, obj);
-          this.opts.log.trace(`[InformerPool][watch] ${run.name} ${type} ${s.kind.kind} ${key} rv ${rv}`);
+          this.opts.log.trace(`[InformerPool][watch] ${run.name} ${type} ${s.kind.kind} ${str(meta.namespace)}/${str(meta.name)} rv ${rv}`);
           this.emit(run, { type, kind: s.kind.kind, object: obj });
           break;
         }
@@ -453,12 +463,6 @@ export class InformerPool implements ClusterSource, Disposable {
 
   // ---- events ----------------------------------------------------------------------------------------
 
-  private emitSync(run: Run, kind: GitOpsKindName): void {
-    const objects: unknown[] = [];
-    for (const s of run.streams) if (s.kind.kind === kind) for (const o of s.cache.values()) objects.push(o);
-    this.emit(run, { type: 'SYNC', kind, objects });
-  }
-
   /** Events of one stream chunk go out as one firing (AppStore makes one change event of it). */
   private emit(run: Run, e: ClusterWatchEvent): void {
     run.pending.push(e);
@@ -516,7 +520,7 @@ export class InformerPool implements ClusterSource, Disposable {
 }
 
 function newStream(kind: GitOpsKind, version: string, namespace: string | undefined): Stream {
-  return { kind, version, namespace, rv: undefined, cache: new Map(), failures: 0, healthy: true, lastError: undefined, goneStreak: 0 };
+  return { kind, version, namespace, rv: undefined, failures: 0, healthy: true, lastError: undefined, goneStreak: 0 };
 }
 
 function streamPath(s: Stream): string {
@@ -528,10 +532,6 @@ function describe(s: Stream): string {
   return s.namespace !== undefined ? `${s.kind.kind} in ${s.namespace}` : s.kind.kind;
 }
 
-function objectKey(o: unknown): string {
-  const m = recordOf(recordOf(o).metadata);
-  return `${str(m.namespace)}/${str(m.name)}`;
-}
 
 
 function arr(v: unknown): readonly unknown[] {

@@ -4,8 +4,10 @@
  * or command that needs it: esbuild initialises a module reached only through `require()` lazily, the
  * first time that `require()` runs.
  */
+import type { Clock, KubeconfigFile, Logger } from '../../core/ports';
 import type * as ClusterAccessModule from './clusterAccess';
 import type * as InformerPoolModule from './informerPool';
+import type * as KubeClientModule from './kubeClient';
 
 export function loadInformerPool(): typeof InformerPoolModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
@@ -14,12 +16,37 @@ export function loadInformerPool(): typeof InformerPoolModule {
 
 type ClusterAccess = Pick<ClusterAccessModule.KubeClusterAccess, 'annotate' | 'get' | 'getJson' | 'dryRunApply'>;
 
-/** A KubeClusterAccess that loads client-node on its first call. */
-export function lazyClusterAccess(opts: ClusterAccessModule.KubeClusterAccessOptions): ClusterAccess {
+/**
+ * The connections of one process, one per kubeconfig context, shared by the informer pool and the
+ * cluster access so that the lists, watches and GETs of a cluster go through one keep-alive agent
+ * (one TLS session; issue 18). Created with the request layer on first use.
+ */
+export class LazyKubeConnections {
+  private instance: KubeClientModule.KubeConnections | undefined;
+  private disposed = false;
+
+  constructor(private readonly opts: { readonly kubeconfig: () => Promise<readonly KubeconfigFile[]> | readonly KubeconfigFile[]; readonly log?: Logger; readonly clock?: Clock }) {}
+
+  get(): KubeClientModule.KubeConnections {
+    if (this.disposed) throw new Error('the cluster connections were closed');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
+    this.instance ??= new (require('./kubeClient') as typeof KubeClientModule).KubeConnections(this.opts);
+    return this.instance;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.instance?.dispose();
+    this.instance = undefined;
+  }
+}
+
+/** A KubeClusterAccess that loads client-node on its first call, on the shared connections when given. */
+export function lazyClusterAccess(opts: ClusterAccessModule.KubeClusterAccessOptions, shared?: LazyKubeConnections): ClusterAccess {
   let instance: ClusterAccess | undefined;
   const load = (): ClusterAccess => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
-    instance ??= new (require('./clusterAccess') as typeof ClusterAccessModule).KubeClusterAccess(opts);
+    instance ??= new (require('./clusterAccess') as typeof ClusterAccessModule).KubeClusterAccess(shared ? { ...opts, connections: shared.get() } : opts);
     return instance;
   };
   return {

@@ -36,6 +36,8 @@ export interface SimCluster {
   clientCertificate(user: string, rules?: AuthRule[]): { cert: string; key: string };
   /** Keys: get list watch create update patch delete discovery openapi, and `${verb} ${group}/${plural}` ('' group for core: 'list /pods'). */
   readonly counts: { snapshot(): Record<string, number>; reset(): void };
+  /** TLS handshakes the server completed (each is a new client connection), and how many resumed a session. */
+  readonly tls: { snapshot(): { handshakes: number; resumed: number }; reset(): void };
   readonly faults: {
     cutWatches(): void;
     expireResourceVersions(): void;
@@ -104,6 +106,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
       return issueClientCert(user);
     },
     counts: { snapshot: () => server.countsSnapshot(), reset: () => server.resetCounts() },
+    tls: { snapshot: () => server.tlsSnapshot(), reset: () => server.resetTls() },
     faults: {
       cutWatches: () => server.cutWatches(),
       expireResourceVersions: () => server.store.compact(),

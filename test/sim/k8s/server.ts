@@ -135,6 +135,8 @@ export class SimServer {
   /** Users known by a client certificate's CN. */
   readonly certPrincipals = new Map<string, Principal>();
   private counts: Record<string, number> = {};
+  /** TLS handshakes completed, and how many of them resumed a session (a client's connection count). */
+  private tls = { handshakes: 0, resumed: 0 };
   private latencyMs = 0;
   private failure = { share: 0, code: 500 };
   /** Hostile answers to collection GETs, for tests of client bounds (SimCluster.faults). */
@@ -172,6 +174,10 @@ export class SimServer {
     // Client certificates signed by the client CA authenticate their CN (kube-apiserver --client-ca-file);
     // a client without one is still served (bearer tokens).
     const secure = https.createServer({ ...servingCert(), requestCert: true, rejectUnauthorized: false, ca: clientCaCert().cert }, handler);
+    secure.on('secureConnection', (s: TLSSocket) => {
+      this.tls.handshakes++;
+      if (s.isSessionReused()) this.tls.resumed++;
+    });
     const server = net.createServer((socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -268,6 +274,12 @@ export class SimServer {
   }
   resetCounts(): void {
     this.counts = {};
+  }
+  tlsSnapshot(): { handshakes: number; resumed: number } {
+    return { ...this.tls };
+  }
+  resetTls(): void {
+    this.tls = { handshakes: 0, resumed: 0 };
   }
   private count(key: string, rt?: ServedType, sub?: string): void {
     this.counts[key] = (this.counts[key] ?? 0) + 1;
