@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-types';
+import { cutAtDocumentStarts } from '../../src/core/manifest/documentStarts';
+import { distinctKinds } from '../../src/core/schema/kinds';
 import type { SchemaLayer } from '../../src/core/schema/layers';
 import { SchemaRegistry } from '../../src/core/schema/registry';
 import { readBuiltinLayer } from '../../src/infra/schema/builtinBundle';
@@ -152,4 +154,33 @@ describe('incremental validation: only changed documents, same diagnostics', fun
       }
     });
   }
+});
+
+describe('cutAtDocumentStarts and the schema URI of an edited file', () => {
+  it('cuts before each `---` marker line only, and the pieces join to the text', () => {
+    const text = '# c\na: 1\n---\nb: "---"\n---x: 1\n --- no\n--- |\n  s\n---\r\nc: 2\n---';
+    const pieces = cutAtDocumentStarts(text);
+    assert.deepEqual(pieces, ['# c\na: 1\n', '---\nb: "---"\n---x: 1\n --- no\n', '--- |\n  s\n', '---\r\nc: 2\n', '---']);
+    assert.equal(pieces.join(''), text);
+    assert.deepEqual(cutAtDocumentStarts('---\na: 1\n'), ['---\na: 1\n']);
+    assert.deepEqual(cutAtDocumentStarts(''), ['']);
+  });
+
+  it('names the same kinds as a whole-file scan after edits that add, change and remove kinds', () => {
+    const registry = new SchemaRegistry(builtinLayer);
+    const texts = [
+      file(30),
+      file(30).replace('kind: ConfigMap', 'kind: Secret'),
+      `${file(30)}---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n`,
+      file(30, (i) => (i === 0 ? configMap(i) : deployment(i))),
+      file(2),
+    ];
+    for (const text of texts) {
+      const uri = registry.schemaUriFor(text);
+      const keys = distinctKinds(text)
+        .filter((k) => registry.knows(k))
+        .map((k) => `${k.apiVersion}/${k.kind}`.replace(/\//g, '~'));
+      assert.ok(uri?.endsWith(`/${keys.join('_')}.json`), `${uri} names ${keys.join(', ')}`);
+    }
+  });
 });

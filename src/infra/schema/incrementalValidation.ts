@@ -7,7 +7,7 @@
  * of a 1,000-document file cost ~200–700 ms where that document alone costs ~0.5 ms. Each document's
  * diagnostics depend only on its own text, its index (a schema's `schemaSequence`), the file's schema
  * (from the custom schema provider: our URI names the kinds of the whole file and a generation) and
- * the service's settings. So the file is cut at its `---` lines (splitManifestSources: a `---` line at
+ * the service's settings. So the file is cut at its `---` lines (cutAtDocumentStarts: a `---` line at
  * column 0 ends a document in any scalar or flow, YAML 1.2 §9.1.4), each piece is parsed on its own with
  * yaml-language-server's own parser, and its diagnostics, shifted to the piece's first line, are kept
  * under that key. What runs per document and what runs over the whole result (dropping "Matches
@@ -22,7 +22,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { Document } from 'yaml';
 import { measureDocument } from '../../core/manifest/boundedYaml';
-import { splitManifestSources } from '../../core/manifest/documents';
+import { cutAtDocumentStarts } from '../../core/manifest/documentStarts';
 
 /** The members of yaml-language-server's SingleYAMLDocument this relies on. */
 interface SingleDocument {
@@ -68,6 +68,10 @@ export interface ValidationModules {
 
 /** What one piece of a file produced, with lines counted from the piece's first line. */
 interface PieceResult {
+  /** Index in the file of the piece's first document: part of the key (a schema's `schemaSequence`). */
+  readonly index: number;
+  /** Line ends in the piece, to place the pieces after it. */
+  readonly lines: number;
   readonly diagnostics: readonly Diagnostic[];
   readonly documents: number;
   /** Some document has a Kubernetes modeline (upstream then drops "Matches multiple schemas" file-wide). */
@@ -144,21 +148,15 @@ export function validateChangedDocumentsOnly(modules: ValidationModules): boolea
 /** A piece the cut cannot stand for on its own (PieceResult.unclosedQuote). */
 class WholeFileNeeded extends Error {}
 
-interface Piece {
-  readonly startLine: number;
-  readonly text: string;
-}
-
 /** The file cut at its `---` lines, or undefined where the upstream path is the safe one. */
-function piecesOf(text: string): Piece[] | undefined {
+function piecesOf(text: string): string[] | undefined {
   if (!/\S/.test(text) || text.startsWith('%') || text.includes('\n%') || text.startsWith('...') || /\n\.\.\.(?=[ \t\r\n]|$)/.test(text)) return undefined;
-  const sources = splitManifestSources(text).filter((s) => s.source.length > 0);
+  const pieces = cutAtDocumentStarts(text);
   // Comments before the first `---` belong to its document (its header comments: modelines).
-  const first = sources[0];
-  const second = sources[1];
-  if (first && second && !/^[ \t]*[^\s#]/m.test(first.source)) sources.splice(0, 2, { startLine: first.startLine, source: first.source + second.source });
-  if (sources.length < 2) return undefined;
-  return sources.map((s) => ({ startLine: s.startLine, text: s.source }));
+  const first = pieces[0];
+  const second = pieces[1];
+  if (first !== undefined && second !== undefined && !/^[ \t]*[^\s#]/m.test(first)) pieces.splice(0, 2, first + second);
+  return pieces.length < 2 ? undefined : pieces;
 }
 
 async function validatePieces(
@@ -167,7 +165,7 @@ async function validatePieces(
   files: Map<string, FileCache>,
   textDocument: TextDocument,
   isKubernetes: boolean,
-  pieces: readonly Piece[],
+  pieces: readonly string[],
 ): Promise<Diagnostic[]> {
   const uri = textDocument.uri;
   // The file's schema: our URI changes with the file's kinds and with every cluster schema layer.
@@ -179,19 +177,21 @@ async function validatePieces(
   const kept = new Map<string, PieceResult>();
   // Whether the whole file's last line is empty decides how yaml-language-server's parser counts
   // node lengths (yamlParser07 `parse`, isLastLineEmpty); every piece is parsed as the file is.
-  const lastLineEmpty = /(^|\n)[ \t\r]*$/.test(textDocument.getText());
+  const text = textDocument.getText();
+  const lastLineEmpty = text.slice(text.lastIndexOf('\n') + 1).trim() === '';
   const all: Diagnostic[] = [];
+  const startLines: number[] = [];
   let suppressMatchesMultiple = isKubernetes;
   let index = 0;
+  let line = 0;
   for (const [i, piece] of pieces.entries()) {
-    const key = `${index}\u0000${piece.text}`;
-    let result = reusable?.get(key) ?? kept.get(key);
-    if (result) incrementalValidationControl.reusedDocuments += result.documents;
+    let result = reusable?.get(piece) ?? kept.get(piece);
+    if (result?.index === index) incrementalValidationControl.reusedDocuments += result.documents;
     else {
-      result = await validatePiece(service, modules, uri, piece.text, index, isKubernetes, i < pieces.length - 1 && !lastLineEmpty);
+      result = await validatePiece(service, modules, uri, piece, index, isKubernetes, i < pieces.length - 1 && !lastLineEmpty);
       incrementalValidationControl.validatedDocuments += result.documents;
     }
-    kept.set(key, result);
+    kept.set(piece, result);
     if (result.unclosedQuote) {
       files.set(uri, { context, pieces: kept });
       throw new WholeFileNeeded();
@@ -201,12 +201,29 @@ async function validatePieces(
       return [];
     }
     suppressMatchesMultiple ||= result.kubernetesModeline;
-    for (const d of result.diagnostics) all.push(shifted(d, piece.startLine, uri));
+    for (const d of result.diagnostics) all.push(shifted(d, line, uri));
+    startLines.push(line);
     index += result.documents;
+    line += result.lines;
   }
   files.set(uri, { context, pieces: kept });
   while (files.size > MAX_FILES) files.delete(files.keys().next().value as string);
-  return finish(service, modules, textDocument, all, suppressMatchesMultiple);
+  // A line's text from its piece: the whole file's line index is not built for a few diagnostics.
+  const lineText = (at: number): string | undefined => {
+    if (at < 0 || at > line) return undefined;
+    let lo = 0;
+    for (let hi = startLines.length - 1; lo < hi; ) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((startLines[mid] as number) <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    const piece = pieces[lo] as string;
+    let from = 0;
+    for (let n = at - (startLines[lo] as number); n > 0; n--) from = piece.indexOf('\n', from) + 1;
+    const end = piece.indexOf('\n', from);
+    return piece.slice(from, end < 0 ? piece.length : end).replace(/[\r\n]+$/, '');
+  };
+  return finish(service, modules, all, suppressMatchesMultiple, lineText);
 }
 
 /** One piece through the per-document part of upstream `doValidation`, in its order. */
@@ -223,9 +240,12 @@ async function validatePiece(
   // `parse` looks at the last line of the document it is given only to choose its line counting.
   const shape = countLines ? TextDocument.create(uri, 'yaml', 0, `${text}x`) : pieceDocument;
   const parsed = modules.parse(text, { customTags: service.customTags, yamlVersion: service.yamlVersion }, shape);
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  const base = { index: firstIndex, lines, documents: parsed.documents.length };
   const overLimits = parsed.documents.some((d) => d.internalDocument !== undefined && measureDocument(d.internalDocument as Document.Parsed) !== undefined);
   const unclosedQuote = parsed.documents.some((d) => ((d.internalDocument as Document.Parsed | undefined)?.errors ?? []).some((e) => e.code === 'MISSING_CHAR' && /quote/.test(e.message)));
-  if (overLimits || unclosedQuote) return { diagnostics: [], documents: parsed.documents.length, kubernetesModeline: false, overLimits, unclosedQuote };
+  if (overLimits || unclosedQuote) return { ...base, diagnostics: [], kubernetesModeline: false, overLimits, unclosedQuote };
   const out: Diagnostic[] = [];
   let kubernetesModeline = false;
   for (const [i, doc] of parsed.documents.entries()) {
@@ -243,11 +263,17 @@ async function validatePiece(
     ];
     for (const d of found) out.push(isYamlDocDiagnostic(d) ? modules.yamlDiagToLSDiag(d as never, pieceDocument) : (d as Diagnostic));
   }
-  return { diagnostics: out, documents: parsed.documents.length, kubernetesModeline, overLimits: false, unclosedQuote: false };
+  return { ...base, diagnostics: out, kubernetesModeline, overLimits: false, unclosedQuote: false };
 }
 
 /** The whole-file part of upstream `doValidation`: same rules, same order. */
-function finish(service: ValidationInternals, modules: ValidationModules, textDocument: TextDocument, diagnostics: Diagnostic[], suppressMatchesMultiple: boolean): Diagnostic[] {
+function finish(
+  service: ValidationInternals,
+  modules: ValidationModules,
+  diagnostics: Diagnostic[],
+  suppressMatchesMultiple: boolean,
+  lineText: (line: number) => string | undefined,
+): Diagnostic[] {
   let previous: Diagnostic | undefined;
   const signatures = new Set<string>();
   const unique: Diagnostic[] = [];
@@ -265,12 +291,11 @@ function finish(service: ValidationInternals, modules: ValidationModules, textDo
       signatures.add(signature);
     }
   }
-  const lines = textDocument.lineCount;
   return modules.filterSuppressedDiagnostics(
     unique,
     (d) => d.range.start.line,
     (d) => d.message,
-    (line) => (line < 0 || line >= lines ? undefined : textDocument.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/[\r\n]+$/, '')),
+    lineText,
   );
 }
 
