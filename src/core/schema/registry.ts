@@ -7,7 +7,7 @@
  * whenever a cluster layer comes or goes; the next validation then asks for the new content.
  */
 import { Emitter, type Disposable, type Event } from '../lifecycle';
-import { cutAtDocumentStarts } from '../manifest/documentStarts';
+import { cutAtDocumentStarts, reuseByPiece, type PieceMemo } from '../manifest/documentStarts';
 import { documentKinds, kindKey, type GroupVersionKind } from './kinds';
 import { composeSchema, resolveKind, type JsonSchema, type SchemaLayer } from './layers';
 
@@ -28,7 +28,7 @@ export class SchemaRegistry implements Disposable {
    */
   private lastUri: { readonly text: string; readonly generation: number; readonly uri: string | undefined } | undefined;
   /** Kinds per piece of the last text (cutAtDocumentStarts): an edit re-reads the pieces it changed (issue 18). */
-  private pieceKinds = new Map<string, Array<GroupVersionKind | undefined>>();
+  private pieceKinds: PieceMemo<Array<GroupVersionKind | undefined>> | undefined;
 
   /** `builtin` is called on first use: reading the bundle is not activation work. */
   constructor(private readonly builtin: () => SchemaLayer) {}
@@ -78,15 +78,12 @@ export class SchemaRegistry implements Disposable {
 
   /** kinds.ts distinctKinds, piece by piece: a `---` line ends a document for documentKinds too. */
   private distinctKinds(text: string): GroupVersionKind[] {
-    const previous = this.pieceKinds;
-    const current = new Map<string, Array<GroupVersionKind | undefined>>();
+    const pieces = cutAtDocumentStarts(text);
+    const known = reuseByPiece(this.pieceKinds, pieces);
+    const values = pieces.map((piece, i) => known[i] ?? documentKinds(piece));
+    this.pieceKinds = { pieces, values };
     const seen = new Map<string, GroupVersionKind>();
-    for (const piece of cutAtDocumentStarts(text)) {
-      const kinds = previous.get(piece) ?? current.get(piece) ?? documentKinds(piece);
-      current.set(piece, kinds);
-      for (const k of kinds) if (k && !seen.has(kindKey(k.apiVersion, k.kind))) seen.set(kindKey(k.apiVersion, k.kind), k);
-    }
-    this.pieceKinds = current;
+    for (const kinds of values) for (const k of kinds) if (k && !seen.has(kindKey(k.apiVersion, k.kind))) seen.set(kindKey(k.apiVersion, k.kind), k);
     return [...seen.values()];
   }
 

@@ -22,7 +22,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { Document } from 'yaml';
 import { measureDocument } from '../../core/manifest/boundedYaml';
-import { cutAtDocumentStarts } from '../../core/manifest/documentStarts';
+import { cutAtDocumentStarts, reuseByPiece, type PieceMemo } from '../../core/manifest/documentStarts';
 
 /** The members of yaml-language-server's SingleYAMLDocument this relies on. */
 interface SingleDocument {
@@ -87,9 +87,8 @@ interface PieceResult {
   readonly unclosedQuote: boolean;
 }
 
-interface FileCache {
+interface FileCache extends PieceMemo<PieceResult> {
   readonly context: string;
-  pieces: Map<string, PieceResult>;
 }
 
 /**
@@ -173,41 +172,66 @@ async function validatePieces(
   const context = `${isKubernetes}\u0000${JSON.stringify(schemas ?? null)}`;
   const previous = files.get(uri);
   files.delete(uri);
-  const reusable = previous?.context === context ? previous.pieces : undefined;
-  const kept = new Map<string, PieceResult>();
+  const known = reuseByPiece(previous?.context === context ? previous : undefined, pieces);
+  const results: PieceResult[] = [];
+  const keep = () => {
+    files.set(uri, { context, pieces: pieces.slice(0, results.length), values: results });
+    while (files.size > MAX_FILES) files.delete(files.keys().next().value as string);
+  };
   // Whether the whole file's last line is empty decides how yaml-language-server's parser counts
   // node lengths (yamlParser07 `parse`, isLastLineEmpty); every piece is parsed as the file is.
   const text = textDocument.getText();
   const lastLineEmpty = text.slice(text.lastIndexOf('\n') + 1).trim() === '';
+  // Reused pieces are taken in a plain loop (reuseRun); the loop that awaits runs once per changed piece.
+  let index = 0;
+  for (let i = reuseRun(known, results, 0); i < pieces.length; i = reuseRun(known, results, i + 1)) {
+    index = results.length === 0 ? 0 : (results[results.length - 1] as PieceResult).index + (results[results.length - 1] as PieceResult).documents;
+    const result = await validatePiece(service, modules, uri, pieces[i] as string, index, isKubernetes, i < pieces.length - 1 && !lastLineEmpty);
+    incrementalValidationControl.validatedDocuments += result.documents;
+    results.push(result);
+    if (result.unclosedQuote || result.overLimits) break;
+  }
+  return assemble(service, modules, uri, pieces, results, isKubernetes, keep);
+}
+
+/** Pushes the reusable results from `from` on (same text, same document index); returns the first other piece. */
+function reuseRun(known: ReadonlyArray<PieceResult | undefined>, results: PieceResult[], from: number): number {
+  const last = results[results.length - 1];
+  let index = last === undefined ? 0 : last.index + last.documents;
+  let i = from;
+  for (; i < known.length; i++) {
+    const result = known[i];
+    if (result === undefined || result.index !== index) break;
+    results.push(result);
+    incrementalValidationControl.reusedDocuments += result.documents;
+    index += result.documents;
+  }
+  return i;
+}
+
+/** The file's diagnostics from its pieces' results, placed at the pieces' lines. */
+function assemble(
+  service: ValidationInternals,
+  modules: ValidationModules,
+  uri: string,
+  pieces: readonly string[],
+  results: readonly PieceResult[],
+  isKubernetes: boolean,
+  keep: () => unknown,
+): Diagnostic[] {
+  keep();
+  if (results.some((r) => r.unclosedQuote)) throw new WholeFileNeeded();
+  if (results.some((r) => r.overLimits)) return [];
   const all: Diagnostic[] = [];
   const startLines: number[] = [];
   let suppressMatchesMultiple = isKubernetes;
-  let index = 0;
   let line = 0;
-  for (const [i, piece] of pieces.entries()) {
-    let result = reusable?.get(piece) ?? kept.get(piece);
-    if (result?.index === index) incrementalValidationControl.reusedDocuments += result.documents;
-    else {
-      result = await validatePiece(service, modules, uri, piece, index, isKubernetes, i < pieces.length - 1 && !lastLineEmpty);
-      incrementalValidationControl.validatedDocuments += result.documents;
-    }
-    kept.set(piece, result);
-    if (result.unclosedQuote) {
-      files.set(uri, { context, pieces: kept });
-      throw new WholeFileNeeded();
-    }
-    if (result.overLimits) {
-      files.set(uri, { context, pieces: kept });
-      return [];
-    }
+  for (const result of results) {
     suppressMatchesMultiple ||= result.kubernetesModeline;
     for (const d of result.diagnostics) all.push(shifted(d, line, uri));
     startLines.push(line);
-    index += result.documents;
     line += result.lines;
   }
-  files.set(uri, { context, pieces: kept });
-  while (files.size > MAX_FILES) files.delete(files.keys().next().value as string);
   // A line's text from its piece: the whole file's line index is not built for a few diagnostics.
   const lineText = (at: number): string | undefined => {
     if (at < 0 || at > line) return undefined;
