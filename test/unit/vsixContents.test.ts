@@ -12,7 +12,7 @@ const ALLOWED = [
   /^README\.md$/,
   /^LICENSE$/,
   /^CHANGELOG\.md$/,
-  /^dist\/(extension|cli|k8s|forge|yamlClient|yamlServer|luaWorker)\.js$/,
+  /^dist\/(extension|cli|k8s|forge|yamlLibs|yamlClient|yamlServer|luaWorker)\.js$/,
   /^dist\/glue\.wasm$/,
   /^dist\/l10n\/bundle\.l10n\.json$/,
   /^schemas\/kubernetes\.schema\.json$/,
