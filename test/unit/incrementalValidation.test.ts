@@ -139,6 +139,7 @@ describe('incremental validation: only changed documents, same diagnostics', fun
     'an empty document, `--- ~` and a document on the marker line': `${deployment(0)}---\n---\n# only a comment\n--- ~\n--- {apiVersion: v1, kind: ConfigMap, metadata: {name: inline}, data: {a: [1]}}\n---\n${deployment(1, 'x')}`,
     'a block scalar and a suppression comment': `${deployment(0)}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata:\n  script: |\n    echo one\n    echo two\n  # yaml-language-server-disable\n  bad: [1]\n  worse: [2]\n---\n${deployment(2, 'x')}`,
     'the same error in consecutive documents': file(5, (i) => deployment(i, 'x')),
+    'a `...` document end and a directive': `${deployment(0, 'x')}...\n# between\n---\n${deployment(1, 'y')}---\n%YAML 1.2\n---\n${configMap(2)}`,
     'a document without kind and unknown kinds': `${deployment(0)}---\nfoo: bar\n---\napiVersion: example.test/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: x}\n---\n${deployment(3, 'x')}`,
   };
 

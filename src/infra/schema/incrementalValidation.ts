@@ -144,12 +144,22 @@ export function validateChangedDocumentsOnly(modules: ValidationModules): boolea
   return true;
 }
 
+/** A `...` line (document end marker) at column 0, found with indexOf like the cut. */
+function hasDocumentEnd(text: string): boolean {
+  for (let p = text.startsWith('...') ? 0 : text.indexOf('\n...'); p >= 0; p = text.indexOf('\n...', p + 1)) {
+    const at = p === 0 && text.startsWith('...') ? 3 : p + 4;
+    const after = text.charCodeAt(at);
+    if (Number.isNaN(after) || after === 32 || after === 9 || after === 10 || after === 13) return true;
+  }
+  return false;
+}
+
 /** A piece the cut cannot stand for on its own (PieceResult.unclosedQuote). */
 class WholeFileNeeded extends Error {}
 
 /** The file cut at its `---` lines, or undefined where the upstream path is the safe one. */
 function piecesOf(text: string): string[] | undefined {
-  if (!/\S/.test(text) || text.startsWith('%') || text.includes('\n%') || text.startsWith('...') || /\n\.\.\.(?=[ \t\r\n]|$)/.test(text)) return undefined;
+  if (!/\S/.test(text) || text.startsWith('%') || text.includes('\n%') || hasDocumentEnd(text)) return undefined;
   const pieces = cutAtDocumentStarts(text);
   // Comments before the first `---` belong to its document (its header comments: modelines).
   const first = pieces[0];
