@@ -1,13 +1,36 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../test/support/paths';
 import type { BenchCase } from './harness';
 
 const BUNDLE = path.join(REPO_ROOT, 'dist', 'extension.js');
 const PROBE = path.join(__dirname, 'support', 'activateProbe.js');
+const REQUIRE_PROBE = path.join(__dirname, 'support', 'requireProbe.js');
+/** The floor of issue 18: `yaml` and `js-yaml` alone, bundled with the extension's esbuild options. */
+const FLOOR_BUNDLE = path.join(REPO_ROOT, 'out', 'bench', 'yamlFloor.js');
 
-function probe(): { requireMs: number; activateMs: number; totalMs: number; commands: string[]; treeViews: string[] } {
+let floorBuilt: Promise<void> | undefined;
+function buildFloor(): Promise<void> {
+  floorBuilt ??= (async () => {
+    const { build } = await import('esbuild');
+    // A dynamic import() that TypeScript's CommonJS output keeps as import() (the config is ESM).
+    const load = new Function('u', 'return import(u)') as (u: string) => Promise<{ bundleOptions(o: { production: boolean }): Record<string, unknown> }>;
+    const { bundleOptions } = await load(pathToFileURL(path.join(REPO_ROOT, 'scripts', 'esbuild.config.mjs')).href);
+    await build({ ...bundleOptions({ production: true }), entryPoints: [path.join(REPO_ROOT, 'bench', 'support', 'yamlFloorEntry.ts')], outfile: FLOOR_BUNDLE });
+  })();
+  return floorBuilt;
+}
+
+async function floorMs(): Promise<number> {
+  await buildFloor();
+  const r = spawnSync(process.execPath, [REQUIRE_PROBE, FLOOR_BUNDLE], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`floor probe failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { requireMs: number }).requireMs;
+}
+
+function probe(): { requireMs: number; activateMs: number; totalMs: number; commands: string[]; treeViews: string[]; filesTouched: string[] } {
   const r = spawnSync(process.execPath, [PROBE, BUNDLE], { encoding: 'utf8', env: { ...process.env, KUBECONFIG: '' } });
   if (r.status !== 0) throw new Error(`activation probe failed: ${r.stderr}`);
   const result = JSON.parse(r.stdout) as ReturnType<typeof probe>;
@@ -52,6 +75,34 @@ export const cases: BenchCase[] = [
     warmup: 2,
     better: 'lower',
     measure: () => probe().totalMs,
+  },
+  {
+    name: 'activation floor: cold require of yaml + js-yaml alone (bundled)',
+    unit: 'ms',
+    runs: 20,
+    warmup: 2,
+    better: 'lower',
+    measure: () => floorMs(),
+  },
+  {
+    // Both in each run, one after the other, so machine load touches both alike (target ≤ 1).
+    name: 'activation ratio: require + activate / floor (target ≤ 1)',
+    unit: '×',
+    runs: 20,
+    warmup: 2,
+    better: 'lower',
+    measure: async () => {
+      const floor = await floorMs();
+      return probe().totalMs / floor;
+    },
+  },
+  {
+    // Issue 18: nothing reads files before a view is shown (the kubeconfig is read for the views).
+    name: 'activation: files read or stat-ed from activate() with no view shown (target 0)',
+    unit: 'files',
+    runs: 1,
+    better: 'lower',
+    measure: () => probe().filesTouched.length,
   },
   {
     name: 'cold require of dist/extension.js',

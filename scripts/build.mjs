@@ -2,6 +2,7 @@
 // source maps for tests and debugging.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { IMPORT_META_BANNER, bundleOptions } from './esbuild.config.mjs';
 
 const options = bundleOptions({ production: !process.argv.includes('--dev') });
@@ -40,10 +41,35 @@ const lazyForge = {
   },
 };
 
+// yaml and js-yaml (about 160 KiB, as long to load as the rest of activation) live in dist/yamlLibs.js,
+// required on the first parse rather than at activation (issue 18): in the extension bundle an import
+// of either from our sources gets a module of getters, one per export, that requires dist/yamlLibs.js
+// (src/infra/yamlLibraries.ts) the first time one is read.
+const require = createRequire(import.meta.url);
+const lazyYamlLibraries = {
+  name: 'lazy-yaml-libraries',
+  setup(b) {
+    b.onResolve({ filter: /^(yaml|js-yaml)$/ }, (args) => (/[\\/]src[\\/]/.test(args.importer) ? { path: args.path, namespace: 'lazy-library' } : undefined));
+    b.onResolve({ filter: /^\.\/yamlLibs\.js$/, namespace: 'lazy-library' }, () => ({ path: './yamlLibs.js', external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-library' }, (args) => {
+      const names = Object.keys(require(args.path)).filter((n) => n !== 'default' && n !== '__esModule');
+      const member = args.path === 'yaml' ? 'yaml' : 'jsyaml';
+      const contents = [
+        'let library;',
+        `const load = () => (library ??= require('./yamlLibs.js').${member});`,
+        "Object.defineProperty(exports, '__esModule', { value: true });",
+        `for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`,
+      ].join('\n');
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 const entries = [
   // The first statement of the bundle starts the activation clock (read in src/extension.ts).
-  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyK8s, lazyYamlClient, lazyForge], banner: { js: `var __gitopsLensLoadStart = performance.now();\n${IMPORT_META_BANNER}` } },
+  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyK8s, lazyYamlClient, lazyForge, lazyYamlLibraries], banner: { js: `var __gitopsLensLoadStart = performance.now();\n${IMPORT_META_BANNER}` } },
   { entryPoints: ['src/infra/k8s/bundleEntry.ts'], outfile: 'dist/k8s.js' },
+  { entryPoints: ['src/infra/yamlLibraries.ts'], outfile: 'dist/yamlLibs.js' },
   { entryPoints: ['src/vscode/yaml/yamlClient.ts'], outfile: 'dist/yamlClient.js' },
   { entryPoints: ['src/infra/forge/createForgeClient.ts'], outfile: 'dist/forge.js' },
   { entryPoints: ['src/infra/schema/yamlServerMain.ts'], outfile: 'dist/yamlServer.js' },

@@ -49,9 +49,13 @@ export class YamlLimitError extends Error {
 
 // YAML 1.2 core schema (what Kubernetes' sigs.k8s.io/yaml sees for the values that matter: no
 // timestamps turned into dates) plus `<<` merge keys, which go-yaml honours.
-// (@types/js-yaml does not declare the `types` export that js-yaml 4 has.)
-const MERGE = (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge;
-export const MANIFEST_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [MERGE] });
+// (@types/js-yaml does not declare the `types` export that js-yaml 4 has.) Built on first use: the
+// extension bundle loads js-yaml only when something parses (scripts/build.mjs lazyYamlLibraries).
+let manifestSchema: jsyaml.Schema | undefined;
+function manifestSchemaOf(): jsyaml.Schema {
+  manifestSchema ??= jsyaml.CORE_SCHEMA.extend({ implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge] });
+  return manifestSchema;
+}
 
 const mib = (chars: number): string => `${(chars / (1024 * 1024)).toFixed(chars < 1024 * 1024 ? 2 : 0)} MiB`;
 
@@ -70,7 +74,7 @@ export function loadYaml(source: string, opts: { readonly filename?: string; rea
   const large = textTooLarge(source, limits);
   if (large) throw new YamlLimitError('tooLarge', large, 0, 0);
   // js-yaml 4.3 options @types/js-yaml does not declare yet (js-yaml README "load").
-  const options: jsyaml.LoadOptions & { maxDepth: number } = { schema: MANIFEST_SCHEMA, maxDepth: limits.maxDepth, ...(opts.filename !== undefined ? { filename: opts.filename } : {}) };
+  const options: jsyaml.LoadOptions & { maxDepth: number } = { schema: manifestSchemaOf(), maxDepth: limits.maxDepth, ...(opts.filename !== undefined ? { filename: opts.filename } : {}) };
   let value: unknown;
   try {
     value = jsyaml.load(source, options);

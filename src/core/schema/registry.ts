@@ -7,7 +7,8 @@
  * whenever a cluster layer comes or goes; the next validation then asks for the new content.
  */
 import { Emitter, type Disposable, type Event } from '../lifecycle';
-import { distinctKinds, kindKey, type GroupVersionKind } from './kinds';
+import { cutAtDocumentStarts, reuseByPiece, type PieceMemo } from '../manifest/documentStarts';
+import { documentKinds, kindKey, type GroupVersionKind } from './kinds';
 import { composeSchema, resolveKind, type JsonSchema, type SchemaLayer } from './layers';
 
 /** URI scheme of our schemas; Red Hat YAML routes content requests to the contributor registered under it. */
@@ -26,6 +27,8 @@ export class SchemaRegistry implements Disposable {
    * (1,000 times for a 1,000-document file), always with the same text until the next edit.
    */
   private lastUri: { readonly text: string; readonly generation: number; readonly uri: string | undefined } | undefined;
+  /** Kinds per piece of the last text (cutAtDocumentStarts): an edit re-reads the pieces it changed (issue 18). */
+  private pieceKinds: PieceMemo<Array<GroupVersionKind | undefined>> | undefined;
 
   /** `builtin` is called on first use: reading the bundle is not activation work. */
   constructor(private readonly builtin: () => SchemaLayer) {}
@@ -66,11 +69,22 @@ export class SchemaRegistry implements Disposable {
   }
 
   private computeSchemaUri(text: string): string | undefined {
-    const kinds = distinctKinds(text).filter((k) => this.knows(k));
+    const kinds = this.distinctKinds(text).filter((k) => this.knows(k));
     if (kinds.length === 0) return undefined;
     const keys = kinds.map((k) => kindKey(k.apiVersion, k.kind).replace(/\//g, '~'));
     // Only unreserved URI characters, so no client or server re-encoding changes the URI.
     return `${SCHEMA_SCHEME}://kinds/${this.generation}/${keys.join('_')}.json`;
+  }
+
+  /** kinds.ts distinctKinds, piece by piece: a `---` line ends a document for documentKinds too. */
+  private distinctKinds(text: string): GroupVersionKind[] {
+    const pieces = cutAtDocumentStarts(text);
+    const known = reuseByPiece(this.pieceKinds, pieces);
+    const values = pieces.map((piece, i) => known[i] ?? documentKinds(piece));
+    this.pieceKinds = { pieces, values };
+    const seen = new Map<string, GroupVersionKind>();
+    for (const kinds of values) for (const k of kinds) if (k && !seen.has(kindKey(k.apiVersion, k.kind))) seen.set(kindKey(k.apiVersion, k.kind), k);
+    return [...seen.values()];
   }
 
   /** The kinds a schema URI names, or undefined if it is not one of ours. */

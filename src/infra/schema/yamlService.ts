@@ -6,13 +6,18 @@
 import { getLanguageService, type LanguageService } from 'yaml-language-server';
 import { YamlDocuments } from 'yaml-language-server/out/server/src/languageservice/parser/yaml-documents';
 import { YAMLSchemaService } from 'yaml-language-server/out/server/src/languageservice/services/yamlSchemaService';
+import { YAMLValidation, yamlDiagToLSDiag } from 'yaml-language-server/out/server/src/languageservice/services/yamlValidation';
+import { parse } from 'yaml-language-server/out/server/src/languageservice/parser/yamlParser07';
+import { filterSuppressedDiagnostics } from 'yaml-language-server/out/server/src/languageservice/utils/diagnostic-filter';
 import type { SchemaRegistry } from '../../core/schema/registry';
 import { boundYamlDocuments } from './boundedDocuments';
 import { cacheCustomSchemaResolution } from './customSchemaCache';
+import { validateChangedDocumentsOnly, type ValidationModules } from './incrementalValidation';
 
 // The classes `getLanguageService` above instantiates (same module instance).
 cacheCustomSchemaResolution(YAMLSchemaService);
 boundYamlDocuments(YamlDocuments);
+validateChangedDocumentsOnly({ YAMLValidation, yamlDiagToLSDiag, parse, filterSuppressedDiagnostics } as unknown as ValidationModules);
 
 /** The language-service settings the extension's server runs with too (src/vscode/yaml/yamlClient.ts). */
 export const YAML_SERVICE_SETTINGS = {
