@@ -228,6 +228,16 @@ export class AppStore implements Disposable {
     return this.get(key)?.resources ?? [];
   }
 
+  /**
+   * The object an app was mapped from, as its source sent it (read only: never modify it). For what the
+   * App model leaves out and one caller needs (issue 16: the uid of the API-preferred merge, the sync
+   * policy, the address of an app in Argo CD's API).
+   */
+  raw(key: AppKey): unknown {
+    const cluster = key.slice(0, key.indexOf('/'));
+    return this.data.get(cluster)?.entries.get(key)?.raw;
+  }
+
   clusterNames(): string[] {
     return [...this.data.keys()].sort();
   }
