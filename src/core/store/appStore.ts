@@ -232,7 +232,8 @@ export class AppStore implements Disposable {
    * policy, the address of an app in Argo CD's API).
    */
   raw(key: AppKey): unknown {
-    const cluster = key.slice(0, key.indexOf('/'));
+    // Keys percent-encode the cluster (`argocd%3Aprod/…`): read it back as `get` does.
+    const cluster = keyParts(key).cluster;
     return this.data.get(cluster)?.entries.get(key)?.raw;
   }
 
