@@ -148,7 +148,7 @@ export function compose(
   // What Restricted Mode turns off is said at the top of the Applications view (issue 12).
   scope.add(new TrustNotice([treeView], log));
 
-  const live = scope.add(new LiveDocumentProvider(apps, access));
+  const live = scope.add(new LiveDocumentProvider(apps, argocd.objectReader(access)));
   scope.add(vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, live));
   const navigator = new TreeNavigator(apps, tree, treeView);
   scope.add(new TransitionNotifier(apps, () => settings.ui.notificationsEnabled, navigator, systemClock));

@@ -112,6 +112,17 @@ describe('Argo CD reached only through its API', function () {
     assert.deepEqual(titles, [`0: Drift: 1 field · ${cluster}`, `19: In sync · ${cluster}`]);
   });
 
+  it('shows the Application as Argo CD sent it (Show Live YAML)', async () => {
+    await vscode.commands.executeCommand('gitopsLens.showLiveYaml', app.key);
+    const text = await pollFor('the live YAML editor', () => {
+      const d = vscode.window.activeTextEditor?.document;
+      return d?.uri.scheme === 'gitops-live' && d.getText().length > 0 ? d.getText() : undefined;
+    });
+    assert.match(text, new RegExp(`^# Live Application argocd/guestbook on ${cluster} \\(read-only\\)`));
+    assert.match(text, /repoURL: https:\/\/git\.example\.test\/org\/guestbook\.git/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('refreshes the app through the API', async () => {
     const before = await pollFor('the guestbook row', appRow);
     assert.ok(plain(before.tooltip).includes(`Last reconcile: ${GUESTBOOK_RECONCILED_AT}`), plain(before.tooltip));

@@ -148,6 +148,22 @@ export class ArgoCdApi implements ApiServersView, Disposable {
     return { get: (cluster, ref) => (isApiCluster(cluster) ? this.managedLive.get(cluster, ref) : kube.get(cluster, ref)) };
   }
 
+  /**
+   * Show Live YAML of a GitOps object: for API servers, the object as Argo CD last sent it on the stream
+   * (its API serves no Kubernetes GET for it), else the cluster's.
+   */
+  objectReader(kube: LiveObjectReader): LiveObjectReader {
+    return {
+      get: async (cluster, ref) => {
+        if (!isApiCluster(cluster)) return kube.get(cluster, ref);
+        const app = this.deps.apps.all().find((a) => a.cluster === cluster && a.kind === ref.kind && a.namespace === ref.namespace && a.name === ref.name);
+        const raw = app && this.deps.apps.raw(app.key);
+        if (raw === undefined) throw new UserError(`Argo CD ${this.nameOf(cluster)} sent no ${ref.kind} ${ref.namespace}/${ref.name}.`);
+        return raw;
+      },
+    };
+  }
+
   /** The client of the app's server and the app's address in its API; a UserError when not connected. */
   clientFor(app: App): { readonly client: ArgoCdClient; readonly ref: AppRef } {
     const client = this.connections.client(app.cluster);
