@@ -30,6 +30,7 @@ import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { servingCert } from '../k8s/tlsCert';
 import { argoCdValidator, type ArgoCdViolation } from './openApi';
+import { DexStandIn, type SsoUser } from './dex';
 
 type Obj = Record<string, unknown>;
 
@@ -118,6 +119,8 @@ export class ArgoCdSimServer {
   private port = 0;
   private latencyMs = 0;
   private grpcOnly = false;
+  /** The bundled Dex under /api/dex, once SSO is enabled (dex.ts). */
+  dex: DexStandIn | undefined;
   /** When set, app writes go here (a Kubernetes simulator the apps live in) and come back through `mirror`. */
   writer: ((app: Obj) => void) | undefined;
 
@@ -228,6 +231,15 @@ export class ArgoCdSimServer {
     return this.streams.size;
   }
 
+  /**
+   * SSO through the bundled Dex (argocd-cm `dex.config` with one connector): `/api/v1/settings` then
+   * names it, and `/api/dex` serves the login; a token it issues is a session of `user` (role:admin).
+   */
+  enableSso(user: SsoUser = { email: 'dev@example.test', name: 'Dev' }): DexStandIn {
+    this.dex = new DexStandIn(user, (token, subject) => this.accounts.set(token, { subject, rules: 'admin' }));
+    return this.dex;
+  }
+
   // ---- lifecycle ------------------------------------------------------------------------------------
 
   async listen(port = this.port): Promise<void> {
@@ -299,6 +311,13 @@ export class ArgoCdSimServer {
       res.writeHead(415, { 'content-type': 'application/grpc', 'grpc-status': '13', 'grpc-message': `transport: received unexpected content-type "${req.headers['content-type'] ?? ''}"` }).end();
       return;
     }
+    if (this.dex && (apiPath === '/api/dex' || apiPath.startsWith('/api/dex/'))) {
+      // Dex is not part of the REST API described by swagger.json: not validated against it.
+      const text = await readBody(req).catch(() => '');
+      record(200);
+      await this.dex.handle(req, res, apiPath.slice('/api/dex'.length), url.searchParams, text, `${this.url}/api/dex`);
+      return;
+    }
     if (!apiPath.startsWith('/api/')) {
       record(404);
       res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Argo CD UI</body></html>');
@@ -318,6 +337,14 @@ export class ArgoCdSimServer {
     }
     for (const message of this.validate ? argoCdValidator().validateRequest(method, apiPath, url.searchParams, body) : []) {
       this.violations.push({ method, path: apiPath, where: 'request', message });
+    }
+    if (method === 'GET' && apiPath === '/api/v1/settings') {
+      // Public: argocd-server serves its settings to anyone (server/settings/settings.go AuthFuncOverride).
+      const answer = { url: this.url, ...(this.dex ? { dexConfig: { connectors: [{ name: 'Simulator', type: 'mockCallback' }] } } : {}) };
+      this.check(method, apiPath, 200, answer);
+      record(200);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+      return;
     }
     try {
       const account = this.authenticate(req);
