@@ -99,6 +99,8 @@ export function compose(
   const argocdConfig = scope.add(new ArgoCdConfigSource(settings.ui.argocdConfigFile, log));
   settings.onDidChange(() => argocdConfig.setFile(settings.ui.argocdConfigFile), undefined, scope);
   const argocd = scope.add(new ArgoCdApi({ apps, config: argocdConfig, secrets: context?.secrets ?? memorySecrets(), clock: systemClock, log }));
+  // SSO logins come back through the extension's URI handler (…/argocd/sso?code=…&state=…).
+  scope.add(vscode.window.registerUriHandler(argocd.sso));
   const connectAll = (): void => {
     connections.activate();
     void argocd.activate();

@@ -24,6 +24,7 @@ import { isAppNode, type ApplicationsTreeProvider } from '../views/applicationsT
 import { Cancelled, UserError } from '../commands/appArg';
 import { ArgoCdConnections } from './connections';
 import { ArgoCdServers } from './servers';
+import { ArgoCdSso } from './sso';
 
 export interface ArgoCdApiDeps {
   readonly apps: AppStore;
@@ -51,6 +52,8 @@ export class ArgoCdApi implements ApiServersView, Disposable {
   readonly onDidChangeServers: Event<unknown>;
   readonly onDidChangeHidden: Event<void>;
   private readonly prompts = new LoginPrompts();
+  /** SSO logins (PKCE in the browser); registered as the extension's URI handler by composition. */
+  readonly sso: ArgoCdSso;
   /** Apps whose node is expanded: their tree is read again when they change. */
   private readonly expanded = new Set<AppKey>();
   private loaded: Promise<unknown> | undefined;
@@ -58,6 +61,7 @@ export class ArgoCdApi implements ApiServersView, Disposable {
   constructor(private readonly deps: ArgoCdApiDeps) {
     const { apps, log } = deps;
     this.servers = this.disposables.add(new ArgoCdServers(deps.config, deps.secrets, log));
+    this.sso = this.disposables.add(new ArgoCdSso(log));
     this.connections = this.disposables.add(
       new ArgoCdConnections(this.servers, apps, () => new ArgoCdApiSource({ target: (c) => this.servers.target(c), clock: deps.clock, log }), log),
     );
@@ -184,6 +188,15 @@ export class ArgoCdApi implements ApiServersView, Disposable {
   async login(cluster: string): Promise<void> {
     const entry = this.servers.entry(cluster);
     if (entry === undefined) throw new UserError(`No Argo CD server is configured as ${this.nameOf(cluster)}.`);
+    const how = await vscode.window.showQuickPick(
+      [
+        { label: 'Sign in with SSO in the browser', detail: 'Argo CD\'s OIDC or Dex login (PKCE); the browser sends you back to the editor.', sso: true },
+        { label: 'Enter a token', detail: 'argocd account generate-token, or a token from the web UI.', sso: false },
+      ],
+      { title: `Log in to Argo CD ${entry.name}`, ignoreFocusOut: true },
+    );
+    if (how === undefined) throw new Cancelled();
+    if (how.sso) return this.ssoLogin(cluster);
     const token = await vscode.window.showInputBox({
       title: `Log in to Argo CD ${entry.name}`,
       prompt: `An Argo CD token for ${entry.address} (argocd account generate-token, or the argocd.token cookie after signing in to the web UI). Kept in the editor's secret storage.`,
@@ -197,6 +210,19 @@ export class ArgoCdApi implements ApiServersView, Disposable {
     // The fingerprint changed with the token: ArgoCdConnections restarts the server on the reload.
     this.connections.restart(cluster);
     this.deps.log.info(`[ArgoCdApi][login] ${entry.name}: new login stored`);
+  }
+
+  /** SSO (vscode/argocd/sso.ts): the token is the provider's id_token, stored like a typed one. */
+  async ssoLogin(cluster: string): Promise<void> {
+    const entry = this.servers.entry(cluster);
+    // The server's address and TLS settings, without the login being replaced.
+    const target = entry?.target;
+    if (entry === undefined || target === undefined) throw new UserError(`Argo CD server ${this.nameOf(cluster)} cannot be used as configured${entry?.problem ? `: ${entry.problem}` : ''}.`);
+    const result = await this.sso.login(target);
+    await this.servers.storeLogin(cluster, result.token);
+    this.prompts.forget(cluster);
+    this.connections.restart(cluster);
+    void vscode.window.showInformationMessage(`GitOps Lens: signed in to Argo CD ${entry.name}${result.who ? ` as ${result.who}` : ''}.`);
   }
 
   dispose(): void {

@@ -40,16 +40,18 @@ export const addArgoCdServer: CommandFactory = (deps) => async () => {
   if (name === undefined) throw new Cancelled();
   const token = await vscode.window.showInputBox({
     title: 'Add Argo CD Server (3/3)',
-    prompt: 'An Argo CD token (argocd account generate-token). Kept in the editor\'s secret storage.',
+    prompt: 'An Argo CD token (argocd account generate-token), kept in the editor\'s secret storage. Leave empty to sign in with SSO in the browser.',
     password: true,
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() === '' ? 'Enter a token' : /\s/.test(v.trim()) ? 'A token has no spaces' : undefined),
+    validateInput: (v) => (/\s/.test(v.trim()) ? 'A token has no spaces' : undefined),
   });
   if (token === undefined) throw new Cancelled();
-  const t = targetFromUrl(name.trim(), url.trim(), token.trim());
+  const t = targetFromUrl(name.trim(), url.trim(), token.trim() || undefined);
   if ('problem' in t) throw new UserError(t.problem);
-  await deps.argocd.servers.add({ name: name.trim(), url: url.trim(), insecure: false }, apiClusterName(name.trim()), token.trim());
+  const cluster = apiClusterName(name.trim());
+  await deps.argocd.servers.add({ name: name.trim(), url: url.trim(), insecure: false }, cluster, token.trim() || undefined);
   deps.log.info(`[Commands][addArgoCdServer] added ${name.trim()} (${t.target.baseUrl})`);
+  if (token.trim() === '') await deps.argocd.ssoLogin(cluster);
 };
 
 export const removeArgoCdServer: CommandFactory = (deps) => async (arg: unknown) => {
