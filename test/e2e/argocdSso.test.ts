@@ -26,9 +26,11 @@ describe('Argo CD SSO login in the browser (e2e)', function () {
   let page: Page;
 
   before(async () => {
-    // Plain HTTP on the loopback address (argocd-server --insecure behind a port-forward): the browser
-    // reaches Dex without a certificate to trust.
-    sim = await startArgoCdSim({ apps: [GUESTBOOK_APP], plainText: true });
+    // Plain HTTP on a loopback address (argocd-server --insecure behind a port-forward): the browser
+    // reaches Dex without a certificate to trust. Not 127.0.0.1: code-server turns an openExternal of a
+    // localhost / 127.0.0.1 URL into its own port proxy URL without the path and query (its
+    // resolveExternalUri with proxyEndpointTemplate), as if the page were served by the remote machine.
+    sim = await startArgoCdSim({ apps: [GUESTBOOK_APP], plainText: true, host: '127.0.0.2' });
     sim.server.enableSso({ email: 'dev@example.test', name: 'Dev' });
     sim.addToken(EXPIRED, 'dev@example.test', [{ resource: '*', action: '*', object: '*' }]);
     sim.expireToken(EXPIRED);
@@ -72,10 +74,15 @@ describe('Argo CD SSO login in the browser (e2e)', function () {
     await quick.locator('.monaco-list-row').filter({ hasText: 'Sign in with SSO in the browser' }).first().waitFor({ timeout: 15_000 });
     const popup = page.context().waitForEvent('page', { timeout: 60_000 });
     await quick.locator('.monaco-list-row').filter({ hasText: 'Sign in with SSO in the browser' }).first().click();
+    // VS Code's link protection asks before opening a domain it does not trust yet: the person says Open.
+    const open = page.locator('.monaco-dialog-box').getByRole('button', { name: 'Open', exact: true });
+    await open.waitFor({ timeout: 30_000 }).then(() => open.click(), () => undefined);
 
     // The provider's page in a new tab: the person answers the login there.
     const dex = await popup;
-    await dex.locator('#login').waitFor({ timeout: 30_000 });
+    await dex.locator('#login').waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}; the tab shows ${dex.url()}: ${(await dex.content().catch(() => '')).slice(0, 500)}`);
+    });
     assert.match(dex.url(), /\/api\/dex\/auth\?/);
     assert.match(dex.url(), /code_challenge_method=S256/);
     await dex.locator('#login').click();

@@ -59,6 +59,8 @@ export interface ArgoCdSimOptions {
   readonly port?: number;
   /** Serve plain HTTP instead of HTTPS (argocd-server --insecure). */
   readonly plainText?: boolean;
+  /** The loopback address to listen on (default 127.0.0.1; any 127.x.y.z stands for another machine's address). */
+  readonly host?: string;
   /** argocd-server --rootpath. */
   readonly rootPath?: string;
   /** The control plane's namespace (default argocd). */
@@ -101,6 +103,7 @@ export class ArgoCdSimServer {
   readonly adminToken: string;
   readonly rootPath: string;
   readonly plainText: boolean;
+  readonly host: string;
   private readonly validate: boolean;
 
   private readonly apps = new Map<string, Obj>();
@@ -129,6 +132,7 @@ export class ArgoCdSimServer {
     this.adminToken = opts.token ?? randomBytes(16).toString('hex');
     this.rootPath = (opts.rootPath ?? '').replace(/^\/+|\/+$/g, '');
     this.plainText = opts.plainText === true;
+    this.host = opts.host ?? '127.0.0.1';
     this.validate = opts.validate !== false;
     this.accounts.set(this.adminToken, { subject: 'admin', rules: 'admin' });
     if (opts.port) this.port = opts.port;
@@ -255,7 +259,7 @@ export class ArgoCdSimServer {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, this.host, () => resolve());
     });
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
@@ -263,12 +267,12 @@ export class ArgoCdSimServer {
 
   /** `https://127.0.0.1:PORT[/root]`. */
   get url(): string {
-    return `${this.plainText ? 'http' : 'https'}://127.0.0.1:${this.port}${this.rootPath ? `/${this.rootPath}` : ''}`;
+    return `${this.plainText ? 'http' : 'https'}://${this.host}:${this.port}${this.rootPath ? `/${this.rootPath}` : ''}`;
   }
 
   /** The address as the argocd CLI stores it. */
   get address(): string {
-    return `127.0.0.1:${this.port}`;
+    return `${this.host}:${this.port}`;
   }
 
   get caPem(): string {
