@@ -67,7 +67,12 @@ export class ArgoCdApi implements ApiServersView, Disposable {
     );
     this.merged = this.disposables.add(new ApiPreferredApps(apps, isApiCluster));
     // Readers go through the started server's client: nothing is read from a server not connected.
-    this.trees = this.disposables.add(new ApiResourceTrees(async (app) => this.clientFor(app).client.resourceTree(this.clientFor(app).ref)));
+    this.trees = this.disposables.add(
+      new ApiResourceTrees(async (app) => {
+        const { client, ref } = this.clientFor(app);
+        return client.resourceTree(ref);
+      }),
+    );
     this.managedLive = new ArgoCdManagedLive({
       apps: (cluster) => apps.all().filter((a) => a.cluster === cluster),
       read: async (app) => {
