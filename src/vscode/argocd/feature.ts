@@ -6,6 +6,7 @@
  * a rejected login. Built by composition.ts; the Applications view reads it as an ApiServersView.
  */
 import * as vscode from 'vscode';
+import { userMessage } from '../../core/text';
 import { ArgoCdError, unauthorizedMessage } from '../../core/argocd/api/errors';
 import { LoginPrompts } from '../../core/argocd/api/loginPrompts';
 import { ArgoCdManagedLive, automatedSync } from '../../core/argocd/api/managedLive';
@@ -227,7 +228,7 @@ export class ArgoCdApi implements ApiServersView, Disposable {
     await this.servers.storeLogin(cluster, result.token);
     this.prompts.forget(cluster);
     this.connections.restart(cluster);
-    void vscode.window.showInformationMessage(`GitOps Lens: signed in to Argo CD ${entry.name}${result.who ? ` as ${result.who}` : ''}.`);
+    void vscode.window.showInformationMessage(userMessage(`signed in to Argo CD ${entry.name}${result.who ? ` as ${result.who}` : ''}.`));
   }
 
   dispose(): void {
@@ -257,7 +258,7 @@ export class ArgoCdApi implements ApiServersView, Disposable {
     if (due === undefined) return;
     const name = this.nameOf(cluster);
     // Not awaited: the store's event must not wait for the user.
-    void vscode.window.showWarningMessage(`GitOps Lens: ${unauthorizedMessage(name, due.expired, due.hadToken)}`, 'Log In').then((choice) => {
+    void vscode.window.showWarningMessage(userMessage(unauthorizedMessage(name, due.expired, due.hadToken)), 'Log In').then((choice) => {
       if (choice !== 'Log In') return;
       this.login(cluster).catch((e: unknown) => {
         if (!(e instanceof Cancelled)) this.deps.log.error(`[ArgoCdApi][login] ${name}`, e);

@@ -9,6 +9,7 @@
  * Codes and tokens are never logged; the login waits at most five minutes and can be cancelled.
  */
 import * as vscode from 'vscode';
+import { userMessage } from '../../core/text';
 import type { ArgoCdTarget } from '../../core/argocd/api/endpoint';
 import { authorizeUrl, readCallback, tokenClaims } from '../../core/argocd/api/sso';
 import type { Logger } from '../../core/ports';
@@ -42,7 +43,7 @@ export class ArgoCdSso implements vscode.UriHandler, vscode.Disposable {
     const waiting = this.pending.get(query.get('state') ?? '');
     if (!waiting) {
       this.log.warn('[ArgoCdSso][handleUri] a sign-in answer arrived that no login is waiting for (finished, cancelled, or from another window)');
-      void vscode.window.showWarningMessage('GitOps Lens: an Argo CD sign-in answer arrived, but no sign-in is waiting for it. Start the sign-in again.');
+      void vscode.window.showWarningMessage(userMessage('an Argo CD sign-in answer arrived, but no sign-in is waiting for it. Start the sign-in again.'));
       return;
     }
     waiting(query);
