@@ -58,6 +58,8 @@ import { GitHistory } from './infra/git/history';
 import { readAppDeployments } from './infra/audit/appDeployments';
 import { auditForgeAccess } from './vscode/audit/forgeAccess';
 import { BlameHoverProvider } from './vscode/audit/blameHover';
+import { ArgoCdConfigSource } from './infra/argocd/configSource';
+import { ArgoCdApi } from './vscode/argocd/feature';
 
 export interface Composed {
   readonly scope: DisposableStore;
@@ -100,6 +102,17 @@ export function compose(
   const connections = scope.add(
     new ClusterConnections(clusters, apps, () => new (loadInformerPool().InformerPool)({ kubeconfig: () => source.read(), log, clock: systemClock, connections: kube.get() }), log),
   );
+  // Argo CD servers reached through their API (issue 16): the argocd CLI config's contexts and servers
+  // added in the view, logins in SecretStorage; connected with the kubeconfig clusters.
+  const argocdConfig = scope.add(new ArgoCdConfigSource(settings.ui.argocdConfigFile, log));
+  settings.onDidChange(() => argocdConfig.setFile(settings.ui.argocdConfigFile), undefined, scope);
+  const argocd = scope.add(new ArgoCdApi({ apps, config: argocdConfig, secrets: context?.secrets ?? memorySecrets(), clock: systemClock, log }));
+  // SSO logins come back through the extension's URI handler (…/argocd/sso?code=…&state=…).
+  scope.add(vscode.window.registerUriHandler(argocd.sso));
+  const connectAll = (): void => {
+    connections.activate();
+    void argocd.activate();
+  };
 
   // The user's repositories: discovery from .git files; git processes never in Restricted Mode (issue 12).
   const repos = nodeRepositoryDiscovery;
@@ -150,21 +163,22 @@ export function compose(
   apps.onDidChange((change) => trails.appsChanged(change), undefined, scope);
   scope.add(vscode.workspace.onDidGrantWorkspaceTrust(() => trails.reset()));
   scope.add(vscode.workspace.onDidChangeWorkspaceFolders(() => trails.reset()));
-  const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath, liveHealth, pullRequests, trails));
+  const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath, liveHealth, pullRequests, trails, argocd));
   const treeView = scope.add(vscode.window.createTreeView('gitopsLens.applications', { treeDataProvider: tree, showCollapseAll: true }));
-  scope.add(new ResourceHealthLoader(apps, tree, treeView, liveHealth, argoSettings, operations, log));
+  scope.add(new ResourceHealthLoader(apps, tree, treeView, liveHealth, argoSettings, operations, log, (cluster) => argocd.isApi(cluster)));
+  argocd.attachView(tree, treeView);
   filter.onDidChange(() => (treeView.description = filter.describe()), undefined, scope);
   const sources = scope.add(new SourcesTreeProvider(clusters, apps, systemClock, extensionPath));
   const sourcesView = scope.add(vscode.window.createTreeView('gitopsLens.sources', { treeDataProvider: sources, showCollapseAll: true }));
   for (const view of [treeView, sourcesView]) {
-    if (view.visible) connections.activate();
-    scope.add(view.onDidChangeVisibility((e) => e.visible && connections.activate()));
+    if (view.visible) connectAll();
+    scope.add(view.onDidChangeVisibility((e) => e.visible && connectAll()));
   }
   scope.add(new GitOpsStatusBar(apps));
   // What Restricted Mode turns off is said at the top of the Applications view (issue 12).
   scope.add(new TrustNotice([treeView], log));
 
-  const live = scope.add(new LiveDocumentProvider(apps, access));
+  const live = scope.add(new LiveDocumentProvider(apps, argocd.objectReader(access)));
   scope.add(vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, live));
   const navigator = new TreeNavigator(apps, tree, treeView);
   scope.add(new TransitionNotifier(apps, () => settings.ui.notificationsEnabled, navigator, systemClock));
@@ -174,8 +188,11 @@ export function compose(
   const renderDesired = createRenderer({ log });
   const driftSession = scope.add(
     new DriftSession({
-      apps: () => apps.all(),
-      reader: access,
+      // An app seen both through a kubeconfig context and Argo CD's API counts once (issue 16).
+      apps: () => apps.all().filter((a) => !argocd.hidden(a.key)),
+      // Apps of API servers: Argo CD's normalized live state from managed-resources.
+      reader: argocd.liveReader(access),
+      liveThroughApp: (cluster) => argocd.isApi(cluster),
       repoOf: (file) => {
         const r = repos.workspaceOf(path.dirname(file));
         // The branch lets a lens say "app tracks main, you are on feat-x".
@@ -183,7 +200,7 @@ export function compose(
       },
       log,
       // A manifest deployed from this workspace needs the apps: connect as a visible view would.
-      needApps: () => connections.activate(),
+      needApps: connectAll,
       concurrency: 4,
       // kustomize / helm folders render to the desired state (issue 5).
       render: renderDesired,
@@ -196,9 +213,11 @@ export function compose(
       lastSeen: (cluster) => apps.status(cluster).lastSeenAt,
       clock: systemClock,
       // Argo CD spec.ignoreDifferences / Flux drift ignore rules the mappers kept on each app.
-      ignoreOf: ignoreSpecsOf,
+      // For API apps also what Argo CD's own normalisation removed (managedLive.ts).
+      ignoreOf: (app) => (argocd.isApi(app.cluster) ? [...ignoreSpecsOf(app), ...argocd.managedLive.ignoreOf(app)] : ignoreSpecsOf(app)),
       // The Argo CD instance's argocd-cm (system-level ignoreDifferences, compareoptions), read once per cluster.
-      diffSettingsOf: (app) => (app.tool === 'argocd' ? argoSettings.diffNow(app.cluster, app.namespace) : undefined),
+      // (Not for API apps: Argo CD applied them to the normalized live state already.)
+      diffSettingsOf: (app) => (app.tool === 'argocd' && !argocd.isApi(app.cluster) ? argoSettings.diffNow(app.cluster, app.namespace) : undefined),
     }),
   );
   argoSettings.onDidRead(() => driftSession.settingsChanged(), undefined, scope);
@@ -237,7 +256,11 @@ export function compose(
     filter,
     clock: systemClock,
     navigator,
-    connect: (restart) => (restart ? connections.restartAll() : connections.activate()),
+    connect: (restart) => {
+      if (!restart) return connectAll();
+      connections.restartAll();
+      argocd.restartAll();
+    },
     log,
     channel,
     drift: driftDocuments,
@@ -246,6 +269,7 @@ export function compose(
     state: workspaceState,
     repos,
     files,
+    argocd,
   })) {
     scope.add(d);
   }

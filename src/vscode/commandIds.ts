@@ -25,12 +25,16 @@ export const COMMAND_IDS = [
   'gitopsLens.setForgeToken',
   'gitopsLens.forgetForgeToken',
   'gitopsLens.openPullRequestPage',
+  'gitopsLens.syncFromGit',
+  'gitopsLens.addArgoCdServer',
+  'gitopsLens.removeArgoCdServer',
+  'gitopsLens.argocdLogin',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
 
 /** Commands that write to a cluster; package.json must disable them while an operation runs. */
-export const CLUSTER_WRITE_COMMANDS: readonly CommandId[] = ['gitopsLens.refreshApp', 'gitopsLens.hardRefreshApp', 'gitopsLens.reconcile'];
+export const CLUSTER_WRITE_COMMANDS: readonly CommandId[] = ['gitopsLens.refreshApp', 'gitopsLens.hardRefreshApp', 'gitopsLens.reconcile', 'gitopsLens.syncFromGit'];
 
 export const VIEW_IDS = ['gitopsLens.applications', 'gitopsLens.sources'] as const;
 /** Context keys set by the extension and read by `when`/`enablement` clauses in package.json. */

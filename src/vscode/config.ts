@@ -27,7 +27,7 @@ const SECTION = 'gitopsLens';
 const RECONNECT_SETTINGS = ['gitopsLens.kubeconfig'] as const;
 
 /** Read from user (and remote machine) settings only, never from a workspace or folder. */
-export const USER_LEVEL_SETTINGS = ['gitopsLens.kubeconfig', 'gitopsLens.forges'] as const;
+export const USER_LEVEL_SETTINGS = ['gitopsLens.kubeconfig', 'gitopsLens.forges', 'gitopsLens.argocd.configFile'] as const;
 
 /**
  * Whose workspace values are ignored in Restricted Mode; package.json
@@ -121,6 +121,17 @@ export interface UiSettings {
   readonly notificationsEnabled: boolean;
   /** `gitopsLens.drift.serverSideDryRun`: drift lenses compare live with a server-side dry-run apply (needs RBAC patch). */
   readonly serverSideDryRun: boolean;
+  /**
+   * `gitopsLens.argocd.configFile`: the `argocd` CLI config whose contexts are Argo CD servers of the
+   * Applications view (issue 16); undefined: the CLI's own (ARGOCD_CONFIG_DIR, ~/.config/argocd/config).
+   * User settings only: the file holds logins.
+   */
+  readonly argocdConfigFile: string | undefined;
+}
+
+function argocdConfigFile(cfg: vscode.WorkspaceConfiguration): string | undefined {
+  const raw = userValue(cfg, 'argocd.configFile');
+  return typeof raw === 'string' && raw.trim() !== '' ? expand(raw, workspaceFolders()[0]) : undefined;
 }
 
 function readUiSettings(): UiSettings {
@@ -128,6 +139,7 @@ function readUiSettings(): UiSettings {
   return Object.freeze({
     notificationsEnabled: cfg.get<boolean>('notifications.enabled', false) === true,
     serverSideDryRun: trustedValue(cfg, 'drift.serverSideDryRun') === true,
+    argocdConfigFile: argocdConfigFile(cfg),
   });
 }
 

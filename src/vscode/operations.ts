@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { Emitter, type Event } from '../core/lifecycle';
 import { CONTEXT_KEYS } from './commandIds';
 
-export type OperationKind = 'refresh' | 'annotate';
+/** `argocdApi`: a call that changes something in Argo CD through its API (refresh, sync; issue 16). */
+export type OperationKind = 'refresh' | 'annotate' | 'argocdApi';
 
 export class OperationRunner implements vscode.Disposable {
   private readonly _onDidRunOperation = new Emitter<OperationKind>();

@@ -21,7 +21,7 @@ import { launchChromium, startCodeServer, workbenchUrl } from '../support/codeSe
 import { REPO_ROOT } from '../support/paths';
 import { TEST_OUTPUT_TAG } from '../support/hostLog';
 import { prepareWorkspace } from '../support/workspace';
-import { FORGE_SIM_TOKEN, startForgeSim, startSims } from './simClusters';
+import { FORGE_SIM_TOKEN, startArgoCdApiSim, startForgeSim, startSims } from './simClusters';
 
 const TESTS_ENTRY = path.join(REPO_ROOT, 'out', 'test', 'index.js');
 const TIMEOUT_MS = Number(process.env.GITOPS_LENS_INTEGRATION_TIMEOUT_MS ?? 300_000);
@@ -40,10 +40,13 @@ async function runOnce(hostEnv: NodeJS.ProcessEnv): Promise<number> {
   const sims = await startSims(ws.fixtures);
   // The forge simulator (every forge's REST API + Git smart HTTP) for the pull-request tests.
   const forge = await startForgeSim();
+  // An Argo CD reached only through its API (issue 16); its argocd CLI config is read once a test sets it.
+  const argocdApi = await startArgoCdApiSim(ws.fixtures);
   const env: NodeJS.ProcessEnv = {
     GITOPS_LENS_SIM: JSON.stringify(sims.access),
     GITOPS_LENS_FORGE_SIM: JSON.stringify(forge.access),
     GITOPS_LENS_SIM_KUBECONFIG: sims.kubeconfigFile,
+    GITOPS_LENS_ARGOCD_API_SIM: JSON.stringify(argocdApi.access),
     GITOPS_LENS_COUNTS_FILE: process.env.GITOPS_LENS_COUNTS_FILE,
     GITOPS_LENS_TEST_GREP: process.env.GITOPS_LENS_TEST_GREP,
     GITOPS_LENS_TEST_SHUFFLE: process.env.GITOPS_LENS_TEST_SHUFFLE,
@@ -57,6 +60,7 @@ async function runOnce(hostEnv: NodeJS.ProcessEnv): Promise<number> {
     return desktop ? await runDesktop(desktop, ws.folder, env) : await runCodeServer(ws.folder, env);
   } finally {
     await forge.stop();
+    await argocdApi.stop();
     await sims.stop();
     fs.rmSync(ws.root, { recursive: true, force: true });
   }

@@ -247,3 +247,34 @@ export async function startForgeSim(): Promise<StartedForgeSim> {
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------------
+// An Argo CD reached only through its API (issue 16): the Argo CD API stand-in (test/sim/argocd) with
+// the `guestbook` app, its resource tree and managed resources, and an `argocd` CLI config file for it
+// (context ARGOCD_API_CONTEXT, the admin token, the server's CA) that no kubeconfig mentions.
+
+export const ARGOCD_API_CONTEXT = 'sim-api';
+
+/** What the in-host Argo CD API tests need: the CLI config file to point the setting at. */
+export interface ArgoCdApiSimAccess {
+  readonly configFile: string;
+  readonly context: string;
+  readonly url: string;
+}
+
+export interface StartedArgoCdApiSim {
+  readonly access: ArgoCdApiSimAccess;
+  stop(): Promise<void>;
+}
+
+export async function startArgoCdApiSim(dir: string): Promise<StartedArgoCdApiSim> {
+  const { startArgoCdSim } = await import('../sim/argocd/argocd');
+  const { GUESTBOOK_APP, GUESTBOOK_MANAGED_RESOURCES, GUESTBOOK_TREE } = await import('../fixtures/gitops/argocdApi');
+  const sim = await startArgoCdSim({ apps: [GUESTBOOK_APP] });
+  sim.server.setTree('argocd', 'guestbook', GUESTBOOK_TREE);
+  sim.server.setManagedResources('argocd', 'guestbook', GUESTBOOK_MANAGED_RESOURCES);
+  const configFile = path.join(dir, 'argocd-config');
+  // The argocd CLI (and GitOps Lens) refuse a config others can read.
+  fs.writeFileSync(configFile, sim.cliConfig(ARGOCD_API_CONTEXT, { withCa: true }), { mode: 0o600 });
+  return { access: { configFile, context: ARGOCD_API_CONTEXT, url: sim.url }, stop: () => sim.stop() };
+}

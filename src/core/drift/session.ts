@@ -117,6 +117,12 @@ export interface DriftSessionOptions {
   readonly predict?: (cluster: string, desired: Record<string, unknown>) => Promise<Record<string, unknown>>;
   /** Kubeconfig contexts, to find the cluster an Argo CD app deploys to (`spec.destination.server`). */
   readonly contexts?: () => readonly KnownContext[];
+  /**
+   * Clusters whose apps' live objects are read through the app's own cluster name, whatever their
+   * destination: Argo CD servers reached through the API, whose `reader` answers with Argo CD's
+   * normalized live state from managed-resources (issue 16).
+   */
+  readonly liveThroughApp?: (cluster: string) => boolean;
   /** When a cluster was last reachable (AppStore ClusterStatus.lastSeenAt), for "unreachable, seen 4 min ago". */
   readonly lastSeen?: (cluster: string) => number | undefined;
   /** Clock for lastSeen; defaults to Date.now. */
@@ -485,6 +491,7 @@ export class DriftSession implements Disposable {
    * whose cluster has that URL), a Flux app's own cluster.
    */
   private targetOf(dep: Deployment): { cluster: string; fixed?: DriftState } {
+    if (this.opts.liveThroughApp?.(dep.cluster)) return { cluster: dep.cluster };
     const t = liveClusterOf(dep.app, dep.cluster, this.opts.contexts?.() ?? []);
     return t.unknown === undefined ? { cluster: t.cluster } : { cluster: t.cluster, fixed: { kind: 'unknown', reason: t.unknown } };
   }

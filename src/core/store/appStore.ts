@@ -20,6 +20,7 @@ import { keyParts, GITOPS_KINDS,
   type ObjectSelector,
   type Tool, } from '../model/app';
 import { isRecord, jsonEqual } from '../json';
+import { API_CLUSTER_PREFIX } from '../argocd/api/servers';
 import type { Clock, ClusterConnectionEvent, ClusterSource, ClusterWatchEvent, K8sError, Logger } from '../ports';
 
 export type ClusterConnection =
@@ -101,6 +102,13 @@ interface Entry {
   /** Flux: the `Kind/namespace/name` of the source this app's sync depends on. */
   sourceRef: string | undefined;
   group: string;
+  /** Argo CD Applications: `metadata.uid`, which tells one app seen through kubeconfig and API (issue 16). */
+  uid: string | undefined;
+  /**
+   * Argo CD Applications reached through Argo CD's API only: the object as sent, for what the model
+   * leaves out and the API commands need (sync policy, revisions, address). Nothing else keeps objects.
+   */
+  raw: unknown;
 }
 
 interface ClusterData {
@@ -242,6 +250,22 @@ export class AppStore implements Disposable {
 
   resources(key: AppKey): readonly ManagedResource[] {
     return this.get(key)?.resources ?? [];
+  }
+
+  /**
+   * The Application object as Argo CD's API sent it (read only: never modify it), for what the App
+   * model leaves out and the API commands need (issue 16: the sync policy, revisions, the address of an
+   * app in Argo CD's API); undefined for everything read through a kubeconfig (the store keeps no objects).
+   */
+  raw(key: AppKey): unknown {
+    // Keys percent-encode the cluster (`argocd%3Aprod/…`): read it back as `get` does.
+    const cluster = keyParts(key).cluster;
+    return this.data.get(cluster)?.entries.get(key)?.raw;
+  }
+
+  /** An Argo CD Application's `metadata.uid`, whichever way it was read. */
+  uid(key: AppKey): string | undefined {
+    return this.data.get(keyParts(key).cluster)?.entries.get(key)?.uid;
   }
 
   clusterNames(): string[] {
@@ -549,11 +573,19 @@ export class AppStore implements Disposable {
     }
     const { app, reading, artifact } = this.map(c, kind, obj);
     if (app.problems.length > 0) this.log?.debug(`[AppStore][apply] ${app.key}: ${app.problems.join('; ')}`);
-    this.put(c, app, { rv, reading, artifact, labels: app.tool === 'flux' ? stringLabels(meta.labels) : undefined });
+    const argoApp = kind === 'Application';
+    this.put(c, app, {
+      rv,
+      reading,
+      artifact,
+      labels: app.tool === 'flux' ? stringLabels(meta.labels) : undefined,
+      uid: argoApp && typeof meta.uid === 'string' && meta.uid !== '' ? meta.uid : undefined,
+      raw: argoApp && c.name.startsWith(API_CLUSTER_PREFIX) ? obj : undefined,
+    });
     return app.key;
   }
 
-  private put(c: ClusterData, app: App, kept: Pick<Entry, 'rv' | 'reading' | 'artifact' | 'labels'>): void {
+  private put(c: ClusterData, app: App, kept: Pick<Entry, 'rv' | 'reading' | 'artifact' | 'labels' | 'uid' | 'raw'>): void {
     const prev = c.entries.get(app.key);
     if (prev !== undefined && jsonEqual(prev.app, app)) {
       Object.assign(prev, kept);
@@ -615,7 +647,7 @@ export class AppStore implements Disposable {
     for (const key of [...deps]) {
       const e = c.entries.get(key);
       if (e?.reading === undefined || sameArtifact(e.artifact, artifact)) continue;
-      this.put(c, e.reading.withSource(artifact), { rv: e.rv, reading: e.reading, artifact, labels: e.labels });
+      this.put(c, e.reading.withSource(artifact), { rv: e.rv, reading: e.reading, artifact, labels: e.labels, uid: e.uid, raw: e.raw });
     }
   }
 

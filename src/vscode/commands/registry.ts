@@ -27,6 +27,8 @@ import { proposeRollback } from './proposeRollback';
 import { resumeViaPullRequest, suspendViaPullRequest } from './suspendResume';
 import { forgetForgeToken, setForgeToken } from '../pr/tokenCommands';
 import { openPullRequestPage } from '../pr/pullRequestNodes';
+import { syncFromGit } from './syncFromGit';
+import { addArgoCdServer, argocdLogin, removeArgoCdServer } from './argocdServers';
 import { userMessage } from '../../core/text';
 
 const COMMANDS: CommandTable = {
@@ -52,6 +54,10 @@ const COMMANDS: CommandTable = {
   'gitopsLens.setForgeToken': setForgeToken,
   'gitopsLens.forgetForgeToken': forgetForgeToken,
   'gitopsLens.openPullRequestPage': openPullRequestPage,
+  'gitopsLens.syncFromGit': syncFromGit,
+  'gitopsLens.addArgoCdServer': addArgoCdServer,
+  'gitopsLens.removeArgoCdServer': removeArgoCdServer,
+  'gitopsLens.argocdLogin': argocdLogin,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -10,6 +10,7 @@ import type { CommandId } from '../commandIds';
 import type { OperationRunner } from '../operations';
 import type { PrDeps } from '../pr/deliver';
 import type { ViewFilter } from '../views/viewFilter';
+import type { ArgoCdApi } from '../argocd/feature';
 
 /**
  * The cluster writes GitOps Lens makes: annotation merge patches only (implemented by
@@ -55,6 +56,8 @@ export interface CommandContext {
   readonly repos: RepositoryDiscovery;
   /** Working-tree files, read with bounds. */
   readonly files: RepositoryFiles;
+  /** Argo CD servers reached through their API (issue 16): refresh and sync go there for their apps. */
+  readonly argocd: ArgoCdApi;
 }
 
 export type CommandHandler = (...args: unknown[]) => unknown;

@@ -20,6 +20,11 @@ import type { ViewFilter } from './viewFilter';
 import { pullRequestChildren, pullRequestTreeItem, pullRequestsNode, type PullRequestSource, type PullRequestTreeNode } from '../pr/pullRequestNodes';
 import { keyParts } from '../../core/model/app';
 import { historyChildren, historyNode, historyTreeItem, type HistorySource, type HistoryTreeNode } from '../audit/historyNodes';
+import type { Event } from '../../core/lifecycle';
+import type { ArgoCdServerEntry } from '../../core/argocd/api/servers';
+import { treeKey, type TreeNode, type TreeNodeRef } from '../../core/argocd/api/resourceTree';
+import type { ApiResourceTrees } from '../../core/argocd/api/treeStore';
+import { serverTreeItem } from '../argocd/serverItem';
 
 export type AppTreeNode =
   | { readonly type: 'cluster'; readonly id: string; readonly name: string }
@@ -30,8 +35,28 @@ export type AppTreeNode =
   | { readonly type: 'group'; readonly id: string; readonly name: string; readonly cluster: string; readonly tool: Tool }
   | { readonly type: 'app'; readonly id: string; readonly name: string; readonly key: AppKey; readonly cluster: string; readonly tool: Tool; readonly group: string }
   | { readonly type: 'resource'; readonly id: string; readonly name: string; readonly appKey: AppKey; readonly index: number }
+  /** A node Argo CD tracks below a managed resource (a Deployment's ReplicaSets, their Pods): API apps only. */
+  | { readonly type: 'treeNode'; readonly id: string; readonly name: string; readonly appKey: AppKey; readonly ref: TreeNodeRef; readonly parentId: string }
   | PullRequestTreeNode
   | HistoryTreeNode;
+
+/**
+ * The Argo CD servers reached through their API (issue 16), as the view needs them: their rows after
+ * the kubeconfig clusters, which app copies are shown through the other path (an app seen both ways
+ * appears once), and the resource trees Argo CD computed (health of each resource, and what it tracks
+ * below it). Built in src/vscode/argocd; the provider only reads it.
+ */
+export interface ApiServersView {
+  readonly onDidChangeServers: Event<unknown>;
+  readonly onDidChangeHidden: Event<void>;
+  serverEntries(): readonly ArgoCdServerEntry[];
+  isApi(cluster: string): boolean;
+  hidden(key: AppKey): boolean;
+  shown(key: AppKey): AppKey;
+  /** The Application's sync policy is not automated ("Sync from Git" is offered). */
+  manualSync(key: AppKey): boolean;
+  readonly trees: ApiResourceTrees;
+}
 
 export type AppNode = Extract<AppTreeNode, { type: 'app' }>;
 
@@ -54,7 +79,10 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
    * provider only asks; composition loads (the provider never calls the cluster, STYLE.md rule 5).
    */
   readonly onDidRequestLiveHealth = this._onDidRequestLiveHealth.event;
-  private readonly disposables: Disposable[] = [this._onDidChangeTreeData, this._onDidRequestLiveHealth];
+  private readonly _onDidRequestApiTree = new vscode.EventEmitter<AppKey>();
+  /** The same for an app reached through Argo CD's API: its resource tree was never loaded. */
+  readonly onDidRequestApiTree = this._onDidRequestApiTree.event;
+  private readonly disposables: Disposable[] = [this._onDidChangeTreeData, this._onDidRequestLiveHealth, this._onDidRequestApiTree];
   private readonly nodes = new Map<string, AppTreeNode>();
 
   constructor(
@@ -69,7 +97,21 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     private readonly pullRequests?: PullRequestSource,
     /** Each app's audit trail (issue 17), listed under a "History" child. */
     private readonly history?: HistorySource,
+    /** Argo CD servers reached through their API (issue 16). */
+    private readonly api?: ApiServersView,
   ) {
+    if (api) {
+      api.onDidChangeServers(() => this.fireAll(), this, this.disposables);
+      api.onDidChangeHidden(() => this.fireAll(), this, this.disposables);
+      api.trees.onDidChange(
+        (key) => {
+          const n = this.nodes.get(`app/${key}`);
+          if (n) this._onDidChangeTreeData.fire([n]);
+        },
+        this,
+        this.disposables,
+      );
+    }
     if (pullRequests) this.disposables.push(pullRequests.onDidChange(() => this.fireAll()));
     // A loaded trail refreshes its History node only (its children are read again with it).
     if (history)
@@ -100,14 +142,13 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
 
   /** The node of an app, for `reveal`; undefined when the app is unknown or filtered out. */
   nodeOf(key: AppKey): AppNode | undefined {
-    const app = this.apps.get(key);
+    const app = this.apps.get(this.api?.shown(key) ?? key);
     if (!app || !listedInApplications(app)) return undefined;
     return this.appNode(app);
   }
 
   getChildren(node?: AppTreeNode): AppTreeNode[] {
     if (!node) return this.roots();
-    const f = this.filter.value;
     switch (node.type) {
       case 'cluster': {
         const entry = this.entry(node.name);
@@ -133,14 +174,14 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
           this.node({ type: 'group', id: `cluster/${node.cluster}/${node.tool}/${g}`, name: g, cluster: node.cluster, tool: node.tool }),
         );
       case 'group':
-        return this.apps
-          .apps(node.cluster, node.tool, node.name, f)
-          .filter(listedInApplications)
-          .map((a) => this.appNode(a));
+        return this.appsOf(node.cluster, node.tool, node.name).map((a) => this.appNode(a));
       case 'app': {
         const app = this.apps.get(node.key);
         const h = this.liveHealth;
-        if (app && h && ApplicationsTreeProvider.needsLiveHealth(app) && h.entries(node.key) === undefined && !h.isLoading(node.key)) {
+        const api = this.api;
+        if (app && api?.isApi(app.cluster)) {
+          if (!api.trees.isLoaded(node.key) && !api.trees.isLoading(node.key)) this._onDidRequestApiTree.fire(node.key);
+        } else if (app && h && ApplicationsTreeProvider.needsLiveHealth(app) && h.entries(node.key) === undefined && !h.isLoading(node.key)) {
           this._onDidRequestLiveHealth.fire(node.key);
         }
         const prs: AppTreeNode[] = this.pullRequests && this.pullRequests.forApp(node.key).length > 0 ? [this.node(pullRequestsNode(node.id, node.key))] : [];
@@ -159,6 +200,12 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         return this.pullRequests ? pullRequestChildren(node, this.pullRequests).map((n) => this.node(n)) : [];
       case 'history':
         return this.history ? historyChildren(node, this.history).map((n) => this.node(n)) : [];
+      case 'resource': {
+        const r = this.apps.resources(node.appKey)[node.index];
+        return r ? this.trackedBelow(node.appKey, r, node.id) : [];
+      }
+      case 'treeNode':
+        return this.trackedBelow(node.appKey, node.ref, node.id);
       default:
         return [];
     }
@@ -187,6 +234,8 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         return this.nodes.get(node.id.slice(0, node.id.lastIndexOf('/pullRequests/') + '/pullRequests'.length));
       case 'historyItem':
         return this.nodes.get(node.id.slice(0, node.id.lastIndexOf('/history/') + '/history'.length));
+      case 'treeNode':
+        return this.nodes.get(node.parentId);
     }
   }
 
@@ -234,6 +283,8 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         return this.appItem(node);
       case 'resource':
         return this.resourceItem(node);
+      case 'treeNode':
+        return this.trackedItem(node);
       case 'pullRequests':
       case 'pullRequest':
         return this.pullRequests ? pullRequestTreeItem(node, this.pullRequests) : new vscode.TreeItem(node.name);
@@ -253,6 +304,7 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
   private roots(): AppTreeNode[] {
     const snap = this.clusters.snapshot;
     const roots: AppTreeNode[] = snap.clusters.map((c) => this.node({ type: 'cluster', id: `cluster/${c.name}`, name: c.name }));
+    for (const s of this.api?.serverEntries() ?? []) roots.push(this.node({ type: 'cluster', id: `cluster/${s.cluster}`, name: s.cluster }));
     if (snap.problems.length > 0) roots.push(this.node({ type: 'kubeconfigProblems', id: 'kubeconfig-problems', name: 'kubeconfig problems' }));
     return roots;
   }
@@ -265,7 +317,33 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
   }
 
   private appsOf(cluster: string, tool: Tool, group: string): App[] {
-    return this.apps.apps(cluster, tool, group, this.filter.value).filter(listedInApplications);
+    const api = this.api;
+    // An app seen both through a kubeconfig context and Argo CD's API is listed once (issue 16).
+    return this.apps.apps(cluster, tool, group, this.filter.value).filter((a) => listedInApplications(a) && !api?.hidden(a.key));
+  }
+
+  /** The nodes Argo CD's resource tree tracks below a resource of an API app (none for other apps). */
+  private trackedBelow(appKey: AppKey, parent: TreeNodeRef, parentId: string): AppTreeNode[] {
+    if (!this.api || !this.api.isApi(keyParts(appKey).cluster)) return [];
+    return this.api.trees.children(appKey, parent).map((n) =>
+      this.node({ type: 'treeNode', id: `${parentId}/t/${treeKey(n)}`, name: n.name, appKey, ref: { group: n.group, kind: n.kind, namespace: n.namespace, name: n.name }, parentId }),
+    );
+  }
+
+  private trackedItem(node: Extract<AppTreeNode, { type: 'treeNode' }>): vscode.TreeItem {
+    const n: TreeNode | undefined = this.api?.trees.node(node.appKey, node.ref);
+    const below = this.api ? this.api.trees.children(node.appKey, node.ref).length : 0;
+    const item = new vscode.TreeItem(`${node.ref.kind} ${node.name}`, below > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    const health = n?.health;
+    const info = (n?.info ?? []).map((i) => `${i.name}: ${i.value}`);
+    item.description = [health?.status, ...info.slice(0, 1)].filter(Boolean).join(' · ') || undefined;
+    const r: ManagedResource = { group: node.ref.group, kind: node.ref.kind, namespace: node.ref.namespace, name: node.name, requiresPruning: false, hook: false, ...(health ? { health: health.status } : {}) };
+    item.iconPath = resourceIcon(r);
+    item.tooltip = [`${node.ref.group ? `${node.ref.group}/` : ''}${node.ref.kind} ${node.ref.namespace ? `${node.ref.namespace}/` : ''}${node.name}`, health ? `Health (Argo CD): ${health.status}` : undefined, health?.message, ...info].filter(Boolean).join('\n');
+    item.contextValue = 'resource.tracked';
+    item.accessibilityInformation = { label: `${node.ref.kind} ${node.name}${item.description ? `, ${item.description}` : ''}`, role: 'treeitem' };
+    return item;
   }
 
   private appNode(app: App): AppNode {
@@ -340,6 +418,8 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
   }
 
   private clusterItem(node: Extract<AppTreeNode, { type: 'cluster' }>): vscode.TreeItem {
+    const server = this.api?.isApi(node.name) ? this.api.serverEntries().find((s) => s.cluster === node.name) : undefined;
+    if (server) return serverTreeItem(node.id, server, this.apps.status(node.name).connection, this.clock.now());
     return clusterTreeItem(node.id, node.name, this.entry(node.name), this.apps.status(node.name).connection, this.clock.now());
   }
 
@@ -370,7 +450,8 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     item.id = node.id;
     item.description = appDescription(app);
     item.iconPath = statusIcon(this.extensionPath, app.sync.status, app.suspended ? 'Suspended' : app.health.status);
-    item.contextValue = appContextValue(app);
+    // API apps (issue 16): `.api`, and `.manualSync` where "Sync from Git" is offered (no automated sync).
+    item.contextValue = this.api?.isApi(app.cluster) ? `${appContextValue(app)}.api${this.api.manualSync(app.key) ? '.manualSync' : ''}` : appContextValue(app);
     const connection = this.apps.status(app.cluster).connection;
     item.tooltip = appTooltip(app, connection, this.clock.now());
     item.accessibilityInformation = { label: appAccessibleLabel(app), role: 'treeitem' };
@@ -383,9 +464,12 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     const item = new vscode.TreeItem(raw ? resourceLabel(raw) : node.name, vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
     if (raw) {
-      // Argo CD 3.x: the health shown is the one computed from the live object, read from the store.
-      const live =
-        app && this.liveHealth && ApplicationsTreeProvider.needsLiveHealth(app)
+      // Through Argo CD's API (issue 16): the health Argo CD computed, from its resource tree. Argo CD
+      // 3.x through a kubeconfig: the health computed from the live object, read from the store.
+      const viaApi = app !== undefined && this.api?.isApi(app.cluster) === true;
+      const live = viaApi
+        ? withLiveHealth(raw, this.api!.trees.health(node.appKey, node.index, raw))
+        : app && this.liveHealth && ApplicationsTreeProvider.needsLiveHealth(app)
           ? withLiveHealth(raw, this.liveHealth.get(node.appKey, node.index, raw))
           : undefined;
       const r = live?.resource ?? raw;
@@ -396,7 +480,9 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
           ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('problemsWarningIcon.foreground'))
           : resourceIcon(r);
       const what = `${r.group ? `${r.group}/` : ''}${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
-      const healthLine = live?.reason !== undefined ? `Health unavailable: ${live.reason}` : live ? (live.loading ? 'Health: loading from the live object…' : r.health ? `Health (from the live object): ${r.health}` : 'No health check for this kind') : undefined;
+      const from = viaApi ? 'Argo CD' : 'from the live object';
+      const healthLine = live?.reason !== undefined ? `Health unavailable: ${live.reason}` : live ? (live.loading ? `Health: loading (${from})…` : r.health ? `Health (${from}): ${r.health}` : 'No health check for this kind') : undefined;
+      if (viaApi && app && this.api!.trees.children(app.key, raw).length > 0) item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
       item.tooltip = [what, healthLine, r.healthMessage].filter(Boolean).join('\n');
       item.accessibilityInformation = { label: `${r.kind} ${r.name}${item.description ? `, ${item.description}` : ''}`, role: 'treeitem' };
     }

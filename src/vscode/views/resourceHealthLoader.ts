@@ -29,6 +29,8 @@ export class ResourceHealthLoader implements Disposable {
     private readonly healthSettings: ArgoCdSettingsCache,
     operations: OperationRunner,
     private readonly log: Logger,
+    /** Apps of Argo CD servers reached through the API get their health from Argo CD (argocd/feature.ts). */
+    private readonly viaApi: (cluster: string) => boolean = () => false,
   ) {
     operations.onDidRunOperation((kind) => kind === 'refresh' && healthSettings.invalidate(), undefined, this.disposables);
     this.disposables.add(treeView.onDidExpandElement((e) => isAppNode(e.element) && this.expand(e.element.key)));
@@ -62,7 +64,7 @@ export class ResourceHealthLoader implements Disposable {
 
   private load(key: AppKey, unlessLoading = false): void {
     const app = this.apps.get(key);
-    if (!app || !ApplicationsTreeProvider.needsLiveHealth(app) || (unlessLoading && this.liveHealth.isLoading(key))) return;
+    if (!app || this.viaApi(app.cluster) || !ApplicationsTreeProvider.needsLiveHealth(app) || (unlessLoading && this.liveHealth.isLoading(key))) return;
     this.liveHealth.load(app).catch((err: unknown) => this.log.error('[ResourceHealthLoader][load] resource health load failed', err));
   }
 

@@ -30,6 +30,7 @@ import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { servingCert } from '../k8s/tlsCert';
 import { argoCdValidator, type ArgoCdViolation } from './openApi';
+import { DexStandIn, type SsoUser } from './dex';
 
 type Obj = Record<string, unknown>;
 
@@ -58,6 +59,8 @@ export interface ArgoCdSimOptions {
   readonly port?: number;
   /** Serve plain HTTP instead of HTTPS (argocd-server --insecure). */
   readonly plainText?: boolean;
+  /** The loopback address to listen on (default 127.0.0.1; any 127.x.y.z stands for another machine's address). */
+  readonly host?: string;
   /** argocd-server --rootpath. */
   readonly rootPath?: string;
   /** The control plane's namespace (default argocd). */
@@ -100,6 +103,7 @@ export class ArgoCdSimServer {
   readonly adminToken: string;
   readonly rootPath: string;
   readonly plainText: boolean;
+  readonly host: string;
   private readonly validate: boolean;
 
   private readonly apps = new Map<string, Obj>();
@@ -118,6 +122,8 @@ export class ArgoCdSimServer {
   private port = 0;
   private latencyMs = 0;
   private grpcOnly = false;
+  /** The bundled Dex under /api/dex, once SSO is enabled (dex.ts). */
+  dex: DexStandIn | undefined;
   /** When set, app writes go here (a Kubernetes simulator the apps live in) and come back through `mirror`. */
   writer: ((app: Obj) => void) | undefined;
 
@@ -126,6 +132,7 @@ export class ArgoCdSimServer {
     this.adminToken = opts.token ?? randomBytes(16).toString('hex');
     this.rootPath = (opts.rootPath ?? '').replace(/^\/+|\/+$/g, '');
     this.plainText = opts.plainText === true;
+    this.host = opts.host ?? '127.0.0.1';
     this.validate = opts.validate !== false;
     this.accounts.set(this.adminToken, { subject: 'admin', rules: 'admin' });
     if (opts.port) this.port = opts.port;
@@ -228,6 +235,15 @@ export class ArgoCdSimServer {
     return this.streams.size;
   }
 
+  /**
+   * SSO through the bundled Dex (argocd-cm `dex.config` with one connector): `/api/v1/settings` then
+   * names it, and `/api/dex` serves the login; a token it issues is a session of `user` (role:admin).
+   */
+  enableSso(user: SsoUser = { email: 'dev@example.test', name: 'Dev' }): DexStandIn {
+    this.dex = new DexStandIn(user, (token, subject) => this.accounts.set(token, { subject, rules: 'admin' }));
+    return this.dex;
+  }
+
   // ---- lifecycle ------------------------------------------------------------------------------------
 
   async listen(port = this.port): Promise<void> {
@@ -243,7 +259,7 @@ export class ArgoCdSimServer {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, this.host, () => resolve());
     });
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
@@ -251,12 +267,12 @@ export class ArgoCdSimServer {
 
   /** `https://127.0.0.1:PORT[/root]`. */
   get url(): string {
-    return `${this.plainText ? 'http' : 'https'}://127.0.0.1:${this.port}${this.rootPath ? `/${this.rootPath}` : ''}`;
+    return `${this.plainText ? 'http' : 'https'}://${this.host}:${this.port}${this.rootPath ? `/${this.rootPath}` : ''}`;
   }
 
   /** The address as the argocd CLI stores it. */
   get address(): string {
-    return `127.0.0.1:${this.port}`;
+    return `${this.host}:${this.port}`;
   }
 
   get caPem(): string {
@@ -299,6 +315,13 @@ export class ArgoCdSimServer {
       res.writeHead(415, { 'content-type': 'application/grpc', 'grpc-status': '13', 'grpc-message': `transport: received unexpected content-type "${req.headers['content-type'] ?? ''}"` }).end();
       return;
     }
+    if (this.dex && (apiPath === '/api/dex' || apiPath.startsWith('/api/dex/'))) {
+      // Dex is not part of the REST API described by swagger.json: not validated against it.
+      const text = await readBody(req).catch(() => '');
+      record(200);
+      await this.dex.handle(req, res, apiPath.slice('/api/dex'.length), url.searchParams, text, `${this.url}/api/dex`);
+      return;
+    }
     if (!apiPath.startsWith('/api/')) {
       record(404);
       res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Argo CD UI</body></html>');
@@ -318,6 +341,14 @@ export class ArgoCdSimServer {
     }
     for (const message of this.validate ? argoCdValidator().validateRequest(method, apiPath, url.searchParams, body) : []) {
       this.violations.push({ method, path: apiPath, where: 'request', message });
+    }
+    if (method === 'GET' && apiPath === '/api/v1/settings') {
+      // Public: argocd-server serves its settings to anyone (server/settings/settings.go AuthFuncOverride).
+      const answer = { url: this.url, ...(this.dex ? { dexConfig: { connectors: [{ name: 'Simulator', type: 'mockCallback' }] } } : {}) };
+      this.check(method, apiPath, 200, answer);
+      record(200);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+      return;
     }
     try {
       const account = this.authenticate(req);

@@ -1,0 +1,79 @@
+/**
+ * The `argocd` CLI's config file for the editor: read with the CLI's rules (configFile.ts) and watched,
+ * so that an `argocd login` or `argocd context` in a terminal reaches the Applications view without a
+ * reload. The folder is watched rather than the file: the CLI rewrites the file, and a file created
+ * after activation (a first `argocd login`) must be noticed too.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Emitter, type Disposable, type Event } from '../../core/lifecycle';
+import type { Logger } from '../../core/ports';
+import { defaultArgoCdConfigPath, readArgoCdConfig, type ArgoCdConfigRead } from './configFile';
+
+export class ArgoCdConfigSource implements Disposable {
+  private readonly _onDidChange = new Emitter<void>();
+  /** The file (or the folder holding it) changed, or another file is to be read. */
+  readonly onDidChange: Event<void> = this._onDidChange.event;
+  private watcher: { readonly dir: string; readonly w: fs.FSWatcher } | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private file: string;
+
+  constructor(
+    /** The setting's file; undefined: the argocd CLI's own (ARGOCD_CONFIG_DIR, ~/.config/argocd/config…). */
+    file: string | undefined,
+    private readonly log: Logger,
+  ) {
+    this.file = file ?? defaultArgoCdConfigPath();
+  }
+
+  get path(): string {
+    return this.file;
+  }
+
+  setFile(file: string | undefined): void {
+    const next = file ?? defaultArgoCdConfigPath();
+    if (next === this.file) return;
+    this.file = next;
+    this._onDidChange.fire();
+  }
+
+  async read(): Promise<ArgoCdConfigRead> {
+    const r = await readArgoCdConfig(this.file);
+    if (r.kind === 'refused') this.log.warn(`[ArgoCdConfig][read] ${r.problem}`);
+    if (r.kind === 'read') for (const p of r.config.problems) this.log.warn(`[ArgoCdConfig][read] ${p.file}: ${p.message}`);
+    this.watch();
+    return r;
+  }
+
+  private watch(): void {
+    const dir = path.dirname(this.file);
+    if (this.watcher?.dir === dir) return;
+    this.watcher?.w.close();
+    this.watcher = undefined;
+    const name = path.basename(this.file);
+    try {
+      const w = fs.watch(dir, { persistent: false }, (_event, filename) => {
+        if (filename === null || filename.toString() === name) this.changed();
+      });
+      w.on('error', () => {
+        w.close();
+        if (this.watcher?.w === w) this.watcher = undefined;
+      });
+      this.watcher = { dir, w };
+    } catch {
+      // The folder does not exist yet (no `argocd login` so far); the next read tries again.
+    }
+  }
+
+  private changed(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => this._onDidChange.fire(), 100);
+  }
+
+  dispose(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    this.watcher?.w.close();
+    this.watcher = undefined;
+    this._onDidChange.dispose();
+  }
+}
