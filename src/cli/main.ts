@@ -28,10 +28,14 @@ Commands:
   status (--argocd-config FILE [--argocd-context NAME]... | --argocd-server URL --argocd-token-file F [--insecure]) [--json]
                                              The same, through Argo CD's API with an Argo CD login (the
                                              argocd CLI's config; default: your own), no kubeconfig
-  diff --desired PATH (--live PATH | --context NAME [--kubeconfig FILE]...) [--ignore FILE]... [--no-render] [--json]
+  diff --desired PATH (--live PATH | --context NAME [--kubeconfig FILE]...) [--ignore FILE]... [--argocd-cm FILE]
+       [--no-render] [--json]
                                              Compare manifests (a file or a directory of .yaml/.yml) with
                                              live objects; --ignore reads ignore rules of Argo CD
-                                             Applications and Flux HelmReleases/Kustomizations.
+                                             Applications and Flux HelmReleases/Kustomizations;
+                                             --argocd-cm the system-level ignoreDifferences and
+                                             compareoptions of an argocd-cm (with --context it is
+                                             read from the cluster).
                                              Kustomize folders and Helm charts under PATH are rendered
                                              (kustomize build, else kubectl kustomize; helm template)
                                              unless --no-render. With --context, a manifest without a

@@ -21,12 +21,16 @@ import { compareSides, type DesiredSide } from './comparer';
 import { appsDeployingFile, toPosix, type Deployment } from './deployedBy';
 import { liveClusterOf, type KnownContext } from './destination';
 import type { IgnoreSpec } from './ignore';
+import type { DiffSettings } from './settings';
 import { builtinListKeys, type ListKeys } from './listKeys';
 import { LiveCache, type LiveEntry } from './liveCache';
 import { admitLive } from './liveAnswer';
 import { maskSecrets } from './mask';
 import { normalize } from './normalize';
 import { alignKeyOrder, desiredPathOf } from './presentation';
+import { fluxSkipReason } from './objectOptions';
+import { isSopsEncrypted, SOPS_NOTE } from './sops';
+import { DRY_RUN_FIELD_MANAGER } from './ssa';
 import { WorkQueue } from './workQueue';
 import { Emitter, type Disposable, type Event } from '../lifecycle';
 import { loadManifestSource, splitManifestSources, identityOf, type LoadedSource, type ResourceIdentity } from '../manifest/documents';
@@ -115,6 +119,12 @@ export interface DriftSessionOptions {
   readonly clock?: Pick<Clock, 'now'>;
   /** Ignore rules of an app (Argo CD spec.ignoreDifferences, Flux drift ignore); none by default. */
   readonly ignoreOf?: (app: App) => readonly IgnoreSpec[];
+  /**
+   * The diff settings of the Argo CD instance deploying an app (its argocd-cm: system-level
+   * ignoreDifferences, resource.compareoptions), undefined while unknown; call `settingsChanged` when
+   * they arrive.
+   */
+  readonly diffSettingsOf?: (app: App) => DiffSettings | undefined;
 }
 
 export interface DriftView {
@@ -146,6 +156,8 @@ interface Item {
   /** Set when no live read can help (destination not in kubeconfig). */
   readonly fixed?: DriftState;
   readonly note: string | undefined;
+  /** Why the deployer does not compare this object now (Flux `ssa: Ignore`…), from the last evaluation. */
+  skipped?: string;
   state: DriftState;
   findings: readonly DriftFinding[];
   /** The live entry `state` was computed from: the same entry means the same answer. */
@@ -242,11 +254,12 @@ export class DriftSession implements Disposable {
 
   /** The lenses of a document as last computed; synchronous, never calls the cluster. */
   lenses(uri: string): readonly DriftLens[] {
-    return (this.docs.get(uri)?.items ?? []).map((i) =>
-      i.note === undefined
+    return (this.docs.get(uri)?.items ?? []).map((i) => {
+      const note = i.skipped === undefined ? i.note : joinNotes(i.note, i.skipped);
+      return note === undefined
         ? { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state }
-        : { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state, note: i.note },
-    );
+        : { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state, note };
+    });
   }
 
   /**
@@ -322,6 +335,19 @@ export class DriftSession implements Disposable {
     }
     this.setItems(entry, this.itemsOf(entry, documents, deployments, undefined));
     this._onDidChange.fire(doc.uri);
+  }
+
+  /** Diff settings changed (an argocd-cm was read): every lens is compared again from the cached live objects. */
+  settingsChanged(): void {
+    if (this.disposed) return;
+    for (const doc of this.docs.values()) {
+      for (const item of doc.items) {
+        if (item.fixed !== undefined) continue;
+        item.seen = undefined;
+        this.evaluate(item, this.live.get(item.liveKey));
+      }
+      this.markDirty(doc.tracked.uri);
+    }
   }
 
   forget(uri: string): void {
@@ -518,21 +544,30 @@ export class DriftSession implements Disposable {
     if (entry !== undefined && item.seen === entry && (item.prediction === undefined || item.prediction.entry === entry)) return;
     item.seen = entry;
     item.findings = NO_FINDINGS;
+    item.skipped = undefined;
     if (entry === undefined || entry.kind === 'loading') {
       // Keep what is shown while a refetch runs; a first read shows "Checking…".
       if (item.state.kind === 'inSync' || item.state.kind === 'drift' || item.state.kind === 'absent') return;
       item.state = LOADING;
       return;
     }
-    if (entry.kind === 'absent') {
-      item.state = ABSENT;
-      return;
-    }
     if (entry.kind === 'error') {
       item.state = { kind: 'unknown', reason: entry.reason };
       return;
     }
-    if (this.opts.predict) {
+    // Flux neither compares nor applies an object it is told to leave alone (core/drift/objectOptions.ts).
+    const skip = item.app.tool === 'flux' ? fluxSkipReason(item.desired.obj, entry.kind === 'found' ? entry.side.obj : undefined) : undefined;
+    if (skip !== undefined) item.skipped = `Flux leaves it alone: ${skip}`;
+    if (entry.kind === 'absent') {
+      item.state = ABSENT;
+      return;
+    }
+    if (skip !== undefined) {
+      item.state = IN_SYNC;
+      return;
+    }
+    // A SOPS document is ciphertext: a dry-run of it says nothing; its keys are compared (sops.ts).
+    if (this.opts.predict && !isSopsEncrypted(item.desired.obj)) {
       this.evaluatePredicted(item, entry);
       return;
     }
@@ -575,6 +610,8 @@ export class DriftSession implements Disposable {
         ignore: this.opts.ignoreOf?.(item.app) ?? [],
         app: item.app,
         predicted,
+        ...settingsOf(this.opts.diffSettingsOf?.(item.app)),
+        ...(predicted ? { original: item.desired, dryRunManager: DRY_RUN_FIELD_MANAGER } : {}),
       });
       item.findings = findings;
       item.state = findings.length === 0 ? IN_SYNC : { kind: 'drift', fields: findings.length };
@@ -654,7 +691,7 @@ function itemOf(
     liveKey: JSON.stringify([cluster, identity.group, identity.kind, namespace, name]),
     desired: { obj: withNamespace(value, namespace) },
     ...(fixed !== undefined ? { fixed } : {}),
-    note,
+    note: isSopsEncrypted(value) ? joinNotes(note, SOPS_NOTE) : note,
     state: fixed ?? LOADING,
     findings: NO_FINDINGS,
     seen: undefined,
@@ -669,6 +706,8 @@ export function withNamespace(value: Obj, namespace: string): Obj {
   if (namespace === '' || (isRecord(value.metadata) && value.metadata.namespace === namespace)) return value;
   return { ...value, metadata: { ...(isRecord(value.metadata) ? value.metadata : {}), namespace } };
 }
+
+const settingsOf = (settings: DiffSettings | undefined): { settings?: DiffSettings } => (settings === undefined ? {} : { settings });
 
 function branchNote(dep: Deployment): string | undefined {
   if (dep.revisionMatches !== false || dep.revision === undefined || dep.branch === undefined) return undefined;

@@ -37,7 +37,11 @@ export async function checkWorkbench(browser: Browser, url: string, env: DemoEnv
   for (const name of ENVIRONMENTS) {
     const host = new URL(env.clusters[name].url).host;
     await check(`cluster ${name} listed (${host})`, () =>
-      page.getByRole('treeitem', { name: new RegExp(`^Cluster ${name}, ${host.replace(/\./g, '\\.')}`) }).waitFor({ timeout: 30_000 }),
+      // The Sources view lists the same cluster rows; the Applications tree is the one checked here.
+      page
+        .getByRole('tree', { name: 'Applications' })
+        .getByRole('treeitem', { name: new RegExp(`^Cluster ${name}, ${host.replace(/\./g, '\\.')}`) })
+        .waitFor({ timeout: 30_000 }),
     );
   }
   // The demo's promised states, as the tree announces them (one app of each name per cluster).
