@@ -43,7 +43,7 @@ import { ViewFilter } from './vscode/views/viewFilter';
 import { NodeLocalGit } from './infra/git/localGit';
 import { nodeRepositoryDiscovery } from './infra/git/workspaceRepos';
 import { nodeRepositoryFiles } from './infra/git/repositoryFiles';
-import { createRenderer } from './infra/render/renderer';
+import { Renderer } from './infra/render/renderer';
 import { createForgeClientLazily } from './infra/forge/lazy';
 import { NodeGitPublisher } from './infra/git/publish';
 import { ForgeAuth } from './vscode/pr/auth';
@@ -52,6 +52,8 @@ import { PullRequestRecords } from './vscode/pr/records';
 import { openPullRequestCheck, type PrDeps } from './vscode/pr/deliver';
 import { YamlAuthoring } from './vscode/yaml/yamlAuthoring';
 import { TrustNotice, requireTrust } from './vscode/trust';
+import { EnvironmentIndex } from './vscode/env/environmentIndex';
+import { ENV_SCHEME, EnvDocuments } from './vscode/env/envDocuments';
 
 export interface Composed {
   readonly scope: DisposableStore;
@@ -122,7 +124,14 @@ export function compose(
   };
   pullRequests.setOpenCheck(openPullRequestCheck(pr));
 
-  const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath, liveHealth, pullRequests));
+  // Environments (issue 19): the workspace repositories' environment maps fed by the AppStore, and the
+  // documents Compare Environments shows. One renderer (kustomize/helm processes, caches) for the lenses too.
+  const renderer = new Renderer({ log });
+  const environments = scope.add(new EnvironmentIndex({ apps, repos, reader: access, renderer, log }));
+  const envDocuments = scope.add(new EnvDocuments());
+  scope.add(vscode.workspace.registerTextDocumentContentProvider(ENV_SCHEME, envDocuments));
+
+  const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath, liveHealth, pullRequests, environments));
   const treeView = scope.add(vscode.window.createTreeView('gitopsLens.applications', { treeDataProvider: tree, showCollapseAll: true }));
   scope.add(new ResourceHealthLoader(apps, tree, treeView, liveHealth, argoSettings, operations, log));
   filter.onDidChange(() => (treeView.description = filter.describe()), undefined, scope);
@@ -143,7 +152,7 @@ export function compose(
 
   // Manifest CodeLenses (issue 5): results are read from the clusters here, never while rendering.
   const dryRun = new ServerSideDryRun((cluster, desired) => access.dryRunApply(cluster, desired), () => settings.ui.serverSideDryRun, log);
-  const renderDesired = createRenderer({ log });
+  const renderDesired = renderer.render;
   const driftSession = scope.add(
     new DriftSession({
       apps: () => apps.all(),
@@ -216,12 +225,13 @@ export function compose(
     state: workspaceState,
     repos,
     files,
+    environments: { index: environments, documents: envDocuments },
   })) {
     scope.add(d);
   }
 
   // Not awaited: activation must stay cheap; views show their loading state until this settles.
   const firstLoad = clusters.reload().catch((err: unknown) => log.error('[Composition][compose] first kubeconfig load failed', err));
-  const testApi = options.testApi ? createTestApi(apps, tree, sources, navigator, liveHealth) : undefined;
+  const testApi = options.testApi ? createTestApi(apps, tree, sources, navigator, liveHealth, environments) : undefined;
   return { scope, exports: createApi(clusters, apps, firstLoad, activationMillis, testApi) };
 }

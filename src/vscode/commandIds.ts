@@ -25,6 +25,8 @@ export const COMMAND_IDS = [
   'gitopsLens.setForgeToken',
   'gitopsLens.forgetForgeToken',
   'gitopsLens.openPullRequestPage',
+  'gitopsLens.compareEnvironments',
+  'gitopsLens.promoteEnvironment',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -27,6 +27,8 @@ import { proposeRollback } from './proposeRollback';
 import { resumeViaPullRequest, suspendViaPullRequest } from './suspendResume';
 import { forgetForgeToken, setForgeToken } from '../pr/tokenCommands';
 import { openPullRequestPage } from '../pr/pullRequestNodes';
+import { compareEnvironments } from './compareEnvironments';
+import { promoteEnvironment } from './promoteEnvironment';
 
 const COMMANDS: CommandTable = {
   'gitopsLens.refresh': refresh,
@@ -51,6 +53,8 @@ const COMMANDS: CommandTable = {
   'gitopsLens.setForgeToken': setForgeToken,
   'gitopsLens.forgetForgeToken': forgetForgeToken,
   'gitopsLens.openPullRequestPage': openPullRequestPage,
+  'gitopsLens.compareEnvironments': compareEnvironments,
+  'gitopsLens.promoteEnvironment': promoteEnvironment,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -10,6 +10,8 @@ import type { CommandId } from '../commandIds';
 import type { OperationRunner } from '../operations';
 import type { PrDeps } from '../pr/deliver';
 import type { ViewFilter } from '../views/viewFilter';
+import type { EnvironmentIndex } from '../env/environmentIndex';
+import type { EnvDocuments } from '../env/envDocuments';
 
 /**
  * The cluster writes GitOps Lens makes: annotation merge patches only (implemented by
@@ -55,6 +57,8 @@ export interface CommandContext {
   readonly repos: RepositoryDiscovery;
   /** Working-tree files, read with bounds. */
   readonly files: RepositoryFiles;
+  /** Environments of the workspace's repositories and the Compare documents (issue 19). */
+  readonly environments?: { readonly index: EnvironmentIndex; readonly documents: EnvDocuments };
 }
 
 export type CommandHandler = (...args: unknown[]) => unknown;

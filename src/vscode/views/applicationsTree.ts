@@ -19,6 +19,8 @@ import { TOOL_LABEL } from './tooltipMarkdown';
 import type { ViewFilter } from './viewFilter';
 import { pullRequestChildren, pullRequestTreeItem, pullRequestsNode, type PullRequestSource, type PullRequestTreeNode } from '../pr/pullRequestNodes';
 import { keyParts } from '../../core/model/app';
+import type { EnvironmentSource } from '../env/environmentIndex';
+import { environmentChildren, environmentTreeItem, environmentsNode, type EnvironmentTreeNode } from '../env/environmentNodes';
 
 export type AppTreeNode =
   | { readonly type: 'cluster'; readonly id: string; readonly name: string }
@@ -29,7 +31,8 @@ export type AppTreeNode =
   | { readonly type: 'group'; readonly id: string; readonly name: string; readonly cluster: string; readonly tool: Tool }
   | { readonly type: 'app'; readonly id: string; readonly name: string; readonly key: AppKey; readonly cluster: string; readonly tool: Tool; readonly group: string }
   | { readonly type: 'resource'; readonly id: string; readonly name: string; readonly appKey: AppKey; readonly index: number }
-  | PullRequestTreeNode;
+  | PullRequestTreeNode
+  | EnvironmentTreeNode;
 
 export type AppNode = Extract<AppTreeNode, { type: 'app' }>;
 
@@ -65,8 +68,11 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     private readonly liveHealth?: ResourceHealthStore,
     /** Pull requests GitOps Lens opened per app (issue 6), listed under a "Pull Requests" child. */
     private readonly pullRequests?: PullRequestSource,
+    /** Environments of the app's repository (issue 19), listed under an "Environments" child. */
+    private readonly environments?: EnvironmentSource,
   ) {
     if (pullRequests) this.disposables.push(pullRequests.onDidChange(() => this.fireAll()));
+    if (environments) this.disposables.push(environments.onDidChange(() => this.fireAll()));
     clusters.onDidChange(() => this.fireAll(), this, this.disposables);
     filter.onDidChange(() => this.fireAll(), this, this.disposables);
     apps.onDidChange(this.onAppsChanged, this, this.disposables);
@@ -132,6 +138,8 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
           this._onDidRequestLiveHealth.fire(node.key);
         }
         const prs: AppTreeNode[] = this.pullRequests && this.pullRequests.forApp(node.key).length > 0 ? [this.node(pullRequestsNode(node.id, node.key))] : [];
+        const envNode = this.environments ? environmentsNode(node.id, node.key, this.environments) : undefined;
+        if (envNode) prs.unshift(this.node(envNode));
         return prs.concat(this.apps.resources(node.key).map((r, index) =>
           this.node({
             type: 'resource',
@@ -144,6 +152,8 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
       }
       case 'pullRequests':
         return this.pullRequests ? pullRequestChildren(node, this.pullRequests).map((n) => this.node(n)) : [];
+      case 'environments':
+        return this.environments ? environmentChildren(node, this.environments).map((n) => this.node(n)) : [];
       default:
         return [];
     }
@@ -163,12 +173,15 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
       case 'app':
         return this.node({ type: 'group', id: `cluster/${node.cluster}/${node.tool}/${node.group}`, name: node.group, cluster: node.cluster, tool: node.tool });
       case 'resource':
-      case 'pullRequests': {
+      case 'pullRequests':
+      case 'environments': {
         const app = this.apps.get(node.appKey);
         return app ? this.appNode(app) : undefined;
       }
       case 'pullRequest':
         return this.nodes.get(node.id.slice(0, node.id.lastIndexOf('/pullRequests/') + '/pullRequests'.length));
+      case 'environment':
+        return this.nodes.get(node.id.slice(0, node.id.lastIndexOf('/environments/') + '/environments'.length));
     }
   }
 
@@ -219,6 +232,9 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
       case 'pullRequests':
       case 'pullRequest':
         return this.pullRequests ? pullRequestTreeItem(node, this.pullRequests) : new vscode.TreeItem(node.name);
+      case 'environments':
+      case 'environment':
+        return this.environments ? environmentTreeItem(node, this.environments) : new vscode.TreeItem(node.name);
     }
   }
 
@@ -344,7 +360,7 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     }
     const item = new vscode.TreeItem(
       app.name,
-      app.resources.length > 0 || (this.pullRequests?.forApp(app.key).length ?? 0) > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      app.resources.length > 0 || (this.pullRequests?.forApp(app.key).length ?? 0) > 0 || (this.environments?.forApp(app.key)?.group.environments.length ?? 0) > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
     item.id = node.id;
     item.description = appDescription(app);
