@@ -62,8 +62,11 @@ export interface GitOpsLensTestApi {
   sourcesChildren(path: readonly string[]): readonly TreeItemInfo[] | undefined;
   /** The same for the Applications view, from its top rows (clusters). */
   applicationsChildren(path: readonly string[]): readonly TreeItemInfo[] | undefined;
-  /** Rebuilds the environment maps now (issue 19) instead of after the AppStore's debounce; resolves when done. */
-  refreshEnvironments(): Promise<void>;
+  /**
+   * Rebuilds the environment maps now (issue 19) instead of after the AppStore's debounce, first
+   * tracking `root` (a clone outside the workspace folders, as a Compare or Promote run there does).
+   */
+  refreshEnvironments(root?: string): Promise<void>;
 }
 
 /** The children of the node reached from `start` by child labels, read through the provider as VS Code reads it. */
@@ -99,7 +102,10 @@ export function createTestApi(apps: AppStore, tree: ApplicationsTreeProvider, so
     },
     sourcesChildren: (labels) => childrenAlong(sources, undefined, labels),
     applicationsChildren: (labels) => childrenAlong(tree, undefined, labels),
-    refreshEnvironments: () => environments.refresh(),
+    refreshEnvironments: (root) => {
+      if (root !== undefined) environments.track(root);
+      return environments.refresh();
+    },
   };
 }
 

@@ -49,6 +49,8 @@ export class EnvironmentIndex implements EnvironmentSource, Disposable {
   readonly onDidChange = this._onDidChange.event;
   private readonly disposables: Disposable[] = [this._onDidChange];
   private readonly loaded = new Map<string, Loaded>();
+  /** Repositories outside the workspace folders that a command was run on: their apps show environments too. */
+  private readonly tracked = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> = Promise.resolve();
   private disposed = false;
@@ -78,7 +80,14 @@ export class EnvironmentIndex implements EnvironmentSource, Disposable {
 
   /** The repository holding a clone of the app's source, among the workspace folders (or `folders`). */
   rootOf(app: App, folders?: readonly string[]): string | undefined {
-    return cloneOfSources(this.deps.repos, folders ?? foldersOf(), app)?.workspace.root;
+    return cloneOfSources(this.deps.repos, folders ?? [...foldersOf(), ...this.tracked], app)?.workspace.root;
+  }
+
+  /** Shows the environments of `root` (a clone outside the workspace folders) from the next rebuild on. */
+  track(root: string): void {
+    if (this.tracked.has(root)) return;
+    this.tracked.add(root);
+    this.schedule();
   }
 
   /**
@@ -86,6 +95,7 @@ export class EnvironmentIndex implements EnvironmentSource, Disposable {
    * are now, not as the tree's snapshot read them.
    */
   async fresh(root: string): Promise<RepoEnvironments> {
+    this.track(root);
     const live = await withAppliedRevisions(this.deps.apps.all(), this.deps.reader);
     return RepoEnvironments.load(root, { renderer: this.deps.renderer, history: new GitCliHistory(root), live });
   }
