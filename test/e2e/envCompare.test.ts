@@ -44,6 +44,8 @@ describe('Compare Environments (e2e)', function () {
   }
 
   it('opens production against staging in the diff editor, titled with the summary, and keeps a screenshot', async () => {
+    // The extension's contributions are in the workbench once its activity-bar container is.
+    await page.getByRole('tab', { name: /^GitOps/ }).waitFor({ timeout: 90_000 });
     await runCommand(page, 'GitOps: Compare Environments');
     await pick(/which app/, 'storefront');
     await pick(/from which environment/, 'overlays/staging');
