@@ -195,4 +195,25 @@ describe('Environments: map node, compare and promote (issue 19)', function () {
     assert.match(pr.body, /sim-argo/);
     assert.match(pr.body, /storefront:2\.4\.0[\s\S]*storefront:2\.5\.1/, 'the live image and the new one are not in the impact');
   });
+
+  it('Promote… refuses an edit only the shared base could make, naming the file and the environments it would reach; no PR', async () => {
+    // qa deploys the base itself (a manifest not committed yet: a command scans the files as they are).
+    const qa = path.join(root, 'clusters/qa/argocd/storefront.yaml');
+    fs.mkdirSync(path.dirname(qa), { recursive: true });
+    fs.writeFileSync(qa, (ENV_REPO_FILES['clusters/staging/argocd/storefront.yaml'] as string).replace('apps/storefront/overlays/staging', 'apps/storefront/base'));
+    try {
+      const count = async () => ((await (await fetch(`${forge().control}/pulls?repo=${encodeURIComponent(FULL_NAME)}`)).json()) as unknown[]).length;
+      const before = await count();
+      const base = fs.readFileSync(path.join(root, 'apps/storefront/base/kustomization.yaml'), 'utf8');
+      const r = (await vscode.commands.executeCommand('gitopsLens.promoteEnvironment', { root, app: 'storefront', from: 'staging', to: 'qa', what: 'image', yes: true, returnErrors: true })) as PromoteResult;
+      assert.ok(r && 'error' in r, JSON.stringify(r));
+      assert.match(r.error, /^Nothing promoted from overlays\/staging to base\./);
+      assert.match(r.error, /can only be made in apps\/storefront\/base\/kustomization\.yaml, where it would reach them as well/);
+      assert.match(r.error, /built by overlays\/production, overlays\/staging too/);
+      assert.equal(await count(), before, 'a PR was opened');
+      assert.equal(fs.readFileSync(path.join(root, 'apps/storefront/base/kustomization.yaml'), 'utf8'), base);
+    } finally {
+      fs.rmSync(path.join(root, 'clusters/qa'), { recursive: true, force: true });
+    }
+  });
 });
