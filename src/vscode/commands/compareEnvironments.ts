@@ -9,6 +9,7 @@
  * `{ summary, title, left, right }` (the documents' URIs).
  */
 import * as vscode from 'vscode';
+import { userMessage } from '../../core/text';
 import { environmentTarget } from '../env/envTarget';
 import { resultOrError } from '../pr/deliver';
 import { UserError } from './appArg';
@@ -20,7 +21,7 @@ async function compare(ctx: CommandContext, arg: unknown) {
   const env = ctx.environments;
   if (!env) throw new UserError('Environments are not available in this window.');
   const t = await environmentTarget(ctx, env.index, arg, 'Compare');
-  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GitOps Lens: rendering ${t.group.name} in ${t.from.label} and ${t.to.label}…` }, () =>
+  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: userMessage(`rendering ${t.group.name} in ${t.from.label} and ${t.to.label}…`) }, () =>
     t.envs.compare(t.group, t.from, t.to),
   );
   for (const n of r.notes) ctx.log.info(`[Commands][compareEnvironments] ${t.group.name}: ${n}`);
@@ -33,6 +34,6 @@ async function compare(ctx: CommandContext, arg: unknown) {
   const right = env.documents.put(t.group.name, t.from.label, head('from') + r.documents.from);
   const title = `${t.group.name}: ${r.summary}`;
   await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
-  void vscode.window.showInformationMessage(`GitOps Lens: ${t.group.name}: ${r.summary}`);
+  void vscode.window.showInformationMessage(userMessage(`${t.group.name}: ${r.summary}`));
   return { summary: r.summary, title, left: left.toString(), right: right.toString(), notes: r.notes };
 }

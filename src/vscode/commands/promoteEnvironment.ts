@@ -13,6 +13,7 @@
  */
 import * as jsyaml from 'js-yaml';
 import * as vscode from 'vscode';
+import { userMessage } from '../../core/text';
 import type { Deployment } from '../../core/drift/deployedBy';
 import { shortValues } from '../../core/env/compare';
 import { promotionSlug, promotionSummary, toFileEdits, type CarriedChange, type PromoteWhat, type PromotionPlan } from '../../core/env/promote';
@@ -42,7 +43,7 @@ async function promote(ctx: CommandContext, arg: unknown) {
   const args = prArgs(arg);
   const t = await environmentTarget(ctx, env.index, arg, 'Promote');
   const run = (what: PromoteWhat, keys?: readonly string[]): Thenable<PromoteResult> =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GitOps Lens: promoting ${t.group.name} from ${t.from.label} to ${t.to.label}…` }, () => t.envs.promote(t.group, t.from, t.to, what, keys));
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: userMessage(`promoting ${t.group.name} from ${t.from.label} to ${t.to.label}…`) }, () => t.envs.promote(t.group, t.from, t.to, what, keys));
 
   let result: PromoteResult;
   if (typeof args.what === 'string' || Array.isArray(args.keys) || args.yes) {
