@@ -41,8 +41,11 @@ interface Loaded {
   pending: Map<string, PendingInfo>;
 }
 
-/** How long AppStore changes are gathered before the maps are rebuilt (watch events come in bursts). */
-const DEBOUNCE_MS = 400;
+/**
+ * How long AppStore changes are gathered before the maps are rebuilt: watch events come in bursts, and
+ * a rebuild reads OutOfSync Argo CD apps once each and runs git per environment.
+ */
+const DEBOUNCE_MS = 1_000;
 
 export class EnvironmentIndex implements EnvironmentSource, Disposable {
   private readonly _onDidChange = new vscode.EventEmitter<void>();
@@ -125,16 +128,23 @@ export class EnvironmentIndex implements EnvironmentSource, Disposable {
     if (this.disposed || !vscode.workspace.isTrusted) return;
     const apps = this.deps.apps.all().filter((a) => a.role === 'app');
     const roots = new Set<string>();
+    // Only apps deployed from a workspace repository are read again (their applied revisions).
+    const fromRepos: App[] = [];
     for (const app of apps) {
       const r = this.rootOf(app);
-      if (r) roots.add(r);
+      if (r) {
+        roots.add(r);
+        fromRepos.push(app);
+      }
     }
     for (const r of [...this.loaded.keys()]) if (!roots.has(r)) this.loaded.delete(r);
     if (roots.size === 0) {
       this._onDidChange.fire();
       return;
     }
-    const live = await withAppliedRevisions(this.deps.apps.all(), this.deps.reader);
+    // ApplicationSets name the apps they generate (siblings); only Applications are read.
+    const generators = this.deps.apps.all().filter((a) => a.kind === 'ApplicationSet');
+    const live = await withAppliedRevisions([...fromRepos, ...generators], this.deps.reader);
     for (const root of roots) {
       try {
         const before = this.loaded.get(root);
