@@ -29,7 +29,7 @@ export function environmentChildren(parent: Extract<EnvironmentTreeNode, { type:
 }
 
 /** `2 pending`, `up to date`, or undefined when nothing can be said. */
-export function pendingText(p: PendingInfo | undefined): string | undefined {
+function pendingText(p: PendingInfo | undefined): string | undefined {
   if (p === undefined || p.total === undefined) return undefined;
   if (p.total === 0) return 'up to date';
   const touching = p.touchingTotal ?? 0;
@@ -42,7 +42,7 @@ function revisionOf(e: Environment): string | undefined {
 }
 
 /** `rev abc1234 · Synced · Healthy · 2 pending`. */
-export function environmentDescription(e: Environment, p: PendingInfo | undefined): string {
+function environmentDescription(e: Environment, p: PendingInfo | undefined): string {
   const parts = [revisionOf(e) ?? 'no revision', e.sync.status, e.health.status];
   const pending = pendingText(p);
   if (pending) parts.push(pending);
