@@ -43,7 +43,7 @@ import { ViewFilter } from './vscode/views/viewFilter';
 import { NodeLocalGit } from './infra/git/localGit';
 import { nodeRepositoryDiscovery } from './infra/git/workspaceRepos';
 import { nodeRepositoryFiles } from './infra/git/repositoryFiles';
-import { createRenderer } from './infra/render/renderer';
+import { Renderer } from './infra/render/renderer';
 import { createForgeClientLazily } from './infra/forge/lazy';
 import { NodeGitPublisher } from './infra/git/publish';
 import { ForgeAuth } from './vscode/pr/auth';
@@ -60,6 +60,8 @@ import { auditForgeAccess } from './vscode/audit/forgeAccess';
 import { BlameHoverProvider } from './vscode/audit/blameHover';
 import { ArgoCdConfigSource } from './infra/argocd/configSource';
 import { ArgoCdApi } from './vscode/argocd/feature';
+import { EnvironmentIndex } from './vscode/env/environmentIndex';
+import { ENV_SCHEME, EnvDocuments } from './vscode/env/envDocuments';
 
 export interface Composed {
   readonly scope: DisposableStore;
@@ -163,7 +165,14 @@ export function compose(
   apps.onDidChange((change) => trails.appsChanged(change), undefined, scope);
   scope.add(vscode.workspace.onDidGrantWorkspaceTrust(() => trails.reset()));
   scope.add(vscode.workspace.onDidChangeWorkspaceFolders(() => trails.reset()));
-  const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath, liveHealth, pullRequests, trails, argocd));
+  // Environments (issue 19): the workspace repositories' environment maps fed by the AppStore, and the
+  // documents Compare Environments shows. One renderer (kustomize/helm processes, caches) for the lenses too.
+  const renderer = new Renderer({ log });
+  const environments = scope.add(new EnvironmentIndex({ apps, repos, reader: access, renderer, log }));
+  const envDocuments = scope.add(new EnvDocuments());
+  scope.add(vscode.workspace.registerTextDocumentContentProvider(ENV_SCHEME, envDocuments));
+
+  const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath, liveHealth, pullRequests, trails, argocd, environments));
   const treeView = scope.add(vscode.window.createTreeView('gitopsLens.applications', { treeDataProvider: tree, showCollapseAll: true }));
   scope.add(new ResourceHealthLoader(apps, tree, treeView, liveHealth, argoSettings, operations, log, (cluster) => argocd.isApi(cluster)));
   argocd.attachView(tree, treeView);
@@ -185,7 +194,7 @@ export function compose(
 
   // Manifest CodeLenses (issue 5): results are read from the clusters here, never while rendering.
   const dryRun = new ServerSideDryRun((cluster, desired) => access.dryRunApply(cluster, desired), () => settings.ui.serverSideDryRun, log);
-  const renderDesired = createRenderer({ log });
+  const renderDesired = renderer.render;
   const driftSession = scope.add(
     new DriftSession({
       // An app seen both through a kubeconfig context and Argo CD's API counts once (issue 16).
@@ -270,12 +279,13 @@ export function compose(
     repos,
     files,
     argocd,
+    environments: { index: environments, documents: envDocuments },
   })) {
     scope.add(d);
   }
 
   // Not awaited: activation must stay cheap; views show their loading state until this settles.
   const firstLoad = clusters.reload().catch((err: unknown) => log.error('[Composition][compose] first kubeconfig load failed', err));
-  const testApi = options.testApi ? createTestApi(apps, tree, sources, navigator, liveHealth) : undefined;
+  const testApi = options.testApi ? createTestApi(apps, tree, sources, navigator, liveHealth, environments) : undefined;
   return { scope, exports: createApi(clusters, apps, firstLoad, activationMillis, testApi) };
 }

@@ -29,6 +29,8 @@ export const COMMAND_IDS = [
   'gitopsLens.addArgoCdServer',
   'gitopsLens.removeArgoCdServer',
   'gitopsLens.argocdLogin',
+  'gitopsLens.compareEnvironments',
+  'gitopsLens.promoteEnvironment',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -11,6 +11,7 @@ import type { ResourceHealthEntry, ResourceHealthStore } from '../core/store/res
 import { ApplicationsTreeProvider } from './views/applicationsTree';
 import type { TreeNavigator } from './views/navigator';
 import type { SourcesTreeProvider } from './views/sourcesTree';
+import type { EnvironmentIndex } from './env/environmentIndex';
 
 /** One managed resource's health as computed from its live object (Argo CD 3.x apps). */
 interface ResourceHealthInfo {
@@ -61,6 +62,11 @@ export interface GitOpsLensTestApi {
   sourcesChildren(path: readonly string[]): readonly TreeItemInfo[] | undefined;
   /** The same for the Applications view, from its top rows (clusters). */
   applicationsChildren(path: readonly string[]): readonly TreeItemInfo[] | undefined;
+  /**
+   * Rebuilds the environment maps now (issue 19) instead of after the AppStore's debounce, first
+   * tracking `root` (a clone outside the workspace folders, as a Compare or Promote run there does).
+   */
+  refreshEnvironments(root?: string): Promise<void>;
 }
 
 /** The children of the node reached from `start` by child labels, read through the provider as VS Code reads it. */
@@ -75,7 +81,7 @@ function childrenAlong<T>(provider: vscode.TreeDataProvider<T>, start: T | undef
   return children(node).map(info);
 }
 
-export function createTestApi(apps: AppStore, tree: ApplicationsTreeProvider, sources: SourcesTreeProvider, navigator: TreeNavigator, liveHealth: ResourceHealthStore): GitOpsLensTestApi {
+export function createTestApi(apps: AppStore, tree: ApplicationsTreeProvider, sources: SourcesTreeProvider, navigator: TreeNavigator, liveHealth: ResourceHealthStore, environments: EnvironmentIndex): GitOpsLensTestApi {
   return {
     resourceHealth: (key) => {
       const app = apps.get(key);
@@ -96,6 +102,10 @@ export function createTestApi(apps: AppStore, tree: ApplicationsTreeProvider, so
     },
     sourcesChildren: (labels) => childrenAlong(sources, undefined, labels),
     applicationsChildren: (labels) => childrenAlong(tree, undefined, labels),
+    refreshEnvironments: (root) => {
+      if (root !== undefined) environments.track(root);
+      return environments.refresh();
+    },
   };
 }
 

@@ -159,6 +159,19 @@ describe('environments: promote', function () {
     assert.equal(edits(r)['charts/shop/values.yaml'], undefined, 'the shared defaults are not touched');
   });
 
+  it('each carried change names the key that picks it alone again (the editor’s pick of what to carry)', async () => {
+    const envs = await load();
+    for (const [app, what] of [['storefront', 'all'], ['shop', 'values']] as const) {
+      const all = await promote(envs, app, 'staging', 'production', what);
+      assert.ok(all.plan.changes.length >= 3, `${app}: ${all.plan.changes.length} changes`);
+      for (const c of all.plan.changes) {
+        assert.ok(c.key, `${app} ${c.label} has no key`);
+        const one = await promote(envs, app, 'staging', 'production', what, [c.key]);
+        assert.deepEqual(one.plan.changes.map((x) => x.label), [c.label], `${app}: key ${c.key}`);
+      }
+    }
+  });
+
   it('--only image on a Helm app carries image keys only; a chosen key list narrows it further', async () => {
     const r = await promote(await load(), 'shop', 'staging', 'production', 'image');
     assert.deepEqual(r.plan.changes.map((c) => c.label), ['image.tag']);

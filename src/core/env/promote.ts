@@ -71,6 +71,11 @@ export interface CarriedChange {
   readonly file: string;
   readonly pointer: string;
   readonly expect?: Expectation;
+  /**
+   * What picks this change again in `PromotionRequest.keys` (the editor's pick of what to carry): the
+   * rendered field's pointer (kustomize), the values key (Helm); none for a chart version.
+   */
+  readonly key?: string;
 }
 
 export interface Refusal {
@@ -250,7 +255,7 @@ function promoteKustomize(ctx: PlanContext): void {
       if (f.digest !== undefined && entry.newTag !== undefined) changes.push({ path: `/images/${entry.index}/newTag`, remove: true });
       if (f.digest === undefined && entry.digest !== undefined) changes.push({ path: `/images/${entry.index}/digest`, remove: true });
       if (ctx.edit(label, { file: info.file, documentIndex: 0 }, changes)) {
-        ctx.changes.push({ what: 'image', label, before: img.to, after: img.from, file: info.file, pointer: `/images/${entry.index}`, expect });
+        ctx.changes.push({ what: 'image', label, before: img.to, after: img.from, file: info.file, pointer: `/images/${entry.index}`, expect, key: img.d.path });
       }
       placed = true;
       break;
@@ -261,7 +266,7 @@ function promoteKustomize(ctx: PlanContext): void {
     const entry = { name: repo, ...set };
     const change: AdoptChange = top.hasImages ? { path: '/images/-', value: entry, insert: true } : { path: '/images', value: [entry] };
     if (ctx.edit(label, { file: top.file, documentIndex: 0 }, [change])) {
-      ctx.changes.push({ what: 'image', label, before: img.to, after: img.from, file: top.file, pointer: '/images', expect });
+      ctx.changes.push({ what: 'image', label, before: img.to, after: img.from, file: top.file, pointer: '/images', expect, key: img.d.path });
     }
   }
 
@@ -309,7 +314,7 @@ function placeReplicas(ctx: PlanContext, ownFolders: readonly string[], r: Resou
     const entry = info?.replicas.find((e) => e.name === r.name || e.name === r.toName);
     if (!info || !entry) continue;
     if (ctx.edit(label, { file: info.file, documentIndex: 0 }, [{ path: `/replicas/${entry.index}/count`, value: d.from }])) {
-      ctx.changes.push({ what: 'replicas', label, before: d.to, after: d.from, file: info.file, pointer: `/replicas/${entry.index}/count`, expect });
+      ctx.changes.push({ what: 'replicas', label, before: d.to, after: d.from, file: info.file, pointer: `/replicas/${entry.index}/count`, expect, key: d.path });
     }
     return true;
   }
@@ -317,7 +322,7 @@ function placeReplicas(ctx: PlanContext, ownFolders: readonly string[], r: Resou
   if (!top || !top.hasReplicas) return false;
   // The overlay lists replica counts already: this one goes there too (kustomize matches the original name).
   const change: AdoptChange = { path: '/replicas/-', value: { name: r.name, count: d.from }, insert: true };
-  if (ctx.edit(label, { file: top.file, documentIndex: 0 }, [change])) ctx.changes.push({ what: 'replicas', label, before: d.to, after: d.from, file: top.file, pointer: '/replicas', expect });
+  if (ctx.edit(label, { file: top.file, documentIndex: 0 }, [change])) ctx.changes.push({ what: 'replicas', label, before: d.to, after: d.from, file: top.file, pointer: '/replicas', expect, key: d.path });
   return true;
 }
 
@@ -346,7 +351,7 @@ function placeInPatchFile(ctx: PlanContext, ownFolders: readonly string[], r: Re
           if (i < 0) continue;
           if (d.from === undefined) continue;
           if (ctx.edit(label, { file: pf.path, documentIndex: doc.index }, [{ path: `/${i}/value`, value: d.from }])) {
-            ctx.changes.push({ what: 'field', label, before: d.to, after: d.from, file: pf.path, pointer: `/${i}/value`, expect });
+            ctx.changes.push({ what: 'field', label, before: d.to, after: d.from, file: pf.path, pointer: `/${i}/value`, expect, key: d.path });
           }
           return true;
         }
@@ -355,7 +360,7 @@ function placeInPatchFile(ctx: PlanContext, ownFolders: readonly string[], r: Re
         if (at === undefined) continue;
         const change: AdoptChange = d.from === undefined ? { path: pointerOf(at), remove: true } : { path: pointerOf(at), value: d.from };
         if (ctx.edit(label, { file: pf.path, documentIndex: doc.index }, [change])) {
-          ctx.changes.push({ what: 'field', label, before: d.to, after: d.from, file: pf.path, pointer: pointerOf(at), expect });
+          ctx.changes.push({ what: 'field', label, before: d.to, after: d.from, file: pf.path, pointer: pointerOf(at), expect, key: d.path });
         }
         return true;
       }
@@ -411,7 +416,7 @@ function addInlinePatch(ctx: PlanContext, top: NonNullable<ReturnType<KustomizeG
   const change: AdoptChange = top.hasPatches ? { path: '/patches/-', value: { patch: text }, insert: true } : { path: '/patches', value: [{ patch: text }] };
   if (!ctx.edit(label, { file: top.file, documentIndex: 0 }, [change])) return;
   for (const d of carried) {
-    ctx.changes.push({ what: 'field', label: `${label} ${fieldLabel(d)}`, before: d.to, after: d.from, file: top.file, pointer: '/patches', expect: { type: 'field', group: r.group, kind: r.kind, name: r.name, steps: d.steps, value: d.from } });
+    ctx.changes.push({ what: 'field', label: `${label} ${fieldLabel(d)}`, before: d.to, after: d.from, file: top.file, pointer: '/patches', expect: { type: 'field', group: r.group, kind: r.kind, name: r.name, steps: d.steps, value: d.from }, key: d.path });
   }
 }
 
@@ -620,7 +625,7 @@ function promoteValues(ctx: PlanContext, from: HelmDeploy, to: HelmDeploy): void
         const pointer = `${loc.pointer}${pointerOf(d.key)}`;
         if (ctx.edit(label, loc, [{ path: pointer, remove: true }])) {
           toLayers[i] = { ...l, values: withValueAt(l.values, d.key, undefined) };
-          ctx.changes.push({ what, label, before: d.to, after: d.from, file: loc.file, pointer, expect });
+          ctx.changes.push({ what, label, before: d.to, after: d.from, file: loc.file, pointer, expect, key: d.key.join('.') });
         }
       }
       continue;
@@ -644,7 +649,7 @@ function promoteValues(ctx: PlanContext, from: HelmDeploy, to: HelmDeploy): void
     const pointer = `${loc.pointer}${pointerOf(d.key)}`;
     if (ctx.edit(label, loc, [{ path: pointer, value: d.from }])) {
       if (target !== 'inline') toLayers[target] = { ...(toLayers[target] as LoadedLayer), values: withValueAt((toLayers[target] as LoadedLayer).values, d.key, d.from) };
-      ctx.changes.push({ what, label, before: d.to, after: d.from, file: loc.file, pointer, expect });
+      ctx.changes.push({ what, label, before: d.to, after: d.from, file: loc.file, pointer, expect, key: d.key.join('.') });
     }
   }
 }

@@ -29,6 +29,8 @@ import { forgetForgeToken, setForgeToken } from '../pr/tokenCommands';
 import { openPullRequestPage } from '../pr/pullRequestNodes';
 import { syncFromGit } from './syncFromGit';
 import { addArgoCdServer, argocdLogin, removeArgoCdServer } from './argocdServers';
+import { compareEnvironments } from './compareEnvironments';
+import { promoteEnvironment } from './promoteEnvironment';
 import { userMessage } from '../../core/text';
 
 const COMMANDS: CommandTable = {
@@ -58,6 +60,8 @@ const COMMANDS: CommandTable = {
   'gitopsLens.addArgoCdServer': addArgoCdServer,
   'gitopsLens.removeArgoCdServer': removeArgoCdServer,
   'gitopsLens.argocdLogin': argocdLogin,
+  'gitopsLens.compareEnvironments': compareEnvironments,
+  'gitopsLens.promoteEnvironment': promoteEnvironment,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

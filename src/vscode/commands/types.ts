@@ -11,6 +11,8 @@ import type { OperationRunner } from '../operations';
 import type { PrDeps } from '../pr/deliver';
 import type { ViewFilter } from '../views/viewFilter';
 import type { ArgoCdApi } from '../argocd/feature';
+import type { EnvironmentIndex } from '../env/environmentIndex';
+import type { EnvDocuments } from '../env/envDocuments';
 
 /**
  * The cluster writes GitOps Lens makes: annotation merge patches only (implemented by
@@ -58,6 +60,8 @@ export interface CommandContext {
   readonly files: RepositoryFiles;
   /** Argo CD servers reached through their API (issue 16): refresh and sync go there for their apps. */
   readonly argocd: ArgoCdApi;
+  /** Environments of the workspace's repositories and the Compare documents (issue 19). */
+  readonly environments?: { readonly index: EnvironmentIndex; readonly documents: EnvDocuments };
 }
 
 export type CommandHandler = (...args: unknown[]) => unknown;

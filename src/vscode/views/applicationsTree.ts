@@ -25,6 +25,8 @@ import type { ArgoCdServerEntry } from '../../core/argocd/api/servers';
 import { treeKey, type TreeNode, type TreeNodeRef } from '../../core/argocd/api/resourceTree';
 import type { ApiResourceTrees } from '../../core/argocd/api/treeStore';
 import { serverTreeItem } from '../argocd/serverItem';
+import type { EnvironmentSource } from '../env/environmentIndex';
+import { environmentChildren, environmentTreeItem, environmentsNode, type EnvironmentTreeNode } from '../env/environmentNodes';
 
 export type AppTreeNode =
   | { readonly type: 'cluster'; readonly id: string; readonly name: string }
@@ -38,7 +40,8 @@ export type AppTreeNode =
   /** A node Argo CD tracks below a managed resource (a Deployment's ReplicaSets, their Pods): API apps only. */
   | { readonly type: 'treeNode'; readonly id: string; readonly name: string; readonly appKey: AppKey; readonly ref: TreeNodeRef; readonly parentId: string }
   | PullRequestTreeNode
-  | HistoryTreeNode;
+  | HistoryTreeNode
+  | EnvironmentTreeNode;
 
 /**
  * The Argo CD servers reached through their API (issue 16), as the view needs them: their rows after
@@ -99,6 +102,8 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     private readonly history?: HistorySource,
     /** Argo CD servers reached through their API (issue 16). */
     private readonly api?: ApiServersView,
+    /** Environments of the app's repository (issue 19), listed under an "Environments" child. */
+    private readonly environments?: EnvironmentSource,
   ) {
     if (api) {
       api.onDidChangeServers(() => this.fireAll(), this, this.disposables);
@@ -121,6 +126,7 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
           if (n) this._onDidChangeTreeData.fire([n]);
         }),
       );
+    if (environments) this.disposables.push(environments.onDidChange(() => this.fireAll()));
     clusters.onDidChange(() => this.fireAll(), this, this.disposables);
     filter.onDidChange(() => this.fireAll(), this, this.disposables);
     apps.onDidChange(this.onAppsChanged, this, this.disposables);
@@ -186,6 +192,8 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         }
         const prs: AppTreeNode[] = this.pullRequests && this.pullRequests.forApp(node.key).length > 0 ? [this.node(pullRequestsNode(node.id, node.key))] : [];
         if (this.history) prs.push(this.node(historyNode(node.id, node.key)));
+        const envNode = this.environments ? environmentsNode(node.id, node.key, this.environments) : undefined;
+        if (envNode) prs.unshift(this.node(envNode));
         return prs.concat(this.apps.resources(node.key).map((r, index) =>
           this.node({
             type: 'resource',
@@ -206,6 +214,8 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
       }
       case 'treeNode':
         return this.trackedBelow(node.appKey, node.ref, node.id);
+      case 'environments':
+        return this.environments ? environmentChildren(node, this.environments).map((n) => this.node(n)) : [];
       default:
         return [];
     }
@@ -226,7 +236,8 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         return this.node({ type: 'group', id: `cluster/${node.cluster}/${node.tool}/${node.group}`, name: node.group, cluster: node.cluster, tool: node.tool });
       case 'resource':
       case 'history':
-      case 'pullRequests': {
+      case 'pullRequests':
+      case 'environments': {
         const app = this.apps.get(node.appKey);
         return app ? this.appNode(app) : undefined;
       }
@@ -236,6 +247,8 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         return this.nodes.get(node.id.slice(0, node.id.lastIndexOf('/history/') + '/history'.length));
       case 'treeNode':
         return this.nodes.get(node.parentId);
+      case 'environment':
+        return this.nodes.get(node.id.slice(0, node.id.lastIndexOf('/environments/') + '/environments'.length));
     }
   }
 
@@ -291,6 +304,9 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
       case 'history':
       case 'historyItem':
         return this.history ? historyTreeItem(node, this.history, this.clock.now()) : new vscode.TreeItem(node.name);
+      case 'environments':
+      case 'environment':
+        return this.environments ? environmentTreeItem(node, this.environments) : new vscode.TreeItem(node.name);
     }
   }
 
@@ -445,7 +461,10 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     }
     const item = new vscode.TreeItem(
       app.name,
-      app.resources.length > 0 || this.history !== undefined || (this.pullRequests?.forApp(app.key).length ?? 0) > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      // Every app has a History child (issue 17), so every app expands when the audit trail is wired.
+      app.resources.length > 0 || this.history !== undefined || (this.pullRequests?.forApp(app.key).length ?? 0) > 0 || (this.environments?.forApp(app.key)?.group.environments.length ?? 0) > 1
+        ? vscode.TreeItemCollapsibleState.Collapsed
+        : vscode.TreeItemCollapsibleState.None,
     );
     item.id = node.id;
     item.description = appDescription(app);

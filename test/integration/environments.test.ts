@@ -1,0 +1,219 @@
+/**
+ * Environments (issue 19) in the real extension host, on a real git clone of a repository the forge
+ * simulator serves (test/support/envRepo.ts: storefront base + staging + production overlays) and an
+ * Argo CD Application on sim-argo that deploys its production overlay: the app's "Environments" node
+ * (revision, sync, health, the commit its cluster has not applied), "Compare Environments" opening a
+ * diff editor of the two rendered overlays (real `kubectl kustomize`, Secrets masked), and "Promote…"
+ * opening a PR on the forge simulator whose only file is the production overlay with the new tag and
+ * every comment kept, and whose body names the change and its impact on sim-argo.
+ */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import * as YAML from 'yaml';
+import { ENV_REPO_FILES, STOREFRONT_PRODUCTION } from '../support/envRepo';
+import { connectSimsAndWaitFor, pollFor } from './driftWorkspace';
+import { api, testApi } from './extensionApi';
+import type { ForgeSimAccess, SimAccess } from './simClusters';
+
+function forge(): ForgeSimAccess {
+  const raw = process.env.GITOPS_LENS_FORGE_SIM;
+  assert.ok(raw, 'GITOPS_LENS_FORGE_SIM is not set by the runner');
+  return JSON.parse(raw) as ForgeSimAccess;
+}
+
+function argo(): SimAccess['argo'] {
+  const raw = process.env.GITOPS_LENS_SIM;
+  assert.ok(raw, 'GITOPS_LENS_SIM is not set by the runner');
+  return (JSON.parse(raw) as SimAccess).argo;
+}
+
+function run(cmd: string, cwd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(cmd, args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }, maxBuffer: 8 << 20 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr}`)) : resolve(stdout),
+    ),
+  );
+}
+const git = (cwd: string, args: string[]): Promise<string> => run('git', cwd, args);
+
+/** One call to sim-argo's API as its admin; 404 on DELETE and 409 on POST are fine (cleanup, re-runs). */
+async function kube(method: string, apiPath: string, body?: unknown): Promise<void> {
+  const s = argo();
+  const res = await fetch(`${s.url}${apiPath}`, {
+    method,
+    headers: { authorization: `Bearer ${s.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.ok || (method === 'DELETE' && res.status === 404) || (method === 'POST' && res.status === 409)) return;
+  assert.fail(`${method} ${apiPath}: ${res.status} ${await res.text()}`);
+}
+
+const APPS = '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications';
+const DEPLOYMENTS = '/apis/apps/v1/namespaces/storefront/deployments';
+const FULL_NAME = 'acme/env-gitops';
+
+type PromoteResult = { url: string; branch: string; title: string; carried: { label: string; file: string }[]; refused: unknown[] } | { error: string };
+type CompareResult = { summary: string; title: string; left: string; right: string } | { error: string };
+
+describe('Environments: map node, compare and promote (issue 19)', function () {
+  this.timeout(180_000);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-lens-env-'));
+  let root = '';
+  let host = '';
+  let applied = '';
+  let key = '';
+
+  before(async () => {
+    await api();
+    host = new URL(forge().url).host;
+    const created = await fetch(`${forge().control}/repos`, { method: 'POST', body: JSON.stringify({ fullName: FULL_NAME, files: ENV_REPO_FILES }) });
+    assert.equal(created.status, 200, await created.clone().text());
+    const { cloneUrls } = (await created.json()) as { cloneUrls: Record<string, string> };
+    const url = cloneUrls.github as string;
+    root = path.join(tmp, 'gitops');
+    await git(tmp, ['clone', '--quiet', url, root]);
+    await git(root, ['config', 'user.name', 'Dev One']);
+    await git(root, ['config', 'user.email', 'dev@example.test']);
+    // What production runs is this commit; one more on main touches its base: one pending.
+    applied = (await git(root, ['rev-parse', 'HEAD'])).trim();
+    fs.appendFileSync(path.join(root, 'apps/storefront/base/deployment.yaml'), '# reviewed for the next release\n');
+    await git(root, ['commit', '--quiet', '-am', 'base: note the review']);
+    // The test pushes as the author would, with the simulator's token (never stored in the clone's config).
+    const basic = Buffer.from(`${forge().user}:${forge().token}`).toString('base64');
+    await git(root, ['-c', `http.extraHeader=Authorization: Basic ${basic}`, 'push', '--quiet', 'origin', 'HEAD:main']);
+    await git(root, ['fetch', '--quiet', 'origin']);
+
+    // sim-argo: the production Application, synced at `applied`, and the Deployment it runs (production as rendered).
+    const rendered = YAML.parseAllDocuments(await run('kubectl', root, ['kustomize', 'apps/storefront/overlays/production'])).map((d) => d.toJS() as Record<string, unknown>);
+    const deployment = rendered.find((o) => o.kind === 'Deployment') as Record<string, unknown> & { metadata: Record<string, unknown> };
+    await kube('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'storefront' } });
+    await kube('POST', DEPLOYMENTS, { ...deployment, metadata: { ...deployment.metadata, namespace: 'storefront' } });
+    await kube('POST', APPS, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'storefront', namespace: 'argocd' },
+      spec: {
+        project: 'default',
+        source: { repoURL: url, targetRevision: 'main', path: 'apps/storefront/overlays/production' },
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'storefront' },
+      },
+      // Argo CD's Application CRD has no status subresource: the controller writes status with the object.
+      status: {
+        sync: { status: 'Synced', revision: applied },
+        health: { status: 'Healthy' },
+        operationState: { phase: 'Succeeded', syncResult: { revision: applied } },
+      },
+    });
+
+    await vscode.workspace.getConfiguration('gitopsLens').update('forges', { [host]: 'github' }, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('gitopsLens.setForgeToken', { host, token: forge().token });
+    key = (await connectSimsAndWaitFor('the storefront app, synced', (apps) => apps.find((a) => a.cluster === 'sim-argo' && a.name === 'storefront' && a.sync === 'Synced'), 30_000)).key;
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await kube('DELETE', `${APPS}/storefront`).catch(() => undefined);
+    await kube('DELETE', `${DEPLOYMENTS}/prod-storefront`).catch(() => undefined);
+    const cfg = vscode.workspace.getConfiguration('gitopsLens');
+    await cfg.update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
+    await cfg.update('forges', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('gitopsLens.forgetForgeToken', { host });
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('the app has an Environments node: each environment with its revision, sync, health and what is pending', async () => {
+    const t = await testApi();
+    const rows = await pollFor(
+      'the Environments node with the pending commit',
+      async () => {
+        await t.refreshEnvironments(root);
+        const envs = t.treeChildren(key, ['Environments']);
+        return envs && envs.some((r) => r.description?.includes('pending')) ? envs : undefined;
+      },
+      60_000,
+    );
+    const node = t.treeChildren(key)?.find((r) => r.label === 'Environments');
+    assert.ok(node, 'no Environments node');
+    assert.equal(node.description, '2 of storefront · 1 behind');
+    assert.deepEqual(rows.map((r) => r.label), ['overlays/production', 'overlays/staging']);
+    const [production, staging] = rows;
+    assert.equal(production?.description, `main@${applied.slice(0, 7)} · Synced · Healthy · 1 pending`);
+    assert.equal(production?.contextValue, 'environment.self');
+    assert.match(production?.tooltip ?? '', /base: note the review/);
+    // Staging is only in the repository here: no cluster says what it runs.
+    assert.equal(staging?.description, 'no revision · Unknown · Unknown');
+    assert.equal(staging?.contextValue, 'environment');
+  });
+
+  it('Compare Environments opens the two rendered overlays in a diff editor, titled with the summary, Secrets masked', async () => {
+    const r = (await vscode.commands.executeCommand('gitopsLens.compareEnvironments', { root, app: 'storefront', from: 'staging', to: 'production', returnErrors: true })) as CompareResult;
+    assert.ok(r && 'summary' in r, JSON.stringify(r));
+    assert.match(r.summary, /^overlays\/production is 4 fields behind overlays\/staging: image 2\.4\.0 → 2\.5\.1, replicas 3 → 5/);
+    const tab = await pollFor('the diff tab', () => {
+      const active = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return active?.input instanceof vscode.TabInputTextDiff ? active : undefined;
+    });
+    const input = tab.input as vscode.TabInputTextDiff;
+    assert.equal(input.original.toString(), r.left);
+    assert.equal(input.modified.toString(), r.right);
+    assert.equal(tab.label, r.title);
+    const left = (await vscode.workspace.openTextDocument(input.original)).getText();
+    const right = (await vscode.workspace.openTextDocument(input.modified)).getText();
+    assert.match(left, /image: registry\.example\.com\/acme\/storefront:2\.4\.0/);
+    assert.match(right, /image: registry\.example\.com\/acme\/storefront:2\.5\.1/);
+    assert.match(left, /name: prod-storefront/);
+    for (const text of [left, right]) {
+      assert.ok(!text.includes('base-password-not-shown'), 'a Secret value is shown');
+      assert.match(text, /kind: Secret/);
+    }
+  });
+
+  it('Promote… opens a PR on the forge: the production overlay alone, new tag, comments kept, impact on sim-argo in the body', async () => {
+    const before = fs.readFileSync(path.join(root, STOREFRONT_PRODUCTION), 'utf8');
+    const r = (await vscode.commands.executeCommand('gitopsLens.promoteEnvironment', { root, app: 'storefront', from: 'staging', to: 'production', what: 'image', yes: true, returnErrors: true })) as PromoteResult;
+    assert.ok(r && 'url' in r, JSON.stringify(r));
+    assert.deepEqual(r.carried.map((c) => [c.label, c.file]), [['image registry.example.com/acme/storefront', STOREFRONT_PRODUCTION]]);
+    assert.deepEqual(r.refused, []);
+    await git(root, ['fetch', '--quiet', 'origin', r.branch]);
+    assert.equal((await git(root, ['show', '--name-only', '--format=', 'FETCH_HEAD'])).trim(), STOREFRONT_PRODUCTION);
+    const pushed = await git(root, ['show', `FETCH_HEAD:${STOREFRONT_PRODUCTION}`]);
+    assert.equal(pushed, (ENV_REPO_FILES[STOREFRONT_PRODUCTION] as string).replace('newTag: "2.4.0"   # keep quoted', 'newTag: "2.5.1"   # keep quoted'));
+    // The user's working tree is not touched: the PR is made from a temporary index.
+    assert.equal(fs.readFileSync(path.join(root, STOREFRONT_PRODUCTION), 'utf8'), before);
+    const prs = (await (await fetch(`${forge().control}/pulls?repo=${encodeURIComponent(FULL_NAME)}`)).json()) as { head: string; title: string; body: string }[];
+    const pr = prs.find((p) => p.head === r.branch);
+    assert.ok(pr, JSON.stringify(prs.map((p) => p.head)));
+    assert.equal(pr.title, r.title);
+    assert.match(pr.title, /^Promote storefront to overlays\/production/);
+    assert.match(pr.body, /Promote \*\*storefront\*\* from \*\*overlays\/staging\*\* to \*\*overlays\/production\*\*/);
+    assert.match(pr.body, /image registry\.example\.com\/acme\/storefront: 2\.4\.0 → 2\.5\.1/);
+    assert.match(pr.body, /### Impact/);
+    assert.match(pr.body, /sim-argo/);
+    assert.match(pr.body, /storefront:2\.4\.0[\s\S]*storefront:2\.5\.1/, 'the live image and the new one are not in the impact');
+  });
+
+  it('Promote… refuses an edit only the shared base could make, naming the file and the environments it would reach; no PR', async () => {
+    // qa deploys the base itself (a manifest not committed yet: a command scans the files as they are).
+    const qa = path.join(root, 'clusters/qa/argocd/storefront.yaml');
+    fs.mkdirSync(path.dirname(qa), { recursive: true });
+    fs.writeFileSync(qa, (ENV_REPO_FILES['clusters/staging/argocd/storefront.yaml'] as string).replace('apps/storefront/overlays/staging', 'apps/storefront/base'));
+    try {
+      const count = async () => ((await (await fetch(`${forge().control}/pulls?repo=${encodeURIComponent(FULL_NAME)}`)).json()) as unknown[]).length;
+      const before = await count();
+      const base = fs.readFileSync(path.join(root, 'apps/storefront/base/kustomization.yaml'), 'utf8');
+      const r = (await vscode.commands.executeCommand('gitopsLens.promoteEnvironment', { root, app: 'storefront', from: 'staging', to: 'qa', what: 'image', yes: true, returnErrors: true })) as PromoteResult;
+      assert.ok(r && 'error' in r, JSON.stringify(r));
+      assert.match(r.error, /^Nothing promoted from overlays\/staging to base\./);
+      assert.match(r.error, /can only be made in apps\/storefront\/base\/kustomization\.yaml, where it would reach them as well/);
+      assert.match(r.error, /built by overlays\/production, overlays\/staging too/);
+      assert.equal(await count(), before, 'a PR was opened');
+      assert.equal(fs.readFileSync(path.join(root, 'apps/storefront/base/kustomization.yaml'), 'utf8'), base);
+    } finally {
+      fs.rmSync(path.join(root, 'clusters/qa'), { recursive: true, force: true });
+    }
+  });
+});
