@@ -86,7 +86,7 @@ export function compose(
   const operations = scope.add(new OperationRunner());
   const apps = scope.add(new AppStore(systemClock, log));
   const filter = scope.add(new ViewFilter());
-  const access = lazyClusterAccess({ kubeconfig: () => source.read() });
+  const access = lazyClusterAccess({ kubeconfig: () => source.read(), log });
   // The informer pool is created on first use: no cluster call before a view is visible or a
   // command needs the clusters (activation must stay cheap).
   const connections = scope.add(
@@ -148,6 +148,8 @@ export function compose(
     new DriftSession({
       apps: () => apps.all(),
       reader: access,
+      // Lenses follow live edits: one watch per live object of the open documents (issue 15).
+      watcher: access,
       repoOf: (file) => {
         const r = repos.workspaceOf(path.dirname(file));
         // The branch lets a lens say "app tracks main, you are on feat-x".

@@ -12,7 +12,7 @@ export function loadInformerPool(): typeof InformerPoolModule {
   return require('./informerPool') as typeof InformerPoolModule;
 }
 
-type ClusterAccess = Pick<ClusterAccessModule.KubeClusterAccess, 'annotate' | 'get' | 'getJson' | 'dryRunApply'>;
+type ClusterAccess = Pick<ClusterAccessModule.KubeClusterAccess, 'annotate' | 'get' | 'getJson' | 'dryRunApply' | 'watch'>;
 
 /** A KubeClusterAccess that loads client-node on its first call. */
 export function lazyClusterAccess(opts: ClusterAccessModule.KubeClusterAccessOptions): ClusterAccess {
@@ -27,5 +27,6 @@ export function lazyClusterAccess(opts: ClusterAccessModule.KubeClusterAccessOpt
     get: (...args) => load().get(...args),
     dryRunApply: (...args) => load().dryRunApply(...args),
     getJson: (...args) => load().getJson(...args),
+    watch: (...args) => load().watch(...args),
   };
 }

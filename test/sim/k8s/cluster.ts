@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as YAML from 'yaml';
 import type { KubeObject } from './types';
 import type { AuthRule } from './auth';
-import { SimServer, type HostileStream } from './server';
+import { SimServer, type HostileStream, type OpenWatch } from './server';
 import { SeedError, readSeed } from './seed';
 import { issueClientCert } from './tlsCert';
 
@@ -36,6 +36,8 @@ export interface SimCluster {
   clientCertificate(user: string, rules?: AuthRule[]): { cert: string; key: string };
   /** Keys: get list watch create update patch delete discovery openapi, and `${verb} ${group}/${plural}` ('' group for core: 'list /pods'). */
   readonly counts: { snapshot(): Record<string, number>; reset(): void };
+  /** The watches open now (also `GET /sim/watches` over HTTP), with their selectors. */
+  openWatches(): OpenWatch[];
   readonly faults: {
     cutWatches(): void;
     expireResourceVersions(): void;
@@ -104,6 +106,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
       return issueClientCert(user);
     },
     counts: { snapshot: () => server.countsSnapshot(), reset: () => server.resetCounts() },
+    openWatches: () => server.openWatches(),
     faults: {
       cutWatches: () => server.cutWatches(),
       expireResourceVersions: () => server.store.compact(),
