@@ -3,12 +3,15 @@
  * `npm test`): reads the upstream test data at run time from a fetched mirror's git objects (nothing
  * of it is copied into this repository) and runs our rules on every case.
  *
- *   npx tsx scripts/conformance.ts --argo-cd <git dir of an argo-cd mirror> [--ref HEAD] [--verbose]
+ *   npx tsx scripts/conformance.ts --argo-cd <git dir of an argo-cd mirror> [--ref HEAD] [--only health|diff] [--verbose]
  *
  * Cases: `gitops-engine/pkg/health/health_test.go` (the built-in checks: `assertAppHealth` status
  * assertions, `assert.Nil` for no health, message assertions) and every
  * `resource_customizations/<group>/<kind>/health_test.yaml` (status and message of each input).
  * A case agrees on status when the status matches, exactly when the message matches too.
+ *
+ * Diff: the verdicts of gitops-engine `pkg/diff/diff_test.go` (vendored in argo-cd under
+ * `gitops-engine/`) and argo-cd `util/argo/diff/diff_test.go`, run by scripts/diffConformance.ts.
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -19,6 +22,7 @@ import { NATIVE_RULES } from '../src/core/argocd/health/rules';
 import { ARGO_CD_LUA_CHECKS } from '../src/core/argocd/health/upstreamKinds';
 import { builtinRule } from '../src/core/argocd/health/rules';
 import { identityOf, type ResourceHealth } from '../src/core/argocd/health/types';
+import { runDiffConformance } from './diffConformance';
 
 interface Case {
   /** Lua cases run the check alone, as argo-cd's util/lua/health_test.go calls ExecuteHealthLua (no deletion step). */
@@ -39,11 +43,12 @@ function arg(name: string): string | undefined {
 
 const gitDir = arg('--argo-cd');
 if (!gitDir) {
-  console.error('usage: npx tsx scripts/conformance.ts --argo-cd <git dir of an argo-cd mirror> [--ref HEAD] [--verbose]');
+  console.error('usage: npx tsx scripts/conformance.ts --argo-cd <git dir of an argo-cd mirror> [--ref HEAD] [--only health|diff] [--verbose]');
   process.exit(2);
 }
 const ref = arg('--ref') ?? 'HEAD';
 const verbose = process.argv.includes('--verbose');
+const only = arg('--only');
 const git = (...args: string[]): string => execFileSync('git', ['--git-dir', gitDir, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
 const show = (file: string): string => git('show', `${ref}:${file}`);
 // sigs.k8s.io/yaml reads YAML 1.1 (yes/no/on/off are booleans) and lets a later duplicate key win;
@@ -123,6 +128,32 @@ function agree(c: Case, got: ResourceHealth | undefined): { status: boolean; exa
 }
 
 async function main(): Promise<void> {
+  if (only !== 'diff') await health();
+  if (only !== 'health') diff();
+}
+
+function diff(): void {
+  const prefix = files.includes('gitops-engine/pkg/diff/diff_test.go') ? 'gitops-engine/' : '';
+  const results = runDiffConformance(gitDir as string, ref, prefix);
+  const table = (key: (r: (typeof results)[number]) => string): void => {
+    const rows = new Map<string, { n: number; agree: number }>();
+    for (const r of results) {
+      const row = rows.get(key(r)) ?? { n: 0, agree: 0 };
+      row.n++;
+      if (r.agrees) row.agree++;
+      rows.set(key(r), row);
+    }
+    for (const [k, row] of rows) console.log(k.padEnd(40), String(row.n).padStart(6), String(row.agree).padStart(8));
+  };
+  if (verbose) for (const r of results.filter((x) => !x.agrees)) console.log(`DISAGREE ${r.origin}: ${r.name}: ${r.detail}`);
+  console.log(`diff: ${results.length} cases`);
+  console.log('origin / rule family'.padEnd(40), 'cases'.padStart(6), 'agree'.padStart(8));
+  table((r) => r.origin);
+  table((r) => `  ${r.family}`);
+  console.log('all'.padEnd(40), String(results.length).padStart(6), String(results.filter((r) => r.agrees).length).padStart(8));
+}
+
+async function health(): Promise<void> {
   const cases = [...builtinCases(), ...luaCases()];
   const rows = new Map<string, { n: number; status: number; exact: number }>();
   for (const c of cases) {

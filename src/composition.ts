@@ -9,7 +9,7 @@ import { DisposableStore } from './core/lifecycle';
 import { AppStore } from './core/store/appStore';
 import { ClusterStore } from './core/store/clusterStore';
 import { ResourceHealthStore } from './core/store/resourceHealthStore';
-import { HealthSettingsCache } from './core/argocd/health/settings';
+import { ArgoCdSettingsCache } from './core/argocd/settings/cache';
 import { WorkerLuaRunner } from './infra/lua/luaRunner';
 import { lazyClusterAccess, loadInformerPool } from './infra/k8s/lazy';
 import { FileKubeconfigSource, defaultKubeconfigPaths } from './infra/kubeconfigFiles';
@@ -100,10 +100,10 @@ export function compose(
 
   // Each GET goes through the same lazily loaded client as Show Live YAML; nothing runs while rendering.
   // The cluster's own Lua health checks come from its argocd-cm and run in a worker (issue 14).
-  const healthSettings = new HealthSettingsCache((cluster, namespace, name) => access.get(cluster, { apiVersion: 'v1', kind: 'ConfigMap', namespace, name }), log);
+  const argoSettings = scope.add(new ArgoCdSettingsCache((cluster, namespace, name) => access.get(cluster, { apiVersion: 'v1', kind: 'ConfigMap', namespace, name }), log));
   const lua = scope.add(new WorkerLuaRunner({ log }));
   const liveHealth = scope.add(
-    new ResourceHealthStore((cluster, ref) => access.get(cluster, ref), { concurrency: 8, log, customizations: (cluster, namespace) => healthSettings.get(cluster, namespace), lua }),
+    new ResourceHealthStore((cluster, ref) => access.get(cluster, ref), { concurrency: 8, log, customizations: (cluster, namespace) => argoSettings.health(cluster, namespace), lua }),
   );
   // Pull requests (issue 6): tokens in SecretStorage, the PRs opened per app in workspaceState.
   const workspaceState = context?.workspaceState ?? memoryMemento();
@@ -124,7 +124,7 @@ export function compose(
 
   const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath, liveHealth, pullRequests));
   const treeView = scope.add(vscode.window.createTreeView('gitopsLens.applications', { treeDataProvider: tree, showCollapseAll: true }));
-  scope.add(new ResourceHealthLoader(apps, tree, treeView, liveHealth, healthSettings, operations, log));
+  scope.add(new ResourceHealthLoader(apps, tree, treeView, liveHealth, argoSettings, operations, log));
   filter.onDidChange(() => (treeView.description = filter.describe()), undefined, scope);
   const sources = scope.add(new SourcesTreeProvider(clusters, apps, systemClock, extensionPath));
   const sourcesView = scope.add(vscode.window.createTreeView('gitopsLens.sources', { treeDataProvider: sources, showCollapseAll: true }));
@@ -171,8 +171,11 @@ export function compose(
       clock: systemClock,
       // Argo CD spec.ignoreDifferences / Flux drift ignore rules the mappers kept on each app.
       ignoreOf: ignoreSpecsOf,
+      // The Argo CD instance's argocd-cm (system-level ignoreDifferences, compareoptions), read once per cluster.
+      diffSettingsOf: (app) => (app.tool === 'argocd' ? argoSettings.diffNow(app.cluster, app.namespace) : undefined),
     }),
   );
+  argoSettings.onDidRead(() => driftSession.settingsChanged(), undefined, scope);
   const driftDocuments = scope.add(new DriftDocumentProvider(driftSession));
   scope.add(vscode.workspace.registerTextDocumentContentProvider(DRIFT_SCHEME, driftDocuments));
   scope.add(vscode.languages.registerCodeLensProvider(DRIFT_LENS_SELECTOR, scope.add(new DriftLensProvider(driftSession))));

@@ -15,6 +15,10 @@ import { ignoreSpecsOf, type IgnoreSpec } from '../core/drift/ignore';
 import { builtinListKeys, fromOpenAPI, type ListKeys } from '../core/drift/listKeys';
 import { pairDesiredWithLive } from '../core/drift/pairing';
 import { exitCodeOf, oneSided, summarize, type ResourceDrift } from '../core/drift/report';
+import type { DiffSettings } from '../core/drift/settings';
+import { parseDiffSettings } from '../core/argocd/settings/diffSettings';
+import { fluxSkipReason, hasCompareOption } from '../core/drift/objectOptions';
+import { isSopsEncrypted, SOPS_NOTE } from '../core/drift/sops';
 import { mapFluxHelmRelease, mapFluxKustomization } from '../core/flux/mapFlux';
 import { liveReadFailure } from '../core/kube/k8sFailure';
 import { objectRefProblem } from '../core/kube/names';
@@ -36,7 +40,7 @@ type Obj = Record<string, unknown>;
 export async function diff(args: readonly string[], io: CliIo, out: CliOutput): Promise<number> {
   const a = parseArgs('diff', args, {
     flags: ['--json', '--no-render'],
-    values: { '--desired': 'path', '--live': 'path', '--context': 'name', '--kubeconfig': 'path', '--ignore': 'path' },
+    values: { '--desired': 'path', '--live': 'path', '--context': 'name', '--kubeconfig': 'path', '--ignore': 'path', '--argocd-cm': 'path' },
   });
   const desiredPath = a.one('--desired');
   const livePath = a.one('--live');
@@ -55,13 +59,15 @@ export async function diff(args: readonly string[], io: CliIo, out: CliOutput): 
     });
     if (invalid.length > 0) throw new InputError(invalid.join('\n'));
     const ignore = readIgnore(a.all('--ignore'));
+    const argocdCm = a.one('--argocd-cm');
+    const settings = argocdCm === undefined ? undefined : readDiffSettings(argocdCm, out);
     const results =
       livePath !== undefined
-        ? compareWithFiles(desired, readObjects(livePath), ignore)
-        : await compareWithCluster(desired, context as string, a.all('--kubeconfig'), ignore, io, out);
+        ? compareWithFiles(desired, readObjects(livePath), ignore, settings)
+        : await compareWithCluster(desired, context as string, a.all('--kubeconfig'), ignore, io, out, settings);
     if (a.has('--json')) out.driftJson(results);
     else out.driftText(results, io.isTty === true);
-    return exitCodeOf(summarize(results));
+    return exitCodeOf(summarize(results), results);
   } catch (err) {
     if (err instanceof InputError) {
       out.error(`gitops-lens: ${err.message}`);
@@ -71,7 +77,8 @@ export async function diff(args: readonly string[], io: CliIo, out: CliOutput): 
   }
 }
 
-function compareWithFiles(desired: readonly SourcedObject[], live: readonly SourcedObject[], ignore: readonly IgnoreSpec[]): ResourceDrift[] {
+/** `--live` mode: desired and live objects paired by identity, then compared (exported for scripts/conformance.ts). */
+export function compareWithFiles(desired: readonly SourcedObject[], live: readonly SourcedObject[], ignore: readonly IgnoreSpec[], settings?: DiffSettings): ResourceDrift[] {
   const keysOf = listKeysFor([...desired, ...live].map((o) => o.obj));
   const pairing = pairDesiredWithLive(
     desired.map((d) => d.obj),
@@ -80,9 +87,14 @@ function compareWithFiles(desired: readonly SourcedObject[], live: readonly Sour
   const results: ResourceDrift[] = desired.map((d, i) => {
     const j = pairing.live[i];
     const l = j === undefined ? undefined : live[j];
-    return l === undefined ? oneSided('Missing', d.obj, sourceOf(d)) : drifted(d, l.obj, keysOf(d.obj), ignore);
+    return l === undefined ? oneSided('Missing', d.obj, sourceOf(d)) : drifted(d, l.obj, keysOf(d.obj), ignore, undefined, settings);
   });
-  for (const i of pairing.extra) results.push(oneSided('Extra', (live[i] as SourcedObject).obj));
+  for (const i of pairing.extra) {
+    const obj = (live[i] as SourcedObject).obj;
+    const extra = oneSided('Extra', obj);
+    // Argo CD: an extraneous object annotated IgnoreExtraneous does not make the app OutOfSync (objectOptions.ts).
+    results.push(hasCompareOption(obj, 'IgnoreExtraneous') ? { ...extra, ignoredExtra: true, note: 'compare-options IgnoreExtraneous: not counted as drift' } : extra);
+  }
   return results;
 }
 
@@ -93,12 +105,25 @@ function compareWithFiles(desired: readonly SourcedObject[], live: readonly Sour
  * kubectl would (core/manifest/namespace.ts). The deploying apps are read from the context only when
  * such a manifest is in a Git clone.
  */
-async function compareWithCluster(desired: readonly SourcedObject[], context: string, kubeconfigs: readonly string[], ignore: readonly IgnoreSpec[], io: CliIo, out: CliOutput): Promise<ResourceDrift[]> {
+async function compareWithCluster(desired: readonly SourcedObject[], context: string, kubeconfigs: readonly string[], ignore: readonly IgnoreSpec[], io: CliIo, out: CliOutput, given?: DiffSettings): Promise<ResourceDrift[]> {
   const kubeconfig = await readKubeconfig(kubeconfigs, io, out);
   const ctx = kubeconfig.merged.contexts.find((c) => c.name === context);
   const cluster = io.cluster ?? new KubeClusterAccess({ kubeconfig: () => kubeconfig.files });
   const keysOf = listKeysFor(desired.map((o) => o.obj));
   const deployer = await deployersOf(desired, context, kubeconfig, out);
+  // The context's Argo CD settings (argocd-cm), read once per namespace, unless --argocd-cm gives them.
+  const settingsByNamespace = new Map<string, Promise<DiffSettings | undefined>>();
+  const settingsOf = (app: App | undefined): Promise<DiffSettings | undefined> => {
+    if (given !== undefined) return Promise.resolve(given);
+    if (app !== undefined && app.tool !== 'argocd') return Promise.resolve(undefined);
+    const ns = app?.namespace ?? 'argocd';
+    let got = settingsByNamespace.get(ns);
+    if (got === undefined) {
+      got = readClusterDiffSettings(cluster, context, ns, out);
+      settingsByNamespace.set(ns, got);
+    }
+    return got;
+  };
   try {
     const results: ResourceDrift[] = [];
     for (const d of desired) {
@@ -115,7 +140,7 @@ async function compareWithCluster(desired: readonly SourcedObject[], context: st
         live = undefined;
       }
       if (!isRecord(live)) results.push(oneSided('Missing', obj, sourceOf(d)));
-      else results.push(drifted({ ...d, obj }, live, keysOf(d.obj), app === undefined ? ignore : [...ignore, ...ignoreSpecsOf(app.app)], app?.app));
+      else results.push(drifted({ ...d, obj }, live, keysOf(d.obj), app === undefined ? ignore : [...ignore, ...ignoreSpecsOf(app.app)], app?.app, await settingsOf(app?.app)));
     }
     return results;
   } finally {
@@ -166,10 +191,48 @@ async function deployersOf(
   };
 }
 
+/** --argocd-cm FILE: the first ConfigMap in it (argocd-cm), read as Argo CD reads its diff settings. */
+function readDiffSettings(file: string, out: CliOutput): DiffSettings {
+  const cm = readObjects(file).find((o) => o.obj.kind === 'ConfigMap' && o.obj.apiVersion === 'v1');
+  if (cm === undefined) throw new InputError(`${file}: no ConfigMap in it (expected argocd-cm)`);
+  const parsed = parseDiffSettings(cm.obj);
+  for (const p of parsed.problems) out.error(`gitops-lens: ${file}: ${p}`);
+  return parsed.settings;
+}
+
+/**
+ * argocd-cm of the context, in the namespace of the Argo CD deploying the file (else `argocd`, then
+ * none): absent means Argo CD's defaults; unreadable is said on stderr and the defaults are used.
+ */
+async function readClusterDiffSettings(cluster: Pick<KubeClusterAccess, 'get'>, context: string, namespace: string, out: CliOutput): Promise<DiffSettings | undefined> {
+  for (const ns of namespace === 'argocd' ? ['argocd'] : [namespace, 'argocd']) {
+    try {
+      const cm = await cluster.get(context, { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'argocd-cm' });
+      const parsed = parseDiffSettings(cm);
+      for (const p of parsed.problems) out.error(`gitops-lens: argocd-cm in ${ns} on "${context}": ${p}`);
+      return parsed.settings;
+    } catch (err) {
+      const f = liveReadFailure(err);
+      if (f.kind === 'absent') continue;
+      out.error(`gitops-lens: cannot read argocd-cm in ${ns} on "${context}" (${err instanceof Error ? err.message : String(err)}): Argo CD's system-level ignoreDifferences are not applied`);
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 /** One resource's result: the comparer's findings for the pair (core/drift/engine diffPair). */
-function drifted(desired: SourcedObject, live: Obj, listKeys: ListKeys, ignore: readonly IgnoreSpec[], app?: App): ResourceDrift {
-  const { id, changes } = diffPair(desired.obj, live, listKeys, ignore, app);
-  return { ...id, status: changes.length > 0 ? 'Drifted' : 'InSync', changes, source: sourceOf(desired) };
+function drifted(desired: SourcedObject, live: Obj, listKeys: ListKeys, ignore: readonly IgnoreSpec[], app?: App, settings?: DiffSettings): ResourceDrift {
+  // Flux leaves an object alone when told so (objectOptions.ts); the annotations are Flux's, so an
+  // object of no known app that carries them is taken as Flux's.
+  const skip = app === undefined || app.tool === 'flux' ? fluxSkipReason(desired.obj, live) : undefined;
+  if (skip !== undefined) {
+    const { id } = diffPair(desired.obj, live, listKeys, [], app, settings);
+    return { ...id, status: 'InSync', changes: [], source: sourceOf(desired), note: `Flux leaves it alone: ${skip}` };
+  }
+  const { id, changes } = diffPair(desired.obj, live, listKeys, ignore, app, settings);
+  const note = isSopsEncrypted(desired.obj) ? SOPS_NOTE : undefined;
+  return { ...id, status: changes.length > 0 ? 'Drifted' : 'InSync', changes, source: sourceOf(desired), ...(note === undefined ? {} : { note }) };
 }
 
 const sourceOf = (d: SourcedObject): ResourceDrift['source'] => ({ file: d.file, line: d.line });

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { Emitter } from '../../src/core/lifecycle';
 import type { Clock, ClusterConnectionEvent, ClusterSource, ClusterWatchEvent, K8sError } from '../../src/core/ports';
 import { AppStore, type AppStoreChange, type AppTransition } from '../../src/core/store/appStore';
+import { keyParts } from '../../src/core/model/app';
 import * as A from '../fixtures/gitops/argocd';
 import * as F from '../fixtures/gitops/flux';
 import { recordingLogger } from '../support/fakes';
@@ -67,6 +68,17 @@ describe('core/store/AppStore', () => {
     ]);
     assert.equal(store.get(GUESTBOOK)?.sync.status, 'OutOfSync');
     assert.equal(store.get('prod/argocd/Application/argocd/payments'), undefined);
+  });
+
+  it('finds the apps of a context whose name holds a slash (EKS names contexts by ARN)', () => {
+    const { store } = setup();
+    const eks = 'arn:aws:eks:eu-west-1:123456789012:cluster/prod';
+    store.apply(eks, { type: 'ADDED', kind: 'Application', object: A.ARGO2_SYNCED_HEALTHY });
+    const [app] = store.all().filter((a) => a.cluster === eks);
+    assert.ok(app, 'the app was not stored under the ARN context');
+    assert.equal(store.get(app.key)?.name, 'guestbook');
+    assert.equal(store.get(app.key)?.cluster, eks);
+    assert.deepEqual(keyParts(app.key), { cluster: eks, tool: 'argocd' });
   });
 
   it('fires nothing for a MODIFIED that changes nothing the model shows', () => {

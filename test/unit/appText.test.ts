@@ -38,7 +38,7 @@ describe('vscode/views/appText: what a row says', () => {
     const entry: ClusterEntry = { name: 'prod-eu', cluster: 'prod', user: 'admin', server: 'https://127.0.0.1:16443', namespace: undefined, sourceFile: '/k/config', isCurrent: true, enabled: true };
     assert.deepEqual(clusterRowText('prod-eu', entry, { phase: 'ready' }, 0), { description: '127.0.0.1:16443 · current', accessibleLabel: 'Cluster prod-eu, 127.0.0.1:16443 · current' });
     const down = clusterRowText('prod-eu', { ...entry, isCurrent: false }, { phase: 'unreachable', since: 0, lastError: { code: 'Unreachable', message: 'x' } }, 120_000);
-    assert.equal(down.accessibleLabel, 'Cluster prod-eu, 127.0.0.1:16443 · unreachable since 2m ago');
+    assert.equal(down.accessibleLabel, 'Cluster prod-eu, 127.0.0.1:16443 · unreachable for 2 min');
     assert.equal(clusterRowText('dev', { ...entry, enabled: false, isCurrent: false }, { phase: 'idle' }, 0).description, '127.0.0.1:16443 · disabled');
   });
 });

@@ -7,7 +7,7 @@ import { aggregateApplicationHealth, type AggregateItem } from '../../src/core/a
 import { assessHealth, interpretLua } from '../../src/core/argocd/health/assess';
 import { globMatch, healthScriptFor, parseHealthCustomizations } from '../../src/core/argocd/health/customizations';
 import type { LuaHealthRunner, LuaRunResult, LuaValue } from '../../src/core/argocd/health/luaPort';
-import { HealthSettingsCache } from '../../src/core/argocd/health/settings';
+import { ArgoCdSettingsCache } from '../../src/core/argocd/settings/cache';
 import { DEPLOYMENT_DEADLINE_EXCEEDED } from '../fixtures/gitops/liveResources';
 
 const argocdCm = (data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm', namespace: 'argocd' }, data });
@@ -113,38 +113,38 @@ describe('core/argocd/health customizations (argocd-cm)', () => {
   });
 });
 
-describe('core/argocd/health HealthSettingsCache', () => {
+describe('core/argocd/settings ArgoCdSettingsCache (health)', () => {
   const notFound = () => Object.assign(new Error('not found'), { code: 404 });
 
   it('reads argocd-cm once per cluster and namespace, falls back to argocd, and re-reads after invalidate', async () => {
     const gets: string[] = [];
-    const cache = new HealthSettingsCache(async (cluster, namespace, name) => {
+    const cache = new ArgoCdSettingsCache(async (cluster, namespace, name) => {
       gets.push(`${cluster}/${namespace}/${name}`);
       if (namespace !== 'argocd') throw notFound();
       return argocdCm({ 'resource.customizations.health.example.test_Widget': 'return {}' });
     });
-    const [a, b] = await Promise.all([cache.get('prod', 'team-apps'), cache.get('prod', 'team-apps')]);
+    const [a, b] = await Promise.all([cache.health('prod', 'team-apps'), cache.health('prod', 'team-apps')]);
     assert.equal(a, b);
     assert.equal(a.scripts.size, 1);
     assert.deepEqual(gets, ['prod/team-apps/argocd-cm', 'prod/argocd/argocd-cm']);
-    await cache.get('prod', 'team-apps');
+    await cache.health('prod', 'team-apps');
     assert.equal(gets.length, 2, 'cached');
     cache.invalidate('staging');
-    await cache.get('prod', 'team-apps');
+    await cache.health('prod', 'team-apps');
     assert.equal(gets.length, 2, 'another cluster was invalidated');
     cache.invalidate('prod');
-    await cache.get('prod', 'team-apps');
+    await cache.health('prod', 'team-apps');
     assert.equal(gets.length, 4);
   });
 
   it('no argocd-cm, or no access to it, means no customizations (and says why)', async () => {
-    assert.equal((await new HealthSettingsCache(async () => Promise.reject(notFound())).get('c', 'argocd')).scripts.size, 0);
+    assert.equal((await new ArgoCdSettingsCache(async () => Promise.reject(notFound())).health('c', 'argocd')).scripts.size, 0);
     const warnings: string[] = [];
     const log = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (m: string) => warnings.push(m), error: () => undefined };
-    const forbidden = await new HealthSettingsCache(async () => Promise.reject(Object.assign(new Error('forbidden'), { code: 403 })), log).get('c', 'argocd');
+    const forbidden = await new ArgoCdSettingsCache(async () => Promise.reject(Object.assign(new Error('forbidden'), { code: 403 })), log).health('c', 'argocd');
     assert.equal(forbidden.scripts.size, 0);
     assert.deepEqual(forbidden.problems, ['argocd-cm in argocd: no access']);
-    assert.match(warnings[0] ?? '', /custom health checks are not applied/);
+    assert.match(warnings[0] ?? '', /custom health checks and ignoreDifferences are not applied/);
   });
 });
 

@@ -109,6 +109,22 @@ describe('cli diff', () => {
     assert.match(r.err, /unsupported\.yaml:1: Application shop: spec\.ignoreDifferences\[0\]\.jqPathExpressions\[0\]: unsupported jqPathExpression/);
   });
 
+  it('--argocd-cm FILE: system-level ignoreDifferences and compareoptions apply to --live files; a bad file is exit 2', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-lens-argocd-cm-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'argocd-cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  namespace: argocd\ndata:\n  resource.customizations.ignoreDifferences.apps_Deployment: |\n    jsonPointers:\n    - /spec/replicas\n');
+      const r = await runCli(['diff', '--desired', fix('desired/apps/web.yaml'), '--live', fix('live'), '--argocd-cm', path.join(dir, 'argocd-cm.yaml'), '--json']);
+      const deploy = (JSON.parse(r.out) as DiffJson).resources.find((x) => x.kind === 'Deployment');
+      assert.deepEqual(deploy?.changes.map((c) => c.path), ['/spec/template/spec/containers/0/image']);
+      fs.writeFileSync(path.join(dir, 'not-a-cm.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\n');
+      const bad = await runCli(['diff', '--desired', fix('desired/apps/web.yaml'), '--live', fix('live'), '--argocd-cm', path.join(dir, 'not-a-cm.yaml')]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.err, /no ConfigMap in it \(expected argocd-cm\)/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('three-way and --context', () => {
     let dir: string;
     let sim: SimCluster;
@@ -161,6 +177,40 @@ describe('cli diff', () => {
           ['Service', 'Missing', []],
         ],
       );
+    });
+
+    it('--context: a key the controller server-side applied and Git dropped is drift (managedFields); a key kubectl edit added is not', async () => {
+      // The simulator keeps managedFields as the API server does: an apply as kustomize-controller, then an edit.
+      const call = async (method: string, p: string, body: string, contentType: string): Promise<void> => {
+        const res = await fetch(`${sim.url}${p}`, { method, headers: { authorization: `Bearer ${sim.token}`, 'content-type': contentType }, body });
+        assert.ok(res.ok, `${method} ${p}: ${res.status} ${await res.text()}`);
+      };
+      const cmPath = '/api/v1/namespaces/shop/configmaps/flags';
+      await call('PATCH', `${cmPath}?fieldManager=kustomize-controller&force=true`, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flags', namespace: 'shop' }, data: { a: '1', b: '2' } }), 'application/apply-patch+yaml');
+      await call('PATCH', `${cmPath}?fieldManager=kubectl-edit`, JSON.stringify({ data: { c: '3' } }), 'application/merge-patch+json');
+      const live = sim.objects.get('v1', 'ConfigMap', 'shop', 'flags') as unknown as { metadata: { managedFields: { manager: string; operation: string }[] } };
+      assert.deepEqual(live.metadata.managedFields.map((m) => `${m.manager} ${m.operation}`).sort(), ['kubectl-edit Update', 'kustomize-controller Apply']);
+      fs.writeFileSync(path.join(dir, 'flags.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\n  namespace: shop\ndata:\n  a: "1"\n');
+      const r = await runCli(['diff', '--desired', path.join(dir, 'flags.yaml'), '--context', 'sim', '--kubeconfig', path.join(dir, 'kubeconfig.yaml'), '--json']);
+      assert.equal(r.code, 1, r.err);
+      assert.deepEqual((JSON.parse(r.out) as DiffJson).resources.map((x) => [x.status, x.changes]), [['Drifted', [{ path: '/data/b', desired: null, live: '2' }]]]);
+    });
+
+    it('--context reads the context\'s argocd-cm: its system-level ignoreDifferences hide their fields', async () => {
+      sim.objects.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'limits', namespace: 'shop' }, data: { x: '1', y: '1' } });
+      fs.writeFileSync(path.join(dir, 'limits.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: limits\n  namespace: shop\ndata:\n  x: "2"\n  y: "2"\n');
+      const run = async () => {
+        const r = await runCli(['diff', '--desired', path.join(dir, 'limits.yaml'), '--context', 'sim', '--kubeconfig', path.join(dir, 'kubeconfig.yaml'), '--json']);
+        return (JSON.parse(r.out) as DiffJson).resources[0]?.changes.map((c) => c.path);
+      };
+      assert.deepEqual(await run(), ['/data/x', '/data/y']);
+      if (!sim.objects.get('v1', 'Namespace', undefined, 'argocd')) sim.objects.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } });
+      sim.objects.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm', namespace: 'argocd' }, data: { 'resource.customizations.ignoreDifferences.ConfigMap': 'jsonPointers:\n- /data/x\n' } });
+      try {
+        assert.deepEqual(await run(), ['/data/y']);
+      } finally {
+        sim.objects.delete('v1', 'ConfigMap', 'argocd', 'argocd-cm');
+      }
     });
 
     it('--context with an unknown context is exit 2', async () => {

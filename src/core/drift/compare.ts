@@ -8,16 +8,25 @@
  *   field only live has is drift ('removed') when the last applied configuration set it, i.e. it was
  *   deleted from Git but is still on the cluster (kubectl apply's three-way merge,
  *   https://kubernetes.io/docs/tasks/manage-kubernetes-objects/declarative-config/#merging-changes-to-primitive-fields).
+ * - Server-side apply (with `ownership`, see ssa.ts): a field only live has is drift ('removed') when
+ *   the GitOps controller's managedFields entry owns it and no other manager does: its next apply
+ *   deletes it.
  * - Lists with map keys (x-kubernetes-list-map-keys, see listKeys.ts) are matched by key, not index,
  *   so reordering containers, ports or env is not drift. Sets compare as sets. Other lists compare
  *   item by item at the same index (a length change replaces the whole list).
  * - Scalars compare by type and value ("1" vs 1 is drift; intstr fields keep their type too), except
  *   resource quantities, which compare by value (500m == 0.5, 1Gi == 1073741824).
+ * - `omitEmpty` (Kubernetes' own kinds): an empty list or map in the desired document whose live
+ *   field is absent or null is not drift. The API server drops such fields (Go `omitempty`), and
+ *   Argo CD drops them from the desired side too before diffing (gitops-engine pkg/diff `remarshal`,
+ *   TestRemarshal's `imagePullSecrets: []`). For custom resources the API server keeps `[]`, and
+ *   Argo CD's JSON merge patch reports it: there it stays drift.
  *
  * Inputs are expected to be normalized already (normalize.ts strips status and server metadata).
  */
 import type { ListKeys } from './listKeys';
 import { isQuantityPath, sameQuantity } from './quantity';
+import { fieldOwnership, itemOwnership, removalOf, type Ownership } from './ssa';
 import { isRecord } from '../json';
 
 /** One step of a concrete finding path: a field, or a list index with the item found there. */
@@ -58,6 +67,13 @@ export interface CompareOptions {
   /** The parsed last-applied-configuration: turns on three-way comparison. */
   readonly lastApplied?: unknown;
   readonly ignore?: readonly IgnoreRule[];
+  /** An empty list or map desired, absent or null live, is not drift (see the module comment). */
+  readonly omitEmpty?: boolean;
+  /**
+   * Server-side apply: the GitOps controller's field sets in the live object's managedFields
+   * (ssa.ts). A live-only field or item the controller applied and nobody else owns is 'removed'.
+   */
+  readonly ownership?: Ownership;
 }
 
 type Obj = Record<string, unknown>;
@@ -101,8 +117,6 @@ export function isIgnored(steps: readonly FoundStep[], rules: readonly IgnoreRul
   return rules.some((r) => r.steps.length <= steps.length && r.steps.every((s, i) => stepMatches(s, steps[i] as FoundStep)));
 }
 
-const NONE_TAKEN: ReadonlySet<number> = new Set();
-
 /**
  * The live item for a desired item: the one with equal key values; failing that, the one equal on
  * the keys the desired item sets (the apiserver defaults key fields such as a port's protocol to TCP,
@@ -138,6 +152,40 @@ function findByKey(item: unknown, liveItems: readonly unknown[], keys: readonly 
   return candidates === 1 ? candidate : -1;
 }
 
+/**
+ * The last-applied item for a desired or live item: key values equal, where a key missing on either
+ * side counts as equal (the last-applied configuration holds what was written, e.g. a Service port
+ * without `protocol`, and live holds the server's default `TCP`). An exact match wins; otherwise the
+ * one loose match, if there is exactly one.
+ */
+function findInLastApplied(item: unknown, lastItems: readonly unknown[], keys: readonly string[]): number {
+  const have = isRecord(item) ? item : undefined;
+  let candidate = -1;
+  let candidates = 0;
+  for (let i = 0; i < lastItems.length; i++) {
+    const last = lastItems[i];
+    const was = isRecord(last) ? last : undefined;
+    let exact = true;
+    let loose = true;
+    for (const k of keys) {
+      const a = have?.[k];
+      const b = was?.[k];
+      if (deepEqual(a, b)) continue;
+      exact = false;
+      if (a !== undefined && b !== undefined) {
+        loose = false;
+        break;
+      }
+    }
+    if (exact) return i;
+    if (loose) {
+      candidates += 1;
+      candidate = i;
+    }
+  }
+  return candidates === 1 ? candidate : -1;
+}
+
 export function compareObjects(desired: unknown, live: unknown, opts: CompareOptions): DriftFinding[] {
   const out: DriftFinding[] = [];
   const ignore = opts.ignore ?? [];
@@ -159,10 +207,40 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
     if (ignore.length > 0 && isIgnored(steps, ignore)) return;
     out.push({ path: toPointer(steps), desired: d, live: l, kind, steps });
   };
+  /**
+   * A live-only map removed as a whole, unless an ignore rule hides part of it (Argo CD's tracking
+   * label in labels Git never wrote): then each of its fields, so the rule can hide its own.
+   */
+  const emitRemoved = (l: unknown): void => {
+    if (isRecord(l) && ignore.some((r) => r.steps.length > keys.length && keys.every((k, i) => stepMatches(r.steps[i] as IgnoreStep, typeof k === 'string' ? { field: k } : { index: k, item: items[i] })))) {
+      for (const [k, v] of Object.entries(l)) {
+        push(k);
+        emitRemoved(v);
+        pop();
+      }
+      return;
+    }
+    emit(undefined, l, 'removed');
+  };
   const threeWay = opts.lastApplied !== undefined;
+  const omitEmpty = opts.omitEmpty === true;
   const kind = isRecord(desired) && typeof desired.kind === 'string' ? desired.kind : undefined;
 
-  const walk = (d: unknown, l: unknown, la: unknown, schemaPath: string[]): void => {
+  /** What the controller's next apply removes of a live-only value others own part of (ssa.ts). */
+  const removeBelow = (v: unknown, o: Ownership): void => {
+    const one = (key: string | number, child: unknown, co: Ownership | undefined, item?: unknown): void => {
+      const r = removalOf(co);
+      if (r === 'none' || co === undefined) return;
+      push(key, item);
+      if (r === 'whole') emitRemoved(child);
+      else removeBelow(child, co);
+      pop();
+    };
+    if (isRecord(v)) for (const [k, c] of Object.entries(v)) one(k, c, fieldOwnership(o, k));
+    else if (Array.isArray(v)) v.forEach((item, j) => one(j, item, itemOwnership(o, item, j), item));
+  };
+
+  const walk = (d: unknown, l: unknown, la: unknown, schemaPath: string[], own: Ownership | undefined): void => {
     if (isRecord(d)) {
       if (!isRecord(l)) {
         emit(d, l, l === undefined ? 'missingLive' : 'changed');
@@ -178,20 +256,32 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
         if (dv === lv && typeof dv !== 'object') continue;
         push(k);
         if (lv === undefined || lv === null) {
-          emit(dv, undefined, 'missingLive');
+          if (!(omitEmpty && isEmptyContainer(dv))) emit(dv, undefined, 'missingLive');
         } else {
           schemaPath.push(k);
-          walk(dv, lv, isRecord(la) ? la[k] : undefined, schemaPath);
+          walk(dv, lv, isRecord(la) ? la[k] : undefined, schemaPath, own && fieldOwnership(own, k));
           schemaPath.pop();
         }
         pop();
       }
-      if (threeWay && isRecord(la)) {
+      const byLast = threeWay && isRecord(la);
+      if (byLast || own !== undefined) {
         for (const [k, lv] of Object.entries(l)) {
-          if (k in d || !(k in la) || la[k] === null) continue;
+          if (k in d) continue;
           if (keys.length === 0 && k === 'status') continue;
+          if (byLast && k in la && la[k] !== null) {
+            push(k);
+            emitRemoved(lv);
+            pop();
+            continue;
+          }
+          if (own === undefined || lv === null) continue;
+          const fo = fieldOwnership(own, k);
+          const r = removalOf(fo);
+          if (r === 'none' || fo === undefined) continue;
           push(k);
-          emit(undefined, lv, 'removed');
+          if (r === 'whole') emitRemoved(lv);
+          else removeBelow(lv, fo);
           pop();
         }
       }
@@ -212,19 +302,23 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
             emit(item, undefined, 'missingLive');
           } else {
             taken.add(j);
-            const laItem = Array.isArray(la) ? la[findByKey(item, la, sem.keys, NONE_TAKEN)] : undefined;
-            walk(item, l[j], laItem, schemaPath);
+            const laItem = Array.isArray(la) ? la[findInLastApplied(item, la, sem.keys)] : undefined;
+            walk(item, l[j], laItem, schemaPath, own && itemOwnership(own, l[j], j));
           }
           pop();
         });
-        if (threeWay && Array.isArray(la)) {
+        if ((threeWay && Array.isArray(la)) || own !== undefined) {
           l.forEach((liveItem, j) => {
             if (taken.has(j)) return;
-            // Live-only item: removed from Git if the last applied configuration had it.
-            const inLast = findByKey(liveItem, la, sem.keys, NONE_TAKEN) >= 0;
-            if (!inLast) return;
+            // Live-only item: removed from Git if the last applied configuration had it, or the
+            // controller applied it and nobody else owns part of it.
+            const inLast = threeWay && Array.isArray(la) && findInLastApplied(liveItem, la, sem.keys) >= 0;
+            const io = own && itemOwnership(own, liveItem, j);
+            const r = inLast ? 'whole' : removalOf(io);
+            if (r === 'none') return;
             push(j, liveItem);
-            emit(undefined, liveItem, 'removed');
+            if (r === 'whole') emit(undefined, liveItem, 'removed');
+            else if (io) removeBelow(liveItem, io);
             pop();
           });
         }
@@ -232,7 +326,10 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
       }
       if (sem?.type === 'set') {
         const missing = d.some((x) => !l.some((y) => deepEqual(x, y)));
-        const removed = threeWay && Array.isArray(la) && l.some((y) => !d.some((x) => deepEqual(x, y)) && la.some((x) => deepEqual(x, y)));
+        const liveOnly = (y: unknown): boolean => !d.some((x) => deepEqual(x, y));
+        const removed =
+          (threeWay && Array.isArray(la) && l.some((y) => liveOnly(y) && la.some((x) => deepEqual(x, y)))) ||
+          (own !== undefined && l.some((y, j) => liveOnly(y) && removalOf(itemOwnership(own, y, j)) === 'whole'));
         if (missing || removed) emit(d, l, 'changed');
         return;
       }
@@ -243,7 +340,7 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
       }
       d.forEach((item, i) => {
         push(i, item);
-        walk(item, l[i], Array.isArray(la) ? la[i] : undefined, schemaPath);
+        walk(item, l[i], Array.isArray(la) ? la[i] : undefined, schemaPath, undefined);
         pop();
       });
       return;
@@ -251,8 +348,13 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
     if (!scalarEqual(d, l, kind, keys)) emit(d, l, 'changed');
   };
 
-  walk(desired, live, threeWay ? opts.lastApplied : undefined, []);
+  walk(desired, live, threeWay ? opts.lastApplied : undefined, [], opts.ownership);
   return out;
+}
+
+/** `[]` or `{}`. */
+export function isEmptyContainer(v: unknown): boolean {
+  return Array.isArray(v) ? v.length === 0 : isRecord(v) && Object.keys(v).length === 0;
 }
 
 /** The parsed last-applied-configuration annotation of a live object, if it has a valid one. */

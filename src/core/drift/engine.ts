@@ -7,6 +7,7 @@ import type { DriftFinding } from './compare';
 import { compareSides, type CompareContext } from './comparer';
 import type { IgnoreSpec } from './ignore';
 import type { ListKeys } from './listKeys';
+import type { DiffSettings } from './settings';
 import { isRecord, stringOf } from '../json';
 
 type Obj = Record<string, unknown>;
@@ -26,10 +27,13 @@ export interface PairDrift {
 const meta = (o: Obj): Obj => (isRecord(o.metadata) ? o.metadata : {});
 
 /** Compares one desired document with its live object. Neither input is modified. */
-export function diffPair(desired: Obj, live: Obj, listKeys: ListKeys, ignore: readonly IgnoreSpec[] = [], app?: CompareContext['app']): PairDrift {
+export function diffPair(desired: Obj, live: Obj, listKeys: ListKeys, ignore: readonly IgnoreSpec[] = [], app?: CompareContext['app'], settings?: DiffSettings): PairDrift {
   let d = desired;
   // A manifest without a namespace takes the one the object was found in.
-  if (stringOf(meta(d).namespace) === '' && stringOf(meta(live).namespace) !== '') d = { ...d, metadata: { ...meta(d), namespace: stringOf(meta(live).namespace) } };
-  const id: ResourceId = { apiVersion: stringOf(d.apiVersion), kind: stringOf(d.kind), namespace: stringOf(meta(d).namespace) || undefined, name: stringOf(meta(d).name) };
-  return { id, changes: compareSides({ obj: d }, { obj: live }, { listKeys, ignore, ...(app ? { app } : {}) }) };
+  const liveNamespace = stringOf(meta(live).namespace);
+  if (stringOf(meta(d).namespace) === '' && liveNamespace !== '') d = { ...d, metadata: { ...meta(d), namespace: liveNamespace } };
+  // A live object without a namespace is cluster-scoped, whatever namespace the manifest writes.
+  const namespace = liveNamespace === '' ? undefined : liveNamespace;
+  const id: ResourceId = { apiVersion: stringOf(d.apiVersion), kind: stringOf(d.kind), namespace, name: stringOf(meta(d).name) };
+  return { id, changes: compareSides({ obj: d }, { obj: live }, { listKeys, ignore, ...(app ? { app } : {}), ...(settings ? { settings } : {}) }) };
 }

@@ -26,6 +26,7 @@ import type { AppIgnoreRules } from '../model/app';
 import type { IgnoreRule, IgnoreStep } from './compare';
 import { isRecord } from '../json';
 import { groupOf } from '../manifest/documents';
+import { globMatch } from '../argocd/health/customizations';
 
 /** The identity of the resource a rule may apply to. */
 export interface ResourceIdentity {
@@ -177,7 +178,8 @@ export function managedFieldsRules(live: unknown, managers: readonly string[], s
   return out;
 }
 
-const globEq = (pattern: unknown, value: string): boolean => pattern === undefined || pattern === '*' || pattern === value;
+/** argo-cd util/glob `Match` (gobwas/glob), as ignore entries match group and kind (util/argo/diff/ignore.go). */
+const globEq = (pattern: unknown, value: string): boolean => pattern === undefined || pattern === value || (typeof pattern === 'string' && globMatch(pattern, value));
 
 /** Parses Argo CD `spec.ignoreDifferences`; problems name the entry and the expression. */
 export function parseArgoIgnoreDifferences(entries: unknown, where = 'spec.ignoreDifferences'): ParsedIgnore {

@@ -75,6 +75,12 @@ export function normalize(obj: unknown, opts: NormalizeOptions = {}): Record<str
     else out.metadata = metadata;
   }
 
+  if ((kind === 'Role' || kind === 'ClusterRole') && apiVersion?.startsWith('rbac.authorization.k8s.io/') === true && Array.isArray(out.rules) && out.rules.length === 0) {
+    // An empty rule list is no rule list (gitops-engine pkg/diff `normalizeRole`): the API server
+    // serves it as `rules: null`, and `rules: []` in Git is not drift against rules an aggregation
+    // or another writer put there.
+    delete out.rules;
+  }
   if (kind === 'Secret' && apiVersion === 'v1') foldStringData(out);
   if (kind === 'ConfigMap' && apiVersion === 'v1' && isRecord(out.data)) stringifyValues(out.data);
   return out;

@@ -1,8 +1,10 @@
 /**
  * Which live object each desired manifest stands for, when both come as lists (`gitops-lens diff
  * --live FILES`): the same API group, kind and name (the API server serves one object under every
- * version of its group), and the same namespace when the manifest names one. Each live object pairs
- * once; those left over are live but not desired.
+ * version of its group), and the same namespace when the manifest names one and the live object has
+ * one (a live object without a namespace is cluster-scoped: a namespace written for it in Git is
+ * dropped by the API server, gitops-engine TestIgnoreNamespaceForClusterScopedResources). Each live
+ * object pairs once; those left over are live but not desired.
  */
 import { identityOf } from '../manifest/documents';
 
@@ -29,7 +31,8 @@ export function pairDesiredWithLive(desired: readonly Obj[], live: readonly Obj[
   const pairs = desired.map((d) => {
     const k = key(d);
     const ns = identityOf(d)?.namespace;
-    const j = (k === undefined ? [] : (byKey.get(k) ?? [])).find((i) => !used.has(i) && (ns === undefined || ns === identityOf(live[i])?.namespace));
+    const candidates = (k === undefined ? [] : (byKey.get(k) ?? [])).filter((i) => !used.has(i));
+    const j = candidates.find((i) => ns === undefined || ns === identityOf(live[i])?.namespace) ?? candidates.find((i) => identityOf(live[i])?.namespace === undefined);
     if (j !== undefined) used.add(j);
     return j;
   });

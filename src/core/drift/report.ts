@@ -16,6 +16,10 @@ export interface ResourceDrift {
   readonly changes: readonly DriftFinding[];
   /** Where the desired document came from, for the text output. */
   readonly source?: { readonly file: string; readonly line: number };
+  /** Said beside the status: values not compared (SOPS), the deployer skips it (Flux ssa: Ignore)… */
+  readonly note?: string;
+  /** Extra, but Argo CD's `compare-options: IgnoreExtraneous` keeps it from counting as drift. */
+  readonly ignoredExtra?: boolean;
 }
 
 export interface DriftSummary {
@@ -31,14 +35,16 @@ export function summarize(resources: readonly ResourceDrift[]): DriftSummary {
 }
 
 /** CLI exit status: 0 everything in sync, 1 any drift (changed, missing or extra). */
-export function exitCodeOf(summary: DriftSummary): 0 | 1 {
-  return summary.drifted + summary.missing + summary.extra > 0 ? 1 : 0;
+export function exitCodeOf(summary: DriftSummary, resources: readonly ResourceDrift[] = []): 0 | 1 {
+  const ignoredExtra = resources.filter((r) => r.status === 'Extra' && r.ignoredExtra === true).length;
+  return summary.drifted + summary.missing + summary.extra - ignoredExtra > 0 ? 1 : 0;
 }
 
 /**
  * The `--json` document: `{ resources: [{ apiVersion, kind, namespace, name, status, changes: [{ path,
  * desired, live }] }], summary: { inSync, drifted, missing, extra } }`. A side that lacks the field is
- * `null`; `namespace` is `null` when the object has none.
+ * `null`; `namespace` is `null` when the object has none. A resource may carry a `note` (values not
+ * compared because of SOPS, skipped by Flux, an IgnoreExtraneous extra).
  */
 export function renderJson(resources: readonly ResourceDrift[]): string {
   const doc = {
@@ -49,6 +55,7 @@ export function renderJson(resources: readonly ResourceDrift[]): string {
       name: r.name,
       status: r.status,
       changes: r.changes.map((c) => ({ path: c.path, desired: c.desired ?? null, live: c.live ?? null })),
+      ...(r.note === undefined ? {} : { note: r.note }),
     })),
     summary: summarize(resources),
   };
@@ -74,6 +81,7 @@ export function renderText(resources: readonly ResourceDrift[], opts: { readonly
     lines.push(`${paint(statusColor[r.status], r.status.padEnd(7))} ${id}${where}`);
     if (r.status === 'Missing') lines.push('    not found on the cluster');
     if (r.status === 'Extra') lines.push('    live but not in the desired manifests');
+    if (r.note !== undefined) lines.push(`    ${paint('dim', r.note)}`);
     for (const c of r.changes) {
       if (c.kind === 'changed') lines.push(`    ${paint('yellow', '~')} ${c.path}: ${paint('green', show(c.desired))} (desired) ≠ ${paint('red', show(c.live))} (live)`);
       else if (c.kind === 'missingLive') lines.push(`    ${paint('green', '+')} ${c.path}: ${paint('green', show(c.desired))} (desired), missing live`);

@@ -21,6 +21,7 @@ import { compareSides, type DesiredSide } from './comparer';
 import { appsDeployingFile, toPosix, type Deployment } from './deployedBy';
 import { liveClusterOf, type KnownContext } from './destination';
 import type { IgnoreSpec } from './ignore';
+import type { DiffSettings } from './settings';
 import { builtinListKeys, type ListKeys } from './listKeys';
 import { LiveCache, type LiveEntry } from './liveCache';
 import { DEFAULT_MAX_LIVE_WATCHES, LiveWatches } from './liveWatches';
@@ -28,6 +29,9 @@ import { admitLive } from './liveAnswer';
 import { maskSecrets } from './mask';
 import { normalize } from './normalize';
 import { alignKeyOrder, desiredPathOf } from './presentation';
+import { fluxSkipReason } from './objectOptions';
+import { isSopsEncrypted, SOPS_NOTE } from './sops';
+import { DRY_RUN_FIELD_MANAGER } from './ssa';
 import { WorkQueue } from './workQueue';
 import { Emitter, type Disposable, type Event } from '../lifecycle';
 import { loadManifestSource, splitManifestSources, identityOf, type LoadedSource, type ResourceIdentity } from '../manifest/documents';
@@ -39,6 +43,7 @@ import type { Clock, LiveObjectEvent, LiveObjectReader, LiveObjectWatcher, Logge
 import type { DesiredRenderer, RenderOutcome } from '../render/types';
 import type { AppStoreChange } from '../store/appStore';
 import { isRecord } from '../json';
+import { timeAgo } from '../text';
 
 type Obj = Record<string, unknown>;
 
@@ -123,6 +128,12 @@ export interface DriftSessionOptions {
   readonly watcher?: LiveObjectWatcher;
   /** Watches open at most (default DEFAULT_MAX_LIVE_WATCHES); lenses of further objects say they are not followed. */
   readonly maxWatches?: number;
+  /**
+   * The diff settings of the Argo CD instance deploying an app (its argocd-cm: system-level
+   * ignoreDifferences, resource.compareoptions), undefined while unknown; call `settingsChanged` when
+   * they arrive.
+   */
+  readonly diffSettingsOf?: (app: App) => DiffSettings | undefined;
 }
 
 export interface DriftView {
@@ -154,6 +165,8 @@ interface Item {
   /** Set when no live read can help (destination not in kubeconfig). */
   readonly fixed?: DriftState;
   readonly note: string | undefined;
+  /** Why the deployer does not compare this object now (Flux `ssa: Ignore`…), from the last evaluation. */
+  skipped?: string;
   state: DriftState;
   findings: readonly DriftFinding[];
   /** The live entry `state` was computed from: the same entry means the same answer. */
@@ -260,7 +273,7 @@ export class DriftSession implements Disposable {
   /** The lenses of a document as last computed; synchronous, never calls the cluster. */
   lenses(uri: string): readonly DriftLens[] {
     return (this.docs.get(uri)?.items ?? []).map((i) => {
-      const note = i.fixed === undefined ? joinNotes(i.note, this.watches?.notFollowedNote(i.liveKey)) : i.note;
+      const note = joinNotes(i.note, i.skipped, i.fixed === undefined ? this.watches?.notFollowedNote(i.liveKey) : undefined);
       return note === undefined
         ? { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state }
         : { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state, note };
@@ -345,6 +358,19 @@ export class DriftSession implements Disposable {
     }
     this.setItems(entry, this.itemsOf(entry, documents, deployments, undefined));
     this._onDidChange.fire(doc.uri);
+  }
+
+  /** Diff settings changed (an argocd-cm was read): every lens is compared again from the cached live objects. */
+  settingsChanged(): void {
+    if (this.disposed) return;
+    for (const doc of this.docs.values()) {
+      for (const item of doc.items) {
+        if (item.fixed !== undefined) continue;
+        item.seen = undefined;
+        this.evaluate(item, this.live.get(item.liveKey));
+      }
+      this.markDirty(doc.tracked.uri);
+    }
   }
 
   forget(uri: string): void {
@@ -602,21 +628,30 @@ export class DriftSession implements Disposable {
     if (entry !== undefined && item.seen === entry && (item.prediction === undefined || item.prediction.entry === entry)) return;
     item.seen = entry;
     item.findings = NO_FINDINGS;
+    item.skipped = undefined;
     if (entry === undefined || entry.kind === 'loading') {
       // Keep what is shown while a refetch runs; a first read shows "Checking…".
       if (item.state.kind === 'inSync' || item.state.kind === 'drift' || item.state.kind === 'absent') return;
       item.state = LOADING;
       return;
     }
-    if (entry.kind === 'absent') {
-      item.state = ABSENT;
-      return;
-    }
     if (entry.kind === 'error') {
       item.state = { kind: 'unknown', reason: entry.reason };
       return;
     }
-    if (this.opts.predict) {
+    // Flux neither compares nor applies an object it is told to leave alone (core/drift/objectOptions.ts).
+    const skip = item.app.tool === 'flux' ? fluxSkipReason(item.desired.obj, entry.kind === 'found' ? entry.side.obj : undefined) : undefined;
+    if (skip !== undefined) item.skipped = `Flux leaves it alone: ${skip}`;
+    if (entry.kind === 'absent') {
+      item.state = ABSENT;
+      return;
+    }
+    if (skip !== undefined) {
+      item.state = IN_SYNC;
+      return;
+    }
+    // A SOPS document is ciphertext: a dry-run of it says nothing; its keys are compared (sops.ts).
+    if (this.opts.predict && !isSopsEncrypted(item.desired.obj)) {
       this.evaluatePredicted(item, entry);
       return;
     }
@@ -659,6 +694,8 @@ export class DriftSession implements Disposable {
         ignore: this.opts.ignoreOf?.(item.app) ?? [],
         app: item.app,
         predicted,
+        ...settingsOf(this.opts.diffSettingsOf?.(item.app)),
+        ...(predicted ? { original: item.desired, dryRunManager: DRY_RUN_FIELD_MANAGER } : {}),
       });
       item.findings = findings;
       item.state = findings.length === 0 ? IN_SYNC : { kind: 'drift', fields: findings.length };
@@ -699,7 +736,7 @@ export class DriftSession implements Disposable {
     if (!unreachable) return { kind: 'error', reason: describeLiveReadFailure(f) };
     const seen = this.opts.lastSeen?.(cluster);
     if (seen === undefined) return { kind: 'error', reason: 'unreachable' };
-    return { kind: 'error', reason: `unreachable, seen ${ago((this.opts.clock?.now() ?? Date.now()) - seen)}` };
+    return { kind: 'error', reason: `unreachable, seen ${timeAgo(seen, this.opts.clock?.now() ?? Date.now())}` };
   }
 }
 
@@ -745,7 +782,7 @@ function itemOf(
     liveKey: JSON.stringify([cluster, identity.group, identity.kind, namespace, name]),
     desired: { obj: withNamespace(value, namespace) },
     ...(fixed !== undefined ? { fixed } : {}),
-    note,
+    note: isSopsEncrypted(value) ? joinNotes(note, SOPS_NOTE) : note,
     state: fixed ?? LOADING,
     findings: NO_FINDINGS,
     seen: undefined,
@@ -760,6 +797,8 @@ export function withNamespace(value: Obj, namespace: string): Obj {
   if (namespace === '' || (isRecord(value.metadata) && value.metadata.namespace === namespace)) return value;
   return { ...value, metadata: { ...(isRecord(value.metadata) ? value.metadata : {}), namespace } };
 }
+
+const settingsOf = (settings: DiffSettings | undefined): { settings?: DiffSettings } => (settings === undefined ? {} : { settings });
 
 function branchNote(dep: Deployment): string | undefined {
   if (dep.revisionMatches !== false || dep.revision === undefined || dep.branch === undefined) return undefined;
@@ -779,11 +818,3 @@ function changeOf(f: DriftFinding, desired: Obj): DriftChange {
   };
 }
 
-function ago(ms: number): string {
-  const min = Math.floor(Math.max(0, ms) / 60000);
-  if (min < 1) return 'just now';
-  if (min < 60) return `${min} min ago`;
-  const h = Math.floor(min / 60);
-  if (h < 48) return `${h} h ago`;
-  return `${Math.floor(h / 24)} days ago`;
-}

@@ -397,11 +397,25 @@ export interface ManagedResource {
   readonly hook: boolean;
 }
 
-/** Stable identity: `cluster/tool/kind/namespace/name`. */
+/**
+ * Stable identity: `cluster/tool/kind/namespace/name`. Kinds, namespaces and names cannot hold `/`, but
+ * kubeconfig context names can (EKS names contexts by ARN: `arn:aws:eks:…:cluster/prod`), so the
+ * cluster part is percent-encoded; plain names read the same as before.
+ */
 export type AppKey = string;
 
 export function appKey(cluster: string, tool: Tool, kind: string, namespace: string, name: string): AppKey {
-  return `${cluster}/${tool}/${kind}/${namespace}/${name}`;
+  return `${encodeURIComponent(cluster)}/${tool}/${kind}/${namespace}/${name}`;
+}
+
+/** The cluster and tool parts of a key made by `appKey`. */
+export function keyParts(key: AppKey): { readonly cluster: string; readonly tool: string } {
+  const [cluster = '', tool = ''] = key.split('/');
+  try {
+    return { cluster: decodeURIComponent(cluster), tool };
+  } catch {
+    return { cluster, tool };
+  }
 }
 
 export interface App {

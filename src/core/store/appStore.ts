@@ -10,8 +10,7 @@ import { mapFluxHelmRelease, mapFluxKustomization, mapFluxSource } from '../flux
 import { mapFluxImagePolicy, mapFluxImageRepository, mapFluxImageUpdateAutomation } from '../flux/image';
 import { mapFluxAlert, mapFluxProvider, mapFluxReceiver } from '../flux/notification';
 import type { SourceArtifact, SourceLookup } from '../flux/status';
-import {
-  GITOPS_KINDS,
+import { keyParts, GITOPS_KINDS,
   appKey,
   gitOpsKind,
   type App,
@@ -19,8 +18,7 @@ import {
   type GitOpsKindName,
   type ManagedResource,
   type ObjectSelector,
-  type Tool,
-} from '../model/app';
+  type Tool, } from '../model/app';
 import { isRecord, recordOf } from '../json';
 import type { Clock, ClusterConnectionEvent, ClusterSource, ClusterWatchEvent, K8sError, Logger } from '../ports';
 
@@ -220,7 +218,7 @@ export class AppStore implements Disposable {
   // ---- queries -------------------------------------------------------------------------------------
 
   get(key: AppKey): App | undefined {
-    const cluster = key.slice(0, key.indexOf('/'));
+    const cluster = keyParts(key).cluster;
     return this.data.get(cluster)?.entries.get(key)?.app;
   }
 
@@ -322,7 +320,7 @@ export class AppStore implements Disposable {
   /** Flux apps whose sync depends on the source (`Kind/namespace/name` of `key`'s object), by key. */
   dependentsOf(key: AppKey): App[] {
     const source = this.get(key);
-    const c = this.data.get(key.slice(0, key.indexOf('/')));
+    const c = this.data.get(keyParts(key).cluster);
     if (source === undefined || c === undefined) return [];
     const keys = c.dependents.get(`${source.kind}/${source.namespace}/${source.name}`) ?? [];
     return [...keys].map((k) => c.entries.get(k)!.app).sort(byKindThenName);
@@ -334,7 +332,7 @@ export class AppStore implements Disposable {
    */
   parentOf(key: AppKey): App | undefined {
     const child = this.get(key);
-    const c = this.data.get(key.slice(0, key.indexOf('/')));
+    const c = this.data.get(keyParts(key).cluster);
     if (child === undefined || c === undefined || child.kind !== 'Application') return undefined;
     const listed = [...(c.argoParents.get(`${child.namespace}/${child.name}`) ?? [])].filter((k) => k !== key).sort();
     if (listed.length > 0) return c.entries.get(listed[0]!)?.app;
@@ -355,7 +353,7 @@ export class AppStore implements Disposable {
   /** The Applications whose `parentOf` is this one, sorted by name. */
   childrenOf(key: AppKey): App[] {
     const parent = this.get(key);
-    const c = this.data.get(key.slice(0, key.indexOf('/')));
+    const c = this.data.get(keyParts(key).cluster);
     if (parent === undefined || c === undefined || parent.kind !== 'Application') return [];
     const candidates = new Set<AppKey>();
     for (const r of parent.resources) {
@@ -399,7 +397,7 @@ export class AppStore implements Disposable {
   }
 
   private notificationsFor(key: AppKey, kind: 'Alert' | 'Receiver'): App[] {
-    const c = this.data.get(key.slice(0, key.indexOf('/')));
+    const c = this.data.get(keyParts(key).cluster);
     const target = c?.entries.get(key);
     if (c === undefined || target === undefined || target.app.tool !== 'flux') return [];
     const labels = recordOf(recordOf(recordOf(target.raw).metadata).labels);

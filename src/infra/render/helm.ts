@@ -26,6 +26,17 @@ export interface HelmRendererOptions {
 }
 
 export const HELM_NOT_FOUND = 'helm not found: templates not rendered';
+
+/** One release of a chart, as an Argo CD Application or Flux HelmRelease renders it. */
+export interface HelmRelease {
+  readonly name: string;
+  readonly namespace?: string;
+  /** The merged values, as YAML or JSON text. */
+  readonly values?: string;
+}
+
+/** The values file written beside the chart copy (outside the chart folder, so the chart's own files are untouched). */
+const RELEASE_VALUES = 'gitops-lens-release-values.yaml';
 const TOOL = 'helm';
 
 /** The chart a file belongs to (nearest folder up with Chart.yaml) and its path inside the chart. */
@@ -72,15 +83,20 @@ export class HelmRenderer {
     return { tool: TOOL, documents: matchTemplateDocuments(templateDocs, mine), notPlainYaml: true };
   };
 
-  /** Renders the chart in `dir`; each object names its template file (from helm's `# Source:`). */
-  async renderFolder(dir: string): Promise<FolderRender> {
+  /**
+   * Renders the chart in `dir`; each object names its template file (from helm's `# Source:`). With
+   * `release`, as a controller renders one release of it (issue 19, compare environments): its name,
+   * namespace and values (YAML or JSON text, passed as one `-f` file written into the temp copy, so the
+   * user's files are only read by us and the render is cached on the values too).
+   */
+  async renderFolder(dir: string, release?: HelmRelease): Promise<FolderRender> {
     const abs = path.resolve(dir);
-    const r = await this.renderChart(abs, new Map());
+    const r = await this.renderChart(abs, new Map(), undefined, release);
     if (!r.ok) return { ok: false, tool: TOOL, fallback: r.fallback };
     return { ok: true, tool: TOOL, objects: r.docs.map((d) => ({ desired: d.obj, file: path.join(abs, ...d.source.slice(d.source.indexOf('/') + 1).split('/')) })) };
   }
 
-  private async renderChart(dir: string, overrides: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<ChartRender> {
+  private async renderChart(dir: string, overrides: ReadonlyMap<string, string>, signal?: AbortSignal, release?: HelmRelease): Promise<ChartRender> {
     this.helm ??= this.find('helm');
     const helm = await this.helm;
     if (!helm) return { ok: false, fallback: HELM_NOT_FOUND };
@@ -90,14 +106,19 @@ export class HelmRenderer {
     } catch (err) {
       return { ok: false, fallback: `chart not rendered: ${err instanceof Error ? err.message : String(err)}` };
     }
-    const key = `${dir}\0${treeHash(helm, files)}`;
-    return this.cache.run(key, (abort) => this.run(helm, dir, files, abort), signal);
+    const args = (chartCopy: string, tmp: string): string[] =>
+      release === undefined
+        ? ['template', chartCopy]
+        : ['template', release.name, chartCopy, ...(release.namespace ? ['--namespace', release.namespace] : []), ...(release.values !== undefined ? ['-f', path.join(tmp, RELEASE_VALUES)] : [])];
+    if (release?.values !== undefined) files.set(RELEASE_VALUES, release.values);
+    const key = `${dir}\0${treeHash(`${helm}\0${release ? JSON.stringify([release.name, release.namespace ?? '']) : ''}`, files)}`;
+    return this.cache.run(key, (abort) => this.run(helm, dir, files, args, abort), signal);
   }
 
-  private async run(helm: string, dir: string, files: ReadonlyMap<string, TreeFile>, signal: AbortSignal): Promise<ChartRender> {
+  private async run(helm: string, dir: string, files: ReadonlyMap<string, TreeFile>, args: (chartCopy: string, tmp: string) => string[], signal: AbortSignal): Promise<ChartRender> {
     return withTempTree('gitops-lens-helm-', files, async (tmp) => {
         const chartCopy = path.join(tmp, path.basename(dir));
-        const r = await runTool(helm, ['template', chartCopy], { cwd: tmp, timeoutMs: this.opts.timeoutMs ?? 30_000, signal });
+        const r = await runTool(helm, args(chartCopy, tmp), { cwd: tmp, timeoutMs: this.opts.timeoutMs ?? 30_000, signal });
         if (!r.ok) {
           const message = r.message.split(tmp).join(path.dirname(dir));
           this.opts.log?.warn(`[Render][helm] helm template ${dir} failed: ${message}`);

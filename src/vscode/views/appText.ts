@@ -7,7 +7,8 @@
 import type { App } from '../../core/model/app';
 import type { ClusterConnection } from '../../core/store/appStore';
 import type { ClusterEntry } from '../../core/store/clusterStore';
-import { TOOL_LABEL, ago } from './tooltipMarkdown';
+import { timeSpan } from '../../core/text';
+import { TOOL_LABEL } from './tooltipMarkdown';
 
 function shortStatus(app: App): string {
   if (app.suspended) return `${app.sync.status} · Suspended`;
@@ -37,7 +38,7 @@ function connectionLabel(c: ClusterConnection, now: number): string | undefined 
     case 'connecting':
       return 'connecting…';
     case 'unreachable':
-      return `unreachable since ${ago(c.since, now)}`;
+      return `unreachable for ${timeSpan(c.since, now)}`;
     default:
       return undefined;
   }
@@ -54,7 +55,7 @@ function hostOf(server: string | undefined): string | undefined {
 }
 
 /**
- * A cluster row, the same in both views: `127.0.0.1:16443 · current · unreachable since 2m ago`, and
+ * A cluster row, the same in both views: `127.0.0.1:16443 · current · unreachable for 2 min`, and
  * the accessible label `Cluster prod-eu, …` that screen readers (and the e2e tests) find it by.
  */
 export function clusterRowText(name: string, entry: ClusterEntry | undefined, connection: ClusterConnection, now: number): { readonly description: string; readonly accessibleLabel: string } {

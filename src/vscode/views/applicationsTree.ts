@@ -18,6 +18,7 @@ import { clusterTreeItem } from './clusterItem';
 import { TOOL_LABEL } from './tooltipMarkdown';
 import type { ViewFilter } from './viewFilter';
 import { pullRequestChildren, pullRequestTreeItem, pullRequestsNode, type PullRequestSource, type PullRequestTreeNode } from '../pr/pullRequestNodes';
+import { keyParts } from '../../core/model/app';
 
 export type AppTreeNode =
   | { readonly type: 'cluster'; readonly id: string; readonly name: string }
@@ -312,8 +313,8 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
 
   /** Refreshing the tool node re-reads its groups, so a group that appeared or vanished shows up. */
   private nearest(key: AppKey, out: Set<AppTreeNode>): void {
-    const [cluster, tool] = key.split('/');
-    const n = this.nodes.get(`cluster/${cluster ?? ''}/${tool ?? ''}`) ?? this.nodes.get(`cluster/${cluster ?? ''}`);
+    const { cluster, tool } = keyParts(key);
+    const n = this.nodes.get(`cluster/${cluster}/${tool}`) ?? this.nodes.get(`cluster/${cluster}`);
     if (n) out.add(n);
   }
 

@@ -7,7 +7,7 @@
  * cluster (STYLE.md rule 5); this class does, on those events only.
  */
 import type * as vscode from 'vscode';
-import type { HealthSettingsCache } from '../../core/argocd/health/settings';
+import type { ArgoCdSettingsCache } from '../../core/argocd/settings/cache';
 import { DisposableStore, type Disposable } from '../../core/lifecycle';
 import type { AppKey } from '../../core/model/app';
 import type { Logger } from '../../core/ports';
@@ -26,7 +26,7 @@ export class ResourceHealthLoader implements Disposable {
     tree: ApplicationsTreeProvider,
     treeView: vscode.TreeView<AppTreeNode>,
     private readonly liveHealth: ResourceHealthStore,
-    private readonly healthSettings: HealthSettingsCache,
+    private readonly healthSettings: ArgoCdSettingsCache,
     operations: OperationRunner,
     private readonly log: Logger,
   ) {

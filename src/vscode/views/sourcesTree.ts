@@ -14,6 +14,7 @@ import type { ClusterStore } from '../../core/store/clusterStore';
 import { appContextValue, appTooltip, statusIcon } from './appPresentation';
 import { appAccessibleLabel, appDescription, sourceDescription } from './appText';
 import { clusterTreeItem } from './clusterItem';
+import { keyParts } from '../../core/model/app';
 
 export type SourceTreeNode =
   | { readonly type: 'cluster'; readonly id: string; readonly name: string }
@@ -77,7 +78,7 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
     if (node.type === 'fluxSources' || node.type === 'argoRepos' || node.type === 'repo') {
       return this.nodes.get(`cluster/${node.cluster}`);
     }
-    if (node.type === 'source') return this.nodes.get(`cluster/${node.key.split('/')[0] ?? ''}/flux`);
+    if (node.type === 'source') return this.nodes.get(`cluster/${keyParts(node.key).cluster}/flux`);
     if (node.type === 'app') return this.nodes.get(node.id.slice(0, node.id.length - node.key.length - 1));
     return undefined;
   }
@@ -180,11 +181,11 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
    */
   private onAppsChanged(change: AppStoreChange): void {
     const out = new Set<SourceTreeNode>();
-    const cluster = (key: AppKey) => this.nodes.get(`cluster/${key.split('/')[0] ?? ''}`);
+    const cluster = (key: AppKey) => this.nodes.get(`cluster/${keyParts(key).cluster}`);
     for (const key of change.updated) {
       const src = this.nodes.get(`source/${key}`);
       if (src) out.add(src);
-      const [cluster = '', tool] = key.split('/');
+      const { cluster, tool } = keyParts(key);
       const list = this.nodes.get(`cluster/${cluster}/${tool === 'argocd' ? 'argocd' : 'flux'}`);
       if (list && (tool === 'argocd' || !src)) out.add(list);
     }

@@ -11,6 +11,7 @@
 import type { App } from '../../core/model/app';
 import type { ClusterConnection } from '../../core/store/appStore';
 import type { ClusterEntry } from '../../core/store/clusterStore';
+import { timeAgo, timeSpan } from '../../core/text';
 
 export const TOOL_LABEL: Record<App['tool'], string> = { argocd: 'Argo CD', flux: 'Flux' };
 
@@ -44,17 +45,6 @@ export function mdCode(text: string): string {
   return `${fence}${pad}${t}${pad}${fence}`;
 }
 
-/** `5m ago`-style age; `now` and `then` are epoch milliseconds. */
-export function ago(then: number, now: number): string {
-  if (!Number.isFinite(then)) return 'unknown time';
-  const s = Math.max(0, Math.round((now - then) / 1000));
-  if (s < 60) return `${s}s ago`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ago`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h ago`;
-  return `${Math.floor(h / 24)}d ago`;
-}
 
 function describeSource(s: App['sources'][number]): string {
   const where = s.repoURL ?? s.ref ?? '(unknown source)';
@@ -74,7 +64,7 @@ export function appTooltipMarkdown(app: App, connection: ClusterConnection, now:
     const d = app.destination;
     lines.push(`- Destination: ${mdText([d.name ?? d.server, d.namespace].filter(Boolean).join(' / ') || '(default)')}\n`);
   }
-  if (app.lastReconciled) lines.push(`- Last reconcile: ${mdText(app.lastReconciled)} (${mdText(ago(Date.parse(app.lastReconciled), now))})\n`);
+  if (app.lastReconciled) lines.push(`- Last reconcile: ${mdText(app.lastReconciled)} (${mdText(timeAgo(Date.parse(app.lastReconciled), now))})\n`);
   if (app.operation) {
     const op = app.operation;
     const by = op.initiatedBy ? ` by ${mdText(op.initiatedBy)}` : '';
@@ -83,7 +73,7 @@ export function appTooltipMarkdown(app: App, connection: ClusterConnection, now:
   // Conditions beside sync and health (HelmRelease Released/TestSuccess/Remediated/Drifted, SourceVerified…), issue 15.
   for (const c of (app.conditions ?? []).slice(0, 8)) lines.push(`- ${mdText(c.type)}: ${mdText(c.status)}${c.reason ? ` (${mdText(c.reason)})` : ''}\n`);
   if (app.message) lines.push(`\n${mdText(app.message)}\n`);
-  if (connection.phase === 'unreachable') lines.push(`\n$(warning) Cluster unreachable since ${mdText(ago(connection.since, now))}; this is the last known state.\n`);
+  if (connection.phase === 'unreachable') lines.push(`\n$(warning) Cluster unreachable for ${mdText(timeSpan(connection.since, now))}; this is the last known state.\n`);
   if (app.resourceHealth.kind === 'unavailable') {
     lines.push(`\n_${mdText(app.resourceHealth.reason)}: GitOps Lens computes each resource's health from the live object when you expand the app._\n`);
   }

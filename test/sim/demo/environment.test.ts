@@ -50,13 +50,28 @@ describe('demo environment', function () {
     assert.equal(ready(flux('production', 'HelmRelease', 'ingress-nginx', 'helm.toolkit.fluxcd.io/v2'))?.reason, 'UpgradeFailed');
   });
 
+  it('has storefront in both clusters, production running the bootstrap commit two behind staging (issue 19)', async () => {
+    const head = (await promisify(execFile)('git', ['-C', env.workspace, 'rev-parse', 'HEAD'])).stdout.trim();
+    const bootstrap = (await promisify(execFile)('git', ['-C', env.workspace, 'rev-parse', 'HEAD~2'])).stdout.trim();
+    type Argo = Status & { sync?: { revision?: string }; operationState?: { syncResult?: { revision?: string } } };
+    const staging = app('staging', 'storefront') as Argo;
+    const production = app('production', 'storefront') as Argo;
+    assert.deepEqual([staging.sync?.status, staging.operationState?.syncResult?.revision], ['Synced', head]);
+    // The base changed after the bootstrap: production (manual sync) compares HEAD but runs the bootstrap.
+    assert.deepEqual([production.sync?.status, production.sync?.revision, production.operationState?.syncResult?.revision], ['OutOfSync', head, bootstrap]);
+    const image = (cluster: 'staging' | 'production') =>
+      (env.clusters[cluster].objects.get('apps/v1', 'Deployment', 'storefront', 'storefront')?.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]?.image;
+    assert.deepEqual([image('staging'), image('production')], ['registry.example.com/acme/storefront:2.5.1', 'registry.example.com/acme/storefront:2.4.0']);
+    assert.equal(ready(flux('staging', 'HelmRelease', 'shop', 'helm.toolkit.fluxcd.io/v2'))?.status, 'True');
+  });
+
   it('serves the same state to the real kubectl through the written kubeconfigs', async () => {
     const home = fs.mkdtempSync(path.join(root, 'home-'));
     const { stdout } = await promisify(execFile)('kubectl', ['--context', 'staging', 'get', 'applications.argoproj.io', '-n', 'argocd', '-o', 'json'], {
       env: { ...process.env, HOME: home, KUBECONFIG: env.kubeconfigFiles.join(path.delimiter) },
     });
     const items = (JSON.parse(stdout) as { items: KubeObject[] }).items;
-    assert.deepEqual(items.map((a) => `${a.metadata.name}:${status(a).sync?.status}`).sort(), ['checkout:Synced', 'guestbook:Synced', 'podinfo:OutOfSync']);
+    assert.deepEqual(items.map((a) => `${a.metadata.name}:${status(a).sync?.status}`).sort(), ['checkout:Synced', 'guestbook:Synced', 'podinfo:OutOfSync', 'storefront:Synced']);
   });
 
   it('gives the user a clone whose origin is the forge, and the forge knows the repository', async () => {

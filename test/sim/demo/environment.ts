@@ -15,7 +15,7 @@ import { startSimCluster, type SimCluster } from '../k8s/cluster';
 import type { KubeObject } from '../k8s/types';
 import { factKey, healthFactsByKey, type Health } from '../reconciler/health';
 import { SimReconciler } from '../reconciler/reconciler';
-import { ARGO_APPS, ENVIRONMENTS, demoGitEnv, writeSampleRepo, type Environment } from './sampleRepo';
+import { ARGO_APPS, ENVIRONMENTS, ENV_APPS, demoGitEnv, writeSampleHistory, writeSampleRepo, type Environment } from './sampleRepo';
 import { REPO_ROOT } from '../../support/paths';
 
 export const DEMO_TOKEN = 'demo-forge-token';
@@ -79,10 +79,16 @@ export async function startDemoEnvironment(root: string, opts: { gitPollMs?: num
       seedHelmStatus(cluster, env);
       // Bootstrap: every app synced once (as `argocd app sync`), then the demo's incidents.
       await reconciler.reconcileNow();
-      for (const app of ARGO_APPS) await reconciler.sync('argocd', app);
+      for (const app of [...ARGO_APPS, ...ENV_APPS]) await reconciler.sync('argocd', app);
       makeIncidents(cluster, env, health);
       await reconciler.start();
     }
+    // What happened since: staging follows main on its own, production waits for a manual sync, so
+    // production's storefront runs the bootstrap commit, two behind staging (issue 19).
+    writeSampleHistory(authoring);
+    await git(authoring, 'push', '-q', withToken(repoURL, DEMO_TOKEN), 'main:main');
+    for (const env of ENVIRONMENTS) await reconcilers[env].reconcileNow();
+    await git(workspace, 'pull', '-q', '--ff-only');
     return { root, forge, repoURL, bareDir: repo.bareDir, workspace, clusters, reconcilers, kubeconfigFiles, stop };
   } catch (e) {
     await stop();
@@ -138,15 +144,17 @@ function makeIncidents(cluster: SimCluster, env: Environment, health: Map<string
 function seedHelmStatus(cluster: SimCluster, env: Environment): void {
   const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const ok = env === 'staging';
+  // Staging runs ingress-nginx 4.12.0; production failed to upgrade 4.11.2 to 4.11.3.
+  const version = ok ? '4.12.0' : '4.11.3';
   const status: Record<string, unknown> = {
     observedGeneration: 1,
-    lastAttemptedRevision: '4.11.3',
+    lastAttemptedRevision: version,
     lastAttemptedValuesChecksum: 'sha256:3c5b0c8f0c9a4e1e9c3a8b1f2d5e6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f',
-    history: [{ chartName: 'ingress-nginx', chartVersion: ok ? '4.11.3' : '4.11.2', appVersion: '1.11.3', name: 'ingress-nginx', namespace: 'ingress-nginx', status: ok ? 'deployed' : 'failed', version: ok ? 1 : 2, firstDeployed: now, lastDeployed: now }],
+    history: [{ chartName: 'ingress-nginx', chartVersion: ok ? version : '4.11.2', appVersion: ok ? '1.12.0' : '1.11.3', name: 'ingress-nginx', namespace: 'ingress-nginx', status: ok ? 'deployed' : 'failed', version: ok ? 1 : 2, firstDeployed: now, lastDeployed: now }],
     conditions: ok
       ? [
-          { type: 'Ready', status: 'True', reason: 'InstallSucceeded', message: 'Helm install succeeded for release ingress-nginx/ingress-nginx.v1 with chart ingress-nginx@4.11.3', lastTransitionTime: now, observedGeneration: 1 },
-          { type: 'Released', status: 'True', reason: 'InstallSucceeded', message: 'Helm install succeeded for release ingress-nginx/ingress-nginx.v1 with chart ingress-nginx@4.11.3', lastTransitionTime: now, observedGeneration: 1 },
+          { type: 'Ready', status: 'True', reason: 'InstallSucceeded', message: `Helm install succeeded for release ingress-nginx/ingress-nginx.v1 with chart ingress-nginx@${version}`, lastTransitionTime: now, observedGeneration: 1 },
+          { type: 'Released', status: 'True', reason: 'InstallSucceeded', message: `Helm install succeeded for release ingress-nginx/ingress-nginx.v1 with chart ingress-nginx@${version}`, lastTransitionTime: now, observedGeneration: 1 },
         ]
       : [
           { type: 'Ready', status: 'False', reason: 'UpgradeFailed', message: 'Helm upgrade failed for release ingress-nginx/ingress-nginx with chart ingress-nginx@4.11.3: context deadline exceeded', lastTransitionTime: now, observedGeneration: 1 },
@@ -154,6 +162,19 @@ function seedHelmStatus(cluster: SimCluster, env: Environment): void {
         ],
   };
   cluster.objects.patchStatus('helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'flux-system', 'ingress-nginx', status);
+  // The shop chart from the repository, installed in both clusters (helm-controller names the chart
+  // version as Chart.yaml says it).
+  const shopMessage = 'Helm install succeeded for release shop/shop.v1 with chart shop@0.3.0';
+  cluster.objects.patchStatus('helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'flux-system', 'shop', {
+    observedGeneration: 1,
+    helmChart: 'flux-system/flux-system-shop',
+    lastAttemptedRevision: '0.3.0',
+    history: [{ chartName: 'shop', chartVersion: '0.3.0', appVersion: '', name: 'shop', namespace: 'shop', status: 'deployed', version: 1, firstDeployed: now, lastDeployed: now }],
+    conditions: [
+      { type: 'Ready', status: 'True', reason: 'InstallSucceeded', message: shopMessage, lastTransitionTime: now, observedGeneration: 1 },
+      { type: 'Released', status: 'True', reason: 'InstallSucceeded', message: shopMessage, lastTransitionTime: now, observedGeneration: 1 },
+    ],
+  });
   const repo: KubeObject | undefined = cluster.objects.get('source.toolkit.fluxcd.io/v1', 'HelmRepository', 'flux-system', 'ingress-nginx');
   if (repo) {
     cluster.objects.patchStatus('source.toolkit.fluxcd.io/v1', 'HelmRepository', 'flux-system', 'ingress-nginx', {

@@ -5,9 +5,19 @@
  *   apps/guestbook/{base,overlays/staging,overlays/production}   kustomize (Argo CD, source type Kustomize)
  *   apps/podinfo/                                                 plain manifests (Argo CD, Directory)
  *   apps/checkout/                                                plain manifests (Argo CD)
+ *   apps/storefront/{base,overlays/staging,overlays/production}  kustomize environments to compare and
+ *                                                                 promote (issue 19): staging runs a newer
+ *                                                                 image with more replicas than production
+ *   charts/shop/ (+ values-staging.yaml, values-production.yaml)  a Helm chart with values per environment
+ *                                                                 (Flux HelmRelease `shop` in each cluster)
  *   infrastructure/redis/  infrastructure/monitoring/             Flux Kustomizations
  *   clusters/<env>/argocd/*.yaml                                  the Applications of each cluster
- *   clusters/<env>/flux-system/*.yaml                             GitRepository, Kustomizations, HelmRelease
+ *   clusters/<env>/flux-system/*.yaml                             GitRepository, Kustomizations, HelmReleases
+ *                                                                 (ingress-nginx: 4.12.0 in staging, 4.11.3 in production)
+ *
+ * History: `writeSampleRepo` commits the bootstrap; `writeSampleHistory` adds what happened after it
+ * (a base change for every storefront environment, then a new storefront release in staging), pushed
+ * once the clusters synced the bootstrap, so that production runs an older commit than staging.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,6 +27,9 @@ export const ENVIRONMENTS = ['staging', 'production'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
 export const ARGO_APPS = ['guestbook', 'podinfo', 'checkout'] as const;
+
+/** Apps with environments to compare and promote (issue 19): Argo CD `storefront`, Flux HelmRelease `shop`. */
+export const ENV_APPS = ['storefront'] as const;
 
 /** Writes the sample repository into `dir` (created) and commits it on `main`. */
 export function writeSampleRepo(dir: string, repoURL: string): void {
@@ -29,6 +42,25 @@ export function writeSampleRepo(dir: string, repoURL: string): void {
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'Bootstrap staging and production');
+}
+
+/**
+ * The commits after the bootstrap: a base change reaching every storefront environment, then a new
+ * release in staging. Staging's storefront syncs automatically; production's waits for a manual sync.
+ */
+export function writeSampleHistory(dir: string): void {
+  const git = (...args: string[]): void => void execFileSync('git', args, { cwd: dir, env: demoGitEnv(), stdio: 'ignore' });
+  const edit = (file: string, from: string, to: string): void => {
+    const p = path.join(dir, file);
+    const text = fs.readFileSync(p, 'utf8');
+    if (!text.includes(from)) throw new Error(`demo history: ${file} has no ${JSON.stringify(from)}`);
+    fs.writeFileSync(p, text.replace(from, to));
+  };
+  edit('apps/storefront/base/deployment.yaml', '            - name: LOG_LEVEL\n              value: info\n', '            - name: LOG_LEVEL\n              value: info\n            - name: LOG_FORMAT\n              value: json\n');
+  git('commit', '-q', '-am', 'storefront: structured logs in every environment');
+  edit('apps/storefront/overlays/staging/kustomization.yaml', 'newTag: "2.4.0"', 'newTag: "2.5.1"');
+  edit('apps/storefront/overlays/staging/kustomization.yaml', 'count: 3', 'count: 5');
+  git('commit', '-q', '-am', 'storefront: 2.5.1 to staging, 5 replicas for the load test');
 }
 
 /** Author identity and no user/system config, so the demo repository is the same everywhere. */
@@ -162,6 +194,108 @@ spec:
           ports:
             - containerPort: 8080
 `,
+    'apps/storefront/base/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - deployment.yaml
+  - service.yaml
+images:
+  # The manifests say "storefront"; every environment pulls from the registry.
+  - name: storefront
+    newName: registry.example.com/acme/storefront
+    newTag: "2.3.0"
+`,
+    'apps/storefront/base/deployment.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: storefront
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: storefront
+  template:
+    metadata:
+      labels:
+        app: storefront
+    spec:
+      containers:
+        - name: web
+          image: storefront
+          ports:
+            - containerPort: 8080
+          env:
+            - name: LOG_LEVEL
+              value: info
+`,
+    'apps/storefront/base/service.yaml': `apiVersion: v1
+kind: Service
+metadata:
+  name: storefront
+spec:
+  selector:
+    app: storefront
+  ports:
+    - port: 80
+      targetPort: 8080
+`,
+    'charts/shop/Chart.yaml': `apiVersion: v2
+name: shop
+description: The shop front end
+version: 0.3.0
+`,
+    'charts/shop/values.yaml': `# Defaults for every environment.
+replicaCount: 1
+image:
+  repository: registry.example.com/acme/shop
+  tag: "1.0.0"
+ingress:
+  host: shop.example.com
+`,
+    'charts/shop/values-staging.yaml': `# Staging: CI writes new tags here.
+replicaCount: 2
+image:
+  tag: "1.2.0"
+ingress:
+  host: shop.staging.example.com
+`,
+    'charts/shop/values-production.yaml': `# Production: changed through pull requests only.
+image:
+  tag: "1.1.0" # released after the spring sale
+`,
+    'charts/shop/templates/deployment.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+  labels:
+    app.kubernetes.io/name: shop
+spec:
+  replicas: {{ .Values.replicaCount }}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: shop
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: shop
+    spec:
+      containers:
+        - name: shop
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+          env:
+            - name: PUBLIC_HOST
+              value: "{{ .Values.ingress.host }}"
+`,
+    'charts/shop/templates/service.yaml': `apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  selector:
+    app.kubernetes.io/name: shop
+  ports:
+    - port: 80
+`,
     'infrastructure/redis/deployment.yaml': `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -220,6 +354,55 @@ replicas:
   - name: guestbook-ui
     count: ${prod ? 3 : 1}
 `;
+    files[`apps/storefront/overlays/${env}/kustomization.yaml`] = `# ${prod ? 'Production: promoted from staging through pull requests.' : 'Staging: every merge to main lands here first.'}
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ../../base
+images:
+  - name: registry.example.com/acme/storefront # ${prod ? 'the release customers run' : 'bumped by CI'}
+    newTag: "2.4.0"
+replicas:
+  - name: storefront
+    count: 3
+`;
+    files[`clusters/${env}/argocd/storefront.yaml`] = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: storefront
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: ${repoURL}
+    targetRevision: main
+    path: apps/storefront/overlays/${env}
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: storefront
+  syncPolicy:
+${prod ? '' : '    automated: {}\n'}    syncOptions:
+      - CreateNamespace=true
+`;
+    files[`clusters/${env}/flux-system/shop.yaml`] = `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: shop
+  namespace: flux-system
+spec:
+  interval: 10m
+  targetNamespace: shop
+  releaseName: shop
+  chart:
+    spec:
+      chart: ./charts/shop
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+      valuesFiles:
+        - charts/shop/values.yaml
+        - charts/shop/values-${env}.yaml
+`;
     for (const app of ARGO_APPS) {
       const appPath = app === 'guestbook' ? `apps/guestbook/overlays/${env}` : `apps/${app}`;
       files[`clusters/${env}/argocd/${app}.yaml`] = `apiVersion: argoproj.io/v1alpha1
@@ -241,7 +424,7 @@ spec:
       - CreateNamespace=true
 `;
     }
-    files[`clusters/${env}/flux-system/namespaces.yaml`] = ['flux-system', 'redis', 'monitoring', 'ingress-nginx']
+    files[`clusters/${env}/flux-system/namespaces.yaml`] = ['flux-system', 'redis', 'monitoring', 'ingress-nginx', 'shop']
       .map((ns) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`)
       .join('---\n');
     files[`clusters/${env}/argocd/namespace.yaml`] = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: argocd\n';
@@ -319,7 +502,7 @@ spec:
   chart:
     spec:
       chart: ingress-nginx
-      version: "4.11.3"
+      version: "${prod ? '4.11.3' : '4.12.0'}"
       sourceRef:
         kind: HelmRepository
         name: ingress-nginx

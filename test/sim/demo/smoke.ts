@@ -37,7 +37,11 @@ export async function checkWorkbench(browser: Browser, url: string, env: DemoEnv
   for (const name of ENVIRONMENTS) {
     const host = new URL(env.clusters[name].url).host;
     await check(`cluster ${name} listed (${host})`, () =>
-      page.getByRole('treeitem', { name: new RegExp(`^Cluster ${name}, ${host.replace(/\./g, '\\.')}`) }).waitFor({ timeout: 30_000 }),
+      // The Sources view lists the same cluster rows; the Applications tree is the one checked here.
+      page
+        .getByRole('tree', { name: 'Applications' })
+        .getByRole('treeitem', { name: new RegExp(`^Cluster ${name}, ${host.replace(/\./g, '\\.')}`) })
+        .waitFor({ timeout: 30_000 }),
     );
   }
   // The demo's promised states, as the tree announces them (one app of each name per cluster).
@@ -48,6 +52,10 @@ export async function checkWorkbench(browser: Browser, url: string, env: DemoEnv
     ['Flux Kustomization redis ready in both clusters', /^Flux Kustomization redis, synced, healthy/, 2],
     ['Flux Kustomization experiments failing to build', /^Flux Kustomization experiments, .*degraded/, 1],
     ['Flux HelmRelease ingress-nginx listed in both clusters', /^Flux HelmRelease ingress-nginx, /, 2],
+    // Environments (issue 19): storefront overlays per cluster, production waiting for a manual sync; shop's Helm releases.
+    ['storefront synced in staging', /^Argo CD Application storefront, synced, healthy/, 1],
+    ['storefront out of sync in production', /^Argo CD Application storefront, out of sync, healthy/, 1],
+    ['Flux HelmRelease shop listed in both clusters', /^Flux HelmRelease shop, /, 2],
   ];
   for (const [what, name, count] of expectations) {
     await check(what, async () => {

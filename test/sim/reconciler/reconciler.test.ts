@@ -134,7 +134,10 @@ describe('simulated Argo CD and Flux controllers', function () {
     return Date.now() - t;
   }
 
-  before(async () => {
+  before(async function () {
+    // The first pass renders every source with real git and kubectl processes: 2-9 s alone, but over a
+    // minute on a 2-core machine running other suites. The timeout only catches hangs (speed: npm run bench).
+    this.timeout(240_000);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-sim-reconciler-'));
     work = path.join(dir, 'work');
     bare = path.join(dir, 'platform.git');
