@@ -19,6 +19,7 @@ import { registerCommands } from './vscode/commands/registry';
 import { ClusterConnections } from './vscode/connections';
 import { DriftDocumentProvider, DRIFT_SCHEME } from './vscode/codelens/driftDocuments';
 import { DRIFT_LENS_SELECTOR, DriftLensProvider, trackDriftDocuments } from './vscode/codelens/driftLensProvider';
+import { IMAGE_LENS_SELECTOR, ImageUpdateLensProvider } from './vscode/codelens/imageUpdateLens';
 import { DriftSession } from './core/drift/session';
 import { ignoreSpecsOf } from './core/drift/ignore';
 import { AdoptLiveActionProvider } from './vscode/codelens/adoptLiveAction';
@@ -181,6 +182,8 @@ export function compose(
   scope.add(vscode.languages.registerCodeLensProvider(DRIFT_LENS_SELECTOR, scope.add(new DriftLensProvider(driftSession))));
   // The documents already open are read after activation returns, not inside it.
   scope.add(afterActivation(() => trackDriftDocuments(driftSession, apps)));
+  // Image lines whose Flux ImagePolicy selects a newer tag: "1.4.2 available: open PR" (issue 15).
+  scope.add(vscode.languages.registerCodeLensProvider(IMAGE_LENS_SELECTOR, scope.add(new ImageUpdateLensProvider(apps))));
   // Around the lenses (issue 5): hover, gutter marks and "adopt live value" read the same results; YAML
   // syntax errors of manifests become diagnostics. The field cache subscribes first so readers see fresh entries.
   const driftFields = scope.add(new DriftFieldCache(driftSession));

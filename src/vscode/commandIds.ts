@@ -25,6 +25,7 @@ export const COMMAND_IDS = [
   'gitopsLens.setForgeToken',
   'gitopsLens.forgetForgeToken',
   'gitopsLens.openPullRequestPage',
+  'gitopsLens.updateImage',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -24,6 +24,7 @@ import type { CommandContext, CommandTable } from './types';
 import { adoptLiveState } from './adoptLiveState';
 import { openPullRequest } from './openPullRequest';
 import { proposeRollback } from './proposeRollback';
+import { updateImage } from './updateImage';
 import { resumeViaPullRequest, suspendViaPullRequest } from './suspendResume';
 import { forgetForgeToken, setForgeToken } from '../pr/tokenCommands';
 import { openPullRequestPage } from '../pr/pullRequestNodes';
@@ -51,6 +52,7 @@ const COMMANDS: CommandTable = {
   'gitopsLens.setForgeToken': setForgeToken,
   'gitopsLens.forgetForgeToken': forgetForgeToken,
   'gitopsLens.openPullRequestPage': openPullRequestPage,
+  'gitopsLens.updateImage': updateImage,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
