@@ -6,13 +6,14 @@
 #   base   git (git-http-backend)          the repositories and the forge simulator
 #          openssl                         the Kubernetes simulator's TLS certificate
 #          openssh-server (+ its client)   the push-over-SSH-through-ssh-agent test (test/unit/gitPublish.test.ts)
+#          gnupg                           a signed commit in the audit history tests (test/unit/auditGitHistory.test.ts)
 #   ui     chromium                        drives the UI tests and the demo's smoke check
 #          ripgrep                         VS Code's search, linked into code-server
 #   build  python3, make, g++, pkg-config, *-dev   let code-server's native modules build
 # Installs what is missing when run as root with apt-get; otherwise names what is missing and fails.
 set -euo pipefail
 declare -A GROUPS_OF=(
-  [base]="git ca-certificates openssl openssh-server openssh-client"
+  [base]="git ca-certificates openssl openssh-server openssh-client gnupg"
   [ui]="chromium ripgrep"
   [build]="python3 make g++ pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev"
 )
@@ -33,7 +34,7 @@ if command -v dpkg-query >/dev/null; then
 else
   # Not Debian: check what each package provides instead, and name the Debian packages to look for.
   declare -A PROVIDES=(
-    [git]="git" [openssl]="openssl" [openssh-server]="/usr/sbin/sshd" [openssh-client]="ssh" [chromium]="${CHROMIUM_PATH:-chromium}"
+    [git]="git" [openssl]="openssl" [openssh-server]="/usr/sbin/sshd" [openssh-client]="ssh" [gnupg]="gpg" [chromium]="${CHROMIUM_PATH:-chromium}"
     [ripgrep]="rg" [python3]="python3" [make]="make" [g++]="g++" [pkg-config]="pkg-config"
   )
   for p in "${PACKAGES[@]}"; do

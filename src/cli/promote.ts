@@ -18,7 +18,7 @@ import type { PendingInfo } from '../core/env/pending';
 import { describeChanges, type PromoteWhat } from '../core/env/promote';
 import type { Environment, EnvironmentGroup, LiveApp } from '../core/env/types';
 import { unifiedDiff } from '../core/env/unifiedDiff';
-import { shortRevision } from '../core/model/app';
+import { shortRevision, withRef } from '../core/model/app';
 import { RepoEnvironments, describeExtra } from '../infra/env/environments';
 import { GitCliHistory } from '../infra/env/gitHistory';
 import { withAppliedRevisions } from '../infra/env/liveApps';
@@ -151,7 +151,7 @@ export async function envs(args: readonly string[], io: CliIo, out: CliOutput): 
     const rows = [['APP', 'ENVIRONMENT', 'CLUSTER', 'DEPLOYED BY', 'SOURCE', 'REVISION', 'SYNC', 'HEALTH', ...(live ? ['PENDING'] : [])]];
     for (const g of groups) {
       for (const e of g.environments) {
-        const applied = e.appliedRevision !== undefined && e.appliedRevision !== e.fullRevision ? shortRevision(e.appliedRevision) : e.revision;
+        const applied = e.appliedRevision !== undefined && e.appliedRevision !== e.fullRevision ? shortRevision(withRef(e.trackedRevision, e.appliedRevision) ?? e.appliedRevision) : e.revision;
         rows.push([g.name, e.label, e.cluster ?? '-', `${e.app.kind} ${e.app.namespace ? `${e.app.namespace}/` : ''}${e.app.name}`, sourceText(e), applied ?? '-', e.sync.status, e.health.status, ...(live ? [pendingText(e)] : [])]);
       }
     }

@@ -9,6 +9,7 @@ import type { Clock } from '../core/ports';
 import type { AppStore, AppTransition } from '../core/store/appStore';
 import type { AppNavigator } from './commands/types';
 import { TOOL_LABEL } from './views/tooltipMarkdown';
+import { userMessage } from '../core/text';
 
 const NOTIFICATION_WINDOW_MS = 60_000;
 /**
@@ -65,8 +66,8 @@ export class TransitionNotifier implements Disposable {
     const what = (t: AppTransition) => (t.kind === 'outOfSync' ? 'is out of sync' : 'is degraded');
     const message =
       items.length === 1
-        ? `GitOps: ${first.app.name} (${TOOL_LABEL[first.app.tool]}, ${first.app.cluster}) ${what(first)}${first.app.message ? `: ${first.app.message}` : ''}`
-        : `GitOps: ${items.length} changes need attention — ${first.app.name} ${what(first)} and ${items.length - 1} more.`;
+        ? userMessage(`${first.app.name} (${TOOL_LABEL[first.app.tool]}, ${first.app.cluster}) ${what(first)}${first.app.message ? `: ${first.app.message}` : ''}`)
+        : userMessage(`${items.length} changes need attention — ${first.app.name} ${what(first)} and ${items.length - 1} more.`);
     const show = items.length === 1 ? vscode.window.showWarningMessage(message, 'Show Drift', 'Open Source') : vscode.window.showWarningMessage(message, 'Show Drift');
     void show.then(async (choice) => {
       if (choice === 'Show Drift') {

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
+import { userMessage } from '../core/text';
 
 export type DryRunApply = (cluster: string, desired: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
@@ -33,7 +34,7 @@ export class ServerSideDryRun {
         this.refused.add(cluster);
         const message = err instanceof Error ? err.message : String(err);
         this.log.warn(`[ServerSideDryRun][predict] ${message}`);
-        void vscode.window.showWarningMessage(`GitOps Lens: ${message}`);
+        void vscode.window.showWarningMessage(userMessage(message));
       }
       throw err;
     }

@@ -195,8 +195,8 @@ describe('cli: environments of the demo, with its clusters', function () {
     const rows = r.out.trimEnd().split('\n').slice(1).map((l) => l.split(/\s{2,}/));
     // Production runs the bootstrap; of the two commits since, one (the base change) is its.
     assert.deepEqual(rows.map((c) => [c[1], c[2], c[5], c[6], c[7], c[8]]), [
-      ['overlays/production', 'production', bootstrap, 'OutOfSync', 'Healthy', '1 (2 on main)'],
-      ['overlays/staging', 'staging', head, 'Synced', 'Healthy', '0'],
+      ['overlays/production', 'production', `main@${bootstrap}`, 'OutOfSync', 'Healthy', '1 (2 on main)'],
+      ['overlays/staging', 'staging', `main@${head}`, 'Synced', 'Healthy', '0'],
     ]);
     const json = JSON.parse((await cli(['envs', '--repo', env.workspace, '--app', 'storefront', '--json'])).out) as { apps: Array<{ environments: Array<{ pending: { touchingCommits: Array<{ subject: string }> } }> }> };
     assert.deepEqual(json.apps[0]?.environments[0]?.pending.touchingCommits.map((c) => c.subject), ['storefront: structured logs in every environment']);

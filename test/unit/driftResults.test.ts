@@ -429,6 +429,41 @@ describe('core/drift/session DriftSession', () => {
     assert.deepEqual(h.titles(GUESTBOOK_FILE), []);
   });
 
+  it("an Application's compare-options choose the diff: ServerSideDiff=false is local whatever the setting, =true without the dry-run says so", async () => {
+    const annotated = (options: string): App => {
+      const obj = structuredClone(F.ARGO2_SYNCED_HEALTHY) as { metadata: { annotations?: Record<string, string> } };
+      obj.metadata.annotations = { ...obj.metadata.annotations, 'argocd.argoproj.io/compare-options': options };
+      return mapArgoApplication('prod', obj);
+    };
+    const liveDep = liveOf(DEPLOYMENT, 'guestbook', (o) => ((o.spec as { progressDeadlineSeconds: number }).progressDeadlineSeconds = 300));
+    const asked: string[] = [];
+    const predict = (cluster: string, desired: Record<string, unknown>) => {
+      asked.push(cluster);
+      return Promise.resolve(applyDefaults(structuredClone(desired) as unknown as KubeObject) as unknown as Record<string, unknown>);
+    };
+    // ServerSideDiff=false: Argo CD compares locally, so the lens does too although the dry-run is on.
+    const local = setup([annotated('ServerSideDiff=false')], new FakeReader(), undefined, { predict });
+    local.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { obj: liveDep });
+    await local.open(GUESTBOOK_FILE, DEPLOYMENT, { rendered: true });
+    assert.deepEqual(local.titles(GUESTBOOK_FILE), ['0@0 In sync · prod']);
+    assert.deepEqual(asked, [], 'no dry-run for an app that diffs locally');
+    // ServerSideDiff=true and the dry-run on: predicted, as before.
+    const server = setup([annotated(' ServerSideDiff=true ,IncludeMutationWebhook=true')], new FakeReader(), undefined, { predict });
+    server.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { obj: liveDep });
+    await server.open(GUESTBOOK_FILE, DEPLOYMENT, { rendered: true });
+    assert.deepEqual(server.titles(GUESTBOOK_FILE), ['0@0 Drift: 1 field · prod']);
+    assert.deepEqual(asked, ['prod']);
+    // ServerSideDiff=true and the dry-run off: compared locally, and the lens says why it may differ.
+    const off = setup([annotated('ServerSideDiff=true')]);
+    off.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { obj: liveDep });
+    await off.open(GUESTBOOK_FILE, DEPLOYMENT);
+    const [lens] = off.results.lenses(uriOf(GUESTBOOK_FILE));
+    assert.equal(lens?.state.kind, 'inSync');
+    assert.match(lens?.note ?? '', /server-side \(ServerSideDiff=true\).*serverSideDryRun is off/);
+    // Without the annotation, no note and no compare options on the app.
+    assert.equal(guestbookProd.compareOptions, undefined);
+  });
+
   it('predict: compares the server-side dry-run result with live, so a changed default is drift', async () => {
     // Live: someone set progressDeadlineSeconds to 300; the document does not set it. Against the
     // document that is a default (in sync); against the apply prediction (the simulator's defaulting,

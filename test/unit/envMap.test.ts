@@ -257,9 +257,9 @@ spec:
     assert.deepEqual(
       g.environments.map((e) => [e.label, e.cluster, e.app.name, e.live, e.sync.status, e.health.status, e.revision, e.appliedRevision ?? null, e.declaration?.file ?? null]),
       [
-        ['ctx-prod', 'ctx-prod', 'storefront', true, 'OutOfSync', 'Degraded', 'bbbbbbb', sha('c'), 'clusters/production/argocd/storefront.yaml'],
-        ['ctx-qa', 'ctx-qa', 'storefront-qa', true, 'Synced', 'Healthy', 'ddddddd', null, null],
-        ['ctx-staging', 'ctx-staging', 'storefront', true, 'Synced', 'Healthy', 'aaaaaaa', null, 'clusters/staging/argocd/storefront.yaml'],
+        ['ctx-prod', 'ctx-prod', 'storefront', true, 'OutOfSync', 'Degraded', 'main@bbbbbbb', sha('c'), 'clusters/production/argocd/storefront.yaml'],
+        ['ctx-qa', 'ctx-qa', 'storefront-qa', true, 'Synced', 'Healthy', 'main@ddddddd', null, null],
+        ['ctx-staging', 'ctx-staging', 'storefront', true, 'Synced', 'Healthy', 'main@aaaaaaa', null, 'clusters/staging/argocd/storefront.yaml'],
       ],
     );
     // Two environments deploy overlays/staging: labels fall back to clusters, the declared cluster still answers.

@@ -14,6 +14,7 @@ import {
   readIdentity,
   readStringMap,
   shortRevision,
+  withRef,
   type App,
   type AppCondition,
   type AppDestination,
@@ -34,6 +35,7 @@ import {
 } from '../model/app';
 import { applicationSet as applicationSetHealth } from './health/argo';
 import { parseArgoIgnoreEntry } from '../drift/ignore';
+import { applicationCompareOptions } from '../drift/objectOptions';
 
 type Rec = Record<string, unknown>;
 
@@ -369,6 +371,7 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
   const ignore = readIgnoreDifferences(r, spec);
   const history = readArgoHistory(r, status);
   const trackedBy = trackedByOf(readStringMap(r, meta, 'metadata.annotations'), readStringMap(r, meta, 'metadata.labels'));
+  const compareOptions = applicationCompareOptions(root);
 
   // Multi-source apps record one revision per source in `revisions`; the first is the primary.
   const fullRevision = syncRevision ?? revisions[0];
@@ -377,7 +380,7 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
   // version or a pinned commit is shown alone.
   const primary = sources[0];
   const ref = primary?.chart === undefined ? primary?.targetRevision?.trim() || 'HEAD' : undefined;
-  const shownRevision = ref !== undefined && fullRevision !== undefined && /^[0-9a-f]{40}$/i.test(fullRevision) && !/^[0-9a-f]{7,40}$/i.test(ref) ? `${ref}@${fullRevision}` : fullRevision;
+  const shownRevision = withRef(ref, fullRevision);
 
   let sync: SyncState;
   const syncStatus = parseSync(rawSync);
@@ -440,6 +443,7 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
     ...(history.length > 0 ? { history } : {}),
     ...(hydrator !== undefined ? { hydrator: hydrator.state } : {}),
     ...(trackedBy !== undefined ? { trackedBy } : {}),
+    ...(compareOptions.serverSideDiff !== undefined || compareOptions.includeMutationWebhook ? { compareOptions } : {}),
     problems: r.problems,
   };
 }

@@ -273,7 +273,7 @@ export class DriftSession implements Disposable {
   /** The lenses of a document as last computed; synchronous, never calls the cluster. */
   lenses(uri: string): readonly DriftLens[] {
     return (this.docs.get(uri)?.items ?? []).map((i) => {
-      const note = joinNotes(i.note, i.skipped, i.fixed === undefined ? this.watches?.notFollowedNote(i.liveKey) : undefined);
+      const note = joinNotes(i.note, i.skipped, this.serverSideNote(i), i.fixed === undefined ? this.watches?.notFollowedNote(i.liveKey) : undefined);
       return note === undefined
         ? { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state }
         : { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state, note };
@@ -623,6 +623,14 @@ export class DriftSession implements Disposable {
     for (const doc of this.docs.values()) if (doc.byLive.has(key)) this.markDirty(doc.tracked.uri);
   }
 
+  /**
+   * Said on the lens when the Application diffs server-side (`ServerSideDiff=true`) and the dry-run
+   * setting is off: the local comparison can then differ from Argo CD's (defaults, webhooks).
+   */
+  private serverSideNote(i: Item): string | undefined {
+    return i.app.compareOptions?.serverSideDiff === true && !this.opts.predict && i.fixed === undefined ? SERVER_SIDE_NOTE : undefined;
+  }
+
   /** Computes an item's state from a live entry, unless it already did from this very entry. */
   private evaluate(item: Item, entry: LiveEntry | undefined): void {
     if (entry !== undefined && item.seen === entry && (item.prediction === undefined || item.prediction.entry === entry)) return;
@@ -651,7 +659,8 @@ export class DriftSession implements Disposable {
       return;
     }
     // A SOPS document is ciphertext: a dry-run of it says nothing; its keys are compared (sops.ts).
-    if (this.opts.predict && !isSopsEncrypted(item.desired.obj)) {
+    // An Application that says ServerSideDiff=false is compared locally, as Argo CD does, whatever the setting.
+    if (this.opts.predict && item.app.compareOptions?.serverSideDiff !== false && !isSopsEncrypted(item.desired.obj)) {
       this.evaluatePredicted(item, entry);
       return;
     }
@@ -694,6 +703,7 @@ export class DriftSession implements Disposable {
         ignore: this.opts.ignoreOf?.(item.app) ?? [],
         app: item.app,
         predicted,
+        ...(item.app.compareOptions?.includeMutationWebhook ? { includeMutationWebhook: true } : {}),
         ...settingsOf(this.opts.diffSettingsOf?.(item.app)),
         ...(predicted ? { original: item.desired, dryRunManager: DRY_RUN_FIELD_MANAGER } : {}),
       });
@@ -804,6 +814,8 @@ function branchNote(dep: Deployment): string | undefined {
   if (dep.revisionMatches !== false || dep.revision === undefined || dep.branch === undefined) return undefined;
   return `app tracks ${dep.revision}, you are on ${dep.branch}`;
 }
+
+const SERVER_SIDE_NOTE = 'Argo CD diffs this app server-side (ServerSideDiff=true); compared locally because gitopsLens.drift.serverSideDryRun is off';
 
 function joinNotes(...notes: Array<string | undefined>): string | undefined {
   const n = notes.filter((x): x is string => x !== undefined && x !== '');

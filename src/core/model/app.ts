@@ -469,14 +469,34 @@ export interface App {
    * when it can be told, else the instance name. AppStore's `parentOf` also reads parents' resources.
    */
   readonly trackedBy?: string;
+  /**
+   * Argo CD: the Application's `argocd.argoproj.io/compare-options` for its diff, when it sets any:
+   * `ServerSideDiff=true|false` (undefined: the controller's default) and `IncludeMutationWebhook=true`.
+   */
+  readonly compareOptions?: AppCompareOptions;
   /** What was malformed in the object, if anything; the mapper never throws. */
   readonly problems: readonly string[];
+}
+
+export interface AppCompareOptions {
+  readonly serverSideDiff?: boolean;
+  readonly includeMutationWebhook: boolean;
 }
 
 /** History entries kept per app: enough for a tooltip, bounded against a hostile object. */
 export const HISTORY_LIMIT = 10;
 
 const HEX40 = /^[0-9a-f]{40}$/i;
+
+/**
+ * A commit shown with the branch or tag it was tracked by, `main@<sha>`, the way Flux writes its
+ * revisions, so both tools read alike; a revision that is no commit, or a ref that is itself a commit,
+ * is left as it is.
+ */
+export function withRef(ref: string | undefined, revision: string | undefined): string | undefined {
+  if (ref === undefined || revision === undefined || !HEX40.test(revision) || /^[0-9a-f]{7,40}$/i.test(ref)) return revision;
+  return `${ref}@${revision}`;
+}
 
 /**
  * Shortens revisions for display. Flux writes `<ref>@<algo>:<digest>` since source-controller v1

@@ -195,6 +195,22 @@ export class GitHistory {
     return out;
   }
 
+  /**
+   * Commits in `to` that `from` lacks (`git log from..to`), optionally only those touching `paths`,
+   * newest first and at most `max`, with how many there are in all (`git rev-list --count`).
+   */
+  async between(q: { readonly from: string; readonly to: string; readonly paths?: readonly string[]; readonly max: number }): Promise<{ readonly commits: readonly CommitRecord[]; readonly total: number }> {
+    checkRevision(q.from);
+    checkRevision(q.to);
+    const paths = (q.paths ?? []).map((p) => `:(literal)${literalPath(p)}`);
+    const range = `${q.from}..${q.to}`;
+    const total = Number((await this.run(['rev-list', '--count', '--end-of-options', range, '--', ...paths])).trim());
+    if (!Number.isFinite(total) || total === 0 || q.max <= 0) return { commits: [], total: Number.isFinite(total) ? total : 0 };
+    const { nonce, args } = this.format();
+    const text = await this.run(['log', ...args, countArg(q.max), '--end-of-options', range, '--', ...paths]);
+    return { commits: parseLog(text, nonce).commits, total };
+  }
+
   /** Ids and parents of the commits reachable from `refs` in the window (one `git log --format=%H %P`). */
   async graph(q: { readonly refs: readonly string[]; readonly since?: HistoryQuery['since']; readonly maxCount?: number }): Promise<GraphCommit[]> {
     if (q.refs.length === 0) return [];

@@ -8,6 +8,8 @@
  * strategic merge patch (the API server answers 415 Unsupported Media Type).
  */
 import { admitLiveOrThrow } from '../../core/drift/liveAnswer';
+// The manager the drift rules expect of a dry-run (their server-side diff skips fields it owns).
+import { DRY_RUN_FIELD_MANAGER } from '../../core/drift/ssa';
 import { checkObjectRef } from '../../core/kube/names';
 import { gitOpsKind, type GitOpsKindName } from '../../core/model/app';
 import type { Disposable } from '../../core/lifecycle';
@@ -80,7 +82,7 @@ export class KubeClusterAccess implements LiveObjectReader, LiveObjectWatcher {
     checkObjectRef(ref);
     const conn = await this.connections.get(cluster);
     const body = JSON.stringify({ metadata: { annotations: { ...annotations } } });
-    const manager = encodeURIComponent(this.opts.fieldManager ?? 'gitops-lens');
+    const manager = encodeURIComponent(this.opts.fieldManager ?? DRY_RUN_FIELD_MANAGER);
     return conn.requestJson('PATCH', `${await this.objectPath(conn, ref)}?fieldManager=${manager}`, { body, contentType: 'application/merge-patch+json' });
   }
 
@@ -121,7 +123,7 @@ export class KubeClusterAccess implements LiveObjectReader, LiveObjectWatcher {
   async dryRunApply(cluster: string, desired: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
     const checked = refOf(desired);
     checkObjectRef(checked);
-    const manager = encodeURIComponent(this.opts.fieldManager ?? 'gitops-lens');
+    const manager = encodeURIComponent(this.opts.fieldManager ?? DRY_RUN_FIELD_MANAGER);
     let out: unknown;
     try {
       const conn = await this.connections.get(cluster);

@@ -70,3 +70,15 @@ export function toK8sError(e: unknown, namespace?: string): K8sError {
 export function k8sError(code: Exclude<K8sErrorCode, 'Forbidden'>, message: string): K8sRequestError {
   return new K8sRequestError({ code, message });
 }
+
+/** The error a cancelled request or plugin run rejects with (named as fetch names its own). */
+export function abortError(): Error {
+  const e = new Error('the request was cancelled');
+  e.name = 'AbortError';
+  return e;
+}
+
+/** A byte count in the unit a limit was set in: `1 MiB`, `512 KiB`. */
+export function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MiB` : `${Math.round(n / 1024)} KiB`;
+}

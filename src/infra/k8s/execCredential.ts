@@ -15,7 +15,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { ExecPluginConfig } from '../../core/kube/kubeconfig';
-import { K8sRequestError } from './errors';
+import { K8sRequestError, abortError, formatBytes } from './errors';
 import { recordOf } from '../../core/json';
 
 export interface ExecCredential {
@@ -299,14 +299,4 @@ export function parseExecCredential(text: string, apiVersion: string): ExecCrede
     if (Number.isNaN(expiresAt)) throw new Error('returned an expirationTimestamp that is not an RFC 3339 time');
   }
   return { token, clientCertificateData: cert, clientKeyData: key, expiresAt };
-}
-
-function abortError(): Error {
-  const e = new Error('the request was cancelled');
-  e.name = 'AbortError';
-  return e;
-}
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MiB` : `${Math.round(n / 1024)} KiB`;
 }

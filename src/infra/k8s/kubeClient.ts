@@ -22,7 +22,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import * as path from 'node:path';
 import { resolveContext, type KubeConnectionConfig, type PathRules } from '../../core/kube/kubeconfig';
 import type { Clock, KubeconfigFile, Logger } from '../../core/ports';
-import { codeOfStatus, K8sRequestError, toK8sError } from './errors';
+import { abortError, codeOfStatus, formatBytes, K8sRequestError, toK8sError } from './errors';
 import { ExecPluginRunner, type ExecClusterInfo, type ExecCredential } from './execCredential';
 
 /** Bounds on what one connection reads. */
@@ -597,14 +597,3 @@ function errText(e: unknown): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   return typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
 }
-
-function abortError(): Error {
-  const e = new Error('the request was cancelled');
-  e.name = 'AbortError';
-  return e;
-}
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MiB` : `${Math.round(n / 1024)} KiB`;
-}
-

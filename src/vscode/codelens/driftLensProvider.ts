@@ -11,14 +11,12 @@ import type { AppStore } from '../../core/store/appStore';
 import type { CommandId } from '../commandIds';
 import type { DriftLens, DriftSession } from '../../core/drift/session';
 import { lensTitle } from './lensTitle';
+import { YAML_DOCUMENTS, isYamlDocument } from '../yamlDocuments';
 
 export const SHOW_DRIFT: CommandId = 'gitopsLens.showDrift';
 
 /** Unsaved buffers count too: issue 5 wants the lens to follow the text as it is typed. */
-export const DRIFT_LENS_SELECTOR: vscode.DocumentSelector = [
-  { language: 'yaml', scheme: 'file' },
-  { language: 'yaml', scheme: 'untitled' },
-];
+export const DRIFT_LENS_SELECTOR: vscode.DocumentSelector = YAML_DOCUMENTS;
 
 const EDIT_DEBOUNCE_MS = 150;
 
@@ -61,7 +59,7 @@ export class DriftLensProvider implements vscode.CodeLensProvider<DriftCodeLens>
   }
 }
 
-const isTracked = (d: vscode.TextDocument): boolean => d.languageId === 'yaml' && (d.uri.scheme === 'file' || d.uri.scheme === 'untitled');
+const isTracked = isYamlDocument;
 
 const textOf = (d: vscode.TextDocument) => ({ uri: d.uri.toString(), fsPath: d.uri.scheme === 'file' ? d.uri.fsPath : undefined, text: d.getText() });
 

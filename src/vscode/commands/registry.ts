@@ -28,6 +28,7 @@ import { updateImage } from './updateImage';
 import { resumeViaPullRequest, suspendViaPullRequest } from './suspendResume';
 import { forgetForgeToken, setForgeToken } from '../pr/tokenCommands';
 import { openPullRequestPage } from '../pr/pullRequestNodes';
+import { userMessage } from '../../core/text';
 
 const COMMANDS: CommandTable = {
   'gitopsLens.refresh': refresh,
@@ -65,7 +66,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         if (err instanceof Cancelled) return undefined;
         if (err instanceof UserError) ctx.log.warn(`[Commands][${id}] ${err.message}`);
         else ctx.log.error(`[Commands][${id}] failed`, err);
-        void vscode.window.showErrorMessage(`GitOps Lens: ${describeError(err)}`, 'Open Log').then((choice) => {
+        void vscode.window.showErrorMessage(userMessage(describeError(err)), 'Open Log').then((choice) => {
           if (choice === 'Open Log') ctx.channel.show(true);
         });
         return undefined;

@@ -26,6 +26,7 @@ import { showImpactPreview } from './impactPreview';
 import { previewImpacts, type Impact, type KnownContext, type LiveRead } from './impact';
 import type { PreviewFile } from './previewHtml';
 import type { OpenPullRequestCheck, PullRequestRecords } from './records';
+import { userMessage } from '../../core/text';
 
 /** What the PR commands need; built once in composition.ts. */
 export interface PrDeps {
@@ -216,9 +217,9 @@ export async function deliver(deps: PrDeps, req: ChangeRequest, args: PrArgs): P
     openedAt: Date.now(),
   });
   deps.log.info(`[PullRequests][deliver] ${done.updated ? 'updated' : 'opened'} ${done.url} (${done.branch} → ${done.base})`);
-  for (const w of result.warnings ?? []) void vscode.window.showWarningMessage(w);
+  for (const w of result.warnings ?? []) void vscode.window.showWarningMessage(userMessage(w));
   const what = `${done.number !== undefined ? `#${done.number} ` : ''}${done.updated ? 'updated' : 'opened'}: ${done.title}`;
-  void vscode.window.showInformationMessage(`Pull request ${what}`, 'Open PR', 'Copy link').then(async (choice) => {
+  void vscode.window.showInformationMessage(userMessage(`pull request ${what}`), 'Open PR', 'Copy link').then(async (choice) => {
     if (choice === 'Open PR') await vscode.env.openExternal(vscode.Uri.parse(done.url));
     if (choice === 'Copy link') await vscode.env.clipboard.writeText(done.url);
   });

@@ -11,6 +11,7 @@ import type { CommandFactory } from '../commands/types';
 import { readPullRequestSettings } from '../config';
 import type { RepositoryDiscovery } from '../../core/git/ports';
 import { FORGE_LABEL, normalizeHost } from './auth';
+import { userMessage } from '../../core/text';
 
 interface TokenArgs {
   readonly host?: unknown;
@@ -54,7 +55,7 @@ export const setForgeToken: CommandFactory = (deps) => async (arg?: unknown) => 
   }
   const { host, kind } = await pickHost(deps.repos, 'Which forge is the token for?');
   await deps.pr.auth.promptToken({ host, kind: kind ?? 'gitea' });
-  void vscode.window.showInformationMessage(`GitOps Lens: token for ${host} saved in VS Code's secret storage.`);
+  void vscode.window.showInformationMessage(userMessage(`token for ${host} saved in VS Code's secret storage.`));
   return true;
 };
 
@@ -62,6 +63,6 @@ export const forgetForgeToken: CommandFactory = (deps) => async (arg?: unknown) 
   const a = (typeof arg === 'object' && arg !== null ? arg : {}) as TokenArgs;
   const host = typeof a.host === 'string' ? a.host : (await pickHost(deps.repos, 'Forget the token of which forge?')).host;
   const had = await deps.pr.auth.forget(host);
-  if (typeof a.host !== 'string') void vscode.window.showInformationMessage(had ? `GitOps Lens: forgot the token for ${host}.` : `GitOps Lens had no token for ${host}.`);
+  if (typeof a.host !== 'string') void vscode.window.showInformationMessage(userMessage(had ? `forgot the token for ${host}.` : `had no token for ${host}.`));
   return had;
 };
