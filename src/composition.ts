@@ -19,6 +19,7 @@ import { registerCommands } from './vscode/commands/registry';
 import { ClusterConnections } from './vscode/connections';
 import { DriftDocumentProvider, DRIFT_SCHEME } from './vscode/codelens/driftDocuments';
 import { DRIFT_LENS_SELECTOR, DriftLensProvider, trackDriftDocuments } from './vscode/codelens/driftLensProvider';
+import { IMAGE_LENS_SELECTOR, ImageUpdateLensProvider } from './vscode/codelens/imageUpdateLens';
 import { DriftSession } from './core/drift/session';
 import { ignoreSpecsOf } from './core/drift/ignore';
 import { AdoptLiveActionProvider } from './vscode/codelens/adoptLiveAction';
@@ -98,7 +99,7 @@ export function compose(
   const filter = scope.add(new ViewFilter());
   // One connection (keep-alive agent) per context for the pool's lists and watches and every GET (issue 18).
   const kube = scope.add(new LazyKubeConnections({ kubeconfig: () => source.read(), log, clock: systemClock }));
-  const access = lazyClusterAccess({ kubeconfig: () => source.read() }, kube);
+  const access = lazyClusterAccess({ kubeconfig: () => source.read(), log }, kube);
   // The informer pool is created on first use: no cluster call before a view is visible or a
   // command needs the clusters (activation must stay cheap).
   const connections = scope.add(
@@ -202,6 +203,8 @@ export function compose(
       // Apps of API servers: Argo CD's normalized live state from managed-resources.
       reader: argocd.liveReader(access),
       liveThroughApp: (cluster) => argocd.isApi(cluster),
+      // Lenses follow live edits: one watch per live object of the open documents (issue 15).
+      watcher: access,
       repoOf: (file) => {
         const r = repos.workspaceOf(path.dirname(file));
         // The branch lets a lens say "app tracks main, you are on feat-x".
@@ -235,6 +238,8 @@ export function compose(
   scope.add(vscode.languages.registerCodeLensProvider(DRIFT_LENS_SELECTOR, scope.add(new DriftLensProvider(driftSession))));
   // The documents already open are read after activation returns, not inside it.
   scope.add(afterActivation(() => trackDriftDocuments(driftSession, apps)));
+  // Image lines whose Flux ImagePolicy selects a newer tag: "1.4.2 available: open PR" (issue 15).
+  scope.add(vscode.languages.registerCodeLensProvider(IMAGE_LENS_SELECTOR, scope.add(new ImageUpdateLensProvider(apps))));
   // Around the lenses (issue 5): hover, gutter marks and "adopt live value" read the same results; YAML
   // syntax errors of manifests become diagnostics. The field cache subscribes first so readers see fresh entries.
   const driftFields = scope.add(new DriftFieldCache(driftSession));

@@ -2,7 +2,7 @@
  * Interfaces the outside world implements. Core code depends only on these; `src/infra` provides
  * Node implementations and tests provide fakes (STYLE.md rule 14).
  */
-import type { Event } from './lifecycle';
+import type { Disposable, Event } from './lifecycle';
 import type { GitOpsKindName } from './model/app';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -65,6 +65,26 @@ export interface ObjectRef {
  */
 export interface LiveObjectReader {
   get(cluster: string, ref: ObjectRef): Promise<unknown>;
+}
+
+/**
+ * A change of one watched live object (issue 15: lenses follow the live objects themselves).
+ * `changed` carries the object as the API server sent it (a watch ADDED/MODIFIED event, or the object
+ * a relist found); `deleted` says it is gone (DELETED, or absent from a relist); `failed` says the
+ * watch broke (the watcher retries with capped backoff and reports the state again when it is back).
+ */
+export type LiveObjectEvent =
+  | { readonly type: 'changed'; readonly object: unknown }
+  | { readonly type: 'deleted' }
+  | { readonly type: 'failed'; readonly error: unknown };
+
+/**
+ * Watches single live objects: one `watch` of the object's collection with
+ * `fieldSelector=metadata.name=<name>` per call, ended by disposing the returned handle. The caller
+ * shares one call among everyone interested in the object and bounds how many are open.
+ */
+export interface LiveObjectWatcher {
+  watch(cluster: string, ref: ObjectRef, onEvent: (e: LiveObjectEvent) => void): Disposable;
 }
 
 // ---------------------------------------------------------------------------------------------------

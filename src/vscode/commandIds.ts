@@ -31,6 +31,7 @@ export const COMMAND_IDS = [
   'gitopsLens.argocdLogin',
   'gitopsLens.compareEnvironments',
   'gitopsLens.promoteEnvironment',
+  'gitopsLens.updateImage',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

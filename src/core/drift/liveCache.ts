@@ -33,19 +33,23 @@ export class LiveCache {
     return this.refs.has(key);
   }
 
-  retain(key: string): void {
-    this.refs.set(key, (this.refs.get(key) ?? 0) + 1);
+  /** One user more; true when it is the first (the key came into use). */
+  retain(key: string): boolean {
+    const n = (this.refs.get(key) ?? 0) + 1;
+    this.refs.set(key, n);
+    return n === 1;
   }
 
-  /** One user fewer; the last one gone takes the entry with it. */
-  release(key: string): void {
+  /** One user fewer; the last one gone takes the entry with it and makes this return true. */
+  release(key: string): boolean {
     const n = (this.refs.get(key) ?? 0) - 1;
     if (n > 0) {
       this.refs.set(key, n);
-      return;
+      return false;
     }
-    this.refs.delete(key);
+    const was = this.refs.delete(key);
     this.entries.delete(key);
+    return was;
   }
 
   clear(): void {

@@ -24,6 +24,7 @@ import type { IgnoreSpec } from './ignore';
 import type { DiffSettings } from './settings';
 import { builtinListKeys, type ListKeys } from './listKeys';
 import { LiveCache, type LiveEntry } from './liveCache';
+import { DEFAULT_MAX_LIVE_WATCHES, LiveWatches } from './liveWatches';
 import { admitLive } from './liveAnswer';
 import { maskSecrets } from './mask';
 import { normalize } from './normalize';
@@ -38,7 +39,7 @@ import { describeLiveReadFailure, liveReadFailure } from '../kube/k8sFailure';
 import { objectRefProblem } from '../kube/names';
 import { resolveNamespace } from '../manifest/namespace';
 import type { App, AppKey } from '../model/app';
-import type { Clock, LiveObjectReader, Logger, ObjectRef } from '../ports';
+import type { Clock, LiveObjectEvent, LiveObjectReader, LiveObjectWatcher, Logger, ObjectRef } from '../ports';
 import type { DesiredRenderer, RenderOutcome } from '../render/types';
 import type { AppStoreChange } from '../store/appStore';
 import { isRecord } from '../json';
@@ -129,6 +130,14 @@ export interface DriftSessionOptions {
   readonly clock?: Pick<Clock, 'now'>;
   /** Ignore rules of an app (Argo CD spec.ignoreDifferences, Flux drift ignore); none by default. */
   readonly ignoreOf?: (app: App) => readonly IgnoreSpec[];
+  /**
+   * Watches the live objects the lenses use (one watch per cluster and object, shared by every lens
+   * of it, ended with the last one), so that a live edit re-lenses without waiting for the app to
+   * change (issue 15). Without it, live objects are read again only when their app changes.
+   */
+  readonly watcher?: LiveObjectWatcher;
+  /** Watches open at most (default DEFAULT_MAX_LIVE_WATCHES); lenses of further objects say they are not followed. */
+  readonly maxWatches?: number;
   /**
    * The diff settings of the Argo CD instance deploying an app (its argocd-cm: system-level
    * ignoreDifferences, resource.compareoptions), undefined while unknown; call `settingsChanged` when
@@ -249,6 +258,12 @@ export class DriftSession implements Disposable {
   private readonly docs = new Map<string, Doc>();
   /** Live objects by key, kept while a lens uses them. */
   private readonly live = new LiveCache();
+  /** Watches of the live keys in use, when a watcher is given. */
+  private readonly watches: LiveWatches | undefined;
+  /** The reference and cluster of each watched key, to admit what its watch delivers. */
+  private readonly watchedRefs = new Map<string, { readonly cluster: string; readonly ref: ObjectRef }>();
+  /** Watch deliveries per key: a GET answered after a delivery it started before is older, and dropped. */
+  private readonly deliveries = new Map<string, number>();
   private readonly work: WorkQueue;
   /** Live keys asked for again while their read was in flight: that read's answer may be stale. */
   private readonly stale = new Set<string>();
@@ -260,12 +275,15 @@ export class DriftSession implements Disposable {
 
   constructor(private readonly opts: DriftSessionOptions) {
     this.work = new WorkQueue(opts.concurrency ?? 4);
+    this.watches = opts.watcher
+      ? new LiveWatches(opts.watcher, opts.maxWatches ?? DEFAULT_MAX_LIVE_WATCHES, (key, e) => this.onLiveEvent(key, e), (key) => this.markUsers(key), opts.log)
+      : undefined;
   }
 
   /** The lenses of a document as last computed; synchronous, never calls the cluster. */
   lenses(uri: string): readonly DriftLens[] {
     return (this.docs.get(uri)?.items ?? []).map((i) => {
-      const note = joinNotes(i.note, i.skipped, this.serverSideNote(i));
+      const note = joinNotes(i.note, i.skipped, this.serverSideNote(i), i.fixed === undefined ? this.watches?.notFollowedNote(i.liveKey) : undefined);
       return note === undefined
         ? { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state }
         : { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state, note };
@@ -298,6 +316,11 @@ export class DriftSession implements Disposable {
   /** How many live objects are cached (each used by at least one lens); for tests and diagnostics. */
   cachedLiveObjects(): number {
     return this.live.size;
+  }
+
+  /** How many live objects are watched now; for tests and diagnostics. */
+  watchedLiveObjects(): number {
+    return this.watches?.size ?? 0;
   }
 
   /**
@@ -412,6 +435,8 @@ export class DriftSession implements Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.watches?.dispose();
+    this.watchedRefs.clear();
     this.docs.clear();
     this.live.clear();
     this.work.close();
@@ -507,8 +532,9 @@ export class DriftSession implements Disposable {
       if (list) list.push(i);
       else doc.byLive.set(i.liveKey, [i]);
     }
-    for (const i of items) if (i.fixed === undefined) this.live.retain(i.liveKey);
-    for (const i of before) if (i.fixed === undefined) this.live.release(i.liveKey);
+    // Retained before released: a key both lists use keeps its entry and its watch.
+    for (const i of items) if (i.fixed === undefined && this.live.retain(i.liveKey)) this.follow(i);
+    for (const i of before) if (i.fixed === undefined && this.live.release(i.liveKey)) this.unfollow(i.liveKey);
     for (const item of items) {
       if (item.fixed !== undefined) {
         item.state = item.fixed;
@@ -532,6 +558,7 @@ export class DriftSession implements Disposable {
   private async fetch(key: string, cluster: string, ref: ObjectRef): Promise<void> {
     // Nobody needs it any more (the document was closed or edited while queued).
     if (!this.live.isUsed(key)) return;
+    const deliveriesBefore = this.deliveries.get(key);
     let entry: LiveEntry;
     try {
       // Only the asked object is kept: a list or another object is never compared or shown (issue 12).
@@ -547,6 +574,58 @@ export class DriftSession implements Disposable {
       return;
     }
     if (!this.live.isUsed(key)) return;
+    // The watch delivered the object while this GET ran: its state is at least as new, keep it.
+    if (this.deliveries.get(key) !== deliveriesBefore && this.live.get(key)?.kind !== 'loading') return;
+    this.setLive(key, entry);
+  }
+
+  /** A key came into use: watch its object (LiveWatches bounds how many). */
+  private follow(item: Item): void {
+    if (!this.watches) return;
+    this.watchedRefs.set(item.liveKey, { cluster: item.cluster, ref: item.ref });
+    this.watches.want(item.liveKey, item.cluster, item.ref);
+  }
+
+  /** The last lens of a key went: its watch ends. */
+  private unfollow(key: string): void {
+    if (!this.watches) return;
+    this.watchedRefs.delete(key);
+    this.deliveries.delete(key);
+    this.watches.drop(key);
+  }
+
+  /**
+   * What a watch delivered. The same object again (one resourceVersion: the synthetic ADDED a watch
+   * starts with, a relist) changes nothing; anything else becomes the key's entry at once, and the
+   * lenses using it are compared again. A failure leaves what is shown (the watcher retries).
+   */
+  private onLiveEvent(key: string, e: LiveObjectEvent): void {
+    if (this.disposed || !this.live.isUsed(key)) return;
+    const where = this.watchedRefs.get(key);
+    if (!where) return;
+    if (e.type === 'failed') {
+      const f = liveReadFailure(e.error);
+      this.opts.log.debug(`[DriftSession][watch] ${where.cluster} ${where.ref.kind} ${where.ref.namespace}/${where.ref.name}: ${describeLiveReadFailure(f)}`);
+      return;
+    }
+    let entry: LiveEntry;
+    if (e.type === 'deleted') {
+      if (this.live.get(key)?.kind === 'absent') return;
+      entry = ABSENT_ENTRY;
+    } else {
+      const answer = admitLive(where.ref, e.object);
+      if (!answer.ok) return;
+      const current = this.live.get(key);
+      if (current?.kind === 'found' && sameVersion(current.side.obj, answer.obj)) return;
+      entry = { kind: 'found', side: { obj: answer.obj } };
+    }
+    this.deliveries.set(key, (this.deliveries.get(key) ?? 0) + 1);
+    this.opts.log.trace(`[DriftSession][watch] ${where.cluster} ${where.ref.kind} ${where.ref.namespace}/${where.ref.name}: ${e.type}`);
+    this.setLive(key, entry);
+  }
+
+  /** A key's new entry: every lens using it is evaluated, and its documents announce the change. */
+  private setLive(key: string, entry: LiveEntry): void {
     this.live.set(key, entry);
     for (const doc of this.docs.values()) {
       const items = doc.byLive.get(key);
@@ -554,6 +633,11 @@ export class DriftSession implements Disposable {
       for (const item of items) this.evaluate(item, entry);
       this.markDirty(doc.tracked.uri);
     }
+  }
+
+  /** Documents with lenses of `key` announce a change (their notes changed). */
+  private markUsers(key: string): void {
+    for (const doc of this.docs.values()) if (doc.byLive.has(key)) this.markDirty(doc.tracked.uri);
   }
 
   /**
@@ -684,6 +768,13 @@ export class DriftSession implements Disposable {
 }
 
 const LOADING_ENTRY: LiveEntry = { kind: 'loading' };
+
+/** Two reads of one object at the same resourceVersion (an opaque string: only equality is meaningful). */
+function sameVersion(a: Obj, b: Obj): boolean {
+  const rv = (o: Obj) => (isRecord(o.metadata) && typeof o.metadata.resourceVersion === 'string' ? o.metadata.resourceVersion : undefined);
+  const x = rv(a);
+  return x !== undefined && x !== '' && x === rv(b);
+}
 const ABSENT_ENTRY: LiveEntry = { kind: 'absent' };
 
 function itemOf(

@@ -12,11 +12,13 @@ import { admitLiveOrThrow } from '../../core/drift/liveAnswer';
 import { DRY_RUN_FIELD_MANAGER } from '../../core/drift/ssa';
 import { checkObjectRef } from '../../core/kube/names';
 import { gitOpsKind, type GitOpsKindName } from '../../core/model/app';
-import type { KubeconfigFile, LiveObjectReader, ObjectRef } from '../../core/ports';
+import type { Disposable } from '../../core/lifecycle';
+import type { Clock, KubeconfigFile, LiveObjectEvent, LiveObjectReader, LiveObjectWatcher, Logger, ObjectRef } from '../../core/ports';
 import { applyConfiguration, toDryRunError } from './dryRun';
 import { K8sRequestError } from './errors';
 import type { ExecPluginRunner } from './execCredential';
 import { KubeConnections, type KubeConnection, type KubeLimits } from './kubeClient';
+import { ObjectWatches } from './objectWatch';
 
 export interface KubeClusterAccessOptions {
   /** Kubeconfig files, merged as kubectl merges them (core `resolveContext`). */
@@ -27,20 +29,32 @@ export interface KubeClusterAccessOptions {
   readonly plugins?: ExecPluginRunner;
   /** Connections shared with the informer pool (one agent per context, issue 18); the owner disposes them. */
   readonly connections?: KubeConnections;
+  /** For the watches' backoff (default the system clock). */
+  readonly clock?: Clock;
+  readonly log?: Logger;
 }
+
+const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    return { dispose: () => clearTimeout(t) };
+  },
+};
 
 interface ServedResource {
   readonly plural: string;
   readonly namespaced: boolean;
 }
 
-export class KubeClusterAccess implements LiveObjectReader {
+export class KubeClusterAccess implements LiveObjectReader, LiveObjectWatcher {
   /**
    * One connection per context (one keep-alive agent), kept while the context resolves the same;
    * resource discovery is cached per connection.
    */
   private readonly connections: KubeConnections;
   private readonly discovered = new WeakMap<KubeConnection, Map<string, Promise<readonly unknown[]>>>();
+  private readonly watches: ObjectWatches;
 
   private readonly ownsConnections: boolean;
 
@@ -50,6 +64,12 @@ export class KubeClusterAccess implements LiveObjectReader {
       kubeconfig: opts.kubeconfig,
       ...(opts.limits ? { limits: opts.limits } : {}),
       ...(opts.plugins ? { plugins: opts.plugins } : {}),
+    });
+    this.watches = new ObjectWatches({
+      connection: (cluster) => this.connections.get(cluster),
+      collectionPath: (conn, ref) => this.collectionPath(conn, ref),
+      clock: opts.clock ?? systemClock,
+      ...(opts.log ? { log: opts.log } : {}),
     });
   }
 
@@ -81,6 +101,14 @@ export class KubeClusterAccess implements LiveObjectReader {
     checkObjectRef(ref);
     const conn = await this.connections.get(cluster);
     return admitLiveOrThrow(ref, await conn.requestJson('GET', await this.objectPath(conn, ref)));
+  }
+
+  /**
+   * Watches one object (`fieldSelector=metadata.name=…` on its collection) until disposed: what the
+   * drift lenses follow live edits by (objectWatch.ts). The reference is checked as for `get`.
+   */
+  watch(cluster: string, ref: ObjectRef, onEvent: (e: LiveObjectEvent) => void): Disposable {
+    return this.watches.watch(cluster, ref, onEvent);
   }
 
   /**
@@ -130,10 +158,15 @@ export class KubeClusterAccess implements LiveObjectReader {
    * namespace (else `default`), as kubectl does.
    */
   private async objectPath(conn: KubeConnection, ref: ObjectRef): Promise<string> {
+    return `${await this.collectionPath(conn, ref)}/${encodeURIComponent(ref.name)}`;
+  }
+
+  /** The collection an object is in: `/api/v1/namespaces/NS/configmaps`, `/apis/rbac.authorization.k8s.io/v1/clusterroles`. */
+  private async collectionPath(conn: KubeConnection, ref: ObjectRef): Promise<string> {
     const gvPath = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
     const r = await this.resource(conn, gvPath, ref.kind, ref.apiVersion);
     const ns = r.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace || conn.config.namespace || 'default')}` : '';
-    return `${gvPath}${ns}/${r.plural}/${encodeURIComponent(ref.name)}`;
+    return `${gvPath}${ns}/${r.plural}`;
   }
 
   private async resource(conn: KubeConnection, gvPath: string, kind: string, apiVersion: string): Promise<ServedResource> {

@@ -14,7 +14,7 @@ export function loadInformerPool(): typeof InformerPoolModule {
   return require('./informerPool') as typeof InformerPoolModule;
 }
 
-type ClusterAccess = Pick<ClusterAccessModule.KubeClusterAccess, 'annotate' | 'get' | 'getJson' | 'dryRunApply'>;
+type ClusterAccess = Pick<ClusterAccessModule.KubeClusterAccess, 'annotate' | 'get' | 'getJson' | 'dryRunApply' | 'watch'>;
 
 /**
  * The connections of one process, one per kubeconfig context, shared by the informer pool and the
@@ -54,5 +54,6 @@ export function lazyClusterAccess(opts: ClusterAccessModule.KubeClusterAccessOpt
     get: (...args) => load().get(...args),
     dryRunApply: (...args) => load().dryRunApply(...args),
     getJson: (...args) => load().getJson(...args),
+    watch: (...args) => load().watch(...args),
   };
 }

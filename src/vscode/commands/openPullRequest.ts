@@ -112,7 +112,7 @@ export async function impactFor(ctx: CommandContext, root: string, files: readon
 }
 
 /** Opens a PR for `files` (already read) of `root`; shared with Adopt Live State. */
-export async function openPullRequestFor(ctx: CommandContext, root: string, files: readonly ChangedManifest[], args: PrArgs & { slug?: unknown; heading?: string; summary?: string }, workspace?: GitWorkspace) {
+export async function openPullRequestFor(ctx: CommandContext, root: string, files: readonly ChangedManifest[], args: PrArgs & { slug?: unknown; heading?: string; summary?: string; defaultTitle?: string }, workspace?: GitWorkspace) {
   const impact = await impactFor(ctx, root, files, workspace ? { workspace } : {});
   return deliver(
     ctx.pr,
@@ -121,6 +121,7 @@ export async function openPullRequestFor(ctx: CommandContext, root: string, file
       heading: args.heading ?? 'Open pull request',
       // Title and branch follow the plan's rules (core/pr/plan) unless the caller names the change.
       ...(typeof args.slug === 'string' ? { slug: args.slug } : {}),
+      ...(args.defaultTitle ? { title: args.defaultTitle } : {}),
       files: files.map((f) => ({ path: f.path, status: f.status })),
       impact,
       ...(args.summary ? { summary: args.summary } : {}),

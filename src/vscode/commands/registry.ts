@@ -24,6 +24,7 @@ import type { CommandContext, CommandTable } from './types';
 import { adoptLiveState } from './adoptLiveState';
 import { openPullRequest } from './openPullRequest';
 import { proposeRollback } from './proposeRollback';
+import { updateImage } from './updateImage';
 import { resumeViaPullRequest, suspendViaPullRequest } from './suspendResume';
 import { forgetForgeToken, setForgeToken } from '../pr/tokenCommands';
 import { openPullRequestPage } from '../pr/pullRequestNodes';
@@ -62,6 +63,7 @@ const COMMANDS: CommandTable = {
   'gitopsLens.argocdLogin': argocdLogin,
   'gitopsLens.compareEnvironments': compareEnvironments,
   'gitopsLens.promoteEnvironment': promoteEnvironment,
+  'gitopsLens.updateImage': updateImage,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -25,6 +25,11 @@ export function sourceDescription(app: App): string {
   return [shortStatus(app), app.kind, app.revision].filter(Boolean).join(' · ');
 }
 
+/** A notification or image automation row: status, kind, what it does, e.g. `Synced · Alert · error events → slack (slack #ops)`. */
+export function objectDescription(app: App, detail: string | undefined): string {
+  return [shortStatus(app), app.kind, detail].filter(Boolean).join(' · ');
+}
+
 export function appAccessibleLabel(app: App): string {
   const sync = app.sync.status === 'OutOfSync' ? 'out of sync' : app.sync.status === 'Synced' ? 'synced' : 'sync unknown';
   const parts = [`${TOOL_LABEL[app.tool]} ${app.kind} ${app.name}`, sync, app.health.status.toLowerCase()];

@@ -27,6 +27,8 @@ import type { ApiResourceTrees } from '../../core/argocd/api/treeStore';
 import { serverTreeItem } from '../argocd/serverItem';
 import type { EnvironmentSource } from '../env/environmentIndex';
 import { environmentChildren, environmentTreeItem, environmentsNode, type EnvironmentTreeNode } from '../env/environmentNodes';
+import { imageAutomationOf, isImageAutomation, isNotification, nestedApps, nestingParent, notificationsOf, notificationsSummary, objectDetail, providerOf } from './appTreeShape';
+import { objectDescription } from './appText';
 
 export type AppTreeNode =
   | { readonly type: 'cluster'; readonly id: string; readonly name: string }
@@ -35,7 +37,14 @@ export type AppTreeNode =
   | { readonly type: 'empty'; readonly id: string; readonly name: string; readonly cluster: string }
   | { readonly type: 'tool'; readonly id: string; readonly name: string; readonly cluster: string; readonly tool: Tool }
   | { readonly type: 'group'; readonly id: string; readonly name: string; readonly cluster: string; readonly tool: Tool }
-  | { readonly type: 'app'; readonly id: string; readonly name: string; readonly key: AppKey; readonly cluster: string; readonly tool: Tool; readonly group: string }
+  /** `parent`: the Argo CD Application it is nested under (app of apps), else it is listed in `group`. */
+  | { readonly type: 'app'; readonly id: string; readonly name: string; readonly key: AppKey; readonly cluster: string; readonly tool: Tool; readonly group: string; readonly parent?: AppKey }
+  /** The Alerts and Receivers watching a Flux app (issue 15). */
+  | { readonly type: 'notifications'; readonly id: string; readonly name: string; readonly appKey: AppKey }
+  /** The image automation objects of a cluster (issue 15). */
+  | { readonly type: 'images'; readonly id: string; readonly name: string; readonly cluster: string }
+  /** A Flux object shown for what it does to an app: Alert, Provider, Receiver, image automation. */
+  | { readonly type: 'object'; readonly id: string; readonly name: string; readonly key: AppKey; readonly parentId: string }
   | { readonly type: 'resource'; readonly id: string; readonly name: string; readonly appKey: AppKey; readonly index: number }
   /** A node Argo CD tracks below a managed resource (a Deployment's ReplicaSets, their Pods): API apps only. */
   | { readonly type: 'treeNode'; readonly id: string; readonly name: string; readonly appKey: AppKey; readonly ref: TreeNodeRef; readonly parentId: string }
@@ -175,12 +184,33 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         }
         return out;
       }
-      case 'tool':
-        return this.groupsOf(node.cluster, node.tool).map((g) =>
+      case 'tool': {
+        const groups: AppTreeNode[] = this.groupsOf(node.cluster, node.tool).map((g) =>
           this.node({ type: 'group', id: `cluster/${node.cluster}/${node.tool}/${g}`, name: g, cluster: node.cluster, tool: node.tool }),
         );
+        if (node.tool === 'flux' && !this.filter.isActive && imageAutomationOf(this.apps, node.cluster).length > 0) {
+          groups.push(this.node({ type: 'images', id: `cluster/${node.cluster}/flux/~images`, name: 'Image automation', cluster: node.cluster }));
+        }
+        return groups;
+      }
       case 'group':
-        return this.appsOf(node.cluster, node.tool, node.name).map((a) => this.appNode(a));
+        return this.appsOf(node.cluster, node.tool, node.name)
+          .filter((a) => this.nestedUnder(a) === undefined)
+          .map((a) => this.appNode(a));
+      case 'images':
+        return imageAutomationOf(this.apps, node.cluster).map((a) => this.objectNode(node.id, a));
+      case 'notifications': {
+        const app = this.apps.get(node.appKey);
+        if (!app) return [];
+        const n = notificationsOf(this.apps, app);
+        return [...n.alerts, ...n.receivers].map((a) => this.objectNode(node.id, a));
+      }
+      case 'object': {
+        // An Alert shows the Provider its events go to.
+        const app = this.apps.get(node.key);
+        const provider = app ? providerOf(this.apps, app) : undefined;
+        return provider ? [this.objectNode(node.id, provider)] : [];
+      }
       case 'app': {
         const app = this.apps.get(node.key);
         const h = this.liveHealth;
@@ -194,7 +224,12 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         if (this.history) prs.push(this.node(historyNode(node.id, node.key)));
         const envNode = this.environments ? environmentsNode(node.id, node.key, this.environments) : undefined;
         if (envNode) prs.unshift(this.node(envNode));
-        return prs.concat(this.apps.resources(node.key).map((r, index) =>
+        // App of apps: the Applications this one manages, before its other resources.
+        const nested: AppTreeNode[] = app && !this.filter.isActive ? nestedApps(this.apps, app, listedInApplications).map((c) => this.appNode(c)) : [];
+        const watching = app ? notificationsOf(this.apps, app) : undefined;
+        const notes: AppTreeNode[] =
+          watching && watching.alerts.length + watching.receivers.length > 0 ? [this.node({ type: 'notifications', id: `${node.id}/notifications`, name: 'Notifications', appKey: node.key })] : [];
+        return prs.concat(nested, notes, this.apps.resources(node.key).map((r, index) =>
           this.node({
             type: 'resource',
             id: `${node.id}/r/${r.group}/${r.kind}/${r.namespace}/${r.name}`,
@@ -232,8 +267,16 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         return this.nodes.get(`cluster/${node.cluster}`) ?? this.node({ type: 'cluster', id: `cluster/${node.cluster}`, name: node.cluster });
       case 'group':
         return this.node({ type: 'tool', id: `cluster/${node.cluster}/${node.tool}`, name: TOOL_LABEL[node.tool], cluster: node.cluster, tool: node.tool });
-      case 'app':
+      case 'app': {
+        const parent = node.parent === undefined ? undefined : this.apps.get(node.parent);
+        if (parent) return this.appNode(parent);
         return this.node({ type: 'group', id: `cluster/${node.cluster}/${node.tool}/${node.group}`, name: node.group, cluster: node.cluster, tool: node.tool });
+      }
+      case 'images':
+        return this.node({ type: 'tool', id: `cluster/${node.cluster}/flux`, name: TOOL_LABEL.flux, cluster: node.cluster, tool: 'flux' });
+      case 'object':
+        return this.nodes.get(node.parentId);
+      case 'notifications':
       case 'resource':
       case 'history':
       case 'pullRequests':
@@ -294,6 +337,31 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
       }
       case 'app':
         return this.appItem(node);
+      case 'images': {
+        const count = imageAutomationOf(this.apps, node.cluster).length;
+        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.description = `${count}`;
+        item.iconPath = new vscode.ThemeIcon('package');
+        item.contextValue = 'images.flux';
+        item.tooltip = 'Flux image automation: ImageRepositories scanned, ImagePolicies selecting a tag, ImageUpdateAutomations committing it';
+        item.accessibilityInformation = { label: `Image automation, ${count} objects`, role: 'treeitem' };
+        return item;
+      }
+      case 'notifications': {
+        const app = this.apps.get(node.appKey);
+        const summary = app ? notificationsSummary(notificationsOf(this.apps, app)) : '';
+        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.description = summary;
+        item.iconPath = new vscode.ThemeIcon('bell');
+        item.contextValue = 'notifications.flux';
+        item.tooltip = 'Flux Alerts sending this object\'s events, and Receivers whose webhooks make it reconcile';
+        item.accessibilityInformation = { label: `Notifications, ${summary}`, role: 'treeitem' };
+        return item;
+      }
+      case 'object':
+        return this.objectItem(node);
       case 'resource':
         return this.resourceItem(node);
       case 'treeNode':
@@ -364,13 +432,23 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
 
   private appNode(app: App): AppNode {
     const group = app.project ?? app.namespace;
+    const parent = this.nestedUnder(app)?.key;
     const id = `app/${app.key}`;
     const existing = this.nodes.get(id);
-    // The group is part of the node (getParent needs it); a project move replaces the node.
-    if (existing?.type === 'app' && existing.group === group) return existing;
-    const node: AppNode = { type: 'app', id, name: app.name, key: app.key, cluster: app.cluster, tool: app.tool, group };
+    // The group and parent are part of the node (getParent needs them); a move replaces the node.
+    if (existing?.type === 'app' && existing.group === group && existing.parent === parent) return existing;
+    const node: AppNode = { type: 'app', id, name: app.name, key: app.key, cluster: app.cluster, tool: app.tool, group, ...(parent === undefined ? {} : { parent }) };
     this.nodes.set(id, node);
     return node;
+  }
+
+  /** The app this one is nested under (app of apps); never while a filter is active (a flat list of matches). */
+  private nestedUnder(app: App): App | undefined {
+    return this.filter.isActive ? undefined : nestingParent(this.apps, app, listedInApplications);
+  }
+
+  private objectNode(parentId: string, app: App): AppTreeNode {
+    return this.node({ type: 'object', id: `${parentId}/${app.key}`, name: app.name, key: app.key, parentId });
   }
 
   private node<T extends AppTreeNode>(n: T): T {
@@ -409,7 +487,7 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
       const app = this.apps.get(key);
       const n = this.nodes.get(`app/${key}`);
       if (app === undefined || n === undefined) continue;
-      if (n.type === 'app' && n.group !== (app.project ?? app.namespace)) {
+      if (n.type === 'app' && (n.group !== (app.project ?? app.namespace) || n.parent !== this.nestedUnder(app)?.key)) {
         this.nearest(key, out);
       } else {
         out.add(n);
@@ -417,6 +495,12 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         const g = this.nodes.get(`cluster/${app.cluster}/${app.tool}/${n.type === 'app' ? n.group : ''}`);
         if (g) out.add(g);
       }
+    }
+    // Alerts, Receivers, Providers and image objects appear under other nodes: their cluster's Flux
+    // node is refreshed, which re-reads the apps they watch and the image automation node.
+    for (const key of change.updated) {
+      const app = this.apps.get(key);
+      if (app && (isNotification(app) || isImageAutomation(app))) this.nearest(key, out);
     }
     for (const key of change.added) this.nearest(key, out);
     for (const key of change.removed) {
@@ -462,7 +546,7 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     const item = new vscode.TreeItem(
       app.name,
       // Every app has a History child (issue 17), so every app expands when the audit trail is wired.
-      app.resources.length > 0 || this.history !== undefined || (this.pullRequests?.forApp(app.key).length ?? 0) > 0 || (this.environments?.forApp(app.key)?.group.environments.length ?? 0) > 1
+      app.resources.length > 0 || this.history !== undefined || (this.pullRequests?.forApp(app.key).length ?? 0) > 0 || (this.environments?.forApp(app.key)?.group.environments.length ?? 0) > 1 || this.hasNestedRows(app)
         ? vscode.TreeItemCollapsibleState.Collapsed
         : vscode.TreeItemCollapsibleState.None,
     );
@@ -473,6 +557,30 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     item.contextValue = this.api?.isApi(app.cluster) ? `${appContextValue(app)}.api${this.api.manualSync(app.key) ? '.manualSync' : ''}` : appContextValue(app);
     const connection = this.apps.status(app.cluster).connection;
     item.tooltip = appTooltip(app, connection, this.clock.now());
+    item.accessibilityInformation = { label: appAccessibleLabel(app), role: 'treeitem' };
+    return item;
+  }
+
+  /** Child Applications or notifications to show under the app. */
+  private hasNestedRows(app: App): boolean {
+    if (app.tool === 'flux') {
+      const n = notificationsOf(this.apps, app);
+      return n.alerts.length + n.receivers.length > 0;
+    }
+    return !this.filter.isActive && nestedApps(this.apps, app, listedInApplications).length > 0;
+  }
+
+  /** A notification or image automation row: its status, kind and what it does; the app tooltip. */
+  private objectItem(node: Extract<AppTreeNode, { type: 'object' }>): vscode.TreeItem {
+    const app = this.apps.get(node.key);
+    const provider = app ? providerOf(this.apps, app) : undefined;
+    const item = new vscode.TreeItem(node.name, provider ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    if (!app) return item;
+    item.description = objectDescription(app, objectDetail(app, provider));
+    item.iconPath = statusIcon(this.extensionPath, app.sync.status, app.suspended ? 'Suspended' : app.health.status);
+    item.contextValue = `object.flux.${app.kind}`;
+    item.tooltip = appTooltip(app, this.apps.status(app.cluster).connection, this.clock.now());
     item.accessibilityInformation = { label: appAccessibleLabel(app), role: 'treeitem' };
     return item;
   }

@@ -8,7 +8,7 @@
  * Backslash-escaping the brackets is therefore not enough: `$\(warning\)` renders as the text
  * `$(warning)` and so as an icon. Outside text goes through `mdText` / `mdCode` only.
  */
-import type { App } from '../../core/model/app';
+import type { App, ObjectSelector } from '../../core/model/app';
 import type { ClusterConnection } from '../../core/store/appStore';
 import type { ClusterEntry } from '../../core/store/clusterStore';
 import { timeAgo, timeSpan } from '../../core/text';
@@ -52,6 +52,41 @@ function describeSource(s: App['sources'][number]): string {
   return [where, ...what].filter(Boolean).join(' ');
 }
 
+function selectorText(s: ObjectSelector): string {
+  const labels = s.matchLabels ? Object.entries(s.matchLabels).map(([k, v]) => `${k}=${v}`) : [];
+  return `${s.kind}/${s.namespace}/${s.name}${labels.length > 0 ? ` [${labels.join(',')}]` : ''}`;
+}
+
+/**
+ * What a Flux notification or image automation object does, one Markdown line each (issue 15: "which
+ * events go where"). Never an address, token or webhook path: the model keeps none (NotificationInfo).
+ */
+function automationLines(app: App): string[] {
+  const n = app.notification;
+  const out: string[] = [];
+  if (n?.kind === 'alert') {
+    out.push(`Sends: ${mdText(n.severity)} events of ${mdText(n.eventSources.map(selectorText).join(', ') || '(nothing)')}${n.provider ? ` to ${mdText(n.provider)}` : ''}`);
+    if (n.inclusionList?.length) out.push(`Only events matching: ${mdText(n.inclusionList.join(', '))}`);
+    if (n.exclusionList?.length) out.push(`Except events matching: ${mdText(n.exclusionList.join(', '))}`);
+  } else if (n?.kind === 'provider') {
+    out.push(`Delivers to: ${mdText([n.type, n.channel ? `channel ${n.channel}` : undefined, n.host].filter(Boolean).join(', ') || '(unknown)')}`);
+  } else if (n?.kind === 'receiver') {
+    out.push(`Reconciles ${mdText(n.resources.map(selectorText).join(', ') || '(nothing)')} on ${mdText(n.type ?? 'webhook')} webhook${n.events?.length ? ` events ${mdText(n.events.join(', '))}` : ''}`);
+  }
+  const i = app.image;
+  if (i?.kind === 'policy') {
+    const ref = (r: { name: string; tag?: string; digest?: string }) => `${r.name}:${r.tag ?? r.digest ?? ''}`;
+    if (i.selected) out.push(`Selects: ${mdCode(ref(i.selected))}${i.previous ? ` (before: ${mdCode(ref(i.previous))})` : ''}`);
+    if (i.policy || i.repository) out.push(`Policy: ${mdText([i.policy, i.repository ? `from ${i.repository}` : undefined].filter(Boolean).join(' '))}`);
+  } else if (i?.kind === 'repository') {
+    out.push(`Scans: ${mdText([i.image, i.tagCount === undefined ? undefined : `${i.tagCount} tags`, i.scannedAt ? `last ${i.scannedAt}` : undefined].filter(Boolean).join(', ') || '(not yet)')}`);
+  } else if (i?.kind === 'update') {
+    out.push(`Commits to: ${mdText([i.source, i.pushBranch ?? i.checkoutBranch ? `branch ${i.pushBranch ?? i.checkoutBranch}` : undefined, i.path ? `path ${i.path}` : undefined].filter(Boolean).join(', ') || '(unknown)')}`);
+    if (i.lastPushCommit) out.push(`Last push: ${mdCode(i.lastPushCommit.slice(0, 7))}${i.lastPushTime ? ` at ${mdText(i.lastPushTime)}` : ''}`);
+  }
+  return out;
+}
+
 /** The app tooltip's Markdown; only `$(warning)` of our own is an icon. */
 export function appTooltipMarkdown(app: App, connection: ClusterConnection, now: number): string {
   const lines: string[] = [];
@@ -72,6 +107,7 @@ export function appTooltipMarkdown(app: App, connection: ClusterConnection, now:
   }
   // Conditions beside sync and health (HelmRelease Released/TestSuccess/Remediated/Drifted, SourceVerified…), issue 15.
   for (const c of (app.conditions ?? []).slice(0, 8)) lines.push(`- ${mdText(c.type)}: ${mdText(c.status)}${c.reason ? ` (${mdText(c.reason)})` : ''}\n`);
+  for (const l of automationLines(app)) lines.push(`- ${l}\n`);
   if (app.message) lines.push(`\n${mdText(app.message)}\n`);
   if (connection.phase === 'unreachable') lines.push(`\n$(warning) Cluster unreachable for ${mdText(timeSpan(connection.since, now))}; this is the last known state.\n`);
   if (app.resourceHealth.kind === 'unavailable') {

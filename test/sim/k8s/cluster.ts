@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as YAML from 'yaml';
 import type { KubeObject } from './types';
 import type { AuthRule } from './auth';
-import { SimServer, type HostileStream } from './server';
+import { SimServer, type HostileStream, type OpenWatch } from './server';
 import { SeedError, readSeed } from './seed';
 import { issueClientCert } from './tlsCert';
 
@@ -38,6 +38,8 @@ export interface SimCluster {
   readonly counts: { snapshot(): Record<string, number>; reset(): void };
   /** TLS handshakes the server completed (each is a new client connection), and how many resumed a session. */
   readonly tls: { snapshot(): { handshakes: number; resumed: number }; reset(): void };
+  /** The watches open now (also `GET /sim/watches` over HTTP), with their selectors. */
+  openWatches(): OpenWatch[];
   readonly faults: {
     cutWatches(): void;
     expireResourceVersions(): void;
@@ -107,6 +109,7 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
     },
     counts: { snapshot: () => server.countsSnapshot(), reset: () => server.resetCounts() },
     tls: { snapshot: () => server.tlsSnapshot(), reset: () => server.resetTls() },
+    openWatches: () => server.openWatches(),
     faults: {
       cutWatches: () => server.cutWatches(),
       expireResourceVersions: () => server.store.compact(),

@@ -128,6 +128,16 @@ function setPath(o: Record<string, unknown>, path: string, value: unknown): void
   cur[keys[keys.length - 1]!] = value;
 }
 
+/** One open watch as `GET /sim/watches` lists it. */
+export interface OpenWatch {
+  /** `group/plural` ('' group for core: `/pods`). */
+  readonly resource: string;
+  /** '' for a cluster-wide watch. */
+  readonly namespace: string;
+  readonly fieldSelector: string;
+  readonly labelSelector: string;
+}
+
 export class SimServer {
   readonly registry = new Registry();
   readonly store: Store;
@@ -142,7 +152,7 @@ export class SimServer {
   /** Hostile answers to collection GETs, for tests of client bounds (SimCluster.faults). */
   private hostile: { goneOnWatch: boolean; stream: HostileStream | undefined } = { goneOnWatch: false, stream: undefined };
   private streamedBytes = 0;
-  private readonly watches = new Set<{ end(): void }>();
+  private readonly watches = new Set<{ end(): void; readonly info: OpenWatch }>();
   private readonly sockets = new Set<Socket>();
   private server: net.Server | undefined;
   private port = 0;
@@ -271,6 +281,10 @@ export class SimServer {
   }
   countsSnapshot(): Record<string, number> {
     return { ...this.counts };
+  }
+  /** The watches open right now (a gauge, unlike the request counts): what a client left behind. */
+  openWatches(): OpenWatch[] {
+    return [...this.watches].map((w) => ({ ...w.info }));
   }
   resetCounts(): void {
     this.counts = {};
@@ -565,6 +579,7 @@ export class SimServer {
     const ctx: Ctx = { req, res, url, principal: { user: 'system:anonymous', rules: [] } };
     try {
       if (url.pathname === '/sim/counts') return this.send(ctx, 200, this.countsSnapshot());
+      if (url.pathname === '/sim/watches') return this.send(ctx, 200, { open: this.openWatches() });
       // Faults for tests running in another process (the extension host); like /sim/counts, not
       // part of the Kubernetes API and not counted.
       if (req.method === 'POST' && url.pathname === '/sim/faults/cut-watches') {
@@ -960,6 +975,7 @@ export class SimServer {
     if (bookmarks) timers.push(setInterval(() => bookmark(), this.opts.bookmarkIntervalMs));
     const timeout = Number(q.get('timeoutSeconds') ?? 0);
     const entry = {
+      info: { resource: this.gr(rt), namespace: rp.namespace ?? '', fieldSelector: q.get('fieldSelector') ?? '', labelSelector: q.get('labelSelector') ?? '' },
       end: (): void => {
         sub.dispose();
         timers.forEach((t) => clearInterval(t));
