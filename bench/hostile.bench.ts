@@ -4,7 +4,7 @@
  * walk and copy of a render): the billion-laughs file refused at its alias, a 17 KB document that
  * aliases as much as Kubernetes accepts (about 400,000 nodes once expanded) read and measured, a
  * document nested 100,000 deep refused, and a folder whose links loop refused. The figures are time;
- * the memory bound is asserted by test/unit/cliHostile.test.ts (the CLI under a 256 MB heap).
+ * the memory bound is asserted by test/unit/cli/cliHostile.test.ts (the CLI under a 256 MB heap).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

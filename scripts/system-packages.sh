@@ -5,8 +5,8 @@
 # Usage: system-packages.sh [GROUP...]   (no group: all of them)
 #   base   git (git-http-backend)          the repositories and the forge simulator
 #          openssl                         the Kubernetes simulator's TLS certificate
-#          openssh-server (+ its client)   the push-over-SSH-through-ssh-agent test (test/unit/gitPublish.test.ts)
-#          gnupg                           a signed commit in the audit history tests (test/unit/auditGitHistory.test.ts)
+#          openssh-server (+ its client)   the push-over-SSH-through-ssh-agent test (test/unit/infra/git/gitPublish.test.ts)
+#          gnupg                           a signed commit in the audit history tests (test/unit/core/audit/auditGitHistory.test.ts)
 #   ui     chromium                        drives the UI tests and the demo's smoke check
 #          ripgrep                         VS Code's search, linked into code-server
 #   build  python3, make, g++, pkg-config, *-dev   let code-server's native modules build

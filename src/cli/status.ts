@@ -14,7 +14,7 @@ import { readKubeconfig } from './contexts';
 import type { CliIo } from './io';
 import type { CliOutput } from './output';
 
-export const nodeClock: Clock = {
+const nodeClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => {
     const t = setTimeout(fn, ms);

@@ -5,8 +5,6 @@
 import type { Disposable, Event } from './lifecycle';
 import type { GitOpsKindName } from './model/app';
 
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
-
 /**
  * Log sink. Callers prefix lines with `[Component][method]`; implementations must never be handed a
  * token or Secret value (STYLE.md rule 11), and `redact` is applied on the way in as a safety net.

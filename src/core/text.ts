@@ -4,7 +4,7 @@
  */
 
 /** Prefix of every notification GitOps Lens shows, so a user knows which extension speaks. */
-export const MESSAGE_PREFIX = 'GitOps Lens: ';
+const MESSAGE_PREFIX = 'GitOps Lens: ';
 
 /** `message` with the prefix, unless it already names GitOps Lens. */
 export function userMessage(message: string): string {

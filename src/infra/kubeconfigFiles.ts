@@ -16,7 +16,7 @@ export function defaultKubeconfigPaths(env: NodeJS.ProcessEnv = process.env): st
   return [path.join(os.homedir(), '.kube', 'config')];
 }
 
-export function expandHome(p: string): string {
+function expandHome(p: string): string {
   if (p === '~') return os.homedir();
   if (p.startsWith('~/')) return path.join(os.homedir(), p.slice(2));
   return p;

@@ -67,7 +67,6 @@ export interface StartedSims {
 const CRDS = path.join(REPO_ROOT, 'test', 'fixtures', 'sim', 'crds');
 const FORBIDDEN_NAMESPACE = 'team-b';
 
-
 export async function startSims(dir: string): Promise<StartedSims> {
   const started: SimCluster[] = [];
   try {
@@ -253,7 +252,7 @@ export async function startForgeSim(): Promise<StartedForgeSim> {
 // the `guestbook` app, its resource tree and managed resources, and an `argocd` CLI config file for it
 // (context ARGOCD_API_CONTEXT, the admin token, the server's CA) that no kubeconfig mentions.
 
-export const ARGOCD_API_CONTEXT = 'sim-api';
+const ARGOCD_API_CONTEXT = 'sim-api';
 
 /** What the in-host Argo CD API tests need: the CLI config file to point the setting at. */
 export interface ArgoCdApiSimAccess {

@@ -42,7 +42,7 @@ export function storyGit(cwd: string, args: string[], who?: { author: Identity; 
   );
 }
 
-export const storyManifest = (replicas: number): string => `apiVersion: apps/v1
+const storyManifest = (replicas: number): string => `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web

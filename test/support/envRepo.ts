@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const STOREFRONT_STAGING = 'apps/storefront/overlays/staging/kustomization.yaml';
+const STOREFRONT_STAGING = 'apps/storefront/overlays/staging/kustomization.yaml';
 export const STOREFRONT_PRODUCTION = 'apps/storefront/overlays/production/kustomization.yaml';
 
 export const ENV_REPO_FILES: Readonly<Record<string, string>> = {

@@ -16,7 +16,7 @@
 export const BLAME_LIMITS = { maxLines: 5000, maxValue: 1000, maxContentChars: 4 << 20 } as const;
 
 /** The id git blame prints for lines of the working tree (or `--contents`) that no commit holds. */
-export const UNCOMMITTED = /^0+$/;
+const UNCOMMITTED = /^0+$/;
 
 export interface BlameCommit {
   readonly id: string;
@@ -30,7 +30,7 @@ export interface BlameCommit {
   readonly uncommitted: boolean;
 }
 
-export interface BlameLine {
+interface BlameLine {
   /** 1-based line number in the blamed text. */
   readonly line: number;
   /** Full commit id, lower case. */

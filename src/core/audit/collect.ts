@@ -59,7 +59,7 @@ export interface AuditChange {
   readonly branch: string;
 }
 
-export interface BranchAudit {
+interface BranchAudit {
   readonly branch: string;
   /** The ref read (`origin/main`), undefined when the branch is not in the repository. */
   readonly ref?: string;

@@ -31,7 +31,7 @@ export function signatureStateOf(code: string): SignatureState {
   return SIGNATURE_STATES[code.trim()] ?? 'unverifiable';
 }
 
-export interface CommitSignature {
+interface CommitSignature {
   /** The `%G?` letter as git printed it. */
   readonly code: string;
   readonly state: SignatureState;
@@ -64,19 +64,19 @@ export function formatPerson(p: Person): string {
 }
 
 /** Fields of the log format, in order; `--format` is built from this list so both sides agree. */
-export const LOG_FIELDS = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%G?', '%GS', '%GK', '%s', '%b'] as const;
+const LOG_FIELDS = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%G?', '%GS', '%GK', '%s', '%b'] as const;
 
 /** Bounds: a repository's commit messages are the author's to write. */
-export const LOG_LIMITS = { maxBody: 4000, maxSubject: 1000, maxFilesPerCommit: 5000 } as const;
+const LOG_LIMITS = { maxBody: 4000, maxSubject: 1000, maxFilesPerCommit: 5000 } as const;
 
 /** The separators of one run: `\x1e<marker>` starts a record, `\x1f<marker>\x1f` separates fields, `\x1f<marker>\x1d` ends them. */
-export interface LogMarkers {
+interface LogMarkers {
   readonly record: string;
   readonly field: string;
   readonly end: string;
 }
 
-export function logMarkers(nonce: string): LogMarkers {
+function logMarkers(nonce: string): LogMarkers {
   if (!/^[0-9a-z]{8,64}$/i.test(nonce)) throw new Error('the log marker must be 8–64 letters or digits');
   return { record: `\x1e${nonce}`, field: `\x1f${nonce}\x1f`, end: `\x1f${nonce}\x1d` };
 }

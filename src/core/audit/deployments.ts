@@ -31,9 +31,9 @@ import { isRecord } from '../json';
 
 type Rec = Record<string, unknown>;
 
-export type DeploymentOrigin = 'argocd-history' | 'flux-history' | 'helm-history' | 'flux-status' | 'flux-event';
+type DeploymentOrigin = 'argocd-history' | 'flux-history' | 'helm-history' | 'flux-status' | 'flux-event';
 
-export interface DeploymentInitiator {
+interface DeploymentInitiator {
   /** The Argo CD user (SSO subject or local account) who started the sync; absent for automated syncs. */
   readonly username?: string;
   /** Started by the controller itself (automated sync policy). */
@@ -41,7 +41,7 @@ export interface DeploymentInitiator {
 }
 
 /** One source of a deployment: where the desired state came from and at which revision. */
-export interface DeployedSource {
+interface DeployedSource {
   readonly repoURL?: string;
   readonly path?: string;
   readonly chart?: string;

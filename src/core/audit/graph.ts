@@ -127,7 +127,7 @@ export function landings(graph: CommitGraph, tip: string): Map<string, Landing> 
   return out;
 }
 
-export type PullRequestRefStyle = 'github-merge' | 'squash-suffix' | 'gitlab' | 'bitbucket-cloud' | 'bitbucket-server' | 'azure-devops' | 'gitea-merge';
+type PullRequestRefStyle = 'github-merge' | 'squash-suffix' | 'gitlab' | 'bitbucket-cloud' | 'bitbucket-server' | 'azure-devops' | 'gitea-merge';
 
 export interface PullRequestRef {
   readonly number: number;

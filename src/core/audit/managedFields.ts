@@ -186,7 +186,7 @@ export function gitOpsControllerOf(manager: string, extra: readonly string[] = [
 // Attribution.
 
 /** How a manager's set covers the asked path. */
-export type OwnershipMatch =
+type OwnershipMatch =
   /** The manager owns the path itself. */
   | 'exact'
   /** It owns an ancestor as one atomic value (`f:args: {}`, `f:selector: {}`), which includes the path. */
@@ -194,7 +194,7 @@ export type OwnershipMatch =
   /** It owns fields below the path (the drifted value is an object or list it filled in part). */
   | 'below';
 
-export interface FieldOwner {
+interface FieldOwner {
   readonly manager: string;
   readonly operation: string;
   readonly time?: string;
@@ -224,7 +224,7 @@ export interface FieldAttribution {
 export type AttributionStep = { readonly field: string } | { readonly index: number; readonly item?: unknown };
 
 /** RFC 6901 JSON Pointer → steps; numeric tokens are list positions in the LIVE object. */
-export function pointerSteps(pointer: string): AttributionStep[] {
+function pointerSteps(pointer: string): AttributionStep[] {
   if (pointer === '' || pointer === '/') return [];
   const tokens = (pointer.startsWith('/') ? pointer.slice(1) : pointer).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
   return tokens.map((t) => ({ field: t }));

@@ -11,7 +11,7 @@ import { pullRequestRefs } from './graph';
 /** What the audit asks of a forge (a subset of ForgeClient, so a cache can stand in between). */
 export type AuditForge = Pick<ForgeClient, 'pullRequestsForCommit' | 'pullRequestReviews' | 'branchProtection'>;
 
-export interface PullRequestEvidence {
+interface PullRequestEvidence {
   readonly number: number;
   readonly title?: string;
   readonly url?: string;
@@ -34,7 +34,7 @@ export type PullRequestLookup =
   | { readonly kind: 'unknown'; readonly reason: string; readonly hint?: PullRequestEvidence };
 
 /** Per reviewer (the author left out) the latest decisive state, else `commented`; in the order they first reviewed. */
-export function reviewersOf(reviews: readonly PullRequestReview[], author?: string): Array<{ user: string; state: ReviewState }> {
+function reviewersOf(reviews: readonly PullRequestReview[], author?: string): Array<{ user: string; state: ReviewState }> {
   const last = new Map<string, ReviewState>();
   for (const r of reviews) {
     if (r.state === 'pending' || (author !== undefined && r.user.toLowerCase() === author.toLowerCase())) continue;
@@ -60,7 +60,7 @@ function fromForge(pr: PullRequestDetails, approvedBy: readonly string[] | undef
 }
 
 /** The pull request number a commit's message names (the merge commit's, else the commit's own). */
-export function messageHint(commit: CommitRecord, via?: CommitRecord): PullRequestEvidence | undefined {
+function messageHint(commit: CommitRecord, via?: CommitRecord): PullRequestEvidence | undefined {
   for (const c of via && via.id !== commit.id ? [via, commit] : [commit]) {
     const ref = pullRequestRefs(c.subject, c.body)[0];
     if (ref) return { number: ref.number, source: 'message' };

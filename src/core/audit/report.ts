@@ -56,7 +56,7 @@ export function utc(iso: string): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z') : iso;
 }
 
-export function changeRow(c: AuditChange): AuditChangeRow {
+function changeRow(c: AuditChange): AuditChangeRow {
   const pr = c.pullRequest.kind === 'pullRequest' ? c.pullRequest.pr : c.pullRequest.kind === 'unknown' ? c.pullRequest.hint : undefined;
   return {
     app: c.target.app.name,
@@ -84,7 +84,7 @@ function cmp(a: string, b: string): number {
 }
 
 /** `Kind/namespace/name`. */
-export function objectName(ref: { readonly kind: string; readonly namespace?: string; readonly name: string }): string {
+function objectName(ref: { readonly kind: string; readonly namespace?: string; readonly name: string }): string {
   return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
 }
 

@@ -80,7 +80,7 @@ export interface BlameAnswer {
   readonly notes: readonly string[];
 }
 
-export const TRAIL_LIMITS = { maxChanges: 50, maxPeers: 20, forgeConcurrency: 4, maxGraph: 20_000, freshMs: 60_000, deploymentsTtlMs: 20_000, blameEntries: 32 } as const;
+const TRAIL_LIMITS = { maxChanges: 50, maxPeers: 20, forgeConcurrency: 4, maxGraph: 20_000, freshMs: 60_000, deploymentsTtlMs: 20_000, blameEntries: 32 } as const;
 
 interface BranchContext {
   readonly key: string;

@@ -79,7 +79,7 @@ export interface CompareOptions {
 type Obj = Record<string, unknown>;
 
 /** RFC 6901: `~` → `~0`, `/` → `~1`. */
-export function toPointer(steps: readonly FoundStep[]): string {
+function toPointer(steps: readonly FoundStep[]): string {
   return steps.map((s) => `/${'field' in s ? s.field.replace(/~/g, '~0').replace(/\//g, '~1') : String(s.index)}`).join('');
 }
 
@@ -353,7 +353,7 @@ export function compareObjects(desired: unknown, live: unknown, opts: CompareOpt
 }
 
 /** `[]` or `{}`. */
-export function isEmptyContainer(v: unknown): boolean {
+function isEmptyContainer(v: unknown): boolean {
   return Array.isArray(v) ? v.length === 0 : isRecord(v) && Object.keys(v).length === 0;
 }
 

@@ -73,7 +73,7 @@ export interface CompareContext {
 }
 
 /** The object an ignore rule is matched against (apiVersion, kind, name, namespace when set). */
-export function ignoreIdOf(obj: Obj): ResourceIdentity {
+function ignoreIdOf(obj: Obj): ResourceIdentity {
   const meta = isRecord(obj.metadata) ? obj.metadata : {};
   const text = (v: unknown): string => (typeof v === 'string' ? v : '');
   const namespace = text(meta.namespace);
@@ -225,7 +225,7 @@ function isAggregatedRole(o: Obj): boolean {
  * `SetAppInstance`); with annotation tracking the label is the user's. The live object tells which: the
  * label naming the app and no tracking-id annotation.
  */
-export function trackingRules(app: Pick<App, 'tool' | 'name'>, live: Obj): IgnoreRule[] {
+function trackingRules(app: Pick<App, 'tool' | 'name'>, live: Obj): IgnoreRule[] {
   if (app.tool !== 'argocd') return [];
   const meta = isRecord(live.metadata) ? live.metadata : {};
   const labels = isRecord(meta.labels) ? meta.labels : {};

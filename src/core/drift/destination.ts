@@ -18,7 +18,7 @@ export type LiveCluster =
   /** The destination is in no kubeconfig context: nothing can be read; `unknown` says why. */
   | { readonly cluster: string; readonly unknown: string };
 
-export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
 /** `appCluster` is the context the app object was read from. */
 export function liveClusterOf(app: App, appCluster: string, contexts: readonly KnownContext[]): LiveCluster {

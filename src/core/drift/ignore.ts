@@ -53,7 +53,6 @@ export interface ParsedIgnore {
 type Obj = Record<string, unknown>;
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
-
 /** RFC 6901 pointer → field steps (a numeric token also matches a list index, see compare.ts). */
 export function parsePointer(pointer: string): IgnoreStep[] {
   if (pointer === '') return [];
@@ -238,7 +237,7 @@ export function parseArgoIgnoreEntry(e: unknown, at: string): ParsedIgnore {
 }
 
 /** Equality-based label selector (`a=b`, `a==b`, `a!=b`, `a`, `!a`, comma-joined); undefined if unsupported. */
-export function parseEqualitySelector(sel: string): ((labels: Readonly<Record<string, unknown>>) => boolean) | undefined {
+function parseEqualitySelector(sel: string): ((labels: Readonly<Record<string, unknown>>) => boolean) | undefined {
   const tests: ((l: Readonly<Record<string, unknown>>) => boolean)[] = [];
   for (const raw of sel.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
     let m: RegExpExecArray | null;

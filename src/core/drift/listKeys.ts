@@ -15,7 +15,7 @@ import { isRecord } from '../json';
  */
 
 /** How a list field merges, as OpenAPI `x-kubernetes-list-type` / `x-kubernetes-list-map-keys` say. */
-export type ListSemantics =
+type ListSemantics =
   | { type: 'map'; keys: readonly string[] }
   | { type: 'set' }
   | { type: 'atomic' };
@@ -226,7 +226,6 @@ export function builtinListKeys(gvk: GroupKind): ListKeys {
 }
 
 type Schema = Record<string, unknown>;
-
 
 /** Walks an OpenAPI v3 schema along a path whose list items are elided. */
 /** Walks an OpenAPI v3 schema along a path whose list items are elided. */

@@ -17,7 +17,7 @@
  */
 import { isRecord } from '../json';
 
-export const COMPARE_OPTIONS_ANNOTATION = 'argocd.argoproj.io/compare-options';
+const COMPARE_OPTIONS_ANNOTATION = 'argocd.argoproj.io/compare-options';
 const FLUX_SSA = 'kustomize.toolkit.fluxcd.io/ssa';
 const FLUX_RECONCILE = 'kustomize.toolkit.fluxcd.io/reconcile';
 

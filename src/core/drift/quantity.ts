@@ -9,7 +9,7 @@
 // Values are exact rationals (BigInt), rounded up to nano precision as the API server does
 // ("values with precision finer than 1n are rounded up").
 
-export type QuantityFormat = 'BinarySI' | 'DecimalSI' | 'DecimalExponent';
+type QuantityFormat = 'BinarySI' | 'DecimalSI' | 'DecimalExponent';
 
 export interface Quantity {
   /** Value in nano units (value × 10⁹), exact after rounding up to 1n like the API server. */

@@ -4,7 +4,7 @@
  */
 import type { DriftFinding } from './compare';
 
-export type ResourceDriftStatus = 'InSync' | 'Drifted' | 'Missing' | 'Extra';
+type ResourceDriftStatus = 'InSync' | 'Drifted' | 'Missing' | 'Extra';
 
 export interface ResourceDrift {
   readonly apiVersion: string;

@@ -67,7 +67,7 @@ export interface DriftLens {
 }
 
 /** One field that differs; values of Secrets are masked as everywhere else (core/drift/mask.ts). */
-export interface DriftChange {
+interface DriftChange {
   /** RFC 6901 JSON Pointer into the desired document (list items by their index there). */
   readonly path: string;
   readonly desired?: unknown;
@@ -820,7 +820,7 @@ function itemOf(
  * A desired object with its namespace set: a shallow copy, as the parsed value is shared with the
  * chunk cache; a document that names its namespace already (or a cluster-scoped one) is used as it is.
  */
-export function withNamespace(value: Obj, namespace: string): Obj {
+function withNamespace(value: Obj, namespace: string): Obj {
   if (namespace === '' || (isRecord(value.metadata) && value.metadata.namespace === namespace)) return value;
   return { ...value, metadata: { ...(isRecord(value.metadata) ? value.metadata : {}), namespace } };
 }

@@ -15,7 +15,7 @@ type Obj = Record<string, unknown>;
 /** Said on the lens and in the CLI next to such a document. */
 export const SOPS_NOTE = 'encrypted with SOPS: values not compared';
 /** Stands for an encrypted value the live object does not have. */
-export const SOPS_PLACEHOLDER = '(encrypted with SOPS)';
+const SOPS_PLACEHOLDER = '(encrypted with SOPS)';
 
 const MAX_DEPTH = 64;
 

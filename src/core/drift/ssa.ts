@@ -34,7 +34,7 @@ export interface Ownership {
   readonly others: readonly FieldSetNode[];
 }
 
-export const ARGOCD_SSA_MANAGER = 'argocd-controller';
+const ARGOCD_SSA_MANAGER = 'argocd-controller';
 /** The field manager of our own server-side dry-runs (infra/k8s/clusterAccess.ts `dryRunApply` default). */
 export const DRY_RUN_FIELD_MANAGER = 'gitops-lens';
 const FLUX_APPLIERS = ['kustomize-controller', 'helm-controller'];
@@ -50,7 +50,7 @@ const FLUX_TAKEN_OVER: ReadonlyArray<readonly [string, string]> = [
 const FLUX_SSA_ANNOTATION = 'kustomize.toolkit.fluxcd.io/ssa';
 
 /** Whether an entry's fields are the controller's, for the deploying tool (undefined: not known). */
-export function isControllerEntry(e: Pick<ManagedFieldsEntry, 'manager' | 'operation' | 'subresource'>, tool: App['tool'] | undefined, fluxTakesOver: boolean): boolean {
+function isControllerEntry(e: Pick<ManagedFieldsEntry, 'manager' | 'operation' | 'subresource'>, tool: App['tool'] | undefined, fluxTakesOver: boolean): boolean {
   if (e.subresource !== undefined) return false;
   if (tool === 'argocd') return e.manager === ARGOCD_SSA_MANAGER && e.operation === 'Apply';
   if (tool === 'flux') {

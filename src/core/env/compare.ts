@@ -35,7 +35,7 @@ export interface RenderedSide {
   readonly names: NameRules;
 }
 
-export type FieldDifferenceKind = 'changed' | 'onlyFrom' | 'onlyTo';
+type FieldDifferenceKind = 'changed' | 'onlyFrom' | 'onlyTo';
 
 export interface FieldDifference {
   /** RFC 6901 pointer; list indices are the `from` object's (the `to` object's for `onlyTo`). */

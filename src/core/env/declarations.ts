@@ -44,7 +44,7 @@ const isKind = (o: Obj, group: string, kind: string): boolean => o.kind === kind
  * The cluster a manifest's place names: Flux's layout `clusters/<name>/…` (flux bootstrap `--path`),
  * which Argo CD repositories follow too.
  */
-export function clusterOfFile(file: string): string | undefined {
+function clusterOfFile(file: string): string | undefined {
   const parts = file.split('/');
   for (let i = 0; i < parts.length - 2; i++) if (parts[i] === 'clusters' || parts[i] === 'cluster') return parts[i + 1];
   return undefined;

@@ -11,7 +11,7 @@ import { isRemoteReference } from '../render/kustomization';
 import { joinPath } from './repoPath';
 import type { RepoLayout } from './types';
 
-export interface KustomizeImage {
+interface KustomizeImage {
   /** Index in the `images:` list. */
   readonly index: number;
   readonly name: string;
@@ -20,14 +20,14 @@ export interface KustomizeImage {
   readonly digest?: string;
 }
 
-export interface KustomizeReplica {
+interface KustomizeReplica {
   readonly index: number;
   readonly name: string;
   readonly count?: number;
 }
 
 /** A patch the kustomization applies from a file (strategic merge or JSON 6902). */
-export interface KustomizePatchFile {
+interface KustomizePatchFile {
   /** Repository-relative. */
   readonly path: string;
   /** `patches[].target` / `patchesJson6902[].target`, as written. */
@@ -57,7 +57,7 @@ export interface KustomizationInfo {
 }
 
 /** Reads one kustomization (folder and file repository-relative); never throws. */
-export function readKustomizationInfo(folder: string, file: string, text: string, folders: ReadonlySet<string>): KustomizationInfo {
+function readKustomizationInfo(folder: string, file: string, text: string, folders: ReadonlySet<string>): KustomizationInfo {
   let k: Record<string, unknown> = {};
   let broken: string | undefined;
   try {

@@ -67,7 +67,7 @@ export function appliedRevisionOf(obj: unknown): string | undefined {
 }
 
 /** The revision an environment runs: what it applied when known, else (Synced apps) what it compared. */
-export function runningRevision(env: Environment): string | undefined {
+function runningRevision(env: Environment): string | undefined {
   if (env.appliedRevision !== undefined) return env.appliedRevision;
   if (env.app.tool === 'flux') return env.fullRevision;
   return env.sync.status === 'Synced' ? env.fullRevision : undefined;

@@ -49,14 +49,14 @@ export interface PromotionRequest {
 }
 
 /** One file as the promotion leaves it. */
-export interface FileChange {
+interface FileChange {
   readonly path: string;
   readonly before: string;
   readonly after: string;
 }
 
 /** What the target must show afterwards, for a check against its render after the edit. */
-export type Expectation =
+type Expectation =
   | { readonly type: 'field'; readonly group: string; readonly kind: string; readonly name: string; readonly steps: readonly FoundStep[]; readonly value: unknown }
   | { readonly type: 'values'; readonly key: readonly string[]; readonly value: unknown }
   | { readonly type: 'chart'; readonly value: string };
@@ -78,7 +78,7 @@ export interface CarriedChange {
   readonly key?: string;
 }
 
-export interface Refusal {
+interface Refusal {
   readonly label: string;
   readonly reason: string;
   /** The shared file the change could only be made in, and the other environments it would reach. */
@@ -706,7 +706,6 @@ export function promotionSummary(plan: PromotionPlan, groupName: string): string
 export function promotionSlug(plan: PromotionPlan, groupName: string): string {
   return `promote-${groupName}-to-${plan.to.label}`;
 }
-
 
 // --- checking a promotion against the target's render after it ----------------------------------
 

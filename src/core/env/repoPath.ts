@@ -13,20 +13,9 @@ export function joinPath(dir: string, rel: string): string | undefined {
   return normalizePath(dir === '' ? rel : `${dir}/${rel}`);
 }
 
-/** `a/b/c` → `a/b`; `a` → ''. */
-export function dirnameOf(p: string): string {
-  const i = p.lastIndexOf('/');
-  return i < 0 ? '' : p.slice(0, i);
-}
-
 /** `a/b/c` → `c`. */
 export function basenameOf(p: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
-}
-
-/** Whether `p` is `dir` or below it ('' is the root, above everything). */
-export function isInsidePath(p: string, dir: string): boolean {
-  return dir === '' || p === dir || p.startsWith(`${dir}/`);
 }
 
 /** `a/b/c` relative to `a` → `b/c`; to a folder it is not below, the path itself. */

@@ -18,7 +18,7 @@ export interface RemoteChart {
 }
 
 /** A chart in this repository (Argo CD `path` holding Chart.yaml; Flux chart from a GitRepository). */
-export interface LocalChart {
+interface LocalChart {
   readonly type: 'local';
   /** Repository-relative folder of Chart.yaml. */
   readonly path: string;

@@ -9,7 +9,7 @@ import { isRecord } from '../json';
 type Obj = Record<string, unknown>;
 
 /** `b` over `a`, as helm merges a later values file over an earlier one. Neither input is changed. */
-export function mergeValues(a: Readonly<Obj>, b: Readonly<Obj>): Obj {
+function mergeValues(a: Readonly<Obj>, b: Readonly<Obj>): Obj {
   const out: Obj = { ...a };
   for (const [k, v] of Object.entries(b)) {
     if (k === '__proto__') continue;

@@ -32,7 +32,7 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message 
  * The K8sError an error carries, matched by shape: `code` is a K8sErrorCode. Not by `instanceof`:
  * client-node's bundle (dist/k8s.js) is loaded lazily and has its own copy of the class.
  */
-export function k8sErrorOf(err: unknown): { readonly error: K8sError; readonly status: number | undefined } | undefined {
+function k8sErrorOf(err: unknown): { readonly error: K8sError; readonly status: number | undefined } | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const e = err as { code?: unknown; error?: unknown; statusCode?: unknown; message?: unknown };
   if (typeof e.code !== 'string' || !CODES.has(e.code)) return undefined;

@@ -208,7 +208,7 @@ export interface PathRules {
   readonly sep: string;
 }
 
-export type ExecInteractiveMode = 'Never' | 'IfAvailable' | 'Always';
+type ExecInteractiveMode = 'Never' | 'IfAvailable' | 'Always';
 
 /** An exec credential plugin (client.authentication.k8s.io), with `command` resolved like kubectl. */
 export interface ExecPluginConfig {
@@ -224,7 +224,7 @@ export interface ExecPluginConfig {
 }
 
 /** Where the credentials of a user come from; several may be set as client-go allows (e.g. a token plus a client certificate). */
-export interface KubeUserAuth {
+interface KubeUserAuth {
   readonly token: string | undefined;
   readonly tokenFile: string | undefined;
   readonly basic: { readonly username: string; readonly password: string } | undefined;
@@ -556,7 +556,6 @@ function stringField(obj: Record<string, unknown>, key: string): string | undefi
   const v = obj[key];
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
-
 
 function firstLine(s: string): string {
   return s.split('\n', 1)[0] ?? s;

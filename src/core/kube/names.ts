@@ -23,7 +23,7 @@ import type { ObjectRef } from '../ports';
  * Path-segment kinds (RBAC roles, for one) have no length limit upstream; DNS-subdomain kinds (most)
  * stop at 253. A name longer than this is refused so that no input makes a URL unbounded.
  */
-export const MAX_NAME_LENGTH = 512;
+const MAX_NAME_LENGTH = 512;
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_LABEL_MAX = 63;
@@ -56,7 +56,7 @@ export function namespaceProblem(namespace: string): string | undefined {
 }
 
 /** Why `apiVersion` (`v1`, `apps/v1`, `argoproj.io/v1alpha1`) cannot be in a URL, or undefined. */
-export function apiVersionProblem(apiVersion: string): string | undefined {
+function apiVersionProblem(apiVersion: string): string | undefined {
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
@@ -66,7 +66,7 @@ export function apiVersionProblem(apiVersion: string): string | undefined {
 }
 
 /** Why `kind` is not a kind (lower-cased, a DNS-1035 label), or undefined. */
-export function kindProblem(kind: string): string | undefined {
+function kindProblem(kind: string): string | undefined {
   const lower = kind.toLowerCase();
   if (lower.length === 0 || lower.length > DNS1123_LABEL_MAX || !DNS1035_LABEL.test(lower)) return 'is not a Kubernetes kind (letters and digits, starting with a letter)';
   return undefined;

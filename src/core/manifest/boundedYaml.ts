@@ -240,7 +240,7 @@ class Exceeded extends Error {
  * Kubernetes' alias rule (go-yaml v3 decode.go `allowedAliasRatio`): the share of alias nodes allowed
  * is 99% up to 400,000 nodes, 10% from 4,000,000, linear in between.
  */
-export function allowedAliasRatio(decodes: number): number {
+function allowedAliasRatio(decodes: number): number {
   const low = 400_000;
   const high = 4_000_000;
   if (decodes <= low) return 0.99;

@@ -20,7 +20,7 @@ import type { Document, Node as YamlNode } from 'yaml';
 import { YAML_LIMITS, YamlLimitError, loadYaml, textTooLarge, type YamlLimits } from './boundedYaml';
 import { isRecord } from '../json';
 
-export interface SourcePosition {
+interface SourcePosition {
   line: number;
   column: number;
   offset: number;
@@ -32,7 +32,7 @@ export interface SourceRange {
 }
 
 /** Where a JSON pointer lives in the source. */
-export interface PathRange {
+interface PathRange {
   /** From the key (or the sequence item) to the end of the value. */
   range: SourceRange;
   /** The map key, when the last segment is a map key. */
@@ -49,7 +49,7 @@ export interface ResourceIdentity {
   name?: string;
 }
 
-export interface ManifestDocument {
+interface ManifestDocument {
   /** Ordinal among the file's documents that have content (broken ones included, empty ones not). */
   readonly index: number;
   /** From the first content line (column 0) to the end of the last content line. */
@@ -66,7 +66,7 @@ export interface ManifestDocument {
   nearestRangeOf(pointer: string): { pointer: string; range: PathRange } | undefined;
 }
 
-export interface ManifestProblem {
+interface ManifestProblem {
   line: number;
   column: number;
   message: string;
@@ -333,7 +333,6 @@ function position(lineStarts: number[], offset: number): SourcePosition {
 function lineLength(lineText: string): number {
   return lineText.endsWith('\r') ? lineText.length - 1 : lineText.length;
 }
-
 
 /** One document's text as split from a file, before parsing. */
 export interface ManifestSource {

@@ -40,7 +40,7 @@ export function parseImage(s: string): WrittenImage | undefined {
   return { name, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
 
-export function formatImage(i: WrittenImage): string {
+function formatImage(i: WrittenImage): string {
   return `${i.name}${i.tag !== undefined ? `:${i.tag}` : ''}${i.digest !== undefined ? `@${i.digest}` : ''}`;
 }
 

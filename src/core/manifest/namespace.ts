@@ -55,7 +55,7 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'templates.gatekeeper.sh/ConstraintTemplate',
 ]);
 
-export function isClusterScopedBuiltIn(group: string, kind: string): boolean {
+function isClusterScopedBuiltIn(group: string, kind: string): boolean {
   return CLUSTER_SCOPED_KINDS.has(`${group}/${kind}`);
 }
 

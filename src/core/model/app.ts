@@ -13,7 +13,7 @@ export type Tool = 'argocd' | 'flux';
  * receive events (Alert, Provider, Receiver); `generator` and `project` are Argo CD's ApplicationSet and
  * AppProject.
  */
-export type KindRole = 'app' | 'source' | 'automation' | 'notification' | 'generator' | 'project';
+type KindRole = 'app' | 'source' | 'automation' | 'notification' | 'generator' | 'project';
 
 export type GitOpsKindName =
   | 'Application'
@@ -478,7 +478,7 @@ export interface App {
   readonly problems: readonly string[];
 }
 
-export interface AppCompareOptions {
+interface AppCompareOptions {
   readonly serverSideDiff?: boolean;
   readonly includeMutationWebhook: boolean;
 }
@@ -614,7 +614,6 @@ export class FieldReader {
     return v.filter((s): s is string => typeof s === 'string');
   }
 }
-
 
 function describe(v: unknown): string {
   if (Array.isArray(v)) return 'a list';

@@ -10,7 +10,7 @@ import { BODY_END, BODY_START, replaceImpact } from './plan';
 import { PublishError } from './ports';
 import type { FileEdit, GitAuth, GitPublisher, PublishProgress, PublishResult } from './ports';
 
-export type OpenPrStep = 'forge' | PublishProgress['step'] | 'pullRequest';
+type OpenPrStep = 'forge' | PublishProgress['step'] | 'pullRequest';
 
 export interface OpenPrProgress {
   readonly step: OpenPrStep;

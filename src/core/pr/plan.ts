@@ -16,7 +16,7 @@ import { isRecord } from '../json';
 import { attributeFinding } from '../audit/driftAttribution';
 import { describeAttribution, type FieldAttribution } from '../audit/managedFields';
 
-export interface FieldChange {
+interface FieldChange {
   /** JSON Pointer into the object, as the drift engine reports it. */
   readonly path: string;
   /** The live value (undefined: the live object lacks the field). */
@@ -30,7 +30,7 @@ export interface FieldChange {
   readonly setOutsideGit?: FieldAttribution;
 }
 
-export interface ResourceImpact {
+interface ResourceImpact {
   readonly id: ResourceId;
   /** update: fields change; create: not in the cluster yet; delete: removed from Git (pruned if the app prunes). */
   readonly change: 'update' | 'create' | 'delete';
@@ -177,7 +177,7 @@ export function branchName(impact: readonly AppImpact[], files: PlanInput['files
 }
 
 /** `<prefix>/<slug>`, both made ref-safe (git-check-ref-format(1)). */
-export function branchFor(prefix: string, slug: string): string {
+function branchFor(prefix: string, slug: string): string {
   const cleanPrefix = prefix.split('/').map((p) => slugify(p, 40)).join('/');
   return `${cleanPrefix}/${slugify(slug)}`;
 }
@@ -269,7 +269,7 @@ export function planPullRequest(input: PlanInput): PrPlan {
  * "Issue and Pull Request templates"; Azure Repos "Improve pull request descriptions using
  * templates"). Bitbucket has none. `*` = any `.md` in that folder, used when no single file exists.
  */
-export function templateCandidates(kind: ForgeKind | undefined): readonly string[] {
+function templateCandidates(kind: ForgeKind | undefined): readonly string[] {
   switch (kind) {
     case 'github':
     case 'github-enterprise':

@@ -25,7 +25,7 @@ export interface FileEdit {
  */
 export type GitAuth = { readonly kind: 'header'; readonly header: string } | { readonly kind: 'ssh' } | { readonly kind: 'none' };
 
-export type PublishStep = 'resolve' | 'fetch' | 'commit' | 'push' | 'retry';
+type PublishStep = 'resolve' | 'fetch' | 'commit' | 'push' | 'retry';
 
 export interface PublishProgress {
   readonly step: PublishStep;
@@ -33,7 +33,7 @@ export interface PublishProgress {
   readonly message: string;
 }
 
-export interface PublishRequestBase {
+interface PublishRequestBase {
   /** The user's repository (its working tree root). Nothing in its working tree, index, HEAD or stash changes. */
   readonly repoRoot: string;
   /** Remote name; default `origin`. */

@@ -19,7 +19,7 @@ export const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml'
  * generated objects, `configuredIn:` (the kustomization file) and `configuredBy:` (the generator).
  * https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/buildmetadata/
  */
-export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 
 export interface KustomizationRefs {
   /** `resources` and the deprecated `bases`: files or folders (other kustomizations), local only. */

@@ -38,7 +38,7 @@ export function layerFromBundle(bundle: SchemaBundleJson, label = 'offline bundl
 const REF_PREFIX = '#/definitions/';
 
 /** Definition names a schema refers to, directly or through other definitions of the layer. */
-export function referencedDefinitions(layer: SchemaLayer, root: string, into = new Set<string>()): Set<string> {
+function referencedDefinitions(layer: SchemaLayer, root: string, into = new Set<string>()): Set<string> {
   const stack = [root];
   while (stack.length > 0) {
     const name = stack.pop()!;

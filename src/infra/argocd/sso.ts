@@ -25,7 +25,7 @@ function randomString(length: number, charset: string): string {
 }
 
 /** RFC 7636 §4.2: BASE64URL(SHA256(ASCII(verifier))). */
-export function codeChallengeS256(verifier: string): string {
+function codeChallengeS256(verifier: string): string {
   return createHash('sha256').update(verifier, 'ascii').digest('base64url');
 }
 

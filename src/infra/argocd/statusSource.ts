@@ -71,7 +71,7 @@ export async function argoCdTargets(args: ArgoCdStatusArgs, env: NodeJS.ProcessE
   return { targets, problems };
 }
 
-export interface ArgoCdStatusOutcome {
+interface ArgoCdStatusOutcome {
   readonly cluster: string;
   /** `ready`: listed; `failed`: with the typed error; `timeout`: no answer in time. */
   readonly state: 'ready' | 'failed' | 'timeout';

@@ -28,7 +28,7 @@ const HINTS: Readonly<Record<ForgeErrorCode, string>> = {
 };
 
 /** The ForgeErrorCode for an HTTP status (203 is Azure DevOps' answer to bad credentials without `X-TFS-FedAuthRedirect: Suppress`). */
-export function codeForStatus(status: number, rateLimited = false): ForgeErrorCode {
+function codeForStatus(status: number, rateLimited = false): ForgeErrorCode {
   if (status === 401 || status === 203) return 'auth';
   if (status === 429 || rateLimited) return 'rateLimited';
   if (status === 403) return 'forbidden';
@@ -39,7 +39,7 @@ export function codeForStatus(status: number, rateLimited = false): ForgeErrorCo
 }
 
 /** Removes the token (and its base64 forms) from text a forge sent back, in case it echoes a header. */
-export function scrub(text: string, creds: ForgeCredentials): string {
+function scrub(text: string, creds: ForgeCredentials): string {
   let out = text;
   const secrets = [creds.token, btoa(`:${creds.token}`), creds.username ? btoa(`${creds.username}:${creds.token}`) : undefined];
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');

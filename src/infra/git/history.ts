@@ -68,14 +68,14 @@ const DEFAULT_MAX_COUNT = 10_000;
 const MAX_COUNT = 200_000;
 
 /** A revision as a user or a controller wrote it: no option, no range, no pathspec magic. */
-export function checkRevision(rev: string): void {
+function checkRevision(rev: string): void {
   if (rev === '' || rev.length > 256 || rev.startsWith('-') || /[\s\0~^:?*[\\]|\.\.|@\{/.test(rev)) {
     throw new GitHistoryError('badRevision', `"${rev.slice(0, 80)}" is not a branch, tag or commit id GitOps Lens will pass to git`);
   }
 }
 
 /** An app path relative to the repository root, as a literal pathspec (no `:(magic)`, no `..`). */
-export function literalPath(p: string): string {
+function literalPath(p: string): string {
   const clean = p.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/^\/+/, '').replace(/\/+$/, '');
   if (clean.split('/').some((s) => s === '..') || clean.includes('\0')) throw new GitHistoryError('badRevision', `"${p.slice(0, 80)}" leaves the repository`);
   return clean === '' ? '.' : clean;

@@ -208,7 +208,7 @@ async function remoteUrls(g: GitRunner, remote: string): Promise<{ fetch: string
  * (core/forge/transport): never plain http to another machine, and the push URL on the fetch URL's host,
  * since the caller picked the token for the host of the fetch URL. git itself (through curl ≥ 7.58,
  * CVE-2018-1000007) does not forward a custom Authorization header when a server redirects to another
- * host; test/unit/tokenTransport.test.ts checks that with a real redirecting server.
+ * host; test/unit/core/forge/tokenTransport.test.ts checks that with a real redirecting server.
  */
 function assertHeaderDestinations(auth: GitAuth, urls: { fetch: string; push: string }): void {
   if (auth.kind !== 'header') return;

@@ -67,10 +67,6 @@ export function toK8sError(e: unknown, namespace?: string): K8sError {
   return { code: 'Unknown', message };
 }
 
-export function k8sError(code: Exclude<K8sErrorCode, 'Forbidden'>, message: string): K8sRequestError {
-  return new K8sRequestError({ code, message });
-}
-
 /** The error a cancelled request or plugin run rejects with (named as fetch names its own). */
 export function abortError(): Error {
   const e = new Error('the request was cancelled');

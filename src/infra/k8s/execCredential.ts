@@ -275,7 +275,7 @@ function killGroup(child: ChildProcess | undefined): void {
 }
 
 /** Validates the plugin's stdout as client-go's `refreshCredsLocked` does. */
-export function parseExecCredential(text: string, apiVersion: string): ExecCredential {
+function parseExecCredential(text: string, apiVersion: string): ExecCredential {
   let obj: unknown;
   try {
     obj = JSON.parse(text);

@@ -45,7 +45,7 @@ export interface KubeLimits {
   readonly execTimeoutMs: number;
 }
 
-export const DEFAULT_KUBE_LIMITS: KubeLimits = {
+const DEFAULT_KUBE_LIMITS: KubeLimits = {
   maxResponseBytes: 256 * 1024 * 1024,
   maxWatchEventBytes: 16 * 1024 * 1024,
   requestTimeoutMs: 30_000,
@@ -57,7 +57,7 @@ export const DEFAULT_KUBE_LIMITS: KubeLimits = {
  * user entry wait for one plugin run (client-go's `globalCache` in plugin/pkg/client/auth/exec).
  */
 let sharedPlugins: ExecPluginRunner | undefined;
-export function sharedExecPluginRunner(): ExecPluginRunner {
+function sharedExecPluginRunner(): ExecPluginRunner {
   sharedPlugins ??= new ExecPluginRunner();
   return sharedPlugins;
 }

@@ -84,7 +84,7 @@ const readText = async (file: string, overrides: ReadonlyMap<string, string>): P
   overrides.get(file) ?? (await readRegularFile(await fs.realpath(file), YAML_LIMITS.maxChars)).toString('utf8');
 
 /** Kustomization folders one build may read (its bases and components, recursively). */
-export const MAX_KUSTOMIZATIONS = 500;
+const MAX_KUSTOMIZATIONS = 500;
 
 interface Closure {
   readonly dirs: Set<string>;

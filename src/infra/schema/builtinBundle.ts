@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { layerFromBundle, type SchemaBundleJson, type SchemaLayer } from '../../core/schema/layers';
 
-export const BUNDLE_RELATIVE_PATH = path.join('schemas', 'kubernetes.schema.json');
+const BUNDLE_RELATIVE_PATH = path.join('schemas', 'kubernetes.schema.json');
 
 export function readBuiltinLayer(root: string): SchemaLayer {
   const file = path.join(root, BUNDLE_RELATIVE_PATH);

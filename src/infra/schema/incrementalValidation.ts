@@ -13,7 +13,7 @@
  * under that key. What runs per document and what runs over the whole result (dropping "Matches
  * multiple schemas" for Kubernetes, merging and de-duplicating, `# yaml-language-server-disable`) is
  * the upstream `doValidation` redone in the same order, so the result equals a whole-file validation
- * (test/unit/incrementalValidation.test.ts compares them).
+ * (test/unit/infra/schema/incrementalValidation.test.ts compares them).
  *
  * Files the cut might not match the parser on take the upstream path: `%` directives, `...` document
  * ends, whitespace-only texts, a quoted scalar left open; so do files with one document.

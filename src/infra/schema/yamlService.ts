@@ -20,7 +20,7 @@ boundYamlDocuments(YamlDocuments);
 validateChangedDocumentsOnly({ YAMLValidation, yamlDiagToLSDiag, parse, filterSuppressedDiagnostics } as unknown as ValidationModules);
 
 /** The language-service settings the extension's server runs with too (src/vscode/yaml/yamlClient.ts). */
-export const YAML_SERVICE_SETTINGS = {
+const YAML_SERVICE_SETTINGS = {
   validate: true,
   hover: true,
   completion: true,

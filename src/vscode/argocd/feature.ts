@@ -39,7 +39,7 @@ export interface ArgoCdApiDeps {
  * Whether an AppStore cluster is an Argo CD server reached through the API. By name (`argocd:<context>`,
  * servers.ts), so that it holds before the server list is read and after a server was removed.
  */
-export function isApiCluster(cluster: string): boolean {
+function isApiCluster(cluster: string): boolean {
   return cluster.startsWith(API_CLUSTER_PREFIX);
 }
 

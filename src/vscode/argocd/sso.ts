@@ -18,7 +18,7 @@ import { Cancelled, UserError } from '../commands/appArg';
 
 /** Our id from package.json (`publisher.name`): the authority of URIs the editor hands to us. */
 const EXTENSION_ID = 'gitops-lens.gitops-lens';
-export const SSO_CALLBACK_PATH = '/argocd/sso';
+const SSO_CALLBACK_PATH = '/argocd/sso';
 const LOGIN_TIMEOUT_MS = 5 * 60_000;
 
 export interface SsoLoginResult {

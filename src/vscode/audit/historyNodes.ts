@@ -28,7 +28,7 @@ export interface HistorySource {
   readonly onDidChange: (listener: (key: AppKey) => void) => { dispose(): void };
 }
 
-export type HistoryItemKind = 'where' | 'deployment' | 'pending' | 'protection' | 'note' | 'loading';
+type HistoryItemKind = 'where' | 'deployment' | 'pending' | 'protection' | 'note' | 'loading';
 
 export type HistoryTreeNode =
   | { readonly type: 'history'; readonly id: string; readonly name: string; readonly appKey: AppKey }

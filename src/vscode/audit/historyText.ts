@@ -25,14 +25,14 @@ export function policyFlags(c: TrailChange | undefined): ChangeFlag[] {
   return (c?.flags ?? []).filter((f) => f !== 'unverified');
 }
 
-export function flagText(f: ChangeFlag): string {
+function flagText(f: ChangeFlag): string {
   return FLAG_TEXT[f];
 }
 
 const short = (id: string): string => shortRevision(id);
 
 /** `#42 (approved by bob, merged by carol)`, `no pull request`, or `pull request not checked (…)`. */
-export function pullRequestPhrase(l: PullRequestLookup): string {
+function pullRequestPhrase(l: PullRequestLookup): string {
   if (l.kind === 'none') return `no pull request${l.note ? ` (${l.note})` : ''}`;
   if (l.kind === 'unknown') return l.hint ? `#${l.hint.number} per the commit message (forge not asked: ${l.reason})` : `pull request not checked (${l.reason})`;
   const pr = l.pr;
@@ -43,7 +43,7 @@ export function pullRequestPhrase(l: PullRequestLookup): string {
 }
 
 /** The change's author, and its committer when another person accepted it. */
-export function whoPhrase(c: CommitRecord): string {
+function whoPhrase(c: CommitRecord): string {
   const same = c.author.email.toLowerCase() === c.committer.email.toLowerCase() && c.author.name === c.committer.name;
   return same ? c.author.name : `${c.author.name} (committed by ${c.committer.name})`;
 }

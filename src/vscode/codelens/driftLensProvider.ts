@@ -13,7 +13,7 @@ import type { DriftLens, DriftSession } from '../../core/drift/session';
 import { lensTitle } from './lensTitle';
 import { YAML_DOCUMENTS, isYamlDocument } from '../yamlDocuments';
 
-export const SHOW_DRIFT: CommandId = 'gitopsLens.showDrift';
+const SHOW_DRIFT: CommandId = 'gitopsLens.showDrift';
 
 /** Unsaved buffers count too: issue 5 wants the lens to follow the text as it is typed. */
 export const DRIFT_LENS_SELECTOR: vscode.DocumentSelector = YAML_DOCUMENTS;

@@ -11,13 +11,13 @@ import type { App } from '../../core/model/app';
 import type { AppStore, AppStoreChange } from '../../core/store/appStore';
 import type { CommandId } from '../commandIds';
 
-export const UPDATE_IMAGE: CommandId = 'gitopsLens.updateImage';
+const UPDATE_IMAGE: CommandId = 'gitopsLens.updateImage';
 
 /** Files only: the pull request needs the file's repository. */
 export const IMAGE_LENS_SELECTOR: vscode.DocumentSelector = [{ language: 'yaml', scheme: 'file' }];
 
 /** What the lens passes to `gitopsLens.updateImage`. */
-export interface ImageUpdateArgs {
+interface ImageUpdateArgs {
   readonly uri: string;
   readonly line: number;
   readonly start: number;
@@ -29,14 +29,14 @@ export interface ImageUpdateArgs {
   readonly policy: string;
 }
 
-export function policyLookup(apps: AppStore): PolicyLookup {
+function policyLookup(apps: AppStore): PolicyLookup {
   return {
     byImage: (name) => apps.policiesForImage(name),
     byName: (namespace, name) => apps.all().filter((a: App) => a.kind === 'ImagePolicy' && a.namespace === namespace && a.name === name),
   };
 }
 
-export function lensOfOffer(uri: vscode.Uri, o: ImageOffer): vscode.CodeLens {
+function lensOfOffer(uri: vscode.Uri, o: ImageOffer): vscode.CodeLens {
   const p = o.policy;
   const args: ImageUpdateArgs = { uri: uri.toString(), line: o.line, start: o.start, end: o.end, from: o.from, to: o.to, tag: o.tag, policy: p.key };
   const how = p.image?.kind === 'policy' && p.image.policy ? ` (${p.image.policy})` : '';

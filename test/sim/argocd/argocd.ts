@@ -8,8 +8,6 @@ import type { SimCluster } from '../k8s/cluster';
 import type { KubeObject } from '../k8s/types';
 import { ArgoCdSimServer, type ArgoCdSimOptions, type RbacRule } from './server';
 
-export type { RbacRule, SimAccount, ArgoCdRequestRecord } from './server';
-
 export interface ArgoCdSim {
   readonly server: ArgoCdSimServer;
   /** `https://127.0.0.1:PORT[/root]` (http with plainText). */

@@ -15,7 +15,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type * as http from 'node:http';
 
-export const DEX_CLI_CLIENT = 'argo-cd-cli';
+const DEX_CLI_CLIENT = 'argo-cd-cli';
 
 interface PendingAuth {
   readonly redirectUri: string;

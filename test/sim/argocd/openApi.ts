@@ -15,7 +15,7 @@ import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { REPO_ROOT } from '../../support/paths';
 
-export const ARGOCD_SWAGGER_FILE = path.join(REPO_ROOT, 'test', 'sim', 'argocd', 'openapi', 'swagger.json');
+const ARGOCD_SWAGGER_FILE = path.join(REPO_ROOT, 'test', 'sim', 'argocd', 'openapi', 'swagger.json');
 
 export interface ArgoCdViolation {
   readonly method: string;

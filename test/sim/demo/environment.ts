@@ -18,8 +18,8 @@ import { SimReconciler } from '../reconciler/reconciler';
 import { ARGO_APPS, ENVIRONMENTS, ENV_APPS, demoGitEnv, writeSampleHistory, writeSampleRepo, type Environment } from './sampleRepo';
 import { REPO_ROOT } from '../../support/paths';
 
-export const DEMO_TOKEN = 'demo-forge-token';
-export const DEMO_REPO = 'acme/gitops';
+const DEMO_TOKEN = 'demo-forge-token';
+const DEMO_REPO = 'acme/gitops';
 export const CRDS_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'sim', 'crds');
 
 export interface DemoEnvironment {
@@ -97,7 +97,7 @@ export async function startDemoEnvironment(root: string, opts: { gitPollMs?: num
 }
 
 /** `http://host/...` → `http://x-access-token:TOKEN@host/...`, how GitHub Actions pushes with a token. */
-export function withToken(url: string, token: string): string {
+function withToken(url: string, token: string): string {
   const u = new URL(url);
   u.username = 'x-access-token';
   u.password = token;

@@ -29,7 +29,7 @@ interface Spec {
 }
 
 /** The repository root, found by walking up to package.json (works from test/ and from out/test/). */
-export function repoRoot(from: string = __dirname): string {
+function repoRoot(from: string = __dirname): string {
   let dir = from;
   for (;;) {
     if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'node_modules'))) return dir;

@@ -23,7 +23,7 @@ export function userId(login: string): number {
   return 1000 + h;
 }
 
-export function simpleUser(u: GithubUrls, login: string): Record<string, unknown> {
+function simpleUser(u: GithubUrls, login: string): Record<string, unknown> {
   const url = `${u.api}/users/${login}`;
   return {
     login,
@@ -74,7 +74,7 @@ export function privateUser(u: GithubUrls, login: string): Record<string, unknow
   };
 }
 
-export function repository(u: GithubUrls, repo: RepoRecord, defaultBranch: string): Record<string, unknown> {
+function repository(u: GithubUrls, repo: RepoRecord, defaultBranch: string): Record<string, unknown> {
   const [owner = '', name = ''] = repo.segments;
   const url = `${u.api}/repos/${owner}/${name}`;
   const host = new URL(u.web).host;

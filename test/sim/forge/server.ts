@@ -24,7 +24,7 @@ import type { GithubUrls } from './githubPayloads';
 import { ForgeStore } from './store';
 import type { CreatePrOutcome, ForgeKind, MergeMethod, ProtectionRule, PullRequestRecord, RepoRecord, ReviewRecord } from './store';
 
-export type { ForgeKind, MergeMethod, ProtectionRule, PullRequestRecord, ReviewRecord } from './store';
+export type { ForgeKind, MergeMethod } from './store';
 
 export interface ForgeRepo {
   fullName: string;
@@ -33,7 +33,7 @@ export interface ForgeRepo {
   apiBase(forge: ForgeKind): string;
 }
 
-export interface ForgeRequestRecord {
+interface ForgeRequestRecord {
   method: string;
   path: string;
   status: number;

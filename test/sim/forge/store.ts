@@ -7,8 +7,6 @@ import { branchSha, defaultBranchOf, hermeticGitEnv, runGit } from '../git/httpB
 
 export type ForgeKind = 'github' | 'github-enterprise' | 'gitlab' | 'bitbucket-cloud' | 'bitbucket-server' | 'azure-devops' | 'gitea';
 
-export const FORGE_KINDS: readonly ForgeKind[] = ['github', 'github-enterprise', 'gitlab', 'bitbucket-cloud', 'bitbucket-server', 'azure-devops', 'gitea'];
-
 export interface PullRequestRecord {
   /** Global id (GitHub `id`, GitLab `id`); `number` is the per-repository number (iid / pullRequestId). */
   id: number;
@@ -99,7 +97,7 @@ export type CreatePrOutcome =
  * A branch tip read straight from the bare repository's files (loose ref, then packed-refs): synchronous,
  * so every JSON builder and `pullRequests()` can use it, and no git process runs on the event loop.
  */
-export function readBranchShaSync(bareDir: string, branch: string): string | undefined {
+function readBranchShaSync(bareDir: string, branch: string): string | undefined {
   const ref = `refs/heads/${branch}`;
   try {
     const loose = fs.readFileSync(path.join(bareDir, ...ref.split('/')), 'utf8').trim();

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 
-export const GIT_HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
+const GIT_HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
 
 /** Environment for every git child process we start: no system/global config leaks in. */
 export function hermeticGitEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -138,7 +138,7 @@ export function tokenFromBasic(creds: { user: string; password: string }, isToke
   return undefined;
 }
 
-export function isReceivePackRequest(pathInfo: string, query: string): boolean {
+function isReceivePackRequest(pathInfo: string, query: string): boolean {
   if (pathInfo.endsWith('/git-receive-pack')) return true;
   return pathInfo.endsWith('/info/refs') && new URLSearchParams(query).get('service') === 'git-receive-pack';
 }

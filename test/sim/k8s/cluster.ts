@@ -10,8 +10,6 @@ import { SimServer, type HostileStream, type OpenWatch } from './server';
 import { SeedError, readSeed } from './seed';
 import { issueClientCert } from './tlsCert';
 
-export type { AuthRule } from './auth';
-
 export interface SimClusterOptions {
   /** Directories or files of YAML to load. */
   seed?: string[];
@@ -68,7 +66,7 @@ export interface SimCluster {
 }
 
 /** Loads objects into the server: CRDs first (they register kinds), then the rest; unknown kinds are SeedErrors. */
-export function loadObjects(server: SimServer, docs: Array<{ object: KubeObject; where: string }>): void {
+function loadObjects(server: SimServer, docs: Array<{ object: KubeObject; where: string }>): void {
   const isCrd = (o: KubeObject): boolean => o.kind === 'CustomResourceDefinition' && o.apiVersion.startsWith('apiextensions.k8s.io/');
   for (const d of [...docs.filter((d) => isCrd(d.object)), ...docs.filter((d) => !isCrd(d.object))]) {
     if (!server.registry.byKind(d.object.apiVersion, d.object.kind)) {

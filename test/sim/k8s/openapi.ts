@@ -20,13 +20,13 @@ const groupPackages: Record<string, string> = {
 };
 
 /** Definition name the API server uses: io.k8s.api.apps.v1.Deployment, or reversed group for CRDs (io.argoproj.v1alpha1.Application). */
-export function definitionName(t: ServedType): string {
+function definitionName(t: ServedType): string {
   const pkg = t.builtin ? groupPackages[t.group] : undefined;
   const prefix = pkg ?? t.group.split('.').reverse().join('.');
   return `${prefix}.${t.version}.${t.kind}`;
 }
 
-export function gvPath(group: string, version: string): string {
+function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
 }
 
@@ -126,7 +126,7 @@ export function groupVersionDocument(reg: Registry, group: string, version: stri
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths, components: { schemas } };
 }
 
-export function hashOf(doc: unknown): string {
+function hashOf(doc: unknown): string {
   return createHash('sha512').update(JSON.stringify(doc)).digest('hex').toUpperCase();
 }
 

@@ -10,8 +10,6 @@ import { applyMergePatch } from './semantics/mergePatch';
 import { applyStrategicMergePatch } from './semantics/strategicMerge';
 import type { KubeObject, SchemaInfo } from './types';
 
-export type { RecordUpdateArgs as RecordArgs, ServerSideApplyArgs as ApplyArgs } from './semantics/apply';
-
 export const semantics = {
   applyJsonPatch,
   applyMergePatch,

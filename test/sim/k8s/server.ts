@@ -70,14 +70,14 @@ interface WriteOpts {
 
 const defaultNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-export const nowString = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+const nowString = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const clone = <T>(v: T): T => structuredClone(v);
 const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
 /** RFC 1123 subdomain, the rule for most object names (k8s.io/apimachinery/pkg/util/validation). */
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-export function notFound(rt: { group: string; plural: string }, name: string): StatusError {
+function notFound(rt: { group: string; plural: string }, name: string): StatusError {
   return new StatusError(404, 'NotFound', `${groupResource(rt)} "${name}" not found`, { name, group: rt.group, kind: rt.plural });
 }
 

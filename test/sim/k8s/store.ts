@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from './types';
 
-export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface StoreEvent {
   rv: number;
@@ -17,7 +17,7 @@ export interface StoreEvent {
   prev: KubeObject | undefined;
 }
 
-export function objectKey(namespace: string | undefined, name: string): string {
+function objectKey(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
 

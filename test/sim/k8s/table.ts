@@ -22,7 +22,7 @@ interface BuiltinTable {
 }
 
 /** k8s.io/apimachinery/pkg/util/duration.HumanDuration */
-export function humanDuration(ms: number): string {
+function humanDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
   if (seconds < -1) return '<invalid>';
   if (seconds < 0) return '0s';
@@ -225,7 +225,7 @@ export function tableCells(rt: ServedType, o: KubeObject, now = Date.now()): Cel
  * The JSONPath subset CRD printer columns use: `.a.b`, `[0]`, `[*]`, `[?(@.type=="Ready")]`
  * (Flux columns use the filter form).
  */
-export function evalJsonPath(root: unknown, path: string): unknown[] {
+function evalJsonPath(root: unknown, path: string): unknown[] {
   let cur: unknown[] = [root];
   const re = /\.([A-Za-z0-9_-]+)|\[(\d+|\*)\]|\[\?\(@\.([A-Za-z0-9_.-]+)\s*==\s*["']([^"']*)["']\)\]/g;
   let m: RegExpExecArray | null;

@@ -11,7 +11,7 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
-export interface ObjectMeta {
+interface ObjectMeta {
   name?: string;
   generateName?: string;
   namespace?: string;
@@ -46,7 +46,7 @@ export interface GroupVersionKind {
 }
 
 /** How a list field merges, as OpenAPI `x-kubernetes-list-type` / `x-kubernetes-list-map-keys` say. */
-export type ListSemantics =
+type ListSemantics =
   | { type: 'map'; keys: readonly string[] }
   | { type: 'set' }
   | { type: 'atomic' };

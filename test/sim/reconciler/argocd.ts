@@ -13,10 +13,10 @@ import type { ControllerContext } from './reconciler';
 
 type Obj = Record<string, unknown>;
 
-export const ARGO_INSTANCE_LABEL = 'app.kubernetes.io/instance';
+const ARGO_INSTANCE_LABEL = 'app.kubernetes.io/instance';
 const REFRESH_ANNOTATION = 'argocd.argoproj.io/refresh';
 
-export interface ResourceStatus {
+interface ResourceStatus {
   group?: string;
   version: string;
   kind: string;
@@ -153,7 +153,7 @@ function placed(o: KubeObject, destNs: string | undefined, appName: string): Kub
 
 export const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'Node', 'PriorityClass', 'IngressClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService']);
 
-export function identity(o: KubeObject): { group?: string; version: string; kind: string; namespace?: string; name: string } {
+function identity(o: KubeObject): { group?: string; version: string; kind: string; namespace?: string; name: string } {
   const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
   return { ...(group ? { group } : {}), version: version ?? '', kind: o.kind, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata.name ?? '' };
 }

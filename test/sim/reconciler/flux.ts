@@ -16,7 +16,7 @@ import type { ControllerContext } from './reconciler';
 type Obj = Record<string, unknown>;
 type Condition = { type: string; status: 'True' | 'False' | 'Unknown'; reason: string; message: string; lastTransitionTime: string; observedGeneration?: number };
 
-export const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
+const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
 const KUSTOMIZE_NAME = 'kustomize.toolkit.fluxcd.io/name';
 const KUSTOMIZE_NAMESPACE = 'kustomize.toolkit.fluxcd.io/namespace';
 
@@ -130,7 +130,7 @@ export function acknowledgeRequest(obj: KubeObject, ctx: ControllerContext): voi
 }
 
 /** `<namespace>_<name>_<group>_<kind>`; cluster-scoped objects have an empty namespace. */
-export function inventoryId(o: KubeObject): string {
+function inventoryId(o: KubeObject): string {
   const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
   return `${o.metadata.namespace ?? ''}_${o.metadata.name ?? ''}_${group}_${o.kind}`;
 }
@@ -145,7 +145,7 @@ function parseInventoryId(id: string): [string, string, string, string] {
 }
 
 /** Go duration strings as Flux writes intervals: 1h2m3s, 10m, 30s, 500ms. */
-export function parseDuration(text: string): number {
+function parseDuration(text: string): number {
   let ms = 0;
   for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
     const n = Number(m[1]);

@@ -12,7 +12,7 @@ import { acknowledgeRequest, reconcileGitRepository, reconcileKustomization } fr
 import { NO_HEALTH_FACTS, type HealthFacts } from './health';
 import { Renderer } from './render';
 
-export type ClusterObjects = SimCluster['objects'];
+type ClusterObjects = SimCluster['objects'];
 
 export interface ReconcilerOptions {
   /** The cluster the controllers run in: their custom resources live here; it is Argo CD's in-cluster destination. */

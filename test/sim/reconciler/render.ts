@@ -139,7 +139,7 @@ function listManifests(dir: string, recurse: boolean): string[] {
 }
 
 /** Multi-document YAML (or JSON) to objects; documents without kind (empty, comments) are skipped. */
-export function parseManifests(text: string, file: string): KubeObject[] {
+function parseManifests(text: string, file: string): KubeObject[] {
   const out: KubeObject[] = [];
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length > 0) {
@@ -162,6 +162,6 @@ export function parseManifests(text: string, file: string): KubeObject[] {
 }
 
 /** Git must not read the user's or the system's configuration: the simulator stays hermetic. */
-export function gitEnv(): NodeJS.ProcessEnv {
+function gitEnv(): NodeJS.ProcessEnv {
   return { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
 }

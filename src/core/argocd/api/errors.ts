@@ -59,7 +59,7 @@ export class ArgoCdError extends Error {
 }
 
 /** `p, role:…, applications, sync, default/guestbook, allow` — the line an admin adds to policy.csv. */
-export function policyLine(p: RbacPermission): string {
+function policyLine(p: RbacPermission): string {
   return `p, <your role>, ${p.resource}, ${p.action}, ${p.object}, allow`;
 }
 

@@ -15,7 +15,7 @@ import { YAML_LIMITS, loadYaml } from '../../manifest/boundedYaml';
 export const MAX_ARGOCD_CONFIG_BYTES = 4 * 1024 * 1024;
 
 /** One `servers[]` entry (localconfig.go `Server`). */
-export interface ArgoCdServerEntry {
+interface ArgoCdServerEntry {
   /** The address as the CLI stores it: `host[:port]` (`argocd login HOST`). */
   readonly server: string;
   readonly insecure: boolean;
@@ -32,13 +32,13 @@ export interface ArgoCdServerEntry {
 }
 
 /** One `users[]` entry (localconfig.go `User`). Never logged. */
-export interface ArgoCdUserEntry {
+interface ArgoCdUserEntry {
   readonly name: string;
   readonly authToken?: string;
   readonly refreshToken?: string;
 }
 
-export interface ArgoCdContextRef {
+interface ArgoCdContextRef {
   readonly name: string;
   readonly server: string;
   readonly user: string;
@@ -51,7 +51,7 @@ export interface ArgoCdContext {
   readonly user: ArgoCdUserEntry;
 }
 
-export interface ArgoCdConfigProblem {
+interface ArgoCdConfigProblem {
   readonly file: string;
   readonly message: string;
 }

@@ -40,7 +40,7 @@ export interface ManagedLiveOptions {
 }
 
 /** A read failure shaped as core/kube/k8sFailure reads errors (by its `code`). */
-export class ManagedLiveError extends Error {
+class ManagedLiveError extends Error {
   override readonly name = 'ManagedLiveError';
   constructor(
     readonly code: K8sError['code'],

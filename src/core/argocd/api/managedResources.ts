@@ -15,7 +15,7 @@ import { measureValue } from '../../manifest/boundedYaml';
 import { FieldReader } from '../../model/app';
 
 /** One state document: 16 MiB, the bound of one Kubernetes watch event (etcd itself stops at 1.5 MiB). */
-export const MAX_STATE_CHARS = 16 * 1024 * 1024;
+const MAX_STATE_CHARS = 16 * 1024 * 1024;
 const STATE_DEPTH = 100;
 
 export interface ManagedResourceState {
@@ -90,10 +90,3 @@ export function readManagedResources(value: unknown): { readonly items: readonly
   return { items, problems: r.problems };
 }
 
-/** The state of one resource (group, kind, namespace, name), as Argo CD keys them. */
-export function managedStateOf(
-  items: readonly ManagedResourceState[],
-  ref: { readonly group: string; readonly kind: string; readonly namespace: string; readonly name: string },
-): ManagedResourceState | undefined {
-  return items.find((i) => i.group === ref.group && i.kind === ref.kind && i.namespace === ref.namespace && i.name === ref.name);
-}

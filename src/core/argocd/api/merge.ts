@@ -12,7 +12,7 @@
 import { isRecord } from '../../json';
 import type { App, AppKey } from '../../model/app';
 
-export type AppVia = 'kubeconfig' | 'argocd-api';
+type AppVia = 'kubeconfig' | 'argocd-api';
 
 export interface SeenApp {
   readonly app: App;

@@ -40,7 +40,7 @@ export interface AddedArgoCdServer {
   readonly insecure: boolean;
 }
 
-export type ArgoCdServerOrigin = 'config' | 'added';
+type ArgoCdServerOrigin = 'config' | 'added';
 
 export interface ArgoCdServerEntry {
   /** The AppStore cluster name (`argocd:<name>`). */

@@ -14,11 +14,11 @@ import { isLoopbackHost } from '../../forge/transport';
 import { isRecord } from '../../json';
 
 /** argo-cd common/common.go ArgoCDCLIClientAppID: Dex's public client for the CLI. */
-export const DEX_CLI_CLIENT_ID = 'argo-cd-cli';
+const DEX_CLI_CLIENT_ID = 'argo-cd-cli';
 /** common.DexAPIEndpoint. */
-export const DEX_API_ENDPOINT = '/api/dex';
+const DEX_API_ENDPOINT = '/api/dex';
 /** util/oidc/oidc.go GetScopesOrDefault. */
-export const DEFAULT_SCOPES: readonly string[] = ['openid', 'profile', 'email', 'groups'];
+const DEFAULT_SCOPES: readonly string[] = ['openid', 'profile', 'email', 'groups'];
 /** common.DexFederatedScope: Dex then tells Argo CD which connector the user came through. */
 const DEX_FEDERATED_SCOPE = 'federated:id';
 
@@ -199,9 +199,3 @@ function base64UrlDecode(s: string): string {
 /** PKCE's verifier alphabet (RFC 7636 §4.1 unreserved characters), as login.go draws it. */
 export const PKCE_VERIFIER_CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~';
 
-/** A verifier is 43–128 unreserved characters (RFC 7636 §4.1). */
-export function verifierProblem(v: string): string | undefined {
-  if (v.length < 43 || v.length > 128) return 'a PKCE verifier has 43 to 128 characters';
-  for (const c of v) if (!PKCE_VERIFIER_CHARSET.includes(c)) return 'a PKCE verifier uses only unreserved characters';
-  return undefined;
-}

@@ -7,7 +7,7 @@
  */
 import { isRecord } from '../../json';
 
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /** One chunk of the application stream. `application` is the object as sent: mappers are total. */
 export type ApplicationStreamChunk =

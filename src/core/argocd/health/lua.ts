@@ -13,7 +13,7 @@ export const luaTruthy = (v: unknown): boolean => !isNil(v) && v !== false;
 /** A table field, or undefined when absent, null or not a table. */
 export const table = (v: unknown): Rec | undefined => (isRecord(v) ? v : undefined);
 /** An array's elements as `ipairs` walks them: stops at the first nil. */
-export function ipairs(v: unknown): unknown[] {
+function ipairs(v: unknown): unknown[] {
   if (!Array.isArray(v)) return [];
   const out: unknown[] = [];
   for (const x of v) {

@@ -18,7 +18,7 @@ import * as secrets from './secrets';
 import * as wild from './wildcards';
 import { groupKindKey, type ObjectIdentity, type Rec, type ResourceHealth } from './types';
 
-export type RuleCheck = (o: Rec, id: ObjectIdentity) => ResourceHealth | undefined;
+type RuleCheck = (o: Rec, id: ObjectIdentity) => ResourceHealth | undefined;
 
 /** Where a verdict comes from, for the CLI and the conformance table. */
 export interface RuleRef {
@@ -113,7 +113,7 @@ export const NATIVE_RULES: ReadonlyMap<string, RuleRef> = new Map(
  * Argo CD's wildcard checks (`_` directories), in the sorted order Argo CD tries them
  * (lua.go `getGlobHealthScriptPaths`); each matches a group suffix and any kind.
  */
-export const WILDCARD_RULES: ReadonlyArray<{ readonly groupSuffix: string; readonly rule: RuleRef }> = [
+const WILDCARD_RULES: ReadonlyArray<{ readonly groupSuffix: string; readonly rule: RuleRef }> = [
   { groupSuffix: '.cnrm.cloud.google.com', rule: { family: 'Config Connector', source: luaSource('_.cnrm.cloud.google.com/_'), check: wild.configConnector } },
   { groupSuffix: '.crossplane.io', rule: { family: 'Crossplane', source: luaSource('_.crossplane.io/_'), check: wild.crossplane } },
   { groupSuffix: '.services.k8s.aws', rule: { family: 'AWS Controllers', source: luaSource('_.services.k8s.aws/_'), check: wild.awsControllers } },

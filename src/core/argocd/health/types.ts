@@ -37,8 +37,6 @@ import { recordOf, recordsOf, stringOf } from '../../json';
 export const rec = recordOf;
 export const recs = recordsOf;
 export const str = stringOf;
-/** A string field, or undefined when absent or not a string (Lua's nil). */
-export const optStr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 /** An integer field as Go's typed conversion reads it: absent or malformed is 0. */
 export const int = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 /** A pointer field (`*int32`): absent is undefined. */

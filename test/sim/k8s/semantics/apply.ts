@@ -24,7 +24,7 @@ import { clone, deepEqual, isObject, put, type JsonObject } from './json';
 import type { PatchSchemaInfo } from './listSemantics';
 
 /** One path: FieldsV1 keys from the object root. */
-export type FieldPath = string[];
+type FieldPath = string[];
 
 const pkey = (p: readonly string[]): string => JSON.stringify(p);
 const unkey = (k: string): FieldPath => JSON.parse(k) as FieldPath;
@@ -121,7 +121,7 @@ function fieldSetOf(obj: unknown, schema: SchemaInfo, subresource?: string): Set
 }
 
 /** Builds FieldsV1 JSON from a set of member paths. */
-export function toFieldsV1(set: Iterable<string>): Record<string, unknown> {
+function toFieldsV1(set: Iterable<string>): Record<string, unknown> {
   const root: JsonObject = {};
   const members: FieldPath[] = [...set].map(unkey);
   for (const p of members) {
@@ -148,7 +148,7 @@ function sortKeys(v: unknown): unknown {
 }
 
 /** Reads FieldsV1 JSON into a set of member paths. */
-export function fromFieldsV1(fields: unknown): Set<string> {
+function fromFieldsV1(fields: unknown): Set<string> {
   const out = new Set<string>();
   const walk = (node: unknown, path: FieldPath): void => {
     if (!isObject(node)) return;
@@ -166,7 +166,7 @@ export function fieldsV1Of(obj: KubeObject, schema: SchemaInfo, subresource?: st
 }
 
 /** structured-merge-diff's Path.String() of one FieldsV1 path: `.spec.containers[name="nginx"].image`. */
-export function formatFieldPath(path: readonly string[]): string {
+function formatFieldPath(path: readonly string[]): string {
   return path
     .map((el) => {
       const body = el.slice(2);

@@ -82,7 +82,7 @@ function defaultVolume(v: JsonObject): void {
 }
 
 /** SetDefaults_PodSpec plus the per-container and per-volume defaulters it triggers. */
-export function defaultPodSpec(spec: JsonObject): void {
+function defaultPodSpec(spec: JsonObject): void {
   dflt(spec, 'dnsPolicy', 'ClusterFirst');
   dflt(spec, 'restartPolicy', 'Always');
   dflt(spec, 'terminationGracePeriodSeconds', 30);

@@ -11,7 +11,7 @@
 import { StatusError } from '../types';
 import { clone, deepEqual, isObject, put } from './json';
 
-export const maxJsonPatchOperations = 10000;
+const maxJsonPatchOperations = 10000;
 
 const rejected = 'the server rejected our request due to an error in our request';
 

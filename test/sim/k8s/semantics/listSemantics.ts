@@ -14,9 +14,9 @@
 import type { GroupVersionKind, SchemaInfo } from '../types';
 import { isObject } from './json';
 // The built-in list table lives in the extension's drift engine; the simulator answers from the same copy.
-import { builtinIntOrStringPaths, builtinListTable, fromOpenAPI, resolveSchemaPath, type ListTableEntry } from '../../../../src/core/drift/listKeys';
+import { builtinIntOrStringPaths, builtinListTable, fromOpenAPI, resolveSchemaPath } from '../../../../src/core/drift/listKeys';
 
-export { builtinListTable, type ListTableEntry };
+export { builtinListTable };
 
 /** Strategic-merge metadata for one path; the SchemaInfo objects built here answer it too. */
 export interface PatchMeta {
@@ -86,7 +86,6 @@ export function builtinSchemaInfo(gvk: GroupVersionKind): PatchSchemaInfo {
     isOpaqueAt: (path) => opaque.has(key(path)),
   };
 }
-
 
 /** SchemaInfo of a CRD version from its openAPIV3Schema (undefined schema: nothing is known, lists are atomic). */
 export function schemaInfoFromOpenAPI(schema: Record<string, unknown> | undefined): PatchSchemaInfo {

@@ -25,7 +25,7 @@ export function strategicMergeSupported(schema: SchemaInfo): boolean {
   return (schema as Partial<PatchSchemaInfo>).strategicMergeSupported !== false;
 }
 
-export function strategicMergeUnsupportedError(): StatusError {
+function strategicMergeUnsupportedError(): StatusError {
   return new StatusError(
     415,
     'UnsupportedMediaType',
