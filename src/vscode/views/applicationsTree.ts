@@ -220,16 +220,19 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         } else if (app && h && ApplicationsTreeProvider.needsLiveHealth(app) && h.entries(node.key) === undefined && !h.isLoading(node.key)) {
           this._onDidRequestLiveHealth.fire(node.key);
         }
-        const prs: AppTreeNode[] = this.pullRequests && this.pullRequests.forApp(node.key).length > 0 ? [this.node(pullRequestsNode(node.id, node.key))] : [];
-        if (this.history) prs.push(this.node(historyNode(node.id, node.key)));
-        const envNode = this.environments ? environmentsNode(node.id, node.key, this.environments) : undefined;
-        if (envNode) prs.unshift(this.node(envNode));
-        // App of apps: the Applications this one manages, before its other resources.
+        // Children in one order: the Applications it manages (app of apps), the Alerts and Receivers
+        // watching it, then its Environments, Pull Requests and History, then its resources.
         const nested: AppTreeNode[] = app && !this.filter.isActive ? nestedApps(this.apps, app, listedInApplications).map((c) => this.appNode(c)) : [];
         const watching = app ? notificationsOf(this.apps, app) : undefined;
         const notes: AppTreeNode[] =
           watching && watching.alerts.length + watching.receivers.length > 0 ? [this.node({ type: 'notifications', id: `${node.id}/notifications`, name: 'Notifications', appKey: node.key })] : [];
-        return prs.concat(nested, notes, this.apps.resources(node.key).map((r, index) =>
+        const envNode = this.environments ? environmentsNode(node.id, node.key, this.environments) : undefined;
+        const about: AppTreeNode[] = [
+          ...(envNode ? [this.node(envNode)] : []),
+          ...(this.pullRequests && this.pullRequests.forApp(node.key).length > 0 ? [this.node(pullRequestsNode(node.id, node.key))] : []),
+          ...(this.history ? [this.node(historyNode(node.id, node.key))] : []),
+        ];
+        return [...nested, ...notes, ...about].concat(this.apps.resources(node.key).map((r, index) =>
           this.node({
             type: 'resource',
             id: `${node.id}/r/${r.group}/${r.kind}/${r.namespace}/${r.name}`,
