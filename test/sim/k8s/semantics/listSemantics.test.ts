@@ -37,7 +37,7 @@ describe('semantics/listSemantics', () => {
     const pod = builtinSchemaInfo({ group: '', version: 'v1', kind: 'Pod' });
     assert.deepEqual(pod.listAt(p('spec.ephemeralContainers')), { type: 'map', keys: ['name'] });
     assert.ok(builtinListTable({ group: 'apps', version: 'v1', kind: 'StatefulSet' }).some((e) => e.path.join('.') === 'spec.volumeClaimTemplates' && e.semantics.type === 'atomic'));
-    assert.deepEqual(builtinListTable({ group: '', version: 'v1', kind: 'ConfigMap' }).map((e) => e.path.join('.')), ['metadata.finalizers', 'metadata.ownerReferences', 'metadata.managedFields']);
+    assert.deepEqual(builtinListTable({ group: '', version: 'v1', kind: 'ConfigMap' }).map((e) => e.path.join('.')).sort(), ['metadata.finalizers', 'metadata.managedFields', 'metadata.ownerReferences']);
   });
 
   it('reads x-kubernetes-list-type from a CRD schema; untyped lists are atomic', () => {
