@@ -271,8 +271,7 @@ export function builtinListKeys(gvk: GroupKind): ListKeys {
 type Schema = Record<string, unknown>;
 
 /** Walks an OpenAPI v3 schema along a path whose list items are elided. */
-/** Walks an OpenAPI v3 schema along a path whose list items are elided. */
-export function resolveSchemaPath(schema: Schema | undefined, path: readonly string[]): Schema | undefined {
+function resolveSchemaPath(schema: Schema | undefined, path: readonly string[]): Schema | undefined {
   let node = schema;
   for (const seg of path) {
     while (node && isRecord(node.items)) node = node.items;
