@@ -186,7 +186,18 @@ export function builtinIntOrStringPaths(gvk: GroupVersionKind): string[][] {
 const key = (path: readonly string[]): string => path.join('\u0000');
 
 function schemaInfo(root: Schema | undefined, defs: Record<string, Schema>, builtin: boolean, zero: ReadonlySet<string>): PatchSchemaInfo {
-  const at = (path: readonly string[]): Schema | undefined => schemaAt(root, path, defs);
+  // Apply and SMP ask about every field of every object: remember the walks (bounded, as map keys vary)
+  // for built-ins, whose definitions never change; a CRD's schema is the stored object's and is read afresh.
+  const cache = new Map<string, Schema | undefined>();
+  const at = (path: readonly string[]): Schema | undefined => {
+    if (!builtin) return schemaAt(root, path, defs);
+    const k = key(path);
+    if (cache.has(k)) return cache.get(k);
+    if (cache.size >= 10_000) cache.clear();
+    const n = schemaAt(root, path, defs);
+    cache.set(k, n);
+    return n;
+  };
   return {
     // apiextensions-apiserver does not serve strategic merge patch for custom resources.
     strategicMergeSupported: builtin,
