@@ -11,7 +11,8 @@ import { isRecord } from '../json';
  * tolerations are atomic for both. A list absent from the table is atomic (structured-merge-diff's
  * default for lists without a list type).
  *
- * The API simulator (test/sim/k8s/semantics/listSemantics.ts) reads the same table, so there is one copy.
+ * The API simulator keeps its own copy of these facts (test/sim/k8s/semantics/builtinDefinitions.ts) and
+ * test/unit/core/drift/listKeysUpstream.test.ts compares the two entry by entry.
  */
 
 /** How a list field merges, as OpenAPI `x-kubernetes-list-type` / `x-kubernetes-list-map-keys` say. */
@@ -61,6 +62,8 @@ const objectMetaRows: Row[] = [
   ['metadata.managedFields', atomic],
 ];
 
+const prefix = (at: string, rows: Row[]): Row[] => rows.map(([p, s, k, st]): Row => [`${at}.${p}`, s, k, st]);
+
 /** io.k8s.api.core.v1.Container (also used for initContainers; EphemeralContainer has the same lists). */
 const containerRows: Row[] = [
   ['ports', map('containerPort', 'protocol'), 'containerPort', 'merge'],
@@ -70,7 +73,10 @@ const containerRows: Row[] = [
   ['volumeDevices', map('devicePath'), 'devicePath', 'merge'],
   ['command', atomic],
   ['args', atomic],
+  ['volumeMounts.bindMountOptions', set],
   ['resizePolicy', atomic],
+  ['restartPolicyRules', atomic],
+  ['restartPolicyRules.exitCodes.values', set],
   ['resources.claims', map('name')],
   ['securityContext.capabilities.add', atomic],
   ['securityContext.capabilities.drop', atomic],
@@ -91,6 +97,7 @@ const podSpecRows: Row[] = [
     ...containerRows.map(([p, s, k, st]): Row => [`${c}.${p}`, s, k, st]),
   ]),
   ['volumes', map('name'), 'name', 'merge,retainKeys'],
+  ...prefix('volumes.ephemeral.volumeClaimTemplate', objectMetaRows),
   ['volumes.projected.sources', atomic],
   ['volumes.configMap.items', atomic],
   ['volumes.secret.items', atomic],
@@ -104,6 +111,8 @@ const podSpecRows: Row[] = [
   ['readinessGates', atomic],
   ['resourceClaims', map('name'), 'name', 'merge,retainKeys'],
   ['schedulingGates', map('name'), 'name', 'merge'],
+  ['resources.claims', map('name')],
+  ['evictionResponders', map('name'), 'name', 'merge'],
   ['dnsConfig.nameservers', atomic],
   ['dnsConfig.searches', atomic],
   ['dnsConfig.options', atomic],
@@ -122,9 +131,21 @@ const podStatusRows: Row[] = [
   ['conditions', map('type'), 'type', 'merge'],
   ['podIPs', map('ip'), 'ip', 'merge'],
   ['hostIPs', atomic, 'ip', 'merge'],
-  ['containerStatuses', atomic],
-  ['initContainerStatuses', atomic],
-  ['ephemeralContainerStatuses', atomic],
+  ...['containerStatuses', 'initContainerStatuses', 'ephemeralContainerStatuses'].flatMap((c): Row[] => [
+    [c, atomic],
+    [`${c}.volumeMounts`, map('mountPath'), 'mountPath', 'merge'],
+    [`${c}.resources.claims`, map('name')],
+    [`${c}.allocatedResourcesStatus`, map('name'), 'name', 'merge'],
+    [`${c}.allocatedResourcesStatus.resources`, map('resourceID')],
+  ]),
+  ['resourceClaimStatuses', map('name'), 'name', 'merge,retainKeys'],
+  ['resources.claims', map('name')],
+  ['nodeAllocatableResourceClaimStatuses', map('resourceClaimName'), 'resourceClaimName', 'merge'],
+  ['nodeAllocatableResourceClaimStatuses.containers', set],
+  ['nodeAllocatableResourceClaimStatuses.mapping', map('name'), 'name', 'merge'],
+  ['nodeAllocatableResourceClaimStatuses.overhead', map('name'), 'name', 'merge'],
+  ['volumeHealth', map('name')],
+  ['volumeHealth.healthConditions', map('status', 'reason'), 'status', 'merge'],
 ];
 
 const labelSelectorRows = (at: string): Row[] => [[`${at}.matchExpressions`, atomic], [`${at}.matchExpressions.values`, atomic]];
@@ -132,9 +153,24 @@ const labelSelectorRows = (at: string): Row[] => [[`${at}.matchExpressions`, ato
 /** Workload status conditions (DeploymentStatus, ReplicaSetStatus, StatefulSetStatus, DaemonSetStatus). */
 const conditionsByType: Row = ['status.conditions', map('type'), 'type', 'merge'];
 
-const prefix = (at: string, rows: Row[]): Row[] => rows.map(([p, s, k, st]): Row => [`${at}.${p}`, s, k, st]);
+const podTemplateRows = (at: string): Row[] => [...prefix(at, objectMetaRows), ...prefix(`${at}.spec`, podSpecRows)];
 
-const podTemplateRows = (at: string): Row[] => prefix(`${at}.spec`, podSpecRows);
+/** io.k8s.api.core.v1.PersistentVolumeClaimStatus */
+const pvcStatusRows: Row[] = [
+  ['accessModes', atomic],
+  ['conditions', map('type'), 'type', 'merge'],
+  ['healthStatus.healthConditions', map('status', 'reason'), 'status', 'merge'],
+];
+
+/** io.k8s.api.batch.v1.JobSpec */
+const jobSpecRows = (at: string): Row[] => [
+  ...podTemplateRows(`${at}.template`),
+  ...labelSelectorRows(`${at}.selector`),
+  [`${at}.podFailurePolicy.rules`, atomic],
+  [`${at}.podFailurePolicy.rules.onExitCodes.values`, set],
+  [`${at}.successPolicy.rules`, atomic],
+  [`${at}.scheduling.resourceClaims`, map('name'), 'name', 'merge'],
+];
 
 const kindRows: Record<string, Row[]> = {
   '/Pod': [...prefix('spec', podSpecRows), ...prefix('status', podStatusRows)],
@@ -143,16 +179,22 @@ const kindRows: Record<string, Row[]> = {
   'apps/Deployment': [...podTemplateRows('spec.template'), ...labelSelectorRows('spec.selector'), conditionsByType],
   'apps/ReplicaSet': [...podTemplateRows('spec.template'), ...labelSelectorRows('spec.selector'), conditionsByType],
   'apps/DaemonSet': [...podTemplateRows('spec.template'), ...labelSelectorRows('spec.selector'), conditionsByType],
-  'apps/StatefulSet': [...podTemplateRows('spec.template'), ...labelSelectorRows('spec.selector'), ['spec.volumeClaimTemplates', atomic], conditionsByType],
-  'batch/Job': [
+  'apps/StatefulSet': [
     ...podTemplateRows('spec.template'),
     ...labelSelectorRows('spec.selector'),
-    ['spec.podFailurePolicy.rules', atomic],
-    ['spec.successPolicy.rules', atomic],
+    ['spec.volumeClaimTemplates', atomic],
+    ...prefix('spec.volumeClaimTemplates', objectMetaRows),
+    ...prefix('spec.volumeClaimTemplates.status', pvcStatusRows),
+    conditionsByType,
+  ],
+  'batch/Job': [
+    ...jobSpecRows('spec'),
+    ['status.uncountedTerminatedPods.succeeded', set],
+    ['status.uncountedTerminatedPods.failed', set],
     // JobStatus.conditions: +listType=atomic but +patchMergeKey=type +patchStrategy=merge.
     ['status.conditions', atomic, 'type', 'merge'],
   ],
-  'batch/CronJob': [...podTemplateRows('spec.jobTemplate.spec.template'), ...labelSelectorRows('spec.jobTemplate.spec.selector'), ['status.active', atomic]],
+  'batch/CronJob': [...prefix('spec.jobTemplate', objectMetaRows), ...jobSpecRows('spec.jobTemplate.spec'), ['status.active', atomic]],
   '/Service': [
     ['spec.ports', map('port', 'protocol'), 'port', 'merge'],
     ['spec.clusterIPs', atomic],
@@ -163,7 +205,7 @@ const kindRows: Record<string, Row[]> = {
     ['status.conditions', map('type'), 'type', 'merge'],
   ],
   '/Namespace': [['spec.finalizers', atomic], ['status.conditions', map('type'), 'type', 'merge']],
-  '/PersistentVolumeClaim': [['spec.accessModes', atomic], ['status.accessModes', atomic], ['status.conditions', map('type'), 'type', 'merge']],
+  '/PersistentVolumeClaim': [['spec.accessModes', atomic], ...prefix('status', pvcStatusRows)],
   '/ServiceAccount': [['secrets', map('name'), 'name', 'merge'], ['imagePullSecrets', atomic]],
   'networking.k8s.io/Ingress': [
     ['spec.rules', atomic],
@@ -200,11 +242,12 @@ const intOrStringRows: Record<string, string[]> = {
   '/Service': ['spec.ports.targetPort'],
 };
 
-const probePorts = ['livenessProbe', 'readinessProbe', 'startupProbe'].flatMap((p) => [`${p}.httpGet.port`, `${p}.tcpSocket.port`]);
+const probePorts = ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle.postStart', 'lifecycle.preStop'].flatMap((p) => [`${p}.httpGet.port`, `${p}.tcpSocket.port`]);
 
 /**
  * The intstr fields of a built-in kind, as field paths with list items elided: the table above plus
- * the probe ports (httpGet.port, tcpSocket.port) of every container list of the kind.
+ * the httpGet.port / tcpSocket.port of the probes and lifecycle hooks (ProbeHandler, LifecycleHandler in
+ * k8s.io/api core/v1 types.go) of every container list of the kind.
  */
 export function builtinIntOrStringPaths(gvk: GroupKind): string[][] {
   const out = (intOrStringRows[`${gvk.group}/${gvk.kind}`] ?? []).map((p) => p.split('.'));
@@ -228,8 +271,7 @@ export function builtinListKeys(gvk: GroupKind): ListKeys {
 type Schema = Record<string, unknown>;
 
 /** Walks an OpenAPI v3 schema along a path whose list items are elided. */
-/** Walks an OpenAPI v3 schema along a path whose list items are elided. */
-export function resolveSchemaPath(schema: Schema | undefined, path: readonly string[]): Schema | undefined {
+function resolveSchemaPath(schema: Schema | undefined, path: readonly string[]): Schema | undefined {
   let node = schema;
   for (const seg of path) {
     while (node && isRecord(node.items)) node = node.items;

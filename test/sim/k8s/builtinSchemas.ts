@@ -46,7 +46,7 @@ const container = obj({
 
 const podSpec = obj({
   containers: mapList(['name'], container), initContainers: mapList(['name'], container),
-  volumes: mapList(['name'], free()), restartPolicy: str(), serviceAccountName: str(), nodeSelector: strMap(), tolerations: atomic(free()),
+  volumes: { ...mapList(['name'], free()), 'x-kubernetes-patch-strategy': 'merge,retainKeys' }, restartPolicy: str(), serviceAccountName: str(), nodeSelector: strMap(), tolerations: atomic(free()),
   affinity: free(), securityContext: free(), imagePullSecrets: mapList(['name'], free()), dnsPolicy: str(), schedulerName: str(),
   terminationGracePeriodSeconds: { type: 'integer', format: 'int64' }, hostNetwork: bool(),
 }, 'PodSpec is a description of a pod.');

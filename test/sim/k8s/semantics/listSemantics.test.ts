@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { builtinListTable, builtinSchemaInfo, schemaInfoFromOpenAPI } from './listSemantics';
+import { builtinOpenApiSchema } from '../builtinSchemas';
+import { builtinIntOrStringPaths, builtinListTable, builtinSchemaInfo, schemaInfoFromOpenAPI } from './listSemantics';
 
 const p = (s: string): string[] => s.split('.');
 
@@ -37,7 +38,7 @@ describe('semantics/listSemantics', () => {
     const pod = builtinSchemaInfo({ group: '', version: 'v1', kind: 'Pod' });
     assert.deepEqual(pod.listAt(p('spec.ephemeralContainers')), { type: 'map', keys: ['name'] });
     assert.ok(builtinListTable({ group: 'apps', version: 'v1', kind: 'StatefulSet' }).some((e) => e.path.join('.') === 'spec.volumeClaimTemplates' && e.semantics.type === 'atomic'));
-    assert.deepEqual(builtinListTable({ group: '', version: 'v1', kind: 'ConfigMap' }).map((e) => e.path.join('.')), ['metadata.finalizers', 'metadata.ownerReferences', 'metadata.managedFields']);
+    assert.deepEqual(builtinListTable({ group: '', version: 'v1', kind: 'ConfigMap' }).map((e) => e.path.join('.')).sort(), ['metadata.finalizers', 'metadata.managedFields', 'metadata.ownerReferences']);
   });
 
   it('reads x-kubernetes-list-type from a CRD schema; untyped lists are atomic', () => {
@@ -72,5 +73,68 @@ describe('semantics/listSemantics', () => {
     assert.equal(s.isOpaqueAt?.(p('spec.args')), false);
     assert.equal(s.strategicMergeSupported, false);
     assert.equal(schemaInfoFromOpenAPI(undefined).listAt(p('spec.x')), undefined);
+  });
+
+  it('follows $refs of the upstream definitions: atomic structs, lifecycle ports, nested object meta', () => {
+    const d = builtinSchemaInfo({ group: 'apps', version: 'v1', kind: 'Deployment' });
+    const c = 'spec.template.spec.containers';
+    // SecretKeySelector and OwnerReference are +structType=atomic; ObjectMeta is not.
+    assert.equal(d.mapAtomicAt(p(`${c}.env.valueFrom.secretKeyRef`)), true);
+    assert.equal(d.mapAtomicAt(p('metadata.ownerReferences')), true);
+    assert.equal(d.mapAtomicAt(p('spec.selector')), true);
+    assert.equal(d.mapAtomicAt(p('spec.template.metadata')), false);
+    assert.equal(d.mapAtomicAt(p(`${c}.env.valueFrom`)), false);
+    assert.equal(d.isOpaqueAt?.(p(`${c}.lifecycle.preStop.httpGet.port`)), true);
+    assert.equal(d.isOpaqueAt?.(p(`${c}.lifecycle.preStop.httpGet.path`)), false);
+    assert.deepEqual(d.listAt(p('spec.template.metadata.finalizers')), { type: 'set' });
+    assert.deepEqual(d.listAt(p(`${c}.volumeMounts.bindMountOptions`)), { type: 'set' });
+    // A list the reduced definitions know as a list but with no markers is atomic; a non-list is undefined.
+    assert.deepEqual(d.listAt(p(`${c}.command`)), { type: 'atomic' });
+    assert.equal(d.listAt(p(`${c}.image`)), undefined);
+    const job = builtinSchemaInfo({ group: 'batch', version: 'v1', kind: 'Job' });
+    // JobStatus.conditions: atomic for apply, merged by type for strategic merge patch.
+    assert.deepEqual(job.listAt(p('status.conditions')), { type: 'atomic' });
+    assert.deepEqual(job.patchMetaAt(p('status.conditions')), { patchMergeKey: 'type', patchStrategy: 'merge' });
+    assert.deepEqual(builtinIntOrStringPaths({ group: '', version: 'v1', kind: 'Service' }).map((x) => x.join('.')), ['spec.ports.targetPort']);
+  });
+
+  it('falls back to the patch strategy for a list without a list type, as kube-openapi schemaconv does', () => {
+    const list = (ext: Record<string, unknown>): Record<string, unknown> => ({ type: 'object', properties: { l: { type: 'array', items: { type: 'object' }, ...ext } } });
+    assert.deepEqual(schemaInfoFromOpenAPI(list({ 'x-kubernetes-patch-strategy': 'merge', 'x-kubernetes-patch-merge-key': 'name' })).listAt(['l']), { type: 'map', keys: ['name'] });
+    assert.deepEqual(schemaInfoFromOpenAPI(list({ 'x-kubernetes-patch-strategy': 'merge,retainKeys', 'x-kubernetes-patch-merge-key': 'ip' })).listAt(['l']), { type: 'map', keys: ['ip'] });
+    assert.deepEqual(schemaInfoFromOpenAPI(list({ 'x-kubernetes-patch-strategy': 'merge' })).listAt(['l']), { type: 'set' });
+    assert.deepEqual(schemaInfoFromOpenAPI(list({ 'x-kubernetes-patch-strategy': 'retainKeys' })).listAt(['l']), { type: 'atomic' });
+    // An explicit list type wins over the patch markers.
+    assert.deepEqual(schemaInfoFromOpenAPI(list({ 'x-kubernetes-list-type': 'atomic', 'x-kubernetes-patch-strategy': 'merge', 'x-kubernetes-patch-merge-key': 'type' })).listAt(['l']), { type: 'atomic' });
+  });
+
+  it('serves OpenAPI list markers that agree with the facts it merges by', () => {
+    const groups: Record<string, string> = {
+      Namespace: '', ConfigMap: '', Secret: '', Service: '', ServiceAccount: '', Pod: '', Event: '', PersistentVolumeClaim: '', Deployment: 'apps',
+      StatefulSet: 'apps', DaemonSet: 'apps', ReplicaSet: 'apps', Job: 'batch', CronJob: 'batch', Ingress: 'networking.k8s.io', CustomResourceDefinition: 'apiextensions.k8s.io',
+    };
+    const mismatches: string[] = [];
+    let lists = 0;
+    for (const [kind, group] of Object.entries(groups)) {
+      const servedSchema = builtinOpenApiSchema(kind);
+      const served = schemaInfoFromOpenAPI(servedSchema);
+      const facts = builtinSchemaInfo({ group, version: 'v1', kind });
+      const walk = (n: unknown, path: string[]): void => {
+        if (typeof n !== 'object' || n === null) return;
+        const node = n as Record<string, unknown>;
+        if (node.type === 'array') {
+          lists++;
+          const a = JSON.stringify([served.listAt(path), served.patchMetaAt(path)]);
+          const b = JSON.stringify([facts.listAt(path), facts.patchMetaAt(path)]);
+          if (a !== b) mismatches.push(`${kind} ${path.join('.')}: served ${a}, facts ${b}`);
+          walk(node.items, path);
+          return;
+        }
+        for (const [k, v] of Object.entries((node.properties ?? {}) as Record<string, unknown>)) walk(v, [...path, k]);
+      };
+      walk(servedSchema, []);
+    }
+    assert.ok(lists > 50, `walked ${lists} lists`);
+    assert.deepEqual(mismatches, []);
   });
 });
