@@ -8,12 +8,13 @@ import { IMPORT_META_BANNER, bundleOptions } from './esbuild.config.mjs';
 const options = bundleOptions({ production: !process.argv.includes('--dev') });
 
 // client-node (about 1 MB bundled) lives in dist/k8s.js, loaded on the first cluster connection:
-// in the extension bundle, src/infra/k8s/lazy.ts's requires of './informerPool' and './clusterAccess'
-// become a require of './k8s.js', which exports both.
+// in the extension bundle, src/infra/k8s/lazy.ts's requires of './informerPool', './clusterAccess' and
+// './kubeClient' become a require of './k8s.js', which exports all three (one copy of client-node, and
+// the connections lazy.ts builds are the class the informer pool expects).
 const lazyK8s = {
   name: 'lazy-k8s',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(informerPool|clusterAccess)$/ }, (args) =>
+    b.onResolve({ filter: /^\.\/(informerPool|clusterAccess|kubeClient)$/ }, (args) =>
       /[\\/]infra[\\/]k8s[\\/]lazy\.ts$/.test(args.importer) ? { path: './k8s.js', external: true } : undefined,
     );
   },
