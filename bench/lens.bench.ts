@@ -1,7 +1,7 @@
 /**
  * The manifest CodeLenses of issue 5 end to end in DriftSession (parse, match the deploying app, GET,
- * diff), against its targets: lenses for a 1,000-document file under 100 ms, re-lens after a
- * keystroke under 15 ms, and the provider's synchronous `lenses(uri)` read. The cluster is a fake
+ * diff), against its targets (issue 18): lenses for a 1,000-document file within 50 ms, re-lens after a
+ * keystroke within 5 ms, and the provider's synchronous `lenses(uri)` read. The cluster is a fake
  * LiveObjectReader answering at once from live objects prepared as the API server returns them (defaulted
  * by the simulator, server metadata added, one in ten drifted), so the figures are our own cost only.
  */
@@ -50,13 +50,26 @@ function liveObjects(): Map<string, Record<string, unknown>> {
 
 let prepared: Map<string, Record<string, unknown>> | undefined;
 
-/** Answers at once, as a copy (a real GET yields a fresh object each time). */
+/**
+ * Answers at once, with a fresh object each time as a real GET does. The copies are made when the
+ * reader is built, before the clock starts: copying 1,000 objects (structuredClone, ~20 ms here) is the
+ * fake cluster's work, not the lenses' (a real GET's parsing is the client's, measured in the k8s benches).
+ */
 class InstantReader implements LiveObjectReader {
   calls = 0;
-  constructor(private readonly objects: Map<string, Record<string, unknown>>) {}
+  private readonly copies = new Map<string, Record<string, unknown>>();
+  constructor(private readonly objects: Map<string, Record<string, unknown>>) {
+    for (const [k, o] of objects) this.copies.set(k, structuredClone(o));
+  }
   get(_cluster: string, ref: ObjectRef): Promise<unknown> {
     this.calls += 1;
-    const o = this.objects.get(refKey(ref));
+    const key = refKey(ref);
+    const copy = this.copies.get(key);
+    if (copy !== undefined) {
+      this.copies.delete(key);
+      return Promise.resolve(copy);
+    }
+    const o = this.objects.get(key);
     return o ? Promise.resolve(structuredClone(o)) : Promise.reject(Object.assign(new Error('not found'), { code: 404 }));
   }
 }
@@ -111,7 +124,7 @@ let editToggle = false;
 
 export const cases: BenchCase[] = [
   {
-    name: `lens: track a ${DOCS}-document file until every lens is settled (target < 100 ms)`,
+    name: `lens: track a ${DOCS}-document file until every lens is settled (target ≤ 50 ms)`,
     unit: 'ms',
     runs: 10,
     warmup: 2,
@@ -129,7 +142,7 @@ export const cases: BenchCase[] = [
     },
   },
   {
-    name: 'lens: re-lens after a one-character edit in one document (target < 15 ms)',
+    name: 'lens: re-lens after a one-character edit in one document (target ≤ 5 ms)',
     unit: 'ms',
     runs: 20,
     warmup: 2,

@@ -8,12 +8,13 @@ import { IMPORT_META_BANNER, bundleOptions } from './esbuild.config.mjs';
 const options = bundleOptions({ production: !process.argv.includes('--dev') });
 
 // client-node (about 1 MB bundled) lives in dist/k8s.js, loaded on the first cluster connection:
-// in the extension bundle, src/infra/k8s/lazy.ts's requires of './informerPool' and './clusterAccess'
-// become a require of './k8s.js', which exports both.
+// in the extension bundle, src/infra/k8s/lazy.ts's requires of './informerPool', './clusterAccess' and
+// './kubeClient' become a require of './k8s.js', which exports all three (one copy of client-node, and
+// the connections lazy.ts builds are the class the informer pool expects).
 const lazyK8s = {
   name: 'lazy-k8s',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(informerPool|clusterAccess)$/ }, (args) =>
+    b.onResolve({ filter: /^\.\/(informerPool|clusterAccess|kubeClient)$/ }, (args) =>
       /[\\/]infra[\\/]k8s[\\/]lazy\.ts$/.test(args.importer) ? { path: './k8s.js', external: true } : undefined,
     );
   },
@@ -65,9 +66,33 @@ const lazyYamlLibraries = {
   },
 };
 
+// Node's own modules that load others (http, https and tls load net and streams, crypto and fs/promises
+// streams and readline, child_process and worker_threads theirs) cost a fresh process several
+// milliseconds to initialise; the views need none of them. In the extension bundle an import of one from our sources gets a module of getters
+// that requires the real one the first time a member is read (git, renderers, Argo CD API, Lua).
+const LAZY_BUILTINS = /^node:(child_process|crypto|fs\/promises|http|https|tls|worker_threads)$/;
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: LAZY_BUILTINS }, (args) => (/[\\/]src[\\/]/.test(args.importer) && args.namespace === 'file' ? { path: args.path, namespace: 'lazy-builtin' } : undefined));
+    b.onResolve({ filter: LAZY_BUILTINS, namespace: 'lazy-builtin' }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
+      const names = Object.keys(require(args.path)).filter((n) => n !== 'default' && n !== '__esModule');
+      const contents = [
+        'let mod;',
+        `const load = () => (mod ??= require(${JSON.stringify(args.path)}));`,
+        "Object.defineProperty(exports, '__esModule', { value: true });",
+        `for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`,
+        "Object.defineProperty(exports, 'default', { enumerable: false, get: () => load() });",
+      ].join('\n');
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 const entries = [
   // The first statement of the bundle starts the activation clock (read in src/extension.ts).
-  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyK8s, lazyYamlClient, lazyForge, lazyYamlLibraries], banner: { js: `var __gitopsLensLoadStart = performance.now();\n${IMPORT_META_BANNER}` } },
+  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyK8s, lazyYamlClient, lazyForge, lazyYamlLibraries, lazyBuiltins], banner: { js: `var __gitopsLensLoadStart = performance.now();\n${IMPORT_META_BANNER}` } },
   { entryPoints: ['src/infra/k8s/bundleEntry.ts'], outfile: 'dist/k8s.js' },
   { entryPoints: ['src/infra/yamlLibraries.ts'], outfile: 'dist/yamlLibs.js' },
   { entryPoints: ['src/vscode/yaml/yamlClient.ts'], outfile: 'dist/yamlClient.js' },

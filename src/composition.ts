@@ -112,7 +112,14 @@ export function compose(
   const argocd = scope.add(new ArgoCdApi({ apps, config: argocdConfig, secrets: context?.secrets ?? memorySecrets(), clock: systemClock, log }));
   // SSO logins come back through the extension's URI handler (…/argocd/sso?code=…&state=…).
   scope.add(vscode.window.registerUriHandler(argocd.sso));
+  // The kubeconfig files are read (and their folders watched) the first time something needs the
+  // clusters: a GitOps view shown, a command, a manifest deployed from the workspace, or ready() of the
+  // API. Nothing reads files at activation (issue 18).
+  let firstLoad: Promise<unknown> | undefined;
+  const loadClusters = (): Promise<unknown> =>
+    (firstLoad ??= clusters.reload().catch((err: unknown) => log.error('[Composition][compose] first kubeconfig load failed', err)));
   const connectAll = (): void => {
+    void loadClusters();
     connections.activate();
     void argocd.activate();
   };
@@ -289,8 +296,6 @@ export function compose(
     scope.add(d);
   }
 
-  // Not awaited: activation must stay cheap; views show their loading state until this settles.
-  const firstLoad = clusters.reload().catch((err: unknown) => log.error('[Composition][compose] first kubeconfig load failed', err));
   const testApi = options.testApi ? createTestApi(apps, tree, sources, navigator, liveHealth, environments) : undefined;
-  return { scope, exports: createApi(clusters, apps, firstLoad, activationMillis, testApi) };
+  return { scope, exports: createApi(clusters, apps, loadClusters, activationMillis, testApi) };
 }

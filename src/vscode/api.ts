@@ -47,7 +47,10 @@ export interface GitOpsLensApiV1 {
   readonly version: 1;
   /** Milliseconds from the first line of the bundle running to `activate` returning. */
   readonly activationMillis: number;
-  /** Resolves once the kubeconfig files have been read the first time. */
+  /**
+   * Resolves once the kubeconfig files have been read the first time; reads them now if nothing needed
+   * the clusters yet (they are read on first need, not at activation).
+   */
   ready(): Promise<void>;
   clusters(): readonly ClusterInfoV1[];
   readonly onDidChangeClusters: Event<void>;
@@ -73,7 +76,8 @@ export interface GitOpsLensExtensionExports {
 export function createApi(
   store: ClusterStore,
   apps: AppStore,
-  firstLoad: Promise<unknown>,
+  /** Reads the kubeconfig files the first time it is called; the same promise afterwards. */
+  firstLoad: () => Promise<unknown>,
   activationMillis: () => number,
   testApi?: GitOpsLensTestApi,
 ): GitOpsLensExtensionExports {
@@ -82,7 +86,7 @@ export function createApi(
     get activationMillis() {
       return activationMillis();
     },
-    ready: () => firstLoad.then(() => undefined),
+    ready: () => firstLoad().then(() => undefined),
     clusters: () =>
       store.snapshot.clusters.map((c) => ({ name: c.name, server: c.server, enabled: c.enabled, isCurrent: c.isCurrent })),
     onDidChangeClusters: (listener, thisArgs, disposables) =>

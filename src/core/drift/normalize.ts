@@ -216,12 +216,19 @@ function canonicalCopy(v: unknown, kind: string | undefined, path: string[], env
   const keys = Object.keys(src);
   let out: JsonObject | undefined = share && !root ? undefined : {};
   const quantityParent = path.length > 0 && QUANTITY_PARENTS.has(path[path.length - 1] as string);
+  const metadataLevel = path.length === 1 && path[0] === 'metadata';
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
     const child = src[k];
     // Owned by controllers, never compared (gitops-engine removes it before diffing).
     if (child === undefined || (root && k === 'status')) {
       out ??= copyOf(src, keys, i);
+      continue;
+    }
+    // Server-set metadata (managedFields is often larger than the spec) is dropped by cleanMetadata
+    // below whatever it holds: not walked, passed through as it is.
+    if (metadataLevel && SERVER_METADATA.has(k)) {
+      if (out !== undefined) setOwn(out, k, child as Json);
       continue;
     }
     let value: Json;

@@ -16,24 +16,28 @@ export class ArgoCdConfigSource implements Disposable {
   readonly onDidChange: Event<void> = this._onDidChange.event;
   private watcher: { readonly dir: string; readonly w: fs.FSWatcher } | undefined;
   private debounce: NodeJS.Timeout | undefined;
-  private file: string;
+  /** Resolved on first use: finding the CLI's default file looks at the disk, which activation must not (issue 18). */
+  private resolved: string | undefined;
 
   constructor(
     /** The setting's file; undefined: the argocd CLI's own (ARGOCD_CONFIG_DIR, ~/.config/argocd/config…). */
-    file: string | undefined,
+    private setting: string | undefined,
     private readonly log: Logger,
-  ) {
-    this.file = file ?? defaultArgoCdConfigPath();
-  }
+  ) {}
 
   get path(): string {
     return this.file;
   }
 
+  private get file(): string {
+    this.resolved ??= this.setting ?? defaultArgoCdConfigPath();
+    return this.resolved;
+  }
+
   setFile(file: string | undefined): void {
-    const next = file ?? defaultArgoCdConfigPath();
-    if (next === this.file) return;
-    this.file = next;
+    if (file === this.setting) return;
+    this.setting = file;
+    this.resolved = undefined;
     this._onDidChange.fire();
   }
 

@@ -5,3 +5,4 @@
  */
 export { InformerPool } from './informerPool';
 export { KubeClusterAccess } from './clusterAccess';
+export { KubeConnections } from './kubeClient';

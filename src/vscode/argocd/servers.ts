@@ -77,7 +77,15 @@ export class ArgoCdServers implements Disposable {
     private readonly secrets: vscode.SecretStorage,
     private readonly log: Logger,
   ) {
-    this.current = { entries: [], configFile: config.path, configProblem: undefined, loaded: false };
+    // A getter: the file's path is resolved (which looks at the disk) when read, not at activation.
+    this.current = {
+      entries: [],
+      get configFile() {
+        return config.path;
+      },
+      configProblem: undefined,
+      loaded: false,
+    };
     this.subscriptions.push(config.onDidChange(() => void this.reload()));
     this.subscriptions.push(secrets.onDidChange((e) => (e.key === SERVERS_KEY || e.key.startsWith(TOKEN_PREFIX)) && void this.reload()));
   }

@@ -1,0 +1,38 @@
+/**
+ * Issue 18: activation reads no file. The kubeconfig, the argocd CLI config and the workspace's
+ * repositories are read when a view is shown or a command needs them, not in activate(). Runs the
+ * compiled extension in a fresh Node process with the stubbed host of the activation bench, a home
+ * folder holding a kubeconfig and an argocd config, and every fs read/stat/watch recorded.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO_ROOT } from '../support/paths';
+
+const PROBE = path.join(REPO_ROOT, 'out', 'bench', 'support', 'activateProbe.js');
+const EXTENSION = path.join(REPO_ROOT, 'out', 'src', 'extension.js');
+
+describe('extension activate()', () => {
+  let home: string;
+  before(() => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-lens-home-'));
+    fs.mkdirSync(path.join(home, '.kube'));
+    fs.writeFileSync(path.join(home, '.kube', 'config'), 'apiVersion: v1\nkind: Config\ncontexts: []\nclusters: []\nusers: []\n');
+    fs.mkdirSync(path.join(home, '.config', 'argocd'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.config', 'argocd', 'config'), 'contexts: []\nservers: []\nusers: []\n');
+  });
+  after(() => fs.rmSync(home, { recursive: true, force: true }));
+
+  it('registers the views and commands without reading, stat-ing or watching any file', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, USERPROFILE: home };
+    delete env.KUBECONFIG;
+    delete env.ARGOCD_CONFIG_DIR;
+    const r = spawnSync(process.execPath, [PROBE, EXTENSION], { encoding: 'utf8', env, timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as { commands: string[]; treeViews: string[]; filesTouched: string[] };
+    assert.ok(result.commands.length > 0 && result.treeViews.includes('gitopsLens.applications'), 'activate() registered nothing');
+    assert.deepEqual(result.filesTouched, []);
+  });
+});
