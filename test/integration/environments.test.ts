@@ -165,7 +165,9 @@ describe('Environments: map node, compare and promote (issue 19)', function () {
     const right = (await vscode.workspace.openTextDocument(input.modified)).getText();
     assert.match(left, /image: registry\.example\.com\/acme\/storefront:2\.4\.0/);
     assert.match(right, /image: registry\.example\.com\/acme\/storefront:2\.5\.1/);
-    assert.match(left, /name: prod-storefront/);
+    // Paired objects under one name, the real ones in a comment alike on both sides: no prefix line shows as changed.
+    for (const text of [left, right]) assert.match(text, /# storefront: staging-storefront in overlays\/staging, prod-storefront in overlays\/production\n[\s\S]*?\n {2}name: storefront\n/);
+    assert.ok(!/^\s*name: (prod|staging)-/m.test(left + right), 'a prefixed name is shown');
     for (const text of [left, right]) {
       assert.ok(!text.includes('base-password-not-shown'), 'a Secret value is shown');
       assert.match(text, /kind: Secret/);
