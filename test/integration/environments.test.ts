@@ -198,6 +198,60 @@ describe('Environments: map node, compare and promote (issue 19)', function () {
     assert.match(pr.body, /storefront:2\.4\.0[\s\S]*storefront:2\.5\.1/, 'the live image and the new one are not in the impact');
   });
 
+  it('Promote… from its quick pick: every change offered picked, and only those left picked reach the PR', async () => {
+    const PRODUCTION_ENV = 'apps/storefront/overlays/production/env.yaml';
+    // A spy, not a stub: the real quick pick shows, the test sees when and with what, and answers it through the workbench's own commands.
+    const offered: vscode.QuickPickItem[][] = [];
+    type Pick = (items: unknown, ...rest: unknown[]) => Thenable<unknown>;
+    const window = vscode.window as unknown as { showQuickPick: Pick };
+    const original = window.showQuickPick;
+    window.showQuickPick = (items, ...rest) =>
+      Promise.resolve(items).then((list) => {
+        offered.push([...(list as vscode.QuickPickItem[])]);
+        return original.call(vscode.window, list, ...rest);
+      });
+    let pending: Thenable<unknown>;
+    try {
+      // `yes` skips the PR's preview and title prompt; `pick` still asks what to carry.
+      pending = vscode.commands.executeCommand('gitopsLens.promoteEnvironment', { root, app: 'storefront', from: 'staging', to: 'production', yes: true, pick: true, returnErrors: true });
+      const items = (await pollFor('the quick pick of what to carry', () => offered[0], 60_000)).filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
+      assert.deepEqual(items.map((i) => [i.label, i.detail, i.picked]), [
+        ['image registry.example.com/acme/storefront', STOREFRONT_PRODUCTION, true],
+        ['replicas storefront', STOREFRONT_PRODUCTION, true],
+        ['Deployment storefront LOG_LEVEL', PRODUCTION_ENV, true],
+        ['Deployment storefront FEATURE_CHECKOUT_V2', STOREFRONT_PRODUCTION, true],
+      ]);
+      // Leave replicas and LOG_LEVEL picked: the image and the new variable stay behind.
+      const keep = new Set(['replicas storefront', 'Deployment storefront LOG_LEVEL']);
+      await new Promise((r) => setTimeout(r, 500));
+      await vscode.commands.executeCommand('quickInput.first');
+      for (const item of items) {
+        if (!keep.has(item.label)) await vscode.commands.executeCommand('workbench.action.quickPickManyToggle');
+        await vscode.commands.executeCommand('quickInput.next');
+      }
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    } finally {
+      window.showQuickPick = original;
+    }
+    const r = (await pending) as PromoteResult;
+    assert.ok(r && 'url' in r, JSON.stringify(r));
+    assert.deepEqual(r.carried.map((c) => [c.label, c.file]), [
+      ['replicas storefront', STOREFRONT_PRODUCTION],
+      ['Deployment storefront LOG_LEVEL', PRODUCTION_ENV],
+    ]);
+    await git(root, ['fetch', '--quiet', 'origin', r.branch]);
+    assert.deepEqual((await git(root, ['show', '--name-only', '--format=', 'FETCH_HEAD'])).trim().split('\n').sort(), [PRODUCTION_ENV, STOREFRONT_PRODUCTION]);
+    // Each file with the picked value alone, comments kept: the tag and the new variable are not carried.
+    assert.equal(await git(root, ['show', `FETCH_HEAD:${STOREFRONT_PRODUCTION}`]), (ENV_REPO_FILES[STOREFRONT_PRODUCTION] as string).replace('count: 3 # peak traffic needs 3', 'count: 5 # peak traffic needs 3'));
+    assert.equal(await git(root, ['show', `FETCH_HEAD:${PRODUCTION_ENV}`]), (ENV_REPO_FILES[PRODUCTION_ENV] as string).replace('value: warn # quiet in production', 'value: debug # quiet in production'));
+    const prs = (await (await fetch(`${forge().control}/pulls?repo=${encodeURIComponent(FULL_NAME)}`)).json()) as { head: string; body: string }[];
+    const pr = prs.find((p) => p.head === r.branch);
+    assert.ok(pr, JSON.stringify(prs.map((p) => p.head)));
+    assert.match(pr.body, /replicas storefront: 3 → 5/);
+    assert.match(pr.body, /LOG_LEVEL: warn → debug/);
+    assert.ok(!/2\.5\.1|FEATURE_CHECKOUT_V2/.test(pr.body.split('### Impact')[0] as string), 'the PR carries a change that was not picked');
+  });
+
   it('Promote… refuses an edit only the shared base could make, naming the file and the environments it would reach; no PR', async () => {
     // qa deploys the base itself (a manifest not committed yet: a command scans the files as they are).
     const qa = path.join(root, 'clusters/qa/argocd/storefront.yaml');

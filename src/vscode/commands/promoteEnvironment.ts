@@ -9,7 +9,8 @@
  * environments it would reach, and carries the rest only when the user says so.
  *
  * Arguments for callers without UI: `{ root?, app, from, to, what?, keys?, title?, yes: true }`;
- * returns the PR result with `carried` and `refused`.
+ * returns the PR result with `carried` and `refused`. `pick: true` with `yes` still asks what to carry
+ * (the quick pick) and skips only the pull request's prompts: the in-host test drives that quick pick.
  */
 import * as jsyaml from 'js-yaml';
 import * as vscode from 'vscode';
@@ -46,7 +47,7 @@ async function promote(ctx: CommandContext, arg: unknown) {
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: userMessage(`promoting ${t.group.name} from ${t.from.label} to ${t.to.label}…`) }, () => t.envs.promote(t.group, t.from, t.to, what, keys));
 
   let result: PromoteResult;
-  if (typeof args.what === 'string' || Array.isArray(args.keys) || args.yes) {
+  if (typeof args.what === 'string' || Array.isArray(args.keys) || (args.yes && args.pick !== true)) {
     const what = typeof args.what === 'string' ? args.what : 'all';
     if (!WHAT.has(what)) throw new UserError(`"what" is image, chart, values or all, not "${what}".`);
     const keys = Array.isArray(args.keys) ? args.keys.filter((k): k is string => typeof k === 'string') : undefined;
