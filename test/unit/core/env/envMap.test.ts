@@ -161,6 +161,68 @@ spec:
     assert.ok(prod?.deploy.type === 'helm' && prod.deploy.inlineAt === undefined && prod.deploy.values[0]?.type === 'inline');
   });
 
+  it('ApplicationSet clusters generator: the declared cluster Secrets its selector matches, values templated, the local cluster without a selector', async () => {
+    const secret = (name: string, body: string, labels: string): string =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: cluster-${name}\n  namespace: argocd\n  labels:\n    argocd.argoproj.io/secret-type: cluster\n${labels}type: Opaque\n${body}`;
+    const b64 = (v: string): string => Buffer.from(v).toString('base64');
+    const appSet = (name: string, generator: string, p: string): string => `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: ${name}
+  namespace: argocd
+spec:
+  generators:
+    - clusters:
+${generator}
+  template:
+    metadata:
+      name: '${name}-{{nameNormalized}}'
+    spec:
+      project: default
+      source:
+        repoURL: https://git.example.com/r.git
+        targetRevision: main
+        path: '${p}'
+      destination:
+        name: '{{name}}'
+        namespace: web
+`;
+    const files = {
+      'apps/web/base/kustomization.yaml': kustomization(['cm.yaml']),
+      'apps/web/base/cm.yaml': configMap('web'),
+      'apps/web/envs/staging/kustomization.yaml': kustomization(['../../base']),
+      'apps/web/envs/production/kustomization.yaml': kustomization(['../../base']),
+      'apps/agent/kustomization.yaml': kustomization(['cm.yaml']),
+      'apps/agent/cm.yaml': configMap('agent'),
+      // One Secret in stringData, one base64 in data, as `kubectl create secret` writes it; the credentials are never read.
+      'argocd/clusters/staging-eu.yaml': secret('staging-eu', 'stringData:\n  name: Staging_EU\n  server: https://staging.example.com\n  config: \'{"bearerToken":"not-read"}\'\n', '    env: staging\n'),
+      'argocd/clusters/prod-eu.yaml': secret('prod-eu', `data:\n  name: ${b64('prod-eu')}\n  server: ${b64('https://prod.example.com')}\n`, '    env: production\n    tier: critical\n'),
+      'argocd/clusters/lab.yaml': secret('lab', 'stringData:\n  name: lab\n  server: https://lab.example.com\n', '    env: lab\n'),
+      'argocd/web.yaml': appSet(
+        'web',
+        `        selector:
+          matchExpressions:
+            - key: env
+              operator: In
+              values: [staging, production]
+        values:
+          overlay: '{{metadata.labels.env}}'`,
+        'apps/web/envs/{{values.overlay}}',
+      ),
+      'argocd/agent.yaml': appSet('agent', '        {}', 'apps/agent'),
+    };
+    const map = await mapOf(files);
+    const web = group(map, 'web');
+    assert.deepEqual(web.environments.map((e) => [e.label, e.cluster, e.app.name, e.generatedBy, e.deploy.type === 'kustomize' ? e.deploy.folder : '']).sort(), [
+      ['envs/production', 'prod-eu', 'web-prod-eu', 'web', 'apps/web/envs/production'],
+      ['envs/staging', 'Staging_EU', 'web-staging-eu', 'web', 'apps/web/envs/staging'],
+    ]);
+    // No selector: every declared cluster and then the local one (it has no Secret of its own here).
+    const agent = group(map, 'agent');
+    assert.deepEqual(agent.environments.map((e) => e.app.name).sort(), ['agent-in-cluster', 'agent-lab', 'agent-prod-eu', 'agent-staging-eu']);
+    assert.ok(!JSON.stringify(map).includes('not-read'), 'a cluster Secret\'s config was read');
+  });
+
   it('ApplicationSet git directory generator over the repository folders', async () => {
     const files = {
       'apps/api/overlays/qa/kustomization.yaml': kustomization(['../../base']),
