@@ -287,6 +287,49 @@ spec:
     ]);
   });
 
+  it('Flux Kustomizations with a path per cluster over one base are one app; a HelmRelease keeps its valuesFrom and says they are not read', async () => {
+    const files = {
+      'apps/podinfo/base/kustomization.yaml': kustomization(['cm.yaml']),
+      'apps/podinfo/base/cm.yaml': configMap('podinfo'),
+      'apps/podinfo/overlays/staging/kustomization.yaml': kustomization(['../../base'], 'namePrefix: staging-\n'),
+      'apps/podinfo/overlays/production/kustomization.yaml': kustomization(['../../base'], 'namePrefix: prod-\n'),
+      'clusters/staging/podinfo.yaml': fluxKs('podinfo', 'apps/podinfo/overlays/staging'),
+      'clusters/production/podinfo.yaml': fluxKs('podinfo', 'apps/podinfo/overlays/production'),
+      'charts/api/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 0.1.0\n',
+      'charts/api/values.yaml': 'replicaCount: 1\n',
+      'clusters/staging/api.yaml': `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: api
+  namespace: flux-system
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./charts/api
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+  valuesFrom:
+    - kind: ConfigMap
+      name: api-cluster-values
+    - kind: Secret
+      name: api-secrets
+      valuesKey: creds.yaml
+`,
+    };
+    const map = await mapOf(files);
+    const podinfo = group(map, 'podinfo');
+    assert.deepEqual(podinfo.environments.map((e) => [e.label, e.cluster, e.deploy.type === 'kustomize' ? e.deploy.folder : e.deploy.type]), [
+      ['overlays/production', 'production', 'apps/podinfo/overlays/production'],
+      ['overlays/staging', 'staging', 'apps/podinfo/overlays/staging'],
+    ]);
+    const api = group(map, 'api').environments[0];
+    assert.ok(api?.deploy.type === 'helm');
+    assert.deepEqual(api.deploy.valuesFrom, ['ConfigMap/api-cluster-values', 'Secret/api-secrets']);
+    assert.ok(api.notes?.some((n) => /values from the cluster \(ConfigMap\/api-cluster-values, Secret\/api-secrets\) are not read/.test(n)), JSON.stringify(api.notes));
+  });
+
   it('an environment deploying the base itself joins the overlays built on it', async () => {
     const files = {
       'apps/x/base/kustomization.yaml': kustomization(['cm.yaml']),
