@@ -30,8 +30,11 @@ export interface NameRules {
 
 export interface RenderedSide {
   readonly env: Environment;
-  /** The rendered objects; `generatedBy` marks kustomize generator output (names carry a content hash). */
-  readonly objects: readonly { readonly desired: Readonly<Obj>; readonly generatedBy?: string }[];
+  /**
+   * The rendered objects; `generatedBy` marks kustomize generator output (names carry a content hash),
+   * `source` the repository file a plain folder's object is written in.
+   */
+  readonly objects: readonly { readonly desired: Readonly<Obj>; readonly generatedBy?: string; readonly source?: string }[];
   readonly names: NameRules;
 }
 
@@ -54,6 +57,8 @@ export interface ResourceComparison {
   readonly name: string;
   readonly fromName?: string;
   readonly toName?: string;
+  /** The repository file the target's object is written in (plain folders). */
+  readonly toSource?: string;
   /** Made by a kustomize generator (configMapGenerator, secretGenerator) on either side. */
   readonly generated?: boolean;
   readonly status: 'same' | 'changed' | 'onlyFrom' | 'onlyTo';
@@ -132,6 +137,7 @@ const groupKind = (o: Readonly<Obj>): string => `${groupOf(typeof o.apiVersion =
 
 interface Entry {
   readonly obj: Readonly<Obj>;
+  readonly source?: string;
   readonly generated: boolean;
   readonly gk: string;
   readonly canonical: string;
@@ -141,7 +147,7 @@ export function compareRendered(from: RenderedSide, to: RenderedSide): EnvCompar
   const entries = (side: RenderedSide): Entry[] =>
     side.objects
       .filter((o) => typeof o.desired.kind === 'string')
-      .map((o) => ({ obj: o.desired, generated: o.generatedBy !== undefined, gk: groupKind(o.desired), canonical: canonicalName(nameOf(o.desired), side.names, o.generatedBy !== undefined) }));
+      .map((o) => ({ obj: o.desired, ...(o.source !== undefined ? { source: o.source } : {}), generated: o.generatedBy !== undefined, gk: groupKind(o.desired), canonical: canonicalName(nameOf(o.desired), side.names, o.generatedBy !== undefined) }));
   const a = entries(from);
   const b = entries(to);
   // Names each side uses for its objects, so a reference (`configMapRef.name`) to a renamed object is no difference.
@@ -205,7 +211,7 @@ export function compareRendered(from: RenderedSide, to: RenderedSide): EnvCompar
     const masked = maskSecrets(x?.obj, y?.obj);
     const fromObject = x ? normalize(masked.desired) : undefined;
     const toObject = y ? normalize(masked.live) : undefined;
-    const base = { group, kind, name: any.canonical, ...(x?.generated || y?.generated ? { generated: true } : {}), ...(x ? { fromName: nameOf(x.obj) } : {}), ...(y ? { toName: nameOf(y.obj) } : {}), ...(fromObject ? { fromObject } : {}), ...(toObject ? { toObject } : {}), shown: shownOf(x, y, fromObject, toObject, any.canonical) };
+    const base = { group, kind, name: any.canonical, ...(x?.generated || y?.generated ? { generated: true } : {}), ...(x ? { fromName: nameOf(x.obj) } : {}), ...(y ? { toName: nameOf(y.obj) } : {}), ...(y?.source !== undefined ? { toSource: y.source } : {}), ...(fromObject ? { fromObject } : {}), ...(toObject ? { toObject } : {}), shown: shownOf(x, y, fromObject, toObject, any.canonical) };
     if (!fromObject || !toObject) return { ...base, status: fromObject ? 'onlyFrom' : 'onlyTo', changes: [] };
     const strip = (o: Obj, canonical: string): Obj => {
       const metadata: Obj = { ...metaOf(o), name: canonical };
