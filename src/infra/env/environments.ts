@@ -145,7 +145,7 @@ export class RepoEnvironments {
     const readAfter = (rel: string): string | undefined => overrides.get(rel) ?? this.readFile(rel);
     const values = to.deploy.type === 'helm' ? effectiveValues(loadValuesLayers(to, group, readAfter)) : undefined;
     const verified = verifyPromotion(plan, {
-      ...(after.ok && to.deploy.type === 'kustomize' ? { objects: after.objects, names: nameRulesOf(to, group, this.graph) } : {}),
+      ...(after.ok && (to.deploy.type === 'kustomize' || to.deploy.type === 'directory') ? { objects: after.objects, names: nameRulesOf(to, group, this.graph) } : {}),
       ...(values ? { values } : {}),
     });
     if (!after.ok && to.deploy.type === 'kustomize') {

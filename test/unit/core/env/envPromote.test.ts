@@ -418,6 +418,8 @@ spec:
     assert.deepEqual(edits(image), {
       'apps/api/production/deployment.yaml': replaced(files['apps/api/production/deployment.yaml'], ['acme/api:3.0.2"   # released by CI', 'acme/api:3.1.0"   # released by CI']),
     });
+    // Checked in the folder as it would be read with the edit: the api container runs the new tag.
+    assert.deepEqual(image.verified.map((v) => [v.ok, v.actual]), [[true, 'registry.example.com/acme/api:3.1.0']]);
     // The whole difference: still only the tag; the replica count is named as left to the person editing.
     const all = await promote(envs, 'api', 'staging', 'production', 'all');
     assert.deepEqual(all.plan.edits, image.plan.edits);
