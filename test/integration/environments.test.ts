@@ -252,6 +252,80 @@ describe('Environments: map node, compare and promote (issue 19)', function () {
     assert.ok(!/2\.5\.1|FEATURE_CHECKOUT_V2/.test(pr.body.split('### Impact')[0] as string), 'the PR carries a change that was not picked');
   });
 
+  it('Promote… says what only a shared values file could take, and opens the PR with the rest only when told to', async () => {
+    // Production reads a pinned values file last, which staging reads too (a working-tree change: a command scans the files as they are).
+    const manifests = ['staging', 'production'].map((env) => `clusters/${env}/flux-system/shop.yaml`);
+    const pinned = path.join(root, 'charts/shop/pinned.yaml');
+    fs.writeFileSync(pinned, 'replicaCount: 1 # every environment\n');
+    const edit = (file: string, from: string, to: string): void => {
+      const text = fs.readFileSync(path.join(root, file), 'utf8');
+      assert.ok(text.includes(from), `${file} has no ${from}`);
+      fs.writeFileSync(path.join(root, file), text.replace(from, to));
+    };
+    edit(manifests[0] as string, '        - charts/shop/values-staging.yaml\n', '        - charts/shop/pinned.yaml\n        - charts/shop/values-staging.yaml\n');
+    edit(manifests[1] as string, '        - charts/shop/values-production.yaml\n', '        - charts/shop/values-production.yaml\n        - charts/shop/pinned.yaml\n');
+    type Pick = (items: unknown, ...rest: unknown[]) => Thenable<unknown>;
+    type Warn = (message: string, ...rest: unknown[]) => Thenable<unknown>;
+    const window = vscode.window as unknown as { showQuickPick: Pick; showWarningMessage: Warn };
+    const [originalPick, originalWarn] = [window.showQuickPick, window.showWarningMessage];
+    const offered: vscode.QuickPickItem[][] = [];
+    const warned: { message: string; detail: string | undefined }[] = [];
+    let answer: string | undefined;
+    // The quick pick shows for real (a spy); a modal dialog has no command that presses its buttons, so it is answered here.
+    window.showQuickPick = (items, ...rest) =>
+      Promise.resolve(items).then((list) => {
+        offered.push([...(list as vscode.QuickPickItem[])]);
+        return originalPick.call(vscode.window, list, ...rest);
+      });
+    window.showWarningMessage = (message, ...rest) => {
+      const options = rest[0] as vscode.MessageOptions | undefined;
+      warned.push({ message, detail: options?.detail });
+      return Promise.resolve(answer);
+    };
+    const count = async () => ((await (await fetch(`${forge().control}/pulls?repo=${encodeURIComponent(FULL_NAME)}`)).json()) as unknown[]).length;
+    const promoteAll = async (): Promise<PromoteResult> => {
+      const asked = offered.length;
+      const pending = vscode.commands.executeCommand('gitopsLens.promoteEnvironment', { root, app: 'shop', from: 'staging', to: 'production', yes: true, pick: true, returnErrors: true });
+      const items = (await pollFor('the quick pick of what to carry', () => offered[asked], 60_000)).filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
+      assert.deepEqual(items.map((i) => [i.label, i.picked ?? false]), [
+        ['image.tag', true],
+        ['ingress.host', true],
+        ['$(circle-slash) replicaCount', false],
+      ]);
+      await new Promise((r) => setTimeout(r, 500));
+      // Everything left picked: the whole difference, the refused key with it.
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return (await pending) as PromoteResult;
+    };
+    try {
+      const before = await count();
+      answer = undefined;
+      const dismissed = await promoteAll();
+      assert.deepEqual(dismissed, { error: 'cancelled' });
+      assert.equal(await count(), before, 'a PR was opened although the dialog was dismissed');
+      assert.equal(warned.length, 1);
+      assert.equal(warned[0]?.message, 'Some changes can only be made in a shared file and are not carried.');
+      assert.match(warned[0]?.detail ?? '', /^replicaCount: set again in charts\/shop\/pinned\.yaml, which takes precedence over production's own values and is read by staging too; not changed\.\n\nOpen the pull request with the rest\?$/);
+
+      answer = 'Open Pull Request';
+      const r = await promoteAll();
+      assert.ok(r && 'url' in r, JSON.stringify(r));
+      assert.deepEqual(r.carried.map((c) => c.label).sort(), ['image.tag', 'ingress.host']);
+      assert.deepEqual(r.refused.map((x) => x as { label: string; sharedFile?: string; reaches?: string[] }).map((x) => [x.label, x.sharedFile, x.reaches]), [['replicaCount', 'charts/shop/pinned.yaml', ['staging']]]);
+      await git(root, ['fetch', '--quiet', 'origin', r.branch]);
+      const changed = (await git(root, ['show', '--name-only', '--format=', 'FETCH_HEAD'])).trim().split('\n');
+      assert.ok(!changed.includes('charts/shop/pinned.yaml') && !changed.includes('charts/shop/values.yaml'), `a shared file is in the PR: ${changed.join(', ')}`);
+      const pr = ((await (await fetch(`${forge().control}/pulls?repo=${encodeURIComponent(FULL_NAME)}`)).json()) as { head: string; body: string }[]).find((p) => p.head === r.branch);
+      assert.ok(pr);
+      assert.match(pr.body, /Not carried:\n- replicaCount: set again in charts\/shop\/pinned\.yaml/);
+    } finally {
+      window.showQuickPick = originalPick;
+      window.showWarningMessage = originalWarn;
+      fs.rmSync(pinned, { force: true });
+      await git(root, ['checkout', '--', ...manifests]);
+    }
+  });
+
   it('Promote… refuses an edit only the shared base could make, naming the file and the environments it would reach; no PR', async () => {
     // qa deploys the base itself (a manifest not committed yet: a command scans the files as they are).
     const qa = path.join(root, 'clusters/qa/argocd/storefront.yaml');
