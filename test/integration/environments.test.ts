@@ -253,7 +253,7 @@ describe('Environments: map node, compare and promote (issue 19)', function () {
   });
 
   it('Promote… says what only a shared values file could take, and opens the PR with the rest only when told to', async () => {
-    // Production reads a pinned values file last, which staging reads too (a working-tree change: a command scans the files as they are).
+    // Production reads a pinned values file last, which staging reads too (working-tree changes: a command scans the files as they are).
     const manifests = ['staging', 'production'].map((env) => `clusters/${env}/flux-system/shop.yaml`);
     const pinned = path.join(root, 'charts/shop/pinned.yaml');
     fs.writeFileSync(pinned, 'replicaCount: 1 # every environment\n');
@@ -264,6 +264,8 @@ describe('Environments: map node, compare and promote (issue 19)', function () {
     };
     edit(manifests[0] as string, '        - charts/shop/values-staging.yaml\n', '        - charts/shop/pinned.yaml\n        - charts/shop/values-staging.yaml\n');
     edit(manifests[1] as string, '        - charts/shop/values-production.yaml\n', '        - charts/shop/values-production.yaml\n        - charts/shop/pinned.yaml\n');
+    // Without inline values (which Flux merges over every file) production has no own layer above the pinned file.
+    edit(manifests[1] as string, '  values:\n    ingress:\n      host: shop.example.com # public name\n', '');
     type Pick = (items: unknown, ...rest: unknown[]) => Thenable<unknown>;
     type Warn = (message: string, ...rest: unknown[]) => Thenable<unknown>;
     const window = vscode.window as unknown as { showQuickPick: Pick; showWarningMessage: Warn };
