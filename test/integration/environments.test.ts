@@ -253,19 +253,50 @@ describe('Environments: map node, compare and promote (issue 19)', function () {
   });
 
   it('Promote… says what only a shared values file could take, and opens the PR with the rest only when told to', async () => {
-    // Production reads a pinned values file last, which staging reads too (working-tree changes: a command scans the files as they are).
+    // shop as ApplicationSet siblings whose production reads a pinned values file last, which staging reads
+    // too (working-tree changes: a command scans the files as they are). A Flux HelmRelease always has a
+    // place of its own for a value (its spec.values win over every file); a generated app's inline values
+    // are the template's, shared.
     const manifests = ['staging', 'production'].map((env) => `clusters/${env}/flux-system/shop.yaml`);
     const pinned = path.join(root, 'charts/shop/pinned.yaml');
+    const appSet = path.join(root, 'argocd/shop.yaml');
+    for (const m of manifests) fs.rmSync(path.join(root, m));
     fs.writeFileSync(pinned, 'replicaCount: 1 # every environment\n');
-    const edit = (file: string, from: string, to: string): void => {
-      const text = fs.readFileSync(path.join(root, file), 'utf8');
-      assert.ok(text.includes(from), `${file} has no ${from}`);
-      fs.writeFileSync(path.join(root, file), text.replace(from, to));
-    };
-    edit(manifests[0] as string, '        - charts/shop/values-staging.yaml\n', '        - charts/shop/pinned.yaml\n        - charts/shop/values-staging.yaml\n');
-    edit(manifests[1] as string, '        - charts/shop/values-production.yaml\n', '        - charts/shop/values-production.yaml\n        - charts/shop/pinned.yaml\n');
-    // Without inline values (which Flux merges over every file) production has no own layer above the pinned file.
-    edit(manifests[1] as string, '  values:\n    ingress:\n      host: shop.example.com # public name\n', '');
+    fs.mkdirSync(path.dirname(appSet), { recursive: true });
+    fs.writeFileSync(
+      appSet,
+      `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: shop
+  namespace: argocd
+spec:
+  generators:
+    - list:
+        elements:
+          - env: staging
+            first: pinned.yaml
+            last: values-staging.yaml
+          - env: production
+            first: values-production.yaml
+            last: pinned.yaml
+  template:
+    metadata:
+      name: 'shop-{{env}}'
+    spec:
+      project: default
+      source:
+        repoURL: https://git.example.com/acme/gitops.git
+        path: charts/shop
+        helm:
+          valueFiles:
+            - '{{first}}'
+            - '{{last}}'
+      destination:
+        name: '{{env}}'
+        namespace: shop
+`,
+    );
     type Pick = (items: unknown, ...rest: unknown[]) => Thenable<unknown>;
     type Warn = (message: string, ...rest: unknown[]) => Thenable<unknown>;
     const window = vscode.window as unknown as { showQuickPick: Pick; showWarningMessage: Warn };
@@ -291,7 +322,6 @@ describe('Environments: map node, compare and promote (issue 19)', function () {
       const items = (await pollFor('the quick pick of what to carry', () => offered[asked], 60_000)).filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
       assert.deepEqual(items.map((i) => [i.label, i.picked ?? false]), [
         ['image.tag', true],
-        ['ingress.host', true],
         ['$(circle-slash) replicaCount', false],
       ]);
       await new Promise((r) => setTimeout(r, 500));
@@ -312,7 +342,7 @@ describe('Environments: map node, compare and promote (issue 19)', function () {
       answer = 'Open Pull Request';
       const r = await promoteAll();
       assert.ok(r && 'url' in r, JSON.stringify(r));
-      assert.deepEqual(r.carried.map((c) => c.label).sort(), ['image.tag', 'ingress.host']);
+      assert.deepEqual(r.carried.map((c) => [c.label, c.file]), [['image.tag', 'charts/shop/values-production.yaml']]);
       assert.deepEqual(r.refused.map((x) => x as { label: string; sharedFile?: string; reaches?: string[] }).map((x) => [x.label, x.sharedFile, x.reaches]), [['replicaCount', 'charts/shop/pinned.yaml', ['staging']]]);
       await git(root, ['fetch', '--quiet', 'origin', r.branch]);
       const changed = (await git(root, ['show', '--name-only', '--format=', 'FETCH_HEAD'])).trim().split('\n');
@@ -324,6 +354,7 @@ describe('Environments: map node, compare and promote (issue 19)', function () {
       window.showQuickPick = originalPick;
       window.showWarningMessage = originalWarn;
       fs.rmSync(pinned, { force: true });
+      fs.rmSync(path.dirname(appSet), { recursive: true, force: true });
       await git(root, ['checkout', '--', ...manifests]);
     }
   });
