@@ -165,7 +165,9 @@ describe('Environments: map node, compare and promote (issue 19)', function () {
     const right = (await vscode.workspace.openTextDocument(input.modified)).getText();
     assert.match(left, /image: registry\.example\.com\/acme\/storefront:2\.4\.0/);
     assert.match(right, /image: registry\.example\.com\/acme\/storefront:2\.5\.1/);
-    assert.match(left, /name: prod-storefront/);
+    // Paired objects under one name, the real ones in a comment alike on both sides: no prefix line shows as changed.
+    for (const text of [left, right]) assert.match(text, /# storefront: staging-storefront in overlays\/staging, prod-storefront in overlays\/production\n[\s\S]*?\n {2}name: storefront\n/);
+    assert.ok(!/^\s*name: (prod|staging)-/m.test(left + right), 'a prefixed name is shown');
     for (const text of [left, right]) {
       assert.ok(!text.includes('base-password-not-shown'), 'a Secret value is shown');
       assert.match(text, /kind: Secret/);
@@ -194,6 +196,167 @@ describe('Environments: map node, compare and promote (issue 19)', function () {
     assert.match(pr.body, /### Impact/);
     assert.match(pr.body, /sim-argo/);
     assert.match(pr.body, /storefront:2\.4\.0[\s\S]*storefront:2\.5\.1/, 'the live image and the new one are not in the impact');
+  });
+
+  it('Promote… from its quick pick: every change offered picked, and only those left picked reach the PR', async () => {
+    const PRODUCTION_ENV = 'apps/storefront/overlays/production/env.yaml';
+    // A spy, not a stub: the real quick pick shows, the test sees when and with what, and answers it through the workbench's own commands.
+    const offered: vscode.QuickPickItem[][] = [];
+    type Pick = (items: unknown, ...rest: unknown[]) => Thenable<unknown>;
+    const window = vscode.window as unknown as { showQuickPick: Pick };
+    const original = window.showQuickPick;
+    window.showQuickPick = (items, ...rest) =>
+      Promise.resolve(items).then((list) => {
+        offered.push([...(list as vscode.QuickPickItem[])]);
+        return original.call(vscode.window, list, ...rest);
+      });
+    let pending: Thenable<unknown>;
+    try {
+      // `yes` skips the PR's preview and title prompt; `pick` still asks what to carry.
+      pending = vscode.commands.executeCommand('gitopsLens.promoteEnvironment', { root, app: 'storefront', from: 'staging', to: 'production', yes: true, pick: true, returnErrors: true });
+      const items = (await pollFor('the quick pick of what to carry', () => offered[0], 60_000)).filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
+      assert.deepEqual(items.map((i) => [i.label, i.detail, i.picked]), [
+        ['image registry.example.com/acme/storefront', STOREFRONT_PRODUCTION, true],
+        ['replicas storefront', STOREFRONT_PRODUCTION, true],
+        ['Deployment storefront LOG_LEVEL', PRODUCTION_ENV, true],
+        ['Deployment storefront FEATURE_CHECKOUT_V2', STOREFRONT_PRODUCTION, true],
+      ]);
+      // Leave replicas and LOG_LEVEL picked: the image and the new variable stay behind.
+      const keep = new Set(['replicas storefront', 'Deployment storefront LOG_LEVEL']);
+      await new Promise((r) => setTimeout(r, 500));
+      await vscode.commands.executeCommand('quickInput.first');
+      for (const item of items) {
+        if (!keep.has(item.label)) await vscode.commands.executeCommand('workbench.action.quickPickManyToggle');
+        await vscode.commands.executeCommand('quickInput.next');
+      }
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    } finally {
+      window.showQuickPick = original;
+    }
+    const r = (await pending) as PromoteResult;
+    assert.ok(r && 'url' in r, JSON.stringify(r));
+    assert.deepEqual(r.carried.map((c) => [c.label, c.file]), [
+      ['replicas storefront', STOREFRONT_PRODUCTION],
+      ['Deployment storefront LOG_LEVEL', PRODUCTION_ENV],
+    ]);
+    await git(root, ['fetch', '--quiet', 'origin', r.branch]);
+    assert.deepEqual((await git(root, ['show', '--name-only', '--format=', 'FETCH_HEAD'])).trim().split('\n').sort(), [PRODUCTION_ENV, STOREFRONT_PRODUCTION]);
+    // Each file with the picked value alone, comments kept: the tag and the new variable are not carried.
+    assert.equal(await git(root, ['show', `FETCH_HEAD:${STOREFRONT_PRODUCTION}`]), (ENV_REPO_FILES[STOREFRONT_PRODUCTION] as string).replace('count: 3 # peak traffic needs 3', 'count: 5 # peak traffic needs 3'));
+    assert.equal(await git(root, ['show', `FETCH_HEAD:${PRODUCTION_ENV}`]), (ENV_REPO_FILES[PRODUCTION_ENV] as string).replace('value: warn # quiet in production', 'value: debug # quiet in production'));
+    const prs = (await (await fetch(`${forge().control}/pulls?repo=${encodeURIComponent(FULL_NAME)}`)).json()) as { head: string; body: string }[];
+    const pr = prs.find((p) => p.head === r.branch);
+    assert.ok(pr, JSON.stringify(prs.map((p) => p.head)));
+    assert.match(pr.body, /replicas storefront: 3 → 5/);
+    assert.match(pr.body, /LOG_LEVEL: warn → debug/);
+    assert.ok(!/2\.5\.1|FEATURE_CHECKOUT_V2/.test(pr.body.split('### Impact')[0] as string), 'the PR carries a change that was not picked');
+  });
+
+  it('Promote… says what only a shared values file could take, and opens the PR with the rest only when told to', async () => {
+    // shop as ApplicationSet siblings whose production reads a pinned values file last, which staging reads
+    // too (working-tree changes: a command scans the files as they are). A Flux HelmRelease always has a
+    // place of its own for a value (its spec.values win over every file); a generated app's inline values
+    // are the template's, shared.
+    const manifests = ['staging', 'production'].map((env) => `clusters/${env}/flux-system/shop.yaml`);
+    const pinned = path.join(root, 'charts/shop/pinned.yaml');
+    const appSet = path.join(root, 'argocd/shop.yaml');
+    for (const m of manifests) fs.rmSync(path.join(root, m));
+    fs.writeFileSync(pinned, 'replicaCount: 1 # every environment\n');
+    fs.mkdirSync(path.dirname(appSet), { recursive: true });
+    fs.writeFileSync(
+      appSet,
+      `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: shop
+  namespace: argocd
+spec:
+  generators:
+    - list:
+        elements:
+          - env: staging
+            first: pinned.yaml
+            last: values-staging.yaml
+          - env: production
+            first: values-production.yaml
+            last: pinned.yaml
+  template:
+    metadata:
+      name: 'shop-{{env}}'
+    spec:
+      project: default
+      source:
+        repoURL: https://git.example.com/acme/gitops.git
+        path: charts/shop
+        helm:
+          valueFiles:
+            - '{{first}}'
+            - '{{last}}'
+      destination:
+        name: '{{env}}'
+        namespace: shop
+`,
+    );
+    type Pick = (items: unknown, ...rest: unknown[]) => Thenable<unknown>;
+    type Warn = (message: string, ...rest: unknown[]) => Thenable<unknown>;
+    const window = vscode.window as unknown as { showQuickPick: Pick; showWarningMessage: Warn };
+    const [originalPick, originalWarn] = [window.showQuickPick, window.showWarningMessage];
+    const offered: vscode.QuickPickItem[][] = [];
+    const warned: { message: string; detail: string | undefined }[] = [];
+    let answer: string | undefined;
+    // The quick pick shows for real (a spy); a modal dialog has no command that presses its buttons, so it is answered here.
+    window.showQuickPick = (items, ...rest) =>
+      Promise.resolve(items).then((list) => {
+        offered.push([...(list as vscode.QuickPickItem[])]);
+        return originalPick.call(vscode.window, list, ...rest);
+      });
+    window.showWarningMessage = (message, ...rest) => {
+      const options = rest[0] as vscode.MessageOptions | undefined;
+      warned.push({ message, detail: options?.detail });
+      return Promise.resolve(answer);
+    };
+    const count = async () => ((await (await fetch(`${forge().control}/pulls?repo=${encodeURIComponent(FULL_NAME)}`)).json()) as unknown[]).length;
+    const promoteAll = async (): Promise<PromoteResult> => {
+      const asked = offered.length;
+      const pending = vscode.commands.executeCommand('gitopsLens.promoteEnvironment', { root, app: 'shop', from: 'staging', to: 'production', yes: true, pick: true, returnErrors: true });
+      const items = (await pollFor('the quick pick of what to carry', () => offered[asked], 60_000)).filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
+      assert.deepEqual(items.map((i) => [i.label, i.picked ?? false]), [
+        ['image.tag', true],
+        ['$(circle-slash) replicaCount', false],
+      ]);
+      await new Promise((r) => setTimeout(r, 500));
+      // Everything left picked: the whole difference, the refused key with it.
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return (await pending) as PromoteResult;
+    };
+    try {
+      const before = await count();
+      answer = undefined;
+      const dismissed = await promoteAll();
+      assert.deepEqual(dismissed, { error: 'cancelled' });
+      assert.equal(await count(), before, 'a PR was opened although the dialog was dismissed');
+      assert.equal(warned.length, 1);
+      assert.equal(warned[0]?.message, 'Some changes can only be made in a shared file and are not carried.');
+      assert.match(warned[0]?.detail ?? '', /^replicaCount: set again in charts\/shop\/pinned\.yaml, which takes precedence over production's own values and is read by staging too; not changed\.\n\nOpen the pull request with the rest\?$/);
+
+      answer = 'Open Pull Request';
+      const r = await promoteAll();
+      assert.ok(r && 'url' in r, JSON.stringify(r));
+      assert.deepEqual(r.carried.map((c) => [c.label, c.file]), [['image.tag', 'charts/shop/values-production.yaml']]);
+      assert.deepEqual(r.refused.map((x) => x as { label: string; sharedFile?: string; reaches?: string[] }).map((x) => [x.label, x.sharedFile, x.reaches]), [['replicaCount', 'charts/shop/pinned.yaml', ['staging']]]);
+      await git(root, ['fetch', '--quiet', 'origin', r.branch]);
+      const changed = (await git(root, ['show', '--name-only', '--format=', 'FETCH_HEAD'])).trim().split('\n');
+      assert.ok(!changed.includes('charts/shop/pinned.yaml') && !changed.includes('charts/shop/values.yaml'), `a shared file is in the PR: ${changed.join(', ')}`);
+      const pr = ((await (await fetch(`${forge().control}/pulls?repo=${encodeURIComponent(FULL_NAME)}`)).json()) as { head: string; body: string }[]).find((p) => p.head === r.branch);
+      assert.ok(pr);
+      assert.match(pr.body, /Not carried:\n- replicaCount: set again in charts\/shop\/pinned\.yaml/);
+    } finally {
+      window.showQuickPick = originalPick;
+      window.showWarningMessage = originalWarn;
+      fs.rmSync(pinned, { force: true });
+      fs.rmSync(path.dirname(appSet), { recursive: true, force: true });
+      await git(root, ['checkout', '--', ...manifests]);
+    }
   });
 
   it('Promote… refuses an edit only the shared base could make, naming the file and the environments it would reach; no PR', async () => {

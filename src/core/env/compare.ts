@@ -30,8 +30,11 @@ export interface NameRules {
 
 export interface RenderedSide {
   readonly env: Environment;
-  /** The rendered objects; `generatedBy` marks kustomize generator output (names carry a content hash). */
-  readonly objects: readonly { readonly desired: Readonly<Obj>; readonly generatedBy?: string }[];
+  /**
+   * The rendered objects; `generatedBy` marks kustomize generator output (names carry a content hash),
+   * `source` the repository file a plain folder's object is written in.
+   */
+  readonly objects: readonly { readonly desired: Readonly<Obj>; readonly generatedBy?: string; readonly source?: string }[];
   readonly names: NameRules;
 }
 
@@ -54,13 +57,21 @@ export interface ResourceComparison {
   readonly name: string;
   readonly fromName?: string;
   readonly toName?: string;
+  /** The repository file the target's object is written in (plain folders). */
+  readonly toSource?: string;
   /** Made by a kustomize generator (configMapGenerator, secretGenerator) on either side. */
   readonly generated?: boolean;
   readonly status: 'same' | 'changed' | 'onlyFrom' | 'onlyTo';
   readonly changes: readonly FieldDifference[];
-  /** Normalized, Secrets masked: what the diff editor shows. */
+  /** Normalized, Secrets masked: what the fields are compared on and promotions read. */
   readonly fromObject?: Obj;
   readonly toObject?: Obj;
+  /**
+   * What the diff editor shows: `fromObject` / `toObject` with the names each environment adds set
+   * aside (the object's own name and every reference to a renamed object read as `name`, a namespace
+   * both environments set as `{namespace}`), so only the differences in `changes` show as changed lines.
+   */
+  readonly shown?: { readonly from?: Obj; readonly to?: Obj; readonly header?: string };
 }
 
 export interface EnvComparison {
@@ -126,6 +137,7 @@ const groupKind = (o: Readonly<Obj>): string => `${groupOf(typeof o.apiVersion =
 
 interface Entry {
   readonly obj: Readonly<Obj>;
+  readonly source?: string;
   readonly generated: boolean;
   readonly gk: string;
   readonly canonical: string;
@@ -135,7 +147,7 @@ export function compareRendered(from: RenderedSide, to: RenderedSide): EnvCompar
   const entries = (side: RenderedSide): Entry[] =>
     side.objects
       .filter((o) => typeof o.desired.kind === 'string')
-      .map((o) => ({ obj: o.desired, generated: o.generatedBy !== undefined, gk: groupKind(o.desired), canonical: canonicalName(nameOf(o.desired), side.names, o.generatedBy !== undefined) }));
+      .map((o) => ({ obj: o.desired, ...(o.source !== undefined ? { source: o.source } : {}), generated: o.generatedBy !== undefined, gk: groupKind(o.desired), canonical: canonicalName(nameOf(o.desired), side.names, o.generatedBy !== undefined) }));
   const a = entries(from);
   const b = entries(to);
   // Names each side uses for its objects, so a reference (`configMapRef.name`) to a renamed object is no difference.
@@ -172,13 +184,34 @@ export function compareRendered(from: RenderedSide, to: RenderedSide): EnvCompar
     if (!used.has(i)) pairs.push([undefined, x]);
   });
 
+  // The real names each side gives its renamed objects, for the documents the diff editor shows.
+  const renamedA = new Map([...aliasesA].filter(([real, canonical]) => real !== canonical));
+  const renamedB = new Map([...aliasesB].filter(([real, canonical]) => real !== canonical));
+  const shownOf = (x: Entry | undefined, y: Entry | undefined, fromObject: Obj | undefined, toObject: Obj | undefined, canonical: string): ResourceComparison['shown'] => {
+    const nsA = fromObject ? metaOf(fromObject).namespace : undefined;
+    const nsB = toObject ? metaOf(toObject).namespace : undefined;
+    // A namespace set aside only when both environments put their objects in one of their own.
+    const sameNs = typeof nsA === 'string' && typeof nsB === 'string' && nsA !== nsB && from.names.namespaces.includes(nsA) && to.names.namespaces.includes(nsB);
+    const show = (o: Obj | undefined, renamed: ReadonlyMap<string, string>): Obj | undefined => {
+      if (!o) return undefined;
+      const out = renameStrings(o, renamed) as Obj;
+      if (sameNs) out.metadata = { ...metaOf(out), namespace: '{namespace}' };
+      return out;
+    };
+    const real = (e: Entry | undefined, env: Environment, ns: unknown): string | undefined =>
+      e ? `${nameOf(e.obj)}${sameNs && typeof ns === 'string' ? ` (namespace ${ns})` : ''} in ${env.label}` : undefined;
+    const named = [real(x, from.env, nsA), real(y, to.env, nsB)].filter((n): n is string => n !== undefined);
+    const renamedHere = (x !== undefined && nameOf(x.obj) !== canonical) || (y !== undefined && nameOf(y.obj) !== canonical) || sameNs;
+    return { ...(fromObject ? { from: show(fromObject, renamedA) } : {}), ...(toObject ? { to: show(toObject, renamedB) } : {}), ...(renamedHere ? { header: `# ${canonical}: ${named.join(', ')}` } : {}) };
+  };
+
   const resources = pairs.map(([x, y]): ResourceComparison => {
     const any = (x ?? y) as Entry;
     const [group, kind] = [any.gk.slice(0, any.gk.lastIndexOf('/')), any.gk.slice(any.gk.lastIndexOf('/') + 1)];
     const masked = maskSecrets(x?.obj, y?.obj);
     const fromObject = x ? normalize(masked.desired) : undefined;
     const toObject = y ? normalize(masked.live) : undefined;
-    const base = { group, kind, name: any.canonical, ...(x?.generated || y?.generated ? { generated: true } : {}), ...(x ? { fromName: nameOf(x.obj) } : {}), ...(y ? { toName: nameOf(y.obj) } : {}), ...(fromObject ? { fromObject } : {}), ...(toObject ? { toObject } : {}) };
+    const base = { group, kind, name: any.canonical, ...(x?.generated || y?.generated ? { generated: true } : {}), ...(x ? { fromName: nameOf(x.obj) } : {}), ...(y ? { toName: nameOf(y.obj) } : {}), ...(y?.source !== undefined ? { toSource: y.source } : {}), ...(fromObject ? { fromObject } : {}), ...(toObject ? { toObject } : {}), shown: shownOf(x, y, fromObject, toObject, any.canonical) };
     if (!fromObject || !toObject) return { ...base, status: fromObject ? 'onlyFrom' : 'onlyTo', changes: [] };
     const strip = (o: Obj, canonical: string): Obj => {
       const metadata: Obj = { ...metaOf(o), name: canonical };
@@ -192,6 +225,14 @@ export function compareRendered(from: RenderedSide, to: RenderedSide): EnvCompar
     return { ...base, status: changes.length === 0 ? 'same' : 'changed', changes };
   });
   return { from: from.env, to: to.env, resources };
+}
+
+/** A copy of `v` with every string that is a renamed object's real name replaced by its name set aside. */
+function renameStrings(v: unknown, renamed: ReadonlyMap<string, string>): unknown {
+  if (typeof v === 'string') return renamed.get(v) ?? v;
+  if (Array.isArray(v)) return v.map((x) => renameStrings(x, renamed));
+  if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renameStrings(x, renamed)]));
+  return v;
 }
 
 // --- words ------------------------------------------------------------------------------------------
@@ -310,8 +351,12 @@ export function comparisonDocuments(c: EnvComparison): { readonly from: string; 
   const from: string[] = [];
   const to: string[] = [];
   for (const r of c.resources) {
-    from.push(dump(r.fromObject));
-    to.push(dump(r.fromObject && r.toObject ? alignKeyOrder(r.toObject, r.fromObject) : r.toObject));
+    // Paired objects under one name, the real names in a comment both sides carry alike: a name prefix is no changed line.
+    const a = r.shown ? r.shown.from : r.fromObject;
+    const b = r.shown ? r.shown.to : r.toObject;
+    const header = r.shown?.header ? `${r.shown.header}\n` : '';
+    from.push(header + dump(a));
+    to.push(header + dump(a && b ? alignKeyOrder(b, a) : b));
   }
   return { from: from.join('---\n'), to: to.join('---\n') };
 }

@@ -53,11 +53,12 @@ function clusterOfFile(file: string): string | undefined {
 /** Every app the documents declare. `folders` lists the repository's folders, for git directory generators. */
 export function readDeclarations(docs: readonly RepoDocument[], folders: ReadonlySet<string> = new Set()): AppDeclaration[] {
   const sources = fluxSources(docs);
+  const clusters = clusterSecrets(docs);
   const out: AppDeclaration[] = [];
   for (const d of docs) {
     const o = d.obj;
     if (isKind(o, 'argoproj.io', 'Application')) out.push(argoDeclaration(d.file, d.documentIndex, o, { pointerBase: '' }));
-    else if (isKind(o, 'argoproj.io', 'ApplicationSet')) out.push(...applicationSetDeclarations(d, folders));
+    else if (isKind(o, 'argoproj.io', 'ApplicationSet')) out.push(...applicationSetDeclarations(d, folders, clusters));
     else if (isKind(o, 'kustomize.toolkit.fluxcd.io', 'Kustomization')) out.push(fluxKustomizationDeclaration(d, sources));
     else if (isKind(o, 'helm.toolkit.fluxcd.io', 'HelmRelease')) out.push(helmReleaseDeclaration(d, sources));
   }
@@ -166,7 +167,7 @@ interface ParamSet {
   readonly from: ReadonlyMap<string, FieldLocation>;
 }
 
-function applicationSetDeclarations(d: RepoDocument, folders: ReadonlySet<string>): AppDeclaration[] {
+function applicationSetDeclarations(d: RepoDocument, folders: ReadonlySet<string>, clusters: readonly ClusterSecret[]): AppDeclaration[] {
   const o = d.obj;
   const name = stringOf(recordOf(o.metadata).name);
   const spec = recordOf(o.spec);
@@ -190,6 +191,9 @@ function applicationSetDeclarations(d: RepoDocument, folders: ReadonlySet<string
         if (folder === '' || !include.some((r) => r.test(folder)) || exclude.some((r) => r.test(folder))) continue;
         sets.push({ params: gitDirectoryParams(folder, goTemplate), from: new Map() });
       }
+    } else if (isRecord(g.clusters)) {
+      if (g.clusters.flatList === true) notes.push(`ApplicationSet ${name}: the clusters generator's flatList is not expanded here`);
+      else for (const params of clusterGeneratorParams(g.clusters, clusters)) sets.push({ params, from: new Map() });
     } else {
       const kind = Object.keys(g).find((k) => k !== 'selector' && k !== 'values') ?? 'unknown';
       notes.push(`ApplicationSet ${name}: the ${kind} generator is not expanded here`);
@@ -226,6 +230,116 @@ function flatten(v: unknown, prefix: string, params: Map<string, string>, from: 
   if (prefix === '') return;
   params.set(prefix, typeof v === 'string' ? v : JSON.stringify(v));
   from.set(prefix, at(segments));
+}
+
+/** An Argo CD cluster Secret declared in the repository: what the clusters generator reads of it (never its `config`). */
+interface ClusterSecret {
+  readonly name: string;
+  readonly server: string;
+  readonly project: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/**
+ * Declarative cluster Secrets (label `argocd.argoproj.io/secret-type: cluster`, Argo CD's
+ * operator-manual/declarative-setup): `name`, `server`, `project` from `stringData`, else base64 `data`.
+ * Later ones of one name replace earlier ones, as the generator keys them by name.
+ */
+function clusterSecrets(docs: readonly RepoDocument[]): ClusterSecret[] {
+  const byName = new Map<string, ClusterSecret>();
+  for (const d of docs) {
+    const o = d.obj;
+    if (o.kind !== 'Secret' || o.apiVersion !== 'v1') continue;
+    const meta = recordOf(o.metadata);
+    const labels = stringMap(meta.labels);
+    if (labels['argocd.argoproj.io/secret-type'] !== 'cluster') continue;
+    const field = (k: string): string => {
+      const plain = recordOf(o.stringData)[k];
+      if (typeof plain === 'string') return plain;
+      const encoded = recordOf(o.data)[k];
+      if (typeof encoded !== 'string') return '';
+      try {
+        return atob(encoded.replace(/[\r\n]/g, ''));
+      } catch {
+        return '';
+      }
+    };
+    const name = field('name');
+    if (name === '') continue;
+    byName.set(name, { name, server: field('server'), project: field('project'), labels, annotations: stringMap(meta.annotations) });
+  }
+  return [...byName.values()];
+}
+
+function stringMap(v: unknown): Record<string, string> {
+  return Object.fromEntries(Object.entries(recordOf(v)).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/**
+ * argo-cd applicationset/generators/cluster.go GenerateParams: one parameter set per cluster Secret the
+ * selector matches (`name`, `nameNormalized`, `server`, `project`, `metadata.labels.<k>` /
+ * `metadata.annotations.<k>`), then the local cluster (`in-cluster`) when the selector is empty and no
+ * Secret names its address; `values.<k>` each with the cluster's parameters substituted
+ * (value_interpolation.go appendTemplatedValues).
+ */
+function clusterGeneratorParams(gen: Obj, clusters: readonly ClusterSecret[]): Map<string, string>[] {
+  const selector = recordOf(gen.selector);
+  const matchLabels = stringMap(selector.matchLabels);
+  const expressions = recordsOf(selector.matchExpressions);
+  const hasSelector = Object.keys(matchLabels).length > 0 || expressions.length > 0;
+  const matches = (labels: Readonly<Record<string, string>>): boolean =>
+    Object.entries(matchLabels).every(([k, v]) => labels[k] === v) &&
+    expressions.every((e) => {
+      const key = stringOf(e.key);
+      const values = Array.isArray(e.values) ? e.values.filter((x): x is string => typeof x === 'string') : [];
+      const has = Object.prototype.hasOwnProperty.call(labels, key);
+      switch (e.operator) {
+        case 'In':
+          return has && values.includes(labels[key] as string);
+        case 'NotIn':
+          return !has || !values.includes(labels[key] as string);
+        case 'Exists':
+          return has;
+        case 'DoesNotExist':
+          return !has;
+        default:
+          return false;
+      }
+    });
+  const values = stringMap(gen.values);
+  const withValues = (params: Map<string, string>): Map<string, string> => {
+    const extra = Object.entries(values).map(([k, v]) => [`values.${k}`, substitute(v, params) as string] as const);
+    for (const [k, v] of extra) params.set(k, v);
+    return params;
+  };
+  const out: Map<string, string>[] = [];
+  for (const c of clusters) {
+    if (!matches(c.labels)) continue;
+    const params = new Map<string, string>([
+      ['name', c.name],
+      ['nameNormalized', sanitizeName(c.name)],
+      ['server', c.server],
+      ['project', c.project],
+    ]);
+    // Go templates read `.metadata.labels.x` as nested maps, fasttemplate the flat names: one key here for both.
+    for (const [k, v] of Object.entries(c.labels)) params.set(`metadata.labels.${k}`, v);
+    for (const [k, v] of Object.entries(c.annotations)) params.set(`metadata.annotations.${k}`, v);
+    out.push(withValues(params));
+  }
+  if (!hasSelector && !clusters.some((c) => c.server === IN_CLUSTER_SERVER)) {
+    out.push(withValues(new Map([['name', 'in-cluster'], ['nameNormalized', 'in-cluster'], ['server', IN_CLUSTER_SERVER], ['project', '']])));
+  }
+  return out;
+}
+
+/** argo-cd applicationset/utils/template_functions.go SanitizeName: lowercase DNS-safe, at most 253 characters. */
+function sanitizeName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^-a-z0-9.]/g, '-')
+    .slice(0, 253)
+    .replace(/^[-.]+|[-.]+$/g, '');
 }
 
 /** argo-cd applicationset/generators/git.go: the parameters of one matched directory. */

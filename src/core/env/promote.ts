@@ -111,7 +111,8 @@ export function planPromotion(req: PromotionRequest): PromotionPlan {
     if (req.what === 'chart' || req.what === 'all') promoteChart(ctx, req.from.deploy, deploy);
     if (req.what !== 'chart') promoteValues(ctx, req.from.deploy, deploy);
   } else if (deploy.type === 'directory' && req.from.deploy.type === 'directory') {
-    ctx.refuse(req.what, `${req.to.label} deploys the plain folder ${deploy.folder}: edit its manifests by hand (GitOps Lens promotes kustomize overlays and Helm values)`);
+    if (req.what === 'chart') ctx.refuse('chart', `${req.group.name} is not a Helm app: it has no chart version`);
+    else promoteDirectory(ctx);
   } else {
     ctx.refuse(req.what, `${req.from.label} and ${req.to.label} are deployed differently (${req.from.deploy.type} and ${deploy.type}): nothing to carry over automatically`);
   }
@@ -162,6 +163,74 @@ class PlanContext {
 
 const escape = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
 const pointerOf = (segments: readonly string[]): string => segments.map((s) => `/${escape(s)}`).join('');
+
+// --- plain folders ----------------------------------------------------------------------------------
+
+/**
+ * Two plain folders (no kustomize, no Helm): an image tag is written into the target's own manifest,
+ * the container's `image:` in the document that declares the object, nothing else of it touched. Other
+ * fields of plain manifests are not carried: a folder of manifests has no place that is the
+ * environment's own beside them, so they are left to the person editing.
+ */
+function promoteDirectory(ctx: PlanContext): void {
+  const { req } = ctx;
+  const { group, to, from } = req;
+  const cmp = req.comparison;
+  if (cmp === undefined) {
+    ctx.refuse(req.what, `${from.label} and ${to.label} could not both be read: nothing to compare`);
+    return;
+  }
+  const chosen = (p: string): boolean => req.keys === undefined || req.keys.length === 0 || req.keys.some((k) => p === k || p.startsWith(`${k}/`));
+  const readBy = (file: string): string[] =>
+    group.environments
+      .filter((e) => e.id !== to.id && e.deploy.type === 'directory' && inFolder(file, e.deploy.folder, e.deploy.recurse))
+      .map((e) => e.label);
+  const others: string[] = [];
+  for (const r of cmp.resources) {
+    if (r.status !== 'changed') continue;
+    for (const d of r.changes) {
+      if (!chosen(d.path)) continue;
+      if (!isImageDifference(d)) {
+        others.push(`${r.kind} ${r.name} ${fieldLabel(d)}`);
+        continue;
+      }
+      if (req.what !== 'image' && req.what !== 'all') continue;
+      const image = splitImage(d.to as string);
+      const label = `${r.kind} ${r.name} image ${image?.repo ?? String(d.to)}`;
+      const file = r.toSource;
+      if (file === undefined) {
+        ctx.refuse(label, `the file ${to.label} declares ${r.kind} ${r.toName ?? r.name} in is not known`);
+        continue;
+      }
+      const reaches = readBy(file);
+      if (reaches.length > 0) {
+        ctx.refuse(label, `${file} is read by ${reaches.join(', ')} too; the change can only be made there, where it would reach them as well; not changed.`, { file, reaches });
+        continue;
+      }
+      const text = ctx.text(file);
+      const doc = text === undefined ? undefined : parseManifests(text).documents.find((x) => isRecord(x.value) && x.value.kind === r.kind && stringOf(recordOf(x.value.metadata).name) === r.toName);
+      const at = doc ? pathIn(doc.value, d.steps, builtinListKeys({ group: r.group, kind: r.kind })) : undefined;
+      if (!doc || !at) {
+        ctx.refuse(label, `${r.kind} ${r.toName ?? r.name} in ${file}: its container image was not found where the manifest writes it`);
+        continue;
+      }
+      const expect: Expectation = { type: 'field', group: r.group, kind: r.kind, name: r.name, steps: d.steps, value: d.from };
+      if (ctx.edit(label, { file, documentIndex: doc.index }, [{ path: pointerOf(at), value: d.from }])) {
+        ctx.changes.push({ what: 'image', label, before: d.to, after: d.from, file, pointer: pointerOf(at), expect, key: d.path });
+      }
+    }
+  }
+  if (others.length > 0 && req.what !== 'image') {
+    ctx.notes.push(`${to.label} is a plain folder: only image tags are carried; edit ${others.join(', ')} by hand`);
+  }
+}
+
+/** Whether a repository file is one a plain folder deploys (its own files, or every file below with `recurse`). */
+function inFolder(file: string, folder: string, recurse: boolean): boolean {
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+  if (dir === folder) return true;
+  return recurse && (folder === '' || file.startsWith(`${folder}/`));
+}
 
 // --- kustomize --------------------------------------------------------------------------------------
 

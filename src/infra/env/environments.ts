@@ -11,6 +11,7 @@
  * title), `promote()` then `toFileEdits(plan)` into core/pr/openPullRequest.ts with `promotionSummary`
  * as the PR body's summary and `promotionSlug` as its branch slug.
  */
+import * as path from 'node:path';
 import * as jsyaml from 'js-yaml';
 import { comparisonDocuments, comparisonSummary, compareRendered, nameRulesOf, shortValues, type EnvComparison, type RenderedSide } from '../../core/env/compare';
 import { KustomizeGraph } from '../../core/env/kustomize';
@@ -96,7 +97,13 @@ export class RepoEnvironments {
   }
 
   private side(group: EnvironmentGroup, env: Environment, r: EnvRender & { ok: true }): RenderedSide {
-    return { env, objects: r.objects, names: nameRulesOf(env, group, this.graph) };
+    // A plain folder's objects are edited where they are written: their repository file.
+    const root = this.scan.root;
+    const objects = r.objects.map((o) => {
+      const rel = o.file !== undefined && env.deploy.type === 'directory' ? path.relative(root, o.file).split(path.sep).join('/') : undefined;
+      return rel !== undefined && !rel.startsWith('..') ? { ...o, source: rel } : o;
+    });
+    return { env, objects, names: nameRulesOf(env, group, this.graph) };
   }
 
   async compare(group: EnvironmentGroup, from: Environment, to: Environment): Promise<CompareResult> {
@@ -124,7 +131,7 @@ export class RepoEnvironments {
   async promote(group: EnvironmentGroup, from: Environment, to: Environment, what: PromoteWhat, keys?: readonly string[]): Promise<PromoteResult> {
     let comparison: EnvComparison | undefined;
     const notes: string[] = [];
-    if (from.deploy.type === 'kustomize' && to.deploy.type === 'kustomize') {
+    if ((from.deploy.type === 'kustomize' && to.deploy.type === 'kustomize') || (from.deploy.type === 'directory' && to.deploy.type === 'directory')) {
       const [a, b] = await Promise.all([this.render(group, from), this.render(group, to)]);
       if (a.ok && b.ok) comparison = compareRendered(this.side(group, from, a), this.side(group, to, b));
       else for (const [env, r] of [[from, a], [to, b]] as const) if (!r.ok) notes.push(`${env.label} not rendered: ${r.reason}`);
@@ -138,7 +145,7 @@ export class RepoEnvironments {
     const readAfter = (rel: string): string | undefined => overrides.get(rel) ?? this.readFile(rel);
     const values = to.deploy.type === 'helm' ? effectiveValues(loadValuesLayers(to, group, readAfter)) : undefined;
     const verified = verifyPromotion(plan, {
-      ...(after.ok && to.deploy.type === 'kustomize' ? { objects: after.objects, names: nameRulesOf(to, group, this.graph) } : {}),
+      ...(after.ok && (to.deploy.type === 'kustomize' || to.deploy.type === 'directory') ? { objects: after.objects, names: nameRulesOf(to, group, this.graph) } : {}),
       ...(values ? { values } : {}),
     });
     if (!after.ok && to.deploy.type === 'kustomize') {

@@ -9,7 +9,9 @@
  * environments it would reach, and carries the rest only when the user says so.
  *
  * Arguments for callers without UI: `{ root?, app, from, to, what?, keys?, title?, yes: true }`;
- * returns the PR result with `carried` and `refused`.
+ * returns the PR result with `carried` and `refused`. `pick: true` with `yes` still asks what to carry
+ * (the quick pick, and whether to go on without what only a shared file could take) and skips only the
+ * pull request's prompts: the in-host tests answer those questions.
  */
 import * as jsyaml from 'js-yaml';
 import * as vscode from 'vscode';
@@ -46,7 +48,7 @@ async function promote(ctx: CommandContext, arg: unknown) {
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: userMessage(`promoting ${t.group.name} from ${t.from.label} to ${t.to.label}…`) }, () => t.envs.promote(t.group, t.from, t.to, what, keys));
 
   let result: PromoteResult;
-  if (typeof args.what === 'string' || Array.isArray(args.keys) || args.yes) {
+  if (typeof args.what === 'string' || Array.isArray(args.keys) || (args.yes && args.pick !== true)) {
     const what = typeof args.what === 'string' ? args.what : 'all';
     if (!WHAT.has(what)) throw new UserError(`"what" is image, chart, values or all, not "${what}".`);
     const keys = Array.isArray(args.keys) ? args.keys.filter((k): k is string => typeof k === 'string') : undefined;
@@ -64,7 +66,7 @@ async function promote(ctx: CommandContext, arg: unknown) {
   if (unconfirmed.length > 0) {
     throw new UserError(`Not promoted: ${t.to.label} rendered with the edit does not show ${unconfirmed.map((v) => v.change.label).join(', ')} (${plan.notes.join('; ') || 'see the log'}).`);
   }
-  if (plan.refused.some((r) => r.sharedFile) && !args.yes) {
+  if (plan.refused.some((r) => r.sharedFile) && (!args.yes || args.pick === true)) {
     const go = await vscode.window.showWarningMessage(
       `Some changes can only be made in a shared file and are not carried.`,
       { modal: true, detail: `${refusalText(plan)}\n\nOpen the pull request with the rest?` },

@@ -94,6 +94,11 @@ describe('environments: compare', function () {
     const r = await compare(await load(files), 'storefront', 'staging', 'production');
     assert.deepEqual(r.comparison?.resources.map((x) => [x.name, x.status]), [['storefront-db', 'same'], ['storefront', 'same'], ['storefront', 'changed']]);
     assert.ok(!JSON.stringify(r.comparison?.resources.flatMap((x) => x.changes.map((c) => c.path))).includes('namespace'));
+    // In the documents too: both sides read `{namespace}`, the real ones in the header.
+    const [fromSecret, toSecret] = [r.documents.from.split('---\n')[0] as string, r.documents.to.split('---\n')[0] as string];
+    assert.equal(fromSecret, toSecret);
+    assert.match(fromSecret, /^# storefront-db: storefront-db \(namespace shop-staging\) in overlays\/staging, storefront-db \(namespace shop-prod\) in overlays\/production\n/);
+    assert.match(fromSecret, /namespace: '\{namespace\}'/);
   });
 
   it('the side-by-side documents put pairs in the same order with the target in the source key order', async () => {
@@ -102,11 +107,28 @@ describe('environments: compare', function () {
     const to = r.documents.to.split('---\n');
     assert.equal(from.length, 3);
     assert.equal(to.length, 3);
-    assert.match(from[2] as string, /name: staging-storefront\n/);
-    assert.match(to[2] as string, /name: prod-storefront\n/);
+    assert.match(from[2] as string, /^# storefront: staging-storefront in overlays\/staging, prod-storefront in overlays\/production\n/);
+    assert.match(to[2] as string, /^# storefront: staging-storefront in overlays\/staging, prod-storefront in overlays\/production\n/);
     // Same keys in the same order: a changed value is one changed line.
     const keys = (doc: string): string[] => doc.split('\n').map((l) => l.replace(/:.*$/, ''));
     assert.deepEqual(keys(from[1] as string), keys(to[1] as string));
+  });
+
+  it('the documents show paired objects under one name: prefixes and references to renamed objects are no changed line', async () => {
+    const r = await compare(await load(ENV_REPO_FILES), 'storefront', 'staging', 'production');
+    const from = r.documents.from.split('---\n');
+    const to = r.documents.to.split('---\n');
+    // The Secret and the Service are the same in both environments: identical text, name and header alike.
+    assert.equal(from[0], to[0]);
+    assert.equal(from[1], to[1]);
+    assert.match(from[1] as string, /\n {2}name: storefront\n/);
+    // The Deployment: only the fields the comparison reports differ, line by line (keys aligned).
+    const fromLines = new Set((from[2] as string).split('\n'));
+    const changed = (to[2] as string).split('\n').filter((l) => !fromLines.has(l));
+    assert.deepEqual(changed.filter((l) => /prod-|staging-/.test(l)), [], 'a prefixed name shows as a changed line');
+    assert.ok(changed.some((l) => /replicas: 3/.test(l)) && changed.some((l) => /storefront:2\.4\.0/.test(l)), changed.join('\n'));
+    assert.match(from[2] as string, /secretRef:\n\s+name: storefront-db\n/);
+    assert.match(to[2] as string, /secretRef:\n\s+name: storefront-db\n/);
   });
 
   it('a chart of the repository: releases named differently pair by what follows the release name', async () => {

@@ -161,6 +161,68 @@ spec:
     assert.ok(prod?.deploy.type === 'helm' && prod.deploy.inlineAt === undefined && prod.deploy.values[0]?.type === 'inline');
   });
 
+  it('ApplicationSet clusters generator: the declared cluster Secrets its selector matches, values templated, the local cluster without a selector', async () => {
+    const secret = (name: string, body: string, labels: string): string =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: cluster-${name}\n  namespace: argocd\n  labels:\n    argocd.argoproj.io/secret-type: cluster\n${labels}type: Opaque\n${body}`;
+    const b64 = (v: string): string => Buffer.from(v).toString('base64');
+    const appSet = (name: string, generator: string, p: string): string => `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: ${name}
+  namespace: argocd
+spec:
+  generators:
+    - clusters:
+${generator}
+  template:
+    metadata:
+      name: '${name}-{{nameNormalized}}'
+    spec:
+      project: default
+      source:
+        repoURL: https://git.example.com/r.git
+        targetRevision: main
+        path: '${p}'
+      destination:
+        name: '{{name}}'
+        namespace: web
+`;
+    const files = {
+      'apps/web/base/kustomization.yaml': kustomization(['cm.yaml']),
+      'apps/web/base/cm.yaml': configMap('web'),
+      'apps/web/envs/staging/kustomization.yaml': kustomization(['../../base']),
+      'apps/web/envs/production/kustomization.yaml': kustomization(['../../base']),
+      'apps/agent/kustomization.yaml': kustomization(['cm.yaml']),
+      'apps/agent/cm.yaml': configMap('agent'),
+      // One Secret in stringData, one base64 in data, as `kubectl create secret` writes it; the credentials are never read.
+      'argocd/clusters/staging-eu.yaml': secret('staging-eu', 'stringData:\n  name: Staging_EU\n  server: https://staging.example.com\n  config: \'{"bearerToken":"not-read"}\'\n', '    env: staging\n'),
+      'argocd/clusters/prod-eu.yaml': secret('prod-eu', `data:\n  name: ${b64('prod-eu')}\n  server: ${b64('https://prod.example.com')}\n`, '    env: production\n    tier: critical\n'),
+      'argocd/clusters/lab.yaml': secret('lab', 'stringData:\n  name: lab\n  server: https://lab.example.com\n', '    env: lab\n'),
+      'argocd/web.yaml': appSet(
+        'web',
+        `        selector:
+          matchExpressions:
+            - key: env
+              operator: In
+              values: [staging, production]
+        values:
+          overlay: '{{metadata.labels.env}}'`,
+        'apps/web/envs/{{values.overlay}}',
+      ),
+      'argocd/agent.yaml': appSet('agent', '        {}', 'apps/agent'),
+    };
+    const map = await mapOf(files);
+    const web = group(map, 'web');
+    assert.deepEqual(web.environments.map((e) => [e.label, e.cluster, e.app.name, e.generatedBy, e.deploy.type === 'kustomize' ? e.deploy.folder : '']).sort(), [
+      ['envs/production', 'prod-eu', 'web-prod-eu', 'web', 'apps/web/envs/production'],
+      ['envs/staging', 'Staging_EU', 'web-staging-eu', 'web', 'apps/web/envs/staging'],
+    ]);
+    // No selector: every declared cluster and then the local one (it has no Secret of its own here).
+    const agent = group(map, 'agent');
+    assert.deepEqual(agent.environments.map((e) => e.app.name).sort(), ['agent-in-cluster', 'agent-lab', 'agent-prod-eu', 'agent-staging-eu']);
+    assert.ok(!JSON.stringify(map).includes('not-read'), 'a cluster Secret\'s config was read');
+  });
+
   it('ApplicationSet git directory generator over the repository folders', async () => {
     const files = {
       'apps/api/overlays/qa/kustomization.yaml': kustomization(['../../base']),
@@ -223,6 +285,49 @@ spec:
       { type: 'directory', folder: 'infrastructure/redis', recurse: true },
       { type: 'directory', folder: 'infrastructure/redis', recurse: true },
     ]);
+  });
+
+  it('Flux Kustomizations with a path per cluster over one base are one app; a HelmRelease keeps its valuesFrom and says they are not read', async () => {
+    const files = {
+      'apps/podinfo/base/kustomization.yaml': kustomization(['cm.yaml']),
+      'apps/podinfo/base/cm.yaml': configMap('podinfo'),
+      'apps/podinfo/overlays/staging/kustomization.yaml': kustomization(['../../base'], 'namePrefix: staging-\n'),
+      'apps/podinfo/overlays/production/kustomization.yaml': kustomization(['../../base'], 'namePrefix: prod-\n'),
+      'clusters/staging/podinfo.yaml': fluxKs('podinfo', 'apps/podinfo/overlays/staging'),
+      'clusters/production/podinfo.yaml': fluxKs('podinfo', 'apps/podinfo/overlays/production'),
+      'charts/api/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 0.1.0\n',
+      'charts/api/values.yaml': 'replicaCount: 1\n',
+      'clusters/staging/api.yaml': `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: api
+  namespace: flux-system
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./charts/api
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+  valuesFrom:
+    - kind: ConfigMap
+      name: api-cluster-values
+    - kind: Secret
+      name: api-secrets
+      valuesKey: creds.yaml
+`,
+    };
+    const map = await mapOf(files);
+    const podinfo = group(map, 'podinfo');
+    assert.deepEqual(podinfo.environments.map((e) => [e.label, e.cluster, e.deploy.type === 'kustomize' ? e.deploy.folder : e.deploy.type]), [
+      ['overlays/production', 'production', 'apps/podinfo/overlays/production'],
+      ['overlays/staging', 'staging', 'apps/podinfo/overlays/staging'],
+    ]);
+    const api = group(map, 'api').environments[0];
+    assert.ok(api?.deploy.type === 'helm');
+    assert.deepEqual(api.deploy.valuesFrom, ['ConfigMap/api-cluster-values', 'Secret/api-secrets']);
+    assert.ok(api.notes?.some((n) => /values from the cluster \(ConfigMap\/api-cluster-values, Secret\/api-secrets\) are not read/.test(n)), JSON.stringify(api.notes));
   });
 
   it('an environment deploying the base itself joins the overlays built on it', async () => {

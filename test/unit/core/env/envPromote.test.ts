@@ -354,6 +354,78 @@ spec:
     assert.ok(!Object.values(edits(r)).some((t) => t.includes('replicaCount')), 'no dead write of the key into production’s own file');
   });
 
+  it('plain folders (no kustomize, no Helm): the image tag in the target’s own Deployment manifest, the rest of the file byte for byte', async () => {
+    const deployment = (tag: string, replicas: number, note: string): string => `# ${note}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: api-settings
+data:
+  mode: normal
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: ${replicas} # sized for this environment
+  template:
+    spec:
+      containers:
+        - name: migrate
+          image: registry.example.com/acme/migrate:1.0.0
+        - name: api
+          image: "registry.example.com/acme/api:${tag}"   # released by CI
+          ports:
+            - containerPort: 8080
+`;
+    const files = {
+      'apps/api/staging/deployment.yaml': deployment('3.1.0', 1, 'Staging'),
+      'apps/api/production/deployment.yaml': deployment('3.0.2', 4, 'Production'),
+      'apps/api/production/README.md': 'not a manifest\n',
+      'argocd/api.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: api
+  namespace: argocd
+spec:
+  generators:
+    - list:
+        elements:
+          - env: staging
+          - env: production
+  template:
+    metadata:
+      name: 'api-{{env}}'
+    spec:
+      project: default
+      source:
+        repoURL: https://git.example.com/acme/gitops.git
+        targetRevision: main
+        path: 'apps/api/{{env}}'
+      destination:
+        name: '{{env}}'
+        namespace: api
+`,
+    };
+    const envs = await load(files);
+    const image = await promote(envs, 'api', 'staging', 'production', 'image');
+    assert.deepEqual(image.plan.refused, []);
+    allVerified(image);
+    assert.deepEqual(image.plan.changes.map((c) => [c.what, c.label, c.file, c.before, c.after]), [
+      ['image', 'Deployment api image registry.example.com/acme/api', 'apps/api/production/deployment.yaml', 'registry.example.com/acme/api:3.0.2', 'registry.example.com/acme/api:3.1.0'],
+    ]);
+    assert.deepEqual(edits(image), {
+      'apps/api/production/deployment.yaml': replaced(files['apps/api/production/deployment.yaml'], ['acme/api:3.0.2"   # released by CI', 'acme/api:3.1.0"   # released by CI']),
+    });
+    // Checked in the folder as it would be read with the edit: the api container runs the new tag.
+    assert.deepEqual(image.verified.map((v) => [v.ok, v.actual]), [[true, 'registry.example.com/acme/api:3.1.0']]);
+    // The whole difference: still only the tag; the replica count is named as left to the person editing.
+    const all = await promote(envs, 'api', 'staging', 'production', 'all');
+    assert.deepEqual(all.plan.edits, image.plan.edits);
+    assert.ok(all.plan.notes.some((n) => /plain folder: only image tags are carried; edit Deployment api replicas by hand/.test(n)), JSON.stringify(all.plan.notes));
+  });
+
   it('Secret values and generator output are never written', async () => {
     const files = {
       ...ENV_REPO_FILES,
