@@ -123,6 +123,27 @@ describe('Argo CD reached only through its API', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('shows the last operation in the tooltip and the events of the app (Show Events)', async () => {
+    const row = await pollFor('the guestbook row', appRow);
+    const tip = plain(row.tooltip);
+    assert.match(tip, /- Last operation: Sync OK by admin — successfully synced \(all tasks run\)/, tip);
+    assert.match(tip, /Revision: `0a1b2c3`/, tip);
+    assert.match(tip, /Finished: 2025-05-04T09:58:04Z \(/, tip);
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('gitopsLens.showArgoCdEvents', app.key);
+    assert.ok(uri, 'Show Events opened no document');
+    const text = await pollFor('the events document', () => {
+      const d = vscode.window.activeTextEditor?.document;
+      return d?.uri.toString() === uri.toString() && d.getText().length > 0 ? d.getText() : undefined;
+    });
+    const lines = text.split('\n');
+    assert.equal(lines[0], `Events of Argo CD application argocd/guestbook on ${sim.context}`);
+    assert.equal(lines[2], 'Last operation: Sync OK, initiated by admin');
+    assert.equal(lines[4], '  Revision: 0a1b2c3d4e5f60718293a4b5c6d7e8f901234567');
+    assert.match(lines[7] ?? '', /^2025-05-04T09:58:04Z \(.* ago\) {2}Normal {2}OperationCompleted: Sync operation to 0a1b2c3 succeeded$/);
+    assert.match(lines[8] ?? '', /OperationStarted: admin initiated sync to 0a1b2c3$/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('refreshes the app through the API', async () => {
     const before = await pollFor('the guestbook row', appRow);
     assert.ok(plain(before.tooltip).includes(`Last reconcile: ${GUESTBOOK_RECONCILED_AT}`), plain(before.tooltip));
