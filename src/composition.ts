@@ -184,7 +184,7 @@ export function compose(
     if (view.visible) connectAll();
     scope.add(view.onDidChangeVisibility((e) => e.visible && connectAll()));
   }
-  scope.add(new GitOpsStatusBar(apps));
+  scope.add(new GitOpsStatusBar(apps, argocd.merged));
   // What Restricted Mode turns off is said at the top of the Applications view (issue 12).
   scope.add(new TrustNotice([treeView], log));
 

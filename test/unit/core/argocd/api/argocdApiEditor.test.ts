@@ -126,6 +126,24 @@ describe('core/argocd/api (editor): an app seen both ways appears once', () => {
     merged.dispose();
   });
 
+  it('the status bar totals count an app seen both ways once, whichever copy is shown', () => {
+    const apps = store();
+    const merged = new ApiPreferredApps(apps, (c) => c.startsWith('argocd:'));
+    const other = { ...GUESTBOOK_APP, metadata: { ...(GUESTBOOK_APP.metadata as Obj), name: 'other', uid: 'uid-other' } };
+    feed(apps, 'prod', [GUESTBOOK_APP, other]);
+    feed(apps, 'argocd:prod', [GUESTBOOK_APP]);
+    // Without the merge rule the store counts three apps; the view lists two.
+    assert.equal(apps.totals().apps, 3);
+    assert.deepEqual(merged.totals(), { apps: 2, synced: 0, outOfSync: 2, degraded: 2 });
+    // Argo CD down: the kubeconfig copy is shown instead, still counted once.
+    feed(apps, 'argocd:prod', [GUESTBOOK_APP], 'unreachable');
+    assert.deepEqual(merged.totals(), { apps: 2, synced: 0, outOfSync: 2, degraded: 2 });
+    // A disabled cluster counts nothing (AppStore.totals), and its hidden copies take nothing away.
+    apps.setEnabled('prod', false);
+    assert.deepEqual(merged.totals(), { apps: 1, synced: 0, outOfSync: 1, degraded: 1 });
+    merged.dispose();
+  });
+
   it('keeps apps with equal names but different uids apart (two Argo CD instances)', () => {
     const apps = store();
     const merged = new ApiPreferredApps(apps, (c) => c.startsWith('argocd:'));
