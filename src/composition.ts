@@ -178,7 +178,7 @@ export function compose(
   scope.add(new ResourceHealthLoader(apps, tree, treeView, liveHealth, argoSettings, operations, log, (cluster) => argocd.isApi(cluster)));
   argocd.attachView(tree, treeView);
   filter.onDidChange(() => (treeView.description = filter.describe()), undefined, scope);
-  const sources = scope.add(new SourcesTreeProvider(clusters, apps, systemClock, extensionPath));
+  const sources = scope.add(new SourcesTreeProvider(clusters, apps, systemClock, extensionPath, argocd));
   const sourcesView = scope.add(vscode.window.createTreeView('gitopsLens.sources', { treeDataProvider: sources, showCollapseAll: true }));
   for (const view of [treeView, sourcesView]) {
     if (view.visible) connectAll();

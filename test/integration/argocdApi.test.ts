@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AppInfoV1 } from '../../src/vscode/api';
 import type { TreeItemInfo } from '../../src/vscode/testApi';
-import { GUESTBOOK_CLONE_GIT_CONFIG, GUESTBOOK_MANIFEST, GUESTBOOK_RECONCILED_AT } from '../fixtures/gitops/argocdApi';
+import { GUESTBOOK_CLONE_GIT_CONFIG, GUESTBOOK_MANIFEST, GUESTBOOK_RECONCILED_AT, GUESTBOOK_REPO_URL } from '../fixtures/gitops/argocdApi';
 import type { ArgoCdApiSimAccess } from './simClusters';
 import { lensTitles, pollFor } from './driftWorkspace';
 import { api, testApi } from './extensionApi';
@@ -67,6 +67,15 @@ describe('Argo CD reached only through its API', function () {
     const item = await pollFor('the guestbook row', appRow);
     // No automated sync: "Sync from Git" is offered on the row (package.json matches `.api.manualSync`).
     assert.equal(item.contextValue, 'app.argocd.outOfSync.api.manualSync');
+  });
+
+  it('lists the repository its apps deploy from in the Sources view, under the server', async () => {
+    const t = await testApi();
+    const server = await pollFor('the server in the Sources view', () => t.sourcesChildren([])?.find((r) => r.label === sim.context));
+    assert.equal(server.id, `cluster/${cluster}`);
+    const repos = await pollFor('its repositories', () => t.sourcesChildren([sim.context, 'Argo CD repositories']));
+    assert.deepEqual(repos.map((r) => [r.label, r.description]), [[GUESTBOOK_REPO_URL, '1 app']]);
+    assert.deepEqual(t.sourcesChildren([sim.context, 'Argo CD repositories', GUESTBOOK_REPO_URL])?.map((r) => r.label), ['guestbook']);
   });
 
   it("expands an app into its resource tree, with Argo CD's health", async () => {
