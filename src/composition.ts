@@ -235,7 +235,7 @@ export function compose(
   argoSettings.onDidRead(() => driftSession.settingsChanged(), undefined, scope);
   const driftDocuments = scope.add(new DriftDocumentProvider(driftSession, () => systemClock.now()));
   scope.add(vscode.workspace.registerTextDocumentContentProvider(DRIFT_SCHEME, driftDocuments));
-  scope.add(vscode.languages.registerCodeLensProvider(DRIFT_LENS_SELECTOR, scope.add(new DriftLensProvider(driftSession))));
+  scope.add(vscode.languages.registerCodeLensProvider(DRIFT_LENS_SELECTOR, scope.add(new DriftLensProvider(driftSession, (cluster) => argocd.nameOf(cluster)))));
   // The documents already open are read after activation returns, not inside it.
   scope.add(afterActivation(() => trackDriftDocuments(driftSession, apps)));
   // Image lines whose Flux ImagePolicy selects a newer tag: "1.4.2 available: open PR" (issue 15).

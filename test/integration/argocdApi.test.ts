@@ -118,7 +118,8 @@ describe('Argo CD reached only through its API', function () {
     }, 30_000).catch(async (err: unknown) => {
       throw new Error(`${err instanceof Error ? err.message : String(err)}; lenses: ${JSON.stringify(await lensTitles(doc.uri))}`);
     });
-    assert.deepEqual(titles, [`0: Drift: 1 field · ${cluster}`, `19: In sync · ${cluster}`]);
+    // The lens names the server as the user knows it (the argocd context), not the store's `argocd:<context>`.
+    assert.deepEqual(titles, [`0: Drift: 1 field · ${sim.context}`, `19: In sync · ${sim.context}`]);
   });
 
   it('shows the Application as Argo CD sent it (Show Live YAML)', async () => {

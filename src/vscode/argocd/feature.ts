@@ -11,7 +11,7 @@ import { ArgoCdError, unauthorizedMessage } from '../../core/argocd/api/errors';
 import { LoginPrompts } from '../../core/argocd/api/loginPrompts';
 import { ArgoCdManagedLive, automatedSync } from '../../core/argocd/api/managedLive';
 import { ApiPreferredApps } from '../../core/argocd/api/mergedApps';
-import { API_CLUSTER_PREFIX, type ArgoCdServerEntry } from '../../core/argocd/api/servers';
+import { API_CLUSTER_PREFIX, clusterLabel, type ArgoCdServerEntry } from '../../core/argocd/api/servers';
 import { ApiResourceTrees } from '../../core/argocd/api/treeStore';
 import { DisposableStore, type Disposable, type Event } from '../../core/lifecycle';
 import type { App, AppKey } from '../../core/model/app';
@@ -187,8 +187,9 @@ export class ArgoCdApi implements ApiServersView, Disposable {
     return { client, ref };
   }
 
+  /** The server's name for an API cluster (`argocd:<context>`), any other cluster as named. */
   nameOf(cluster: string): string {
-    return this.servers.entry(cluster)?.name ?? cluster.slice(API_CLUSTER_PREFIX.length);
+    return clusterLabel(this.servers.snapshot.entries, cluster);
   }
 
   /**
