@@ -82,8 +82,11 @@ describe('Argo CD reached only through its API', function () {
     const t = await testApi();
     await t.revealApp(app.key, { expand: true });
     const rows = await pollFor('resource health from the resource tree', () => {
-      const r = t.treeChildren(app.key);
+      // The resource rows; the app's History node (issue 17: its operationState names a deployment) is not one.
+      const r = t.treeChildren(app.key)?.filter((x) => x.label !== 'History');
       return r && r.length === 2 && r.every((x) => !x.description?.includes('loading')) ? r : undefined;
+    }).catch((err: unknown) => {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}; rows: ${JSON.stringify(t.treeChildren(app.key)?.map((r) => [r.label, r.description]))}`);
     });
     assert.deepEqual(
       rows.map((r) => [r.label, r.description, r.expandable]),
