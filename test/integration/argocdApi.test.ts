@@ -82,7 +82,7 @@ describe('Argo CD reached only through its API', function () {
     const t = await testApi();
     await t.revealApp(app.key, { expand: true });
     const rows = await pollFor('resource health from the resource tree', () => {
-      // The resource rows; the app's History node (issue 17: its operationState names a deployment) is not one.
+      // The app's resources (its History node, issue 17, is not one of them).
       const r = t.treeChildren(app.key)?.filter((x) => x.label !== 'History');
       return r && r.length === 2 && r.every((x) => !x.description?.includes('loading')) ? r : undefined;
     }).catch((err: unknown) => {
