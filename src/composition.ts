@@ -185,13 +185,13 @@ export function compose(
   scope.add(new ResourceHealthLoader(apps, tree, treeView, liveHealth, argoSettings, operations, log, (cluster) => argocd.isApi(cluster)));
   argocd.attachView(tree, treeView);
   filter.onDidChange(() => (treeView.description = filter.describe()), undefined, scope);
-  const sources = scope.add(new SourcesTreeProvider(clusters, apps, systemClock, extensionPath));
+  const sources = scope.add(new SourcesTreeProvider(clusters, apps, systemClock, extensionPath, argocd));
   const sourcesView = scope.add(vscode.window.createTreeView('gitopsLens.sources', { treeDataProvider: sources, showCollapseAll: true }));
   for (const view of [treeView, sourcesView]) {
     if (view.visible) connectAll();
     scope.add(view.onDidChangeVisibility((e) => e.visible && connectAll()));
   }
-  scope.add(new GitOpsStatusBar(apps));
+  scope.add(new GitOpsStatusBar(apps, argocd.merged));
   // What Restricted Mode turns off is said at the top of the Applications view (issue 12).
   scope.add(new TrustNotice([treeView], log));
 
@@ -242,7 +242,7 @@ export function compose(
   argoSettings.onDidRead(() => driftSession.settingsChanged(), undefined, scope);
   const driftDocuments = scope.add(new DriftDocumentProvider(driftSession, () => systemClock.now()));
   scope.add(vscode.workspace.registerTextDocumentContentProvider(DRIFT_SCHEME, driftDocuments));
-  scope.add(vscode.languages.registerCodeLensProvider(DRIFT_LENS_SELECTOR, scope.add(new DriftLensProvider(driftSession))));
+  scope.add(vscode.languages.registerCodeLensProvider(DRIFT_LENS_SELECTOR, scope.add(new DriftLensProvider(driftSession, (cluster) => argocd.nameOf(cluster)))));
   // The documents already open are read after activation returns, not inside it.
   scope.add(afterActivation(() => trackDriftDocuments(driftSession, apps)));
   // Image lines whose Flux ImagePolicy selects a newer tag: "1.4.2 available: open PR" (issue 15).

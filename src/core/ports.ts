@@ -112,7 +112,13 @@ export type K8sErrorCode =
 export type K8sError =
   | { readonly code: Exclude<K8sErrorCode, 'Forbidden'>; readonly message: string }
   /** `namespace` is set when RBAC denied one namespace only (a namespaced list), undefined for cluster-wide. */
-  | { readonly code: 'Forbidden'; readonly message: string; readonly namespace: string | undefined };
+  | {
+      readonly code: 'Forbidden';
+      readonly message: string;
+      readonly namespace: string | undefined;
+      /** The permission denied, in words (`"get" on applications "default/guestbook"`), when the server named it (Argo CD RBAC). */
+      readonly missing?: string;
+    };
 
 /**
  * One watch event for one kind. ADDED/MODIFIED/DELETED carry the object as the API sent it (JSON, not

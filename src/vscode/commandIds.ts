@@ -26,6 +26,7 @@ export const COMMAND_IDS = [
   'gitopsLens.forgetForgeToken',
   'gitopsLens.openPullRequestPage',
   'gitopsLens.syncFromGit',
+  'gitopsLens.showArgoCdEvents',
   'gitopsLens.addArgoCdServer',
   'gitopsLens.removeArgoCdServer',
   'gitopsLens.argocdLogin',

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AppInfoV1 } from '../../src/vscode/api';
 import type { TreeItemInfo } from '../../src/vscode/testApi';
-import { GUESTBOOK_CLONE_GIT_CONFIG, GUESTBOOK_MANIFEST, GUESTBOOK_RECONCILED_AT } from '../fixtures/gitops/argocdApi';
+import { GUESTBOOK_CLONE_GIT_CONFIG, GUESTBOOK_MANIFEST, GUESTBOOK_RECONCILED_AT, GUESTBOOK_REPO_URL } from '../fixtures/gitops/argocdApi';
 import type { ArgoCdApiSimAccess } from './simClusters';
 import { lensTitles, pollFor } from './driftWorkspace';
 import { api, testApi } from './extensionApi';
@@ -69,6 +69,15 @@ describe('Argo CD reached only through its API', function () {
     assert.equal(item.contextValue, 'app.argocd.outOfSync.api.manualSync');
   });
 
+  it('lists the repository its apps deploy from in the Sources view, under the server', async () => {
+    const t = await testApi();
+    const server = await pollFor('the server in the Sources view', () => t.sourcesChildren([])?.find((r) => r.label === sim.context));
+    assert.equal(server.id, `cluster/${cluster}`);
+    const repos = await pollFor('its repositories', () => t.sourcesChildren([sim.context, 'Argo CD repositories']));
+    assert.deepEqual(repos.map((r) => [r.label, r.description]), [[GUESTBOOK_REPO_URL, '1 app']]);
+    assert.deepEqual(t.sourcesChildren([sim.context, 'Argo CD repositories', GUESTBOOK_REPO_URL])?.map((r) => r.label), ['guestbook']);
+  });
+
   it("expands an app into its resource tree, with Argo CD's health", async () => {
     const t = await testApi();
     await t.revealApp(app.key, { expand: true });
@@ -76,6 +85,8 @@ describe('Argo CD reached only through its API', function () {
       // The app's resources (its History node, issue 17, is not one of them).
       const r = t.treeChildren(app.key)?.filter((x) => x.label !== 'History');
       return r && r.length === 2 && r.every((x) => !x.description?.includes('loading')) ? r : undefined;
+    }).catch((err: unknown) => {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}; rows: ${JSON.stringify(t.treeChildren(app.key)?.map((r) => [r.label, r.description]))}`);
     });
     assert.deepEqual(
       rows.map((r) => [r.label, r.description, r.expandable]),
@@ -110,7 +121,8 @@ describe('Argo CD reached only through its API', function () {
     }, 30_000).catch(async (err: unknown) => {
       throw new Error(`${err instanceof Error ? err.message : String(err)}; lenses: ${JSON.stringify(await lensTitles(doc.uri))}`);
     });
-    assert.deepEqual(titles, [`0: Drift: 1 field · ${cluster}`, `19: In sync · ${cluster}`]);
+    // The lens names the server as the user knows it (the argocd context), not the store's `argocd:<context>`.
+    assert.deepEqual(titles, [`0: Drift: 1 field · ${sim.context}`, `19: In sync · ${sim.context}`]);
   });
 
   it('shows the Application as Argo CD sent it (Show Live YAML)', async () => {
@@ -121,6 +133,27 @@ describe('Argo CD reached only through its API', function () {
     });
     assert.match(text, new RegExp(`^# Live Application argocd/guestbook on ${cluster} \\(read-only\\)`));
     assert.match(text, /repoURL: https:\/\/git\.example\.test\/org\/guestbook\.git/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('shows the last operation in the tooltip and the events of the app (Show Events)', async () => {
+    const row = await pollFor('the guestbook row', appRow);
+    const tip = plain(row.tooltip);
+    assert.match(tip, /- Last operation: Sync OK by admin — successfully synced \(all tasks run\)/, tip);
+    assert.match(tip, /Revision: `0a1b2c3`/, tip);
+    assert.match(tip, /Finished: 2025-05-04T09:58:04Z \(/, tip);
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('gitopsLens.showArgoCdEvents', app.key);
+    assert.ok(uri, 'Show Events opened no document');
+    const text = await pollFor('the events document', () => {
+      const d = vscode.window.activeTextEditor?.document;
+      return d?.uri.toString() === uri.toString() && d.getText().length > 0 ? d.getText() : undefined;
+    });
+    const lines = text.split('\n');
+    assert.equal(lines[0], `Events of Argo CD application argocd/guestbook on ${sim.context}`);
+    assert.equal(lines[2], 'Last operation: Sync OK, initiated by admin');
+    assert.equal(lines[4], '  Revision: 0a1b2c3d4e5f60718293a4b5c6d7e8f901234567');
+    assert.match(lines[7] ?? '', /^2025-05-04T09:58:04Z \(.* ago\) {2}Normal {2}OperationCompleted: Sync operation to 0a1b2c3 succeeded$/);
+    assert.match(lines[8] ?? '', /OperationStarted: admin initiated sync to 0a1b2c3$/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 

@@ -268,8 +268,10 @@ export interface StartedArgoCdApiSim {
 
 export async function startArgoCdApiSim(dir: string): Promise<StartedArgoCdApiSim> {
   const { startArgoCdSim } = await import('../sim/argocd/argocd');
-  const { GUESTBOOK_APP, GUESTBOOK_MANAGED_RESOURCES, GUESTBOOK_TREE } = await import('../fixtures/gitops/argocdApi');
-  const sim = await startArgoCdSim({ apps: [GUESTBOOK_APP] });
+  const { GUESTBOOK_APP, GUESTBOOK_EVENTS, GUESTBOOK_LAST_OPERATION, GUESTBOOK_MANAGED_RESOURCES, GUESTBOOK_TREE } = await import('../fixtures/gitops/argocdApi');
+  const status = { ...(GUESTBOOK_APP.status as Record<string, unknown>), operationState: GUESTBOOK_LAST_OPERATION };
+  const sim = await startArgoCdSim({ apps: [{ ...GUESTBOOK_APP, status }] });
+  for (const e of GUESTBOOK_EVENTS) sim.server.addEvent('argocd', 'guestbook', e);
   sim.server.setTree('argocd', 'guestbook', GUESTBOOK_TREE);
   sim.server.setManagedResources('argocd', 'guestbook', GUESTBOOK_MANAGED_RESOURCES);
   const configFile = path.join(dir, 'argocd-config');

@@ -283,7 +283,7 @@ export class DriftSession implements Disposable {
   /** The lenses of a document as last computed; synchronous, never calls the cluster. */
   lenses(uri: string): readonly DriftLens[] {
     return (this.docs.get(uri)?.items ?? []).map((i) => {
-      const note = joinNotes(i.note, i.skipped, this.serverSideNote(i), i.fixed === undefined ? this.watches?.notFollowedNote(i.liveKey) : undefined);
+      const note = joinNotes(i.note, i.skipped, this.serverSideNote(i), this.noDryRunNote(i), i.fixed === undefined ? this.watches?.notFollowedNote(i.liveKey) : undefined);
       return note === undefined
         ? { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state }
         : { line: i.line, documentIndex: i.documentIndex, cluster: i.cluster, state: i.state, note };
@@ -648,6 +648,19 @@ export class DriftSession implements Disposable {
     return i.app.compareOptions?.serverSideDiff === true && !this.opts.predict && i.fixed === undefined ? SERVER_SIDE_NOTE : undefined;
   }
 
+  /**
+   * An app read through Argo CD's API (`liveThroughApp`) is never dry-run: its cluster is an Argo CD
+   * server, not a Kubernetes API, and its live side already is Argo CD's own normalized state
+   * (managed-resources). Said on the lens while the dry-run setting is on, so nobody takes it for one.
+   */
+  private predicts(i: Item): boolean {
+    return this.opts.predict !== undefined && this.opts.liveThroughApp?.(i.cluster) !== true;
+  }
+
+  private noDryRunNote(i: Item): string | undefined {
+    return this.opts.predict !== undefined && !this.predicts(i) && i.fixed === undefined ? API_NO_DRY_RUN_NOTE : undefined;
+  }
+
   /** Computes an item's state from a live entry, unless it already did from this very entry. */
   private evaluate(item: Item, entry: LiveEntry | undefined): void {
     if (entry !== undefined && item.seen === entry && (item.prediction === undefined || item.prediction.entry === entry)) return;
@@ -677,7 +690,7 @@ export class DriftSession implements Disposable {
     }
     // A SOPS document is ciphertext: a dry-run of it says nothing; its keys are compared (sops.ts).
     // An Application that says ServerSideDiff=false is compared locally, as Argo CD does, whatever the setting.
-    if (this.opts.predict && item.app.compareOptions?.serverSideDiff !== false && !isSopsEncrypted(item.desired.obj)) {
+    if (this.predicts(item) && item.app.compareOptions?.serverSideDiff !== false && !isSopsEncrypted(item.desired.obj)) {
       this.evaluatePredicted(item, entry);
       return;
     }
@@ -832,6 +845,7 @@ function branchNote(dep: Deployment): string | undefined {
   return `app tracks ${dep.revision}, you are on ${dep.branch}`;
 }
 
+const API_NO_DRY_RUN_NOTE = "no server-side dry-run: read through Argo CD's API, compared with the live state Argo CD normalized (managed-resources)";
 const SERVER_SIDE_NOTE = 'Argo CD diffs this app server-side (ServerSideDiff=true); compared locally because gitopsLens.drift.serverSideDryRun is off';
 
 function joinNotes(...notes: Array<string | undefined>): string | undefined {

@@ -63,8 +63,10 @@ export function describeK8sError(error: K8sError, status: number | undefined, cl
   switch (error.code) {
     case 'Unauthorized':
       return c === undefined ? 'unauthorized' : `${c} refused the credentials`;
-    case 'Forbidden':
-      return c === undefined ? 'forbidden' : `reading from ${c} is forbidden`;
+    case 'Forbidden': {
+      const needs = error.missing === undefined ? '' : `: needs ${error.missing}`;
+      return c === undefined ? `forbidden${needs}` : `reading from ${c} is forbidden${needs}`;
+    }
     case 'NotFound':
       return c === undefined ? 'not found' : `not found in ${c}`;
     case 'Unreachable':

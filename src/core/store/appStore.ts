@@ -143,6 +143,15 @@ interface Mapped {
 
 const ZERO: Totals = { apps: 0, synced: 0, outOfSync: 0, degraded: 0 };
 
+/** What one app adds to (d = 1) or takes from (d = -1) the totals: deploying objects only. */
+export function countApp(t: { apps: number; synced: number; outOfSync: number; degraded: number }, app: App, d: 1 | -1): void {
+  if (app.role !== 'app') return;
+  t.apps += d;
+  if (app.sync.status === 'Synced') t.synced += d;
+  if (app.sync.status === 'OutOfSync') t.outOfSync += d;
+  if (app.health.status === 'Degraded') t.degraded += d;
+}
+
 export class AppStore implements Disposable {
   private readonly disposables = new DisposableStore();
   private readonly _onDidChange = this.disposables.add(new Emitter<AppStoreChange>());
@@ -677,11 +686,7 @@ export class AppStore implements Disposable {
   }
 
   private count(c: ClusterData, app: App, d: 1 | -1): void {
-    if (app.role !== 'app') return;
-    c.totals.apps += d;
-    if (app.sync.status === 'Synced') c.totals.synced += d;
-    if (app.sync.status === 'OutOfSync') c.totals.outOfSync += d;
-    if (app.health.status === 'Degraded') c.totals.degraded += d;
+    countApp(c.totals, app, d);
   }
 
   private transitions(prev: App, next: App): void {

@@ -265,7 +265,8 @@ export function k8sErrorOf(e: ArgoCdError): K8sError {
     case 'TooLarge':
       return { code: e.code, message: e.message };
     case 'Forbidden':
-      return { code: 'Forbidden', message: e.message, namespace: undefined };
+      // The permission Argo CD denied travels with the code, so a lens or row can say it in a few words.
+      return { code: 'Forbidden', message: e.message, namespace: undefined, ...(e.permission ? { missing: `"${e.permission.action}" on ${e.permission.resource} "${e.permission.object}"` } : {}) };
     case 'Insecure':
     case 'InvalidName':
       return { code: 'KubeconfigInvalid', message: e.message };

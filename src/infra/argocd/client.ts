@@ -10,6 +10,7 @@ import { ArgoCdError, appRbacObject, deniedPermission, forbiddenMessage, unautho
 import type { ArgoCdTarget } from '../../core/argocd/api/endpoint';
 import { appSegment, checkAppNamespace, revisionProblem } from '../../core/argocd/api/names';
 import { readApplicationChunk, streamError, type ApplicationStreamChunk } from '../../core/argocd/api/stream';
+import type { KubeEvent } from '../../core/argocd/api/events';
 import { readManagedResources, type ManagedResourceState } from '../../core/argocd/api/managedResources';
 import { readResourceTree, type ResourceTree } from '../../core/argocd/api/resourceTree';
 import { isRecord, recordsOf } from '../../core/json';
@@ -43,15 +44,6 @@ export interface ObjectList {
   readonly items: readonly Record<string, unknown>[];
   /** `metadata.resourceVersion` of the list (the application informer's last sync), to watch from. */
   readonly resourceVersion: string | undefined;
-}
-
-export interface KubeEvent {
-  readonly type: string;
-  readonly reason: string;
-  readonly message: string;
-  readonly count: number | undefined;
-  readonly lastTimestamp: string | undefined;
-  readonly involvedObject: { readonly kind: string; readonly name: string; readonly namespace: string };
 }
 
 export interface SyncRequest {

@@ -11,7 +11,7 @@ import { ArgoCdError, unauthorizedMessage } from '../../core/argocd/api/errors';
 import { LoginPrompts } from '../../core/argocd/api/loginPrompts';
 import { ArgoCdManagedLive, automatedSync } from '../../core/argocd/api/managedLive';
 import { ApiPreferredApps } from '../../core/argocd/api/mergedApps';
-import { API_CLUSTER_PREFIX, type ArgoCdServerEntry } from '../../core/argocd/api/servers';
+import { API_CLUSTER_PREFIX, clusterLabel, type ArgoCdServerEntry } from '../../core/argocd/api/servers';
 import { ApiResourceTrees } from '../../core/argocd/api/treeStore';
 import { DisposableStore, type Disposable, type Event } from '../../core/lifecycle';
 import type { App, AppKey } from '../../core/model/app';
@@ -24,6 +24,7 @@ import type { ApiServersView, AppTreeNode } from '../views/applicationsTree';
 import { isAppNode, type ApplicationsTreeProvider } from '../views/applicationsTree';
 import { Cancelled, UserError } from '../commands/appArg';
 import { ArgoCdConnections } from './connections';
+import { ArgoCdEventsDocuments } from './eventsDocuments';
 import { ArgoCdServers } from './servers';
 import { ArgoCdSso } from './sso';
 
@@ -55,6 +56,8 @@ export class ArgoCdApi implements ApiServersView, Disposable {
   private readonly prompts = new LoginPrompts();
   /** SSO logins (PKCE in the browser); registered as the extension's URI handler by composition. */
   readonly sso: ArgoCdSso;
+  /** The documents of Show Events. */
+  readonly events: ArgoCdEventsDocuments;
   /** Apps whose node is expanded: their tree is read again when they change. */
   private readonly expanded = new Set<AppKey>();
   private loaded: Promise<unknown> | undefined;
@@ -63,6 +66,7 @@ export class ArgoCdApi implements ApiServersView, Disposable {
     const { apps, log } = deps;
     this.servers = this.disposables.add(new ArgoCdServers(deps.config, deps.secrets, log));
     this.sso = this.disposables.add(new ArgoCdSso(log));
+    this.events = this.disposables.add(new ArgoCdEventsDocuments());
     this.connections = this.disposables.add(
       new ArgoCdConnections(this.servers, apps, () => new ArgoCdApiSource({ target: (c) => this.servers.target(c), clock: deps.clock, log }), log),
     );
@@ -183,8 +187,9 @@ export class ArgoCdApi implements ApiServersView, Disposable {
     return { client, ref };
   }
 
+  /** The server's name for an API cluster (`argocd:<context>`), any other cluster as named. */
   nameOf(cluster: string): string {
-    return this.servers.entry(cluster)?.name ?? cluster.slice(API_CLUSTER_PREFIX.length);
+    return clusterLabel(this.servers.snapshot.entries, cluster);
   }
 
   /**

@@ -7,13 +7,13 @@
 import * as vscode from 'vscode';
 import type { ArgoCdServerEntry } from '../../core/argocd/api/servers';
 import type { ClusterConnection } from '../../core/store/appStore';
-import { timeAgo } from '../../core/text';
+import { serverStateText } from './serverText';
 
 export function serverTreeItem(id: string, server: ArgoCdServerEntry, connection: ClusterConnection, now: number): vscode.TreeItem {
   const usable = server.target !== undefined;
   const item = new vscode.TreeItem(server.name, usable ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
   item.id = id;
-  const state = stateText(server, connection, now);
+  const state = serverStateText(server, connection, now);
   item.description = `Argo CD API · ${state}`;
   const unreachable = !usable || connection.phase === 'unreachable';
   item.iconPath = unreachable ? new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('cloud');
@@ -27,21 +27,4 @@ export function serverTreeItem(id: string, server: ArgoCdServerEntry, connection
   item.tooltip = lines.filter(Boolean).join('\n');
   item.accessibilityInformation = { label: `Argo CD server ${server.name}, ${state}`, role: 'treeitem' };
   return item;
-}
-
-function stateText(server: ArgoCdServerEntry, connection: ClusterConnection, now: number): string {
-  if (server.problem !== undefined) return 'cannot be used as configured';
-  switch (connection.phase) {
-    case 'ready':
-      return server.address;
-    case 'unreachable':
-      if (connection.lastError.code === 'Unauthorized') return 'login needed';
-      if (connection.lastError.code === 'Forbidden') return 'permission missing';
-      // Its apps stay listed as last seen: say since when.
-      return `unreachable since ${timeAgo(connection.since, now)}`;
-    case 'connecting':
-      return 'connecting…';
-    default:
-      return server.address;
-  }
 }

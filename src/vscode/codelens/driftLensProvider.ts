@@ -35,7 +35,11 @@ export class DriftLensProvider implements vscode.CodeLensProvider<DriftCodeLens>
   readonly onDidChangeCodeLenses = this._onDidChangeCodeLenses.event;
   private readonly subscription: Disposable;
 
-  constructor(private readonly results: DriftSession) {
+  constructor(
+    private readonly results: DriftSession,
+    /** The name a user knows a cluster by: an Argo CD API server's name rather than `argocd:<context>` (issue 16). */
+    private readonly clusterLabel: (cluster: string) => string = (c) => c,
+  ) {
     this.subscription = results.onDidChange(() => this._onDidChangeCodeLenses.fire());
   }
 
@@ -44,10 +48,11 @@ export class DriftLensProvider implements vscode.CodeLensProvider<DriftCodeLens>
   }
 
   resolveCodeLens(lens: DriftCodeLens): DriftCodeLens {
+    const shown = this.clusterLabel(lens.lens.cluster);
     lens.command = {
-      title: lensTitle(lens.lens),
+      title: lensTitle({ ...lens.lens, cluster: shown }),
       command: SHOW_DRIFT,
-      tooltip: `Compare with the live object on ${lens.lens.cluster}`,
+      tooltip: `Compare with the live object on ${shown}`,
       arguments: [lens.uri.toString(), lens.lens.documentIndex, lens.lens.cluster],
     };
     return lens;

@@ -29,6 +29,7 @@ import { resumeViaPullRequest, suspendViaPullRequest } from './suspendResume';
 import { forgetForgeToken, setForgeToken } from '../pr/tokenCommands';
 import { openPullRequestPage } from '../pr/pullRequestNodes';
 import { syncFromGit } from './syncFromGit';
+import { showArgoCdEvents } from './showArgoCdEvents';
 import { addArgoCdServer, argocdLogin, removeArgoCdServer } from './argocdServers';
 import { compareEnvironments } from './compareEnvironments';
 import { promoteEnvironment } from './promoteEnvironment';
@@ -58,6 +59,7 @@ const COMMANDS: CommandTable = {
   'gitopsLens.forgetForgeToken': forgetForgeToken,
   'gitopsLens.openPullRequestPage': openPullRequestPage,
   'gitopsLens.syncFromGit': syncFromGit,
+  'gitopsLens.showArgoCdEvents': showArgoCdEvents,
   'gitopsLens.addArgoCdServer': addArgoCdServer,
   'gitopsLens.removeArgoCdServer': removeArgoCdServer,
   'gitopsLens.argocdLogin': argocdLogin,

@@ -2,7 +2,8 @@
  * The "Sources" view: per cluster, the Flux source objects (GitRepository, OCIRepository,
  * HelmRepository, Bucket, HelmChart) and the repositories Argo CD Applications point at, each with the
  * apps that use it (a Flux source expands to the objects whose `sourceRef` names it: Kustomizations,
- * HelmReleases through their HelmChart, HelmCharts of a HelmRepository). Reads AppStore snapshots only (STYLE.md rule 5); nodes are reused by id so store
+ * HelmReleases through their HelmChart, HelmCharts of a HelmRepository). Argo CD servers reached
+ * through their API (issue 16) are listed after the kubeconfig contexts, with their repositories. Reads AppStore snapshots only (STYLE.md rule 5); nodes are reused by id so store
  * events refresh only what they touched.
  */
 import * as vscode from 'vscode';
@@ -15,6 +16,12 @@ import { appContextValue, appTooltip, statusIcon } from './appPresentation';
 import { appAccessibleLabel, appDescription, sourceDescription } from './appText';
 import { clusterTreeItem } from './clusterItem';
 import { keyParts } from '../../core/model/app';
+import { serverTreeItem } from '../argocd/serverItem';
+import type { ApiServersView } from './applicationsTree';
+import { argoRepositories, sourceRootClusters } from './sourcesShape';
+
+/** What this view needs of the Argo CD API servers (issue 16): their rows, and which app copies are listed elsewhere. */
+type ApiSources = Pick<ApiServersView, 'serverEntries' | 'isApi' | 'hidden' | 'onDidChangeServers' | 'onDidChangeHidden'>;
 
 export type SourceTreeNode =
   | { readonly type: 'cluster'; readonly id: string; readonly name: string }
@@ -35,16 +42,17 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
     private readonly apps: AppStore,
     private readonly clock: Clock,
     private readonly extensionPath: string,
+    private readonly api?: ApiSources,
   ) {
     clusters.onDidChange(() => this._onDidChangeTreeData.fire(undefined), this, this.disposables);
+    api?.onDidChangeServers(() => this._onDidChangeTreeData.fire(undefined), this, this.disposables);
+    api?.onDidChangeHidden(() => this._onDidChangeTreeData.fire(undefined), this, this.disposables);
     apps.onDidChange(this.onAppsChanged, this, this.disposables);
   }
 
   getChildren(node?: SourceTreeNode): SourceTreeNode[] {
     if (!node) {
-      return this.clusters.snapshot.clusters
-        .filter((c) => c.enabled)
-        .map((c) => this.node({ type: 'cluster', id: `cluster/${c.name}`, name: c.name }));
+      return sourceRootClusters(this.clusters.snapshot.clusters, this.api?.serverEntries() ?? []).map((name) => this.node({ type: 'cluster', id: `cluster/${name}`, name }));
     }
     switch (node.type) {
       case 'cluster': {
@@ -85,7 +93,9 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
 
   getTreeItem(node: SourceTreeNode): vscode.TreeItem {
     switch (node.type) {
-      case 'cluster':
+      case 'cluster': {
+        const server = this.api?.isApi(node.name) ? this.api.serverEntries().find((s) => s.cluster === node.name) : undefined;
+        if (server) return serverTreeItem(node.id, server, this.apps.status(node.name).connection, this.clock.now());
         return clusterTreeItem(
           node.id,
           node.name,
@@ -93,6 +103,7 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
           this.apps.status(node.name).connection,
           this.clock.now(),
         );
+      }
       case 'fluxSources':
       case 'argoRepos': {
         const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
@@ -154,17 +165,7 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
 
   /** Repository URL → Argo CD Applications that take a source from it. */
   private argoRepos(cluster: string): Map<string, App[]> {
-    const out = new Map<string, App[]>();
-    for (const a of this.apps.all()) {
-      if (a.cluster !== cluster || a.tool !== 'argocd' || a.role !== 'app') continue;
-      for (const s of a.sources) {
-        if (!s.repoURL) continue;
-        const list = out.get(s.repoURL) ?? [];
-        if (!list.includes(a)) list.push(a);
-        out.set(s.repoURL, list);
-      }
-    }
-    return out;
+    return argoRepositories(this.apps.all(), cluster, (key) => this.api?.hidden(key) ?? false);
   }
 
   private node<T extends SourceTreeNode>(n: T): T {

@@ -104,6 +104,10 @@ export function appTooltipMarkdown(app: App, connection: ClusterConnection, now:
     const op = app.operation;
     const by = op.initiatedBy ? ` by ${mdText(op.initiatedBy)}` : '';
     lines.push(`- ${op.phase === 'Running' ? 'Operation' : 'Last operation'}: ${mdText(op.title ?? op.phase)}${by}${op.message ? ` — ${mdText(op.message)}` : ''}\n`);
+    // Issue 16, "the last operation's result": which revision it went to and when it ended.
+    if (op.revisions?.length) lines.push(`  - Revision: ${op.revisions.map((r) => mdCode(r.length === 40 && /^[0-9a-f]+$/.test(r) ? r.slice(0, 7) : r)).join(', ')}\n`);
+    const finished = op.finishedAt ? Date.parse(op.finishedAt) : NaN;
+    if (op.finishedAt && !Number.isNaN(finished)) lines.push(`  - Finished: ${mdText(op.finishedAt)} (${mdText(timeAgo(finished, now))})\n`);
   }
   // Conditions beside sync and health (HelmRelease Released/TestSuccess/Remediated/Drifted, SourceVerified…), issue 15.
   for (const c of (app.conditions ?? []).slice(0, 8)) lines.push(`- ${mdText(c.type)}: ${mdText(c.status)}${c.reason ? ` (${mdText(c.reason)})` : ''}\n`);

@@ -7,7 +7,7 @@
  */
 import { DisposableStore, Emitter, type Disposable, type Event } from '../../lifecycle';
 import type { AppKey } from '../../model/app';
-import type { AppStore } from '../../store/appStore';
+import { countApp, type AppStore, type Totals } from '../../store/appStore';
 import { preferApi, type SeenApp } from './merge';
 
 export class ApiPreferredApps implements Disposable {
@@ -35,6 +35,19 @@ export class ApiPreferredApps implements Disposable {
     return this.replaced.get(key) ?? key;
   }
 
+  /**
+   * AppStore.totals with every hidden copy taken out: an app seen through a kubeconfig context and
+   * through the API counts once, as the Applications view lists it once (the status bar's numbers).
+   */
+  totals(): Totals {
+    const t = { ...this.apps.totals() };
+    for (const key of this.replaced.keys()) {
+      const app = this.apps.get(key);
+      if (app !== undefined && this.apps.status(app.cluster).enabled) countApp(t, app, -1);
+    }
+    return t;
+  }
+
   /** Recomputes now (also on every AppStore change); fires when the hidden set changed. */
   recompute(): void {
     const clusters = this.apps.clusterNames();
@@ -43,6 +56,8 @@ export class ApiPreferredApps implements Disposable {
     const seen: SeenApp[] = [];
     for (const app of both ? this.apps.all() : []) {
       if (app.tool !== 'argocd' || app.kind !== 'Application') continue;
+      // A disabled cluster's copies are listed nowhere: they must not hide the other path's copy.
+      if (!this.apps.status(app.cluster).enabled) continue;
       seen.push({
         app,
         via: this.isApi(app.cluster) ? 'argocd-api' : 'kubeconfig',

@@ -30,6 +30,15 @@ export function apiContextName(cluster: string): string {
   return cluster.slice(API_CLUSTER_PREFIX.length).replace(/%2F/gi, '/').replace(/%25/g, '%');
 }
 
+/**
+ * What a user reads for a cluster on lenses and messages: an API server's own name (the argocd context,
+ * or the name given when it was added), not the store's `argocd:<context>`; any other cluster as named.
+ */
+export function clusterLabel(entries: readonly Pick<ArgoCdServerEntry, 'cluster' | 'name'>[], cluster: string): string {
+  if (!cluster.startsWith(API_CLUSTER_PREFIX)) return cluster;
+  return entries.find((e) => e.cluster === cluster)?.name ?? apiContextName(cluster);
+}
+
 /** A server added from the view. Its token is not here: it lives in secret storage. */
 export interface AddedArgoCdServer {
   /** A name of the user's choosing (default: the URL's host), unique among servers. */

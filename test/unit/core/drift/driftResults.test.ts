@@ -483,6 +483,30 @@ describe('core/drift/session DriftSession', () => {
     assert.equal(guestbookProd.compareOptions, undefined);
   });
 
+  it('an app read through Argo CD\'s API is never dry-run, whatever the setting, and its lens says so', async () => {
+    // Live: progressDeadlineSeconds set to 300, which a dry-run (defaulting to 600) would call drift.
+    const liveDep = liveOf(DEPLOYMENT, 'guestbook', (o) => ((o.spec as { progressDeadlineSeconds: number }).progressDeadlineSeconds = 300));
+    const asked: string[] = [];
+    const predict = (cluster: string, desired: Record<string, unknown>) => {
+      asked.push(cluster);
+      return Promise.resolve(applyDefaults(structuredClone(desired) as unknown as KubeObject) as unknown as Record<string, unknown>);
+    };
+    const viaApi = mapArgoApplication('argocd:prod', F.ARGO2_SYNCED_HEALTHY);
+    // As composition.ts wires it: the Argo CD API servers' clusters are `argocd:<context>`.
+    const s = setup([viaApi, guestbookProd], new FakeReader(), undefined, { predict, liveThroughApp: (c) => c.startsWith('argocd:') });
+    s.reader.set('argocd:prod', 'Deployment', 'guestbook', 'guestbook-ui', { obj: liveDep });
+    s.reader.set('prod', 'Deployment', 'guestbook', 'guestbook-ui', { obj: liveDep });
+    await s.open(GUESTBOOK_FILE, DEPLOYMENT, { rendered: true });
+    assert.deepEqual(asked, ['prod'], 'the dry-run goes to the kubeconfig context only, never to a cluster named argocd:<ctx>');
+    const lenses = s.results.lenses(uriOf(GUESTBOOK_FILE));
+    const api = lenses.find((l) => l.cluster === 'argocd:prod');
+    const kube = lenses.find((l) => l.cluster === 'prod');
+    assert.equal(api?.state.kind, 'inSync', 'compared with the live state as read (Argo CD\'s normalized one)');
+    assert.match(api?.note ?? '', /no server-side dry-run: read through Argo CD's API/);
+    assert.deepEqual(kube?.state, { kind: 'drift', fields: 1 }, 'the kubeconfig copy is still predicted');
+    assert.doesNotMatch(kube?.note ?? '', /dry-run/);
+  });
+
   it('predict: compares the server-side dry-run result with live, so a changed default is drift', async () => {
     // Live: someone set progressDeadlineSeconds to 300; the document does not set it. Against the
     // document that is a default (in sync); against the apply prediction (the simulator's defaulting,

@@ -10,7 +10,7 @@ import { ArgoCdManagedLive, normalizedAwaySpec, removedPaths } from '../../../..
 import type { ManagedResourceState } from '../../../../../src/core/argocd/api/managedResources';
 import { ApiPreferredApps } from '../../../../../src/core/argocd/api/mergedApps';
 import { readResourceTree } from '../../../../../src/core/argocd/api/resourceTree';
-import { apiClusterName, apiContextName, argoCdServerEntries } from '../../../../../src/core/argocd/api/servers';
+import { apiClusterName, apiContextName, argoCdServerEntries, clusterLabel } from '../../../../../src/core/argocd/api/servers';
 import { syncConfirmation, syncRevisions } from '../../../../../src/core/argocd/api/syncFromGit';
 import { ApiResourceTrees } from '../../../../../src/core/argocd/api/treeStore';
 import type { App } from '../../../../../src/core/model/app';
@@ -18,6 +18,7 @@ import type { Clock } from '../../../../../src/core/ports';
 import { AppStore } from '../../../../../src/core/store/appStore';
 import { GUESTBOOK_APP, GUESTBOOK_MANAGED_RESOURCES, GUESTBOOK_TREE } from '../../../../fixtures/gitops/argocdApi';
 import { recordingLogger } from '../../../../support/fakes';
+import { lensTitle } from '../../../../../src/vscode/codelens/lensTitle';
 
 type Obj = Record<string, unknown>;
 
@@ -93,6 +94,20 @@ describe('core/argocd/api (editor): servers', () => {
   });
 });
 
+describe('core/argocd/api (editor): what a lens calls an API server', () => {
+  it("names the server (its entry's name), not the store's argocd:<context>; other clusters as named", () => {
+    const config = parseArgoCdConfig('config', ['contexts:', '- {name: "cd.example.com:443/argo-cd", server: "cd.example.com:443/argo-cd", user: u}', 'servers:', '- {server: "cd.example.com:443/argo-cd"}', 'users:', '- {name: u, auth-token: t}'].join('\n'));
+    const entries = argoCdServerEntries({ config, added: [{ name: 'lab', url: 'https://lab.example.com', insecure: false }], storedToken: () => undefined });
+    const rooted = apiClusterName('cd.example.com:443/argo-cd');
+    assert.equal(clusterLabel(entries, rooted), 'cd.example.com:443/argo-cd', 'the context name as written, `/` decoded');
+    assert.equal(clusterLabel(entries, 'argocd:lab'), 'lab');
+    // A server removed meanwhile: still its name, from the cluster name.
+    assert.equal(clusterLabel(entries, 'argocd:gone'), 'gone');
+    assert.equal(clusterLabel(entries, 'argocd-prod'), 'argocd-prod', 'a kubeconfig context that merely looks alike');
+    assert.equal(lensTitle({ state: { kind: 'drift', fields: 1 }, cluster: clusterLabel(entries, 'argocd:lab') }), 'Drift: 1 field · lab');
+  });
+});
+
 describe('core/argocd/api (editor): an app seen both ways appears once', () => {
   it('AppStore.uid reads the uid back for a cluster name the key encodes (argocd:ctx, ARNs); raw only for API apps', () => {
     const apps = store();
@@ -123,6 +138,24 @@ describe('core/argocd/api (editor): an app seen both ways appears once', () => {
     feed(apps, 'argocd:prod', [GUESTBOOK_APP], 'unreachable');
     assert.equal(merged.hidden(viaApi.key), true);
     assert.equal(merged.hidden(kube.key), false);
+    merged.dispose();
+  });
+
+  it('the status bar totals count an app seen both ways once, whichever copy is shown', () => {
+    const apps = store();
+    const merged = new ApiPreferredApps(apps, (c) => c.startsWith('argocd:'));
+    const other = { ...GUESTBOOK_APP, metadata: { ...(GUESTBOOK_APP.metadata as Obj), name: 'other', uid: 'uid-other' } };
+    feed(apps, 'prod', [GUESTBOOK_APP, other]);
+    feed(apps, 'argocd:prod', [GUESTBOOK_APP]);
+    // Without the merge rule the store counts three apps; the view lists two.
+    assert.equal(apps.totals().apps, 3);
+    assert.deepEqual(merged.totals(), { apps: 2, synced: 0, outOfSync: 2, degraded: 2 });
+    // Argo CD down: the kubeconfig copy is shown instead, still counted once.
+    feed(apps, 'argocd:prod', [GUESTBOOK_APP], 'unreachable');
+    assert.deepEqual(merged.totals(), { apps: 2, synced: 0, outOfSync: 2, degraded: 2 });
+    // A disabled cluster counts nothing (AppStore.totals), and its hidden copies take nothing away.
+    apps.setEnabled('prod', false);
+    assert.deepEqual(merged.totals(), { apps: 1, synced: 0, outOfSync: 1, degraded: 1 });
     merged.dispose();
   });
 
