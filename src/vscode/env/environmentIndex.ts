@@ -137,9 +137,11 @@ export class EnvironmentIndex implements EnvironmentSource, Disposable {
         fromRepos.push(app);
       }
     }
-    for (const r of [...this.loaded.keys()]) if (!roots.has(r)) this.loaded.delete(r);
+    let dropped = false;
+    for (const r of [...this.loaded.keys()]) if (!roots.has(r)) dropped = this.loaded.delete(r) || dropped;
     if (roots.size === 0) {
-      this._onDidChange.fire();
+      // Nothing to show, as before: no event, so the tree is not redrawn (a redraw closes its hovers).
+      if (dropped) this._onDidChange.fire();
       return;
     }
     // ApplicationSets name the apps they generate (siblings); only Applications are read.
