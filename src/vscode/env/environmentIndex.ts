@@ -15,6 +15,7 @@ import type { RepositoryDiscovery } from '../../core/git/ports';
 import type { App, AppKey } from '../../core/model/app';
 import type { LiveObjectReader, Logger } from '../../core/ports';
 import type { AppStore } from '../../core/store/appStore';
+import { jsonEqual } from '../../core/json';
 import { RepoEnvironments } from '../../infra/env/environments';
 import { GitCliHistory } from '../../infra/env/gitHistory';
 import { withAppliedRevisions } from '../../infra/env/liveApps';
@@ -147,6 +148,8 @@ export class EnvironmentIndex implements EnvironmentSource, Disposable {
     // ApplicationSets name the apps they generate (siblings); only Applications are read.
     const generators = this.deps.apps.all().filter((a) => a.kind === 'ApplicationSet');
     const live = await withAppliedRevisions([...fromRepos, ...generators], this.deps.reader);
+    // Only a map or pending list that changed redraws the tree (a redraw closes its hovers).
+    let changed = dropped;
     for (const root of roots) {
       try {
         const before = this.loaded.get(root);
@@ -157,11 +160,12 @@ export class EnvironmentIndex implements EnvironmentSource, Disposable {
           for (const p of await envs.pending(group)) pending.set(p.env.id, p);
         }
         if (this.disposed) return;
+        if (!before || !jsonEqual(before.envs.map, envs.map) || !jsonEqual([...before.pending], [...pending])) changed = true;
         this.loaded.set(root, { envs, pending });
       } catch (err) {
         this.deps.log.warn(`[Environments][rebuild] ${root}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    this._onDidChange.fire();
+    if (changed) this._onDidChange.fire();
   }
 }
