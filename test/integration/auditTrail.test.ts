@@ -71,6 +71,10 @@ describe('Audit trail: History node and blame hover (issue 17)', function () {
   });
 
   after(async () => {
+    // VS Code's git extension checks open files against .gitignore shortly after they change; closing
+    // them and letting that run before .git goes keeps its git process from dying mid-write (EPIPE).
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await new Promise((r) => setTimeout(r, 1500));
     await story?.removeObjects();
     if (folder) {
       fs.rmSync(path.join(folder, '.git'), { recursive: true, force: true });

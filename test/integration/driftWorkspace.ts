@@ -77,6 +77,8 @@ export async function openCheckoutClone(fileName: string, text: string): Promise
 export async function closeCheckoutClone(clone: CheckoutClone | undefined): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   if (clone) {
+    // Let the git extension's check-ignore of the closed files run before .git goes (else EPIPE).
+    await new Promise((r) => setTimeout(r, 1500));
     fs.rmSync(path.join(clone.folder, '.git'), { recursive: true, force: true });
     fs.rmSync(path.dirname(clone.file), { recursive: true, force: true });
   }
