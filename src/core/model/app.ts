@@ -410,7 +410,12 @@ export function appKey(cluster: string, tool: Tool, kind: string, namespace: str
 
 /** The cluster and tool parts of a key made by `appKey`. */
 export function keyParts(key: AppKey): { readonly cluster: string; readonly tool: string } {
-  const [cluster = '', tool = ''] = key.split('/');
+  // The first two segments only, without splitting the whole key: tree and store reads call this per app.
+  const a = key.indexOf('/');
+  const cluster = a < 0 ? key : key.slice(0, a);
+  const b = a < 0 ? -1 : key.indexOf('/', a + 1);
+  const tool = a < 0 ? '' : b < 0 ? key.slice(a + 1) : key.slice(a + 1, b);
+  if (!cluster.includes('%')) return { cluster, tool };
   try {
     return { cluster: decodeURIComponent(cluster), tool };
   } catch {
