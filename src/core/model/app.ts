@@ -410,7 +410,12 @@ export function appKey(cluster: string, tool: Tool, kind: string, namespace: str
 
 /** The cluster and tool parts of a key made by `appKey`. */
 export function keyParts(key: AppKey): { readonly cluster: string; readonly tool: string } {
-  const [cluster = '', tool = ''] = key.split('/');
+  // The first two segments only, without splitting the whole key: tree and store reads call this per app.
+  const a = key.indexOf('/');
+  const cluster = a < 0 ? key : key.slice(0, a);
+  const b = a < 0 ? -1 : key.indexOf('/', a + 1);
+  const tool = a < 0 ? '' : b < 0 ? key.slice(a + 1) : key.slice(a + 1, b);
+  if (!cluster.includes('%')) return { cluster, tool };
   try {
     return { cluster: decodeURIComponent(cluster), tool };
   } catch {
@@ -547,6 +552,21 @@ export function healthRank(h: HealthStatus): number {
 type Rec = Record<string, unknown>;
 
 /**
+ * The key a dotted path ends with, sliced once per path: mappers read the same literal paths for
+ * every object (issue 18, "field reads slice new strings"), and a property read with a key string
+ * V8 has seen before skips hashing and internalizing a fresh one. Bounded, as some paths carry an index.
+ */
+const segments = new Map<string, string>();
+function lastSegment(path: string): string {
+  let key = segments.get(path);
+  if (key === undefined) {
+    key = path.slice(path.lastIndexOf('.') + 1);
+    if (segments.size < 4096) segments.set(path, key);
+  }
+  return key;
+}
+
+/**
  * Reads fields of an untyped object (a watch event's JSON) and records what was malformed instead of
  * throwing, so mappers stay total. An absent field is not a problem; a field of the wrong type is.
  * `path` is dotted from the object root; the last segment is the key read from `parent`.
@@ -556,7 +576,7 @@ export class FieldReader {
 
   private raw(parent: Rec | undefined, path: string): unknown {
     if (parent === undefined) return undefined;
-    return parent[path.slice(path.lastIndexOf('.') + 1)];
+    return parent[lastSegment(path)];
   }
 
   private wrong(path: string, want: string, got: unknown): undefined {

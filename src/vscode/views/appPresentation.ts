@@ -22,13 +22,22 @@ export function appContextValue(app: App): string {
   return `app.${app.tool}.${syncSlug(app.sync.status)}${app.suspended ? '.suspended' : ''}`;
 }
 
+const icons = new Map<string, { readonly light: vscode.Uri; readonly dark: vscode.Uri }>();
+
 /** media/status-<sync>-<health>-<theme>.svg: one icon per sync × health state, light and dark (flat: the VSIX ships media/*). */
 export function statusIcon(extensionPath: string, sync: SyncStatus, health: HealthStatus): { light: vscode.Uri; dark: vscode.Uri } {
   const base = `${sync.toLowerCase()}-${health.toLowerCase()}`;
-  return {
+  // A Uri never changes: rows in the same state share one pair (issue 18, a row per app on expand).
+  const id = `${extensionPath}\n${base}`;
+  const known = icons.get(id);
+  if (known) return { ...known };
+  const pair = {
     light: vscode.Uri.file(path.join(extensionPath, 'media', `status-${base}-light.svg`)),
     dark: vscode.Uri.file(path.join(extensionPath, 'media', `status-${base}-dark.svg`)),
   };
+  // Bounded: the states are a few dozen, whatever a cluster reports.
+  if (icons.size < 256) icons.set(id, pair);
+  return { ...pair };
 }
 
 /**

@@ -193,10 +193,12 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
         }
         return groups;
       }
-      case 'group':
-        return this.appsOf(node.cluster, node.tool, node.name)
-          .filter((a) => this.nestedUnder(a) === undefined)
-          .map((a) => this.appNode(a));
+      case 'group': {
+        // The apps listed at the top of the group: not nested under another (looked up once per app).
+        const out: AppTreeNode[] = [];
+        for (const a of this.appsOf(node.cluster, node.tool, node.name)) if (this.nestedUnder(a) === undefined) out.push(this.appNode(a, undefined));
+        return out;
+      }
       case 'images':
         return imageAutomationOf(this.apps, node.cluster).map((a) => this.objectNode(node.id, a));
       case 'notifications': {
@@ -433,9 +435,10 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     return item;
   }
 
-  private appNode(app: App): AppNode {
+  /** `parent`: the key of the app it is nested under when the caller already looked it up. */
+  private appNode(app: App, ...known: [parent: AppKey | undefined] | []): AppNode {
     const group = app.project ?? app.namespace;
-    const parent = this.nestedUnder(app)?.key;
+    const parent = known.length > 0 ? known[0] : this.nestedUnder(app)?.key;
     const id = `app/${app.key}`;
     const existing = this.nodes.get(id);
     // The group and parent are part of the node (getParent needs them); a move replaces the node.

@@ -17,6 +17,10 @@ export const TOOL_LABEL: Record<App['tool'], string> = { argocd: 'Argo CD', flux
 
 /** Controls, bidi overrides and line separators: outside text is shown on one line, in its order. */
 const NOT_SHOWN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+/** NOT_SHOWN without the global flag: a test keeps no `lastIndex` between calls. */
+const HAS_NOT_SHOWN = new RegExp(NOT_SHOWN.source);
+/** ASCII punctuation, each backslash-escaped by mdText. */
+const PUNCTUATION = /[!-/:-@[-`{-~]/g;
 /** `$(` with a zero-width space put between: no icon syntax survives, the text still reads `$(`. */
 const ICON_START = /\$\(/g;
 
@@ -27,10 +31,10 @@ const ICON_START = /\$\(/g;
  * characters shown as one space, and `$(` broken so VS Code renders no icon from it.
  */
 export function mdText(text: string): string {
-  return text
-    .replace(NOT_SHOWN, ' ')
-    .replace(/[!-/:-@[-`{-~]/g, '\\$&')
-    .replace(/\\\$\\\(/g, '\\$\u200b\\(');
+  // Replacements only where needed: the tree builds a tooltip per app row (issue 18, tree expand).
+  const shown = HAS_NOT_SHOWN.test(text) ? text.replace(NOT_SHOWN, ' ') : text;
+  const escaped = shown.replace(PUNCTUATION, '\\$&');
+  return shown.includes('$(') ? escaped.replace(/\\\$\\\(/g, '\\$\u200b\\(') : escaped;
 }
 
 /**
@@ -87,8 +91,30 @@ function automationLines(app: App): string[] {
   return out;
 }
 
+/**
+ * The last tooltip built per App snapshot, with the time-dependent text it holds: the tree asks for
+ * every row's tooltip on each expand and refresh (issue 18), and an App is replaced, never changed,
+ * when its object changes, so the same snapshot with the same "ago" texts gives the same Markdown.
+ */
+const tooltips = new WeakMap<App, { readonly times: string; readonly markdown: string }>();
+
 /** The app tooltip's Markdown; only `$(warning)` of our own is an icon. */
 export function appTooltipMarkdown(app: App, connection: ClusterConnection, now: number): string {
+  const finishedAt = app.operation?.finishedAt ? Date.parse(app.operation.finishedAt) : NaN;
+  // Everything the Markdown reads from `connection` and `now`.
+  const times = [
+    app.lastReconciled ? timeAgo(Date.parse(app.lastReconciled), now) : '',
+    Number.isNaN(finishedAt) ? '' : timeAgo(finishedAt, now),
+    connection.phase === 'unreachable' ? timeSpan(connection.since, now) : '-',
+  ].join('\n');
+  const cached = tooltips.get(app);
+  if (cached?.times === times) return cached.markdown;
+  const markdown = buildAppTooltipMarkdown(app, connection, now);
+  tooltips.set(app, { times, markdown });
+  return markdown;
+}
+
+function buildAppTooltipMarkdown(app: App, connection: ClusterConnection, now: number): string {
   const lines: string[] = [];
   lines.push(`**${mdText(app.name)}** — ${mdText(TOOL_LABEL[app.tool])} ${mdText(app.kind)} in ${mdCode(app.namespace || '(cluster)')} on ${mdCode(app.cluster)}\n\n`);
   lines.push(`- Sync: **${mdText(app.sync.status)}**${app.revision ? ` at ${mdCode(app.revision)}` : ''}\n`);
