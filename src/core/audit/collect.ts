@@ -14,6 +14,7 @@ import { commitOfRevision } from './deployments';
 import { CommitGraph, landings, type GraphCommit, type Landing } from './graph';
 import { changeFlags, lookupPullRequest, protectionProblems, type AuditForge, type ChangeFlag, type PullRequestLookup } from './pullRequests';
 import { changesOfPath, placementOf, type AuditTarget, type Placement } from './trail';
+import { mapLimit } from '../concurrency';
 
 /** What the audit reads from Git (src/infra/git/history.ts GitHistory implements it). */
 export interface AuditGit {
@@ -77,19 +78,6 @@ export interface AuditResult {
   readonly notes: readonly string[];
 }
 
-/** Runs `fn` over items with at most `limit` at a time, keeping the order of results. */
-async function pool<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
 
 export async function collectAudit(apps: readonly AuditApp[], git: AuditGit, opts: AuditOptions): Promise<AuditResult> {
   const notes: string[] = [];
@@ -143,7 +131,7 @@ export async function collectAudit(apps: readonly AuditApp[], git: AuditGit, opt
     }
   }
   const keys = [...jobs.keys()];
-  const answers = await pool(keys, opts.concurrency ?? 6, (key) => {
+  const answers = await mapLimit(keys, opts.concurrency ?? 6, (key) => {
     const j = jobs.get(key)!;
     return lookupPullRequest(j.commit, j.via, j.branch, opts.forge, opts.forgeUnavailable);
   });

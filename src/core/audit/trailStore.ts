@@ -24,6 +24,7 @@ import { commitOfRevision, type DeploymentHistory } from './deployments';
 import { CommitGraph, landings, type Landing } from './graph';
 import { lookupPullRequest, protectionProblems, type AuditForge, type PullRequestLookup } from './pullRequests';
 import { auditTargets, type AuditTarget } from './trail';
+import { mapLimit } from '../concurrency';
 
 export type ForgeAccess = { readonly forge: AuditForge } | { readonly unavailable: string };
 
@@ -90,19 +91,6 @@ interface BranchContext {
   readonly landed: ReadonlyMap<string, Landing>;
 }
 
-/** Runs `fn` over items, at most `limit` at a time, results in order. */
-async function pool<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
 
 /** A forge that, once it failed for lack of network, rate limit or credentials, fails the same way at once. */
 function breaker(forge: AuditForge): AuditForge {
@@ -306,7 +294,7 @@ export class AuditTrailStore implements Disposable {
   private async lookups(commits: readonly CommitRecord[], records: ReadonlyMap<string, CommitRecord>, ctx: BranchContext, branch: string, access: ForgeAccess): Promise<Map<string, PullRequestLookup>> {
     const forge = 'forge' in access ? breaker(access.forge) : undefined;
     const reason = 'unavailable' in access ? access.unavailable : undefined;
-    const answers = await pool(commits, TRAIL_LIMITS.forgeConcurrency, (c) => {
+    const answers = await mapLimit(commits, TRAIL_LIMITS.forgeConcurrency, (c) => {
       const landing = ctx.landed.get(c.id);
       const via = landing && landing.via !== c.id ? records.get(landing.via) : undefined;
       if (!landing) return Promise.resolve<PullRequestLookup>({ kind: 'unknown', reason: `not on ${ctx.ref}` });

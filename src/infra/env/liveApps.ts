@@ -9,6 +9,7 @@ import { appliedRevisionOf } from '../../core/env/pending';
 import type { LiveApp } from '../../core/env/types';
 import type { App } from '../../core/model/app';
 import type { LiveObjectReader } from '../../core/ports';
+import { mapLimit } from '../../core/concurrency';
 
 /** At most this many Applications read at once. */
 const CONCURRENCY = 8;
@@ -16,19 +17,14 @@ const CONCURRENCY = 8;
 export async function withAppliedRevisions(apps: readonly App[], reader: LiveObjectReader): Promise<LiveApp[]> {
   const out: LiveApp[] = apps.map((app) => ({ app }));
   const wanted = apps.map((app, i) => [app, i] as const).filter(([app]) => app.kind === 'Application' && app.sync.status !== 'Synced');
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < wanted.length) {
-      const [app, i] = wanted[next++] as readonly [App, number];
-      try {
-        const raw = await reader.get(app.cluster, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: app.namespace, name: app.name });
-        const applied = appliedRevisionOf(raw);
-        if (applied !== undefined) out[i] = { app, appliedRevision: applied };
-      } catch {
-        // Unreadable (gone, forbidden): the environment shows what the App model says, pending unknown.
-      }
+  await mapLimit(wanted, CONCURRENCY, async ([app, i]) => {
+    try {
+      const raw = await reader.get(app.cluster, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: app.namespace, name: app.name });
+      const applied = appliedRevisionOf(raw);
+      if (applied !== undefined) out[i] = { app, appliedRevision: applied };
+    } catch {
+      // Unreadable (gone, forbidden): the environment shows what the App model says, pending unknown.
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, wanted.length) }, worker));
+  });
   return out;
 }

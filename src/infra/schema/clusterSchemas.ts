@@ -5,6 +5,7 @@
  */
 import { layerFromOpenApi, openApiDocumentUrls } from '../../core/schema/openApi';
 import type { SchemaLayer } from '../../core/schema/layers';
+import { mapLimit } from '../../core/concurrency';
 
 export type GetJson = (cluster: string, apiPath: string) => Promise<unknown>;
 
@@ -13,14 +14,6 @@ const CONCURRENCY = 6;
 
 export async function fetchClusterLayer(getJson: GetJson, cluster: string, prefix: string): Promise<SchemaLayer> {
   const urls = openApiDocumentUrls(await getJson(cluster, '/openapi/v3'));
-  const documents: unknown[] = new Array<unknown>(urls.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < urls.length) {
-      const i = next++;
-      documents[i] = await getJson(cluster, urls[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, urls.length) }, worker));
+  const documents = await mapLimit(urls, CONCURRENCY, (url) => getJson(cluster, url));
   return layerFromOpenApi(documents, { prefix, label: `cluster ${cluster}` });
 }
