@@ -156,7 +156,7 @@ export class ArgoCdApiSource implements ClusterSource, Disposable {
         }
         failures++;
         c.lastError = e;
-        this._onDidChangeConnection.fire({ cluster: c.cluster, state: 'unreachable', error: k8sErrorOf(e) });
+        this._onDidChangeConnection.fire({ cluster: c.cluster, state: 'unreachable', error: k8sErrorOfArgoCd(e) });
         // A login or a configuration that Argo CD (or our transport rule) refuses does not heal by waiting.
         if (e.code === 'Unauthorized' || e.code === 'Insecure' || e.code === 'InvalidName') {
           this.opts.log.warn(`[ArgoCdApiSource][run] ${c.cluster}: ${e.code}: ${e.message}; not retrying until the login changes`);
@@ -178,7 +178,7 @@ export class ArgoCdApiSource implements ClusterSource, Disposable {
         // Projects and ApplicationSets are extras: an Argo CD without the endpoint (ApplicationSets before
         // 2.8) or an account that may not read them still shows its apps.
         if (err instanceof ArgoCdError && (err.code === 'NotFound' || err.code === 'Forbidden')) {
-          this._onDidError.fire({ cluster: c.cluster, kind, error: k8sErrorOf(err) });
+          this._onDidError.fire({ cluster: c.cluster, kind, error: k8sErrorOfArgoCd(err) });
           return 'absent';
         }
         throw err;
@@ -257,7 +257,7 @@ function itemVersion(item: unknown): string | undefined {
  * available from `lastError`. Codes the store does not know become Unreachable (the server cannot be
  * used as it answers) or KubeconfigInvalid (it cannot be used as configured), with the message intact.
  */
-export function k8sErrorOf(e: ArgoCdError): K8sError {
+export function k8sErrorOfArgoCd(e: ArgoCdError): K8sError {
   switch (e.code) {
     case 'Unauthorized':
     case 'NotFound':

@@ -17,7 +17,7 @@ import { DisposableStore, type Disposable, type Event } from '../../core/lifecyc
 import type { App, AppKey } from '../../core/model/app';
 import type { Clock, LiveObjectReader, Logger } from '../../core/ports';
 import type { AppStore } from '../../core/store/appStore';
-import { ArgoCdApiSource, k8sErrorOf } from '../../infra/argocd/apiSource';
+import { ArgoCdApiSource, k8sErrorOfArgoCd } from '../../infra/argocd/apiSource';
 import { appRefOf, type AppRef, type ArgoCdClient } from '../../infra/argocd/client';
 import type { ArgoCdConfigSource } from '../../infra/argocd/configSource';
 import type { ApiServersView, AppTreeNode } from '../views/applicationsTree';
@@ -84,7 +84,7 @@ export class ArgoCdApi implements ApiServersView, Disposable {
         const { client, ref } = this.clientFor(app);
         return client.managedResources(ref);
       },
-      errorOf: (err) => (err instanceof ArgoCdError ? k8sErrorOf(err) : undefined),
+      errorOf: (err) => (err instanceof ArgoCdError ? k8sErrorOfArgoCd(err) : undefined),
     });
     this.onDidChangeServers = this.servers.onDidChange;
     this.onDidChangeHidden = this.merged.onDidChange;

@@ -14,7 +14,7 @@ import { ArgoCdError } from '../../../../src/core/argocd/api/errors';
 import type { ArgoCdTarget } from '../../../../src/core/argocd/api/endpoint';
 import type { Clock } from '../../../../src/core/ports';
 import { AppStore } from '../../../../src/core/store/appStore';
-import { ArgoCdApiSource, k8sErrorOf } from '../../../../src/infra/argocd/apiSource';
+import { ArgoCdApiSource, k8sErrorOfArgoCd } from '../../../../src/infra/argocd/apiSource';
 import { ArgoCdClient, appRefOf } from '../../../../src/infra/argocd/client';
 import { serverStateText } from '../../../../src/vscode/argocd/serverText';
 import { appTooltipMarkdown } from '../../../../src/vscode/views/tooltipMarkdown';
@@ -70,7 +70,7 @@ describe('Argo CD API faults, in the words a user reads (against the Argo CD sim
     const live = new ArgoCdManagedLive({
       apps: (c) => store.all().filter((a) => a.cluster === c),
       read: (app) => client.managedResources(appRefOf(store.raw(app.key))!),
-      errorOf: (err) => (err instanceof ArgoCdError ? k8sErrorOf(err) : undefined),
+      errorOf: (err) => (err instanceof ArgoCdError ? k8sErrorOfArgoCd(err) : undefined),
     });
     assert.ok(await live.get('argocd:prod', DEPLOYMENT), 'read while allowed');
 
