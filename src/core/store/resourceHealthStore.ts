@@ -9,7 +9,8 @@ import { assessHealth } from '../argocd/health/assess';
 import { NO_CUSTOMIZATIONS, type HealthCustomizations } from '../argocd/health/customizations';
 import type { LuaHealthRunner } from '../argocd/health/luaPort';
 import { MISSING_HEALTH, type ResourceHealth } from '../argocd/health/types';
-import { Emitter, type Disposable, type Event } from '../lifecycle';
+import type { Disposable, Event } from '../lifecycle';
+import { NewestLoads } from './newestLoads';
 import type { App, AppKey, ManagedResource } from '../model/app';
 import { describeK8sError, liveReadFailure } from '../kube/k8sFailure';
 import type { LiveObjectReader, Logger, ObjectRef } from '../ports';
@@ -43,14 +44,9 @@ interface AppEntries {
 const resourceId = (r: ManagedResource): string => `${r.group}/${r.kind}/${r.namespace}/${r.name}`;
 
 export class ResourceHealthStore implements Disposable {
-  private readonly _onDidChange = new Emitter<AppKey>();
+  private readonly loads = new NewestLoads<AppEntries>();
   /** Fires with the app key after a load of that app finished (or was forgotten). */
-  readonly onDidChange: Event<AppKey> = this._onDidChange.event;
-  private readonly loaded = new Map<AppKey, AppEntries>();
-  /** The newest load per app; an older load finishing later is dropped. */
-  private readonly tokens = new Map<AppKey, number>();
-  private nextToken = 1;
-  private disposed = false;
+  readonly onDidChange: Event<AppKey> = this.loads.onDidChange;
 
   constructor(
     private readonly loader: LiveObjectLoader,
@@ -62,55 +58,48 @@ export class ResourceHealthStore implements Disposable {
    * says "health loading…"). A reload keeps the previous entries visible until it completes.
    */
   get(appKey: AppKey, index: number, resource: ManagedResource): ResourceHealthEntry | undefined {
-    const e = this.loaded.get(appKey);
+    const e = this.loads.get(appKey);
     if (e === undefined || e.ids[index] !== resourceId(resource)) return undefined;
     return e.entries[index];
   }
 
   /** Every entry of the app, in `status.resources` order; undefined before the first load completes. */
   entries(appKey: AppKey): readonly ResourceHealthEntry[] | undefined {
-    return this.loaded.get(appKey)?.entries;
+    return this.loads.get(appKey)?.entries;
   }
 
   isLoading(appKey: AppKey): boolean {
-    return this.tokens.has(appKey);
+    return this.loads.isLoading(appKey);
   }
 
   /** GETs every managed resource of the app and computes its health; resolves when all are done. */
   async load(app: App): Promise<void> {
-    if (this.disposed) return;
-    const token = this.nextToken++;
-    this.tokens.set(app.key, token);
+    const pending = this.loads.begin(app.key);
+    if (!pending) return;
     const resources = app.resources;
     // Read alongside the first GETs, not before them: the checks are needed only once objects arrive.
     const customizations = this.customizationsOf(app);
     const entries: ResourceHealthEntry[] = new Array<ResourceHealthEntry>(resources.length);
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < resources.length && this.tokens.get(app.key) === token) {
+      // A newer load (or forget) stops this one's GETs early.
+      while (next < resources.length && pending.current()) {
         const i = next++;
         entries[i] = await this.one(app.cluster, resources[i]!, customizations);
       }
     };
     const width = Math.max(1, Math.min(this.opts.concurrency ?? 8, resources.length));
     await Promise.all(Array.from({ length: width }, worker));
-    if (this.disposed || this.tokens.get(app.key) !== token) return;
-    this.tokens.delete(app.key);
-    this.loaded.set(app.key, { ids: resources.map(resourceId), entries });
-    this._onDidChange.fire(app.key);
+    pending.finish({ ids: resources.map(resourceId), entries });
   }
 
   /** Drops what is known of the app (it was removed); a load in flight is discarded. */
   forget(appKey: AppKey): void {
-    this.tokens.delete(appKey);
-    if (this.loaded.delete(appKey)) this._onDidChange.fire(appKey);
+    this.loads.forget(appKey);
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.tokens.clear();
-    this.loaded.clear();
-    this._onDidChange.dispose();
+    this.loads.dispose();
   }
 
   private async customizationsOf(app: App): Promise<HealthCustomizations> {

@@ -6,9 +6,10 @@
  * children Argo CD tracks under each (ReplicaSets, Pods, Endpoints…). Views read snapshots; only
  * `load` calls the server, through the port it was given.
  */
-import { Emitter, type Disposable, type Event } from '../../lifecycle';
+import type { Disposable, Event } from '../../lifecycle';
 import type { App, AppKey, ManagedResource } from '../../model/app';
 import type { ResourceHealthEntry } from '../../store/resourceHealthStore';
+import { NewestLoads } from '../../store/newestLoads';
 import { childrenOf, treeHealthEntries, treeKey, type ResourceTree, type TreeNode, type TreeNodeRef } from './resourceTree';
 
 interface Loaded {
@@ -22,13 +23,9 @@ const idOf = (r: ManagedResource): string => treeKey(r);
 const EMPTY_TREE: ResourceTree = { nodes: [], orphanedNodes: [], problems: [] };
 
 export class ApiResourceTrees implements Disposable {
-  private readonly _onDidChange = new Emitter<AppKey>();
+  private readonly loads = new NewestLoads<Loaded>();
   /** Fires with the app key after a load finished (or the app was forgotten). */
-  readonly onDidChange: Event<AppKey> = this._onDidChange.event;
-  private readonly loaded = new Map<AppKey, Loaded>();
-  private readonly tokens = new Map<AppKey, number>();
-  private nextToken = 1;
-  private disposed = false;
+  readonly onDidChange: Event<AppKey> = this.loads.onDidChange;
 
   constructor(
     /** `GET /api/v1/applications/{name}/resource-tree` of the app's server; rejects with a message worth showing. */
@@ -37,59 +34,51 @@ export class ApiResourceTrees implements Disposable {
 
   /** The health of resource `index`; undefined while not loaded (the view says "health loading…"). */
   health(appKey: AppKey, index: number, resource: ManagedResource): ResourceHealthEntry | undefined {
-    const l = this.loaded.get(appKey);
+    const l = this.loads.get(appKey);
     if (l === undefined || l.ids[index] !== idOf(resource)) return undefined;
     return l.entries[index];
   }
 
   /** Nodes Argo CD tracks under a node of the app's tree (a Deployment's ReplicaSets, their Pods). */
   children(appKey: AppKey, parent: TreeNodeRef): TreeNode[] {
-    const l = this.loaded.get(appKey);
+    const l = this.loads.get(appKey);
     return l ? childrenOf(l.tree, parent) : [];
   }
 
   /** The node of the app's tree for a resource, once loaded. */
   node(appKey: AppKey, ref: TreeNodeRef): TreeNode | undefined {
     const key = treeKey(ref);
-    return this.loaded.get(appKey)?.tree.nodes.find((n) => treeKey(n) === key);
+    return this.loads.get(appKey)?.tree.nodes.find((n) => treeKey(n) === key);
   }
 
   isLoaded(appKey: AppKey): boolean {
-    return this.loaded.has(appKey);
+    return this.loads.isLoaded(appKey);
   }
 
   isLoading(appKey: AppKey): boolean {
-    return this.tokens.has(appKey);
+    return this.loads.isLoading(appKey);
   }
 
   /** Reads the app's tree; a load started later wins over one still running. Never rejects. */
   async load(app: App): Promise<void> {
-    if (this.disposed) return;
-    const token = this.nextToken++;
-    this.tokens.set(app.key, token);
+    const pending = this.loads.begin(app.key);
+    if (!pending) return;
     let next: Loaded;
     try {
       const tree = await this.read(app);
       next = { ids: app.resources.map(idOf), entries: treeHealthEntries(app.resources, tree), tree };
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      next = { ids: app.resources.map(idOf), entries: app.resources.map(() => ({ unavailable: why })), tree: this.loaded.get(app.key)?.tree ?? EMPTY_TREE };
+      next = { ids: app.resources.map(idOf), entries: app.resources.map(() => ({ unavailable: why })), tree: this.loads.get(app.key)?.tree ?? EMPTY_TREE };
     }
-    if (this.disposed || this.tokens.get(app.key) !== token) return;
-    this.tokens.delete(app.key);
-    this.loaded.set(app.key, next);
-    this._onDidChange.fire(app.key);
+    pending.finish(next);
   }
 
   forget(appKey: AppKey): void {
-    this.tokens.delete(appKey);
-    if (this.loaded.delete(appKey)) this._onDidChange.fire(appKey);
+    this.loads.forget(appKey);
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.loaded.clear();
-    this.tokens.clear();
-    this._onDidChange.dispose();
+    this.loads.dispose();
   }
 }
