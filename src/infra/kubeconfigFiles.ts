@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Emitter, type Event } from '../core/lifecycle';
+import { FolderWatch } from './folderWatch';
 import { MAX_KUBECONFIG_BYTES, splitKubeconfigEnv } from '../core/kube/kubeconfig';
 import type { KubeconfigFile, KubeconfigSource, Logger } from '../core/ports';
 
@@ -45,8 +46,7 @@ async function readKubeconfigText(p: string): Promise<string> {
 export class FileKubeconfigSource implements KubeconfigSource {
   private readonly _onDidChange = new Emitter<void>();
   readonly onDidChange: Event<void> = this._onDidChange.event;
-  private watchers = new Map<string, fs.FSWatcher>();
-  private debounce: NodeJS.Timeout | undefined;
+  private readonly folders = new FolderWatch(() => this._onDidChange.fire());
 
   constructor(
     private paths: readonly string[],
@@ -72,50 +72,12 @@ export class FileKubeconfigSource implements KubeconfigSource {
         }
       }),
     );
-    if (this.watchFolders) this.watch();
+    if (this.watchFolders) this.folders.watch(this.paths);
     return files;
   }
 
-  private watch(): void {
-    const wanted = new Map<string, Set<string>>();
-    for (const p of this.paths) {
-      const dir = path.dirname(p);
-      if (!wanted.has(dir)) wanted.set(dir, new Set());
-      wanted.get(dir)?.add(path.basename(p));
-    }
-    for (const [dir, w] of this.watchers) {
-      if (!wanted.has(dir)) {
-        w.close();
-        this.watchers.delete(dir);
-      }
-    }
-    for (const [dir, names] of wanted) {
-      if (this.watchers.has(dir)) continue;
-      try {
-        const w = fs.watch(dir, { persistent: false }, (_event, filename) => {
-          if (filename === null || names.has(filename.toString())) this.changed();
-        });
-        w.on('error', () => {
-          w.close();
-          this.watchers.delete(dir);
-        });
-        this.watchers.set(dir, w);
-      } catch {
-        // The folder does not exist yet; the next read tries again.
-      }
-    }
-  }
-
-  private changed(): void {
-    // Editors write files in several steps; one change event per burst is enough.
-    if (this.debounce) clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => this._onDidChange.fire(), 100);
-  }
-
   dispose(): void {
-    if (this.debounce) clearTimeout(this.debounce);
-    for (const w of this.watchers.values()) w.close();
-    this.watchers.clear();
+    this.folders.dispose();
     this._onDidChange.dispose();
   }
 }

@@ -4,18 +4,16 @@
  * reload. The folder is watched rather than the file: the CLI rewrites the file, and a file created
  * after activation (a first `argocd login`) must be noticed too.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Emitter, type Disposable, type Event } from '../../core/lifecycle';
 import type { Logger } from '../../core/ports';
+import { FolderWatch } from '../folderWatch';
 import { defaultArgoCdConfigPath, readArgoCdConfig, type ArgoCdConfigRead } from './configFile';
 
 export class ArgoCdConfigSource implements Disposable {
   private readonly _onDidChange = new Emitter<void>();
   /** The file (or the folder holding it) changed, or another file is to be read. */
   readonly onDidChange: Event<void> = this._onDidChange.event;
-  private watcher: { readonly dir: string; readonly w: fs.FSWatcher } | undefined;
-  private debounce: NodeJS.Timeout | undefined;
+  private readonly folder = new FolderWatch(() => this._onDidChange.fire());
   /** Resolved on first use: finding the CLI's default file looks at the disk, which activation must not (issue 18). */
   private resolved: string | undefined;
 
@@ -45,39 +43,12 @@ export class ArgoCdConfigSource implements Disposable {
     const r = await readArgoCdConfig(this.file);
     if (r.kind === 'refused') this.log.warn(`[ArgoCdConfig][read] ${r.problem}`);
     if (r.kind === 'read') for (const p of r.config.problems) this.log.warn(`[ArgoCdConfig][read] ${p.file}: ${p.message}`);
-    this.watch();
+    this.folder.watch([this.file]);
     return r;
   }
 
-  private watch(): void {
-    const dir = path.dirname(this.file);
-    if (this.watcher?.dir === dir) return;
-    this.watcher?.w.close();
-    this.watcher = undefined;
-    const name = path.basename(this.file);
-    try {
-      const w = fs.watch(dir, { persistent: false }, (_event, filename) => {
-        if (filename === null || filename.toString() === name) this.changed();
-      });
-      w.on('error', () => {
-        w.close();
-        if (this.watcher?.w === w) this.watcher = undefined;
-      });
-      this.watcher = { dir, w };
-    } catch {
-      // The folder does not exist yet (no `argocd login` so far); the next read tries again.
-    }
-  }
-
-  private changed(): void {
-    if (this.debounce) clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => this._onDidChange.fire(), 100);
-  }
-
   dispose(): void {
-    if (this.debounce) clearTimeout(this.debounce);
-    this.watcher?.w.close();
-    this.watcher = undefined;
+    this.folder.dispose();
     this._onDidChange.dispose();
   }
 }
