@@ -82,38 +82,14 @@ export class ArgoCdHttp {
     const timeoutMs = opts.timeoutMs ?? this.limits.requestTimeoutMs;
     const refused = this.refusal();
     if (refused) return Promise.reject(refused);
-    return new Promise<RawResponse>((resolve, reject) => {
-      let settled = false;
-      const fail = (e: ArgoCdError): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        req.destroy();
-        reject(e);
-      };
-      const req = this.open(method, apiPath, opts, (err) => fail(err));
-      const timer = setTimeout(() => fail(new ArgoCdError('Timeout', `${this.target.name}: Argo CD did not answer within ${Math.round(timeoutMs / 1000)} s (${method} ${apiPath})`)), timeoutMs);
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > this.limits.maxResponseBytes) {
-            fail(new ArgoCdError('TooLarge', `${this.target.name}: the answer to ${method} ${apiPath} is larger than ${mib(this.limits.maxResponseBytes)}; not read`));
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('end', () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', (err) => fail(this.transportError(err, method, apiPath)));
-        res.on('aborted', () => fail(new ArgoCdError('Unreachable', `${this.target.name}: the connection closed in the middle of the answer to ${method} ${apiPath}`)));
-      });
-      req.end(opts.body === undefined ? undefined : JSON.stringify(opts.body));
+    const req = this.open(method, apiPath, opts);
+    return readWholeAnswer(req, opts.body === undefined ? undefined : JSON.stringify(opts.body), {
+      timeoutMs,
+      maxBytes: this.limits.maxResponseBytes,
+      timeout: () => new ArgoCdError('Timeout', `${this.target.name}: Argo CD did not answer within ${Math.round(timeoutMs / 1000)} s (${method} ${apiPath})`),
+      tooLarge: () => new ArgoCdError('TooLarge', `${this.target.name}: the answer to ${method} ${apiPath} is larger than ${mib(this.limits.maxResponseBytes)}; not read`),
+      transport: (err) => this.transportError(err, method, apiPath),
+      cut: () => new ArgoCdError('Unreachable', `${this.target.name}: the connection closed in the middle of the answer to ${method} ${apiPath}`),
     });
   }
 
@@ -145,7 +121,8 @@ export class ArgoCdHttp {
       const onAbort = (): void => done();
       if (signal.aborted) return resolve();
       signal.addEventListener('abort', onAbort);
-      const req = this.open('GET', apiPath, { query }, (err) => done(err));
+      const req = this.open('GET', apiPath, { query });
+      req.on('error', (err) => done(this.transportError(err, 'GET', apiPath)));
       const headTimer = setTimeout(
         () => done(new ArgoCdError('Timeout', `${this.target.name}: Argo CD did not start the stream ${apiPath} within ${Math.round(this.limits.connectTimeoutMs / 1000)} s`)),
         this.limits.connectTimeoutMs,
@@ -220,14 +197,13 @@ export class ArgoCdHttp {
     return this.insecureProblem ? new ArgoCdError('Insecure', `${this.target.name}: ${this.insecureProblem}`) : undefined;
   }
 
-  private open(method: string, apiPath: string, opts: RequestOptions, fail: (e: ArgoCdError) => void): http.ClientRequest {
+  private open(method: string, apiPath: string, opts: RequestOptions): http.ClientRequest {
     const url = this.url(apiPath, opts.query);
     const headers: http.OutgoingHttpHeaders = { accept: 'application/json', 'user-agent': 'gitops-lens' };
     if (this.target.token) headers.authorization = `Bearer ${this.target.token}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     const mod = url.protocol === 'https:' ? https : http;
     const req = mod.request(url, { method, headers, agent: this.agent, signal: opts.signal });
-    req.on('error', (err) => fail(this.transportError(err, method, apiPath)));
     req.on('socket', (s) => s.setKeepAlive(true, 30_000));
     return req;
   }
@@ -247,6 +223,55 @@ export class ArgoCdHttp {
   private lineTooLarge(apiPath: string): ArgoCdError {
     return new ArgoCdError('TooLarge', `${this.target.name}: one event of the stream ${apiPath} is larger than ${mib(this.limits.maxLineBytes)}; the stream was closed`);
   }
+}
+
+/** How one bounded unary call reads its answer, with each failure typed by the caller. */
+interface AnswerBounds {
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  timeout(): ArgoCdError;
+  tooLarge(): ArgoCdError;
+  transport(err: Error): ArgoCdError;
+  /** The connection closed before the answer ended. */
+  cut(): ArgoCdError;
+}
+
+/**
+ * Sends `req` with `body` and reads the whole answer, whatever the status, within the bounds: the
+ * first failure wins, destroys the request and clears the timer. Shared by the API calls and the
+ * sign-in provider's calls (sso.ts).
+ */
+export function readWholeAnswer(req: http.ClientRequest, body: string | undefined, bounds: AnswerBounds): Promise<RawResponse> {
+  return new Promise<RawResponse>((resolve, reject) => {
+    let settled = false;
+    const fail = (e: ArgoCdError): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      reject(e);
+    };
+    const timer = setTimeout(() => fail(bounds.timeout()), bounds.timeoutMs);
+    req.on('error', (err) => fail(bounds.transport(err)));
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > bounds.maxBytes) fail(bounds.tooLarge());
+        else chunks.push(c);
+      });
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', (err) => fail(bounds.transport(err)));
+      res.on('aborted', () => fail(bounds.cut()));
+    });
+    req.end(body);
+  });
 }
 
 function tlsHint(code: string, message: string): string {

@@ -12,7 +12,7 @@ import * as tls from 'node:tls';
 import { ArgoCdError } from '../../core/argocd/api/errors';
 import type { ArgoCdTarget } from '../../core/argocd/api/endpoint';
 import { PKCE_VERIFIER_CHARSET, endpointProblem, readDiscovery, readTokenAnswer, ssoClientOf, type ProviderEndpoints, type SsoClient } from '../../core/argocd/api/sso';
-import { ArgoCdHttp } from './http';
+import { ArgoCdHttp, readWholeAnswer } from './http';
 
 /** Answers of settings, discovery and token calls are small; anything larger is not theirs. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
@@ -119,7 +119,7 @@ function parseJson(text: string, problem: string): unknown {
  * to the provider only on the server's own origin (the bundled Dex is served by argocd-server); an
  * external provider is checked against the system's authorities.
  */
-function request(target: ArgoCdTarget, method: 'GET' | 'POST', rawUrl: string, form?: string): Promise<{ readonly status: number; readonly text: string }> {
+async function request(target: ArgoCdTarget, method: 'GET' | 'POST', rawUrl: string, form?: string): Promise<{ readonly status: number; readonly text: string }> {
   const url = new URL(rawUrl);
   const sameOrigin = url.origin === new URL(target.baseUrl).origin;
   const headers: http.OutgoingHttpHeaders = { accept: 'application/json', 'user-agent': 'gitops-lens' };
@@ -136,43 +136,21 @@ function request(target: ArgoCdTarget, method: 'GET' | 'POST', rawUrl: string, f
         }
       : {};
   const mod = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const fail = (e: ArgoCdError): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      req.destroy();
-      reject(e);
-    };
-    const req = mod.request(url, { method, headers, ...tlsOptions });
-    const timer = setTimeout(() => fail(new ArgoCdError('Timeout', `${target.name}: the sign-in provider ${url.origin} did not answer within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
-    req.on('error', (err) => {
+  const provider = `${target.name}: the sign-in provider ${url.origin}`;
+  const res = await readWholeAnswer(mod.request(url, { method, headers, ...tlsOptions }), form, {
+    timeoutMs: TIMEOUT_MS,
+    maxBytes: MAX_ANSWER_BYTES,
+    timeout: () => new ArgoCdError('Timeout', `${provider} did not answer within ${TIMEOUT_MS / 1000} s`),
+    tooLarge: () => new ArgoCdError('TooLarge', `${target.name}: the sign-in provider's answer is larger than 1 MiB`),
+    transport: (err) => {
       const code = (err as NodeJS.ErrnoException).code ?? '';
       const isTls = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO/.test(code);
-      fail(new ArgoCdError(isTls ? 'Tls' : 'Unreachable', `${target.name}: the sign-in provider ${url.origin}: ${code || err.message}${isTls ? ` (${err.message})` : ''}`));
-    });
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_ANSWER_BYTES) fail(new ArgoCdError('TooLarge', `${target.name}: the sign-in provider's answer is larger than 1 MiB`));
-        else chunks.push(c);
-      });
-      res.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        const status = res.statusCode ?? 0;
-        if (status >= 300 && status < 400) {
-          reject(new ArgoCdError('NotArgoCd', `${target.name}: the sign-in provider answered with a redirect (${status}); GitOps Lens does not follow redirects with login codes`, status));
-          return;
-        }
-        resolve({ status, text: Buffer.concat(chunks).toString('utf8') });
-      });
-      res.on('error', (err) => fail(new ArgoCdError('Unreachable', `${target.name}: the sign-in provider ${url.origin}: ${err.message}`)));
-    });
-    req.end(form);
+      return new ArgoCdError(isTls ? 'Tls' : 'Unreachable', `${provider}: ${code || err.message}${isTls ? ` (${err.message})` : ''}`);
+    },
+    cut: () => new ArgoCdError('Unreachable', `${provider}: the connection closed in the middle of the answer`),
   });
+  if (res.status >= 300 && res.status < 400) {
+    throw new ArgoCdError('NotArgoCd', `${target.name}: the sign-in provider answered with a redirect (${res.status}); GitOps Lens does not follow redirects with login codes`, res.status);
+  }
+  return res;
 }
