@@ -35,6 +35,8 @@ export interface RepoDocument {
 
 /** ApplicationSet expansion bounds: a generator listing thousands of elements is someone else's problem. */
 const MAX_GENERATED = 500;
+/** argo-cd: a matrix or merge child may be a matrix or merge once more (ApplicationSetNestedGenerator), not deeper. */
+const MAX_GENERATOR_NESTING = 2;
 
 const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
@@ -174,31 +176,9 @@ function applicationSetDeclarations(d: RepoDocument, folders: ReadonlySet<string
   const template = recordOf(spec.template);
   const goTemplate = spec.goTemplate === true;
   const notes: string[] = [];
+  const ctx: GeneratorContext = { d, folders, clusters, goTemplate, name, notes };
   const sets: ParamSet[] = [];
-  recordsOf(spec.generators).forEach((g, gi) => {
-    if (isRecord(g.list)) {
-      recordsOf(g.list.elements).forEach((el, ei) => {
-        const params = new Map<string, string>();
-        const from = new Map<string, FieldLocation>();
-        flatten(el, '', params, from, (segments) => ({ file: d.file, documentIndex: d.documentIndex, pointer: formatPointer(['spec', 'generators', String(gi), 'list', 'elements', String(ei), ...segments]) }));
-        sets.push({ params, from });
-      });
-    } else if (isRecord(g.git) && Array.isArray(g.git.directories)) {
-      const dirs = recordsOf(g.git.directories);
-      const include = dirs.filter((x) => x.exclude !== true).map((x) => globRegExp(stringOf(x.path)));
-      const exclude = dirs.filter((x) => x.exclude === true).map((x) => globRegExp(stringOf(x.path)));
-      for (const folder of [...folders].sort()) {
-        if (folder === '' || !include.some((r) => r.test(folder)) || exclude.some((r) => r.test(folder))) continue;
-        sets.push({ params: gitDirectoryParams(folder, goTemplate), from: new Map() });
-      }
-    } else if (isRecord(g.clusters)) {
-      if (g.clusters.flatList === true) notes.push(`ApplicationSet ${name}: the clusters generator's flatList is not expanded here`);
-      else for (const params of clusterGeneratorParams(g.clusters, clusters)) sets.push({ params, from: new Map() });
-    } else {
-      const kind = Object.keys(g).find((k) => k !== 'selector' && k !== 'values') ?? 'unknown';
-      notes.push(`ApplicationSet ${name}: the ${kind} generator is not expanded here`);
-    }
-  });
+  recordsOf(spec.generators).forEach((g, gi) => sets.push(...generatorSets(ctx, g, ['spec', 'generators', String(gi)], 0)));
   if (sets.length > MAX_GENERATED) notes.push(`ApplicationSet ${name}: only the first ${MAX_GENERATED} generated apps are read`);
   const out: AppDeclaration[] = [];
   for (const set of sets.slice(0, MAX_GENERATED)) {
@@ -219,6 +199,117 @@ function applicationSetDeclarations(d: RepoDocument, folders: ReadonlySet<string
     out.push(argoDeclaration(d.file, d.documentIndex, obj, { generatedBy: name, pointerBase: '/spec/template', notes, revisionFrom }));
   }
   return out;
+}
+
+interface GeneratorContext {
+  readonly d: RepoDocument;
+  readonly folders: ReadonlySet<string>;
+  readonly clusters: readonly ClusterSecret[];
+  readonly goTemplate: boolean;
+  readonly name: string;
+  readonly notes: string[];
+}
+
+/**
+ * The parameter sets of one generator (argo-cd applicationset/generators): list, git directories and
+ * clusters read here; matrix and merge combine their children's sets, nesting as Argo CD allows (a
+ * child of a matrix or merge may itself be one, one level down). `at` is the generator's place in the
+ * document, for the list elements' field locations.
+ */
+function generatorSets(ctx: GeneratorContext, g: Obj, at: readonly string[], depth: number): ParamSet[] {
+  const { d, name, notes } = ctx;
+  if (isRecord(g.list)) {
+    return recordsOf(g.list.elements).map((el, ei) => {
+      const params = new Map<string, string>();
+      const from = new Map<string, FieldLocation>();
+      flatten(el, '', params, from, (segments) => ({ file: d.file, documentIndex: d.documentIndex, pointer: formatPointer([...at, 'list', 'elements', String(ei), ...segments]) }));
+      return { params, from };
+    });
+  }
+  if (isRecord(g.git) && Array.isArray(g.git.directories)) {
+    const dirs = recordsOf(g.git.directories);
+    const include = dirs.filter((x) => x.exclude !== true).map((x) => globRegExp(stringOf(x.path)));
+    const exclude = dirs.filter((x) => x.exclude === true).map((x) => globRegExp(stringOf(x.path)));
+    return [...ctx.folders]
+      .sort()
+      .filter((folder) => folder !== '' && include.some((r) => r.test(folder)) && !exclude.some((r) => r.test(folder)))
+      .map((folder) => ({ params: gitDirectoryParams(folder, ctx.goTemplate), from: new Map() }));
+  }
+  if (isRecord(g.clusters)) {
+    if (g.clusters.flatList !== true) return clusterGeneratorParams(g.clusters, ctx.clusters).map((params) => ({ params, from: new Map() }));
+    notes.push(`ApplicationSet ${name}: the clusters generator's flatList is not expanded here`);
+    return [];
+  }
+  if ((isRecord(g.matrix) || isRecord(g.merge)) && depth < MAX_GENERATOR_NESTING) {
+    return isRecord(g.matrix) ? matrixSets(ctx, g.matrix, [...at, 'matrix'], depth) : mergeSets(ctx, recordOf(g.merge), [...at, 'merge'], depth);
+  }
+  const kind = Object.keys(g).find((k) => k !== 'selector' && k !== 'values') ?? 'unknown';
+  notes.push(`ApplicationSet ${name}: the ${kind} generator is not expanded here${isRecord(g.matrix) || isRecord(g.merge) ? ' (nested deeper than Argo CD allows)' : ''}`);
+  return [];
+}
+
+/**
+ * argo-cd applicationset/generators/matrix.go GenerateParams: exactly two children; the second is
+ * read once per set of the first with the first's parameters written into it (a git path named by a
+ * list element, say), and each pair is one set. Go templates: the first's values win a shared key;
+ * otherwise a shared key with two values is an error (utils.CombineStringMaps) and nothing is generated.
+ */
+function matrixSets(ctx: GeneratorContext, matrix: Obj, at: readonly string[], depth: number): ParamSet[] {
+  const children = recordsOf(matrix.generators);
+  if (children.length !== 2) {
+    ctx.notes.push(`ApplicationSet ${ctx.name}: a matrix generator needs exactly two generators (it has ${children.length}); Argo CD generates nothing`);
+    return [];
+  }
+  const [first, second] = children as [Obj, Obj];
+  const out: ParamSet[] = [];
+  for (const a of generatorSets(ctx, first, [...at, 'generators', '0'], depth + 1)) {
+    for (const b of generatorSets(ctx, substitute(second, a.params) as Obj, [...at, 'generators', '1'], depth + 1)) {
+      if (!ctx.goTemplate) {
+        const clash = [...a.params].find(([k, v]) => b.params.has(k) && b.params.get(k) !== v);
+        if (clash) {
+          ctx.notes.push(`ApplicationSet ${ctx.name}: the matrix generator's children both set ${clash[0]} with different values; Argo CD generates nothing`);
+          return [];
+        }
+      }
+      out.push({ params: new Map([...b.params, ...a.params]), from: new Map([...b.from, ...a.from]) });
+      if (out.length > MAX_GENERATED) return out;
+    }
+  }
+  return out;
+}
+
+/**
+ * argo-cd applicationset/generators/merge.go GenerateParams: the first child's sets, each overridden
+ * by the set of every later child with the same values of `mergeKeys`; a child whose sets repeat a
+ * merge key value is an error and nothing is generated. Sets of later children with no base are dropped.
+ */
+function mergeSets(ctx: GeneratorContext, merge: Obj, at: readonly string[], depth: number): ParamSet[] {
+  const children = recordsOf(merge.generators);
+  const keys = [...new Set(Array.isArray(merge.mergeKeys) ? merge.mergeKeys.map(String) : [])].sort();
+  const refuse = (why: string): ParamSet[] => {
+    ctx.notes.push(`ApplicationSet ${ctx.name}: ${why}; Argo CD generates nothing`);
+    return [];
+  };
+  if (children.length < 2) return refuse(`a merge generator needs two generators or more (it has ${children.length})`);
+  if (keys.length === 0) return refuse('a merge generator needs mergeKeys');
+  const keyOf = (set: ParamSet): string => JSON.stringify(keys.map((k) => set.params.get(k) ?? null));
+  const byKey = (sets: readonly ParamSet[]): Map<string, ParamSet> | undefined => {
+    const m = new Map<string, ParamSet>();
+    for (const set of sets) {
+      if (m.has(keyOf(set))) return undefined;
+      m.set(keyOf(set), set);
+    }
+    return m;
+  };
+  const childSets = children.map((c, ci) => byKey(generatorSets(ctx, c, [...at, 'generators', String(ci)], depth + 1)));
+  if (childSets.some((m) => m === undefined)) return refuse(`a merge generator's child repeats a value of mergeKeys (${keys.join(', ')})`);
+  const [base, ...overrides] = childSets as Map<string, ParamSet>[];
+  return [...(base as Map<string, ParamSet>)].map(([key, set]) =>
+    overrides.reduce<ParamSet>((acc, o) => {
+      const over = o.get(key);
+      return over ? { params: new Map([...acc.params, ...over.params]), from: new Map([...acc.from, ...over.from]) } : acc;
+    }, set),
+  );
 }
 
 /** List elements as fasttemplate sees them: nested maps flattened to `a.b` (and kept whole for Go templates' `.a.b`). */

@@ -1,7 +1,7 @@
 /**
  * The environment map (issue 19) over repositories written to disk and scanned as the CLI and the
  * editor scan them: overlays sharing a base, Helm releases of one chart with values per environment,
- * ApplicationSet siblings (list and git directory generators), Flux Kustomizations on one path in
+ * ApplicationSet siblings (list, git directory, clusters, matrix and merge generators), Flux Kustomizations on one path in
  * several clusters, and live apps joining their manifests.
  */
 import * as assert from 'node:assert/strict';
@@ -259,6 +259,126 @@ spec:
     };
     const map = await mapOf(files);
     assert.deepEqual(map.groups.map((g) => [g.name, g.environments.map((e) => [e.app.name, e.deploy.type === 'kustomize' ? e.deploy.folder : '?'])]), [['api-qa', [['api-qa', 'apps/api/overlays/qa']]]]);
+  });
+
+  it('ApplicationSet matrix generator: list × git directories named by the list, each pair one app; a clash of values generates nothing', async () => {
+    const appSet = (name: string, generators: string, goTemplate = false): string => `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: ${name}
+  namespace: argocd
+spec:
+  goTemplate: ${goTemplate}
+  generators:
+${generators}
+  template:
+    metadata:
+      name: '${name}-{{cluster}}-{{path.basename}}'
+    spec:
+      project: default
+      source:
+        repoURL: https://git.example.com/r.git
+        targetRevision: main
+        path: '{{path}}'
+      destination:
+        name: '{{cluster}}'
+        namespace: api
+`;
+    const files = {
+      'apps/api/base/kustomization.yaml': kustomization(['cm.yaml']),
+      'apps/api/base/cm.yaml': configMap('api'),
+      'apps/api/overlays/qa/kustomization.yaml': kustomization(['../../base']),
+      'apps/api/overlays/live/kustomization.yaml': kustomization(['../../base']),
+      // Each cluster reads the overlay its list element names: the second child is written with the first's parameters.
+      'argocd/api.yaml': appSet(
+        'api',
+        `    - matrix:
+        generators:
+          - list:
+              elements:
+                - cluster: eu
+                  stage: qa
+                - cluster: us
+                  stage: live
+          - git:
+              repoURL: https://git.example.com/r.git
+              revision: HEAD
+              directories:
+                - path: 'apps/api/overlays/{{stage}}'`,
+      ),
+      // Both children set `cluster` with different values: Argo CD refuses the pair (CombineStringMaps).
+      'argocd/clash.yaml': appSet(
+        'clash',
+        `    - matrix:
+        generators:
+          - list:
+              elements:
+                - cluster: eu
+          - list:
+              elements:
+                - cluster: us
+                  path: apps/api/overlays/qa`,
+      ),
+    };
+    const map = await mapOf(files);
+    const apps = map.groups.flatMap((g) => g.environments.map((e) => [e.app.name, e.cluster, e.deploy.type === 'kustomize' ? e.deploy.folder : e.deploy.type]));
+    assert.deepEqual(apps.sort(), [
+      ['api-eu-qa', 'eu', 'apps/api/overlays/qa'],
+      ['api-us-live', 'us', 'apps/api/overlays/live'],
+    ]);
+    assert.ok(!apps.some(([n]) => String(n).startsWith('clash')), 'a clashing matrix generated apps');
+  });
+
+  it('ApplicationSet merge generator: the base sets overridden by later children on mergeKeys; the version is written in the overriding element', async () => {
+    const files = {
+      'argocd/podinfo.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: podinfo
+  namespace: argocd
+spec:
+  goTemplate: true
+  generators:
+    - merge:
+        mergeKeys: [cluster]
+        generators:
+          - list:
+              elements:
+                - cluster: dev-eu
+                  version: 6.7.1
+                - cluster: prod-eu
+                  version: 6.7.1
+          - list:
+              elements:
+                - cluster: prod-eu
+                  version: 6.6.0
+                - cluster: nowhere
+                  version: 1.0.0
+  template:
+    metadata:
+      name: 'podinfo-{{ .cluster }}'
+    spec:
+      project: default
+      source:
+        repoURL: https://stefanprodan.github.io/podinfo
+        chart: podinfo
+        targetRevision: '{{ .version }}'
+      destination:
+        name: '{{ .cluster }}'
+        namespace: podinfo
+`,
+    };
+    const map = await mapOf(files);
+    const podinfo = group(map, 'podinfo');
+    assert.deepEqual(
+      podinfo.environments.map((e) => [e.app.name, e.deploy.type === 'helm' && e.deploy.chart.type === 'remote' ? e.deploy.chart.version : '?']),
+      [
+        ['podinfo-dev-eu', '6.7.1'],
+        ['podinfo-prod-eu', '6.6.0'],
+      ],
+    );
+    assert.deepEqual(podinfo.environments[0]?.declaration?.chartVersionAt, { file: 'argocd/podinfo.yaml', documentIndex: 0, pointer: '/spec/generators/0/merge/generators/0/list/elements/0/version' });
+    assert.deepEqual(podinfo.environments[1]?.declaration?.chartVersionAt, { file: 'argocd/podinfo.yaml', documentIndex: 0, pointer: '/spec/generators/0/merge/generators/1/list/elements/0/version' });
   });
 
   it('Flux Kustomizations of one path in two clusters are one app labelled by cluster; a component shared by unrelated apps joins nothing', async () => {
