@@ -164,7 +164,7 @@ export function compose(
       },
       gitRefused: () => (vscode.workspace.isTrusted ? undefined : 'Restricted Mode: GitOps Lens runs no git command in an untrusted workspace, so only the deployments are shown.'),
       history: (root) => new GitHistory(root, { beforeGit: () => requireTrust('Audit trails') }),
-      deployments: (app) => readAppDeployments(access, app),
+      deployments: (app) => readAppDeployments(access, app, apps.raw(app.key)),
       forge: auditForgeAccess({ auth: pr.auth, createClient: createForgeClientLazily, cache: new MemoryCacheStore(), now: () => systemClock.now(), log }),
       clock: systemClock,
       log,
