@@ -16,6 +16,7 @@ import { isKubernetesGroup } from './kubernetesGroups';
 import { isSopsEncrypted, sopsComparable } from './sops';
 import { decodedEntries, fluxMergeOf, rootOwnership, type Ownership } from './ssa';
 import { attributeField, type ManagedFieldsEntry } from '../audit/managedFields';
+import { applyKnownTypes, knownFieldsFor, type KnownTypeField } from './knownTypes';
 import type { DiffSettings } from './settings';
 import type { ListKeys } from './listKeys';
 import { isSecret, maskSecrets } from './mask';
@@ -144,8 +145,15 @@ function compareDocument(desired: DesiredSide, live: LiveSide, ctx: CompareConte
     live.lastApplied = la === undefined ? null : normalize(la, SHARED);
   }
   desired.norm ??= normalize(desired.obj, SHARED);
-  const lastApplied = live.lastApplied;
-  return compareObjects(desired.norm, live.norm, { listKeys: ctx.listKeys, ignore: rules, omitEmpty, ...own, ...(lastApplied === null ? {} : { lastApplied }) });
+  const known = knownFieldsOf(desired.obj, ctx);
+  const lastApplied = live.lastApplied === null ? null : applyKnownTypes(live.lastApplied, known);
+  return compareObjects(applyKnownTypes(desired.norm, known), applyKnownTypes(live.norm, known), { listKeys: ctx.listKeys, ignore: rules, omitEmpty, ...own, ...(lastApplied === null ? {} : { lastApplied }) });
+}
+
+/** The argocd-cm known type fields of this object's group and kind (knownTypes.ts); the cached norms are not touched. */
+function knownFieldsOf(obj: Obj, ctx: CompareContext): KnownTypeField[] {
+  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+  return knownFieldsFor(ctx.settings?.knownTypeFields ?? [], groupOf(apiVersion), typeof obj.kind === 'string' ? obj.kind : '');
 }
 
 /**
@@ -166,8 +174,9 @@ function comparePredicted(predicted: DesiredSide, live: LiveSide, ctx: CompareCo
     p = normalize(masked.desired);
     l = normalize(masked.live);
   } else {
-    p = predicted.norm ??= normalize(predicted.obj, SHARED);
-    l = live.norm ??= normalize(live.obj, SHARED);
+    const known = knownFieldsOf(predicted.obj, ctx);
+    p = applyKnownTypes((predicted.norm ??= normalize(predicted.obj, SHARED)), known);
+    l = applyKnownTypes((live.norm ??= normalize(live.obj, SHARED)), known);
   }
   const forward = compareObjects(p, l, { listKeys: ctx.listKeys, ignore: rules });
   const entries = ctx.includeMutationWebhook === true || ctx.dryRunManager === undefined ? [] : decodedEntries(predicted.obj).filter((e) => e.manager === ctx.dryRunManager && e.subresource === undefined);

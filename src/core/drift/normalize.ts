@@ -174,7 +174,7 @@ function base64(text: string): string {
  * Keys whose string/number children can be quantities (every rule of isQuantityPath looks at the
  * leaf's parent key first), so the full path test runs only under them.
  */
-const QUANTITY_PARENTS = new Set(['limits', 'requests', 'overhead', 'emptyDir', 'hard', 'capacity', 'max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']);
+const QUANTITY_PARENTS = new Set(['limits', 'requests', 'overhead', 'emptyDir', 'hard', 'capacity', 'max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio', 'resourceFieldRef']);
 
 /**
  * A JSON copy (Date → RFC 3339 string, as the API server holds timestamps; bigint → number;

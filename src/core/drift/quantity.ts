@@ -127,7 +127,8 @@ const CANONICAL_MAX = 4096;
 
 /**
  * Whether a field path (JSON pointer segments from the object root) holds quantities: container and
- * PVC `resources.limits/requests`, pod `overhead`, `emptyDir.sizeLimit`, ResourceQuota `spec.hard`,
+ * PVC `resources.limits/requests`, pod `overhead`, `emptyDir.sizeLimit`, `resourceFieldRef.divisor`
+ * (env and downward API volume items), ResourceQuota `spec.hard`,
  * LimitRange `spec.limits[*].{max,min,default,defaultRequest,maxLimitRequestRatio}`, PV `spec.capacity`
  * (the `resource.Quantity` fields of k8s.io/api core/v1).
  */
@@ -138,6 +139,7 @@ export function isQuantityPath(kind: string | undefined, path: readonly string[]
   if (n >= 3 && grand === 'resources' && (parent === 'limits' || parent === 'requests')) return true;
   if (n >= 2 && parent === 'overhead') return true;
   if (n >= 2 && parent === 'emptyDir' && path[n - 1] === 'sizeLimit') return true;
+  if (n >= 2 && parent === 'resourceFieldRef' && path[n - 1] === 'divisor') return true;
   if (kind === 'ResourceQuota' && n === 3 && path[0] === 'spec' && path[1] === 'hard') return true;
   if (kind === 'PersistentVolume' && n === 3 && path[0] === 'spec' && path[1] === 'capacity') return true;
   if (kind === 'LimitRange' && n === 5 && path[0] === 'spec' && path[1] === 'limits') {

@@ -4,6 +4,7 @@
  * app's own `spec.ignoreDifferences`.
  */
 import type { IgnoreSpec } from './ignore';
+import type { KnownTypeField } from './knownTypes';
 
 /** argocd-cm `resource.compareoptions` `ignoreResourceStatusField` (argo-cd util/settings/settings.go). */
 export type IgnoreStatusField = 'all' | 'crd' | 'none';
@@ -15,6 +16,8 @@ export interface DiffSettings {
   readonly ignoreAggregatedRoles: boolean;
   /** `resource.compareoptions` `ignoreResourceStatusField` (default `all`: status is never compared). */
   readonly ignoreResourceStatusField: IgnoreStatusField;
+  /** `resource.customizations.knownTypeFields.<group_kind>` and the legacy block's `knownTypeFields` (knownTypes.ts). */
+  readonly knownTypeFields?: readonly KnownTypeField[];
 }
 
 /** Argo CD's defaults (settings.go `GetDefaultDiffOptions`), and no system-level ignore rules. */

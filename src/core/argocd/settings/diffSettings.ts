@@ -11,12 +11,15 @@
  *   apply where the key's group and kind match as globs (util/argo/normalizers/diff_normalizer.go
  *   `NewIgnoreNormalizer`); managers only for the exact `group/kind` key and `*\/*` (util/argo/diff/ignore.go
  *   `HasIgnoreDifference`);
+ * - `knownTypeFields` of the block's entries and split keys `resource.customizations.knownTypeFields.<group_kind>`
+ *   (a YAML list of `{field, type}`; the split key replaces the block's list for that key);
  * - `resource.compareoptions`: `ignoreAggregatedRoles` (default false), `ignoreResourceStatusField`
  *   (`all` default, `crd`, `none`; `off`/`false` read as none; anything else as all, as settings.go does).
  */
 import { parseDocument } from 'yaml';
 import { DEFAULT_DIFF_SETTINGS, type DiffSettings, type IgnoreStatusField } from '../../drift/settings';
 import { parseArgoIgnoreEntry, type IgnoreSpec } from '../../drift/ignore';
+import { isKnownType, type KnownTypeField } from '../../drift/knownTypes';
 import { isRecord } from '../../json';
 
 export interface ParsedDiffSettings {
@@ -28,6 +31,7 @@ export interface ParsedDiffSettings {
 const CUSTOMIZATIONS = 'resource.customizations';
 const COMPARE_OPTIONS = 'resource.compareoptions';
 const SPLIT_PREFIX = `${CUSTOMIZATIONS}.ignoreDifferences.`;
+const KNOWN_TYPES_PREFIX = `${CUSTOMIZATIONS}.knownTypeFields.`;
 /** A ConfigMap is at most 1 MiB; one value of it no more. */
 const MAX_VALUE_BYTES = 1 << 20;
 
@@ -71,12 +75,16 @@ export function parseDiffSettings(configMap: unknown): ParsedDiffSettings {
   const problems: string[] = [];
   // Override key → [where it came from, its ignoreDifferences value].
   const overrides = new Map<string, { where: string; value: unknown }>();
+  // Override key → [where it came from, its knownTypeFields list].
+  const knownTypes = new Map<string, { where: string; value: unknown }>();
   const block = data[CUSTOMIZATIONS];
   if (block !== undefined && block !== '') {
     const parsed = yamlValue(block, CUSTOMIZATIONS, problems);
     if (parsed !== undefined && parsed !== null && !isRecord(parsed)) problems.push(`${CUSTOMIZATIONS}: expected a map of <group>/<kind> to customizations`);
     if (isRecord(parsed)) {
       for (const [key, v] of Object.entries(parsed)) {
+        // rawResourceOverride: knownTypeFields is a list inside the block (not a string, as ignoreDifferences is).
+        if (isRecord(v) && v.knownTypeFields !== undefined) knownTypes.set(key, { where: `${CUSTOMIZATIONS} "${key}".knownTypeFields`, value: v.knownTypeFields });
         if (!isRecord(v) || v.ignoreDifferences === undefined) continue;
         const where = `${CUSTOMIZATIONS} "${key}".ignoreDifferences`;
         // rawResourceOverride: ignoreDifferences is a YAML string inside the block.
@@ -87,6 +95,12 @@ export function parseDiffSettings(configMap: unknown): ParsedDiffSettings {
   }
   // Go ranges over the map in random order; sorted keys give the same result for the same ConfigMap.
   for (const key of Object.keys(data).sort()) {
+    if (key.startsWith(KNOWN_TYPES_PREFIX)) {
+      const target = overrideKey(key.slice(KNOWN_TYPES_PREFIX.length));
+      if (target === undefined) problems.push(`${key}: the key must end in <group>_<kind>, <kind> or all`);
+      else knownTypes.set(target, { where: key, value: yamlValue(data[key]!, key, problems) });
+      continue;
+    }
     if (!key.startsWith(SPLIT_PREFIX)) continue;
     const target = overrideKey(key.slice(SPLIT_PREFIX.length));
     if (target === undefined) {
@@ -113,7 +127,34 @@ export function parseDiffSettings(configMap: unknown): ParsedDiffSettings {
     }
   }
   const options = compareOptions(data[COMPARE_OPTIONS], problems);
-  return { settings: { ignore, ...options }, problems };
+  const knownTypeFields = knownTypeFieldsOf(knownTypes, problems);
+  return { settings: { ignore, ...options, ...(knownTypeFields.length > 0 ? { knownTypeFields } : {}) }, problems };
+}
+
+/**
+ * knowntypes_normalizer.go `NewKnownTypesNormalizer`: each entry's `field` (dot-separated) and `type`;
+ * an unknown type is skipped with a warning, as upstream does. The key names one group/kind exactly.
+ */
+function knownTypeFieldsOf(entries: ReadonlyMap<string, { where: string; value: unknown }>, problems: string[]): KnownTypeField[] {
+  const out: KnownTypeField[] = [];
+  for (const [key, { where, value }] of [...entries].sort(([a], [b]) => a.localeCompare(b))) {
+    if (value === undefined || value === null) continue;
+    if (!Array.isArray(value)) {
+      problems.push(`${where}: expected a list of {field, type}`);
+      continue;
+    }
+    const { group, kind } = groupKindOf(key);
+    for (const f of value) {
+      const field = isRecord(f) && typeof f.field === 'string' ? f.field : '';
+      const type = isRecord(f) && typeof f.type === 'string' ? f.type : '';
+      if (field === '' || !isKnownType(type)) {
+        problems.push(`${where}: ${field === '' ? 'an entry has no field' : `type '${type}' is not supported`}`);
+        continue;
+      }
+      out.push({ group, kind, path: field.split('.'), type });
+    }
+  }
+  return out;
 }
 
 function compareOptions(text: string | undefined, problems: string[]): Omit<DiffSettings, 'ignore'> {
