@@ -9,6 +9,9 @@ export interface StubRecord {
   treeViews: string[];
 }
 
+/** The handlers registered, by command id (not part of the record, which is printed as JSON). */
+export const commandHandlers = new Map<string, (...args: unknown[]) => unknown>();
+
 export function installVscodeStub(settings: Record<string, unknown> = {}): StubRecord {
   const record: StubRecord = { commands: [], treeViews: [] };
   const disposable = { dispose: () => undefined };
@@ -91,8 +94,9 @@ export function installVscodeStub(settings: Record<string, unknown> = {}): StubR
     OverviewRulerLane: { Left: 1, Center: 2, Right: 4, Full: 7 },
     Uri: { file: (p: string) => ({ fsPath: p, path: p }), joinPath: (base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join('/') }) },
     commands: {
-      registerCommand: (id: string) => {
+      registerCommand: (id: string, handler: (...args: unknown[]) => unknown) => {
         record.commands.push(id);
+        commandHandlers.set(id, handler);
         return disposable;
       },
       executeCommand: () => Promise.resolve(undefined),
