@@ -1,7 +1,7 @@
 // Bundles the extension and the CLI (see esbuild.config.mjs). `--dev` keeps them readable with
 // source maps for tests and debugging.
 import { analyzeMetafile, build } from 'esbuild';
-import { copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { IMPORT_META_BANNER, bundleOptions } from './esbuild.config.mjs';
 
@@ -114,12 +114,13 @@ const entries = [
   { entryPoints: ['src/infra/lua/luaWorker.ts'], outfile: 'dist/luaWorker.js' },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_BANNER}` } },
 ];
-// `--analyze` prints what each module adds to the extension's activation bundle (what to make lazy next).
+// `--analyze` prints what each module adds to the bundles loaded at activation and on first use (what
+// to make lazy next), and writes each bundle's metafile beside it (dist/<name>.meta.json).
 const analyze = process.argv.includes('--analyze');
 const results = await Promise.all(entries.map((e) => build({ ...options, ...e, metafile: analyze })));
 if (analyze) {
-  console.log(await analyzeMetafile(results[0].metafile, { verbose: false }));
-  (await import('node:fs')).writeFileSync(process.env.META_OUT ?? '/tmp/meta.json', JSON.stringify(results[0].metafile));
+  for (const [i, e] of entries.entries()) writeFileSync(e.outfile.replace(/\.js$/, '.meta.json'), JSON.stringify(results[i].metafile));
+  for (const i of [0, 1]) console.log(await analyzeMetafile(results[i].metafile));
 }
 // yaml-language-server reads its English message bundle at initialize (l10nPath, set by src/vscode/yaml/yamlClient.ts).
 mkdirSync('dist/l10n', { recursive: true });
