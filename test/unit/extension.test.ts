@@ -33,12 +33,15 @@ describe('extension activate()', () => {
     featuresLoaded: { atActivation: boolean; atEnd: boolean };
   }
 
-  function activate(command?: string): ProbeResult {
+  function activate(command?: string, window: NodeJS.ProcessEnv = {}): ProbeResult {
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, USERPROFILE: home };
     delete env.KUBECONFIG;
     delete env.ARGOCD_CONFIG_DIR;
     delete env.GITOPS_LENS_PROBE_COMMAND;
+    delete env.GITOPS_LENS_PROBE_OPEN;
+    delete env.GITOPS_LENS_PROBE_VIEWS_VISIBLE;
     if (command) env.GITOPS_LENS_PROBE_COMMAND = command;
+    Object.assign(env, window);
     const r = spawnSync(process.execPath, [PROBE, EXTENSION], { encoding: 'utf8', env, timeout: 60_000 });
     assert.equal(r.status, 0, r.stderr);
     return JSON.parse(r.stdout) as ProbeResult;
@@ -60,5 +63,17 @@ describe('extension activate()', () => {
   it('loads the features on the first command run through its stand-in', () => {
     const result = activate('gitopsLens.clearFilter');
     assert.deepEqual(result.featuresLoaded, { atActivation: false, atEnd: true });
+  });
+
+  it('loads the features after activate() returned when a view is visible', () => {
+    const result = activate(undefined, { GITOPS_LENS_PROBE_VIEWS_VISIBLE: '1' });
+    assert.deepEqual(result.featuresLoaded, { atActivation: false, atEnd: true });
+  });
+
+  it('loads the features after activate() returned when a YAML document is open, not for other documents', () => {
+    const yaml = activate(undefined, { GITOPS_LENS_PROBE_OPEN: `yaml:${path.join(home, 'app.yaml')}` });
+    assert.deepEqual(yaml.featuresLoaded, { atActivation: false, atEnd: true });
+    const json = activate(undefined, { GITOPS_LENS_PROBE_OPEN: `json:${path.join(home, 'app.json')}` });
+    assert.deepEqual(json.featuresLoaded, { atActivation: false, atEnd: false });
   });
 });
