@@ -132,7 +132,18 @@ export function activateContributions(
     getAPI: (version) => load().exports.getAPI(version),
     ...(options.testApi ? { getTestApi: () => load().testApi() } : {}),
   };
-  const scope = { dispose: () => subscriptions.splice(0).forEach((d) => d.dispose()) };
+  const scope = {
+    dispose: () => {
+      for (const d of subscriptions.splice(0)) {
+        try {
+          d.dispose();
+        } catch (err) {
+          // One failing disposal must not keep the others (the features' scope among them) alive.
+          channel.error(`[Extension][dispose] ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    },
+  };
   return { scope, exports };
 }
 
