@@ -38,15 +38,19 @@ export function activateContributions(
 ): Activated {
   const subscriptions: vscode.Disposable[] = [];
   let features: Features | undefined;
-  let failed: unknown;
+  let failure: { readonly error: unknown } | undefined;
+  let loading = false;
   let disposed = false;
   /** Each stand-in's relay of its real provider's change event, connected once the features exist. */
   const relays: Relays = { subscriptions, connect: [] };
 
   const load = (): Features => {
     if (features) return features;
-    if (failed !== undefined) throw failed;
+    if (failure) throw failure.error;
     if (disposed) throw new Error('GitOps Lens was deactivated');
+    // Something compose() itself ran reached a stand-in: composing twice would make two of everything.
+    if (loading) throw new Error('GitOps Lens is still loading');
+    loading = true;
     const started = performance.now();
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
@@ -54,13 +58,15 @@ export function activateContributions(
       features = compose({ channel, activationMillis, context, options, views: { applications, sources } });
     } catch (err) {
       // Shown once, as a failed activation was: what depends on the features keeps failing with it.
-      failed = err;
+      failure = { error: err };
       const message = err instanceof Error ? err.message : String(err);
       channel.error(`[Extension][load] loading the features failed: ${message}`);
       void vscode.window.showErrorMessage(`GitOps Lens could not start: ${message}`, 'Open Log').then((c) => {
         if (c === 'Open Log') channel.show(true);
       });
       throw err;
+    } finally {
+      loading = false;
     }
     subscriptions.push(features.scope);
     for (const connect of relays.connect) subscriptions.push(connect(features));
@@ -73,7 +79,7 @@ export function activateContributions(
     if (scheduled || features) return;
     scheduled = true;
     setImmediate(() => {
-      if (disposed || features || failed !== undefined) return;
+      if (disposed || features || failure) return;
       try {
         load();
       } catch {
