@@ -1,11 +1,22 @@
 // Bundles the extension and the CLI (see esbuild.config.mjs). `--dev` keeps them readable with
 // source maps for tests and debugging.
-import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { analyzeMetafile, build } from 'esbuild';
+import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { IMPORT_META_BANNER, bundleOptions } from './esbuild.config.mjs';
 
 const options = bundleOptions({ production: !process.argv.includes('--dev') });
+
+// Everything but the stand-ins registered at activation lives in dist/features.js (issue 18): in the
+// extension bundle src/activation.ts's require of './composition' becomes a require of './features.js',
+// built from src/composition.ts on the first command, view shown, YAML document or provider call. The
+// objects both sides use (output channel, tree views) are made in activation.ts and passed in.
+const lazyFeatures = {
+  name: 'lazy-features',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/composition$/ }, (args) => (/[\\/]src[\\/]activation\.ts$/.test(args.importer) ? { path: './features.js', external: true } : undefined));
+  },
+};
 
 // client-node (about 1 MB bundled) lives in dist/k8s.js, loaded on the first cluster connection:
 // in the extension bundle, src/infra/k8s/lazy.ts's requires of './informerPool', './clusterAccess' and
@@ -92,7 +103,8 @@ const lazyBuiltins = {
 
 const entries = [
   // The first statement of the bundle starts the activation clock (read in src/extension.ts).
-  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyK8s, lazyYamlClient, lazyForge, lazyYamlLibraries, lazyBuiltins], banner: { js: `var __gitopsLensLoadStart = performance.now();\n${IMPORT_META_BANNER}` } },
+  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyFeatures, lazyK8s, lazyYamlClient, lazyForge, lazyYamlLibraries, lazyBuiltins], banner: { js: `var __gitopsLensLoadStart = performance.now();\n${IMPORT_META_BANNER}` } },
+  { entryPoints: ['src/composition.ts'], outfile: 'dist/features.js', plugins: [lazyK8s, lazyYamlClient, lazyForge, lazyYamlLibraries, lazyBuiltins] },
   { entryPoints: ['src/infra/k8s/bundleEntry.ts'], outfile: 'dist/k8s.js' },
   { entryPoints: ['src/infra/yamlLibraries.ts'], outfile: 'dist/yamlLibs.js' },
   { entryPoints: ['src/vscode/yaml/yamlClient.ts'], outfile: 'dist/yamlClient.js' },
@@ -102,7 +114,14 @@ const entries = [
   { entryPoints: ['src/infra/lua/luaWorker.ts'], outfile: 'dist/luaWorker.js' },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${IMPORT_META_BANNER}` } },
 ];
-await Promise.all(entries.map((e) => build({ ...options, ...e })));
+// `--analyze` prints what each module adds to the bundles loaded at activation and on first use (what
+// to make lazy next), and writes each bundle's metafile beside it (dist/<name>.meta.json).
+const analyze = process.argv.includes('--analyze');
+const results = await Promise.all(entries.map((e) => build({ ...options, ...e, metafile: analyze })));
+if (analyze) {
+  for (const [i, e] of entries.entries()) writeFileSync(e.outfile.replace(/\.js$/, '.meta.json'), JSON.stringify(results[i].metafile));
+  for (const i of [0, 1]) console.log(await analyzeMetafile(results[i].metafile));
+}
 // yaml-language-server reads its English message bundle at initialize (l10nPath, set by src/vscode/yaml/yamlClient.ts).
 mkdirSync('dist/l10n', { recursive: true });
 copyFileSync('node_modules/yaml-language-server/l10n/bundle.l10n.json', 'dist/l10n/bundle.l10n.json');

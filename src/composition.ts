@@ -1,7 +1,11 @@
 /**
  * The one place objects are built and wired (STYLE.md rule 1). Everything created here is owned by
- * the returned scope, which extension.ts folds into `context.subscriptions`. Behaviour lives in the
- * classes built here, not in this file.
+ * the returned scope, which activation.ts folds into the extension's subscriptions. Behaviour lives in
+ * the classes built here, not in this file.
+ *
+ * This module is bundled apart (dist/features.js) and built on first use (issue 18): activation.ts
+ * registers every contribution with a stand-in at activation and hands in what it created (the output
+ * channel, the tree views); compose returns the real providers and command handlers it delegates to.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -15,11 +19,12 @@ import { LazyKubeConnections, lazyClusterAccess, loadInformerPool } from './infr
 import { FileKubeconfigSource, defaultKubeconfigPaths } from './infra/kubeconfigFiles';
 import { createApi, type GitOpsLensExtensionExports } from './vscode/api';
 import { systemClock } from './vscode/clock';
-import { registerCommands } from './vscode/commands/registry';
+import { commandHandlers } from './vscode/commands/registry';
+import type { CommandId } from './vscode/commandIds';
 import { ClusterConnections } from './vscode/connections';
-import { DriftDocumentProvider, DRIFT_SCHEME } from './vscode/codelens/driftDocuments';
-import { DRIFT_LENS_SELECTOR, DriftLensProvider, trackDriftDocuments } from './vscode/codelens/driftLensProvider';
-import { IMAGE_LENS_SELECTOR, ImageUpdateLensProvider } from './vscode/codelens/imageUpdateLens';
+import { DriftDocumentProvider } from './vscode/codelens/driftDocuments';
+import { DriftLensProvider, trackDriftDocuments } from './vscode/codelens/driftLensProvider';
+import { ImageUpdateLensProvider } from './vscode/codelens/imageUpdateLens';
 import { DriftSession } from './core/drift/session';
 import { ignoreSpecsOf } from './core/drift/ignore';
 import { AdoptLiveActionProvider } from './vscode/codelens/adoptLiveAction';
@@ -27,18 +32,18 @@ import { DriftDecorations } from './vscode/codelens/driftDecorations';
 import { DriftFieldCache } from './vscode/codelens/driftFields';
 import { DriftHoverProvider } from './vscode/codelens/driftHover';
 import { ManifestDiagnostics } from './vscode/codelens/manifestDiagnostics';
-import { LIVE_SCHEME, LiveDocumentProvider } from './vscode/liveDocuments';
+import { LiveDocumentProvider } from './vscode/liveDocuments';
 import { LiveSettings } from './vscode/config';
 import { afterActivation } from './vscode/deferred';
 import { createLogger } from './vscode/log';
 import { TransitionNotifier } from './vscode/notifications';
 import { OperationRunner } from './vscode/operations';
 import { ServerSideDryRun } from './vscode/serverSideDryRun';
-import { createTestApi } from './vscode/testApi';
-import { ApplicationsTreeProvider } from './vscode/views/applicationsTree';
+import { createTestApi, type GitOpsLensTestApi } from './vscode/testApi';
+import { ApplicationsTreeProvider, type AppTreeNode } from './vscode/views/applicationsTree';
 import { TreeNavigator } from './vscode/views/navigator';
 import { ResourceHealthLoader } from './vscode/views/resourceHealthLoader';
-import { SourcesTreeProvider } from './vscode/views/sourcesTree';
+import { SourcesTreeProvider, type SourceTreeNode } from './vscode/views/sourcesTree';
 import { GitOpsStatusBar } from './vscode/views/statusBar';
 import { ViewFilter } from './vscode/views/viewFilter';
 import { NodeLocalGit } from './infra/git/localGit';
@@ -62,11 +67,33 @@ import { BlameHoverProvider } from './vscode/audit/blameHover';
 import { ArgoCdConfigSource } from './infra/argocd/configSource';
 import { ArgoCdApi } from './vscode/argocd/feature';
 import { EnvironmentIndex } from './vscode/env/environmentIndex';
-import { ENV_SCHEME, EnvDocuments } from './vscode/env/envDocuments';
+import { EnvDocuments } from './vscode/env/envDocuments';
 
-export interface Composed {
+/** What activation.ts created and hands in: one of each, shared with its stand-ins. */
+export interface Shell {
+  readonly channel: vscode.LogOutputChannel;
+  readonly activationMillis: () => number;
+  /** Secrets and workspace state for the pull-request commands (issue 6); absent in the activation bench. */
+  readonly context?: Partial<Pick<vscode.ExtensionContext, 'secrets' | 'workspaceState'>> | undefined;
+  readonly options: ComposeOptions;
+  /** The views, registered at activation with stand-in providers that delegate to `Features.trees`. */
+  readonly views: { readonly applications: vscode.TreeView<AppTreeNode>; readonly sources: vscode.TreeView<SourceTreeNode> };
+}
+
+/** The real implementations behind activation.ts's stand-ins, registered there under the same ids. */
+export interface Features {
   readonly scope: DisposableStore;
   readonly exports: GitOpsLensExtensionExports;
+  /** Runs a command as its registration would (errors logged and shown once). */
+  run(id: CommandId, args: readonly unknown[]): Promise<unknown>;
+  /** The in-host tests' hooks (throws unless ComposeOptions.testApi). */
+  testApi(): GitOpsLensTestApi;
+  readonly trees: { readonly applications: vscode.TreeDataProvider<AppTreeNode>; readonly sources: vscode.TreeDataProvider<SourceTreeNode> };
+  readonly contents: { readonly live: vscode.TextDocumentContentProvider; readonly drift: vscode.TextDocumentContentProvider; readonly env: vscode.TextDocumentContentProvider };
+  readonly lenses: { readonly drift: vscode.CodeLensProvider; readonly image: vscode.CodeLensProvider };
+  readonly hovers: { readonly drift: vscode.HoverProvider; readonly blame: vscode.HoverProvider };
+  readonly codeActions: vscode.CodeActionProvider;
+  readonly uriHandler: vscode.UriHandler;
 }
 
 /** Our own id from package.json (`publisher.name`), to find the extension's folder for media/. */
@@ -77,13 +104,7 @@ export interface ComposeOptions {
   readonly testApi?: boolean;
 }
 
-export function compose(
-  channel: vscode.LogOutputChannel,
-  activationMillis: () => number,
-  /** Secrets and workspace state for the pull-request commands (issue 6); absent in the activation bench. */
-  context?: Partial<Pick<vscode.ExtensionContext, 'secrets' | 'workspaceState'>>,
-  options: ComposeOptions = {},
-): Composed {
+export function compose({ channel, activationMillis, context, options, views }: Shell): Features {
   // extension.ts does not pass the ExtensionContext; the bundle lives in <extension>/dist as a fallback.
   const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? path.resolve(__dirname, '..');
   const scope = new DisposableStore();
@@ -110,8 +131,7 @@ export function compose(
   const argocdConfig = scope.add(new ArgoCdConfigSource(settings.ui.argocdConfigFile, log));
   settings.onDidChange(() => argocdConfig.setFile(settings.ui.argocdConfigFile), undefined, scope);
   const argocd = scope.add(new ArgoCdApi({ apps, config: argocdConfig, secrets: context?.secrets ?? memorySecrets(), clock: systemClock, log }));
-  // SSO logins come back through the extension's URI handler (…/argocd/sso?code=…&state=…).
-  scope.add(vscode.window.registerUriHandler(argocd.sso));
+  // SSO logins come back through the extension's URI handler (…/argocd/sso?code=…&state=…): argocd.sso.
   // The kubeconfig files are read (and their folders watched) the first time something needs the
   // clusters: a GitOps view shown, a command, a manifest deployed from the workspace, or ready() of the
   // API. Nothing reads files at activation (issue 18).
@@ -178,15 +198,14 @@ export function compose(
   const renderer = new Renderer({ log });
   const environments = scope.add(new EnvironmentIndex({ apps, repos, reader: access, renderer, log }));
   const envDocuments = scope.add(new EnvDocuments());
-  scope.add(vscode.workspace.registerTextDocumentContentProvider(ENV_SCHEME, envDocuments));
 
   const tree = scope.add(new ApplicationsTreeProvider(clusters, apps, filter, systemClock, extensionPath, liveHealth, pullRequests, trails, argocd, environments));
-  const treeView = scope.add(vscode.window.createTreeView('gitopsLens.applications', { treeDataProvider: tree, showCollapseAll: true }));
+  const treeView = views.applications;
   scope.add(new ResourceHealthLoader(apps, tree, treeView, liveHealth, argoSettings, operations, log, (cluster) => argocd.isApi(cluster)));
   argocd.attachView(tree, treeView);
   filter.onDidChange(() => (treeView.description = filter.describe()), undefined, scope);
   const sources = scope.add(new SourcesTreeProvider(clusters, apps, systemClock, extensionPath, argocd));
-  const sourcesView = scope.add(vscode.window.createTreeView('gitopsLens.sources', { treeDataProvider: sources, showCollapseAll: true }));
+  const sourcesView = views.sources;
   for (const view of [treeView, sourcesView]) {
     if (view.visible) connectAll();
     scope.add(view.onDidChangeVisibility((e) => e.visible && connectAll()));
@@ -196,7 +215,6 @@ export function compose(
   scope.add(new TrustNotice([treeView], log));
 
   const live = scope.add(new LiveDocumentProvider(apps, argocd.objectReader(access)));
-  scope.add(vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, live));
   const navigator = new TreeNavigator(apps, tree, treeView);
   scope.add(new TransitionNotifier(apps, () => settings.ui.notificationsEnabled, navigator, systemClock));
 
@@ -241,20 +259,19 @@ export function compose(
   );
   argoSettings.onDidRead(() => driftSession.settingsChanged(), undefined, scope);
   const driftDocuments = scope.add(new DriftDocumentProvider(driftSession, () => systemClock.now()));
-  scope.add(vscode.workspace.registerTextDocumentContentProvider(DRIFT_SCHEME, driftDocuments));
-  scope.add(vscode.languages.registerCodeLensProvider(DRIFT_LENS_SELECTOR, scope.add(new DriftLensProvider(driftSession, (cluster) => argocd.nameOf(cluster)))));
+  const driftLenses = scope.add(new DriftLensProvider(driftSession, (cluster) => argocd.nameOf(cluster)));
   // The documents already open are read after activation returns, not inside it.
   scope.add(afterActivation(() => trackDriftDocuments(driftSession, apps)));
   // Image lines whose Flux ImagePolicy selects a newer tag: "1.4.2 available: open PR" (issue 15).
-  scope.add(vscode.languages.registerCodeLensProvider(IMAGE_LENS_SELECTOR, scope.add(new ImageUpdateLensProvider(apps))));
+  const imageLenses = scope.add(new ImageUpdateLensProvider(apps));
   // Around the lenses (issue 5): hover, gutter marks and "adopt live value" read the same results; YAML
   // syntax errors of manifests become diagnostics. The field cache subscribes first so readers see fresh entries.
   const driftFields = scope.add(new DriftFieldCache(driftSession));
-  scope.add(vscode.languages.registerHoverProvider(DRIFT_LENS_SELECTOR, new DriftHoverProvider(driftFields, () => systemClock.now())));
-  scope.add(vscode.languages.registerCodeActionsProvider(DRIFT_LENS_SELECTOR, new AdoptLiveActionProvider(driftFields), AdoptLiveActionProvider.metadata));
+  const driftHover = new DriftHoverProvider(driftFields, () => systemClock.now());
+  const adoptLive = new AdoptLiveActionProvider(driftFields);
   scope.add(new DriftDecorations(driftSession, driftFields, vscode.Uri.file(extensionPath)));
   // Blame with deployment (issue 17): who changed a manifest line, through which PR, and where it runs.
-  scope.add(vscode.languages.registerHoverProvider(DRIFT_LENS_SELECTOR, new BlameHoverProvider({ store: trails, repos, apps: () => apps.all(), now: () => systemClock.now(), log })));
+  const blameHover = new BlameHoverProvider({ store: trails, repos, apps: () => apps.all(), now: () => systemClock.now(), log });
   scope.add(new ManifestDiagnostics());
 
   // Manifest authoring (issue 7): schemas for the Kubernetes documents of YAML files; starts on the
@@ -269,7 +286,7 @@ export function compose(
     }),
   );
 
-  for (const d of registerCommands({
+  const commands = commandHandlers({
     clusters,
     apps,
     operations,
@@ -292,10 +309,22 @@ export function compose(
     files,
     argocd,
     environments: { index: environments, documents: envDocuments },
-  })) {
-    scope.add(d);
-  }
+  });
 
   const testApi = options.testApi ? createTestApi(apps, tree, sources, navigator, liveHealth, environments) : undefined;
-  return { scope, exports: createApi(clusters, apps, loadClusters, activationMillis, testApi) };
+  return {
+    scope,
+    exports: createApi(clusters, apps, loadClusters, activationMillis, testApi),
+    run: (id, args) => commands[id](...args),
+    testApi: () => {
+      if (!testApi) throw new Error('the test API exists only when VS Code runs the extension for tests');
+      return testApi;
+    },
+    trees: { applications: tree, sources },
+    contents: { live, drift: driftDocuments, env: envDocuments },
+    lenses: { drift: driftLenses, image: imageLenses },
+    hovers: { drift: driftHover, blame: blameHover },
+    codeActions: adoptLive,
+    uriHandler: argocd.sso,
+  };
 }

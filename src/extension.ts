@@ -2,7 +2,7 @@
  * Entry point: activate/deactivate only (STYLE.md rule 1). Importing this module does no work.
  */
 import * as vscode from 'vscode';
-import { compose } from './composition';
+import { activateContributions } from './activation';
 import type { GitOpsLensExtensionExports } from './vscode/api';
 
 /** Set by the bundle's first line (scripts/build.mjs), so load time counts toward activation. */
@@ -16,7 +16,8 @@ export function activate(context: vscode.ExtensionContext): GitOpsLensExtensionE
   context.subscriptions.push(channel);
   try {
     // The in-host tests' hooks exist only when VS Code runs the extension for tests (src/vscode/testApi.ts).
-    const { scope, exports } = compose(channel, () => activationMillis, context, { testApi: context.extensionMode === vscode.ExtensionMode.Test });
+    // The features themselves are built on first use (activation.ts).
+    const { scope, exports } = activateContributions(channel, () => activationMillis, context, { testApi: context.extensionMode === vscode.ExtensionMode.Test });
     context.subscriptions.push(scope);
     activationMillis = performance.now() - started;
     channel.info(

@@ -9,7 +9,16 @@ export interface StubRecord {
   treeViews: string[];
 }
 
-export function installVscodeStub(settings: Record<string, unknown> = {}): StubRecord {
+/** The handlers registered, by command id (not part of the record, which is printed as JSON). */
+export const commandHandlers = new Map<string, (...args: unknown[]) => unknown>();
+
+/** What the window shows at activation: the views visible, the documents open (a file each, by language and text). */
+export interface StubWindow {
+  readonly viewsVisible?: boolean;
+  readonly documents?: ReadonlyArray<{ readonly path: string; readonly languageId: string; readonly text: string }>;
+}
+
+export function installVscodeStub(settings: Record<string, unknown> = {}, window: StubWindow = {}): StubRecord {
   const record: StubRecord = { commands: [], treeViews: [] };
   const disposable = { dispose: () => undefined };
   class EventEmitter<T> {
@@ -67,7 +76,7 @@ export function installVscodeStub(settings: Record<string, unknown> = {}): StubR
       createOutputChannel: () => channel,
       createTreeView: (id: string) => {
         record.treeViews.push(id);
-        return { ...disposable, visible: false, description: undefined, onDidChangeVisibility: () => disposable, onDidExpandElement: () => disposable, onDidCollapseElement: () => disposable, reveal: () => Promise.resolve() };
+        return { ...disposable, visible: window.viewsVisible ?? false, description: undefined, onDidChangeVisibility: () => disposable, onDidExpandElement: () => disposable, onDidCollapseElement: () => disposable, reveal: () => Promise.resolve() };
       },
       createStatusBarItem: () => ({ ...disposable, show: noop, hide: noop, text: '', tooltip: undefined, command: undefined }),
       showErrorMessage: () => Promise.resolve(undefined),
@@ -91,8 +100,9 @@ export function installVscodeStub(settings: Record<string, unknown> = {}): StubR
     OverviewRulerLane: { Left: 1, Center: 2, Right: 4, Full: 7 },
     Uri: { file: (p: string) => ({ fsPath: p, path: p }), joinPath: (base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join('/') }) },
     commands: {
-      registerCommand: (id: string) => {
+      registerCommand: (id: string, handler: (...args: unknown[]) => unknown) => {
         record.commands.push(id);
+        commandHandlers.set(id, handler);
         return disposable;
       },
       executeCommand: () => Promise.resolve(undefined),
@@ -105,7 +115,10 @@ export function installVscodeStub(settings: Record<string, unknown> = {}): StubR
       onDidChangeWorkspaceFolders: () => disposable,
       onDidChangeConfiguration: () => disposable,
       registerTextDocumentContentProvider: () => disposable,
-      textDocuments: [],
+      textDocuments: (window.documents ?? []).map((d) => {
+        const uri = { scheme: 'file', fsPath: d.path, path: d.path, toString: () => `file://${d.path}` };
+        return { uri, fileName: d.path, languageId: d.languageId, version: 1, isClosed: false, lineCount: d.text.split('\n').length, getText: () => d.text };
+      }),
       onDidOpenTextDocument: () => disposable,
       onDidChangeTextDocument: () => disposable,
       onDidCloseTextDocument: () => disposable,

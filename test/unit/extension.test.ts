@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { COMMAND_IDS } from '../../src/vscode/commandIds';
 import { REPO_ROOT } from '../support/paths';
 
 const PROBE = path.join(REPO_ROOT, 'out', 'bench', 'support', 'activateProbe.js');
@@ -25,14 +26,54 @@ describe('extension activate()', () => {
   });
   after(() => fs.rmSync(home, { recursive: true, force: true }));
 
-  it('registers the views and commands without reading, stat-ing or watching any file', () => {
+  interface ProbeResult {
+    commands: string[];
+    treeViews: string[];
+    filesTouched: string[];
+    featuresLoaded: { atActivation: boolean; atEnd: boolean };
+  }
+
+  function activate(command?: string, window: NodeJS.ProcessEnv = {}): ProbeResult {
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, USERPROFILE: home };
     delete env.KUBECONFIG;
     delete env.ARGOCD_CONFIG_DIR;
+    delete env.GITOPS_LENS_PROBE_COMMAND;
+    delete env.GITOPS_LENS_PROBE_OPEN;
+    delete env.GITOPS_LENS_PROBE_VIEWS_VISIBLE;
+    if (command) env.GITOPS_LENS_PROBE_COMMAND = command;
+    Object.assign(env, window);
     const r = spawnSync(process.execPath, [PROBE, EXTENSION], { encoding: 'utf8', env, timeout: 60_000 });
     assert.equal(r.status, 0, r.stderr);
-    const result = JSON.parse(r.stdout) as { commands: string[]; treeViews: string[]; filesTouched: string[] };
+    return JSON.parse(r.stdout) as ProbeResult;
+  }
+
+  it('registers the views and commands without reading, stat-ing or watching any file', () => {
+    const result = activate();
     assert.ok(result.commands.length > 0 && result.treeViews.includes('gitopsLens.applications'), 'activate() registered nothing');
     assert.deepEqual(result.filesTouched, []);
+  });
+
+  it('registers every command and both views with stand-ins, without loading the features (composition.ts)', () => {
+    const result = activate();
+    assert.deepEqual([...result.commands].sort(), [...COMMAND_IDS].sort());
+    assert.deepEqual(result.treeViews, ['gitopsLens.applications', 'gitopsLens.sources']);
+    assert.deepEqual(result.featuresLoaded, { atActivation: false, atEnd: false });
+  });
+
+  it('loads the features on the first command run through its stand-in', () => {
+    const result = activate('gitopsLens.clearFilter');
+    assert.deepEqual(result.featuresLoaded, { atActivation: false, atEnd: true });
+  });
+
+  it('loads the features after activate() returned when a view is visible', () => {
+    const result = activate(undefined, { GITOPS_LENS_PROBE_VIEWS_VISIBLE: '1' });
+    assert.deepEqual(result.featuresLoaded, { atActivation: false, atEnd: true });
+  });
+
+  it('loads the features after activate() returned when a YAML document is open, not for other documents', () => {
+    const yaml = activate(undefined, { GITOPS_LENS_PROBE_OPEN: `yaml:${path.join(home, 'app.yaml')}` });
+    assert.deepEqual(yaml.featuresLoaded, { atActivation: false, atEnd: true });
+    const json = activate(undefined, { GITOPS_LENS_PROBE_OPEN: `json:${path.join(home, 'app.json')}` });
+    assert.deepEqual(json.featuresLoaded, { atActivation: false, atEnd: false });
   });
 });

@@ -12,7 +12,7 @@ const ALLOWED = [
   /^README\.md$/,
   /^LICENSE$/,
   /^CHANGELOG\.md$/,
-  /^dist\/(extension|cli|k8s|forge|yamlLibs|yamlClient|yamlServer|luaWorker)\.js$/,
+  /^dist\/(extension|features|cli|k8s|forge|yamlLibs|yamlClient|yamlServer|luaWorker)\.js$/,
   /^dist\/glue\.wasm$/,
   /^dist\/l10n\/bundle\.l10n\.json$/,
   /^schemas\/kubernetes\.schema\.json$/,
@@ -31,7 +31,7 @@ describe('VSIX contents', function () {
     const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
     const unexpected = files.filter((f) => !ALLOWED.some((re) => re.test(f)));
     assert.deepEqual(unexpected, [], `files that do not run would ship: ${unexpected.join(', ')}`);
-    for (const required of ['package.json', 'dist/extension.js', 'dist/cli.js', 'dist/k8s.js', 'dist/forge.js', 'dist/yamlLibs.js', 'dist/yamlClient.js', 'dist/yamlServer.js', 'dist/luaWorker.js', 'dist/glue.wasm', 'schemas/kubernetes.schema.json', 'media/gitops.svg', 'README.md', 'LICENSE']) {
+    for (const required of ['package.json', 'dist/extension.js', 'dist/features.js', 'dist/cli.js', 'dist/k8s.js', 'dist/forge.js', 'dist/yamlLibs.js', 'dist/yamlClient.js', 'dist/yamlServer.js', 'dist/luaWorker.js', 'dist/glue.wasm', 'schemas/kubernetes.schema.json', 'media/gitops.svg', 'README.md', 'LICENSE']) {
       assert.ok(files.includes(required), `${required} is missing from the VSIX`);
     }
   });

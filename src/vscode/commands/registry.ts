@@ -3,7 +3,7 @@
  * "Open Log" action, without awaiting the notification (STYLE.md rule 8).
  */
 import * as vscode from 'vscode';
-import { COMMAND_IDS } from '../commandIds';
+import { COMMAND_IDS, type CommandId } from '../commandIds';
 import { describeError } from '../log';
 import { Cancelled, UserError } from './appArg';
 import { clearFilter } from './clearFilter';
@@ -68,10 +68,15 @@ const COMMANDS: CommandTable = {
   'gitopsLens.updateImage': updateImage,
 };
 
-export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  return COMMAND_IDS.map((id) => {
+/**
+ * The handler of each command, wrapped. Registered by src/activation.ts under the same ids at
+ * activation, with a stand-in that builds these on first use (issue 18).
+ */
+export function commandHandlers(ctx: CommandContext): Record<CommandId, (...args: unknown[]) => Promise<unknown>> {
+  const handlers = {} as Record<CommandId, (...args: unknown[]) => Promise<unknown>>;
+  for (const id of COMMAND_IDS) {
     const handler = COMMANDS[id](ctx);
-    return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    handlers[id] = async (...args: unknown[]) => {
       try {
         return await handler(...args);
       } catch (err) {
@@ -83,6 +88,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         });
         return undefined;
       }
-    });
-  });
+    };
+  }
+  return handlers;
 }
