@@ -18,11 +18,11 @@
  * Files the cut might not match the parser on take the upstream path: `%` directives, `...` document
  * ends, whitespace-only texts, a quoted scalar left open; so do files with one document.
  */
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { Document } from 'yaml';
 import { measureDocument } from '../../core/manifest/boundedYaml';
-import { cutAtDocumentStarts, reuseByPiece, type PieceMemo } from '../../core/manifest/documentStarts';
+import { cutAtDocumentStarts, editPieces, hasContent, hasDocumentEnd, reuseByPiece, type PieceMemo, type RangeEdit } from '../../core/manifest/documentStarts';
 
 /** The members of yaml-language-server's SingleYAMLDocument this relies on. */
 interface SingleDocument {
@@ -89,6 +89,51 @@ interface PieceResult {
 
 interface FileCache extends PieceMemo<PieceResult> {
   readonly context: string;
+  /** The document object validated, its version and text length then: edits recorded since apply to `pieces`. */
+  readonly document: object;
+  readonly version: number;
+  readonly length: number;
+  /** First line of each piece; undefined where edits are not applied to the pieces (a result cut short, a lone CR). */
+  readonly startLines: readonly number[] | undefined;
+}
+
+/** Changes applied to a document (TextDocument.update) since the version `from`; undefined changes: too many kept. */
+interface ChangeLog {
+  readonly from: number;
+  changes: TextDocumentContentChangeEvent[] | undefined;
+}
+
+const changeLogs = new WeakMap<object, ChangeLog>();
+/** Beyond this many changes between two validations, the whole file is cut again. */
+const MAX_LOGGED_CHANGES = 1_000;
+const RECORDING = Symbol.for('gitops-lens.incrementalValidation.changes');
+
+/**
+ * Records the changes the language server applies to its documents, so that validation can apply
+ * them to the pieces it kept instead of cutting and comparing the whole text (issue 18). The server's
+ * document store (vscode-languageserver `TextDocuments`, built by yaml-language-server's
+ * `SettingsState` with this `TextDocument` namespace as its configuration) calls
+ * `TextDocument.update(document, changes, version)` for every `textDocument/didChange`: with
+ * incremental sync each change carries its range. The document is updated in place, so it is the key.
+ * Returns false, changing nothing, if the namespace has no `update`.
+ */
+export function recordDocumentChanges(textDocumentNamespace: object): boolean {
+  const ns = textDocumentNamespace as {
+    update?: (document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number) => TextDocument;
+    [RECORDING]?: true;
+  };
+  if (ns[RECORDING]) return true;
+  const original = ns.update;
+  if (typeof original !== 'function') return false;
+  ns.update = (document, changes, version) => {
+    const log = changeLogs.get(document) ?? { from: document.version, changes: [] };
+    if (log.changes !== undefined && log.changes.length + changes.length <= MAX_LOGGED_CHANGES) log.changes.push(...changes);
+    else log.changes = undefined;
+    changeLogs.set(document, log);
+    return original.call(ns, document, changes, version);
+  };
+  ns[RECORDING] = true;
+  return true;
 }
 
 /**
@@ -127,13 +172,28 @@ export function validateChangedDocumentsOnly(modules: ValidationModules): boolea
     originalConfigure.call(this, settings);
   };
   proto.doValidation = async function (this: ValidationInternals, textDocument: TextDocument, isKubernetes = false): Promise<Diagnostic[]> {
+    // Taken on every call: the next log starts at this version, whatever this call does.
+    const log = changeLogs.get(textDocument);
+    changeLogs.delete(textDocument);
     if (!this.validationEnabled) return [];
-    const pieces = incrementalValidationControl.wholeFile ? undefined : piecesOf(textDocument.getText());
-    if (pieces === undefined) return original.call(this, textDocument, isKubernetes);
+    if (incrementalValidationControl.wholeFile) return original.call(this, textDocument, isKubernetes);
     let files = caches.get(this);
     if (!files) caches.set(this, (files = new Map()));
+    const version = textDocument.version;
+    const cached = files.get(textDocument.uri);
     try {
-      return await validatePieces(this, modules, files, textDocument, isKubernetes, pieces);
+      // The common keystroke: the recorded changes applied to the kept pieces, one piece validated.
+      const edited = cached === undefined ? undefined : await validateEdits(this, modules, files, textDocument, version, isKubernetes, cached, log);
+      if (edited !== undefined) return edited;
+    } catch {
+      // The whole-file path below decides (and the upstream path if that fails too).
+      files.delete(textDocument.uri);
+    }
+    const text = textDocument.getText();
+    const pieces = piecesOf(text);
+    if (pieces === undefined) return original.call(this, textDocument, isKubernetes);
+    try {
+      return await validatePieces(this, modules, files, textDocument, version, text, isKubernetes, pieces);
     } catch (err) {
       // Whatever else went wrong (a schema provider error, an upstream change), the upstream path decides.
       if (!(err instanceof WholeFileNeeded)) files.delete(textDocument.uri);
@@ -142,16 +202,6 @@ export function validateChangedDocumentsOnly(modules: ValidationModules): boolea
   };
   proto[PATCHED] = true;
   return true;
-}
-
-/** A `...` line (document end marker) at column 0, found with indexOf like the cut. */
-function hasDocumentEnd(text: string): boolean {
-  for (let p = text.startsWith('...') ? 0 : text.indexOf('\n...'); p >= 0; p = text.indexOf('\n...', p + 1)) {
-    const at = p === 0 && text.startsWith('...') ? 3 : p + 4;
-    const after = text.charCodeAt(at);
-    if (Number.isNaN(after) || after === 32 || after === 9 || after === 10 || after === 13) return true;
-  }
-  return false;
 }
 
 /** A piece the cut cannot stand for on its own (PieceResult.unclosedQuote). */
@@ -164,8 +214,79 @@ function piecesOf(text: string): string[] | undefined {
   // Comments before the first `---` belong to its document (its header comments: modelines).
   const first = pieces[0];
   const second = pieces[1];
-  if (first !== undefined && second !== undefined && !/^[ \t]*[^\s#]/m.test(first)) pieces.splice(0, 2, first + second);
+  if (first !== undefined && second !== undefined && !hasContent(first)) pieces.splice(0, 2, first + second);
   return pieces.length < 2 ? undefined : pieces;
+}
+
+/** What, besides its text, a piece's diagnostics depend on (see the file comment). */
+async function contextOf(service: ValidationInternals, uri: string, isKubernetes: boolean, lastLineEmpty: boolean): Promise<string> {
+  // The file's schema: our URI changes with the file's kinds and with every cluster schema layer.
+  const schemas = service.schemaService.customSchemaProvider ? await service.schemaService.customSchemaProvider(uri) : undefined;
+  return `${isKubernetes}\u0000${lastLineEmpty}\u0000${JSON.stringify(schemas ?? null)}`;
+}
+
+/**
+ * Whether the file's last line is blank, which decides how yaml-language-server's parser counts node
+ * lengths (yamlParser07 `parse`, isLastLineEmpty); every piece is parsed as the file is.
+ */
+function lastLineEmptyOf(lastPiece: string): boolean {
+  return lastPiece.slice(lastPiece.lastIndexOf('\n') + 1).trim() === '';
+}
+
+function keepFile(files: Map<string, FileCache>, uri: string, cache: FileCache): void {
+  files.delete(uri);
+  files.set(uri, cache);
+  while (files.size > MAX_FILES) files.delete(files.keys().next().value as string);
+}
+
+/**
+ * The changes recorded since the cached validation of this document applied to its pieces, and only
+ * the pieces they changed validated; undefined where that cannot stand for a whole-file validation
+ * (another document object, a missed or full-text change, a `---` line added or removed, the schema,
+ * the last line's blankness or a piece's document count changed): the caller then cuts the whole text.
+ */
+async function validateEdits(
+  service: ValidationInternals,
+  modules: ValidationModules,
+  files: Map<string, FileCache>,
+  textDocument: TextDocument,
+  version: number,
+  isKubernetes: boolean,
+  cached: FileCache,
+  log: ChangeLog | undefined,
+): Promise<Diagnostic[] | undefined> {
+  if (cached.document !== textDocument || cached.startLines === undefined) return undefined;
+  let edits: readonly TextDocumentContentChangeEvent[] = [];
+  if (log === undefined ? version !== cached.version : log.from !== cached.version || log.changes === undefined) return undefined;
+  if (log?.changes !== undefined) edits = log.changes;
+  if (!edits.every((e) => 'range' in e && e.range !== undefined)) return undefined;
+  const pieces = [...cached.pieces];
+  const startLines = [...cached.startLines];
+  const changed = editPieces(pieces, startLines, edits as readonly RangeEdit[]);
+  if (changed === undefined) return undefined;
+  let length = cached.length;
+  for (const i of changed) length += (pieces[i] as string).length - (cached.pieces[i] as string).length;
+  // A change this did not see (the text's length is read without building the text).
+  if (length !== textDocument.getText().length) return undefined;
+  const uri = textDocument.uri;
+  const lastLineEmpty = lastLineEmptyOf(pieces[pieces.length - 1] as string);
+  const context = await contextOf(service, uri, isKubernetes, lastLineEmpty);
+  if (context !== cached.context) return undefined;
+  const results = [...cached.values];
+  let validated = 0;
+  for (const i of [...changed].sort((a, b) => a - b)) {
+    const before = results[i] as PieceResult;
+    const result = await validatePiece(service, modules, uri, pieces[i] as string, before.index, isKubernetes, i < pieces.length - 1 && !lastLineEmpty);
+    incrementalValidationControl.validatedDocuments += result.documents;
+    validated += result.documents;
+    // The index of every later document would move, or the file needs the upstream path.
+    if (result.documents !== before.documents || result.unclosedQuote || result.overLimits) return undefined;
+    results[i] = result;
+  }
+  const lastResult = results[results.length - 1] as PieceResult;
+  incrementalValidationControl.reusedDocuments += lastResult.index + lastResult.documents - validated;
+  const keep = () => keepFile(files, uri, { context, pieces, values: results, document: textDocument, version, length, startLines });
+  return assemble(service, modules, uri, pieces, results, isKubernetes, keep);
 }
 
 async function validatePieces(
@@ -173,25 +294,25 @@ async function validatePieces(
   modules: ValidationModules,
   files: Map<string, FileCache>,
   textDocument: TextDocument,
+  version: number,
+  text: string,
   isKubernetes: boolean,
   pieces: readonly string[],
 ): Promise<Diagnostic[]> {
   const uri = textDocument.uri;
-  // The file's schema: our URI changes with the file's kinds and with every cluster schema layer.
-  const schemas = service.schemaService.customSchemaProvider ? await service.schemaService.customSchemaProvider(uri) : undefined;
-  const context = `${isKubernetes}\u0000${JSON.stringify(schemas ?? null)}`;
+  const lastLineEmpty = lastLineEmptyOf(text);
+  const context = await contextOf(service, uri, isKubernetes, lastLineEmpty);
   const previous = files.get(uri);
   files.delete(uri);
   const known = reuseByPiece(previous?.context === context ? previous : undefined, pieces);
   const results: PieceResult[] = [];
   const keep = () => {
-    files.set(uri, { context, pieces: pieces.slice(0, results.length), values: results });
-    while (files.size > MAX_FILES) files.delete(files.keys().next().value as string);
+    // Edits are applied to the pieces only when every piece has its result and lines split at LF alone.
+    const whole = results.length === pieces.length && !results.some((r) => r.unclosedQuote || r.overLimits) && !/\r(?!\n)/.test(text);
+    let line = 0;
+    const startLines = whole ? results.map((r) => ((line += r.lines), line - r.lines)) : undefined;
+    keepFile(files, uri, { context, pieces: pieces.slice(0, results.length), values: results, document: textDocument, version, length: text.length, startLines });
   };
-  // Whether the whole file's last line is empty decides how yaml-language-server's parser counts
-  // node lengths (yamlParser07 `parse`, isLastLineEmpty); every piece is parsed as the file is.
-  const text = textDocument.getText();
-  const lastLineEmpty = text.slice(text.lastIndexOf('\n') + 1).trim() === '';
   // Reused pieces are taken in a plain loop (reuseRun); the loop that awaits runs once per changed piece.
   let index = 0;
   for (let i = reuseRun(known, results, 0); i < pieces.length; i = reuseRun(known, results, i + 1)) {

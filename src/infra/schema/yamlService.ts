@@ -9,15 +9,19 @@ import { YAMLSchemaService } from 'yaml-language-server/out/server/src/languages
 import { YAMLValidation, yamlDiagToLSDiag } from 'yaml-language-server/out/server/src/languageservice/services/yamlValidation';
 import { parse } from 'yaml-language-server/out/server/src/languageservice/parser/yamlParser07';
 import { filterSuppressedDiagnostics } from 'yaml-language-server/out/server/src/languageservice/utils/diagnostic-filter';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaRegistry } from '../../core/schema/registry';
 import { boundYamlDocuments } from './boundedDocuments';
 import { cacheCustomSchemaResolution } from './customSchemaCache';
-import { validateChangedDocumentsOnly, type ValidationModules } from './incrementalValidation';
+import { recordDocumentChanges, validateChangedDocumentsOnly, type ValidationModules } from './incrementalValidation';
 
 // The classes `getLanguageService` above instantiates (same module instance).
 cacheCustomSchemaResolution(YAMLSchemaService);
 boundYamlDocuments(YamlDocuments);
 validateChangedDocumentsOnly({ YAMLValidation, yamlDiagToLSDiag, parse, filterSuppressedDiagnostics } as unknown as ValidationModules);
+// Callers that apply edits with `TextDocument.update`, as the server's document store does, get the
+// same per-keystroke path (incrementalValidation.ts recordDocumentChanges).
+recordDocumentChanges(TextDocument);
 
 /** The language-service settings the extension's server runs with too (src/vscode/yaml/yamlClient.ts). */
 const YAML_SERVICE_SETTINGS = {
