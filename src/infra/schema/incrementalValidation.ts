@@ -20,7 +20,7 @@
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
-import type { Document } from 'yaml';
+import { Lexer, type Document } from 'yaml';
 import { measureDocument } from '../../core/manifest/boundedYaml';
 import { cutAtDocumentStarts, editPieces, hasContent, hasDocumentEnd, reuseByPiece, type PieceMemo, type RangeEdit } from '../../core/manifest/documentStarts';
 
@@ -85,6 +85,19 @@ interface PieceResult {
    * tell which, so the file takes the upstream path.
    */
   readonly unclosedQuote: boolean;
+  /**
+   * A syntax error reaches the piece's end, the first line of the next piece: there the whole file may
+   * place it otherwise (a flow collection left open ends at the next `---`, and its error spans the
+   * marker; `yaml` compose/resolve-flow-collection.ts), so unless the piece is the last the file takes
+   * the upstream path.
+   */
+  readonly reachesEnd: boolean;
+  /**
+   * Parsed as a piece followed by more text (not the last, in a file whose last line is not blank):
+   * node positions are counted differently (yamlParser07 `parse`), so a piece that becomes or stops
+   * being the last one is validated again.
+   */
+  readonly countLines: boolean;
 }
 
 interface FileCache extends PieceMemo<PieceResult> {
@@ -137,10 +150,11 @@ export function recordDocumentChanges(textDocumentNamespace: object): boolean {
 }
 
 /**
- * Counters for tests and the bench; `wholeFile` turns the patch off (the upstream path), so a test can
+ * Counters for tests and the bench (`wholeTextCuts`: validations that read the whole text, not only
+ * the recorded edits); `wholeFile` turns the patch off (the upstream path), so a test can
  * compare both on the same service.
  */
-export const incrementalValidationControl = { wholeFile: false, validatedDocuments: 0, reusedDocuments: 0 };
+export const incrementalValidationControl = { wholeFile: false, validatedDocuments: 0, reusedDocuments: 0, wholeTextCuts: 0 };
 
 const PATCHED = Symbol.for('gitops-lens.incrementalValidation');
 /** Files whose pieces are kept (open editors); the least recently validated is dropped first. */
@@ -190,6 +204,7 @@ export function validateChangedDocumentsOnly(modules: ValidationModules): boolea
       files.delete(textDocument.uri);
     }
     const text = textDocument.getText();
+    incrementalValidationControl.wholeTextCuts++;
     const pieces = piecesOf(text);
     if (pieces === undefined) return original.call(this, textDocument, isKubernetes);
     try {
@@ -204,7 +219,12 @@ export function validateChangedDocumentsOnly(modules: ValidationModules): boolea
   return true;
 }
 
-/** A piece the cut cannot stand for on its own (PieceResult.unclosedQuote). */
+/** Whether a piece's result at `index` of `count` pieces is what the whole file gives there. */
+function standsAlone(result: PieceResult, index: number, count: number): boolean {
+  return !result.unclosedQuote && !(result.reachesEnd && index < count - 1);
+}
+
+/** A piece the cut cannot stand for on its own (PieceResult.unclosedQuote, reachesEnd). */
 class WholeFileNeeded extends Error {}
 
 /** The file cut at its `---` lines, or undefined where the upstream path is the safe one. */
@@ -280,7 +300,7 @@ async function validateEdits(
     incrementalValidationControl.validatedDocuments += result.documents;
     validated += result.documents;
     // The index of every later document would move, or the file needs the upstream path.
-    if (result.documents !== before.documents || result.unclosedQuote || result.overLimits) return undefined;
+    if (result.documents !== before.documents || !standsAlone(result, i, pieces.length) || result.overLimits) return undefined;
     results[i] = result;
   }
   const lastResult = results[results.length - 1] as PieceResult;
@@ -305,10 +325,11 @@ async function validatePieces(
   const previous = files.get(uri);
   files.delete(uri);
   const known = reuseByPiece(previous?.context === context ? previous : undefined, pieces);
+  for (const [i, result] of known.entries()) if (result !== undefined && result.countLines !== (i < pieces.length - 1 && !lastLineEmpty)) known[i] = undefined;
   const results: PieceResult[] = [];
   const keep = () => {
     // Edits are applied to the pieces only when every piece has its result and lines split at LF alone.
-    const whole = results.length === pieces.length && !results.some((r) => r.unclosedQuote || r.overLimits) && !/\r(?!\n)/.test(text);
+    const whole = results.length === pieces.length && results.every((r, i) => standsAlone(r, i, pieces.length) && !r.overLimits) && !/\r(?!\n)/.test(text);
     let line = 0;
     const startLines = whole ? results.map((r) => ((line += r.lines), line - r.lines)) : undefined;
     keepFile(files, uri, { context, pieces: pieces.slice(0, results.length), values: results, document: textDocument, version, length: text.length, startLines });
@@ -320,7 +341,7 @@ async function validatePieces(
     const result = await validatePiece(service, modules, uri, pieces[i] as string, index, isKubernetes, i < pieces.length - 1 && !lastLineEmpty);
     incrementalValidationControl.validatedDocuments += result.documents;
     results.push(result);
-    if (result.unclosedQuote || result.overLimits) break;
+    if (!standsAlone(result, results.length - 1, pieces.length) || result.overLimits) break;
   }
   return assemble(service, modules, uri, pieces, results, isKubernetes, keep);
 }
@@ -351,7 +372,7 @@ function assemble(
   keep: () => unknown,
 ): Diagnostic[] {
   keep();
-  if (results.some((r) => r.unclosedQuote)) throw new WholeFileNeeded();
+  if (results.some((r, i) => !standsAlone(r, i, pieces.length))) throw new WholeFileNeeded();
   if (results.some((r) => r.overLimits)) return [];
   const all: Diagnostic[] = [];
   const startLines: number[] = [];
@@ -397,12 +418,15 @@ async function validatePiece(
   const parsed = modules.parse(text, { customTags: service.customTags, yamlVersion: service.yamlVersion }, shape);
   let lines = 0;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
-  const base = { index: firstIndex, lines, documents: parsed.documents.length };
+  const base = { index: firstIndex, lines, documents: parsed.documents.length, countLines };
   const overLimits = parsed.documents.some((d) => d.internalDocument !== undefined && measureDocument(d.internalDocument as Document.Parsed) !== undefined);
-  const unclosedQuote = parsed.documents.some((d) => ((d.internalDocument as Document.Parsed | undefined)?.errors ?? []).some((e) => e.code === 'MISSING_CHAR' && /quote/.test(e.message)));
-  if (overLimits || unclosedQuote) return { ...base, diagnostics: [], kubernetesModeline: false, overLimits, unclosedQuote };
+  // An open quote is always an error; where the piece has none, its text is not lexed again. The error
+  // is not always MISSING_CHAR: a quoted scalar where no node may start is an unexpected token.
+  const unclosedQuote = parsed.documents.some((d) => d.errors.length > 0 || ((d.internalDocument as Document.Parsed | undefined)?.errors.length ?? 0) > 0) && hasUnclosedQuote(text);
+  if (overLimits || unclosedQuote) return { ...base, diagnostics: [], kubernetesModeline: false, overLimits, unclosedQuote, reachesEnd: false };
   const out: Diagnostic[] = [];
   let kubernetesModeline = false;
+  let reachesEnd = false;
   for (const [i, doc] of parsed.documents.entries()) {
     const modeline = service.hasKubernetesModelineSchema(doc);
     kubernetesModeline ||= modeline;
@@ -416,9 +440,32 @@ async function validatePiece(
       ...(await service.getSchemaDiagnostics(pieceDocument, doc)),
       ...service.runAdditionalValidators(pieceDocument, doc),
     ];
-    for (const d of found) out.push(isYamlDocDiagnostic(d) ? modules.yamlDiagToLSDiag(d as never, pieceDocument) : (d as Diagnostic));
+    for (const [k, d] of found.entries()) {
+      const diagnostic = isYamlDocDiagnostic(d) ? modules.yamlDiagToLSDiag(d as never, pieceDocument) : (d as Diagnostic);
+      // Syntax errors only: schema problems sit on nodes, which end where the whole file ends them
+      // unless the syntax is unfinished at the end, which is a syntax error there.
+      reachesEnd ||= k < doc.errors.length + doc.warnings.length && diagnostic.range.end.line >= lines;
+      out.push(diagnostic);
+    }
   }
-  return { ...base, diagnostics: out, kubernetesModeline, overLimits: false, unclosedQuote: false };
+  return { ...base, diagnostics: out, kubernetesModeline, overLimits: false, unclosedQuote: false, reachesEnd };
+}
+
+/** Some quoted scalar of the text runs to its end (the `yaml` lexer's tokens, parse/lexer.ts). */
+function hasUnclosedQuote(text: string): boolean {
+  for (const token of new Lexer().lex(text)) {
+    const quote = token.charAt(0);
+    if (quote !== '"' && quote !== "'") continue;
+    // Closed: the last character is the quote, after an even run of backslashes ("a\\\\") or of
+    // quotes ('it''s', each `''` one quote in the scalar).
+    let run = 0;
+    const escape = quote === '"' ? '\\' : "'";
+    let end = token.length - 1;
+    if (end < 1 || token.charAt(end) !== quote) return true;
+    for (end--; end >= 1 && token.charAt(end) === escape; end--) run++;
+    if (run % 2 === 1) return true;
+  }
+  return false;
 }
 
 /** The whole-file part of upstream `doValidation`: same rules, same order. */

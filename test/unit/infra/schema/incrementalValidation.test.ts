@@ -70,7 +70,62 @@ function harness() {
   return { validate };
 }
 
-const counts = () => ({ validated: incrementalValidationControl.validatedDocuments, reused: incrementalValidationControl.reusedDocuments });
+const counts = () => ({
+  validated: incrementalValidationControl.validatedDocuments,
+  reused: incrementalValidationControl.reusedDocuments,
+  cuts: incrementalValidationControl.wholeTextCuts,
+});
+
+/**
+ * One open document edited the way the language server's document store edits it (TextDocument.update
+ * with ranged changes, as `textDocument/didChange` with incremental sync delivers them), validated
+ * after each event, and the same text validated whole on a fresh document object.
+ */
+function editor(initial: string, uri = 'file:///w/edited.yaml') {
+  const registry = new SchemaRegistry(builtinLayer);
+  const texts = new Map<string, string>();
+  const ls = createYamlService(registry, (u) => texts.get(u));
+  const document = TextDocument.create(uri, 'yaml', ++version, initial);
+  return {
+    document,
+    /** Applies changes given as offsets into the text each one sees (the previous ones applied). */
+    apply(changes: ReadonlyArray<{ from: number; to: number; text: string }>): void {
+      const ranged = [];
+      // A scratch copy gives the positions each change is stated in, after the ones before it.
+      const scratch = TextDocument.create('file:///w/scratch.yaml', 'yaml', 0, document.getText());
+      for (const c of changes) {
+        const change = { range: { start: scratch.positionAt(c.from), end: scratch.positionAt(c.to) }, text: c.text };
+        ranged.push(change);
+        TextDocument.update(scratch, [change], scratch.version + 1);
+      }
+      TextDocument.update(document, ranged, ++version);
+    },
+    async validate(): Promise<Diagnostic[]> {
+      texts.set(uri, document.getText());
+      return ls.doValidation(document, false);
+    },
+    async wholeFile(): Promise<Diagnostic[]> {
+      incrementalValidationControl.wholeFile = true;
+      try {
+        return await ls.doValidation(TextDocument.create(uri, 'yaml', ++version, document.getText()), false);
+      } finally {
+        incrementalValidationControl.wholeFile = false;
+      }
+    },
+  };
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failing sequence can be replayed by its seed. */
+function random(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
 
 describe('incremental validation: only changed documents, same diagnostics', function () {
   this.timeout(60_000);
@@ -153,6 +208,158 @@ describe('incremental validation: only changed documents, same diagnostics', fun
         const whole = await validate(t, true);
         assert.deepEqual(incremental, whole, `text ${i} of ${name}`);
       }
+    });
+  }
+});
+
+describe('incremental validation: edits the server records, applied to the kept documents', function () {
+  this.timeout(120_000);
+
+  it('a keystroke inside one document of fifty validates that document without reading the whole text', async () => {
+    const ed = editor(file(50));
+    assert.deepEqual(await ed.validate(), []);
+    const text = ed.document.getText();
+    const at = text.indexOf('replicas: 2') + 'replicas: '.length;
+    const start = counts();
+    ed.apply([{ from: at, to: at + 1, text: 't' }]);
+    const diagnostics = await ed.validate();
+    const after = counts();
+    assert.equal(after.cuts - start.cuts, 0, 'the recorded change is applied to the kept pieces');
+    assert.equal(after.validated - start.validated, 1);
+    assert.equal(after.reused - start.reused, 49);
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0]!.range.start.line, ed.document.positionAt(at).line);
+    assert.deepEqual(diagnostics, await ed.wholeFile());
+    // Typing on: two more characters in two events, then one event with two changes in two documents.
+    ed.apply([{ from: at + 1, to: at + 1, text: 'w' }]);
+    ed.apply([{ from: at + 2, to: at + 2, text: 'o' }]);
+    const other = ed.document.getText().indexOf('name: config-') + 'name: '.length;
+    ed.apply([
+      { from: at, to: at + 3, text: '2' },
+      { from: other, to: other, text: 'x-' },
+    ]);
+    const before2 = counts();
+    assert.deepEqual(await ed.validate(), []);
+    assert.equal(counts().cuts - before2.cuts, 0);
+    assert.equal(counts().validated - before2.validated, 2);
+  });
+
+  it('an edit that adds or removes a `---` line takes the whole-text path and still equals a whole-file validation', async () => {
+    const ed = editor(file(20));
+    await ed.validate();
+    const at = ed.document.getText().indexOf('kind: ConfigMap');
+    let start = counts();
+    ed.apply([{ from: at, to: at, text: 'a: 1\n---\n' }]);
+    assert.deepEqual(await ed.validate(), await ed.wholeFile());
+    assert.equal(counts().cuts - start.cuts, 1);
+    const marker = ed.document.getText().indexOf('---\n');
+    start = counts();
+    ed.apply([{ from: marker, to: marker + 4, text: '' }]);
+    const merged = await ed.validate();
+    assert.equal(counts().cuts - start.cuts, 1);
+    assert.deepEqual(merged, await ed.wholeFile());
+  });
+
+  // Random sequences of what an editor sends: characters typed and deleted inside a line, lines added
+  // and removed, values made wrong, `---` lines added and removed, edits at the start and the end of
+  // the file, several changes in one event, several events between two validations, and undo (the
+  // inverse change of an earlier edit). After every validation the diagnostics equal a whole-file one.
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    it(`equals a whole-file validation after every step of a random edit sequence (seed ${seed})`, async () => {
+      const next = random(seed);
+      const base = seed % 2 === 0 ? file(14) : `# header\n---\n${file(12, (i) => (i % 3 === 0 ? deployment(i, i === 6 ? 'x' : '2') : configMap(i)))}`;
+      const ed = editor(seed === 3 ? base.replace(/\n/g, '\r\n') : seed === 4 ? base.trimEnd() : base);
+      const undo: Array<{ from: number; to: number; text: string }> = [];
+      const eol = seed === 3 ? '\r\n' : '\n';
+      const pick = <T>(xs: readonly T[]): T => xs[next(xs.length)] as T;
+      const lineStart = (text: string): number => {
+        const starts = [0];
+        for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+        return pick(starts);
+      };
+      /** One change against the text, and its inverse against the text after it. */
+      const change = (text: string): { from: number; to: number; text: string } => {
+        // Mostly typing inside a document, as an editor does; the rest now and then.
+        const kind = pick([0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 10, 10]);
+        const at = next(text.length + 1);
+        const lineEnd = (p: number) => {
+          const lf = text.indexOf('\n', p);
+          return lf < 0 ? text.length : lf > 0 && text[lf - 1] === '\r' ? lf - 1 : lf;
+        };
+        switch (kind) {
+          case 0:
+            return { from: at, to: at, text: next(12) === 0 ? pick(['"', '{', "'", '&a ', '*a']) : pick(['a', ' ', '1', ':', '#', '-', 'x']) };
+          case 1: {
+            const end = lineEnd(at);
+            return { from: at, to: Math.min(end, at + 1 + next(4)), text: '' };
+          }
+          case 2: {
+            const m = /replicas: \w+|mode: "\w+"|name: [\w-]+/g;
+            const found = [...text.matchAll(m)];
+            const hit = found.length > 0 ? pick(found) : undefined;
+            return hit ? { from: hit.index!, to: hit.index! + hit[0].length, text: pick(['replicas: many', 'replicas: 3', 'mode: [1]', 'name: renamed', 'name: {a: 1}']) } : { from: at, to: at, text: 'x' };
+          }
+          case 3: {
+            const s = lineStart(text);
+            return { from: s, to: s, text: pick([`  extra: 1${eol}`, `# note${eol}`, `bogus: true${eol}`, eol]) };
+          }
+          case 4: {
+            const s = lineStart(text);
+            return { from: s, to: s, text: pick([`---${eol}`, `---${eol}apiVersion: v1${eol}kind: ConfigMap${eol}metadata: {name: new}${eol}data: {a: [1]}${eol}`]) };
+          }
+          case 5: {
+            const markers = [...text.matchAll(/^---(?:\r?\n|$)/gm)];
+            const hit = markers.length > 0 ? pick(markers) : undefined;
+            return hit ? { from: hit.index!, to: hit.index! + hit[0].length, text: '' } : { from: 0, to: 0, text: `# top${eol}` };
+          }
+          case 6:
+            return { from: 0, to: 0, text: pick([`# top${eol}`, `---${eol}`, 'x']) };
+          case 7:
+            return { from: text.length, to: text.length, text: pick([`${eol}---${eol}apiVersion: v1${eol}kind: ConfigMap${eol}metadata: {name: end}${eol}`, 'z', eol, `  k: v${eol}`]) };
+          case 8: {
+            const s = lineStart(text);
+            const e = lineEnd(s);
+            return { from: s, to: Math.min(text.length, e + eol.length), text: '' };
+          }
+          case 9: {
+            // A change across document boundaries: a few lines around a `---`.
+            const m = text.indexOf(`${eol}---`, at);
+            return m < 0 ? { from: at, to: at, text: 'y' } : { from: Math.max(0, m - 3), to: Math.min(text.length, m + eol.length + 5), text: pick(['', `: 1${eol}---${eol}b`, 'q']) };
+          }
+          default: {
+            const last = undo.pop();
+            return last ?? { from: at, to: at, text: '\t' };
+          }
+        }
+      };
+      await ed.validate();
+      const start = counts();
+      const steps = 80;
+      for (let step = 0; step < steps; step++) {
+        const events = 1 + (next(4) === 0 ? 1 : 0);
+        const dumpBefore = ed.document.getText(); const dumpEvents: unknown[] = [];
+        for (let e = 0; e < events; e++) {
+          const parts = 1 + (next(5) === 0 ? 1 + next(2) : 0);
+          const changes = [];
+          let text = ed.document.getText();
+          for (let k = 0; k < parts; k++) {
+            const c = change(text);
+            changes.push(c);
+            const applied = text.slice(0, c.from) + c.text + text.slice(c.to);
+            if (next(2) === 0) undo.push({ from: c.from, to: c.from + c.text.length, text: text.slice(c.from, c.to) });
+            text = applied;
+          }
+          ed.apply(changes); dumpEvents.push(changes);
+        }
+        const incremental = await ed.validate();
+        const whole = await ed.wholeFile();
+        if (process.env.I18_DUMP && JSON.stringify(incremental) !== JSON.stringify(whole)) require("fs").writeFileSync(process.env.I18_DUMP, JSON.stringify({ before: dumpBefore, events: dumpEvents, after: ed.document.getText() }));
+        assert.deepEqual(incremental, whole, `seed ${seed} step ${step}:\n${ed.document.getText()}`);
+      }
+      // Both paths ran: edits applied to the kept pieces, and the whole text cut again.
+      const cuts = counts().cuts - start.cuts;
+      console.log("CUTS", seed, cuts);
+      assert.ok(cuts > 0 && cuts < steps, `${cuts} of ${steps} validations cut the whole text`);
     });
   }
 });
