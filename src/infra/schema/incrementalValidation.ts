@@ -22,6 +22,7 @@ import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-langua
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { Lexer, type Document } from 'yaml';
 import { measureDocument } from '../../core/manifest/boundedYaml';
+import { documentKinds } from '../../core/schema/kinds';
 import { cutAtDocumentStarts, editPieces, hasContent, hasDocumentEnd, reuseByPiece, type PieceMemo, type RangeEdit } from '../../core/manifest/documentStarts';
 
 /** The members of yaml-language-server's SingleYAMLDocument this relies on. */
@@ -102,6 +103,8 @@ interface PieceResult {
 
 interface FileCache extends PieceMemo<PieceResult> {
   readonly context: string;
+  /** The custom schema provider's answer for the file. */
+  readonly schemas: SchemaAnswer | undefined;
   /** The document object validated, its version and text length then: edits recorded since apply to `pieces`. */
   readonly document: object;
   readonly version: number;
@@ -239,10 +242,51 @@ function piecesOf(text: string): string[] | undefined {
 }
 
 /** What, besides its text, a piece's diagnostics depend on (see the file comment). */
-async function contextOf(service: ValidationInternals, uri: string, isKubernetes: boolean, lastLineEmpty: boolean): Promise<string> {
-  // The file's schema: our URI changes with the file's kinds and with every cluster schema layer.
-  const schemas = service.schemaService.customSchemaProvider ? await service.schemaService.customSchemaProvider(uri) : undefined;
-  return `${isKubernetes}\u0000${lastLineEmpty}\u0000${JSON.stringify(schemas ?? null)}`;
+function contextOf(isKubernetes: boolean, lastLineEmpty: boolean, schemas: SchemaAnswer | undefined): string {
+  return `${isKubernetes}\u0000${lastLineEmpty}\u0000${schemas?.json ?? ''}`;
+}
+
+/** The custom schema provider's answer for a file, and as JSON for the cache key. */
+interface SchemaAnswer {
+  readonly answer: unknown;
+  readonly json: string;
+}
+
+/** The file's schema: our URI changes with the file's kinds and with every cluster schema layer. */
+async function schemasOf(service: ValidationInternals, uri: string): Promise<SchemaAnswer | undefined> {
+  if (!service.schemaService.customSchemaProvider) return undefined;
+  const answer = await service.schemaService.customSchemaProvider(uri);
+  return { answer, json: JSON.stringify(answer ?? null) };
+}
+
+/**
+ * Calls `call` with the schema service's custom schema provider answering `schemas` for the time of
+ * the call. yaml-language-server's `getSchemaDiagnostics` asks the provider for every document it
+ * validates (`YAMLSchemaService.getSchemaForResource`), before its first `await`: in the server a
+ * request to the extension, which reads the whole text of the file; the answer for this file was
+ * taken once for this validation. Swapped and restored synchronously, so no other request sees it; if
+ * an upgrade asked later, the real provider would answer, only slower.
+ */
+function answering<T>(service: ValidationInternals, schemas: SchemaAnswer | undefined, call: () => T): T {
+  const schemaService = service.schemaService;
+  const provider = schemaService.customSchemaProvider;
+  if (provider === undefined || schemas === undefined) return call();
+  schemaService.customSchemaProvider = () => Promise.resolve(schemas.answer);
+  try {
+    return call();
+  } finally {
+    schemaService.customSchemaProvider = provider;
+  }
+}
+
+/**
+ * Whether pieces name the same kinds, in the same order, as kinds.ts reads them (the registry's rule for
+ * the file's schema URI, src/core/schema/registry.ts).
+ */
+function sameKinds(before: string, after: string): boolean {
+  const a = documentKinds(before);
+  const b = documentKinds(after);
+  return a.length === b.length && a.every((k, i) => k?.apiVersion === b[i]?.apiVersion && k?.kind === b[i]?.kind);
 }
 
 /**
@@ -290,13 +334,20 @@ async function validateEdits(
   if (length !== textDocument.getText().length) return undefined;
   const uri = textDocument.uri;
   const lastLineEmpty = lastLineEmptyOf(pieces[pieces.length - 1] as string);
-  const context = await contextOf(service, uri, isKubernetes, lastLineEmpty);
+  // Our custom schema provider answers from the file's kinds and a generation that changes with the
+  // cluster layers (core/schema/registry.ts schemaUriFor); a new generation reaches the server as a
+  // configuration change (src/vscode/yaml/yamlClient.ts schemasChanged, yamlService.ts in-process),
+  // which drops these caches (the `configure` patch above). So while the changed pieces name the same
+  // kinds, the answer is the one kept, and a keystroke costs no request to the extension for it.
+  const kindsKept = [...changed].every((i) => sameKinds(cached.pieces[i] as string, pieces[i] as string));
+  const schemas = kindsKept ? cached.schemas : await schemasOf(service, uri);
+  const context = contextOf(isKubernetes, lastLineEmpty, schemas);
   if (context !== cached.context) return undefined;
   const results = [...cached.values];
   let validated = 0;
   for (const i of [...changed].sort((a, b) => a - b)) {
     const before = results[i] as PieceResult;
-    const result = await validatePiece(service, modules, uri, pieces[i] as string, before.index, isKubernetes, i < pieces.length - 1 && !lastLineEmpty);
+    const result = await validatePiece(service, modules, uri, pieces[i] as string, before.index, isKubernetes, i < pieces.length - 1 && !lastLineEmpty, schemas);
     incrementalValidationControl.validatedDocuments += result.documents;
     validated += result.documents;
     // The index of every later document would move, or the file needs the upstream path.
@@ -305,8 +356,8 @@ async function validateEdits(
   }
   const lastResult = results[results.length - 1] as PieceResult;
   incrementalValidationControl.reusedDocuments += lastResult.index + lastResult.documents - validated;
-  const keep = () => keepFile(files, uri, { context, pieces, values: results, document: textDocument, version, length, startLines });
-  return assemble(service, modules, uri, pieces, results, isKubernetes, keep);
+  keepFile(files, uri, { context, schemas, pieces, values: results, document: textDocument, version, length, startLines });
+  return assemble(service, modules, uri, pieces, results, isKubernetes, startLines);
 }
 
 async function validatePieces(
@@ -321,7 +372,8 @@ async function validatePieces(
 ): Promise<Diagnostic[]> {
   const uri = textDocument.uri;
   const lastLineEmpty = lastLineEmptyOf(text);
-  const context = await contextOf(service, uri, isKubernetes, lastLineEmpty);
+  const schemas = await schemasOf(service, uri);
+  const context = contextOf(isKubernetes, lastLineEmpty, schemas);
   const previous = files.get(uri);
   files.delete(uri);
   const known = reuseByPiece(previous?.context === context ? previous : undefined, pieces);
@@ -332,18 +384,19 @@ async function validatePieces(
     const whole = results.length === pieces.length && results.every((r, i) => standsAlone(r, i, pieces.length) && !r.overLimits) && !/\r(?!\n)/.test(text);
     let line = 0;
     const startLines = whole ? results.map((r) => ((line += r.lines), line - r.lines)) : undefined;
-    keepFile(files, uri, { context, pieces: pieces.slice(0, results.length), values: results, document: textDocument, version, length: text.length, startLines });
+    keepFile(files, uri, { context, schemas, pieces: pieces.slice(0, results.length), values: results, document: textDocument, version, length: text.length, startLines });
+    return startLines;
   };
   // Reused pieces are taken in a plain loop (reuseRun); the loop that awaits runs once per changed piece.
   let index = 0;
   for (let i = reuseRun(known, results, 0); i < pieces.length; i = reuseRun(known, results, i + 1)) {
     index = results.length === 0 ? 0 : (results[results.length - 1] as PieceResult).index + (results[results.length - 1] as PieceResult).documents;
-    const result = await validatePiece(service, modules, uri, pieces[i] as string, index, isKubernetes, i < pieces.length - 1 && !lastLineEmpty);
+    const result = await validatePiece(service, modules, uri, pieces[i] as string, index, isKubernetes, i < pieces.length - 1 && !lastLineEmpty, schemas);
     incrementalValidationControl.validatedDocuments += result.documents;
     results.push(result);
     if (!standsAlone(result, results.length - 1, pieces.length) || result.overLimits) break;
   }
-  return assemble(service, modules, uri, pieces, results, isKubernetes, keep);
+  return assemble(service, modules, uri, pieces, results, isKubernetes, keep());
 }
 
 /** Pushes the reusable results from `from` on (same text, same document index); returns the first other piece. */
@@ -369,21 +422,24 @@ function assemble(
   pieces: readonly string[],
   results: readonly PieceResult[],
   isKubernetes: boolean,
-  keep: () => unknown,
+  /** The first line of each piece, where the results were checked already (validateEdits, keep). */
+  checked: readonly number[] | undefined,
 ): Diagnostic[] {
-  keep();
-  if (results.some((r, i) => !standsAlone(r, i, pieces.length))) throw new WholeFileNeeded();
-  if (results.some((r) => r.overLimits)) return [];
-  const all: Diagnostic[] = [];
-  const startLines: number[] = [];
-  let suppressMatchesMultiple = isKubernetes;
-  let line = 0;
-  for (const result of results) {
-    suppressMatchesMultiple ||= result.kubernetesModeline;
-    for (const d of result.diagnostics) all.push(shifted(d, line, uri));
-    startLines.push(line);
-    line += result.lines;
+  if (checked === undefined) {
+    if (results.some((r, i) => !standsAlone(r, i, pieces.length))) throw new WholeFileNeeded();
+    if (results.some((r) => r.overLimits)) return [];
   }
+  let line = 0;
+  const startLines = checked ?? results.map((r) => ((line += r.lines), line - r.lines));
+  const all: Diagnostic[] = [];
+  let suppressMatchesMultiple = isKubernetes;
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i] as PieceResult;
+    suppressMatchesMultiple ||= result.kubernetesModeline;
+    for (const d of result.diagnostics) all.push(shifted(d, startLines[i] as number, uri));
+  }
+  const last = results[results.length - 1];
+  line = last === undefined ? 0 : (startLines[results.length - 1] as number) + last.lines;
   // A line's text from its piece: the whole file's line index is not built for a few diagnostics.
   const lineText = (at: number): string | undefined => {
     if (at < 0 || at > line) return undefined;
@@ -411,6 +467,7 @@ async function validatePiece(
   firstIndex: number,
   isKubernetes: boolean,
   countLines: boolean,
+  schemas: SchemaAnswer | undefined,
 ): Promise<PieceResult> {
   const pieceDocument = TextDocument.create(uri, 'yaml', 0, text);
   // `parse` looks at the last line of the document it is given only to choose its line counting.
@@ -437,7 +494,7 @@ async function validatePiece(
     const found = [
       ...doc.errors,
       ...doc.warnings,
-      ...(await service.getSchemaDiagnostics(pieceDocument, doc)),
+      ...(await answering(service, schemas, () => service.getSchemaDiagnostics(pieceDocument, doc))),
       ...service.runAdditionalValidators(pieceDocument, doc),
     ];
     for (const [k, d] of found.entries()) {

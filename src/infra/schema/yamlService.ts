@@ -44,7 +44,13 @@ export function createYamlService(registry: SchemaRegistry, textOf: (uri: string
     },
     workspaceContext: { resolveRelativePath: (relativePath: string) => relativePath },
   });
-  ls.configure({ ...YAML_SERVICE_SETTINGS, schemas: [] });
+  const configure = () => ls.configure({ ...YAML_SERVICE_SETTINGS, schemas: [] });
+  configure();
+  // As the extension does for its server (src/vscode/yaml/yamlClient.ts schemasChanged): new schemas
+  // are a configuration change, which is what tells validation that the file's schema URI moved on
+  // (incrementalValidation.ts keeps it while a keystroke leaves the file's kinds alone). The
+  // subscription lives as long as the registry, which its owner disposes.
+  registry.onDidChange(configure);
   ls.registerCustomSchemaProvider(async (uri: string) => {
     const text = textOf(uri);
     return (text === undefined ? undefined : registry.schemaUriFor(text)) ?? [];
