@@ -13,6 +13,7 @@ import { cutAtDocumentStarts } from '../../../../src/core/manifest/documentStart
 import { distinctKinds } from '../../../../src/core/schema/kinds';
 import type { SchemaLayer } from '../../../../src/core/schema/layers';
 import { SchemaRegistry } from '../../../../src/core/schema/registry';
+import { layerFromOpenApi } from '../../../../src/core/schema/openApi';
 import { readBuiltinLayer } from '../../../../src/infra/schema/builtinBundle';
 import { incrementalValidationControl } from '../../../../src/infra/schema/incrementalValidation';
 import { createYamlService } from '../../../../src/infra/schema/yamlService';
@@ -88,6 +89,7 @@ function editor(initial: string, uri = 'file:///w/edited.yaml') {
   const document = TextDocument.create(uri, 'yaml', ++version, initial);
   return {
     document,
+    registry,
     /** Applies changes given as offsets into the text each one sees (the previous ones applied). */
     apply(changes: ReadonlyArray<{ from: number; to: number; text: string }>): void {
       const ranged = [];
@@ -244,6 +246,61 @@ describe('incremental validation: edits the server records, applied to the kept 
     assert.equal(counts().validated - before2.validated, 2);
   });
 
+  it('a keystroke that changes a kind asks for the file’s schema again; one that does not, does not', async () => {
+    const ed = editor(file(10));
+    let asked = 0;
+    const schemaUriFor = ed.registry.schemaUriFor.bind(ed.registry);
+    ed.registry.schemaUriFor = (text: string) => (asked++, schemaUriFor(text));
+    await ed.validate();
+    const text = ed.document.getText();
+    const value = text.indexOf('name: config-3') + 'name: config-'.length;
+    const before = asked;
+    ed.apply([{ from: value, to: value + 1, text: '9' }]);
+    assert.deepEqual(await ed.validate(), []);
+    assert.equal(asked, before, 'same kinds: the answer kept for this file');
+    // The ConfigMap becomes a Service with a wrong port: a kind the file's schema did not name before.
+    const kind = ed.document.getText().indexOf('kind: ConfigMap', value - 60);
+    ed.apply([{ from: kind, to: kind + 'kind: ConfigMap'.length, text: 'kind: Service' }]);
+    const start = counts();
+    const diagnostics = await ed.validate();
+    assert.ok(asked > before, 'a new kind: the provider is asked');
+    assert.deepEqual(diagnostics, await ed.wholeFile());
+    // The schema URI names another kind set, so every document is validated against it again.
+    assert.equal(counts().validated - start.validated, 10);
+  });
+
+  it('a cluster layer that arrives between two keystrokes is used by the second one', async () => {
+    const widget = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec:\n  size: big\n';
+    const ed = editor(`${file(4)}---\n${widget}`);
+    assert.deepEqual(await ed.validate(), [], 'no layer knows Widget yet');
+    ed.registry.setClusterLayer(
+      'sim',
+      layerFromOpenApi(
+        [
+          {
+            components: {
+              schemas: {
+                W: {
+                  type: 'object',
+                  properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+                  'x-kubernetes-group-version-kind': [{ group: 'example.com', version: 'v1', kind: 'Widget' }],
+                },
+              },
+            },
+          },
+        ],
+        { prefix: 'c0.', label: 'cluster sim' },
+      ),
+    );
+    // A keystroke in another document: the file's kinds are the same, its schema is not.
+    const at = ed.document.getText().indexOf('name: web-0') + 'name: web-'.length;
+    ed.apply([{ from: at, to: at + 1, text: '7' }]);
+    const diagnostics = await ed.validate();
+    assert.equal(diagnostics.length, 1);
+    assert.match(diagnostics[0]!.message, /Incorrect type\. Expected "integer"/);
+    assert.deepEqual(diagnostics, await ed.wholeFile());
+  });
+
   it('an edit that adds or removes a `---` line takes the whole-text path and still equals a whole-file validation', async () => {
     const ed = editor(file(20));
     await ed.validate();
@@ -294,10 +351,10 @@ describe('incremental validation: edits the server records, applied to the kept 
             return { from: at, to: Math.min(end, at + 1 + next(4)), text: '' };
           }
           case 2: {
-            const m = /replicas: \w+|mode: "\w+"|name: [\w-]+/g;
+            const m = /replicas: \w+|mode: "\w+"|name: [\w-]+|kind: \w+/g;
             const found = [...text.matchAll(m)];
             const hit = found.length > 0 ? pick(found) : undefined;
-            return hit ? { from: hit.index!, to: hit.index! + hit[0].length, text: pick(['replicas: many', 'replicas: 3', 'mode: [1]', 'name: renamed', 'name: {a: 1}']) } : { from: at, to: at, text: 'x' };
+            return hit ? { from: hit.index!, to: hit.index! + hit[0].length, text: pick(['replicas: many', 'replicas: 3', 'mode: [1]', 'name: renamed', 'name: {a: 1}', 'kind: Service', 'kind: Secret', 'kind: ConfigMap']) } : { from: at, to: at, text: 'x' };
           }
           case 3: {
             const s = lineStart(text);
