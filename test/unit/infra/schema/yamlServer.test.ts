@@ -11,7 +11,6 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { SchemaRegistry } from '../../../../src/core/schema/registry';
@@ -19,6 +18,75 @@ import { readBuiltinLayer } from '../../../../src/infra/schema/builtinBundle';
 import { REPO_ROOT } from '../../../support/paths';
 
 const SERVER = path.join(REPO_ROOT, 'dist', 'yamlServer.js');
+
+type Handler = (params: never) => unknown;
+
+/** JSON-RPC over the server's stdio with LSP's `Content-Length` framing: the little the test needs. */
+class Connection {
+  private buffer = Buffer.alloc(0);
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly requests = new Map<string, Handler>();
+  private readonly notifications = new Map<string, Handler>();
+
+  constructor(private readonly child: ChildProcess) {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.drain();
+    });
+  }
+
+  onRequest(method: string, handler: Handler): void {
+    this.requests.set(method, handler);
+  }
+
+  onNotification(method: string, handler: Handler): void {
+    this.notifications.set(method, handler);
+  }
+
+  sendRequest(method: string, params?: unknown): Promise<unknown> {
+    const id = this.nextId++;
+    this.write({ jsonrpc: '2.0', id, method, params });
+    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+  }
+
+  sendNotification(method: string, params?: unknown): void {
+    this.write({ jsonrpc: '2.0', method, params });
+  }
+
+  private write(message: object): void {
+    const json = JSON.stringify(message);
+    this.child.stdin!.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+  }
+
+  private drain(): void {
+    for (;;) {
+      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const length = Number(/Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString('ascii'))?.[1]);
+      if (this.buffer.length < headerEnd + 4 + length) return;
+      const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8')) as {
+        id?: number;
+        method?: string;
+        params?: never;
+        result?: unknown;
+        error?: { message: string };
+      };
+      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
+      if (message.method !== undefined && message.id !== undefined) {
+        const handler = this.requests.get(message.method);
+        this.write({ jsonrpc: '2.0', id: message.id, result: handler ? (handler(message.params as never) ?? null) : null });
+      } else if (message.method !== undefined) {
+        this.notifications.get(message.method)?.(message.params as never);
+      } else if (message.id !== undefined) {
+        const waiting = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        if (message.error) waiting?.reject(new Error(message.error.message));
+        else waiting?.resolve(message.result);
+      }
+    }
+  }
+}
 const URI = 'file:///w/keystrokes.yaml';
 
 const configMap = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-${i}\ndata:\n  mode: "prod"\n`;
@@ -43,11 +111,10 @@ const TEXT = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? deployment(i) :
 describe('the bundled YAML server: keystrokes as incremental changes', function () {
   this.timeout(60_000);
   let child: ChildProcess | undefined;
-  let connection: MessageConnection | undefined;
+  let connection: Connection | undefined;
 
   after(async () => {
-    await connection?.sendRequest('shutdown').catch(() => undefined);
-    connection?.dispose();
+    await Promise.race([connection?.sendRequest('shutdown').catch(() => undefined), new Promise((r) => setTimeout(r, 2_000))]);
     child?.kill();
   });
 
@@ -58,24 +125,24 @@ describe('the bundled YAML server: keystrokes as incremental changes', function 
     const document = TextDocument.create(URI, 'yaml', 1, TEXT);
     let schemaRequests = 0;
     child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const conn = (connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!)));
+    const conn = (connection = new Connection(child));
     // The `yaml` settings section the extension answers (src/vscode/yaml/yamlClient.ts SERVER_SETTINGS).
     const settings = { validate: true, hover: false, completion: false, format: { enable: false }, schemaStore: { enable: false, url: '' }, kubernetesCRDStore: { enable: false, url: '' }, yamlVersion: '1.2', schemas: {}, customTags: [] };
     conn.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) => params.items.map((item) => (item.section === 'yaml' ? settings : item.section === 'http' ? {} : null)));
-    conn.onRequest('custom/schema/request', (resource: string) => {
+    // vscode-jsonrpc sends a single string parameter by position: `[resource]`.
+    const first = (params: string | string[]): string => (Array.isArray(params) ? (params[0] as string) : params);
+    conn.onRequest('custom/schema/request', (params: string | string[]) => {
+      const resource = first(params);
       schemaRequests++;
       return (resource === URI ? registry.schemaUriFor(document.getText()) : undefined) ?? [];
     });
-    conn.onRequest('custom/schema/content', (uri: string) => registry.contentFor(uri));
-    conn.onRequest('client/registerCapability', () => null);
-    conn.onRequest('window/workDoneProgress/create', () => null);
+    conn.onRequest('custom/schema/content', (params: string | string[]) => registry.contentFor(first(params)));
     const published: Array<{ uri: string; diagnostics: Diagnostic[] }> = [];
     let onPublish: (() => void) | undefined;
     conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => {
       published.push(p);
       onPublish?.();
     });
-    conn.listen();
     const nextDiagnostics = (): Promise<Diagnostic[]> => {
       const seen = published.length;
       return new Promise((resolve, reject) => {
@@ -95,12 +162,12 @@ describe('the bundled YAML server: keystrokes as incremental changes', function 
       capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: {} } },
       initializationOptions: { l10nPath: path.join(REPO_ROOT, 'dist', 'l10n') },
     });
-    await conn.sendNotification('initialized', {});
-    await conn.sendNotification('yaml/registerCustomSchemaRequest');
-    await conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    conn.sendNotification('initialized', {});
+    conn.sendNotification('yaml/registerCustomSchemaRequest');
+    conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
 
     let diagnostics = nextDiagnostics();
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'yaml', version: 1, text: TEXT } });
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'yaml', version: 1, text: TEXT } });
     assert.deepEqual(await diagnostics, []);
     const afterOpen = schemaRequests;
     assert.ok(afterOpen >= 1);
@@ -110,7 +177,7 @@ describe('the bundled YAML server: keystrokes as incremental changes', function 
       const range = { start: document.positionAt(offset), end: document.positionAt(offset + length) };
       TextDocument.update(document, [{ range, text }], document.version + 1);
       const next = nextDiagnostics();
-      await conn.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: document.version }, contentChanges: [{ range, text }] });
+      conn.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: document.version }, contentChanges: [{ range, text }] });
       return next;
     };
 
