@@ -16,7 +16,14 @@
  * (test/unit/infra/schema/incrementalValidation.test.ts compares them).
  *
  * Files the cut might not match the parser on take the upstream path: `%` directives, `...` document
- * ends, whitespace-only texts, a quoted scalar left open; so do files with one document.
+ * ends, whitespace-only texts, a quoted scalar left open, a syntax error at a document's end (an open
+ * flow collection); so do files with one document.
+ *
+ * A keystroke does not read the whole text: the server's document store applies each `didChange`
+ * range with `TextDocument.update`, which recordDocumentChanges records; validation applies those
+ * ranges to the pieces it kept (core/manifest/documentStarts.ts editPieces) and validates the pieces
+ * they changed. Any change it is unsure of (a `---` line added or removed, a change across documents,
+ * a missed change) takes the whole-text cut above, which compares the pieces with the kept ones.
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
