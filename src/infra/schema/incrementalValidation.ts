@@ -102,8 +102,10 @@ interface PieceResult {
   readonly reachesEnd: boolean;
   /**
    * Parsed as a piece followed by more text (not the last, in a file whose last line is not blank):
-   * node positions are counted differently (yamlParser07 `parse`), so a piece that becomes or stops
-   * being the last one is validated again.
+   * node lengths are counted differently (yamlParser07 `parse` isLastLineEmpty, ast-converter
+   * toFixedOffsetLength), which moves the ends of diagnostic ranges. So a piece with diagnostics is
+   * validated again when this changes (it becomes or stops being the last one, or the file's last line
+   * becomes blank or not); one without keeps its empty result: lengths decide no problem, only ranges.
    */
   readonly countLines: boolean;
 }
@@ -249,8 +251,8 @@ function piecesOf(text: string): string[] | undefined {
 }
 
 /** What, besides its text, a piece's diagnostics depend on (see the file comment). */
-function contextOf(isKubernetes: boolean, lastLineEmpty: boolean, schemas: SchemaAnswer | undefined): string {
-  return `${isKubernetes}\u0000${lastLineEmpty}\u0000${schemas?.json ?? ''}`;
+function contextOf(isKubernetes: boolean, schemas: SchemaAnswer | undefined): string {
+  return `${isKubernetes}\u0000${schemas?.json ?? ''}`;
 }
 
 /** The custom schema provider's answer for a file, and as JSON for the cache key. */
@@ -300,6 +302,11 @@ function sameKinds(before: string, after: string): boolean {
  * Whether the file's last line is blank, which decides how yaml-language-server's parser counts node
  * lengths (yamlParser07 `parse`, isLastLineEmpty); every piece is parsed as the file is.
  */
+/** Whether a piece's result holds at `index` of `count` pieces (PieceResult.countLines). */
+function reusable(result: PieceResult, index: number, count: number, lastLineEmpty: boolean): boolean {
+  return result.diagnostics.length === 0 || result.countLines === (index < count - 1 && !lastLineEmpty);
+}
+
 function lastLineEmptyOf(lastPiece: string): boolean {
   return lastPiece.slice(lastPiece.lastIndexOf('\n') + 1).trim() === '';
 }
@@ -313,8 +320,8 @@ function keepFile(files: Map<string, FileCache>, uri: string, cache: FileCache):
 /**
  * The changes recorded since the cached validation of this document applied to its pieces, and only
  * the pieces they changed validated; undefined where that cannot stand for a whole-file validation
- * (another document object, a missed or full-text change, a `---` line added or removed, the schema,
- * the last line's blankness or a piece's document count changed): the caller then cuts the whole text.
+ * (another document object, a missed or full-text change, a `---` line added or removed, the schema
+ * or a piece's document count changed): the caller then cuts the whole text.
  */
 async function validateEdits(
   service: ValidationInternals,
@@ -348,9 +355,13 @@ async function validateEdits(
   // kinds, the answer is the one kept, and a keystroke costs no request to the extension for it.
   const kindsKept = [...changed].every((i) => sameKinds(cached.pieces[i] as string, pieces[i] as string));
   const schemas = kindsKept ? cached.schemas : await schemasOf(service, uri);
-  const context = contextOf(isKubernetes, lastLineEmpty, schemas);
+  const context = contextOf(isKubernetes, schemas);
   if (context !== cached.context) return undefined;
   const results = [...cached.values];
+  // Typing on the file's last line can make it blank or not: then the pieces with diagnostics again.
+  if (lastLineEmpty !== lastLineEmptyOf(cached.pieces[cached.pieces.length - 1] as string)) {
+    for (const [i, r] of results.entries()) if (!reusable(r, i, pieces.length, lastLineEmpty)) changed.add(i);
+  }
   let validated = 0;
   for (const i of [...changed].sort((a, b) => a - b)) {
     const before = results[i] as PieceResult;
@@ -380,11 +391,11 @@ async function validatePieces(
   const uri = textDocument.uri;
   const lastLineEmpty = lastLineEmptyOf(text);
   const schemas = await schemasOf(service, uri);
-  const context = contextOf(isKubernetes, lastLineEmpty, schemas);
+  const context = contextOf(isKubernetes, schemas);
   const previous = files.get(uri);
   files.delete(uri);
   const known = reuseByPiece(previous?.context === context ? previous : undefined, pieces);
-  for (const [i, result] of known.entries()) if (result !== undefined && result.countLines !== (i < pieces.length - 1 && !lastLineEmpty)) known[i] = undefined;
+  for (const [i, result] of known.entries()) if (result !== undefined && !reusable(result, i, pieces.length, lastLineEmpty)) known[i] = undefined;
   const results: PieceResult[] = [];
   const keep = () => {
     // Edits are applied to the pieces only when every piece has its result and lines split at LF alone.

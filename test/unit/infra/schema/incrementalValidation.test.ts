@@ -246,6 +246,22 @@ describe('incremental validation: edits the server records, applied to the kept 
     assert.equal(counts().validated - before2.validated, 2);
   });
 
+  it('typing on the last line, blank and then not, validates the last document and those with problems only', async () => {
+    const ed = editor(file(50, (i) => (i === 10 ? deployment(i, 'ten') : i % 2 === 0 ? deployment(i) : configMap(i))));
+    assert.equal((await ed.validate()).length, 1);
+    for (const typed of ['x: 1', '\n', 'y', 'z']) {
+      const end = ed.document.getText().length;
+      ed.apply([{ from: end, to: end, text: typed }]);
+      const start = counts();
+      const diagnostics = await ed.validate();
+      // The file's last line went from blank to not or back (all but 'z'): node lengths in every
+      // document change, which only moves the ends of ranges; the one with a problem is validated again.
+      assert.equal(counts().cuts - start.cuts, 0);
+      assert.equal(counts().validated - start.validated, typed === 'z' ? 1 : 2, JSON.stringify(typed));
+      assert.deepEqual(diagnostics, await ed.wholeFile());
+    }
+  });
+
   it('a keystroke that changes a kind asks for the file’s schema again; one that does not, does not', async () => {
     const ed = editor(file(10));
     let asked = 0;
