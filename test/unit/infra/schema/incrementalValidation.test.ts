@@ -106,6 +106,10 @@ function editor(initial: string, uri = 'file:///w/edited.yaml') {
       texts.set(uri, document.getText());
       return ls.doValidation(document, false);
     },
+    async validateOther(other: TextDocument): Promise<Diagnostic[]> {
+      texts.set(uri, other.getText());
+      return ls.doValidation(other, false);
+    },
     async wholeFile(): Promise<Diagnostic[]> {
       incrementalValidationControl.wholeFile = true;
       try {
@@ -260,6 +264,30 @@ describe('incremental validation: edits the server records, applied to the kept 
       assert.equal(counts().validated - start.validated, typed === 'z' ? 1 : 2, JSON.stringify(typed));
       assert.deepEqual(diagnostics, await ed.wholeFile());
     }
+  });
+
+  it('cuts the whole text again after a full-text change, too many changes, or on another document object', async () => {
+    const ed = editor(file(12));
+    await ed.validate();
+    const at = ed.document.getText().indexOf('name: config-3') + 'name: '.length;
+    // A change without a range (full sync) replaces the whole text.
+    TextDocument.update(ed.document, [{ text: ed.document.getText().replace('replicas: 2', 'replicas: no') }], ++version);
+    let start = counts();
+    const full = await ed.validate();
+    assert.equal(counts().cuts - start.cuts, 1);
+    assert.equal(full.length, 1);
+    assert.deepEqual(full, await ed.wholeFile());
+    // More changes between two validations than are kept: 1,001 one-character edits.
+    for (let n = 0; n < 1_001; n++) ed.apply([{ from: at, to: at + 1, text: n % 2 === 0 ? 'C' : 'c' }]);
+    start = counts();
+    assert.deepEqual(await ed.validate(), full);
+    assert.equal(counts().cuts - start.cuts, 1);
+    // The same file opened again: another document object, whose edits this cache never saw.
+    const reopened = TextDocument.create(ed.document.uri, 'yaml', ++version, ed.document.getText());
+    TextDocument.update(reopened, [{ range: { start: reopened.positionAt(at), end: reopened.positionAt(at + 1) }, text: 'k' }], ++version);
+    start = counts();
+    await ed.validateOther(reopened);
+    assert.equal(counts().cuts - start.cuts, 1);
   });
 
   it('a keystroke that changes a kind asks for the file’s schema again; one that does not, does not', async () => {
