@@ -298,15 +298,15 @@ function sameKinds(before: string, after: string): boolean {
   return a.length === b.length && a.every((k, i) => k?.apiVersion === b[i]?.apiVersion && k?.kind === b[i]?.kind);
 }
 
-/**
- * Whether the file's last line is blank, which decides how yaml-language-server's parser counts node
- * lengths (yamlParser07 `parse`, isLastLineEmpty); every piece is parsed as the file is.
- */
 /** Whether a piece's result holds at `index` of `count` pieces (PieceResult.countLines). */
 function reusable(result: PieceResult, index: number, count: number, lastLineEmpty: boolean): boolean {
   return result.diagnostics.length === 0 || result.countLines === (index < count - 1 && !lastLineEmpty);
 }
 
+/**
+ * Whether the file's last line is blank, which decides how yaml-language-server's parser counts node
+ * lengths (yamlParser07 `parse`, isLastLineEmpty); every piece is parsed as the file is.
+ */
 function lastLineEmptyOf(lastPiece: string): boolean {
   return lastPiece.slice(lastPiece.lastIndexOf('\n') + 1).trim() === '';
 }
