@@ -11,10 +11,11 @@ import { YAMLSchemaService } from 'yaml-language-server/lib/esm/languageservice/
 import { YAMLValidation, yamlDiagToLSDiag } from 'yaml-language-server/lib/esm/languageservice/services/yamlValidation.js';
 import { parse } from 'yaml-language-server/lib/esm/languageservice/parser/yamlParser07.js';
 import { filterSuppressedDiagnostics } from 'yaml-language-server/lib/esm/languageservice/utils/diagnostic-filter.js';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import 'yaml-language-server/lib/esm/server.js';
 import { boundYamlDocuments } from './boundedDocuments';
 import { cacheCustomSchemaResolution } from './customSchemaCache';
-import { validateChangedDocumentsOnly, type ValidationModules } from './incrementalValidation';
+import { recordDocumentChanges, validateChangedDocumentsOnly, type ValidationModules } from './incrementalValidation';
 
 // Before the first request: the server builds its schema service on `initialize`, and the patch is on
 // the prototype of the class that bundle uses (see customSchemaCache.ts for why).
@@ -22,3 +23,6 @@ cacheCustomSchemaResolution(YAMLSchemaService);
 boundYamlDocuments(YamlDocuments);
 // An edit validates the documents it changed, not the whole file (incrementalValidation.ts).
 validateChangedDocumentsOnly({ YAMLValidation, yamlDiagToLSDiag, parse, filterSuppressedDiagnostics } as unknown as ValidationModules);
+// The server's document store applies each didChange through this namespace's `update`: a keystroke's
+// range reaches validation, which then reads only the document it is in.
+recordDocumentChanges(TextDocument);

@@ -9,15 +9,19 @@ import { YAMLSchemaService } from 'yaml-language-server/out/server/src/languages
 import { YAMLValidation, yamlDiagToLSDiag } from 'yaml-language-server/out/server/src/languageservice/services/yamlValidation';
 import { parse } from 'yaml-language-server/out/server/src/languageservice/parser/yamlParser07';
 import { filterSuppressedDiagnostics } from 'yaml-language-server/out/server/src/languageservice/utils/diagnostic-filter';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaRegistry } from '../../core/schema/registry';
 import { boundYamlDocuments } from './boundedDocuments';
 import { cacheCustomSchemaResolution } from './customSchemaCache';
-import { validateChangedDocumentsOnly, type ValidationModules } from './incrementalValidation';
+import { recordDocumentChanges, validateChangedDocumentsOnly, type ValidationModules } from './incrementalValidation';
 
 // The classes `getLanguageService` above instantiates (same module instance).
 cacheCustomSchemaResolution(YAMLSchemaService);
 boundYamlDocuments(YamlDocuments);
 validateChangedDocumentsOnly({ YAMLValidation, yamlDiagToLSDiag, parse, filterSuppressedDiagnostics } as unknown as ValidationModules);
+// Callers that apply edits with `TextDocument.update`, as the server's document store does, get the
+// same per-keystroke path (incrementalValidation.ts recordDocumentChanges).
+recordDocumentChanges(TextDocument);
 
 /** The language-service settings the extension's server runs with too (src/vscode/yaml/yamlClient.ts). */
 const YAML_SERVICE_SETTINGS = {
@@ -40,7 +44,13 @@ export function createYamlService(registry: SchemaRegistry, textOf: (uri: string
     },
     workspaceContext: { resolveRelativePath: (relativePath: string) => relativePath },
   });
-  ls.configure({ ...YAML_SERVICE_SETTINGS, schemas: [] });
+  const configure = () => ls.configure({ ...YAML_SERVICE_SETTINGS, schemas: [] });
+  configure();
+  // As the extension does for its server (src/vscode/yaml/yamlClient.ts schemasChanged): new schemas
+  // are a configuration change, which is what tells validation that the file's schema URI moved on
+  // (incrementalValidation.ts keeps it while a keystroke leaves the file's kinds alone). The
+  // subscription lives as long as the registry, which its owner disposes.
+  registry.onDidChange(configure);
   ls.registerCustomSchemaProvider(async (uri: string) => {
     const text = textOf(uri);
     return (text === undefined ? undefined : registry.schemaUriFor(text)) ?? [];
