@@ -21,6 +21,15 @@ const MARKER = /^(?:---|\.\.\.)(?:\s|$)/;
 // Plain or quoted scalars only: a Helm action (`kind: {{ .Values.kind }}`) is not a kind.
 const FIELD = /^(apiVersion|kind):[ \t]*(["']?)([A-Za-z0-9][A-Za-z0-9._/-]*)\2[ \t]*(?:#.*)?$/;
 
+/**
+ * Whether a line can change which kinds a file holds: a document marker, or a top-level `apiVersion`
+ * or `kind` key whatever its value (one keystroke can make it a FIELD or unmake it).
+ */
+export function isKindLine(line: string): boolean {
+  const l = line.endsWith('\r') ? line.slice(0, -1) : line;
+  return MARKER.test(l) || /^(?:apiVersion|kind)\s*:/.test(l);
+}
+
 /** The kind of each document, in order; `undefined` for a document that does not name both. */
 export function documentKinds(text: string): Array<GroupVersionKind | undefined> {
   const out: Array<GroupVersionKind | undefined> = [];

@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import { DisposableStore, type Disposable, type Event } from '../../core/lifecycle';
 import type { Logger } from '../../core/ports';
 import { REDHAT_YAML_EXTENSION_ID, chooseSchemaHost, registerWithYamlExtension, schemaProviderFunctions } from '../../core/schema/contributor';
+import { KindLineAnswers } from '../../core/schema/kindLineAnswers';
 import { distinctKinds } from '../../core/schema/kinds';
 import { SchemaRegistry } from '../../core/schema/registry';
 import { readBuiltinLayer } from '../../infra/schema/builtinBundle';
@@ -69,10 +70,29 @@ export class YamlAuthoring implements Disposable {
   private readonly failedAt = new Map<string, number>();
   private prefixes = 0;
   private readonly texts = new DocumentTexts();
+  /** Whether each open document is a Kubernetes file, kept while edits leave its kind lines alone. */
+  private readonly kubernetes = new KindLineAnswers<boolean>();
 
   constructor(private readonly deps: YamlAuthoringDeps) {
     this.registry = this.disposables.add(new SchemaRegistry(() => readBuiltinLayer(deps.extensionPath)));
-    this.registry.onDidChange(() => this.client?.schemasChanged(), undefined, this.disposables);
+    this.registry.onDidChange(
+      () => {
+        this.kubernetes.clear();
+        this.client?.schemasChanged();
+      },
+      undefined,
+      this.disposables,
+    );
+    this.disposables.add(
+      vscode.workspace.onDidChangeTextDocument((e) =>
+        this.kubernetes.changed(
+          e.document.uri.toString(),
+          e.contentChanges.map((c) => ({ startLine: c.range.start.line, endLine: c.range.end.line, text: c.text })),
+          (line) => (line < e.document.lineCount ? e.document.lineAt(line).text : ''),
+        ),
+      ),
+    );
+    this.disposables.add(vscode.workspace.onDidCloseTextDocument((d) => this.kubernetes.forget(d.uri.toString())));
     this.disposables.add(vscode.workspace.onDidOpenTextDocument((d) => this.consider(d)));
     // Before the start, a keystroke in a YAML file that holds no manifest costs a look at the changed lines only.
     this.disposables.add(
@@ -107,7 +127,7 @@ export class YamlAuthoring implements Disposable {
   }
 
   private isKubernetes(doc: vscode.TextDocument): boolean {
-    return this.registry.schemaUriFor(this.texts.of(doc)) !== undefined;
+    return this.kubernetes.get(doc.uri.toString(), () => this.texts.of(doc), (text) => this.registry.schemaUriFor(text) !== undefined);
   }
 
   private async start(): Promise<void> {
