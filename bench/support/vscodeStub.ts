@@ -42,7 +42,7 @@ export function installVscodeStub(settings: Record<string, unknown> = {}): StubR
       constructor(public id: string) {}
     },
     MarkdownString: class {
-      value = '';
+      constructor(public value = '') {}
       appendMarkdown(s: string) {
         this.value += s;
         return this;

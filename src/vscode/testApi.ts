@@ -69,10 +69,19 @@ export interface GitOpsLensTestApi {
   refreshEnvironments(root?: string): Promise<void>;
 }
 
+const NEVER_CANCELLED: vscode.CancellationToken = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) };
+
 /** The children of the node reached from `start` by child labels, read through the provider as VS Code reads it. */
 function childrenAlong<T>(provider: vscode.TreeDataProvider<T>, start: T | undefined, labels: readonly string[]): TreeItemInfo[] | undefined {
   const children = (n: T | undefined) => (provider.getChildren(n) ?? []) as T[];
-  const info = (n: T) => treeItemInfo(provider.getTreeItem(n) as vscode.TreeItem);
+  // resolveTreeItem as VS Code calls it on hover (tooltips built then, not on expand): the rows read here are whole.
+  const info = (n: T) => {
+    const item = provider.getTreeItem(n) as vscode.TreeItem;
+    const resolved = item.tooltip === undefined ? provider.resolveTreeItem?.(item, n, NEVER_CANCELLED) : undefined;
+    // Our providers resolve synchronously; a Thenable here would be a provider this helper cannot read.
+    if (resolved !== undefined && resolved !== null && 'then' in resolved) throw new Error('resolveTreeItem answered asynchronously');
+    return treeItemInfo(resolved ?? item);
+  };
   let node = start;
   for (const label of labels) {
     node = children(node).find((c) => info(c).label === label);
