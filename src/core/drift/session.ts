@@ -173,7 +173,7 @@ interface Item {
   /** The desired object, namespace filled in (never mutated), and its normalized form once compared. */
   readonly desired: DesiredSide;
   /** Set when no live read can help (destination not in kubeconfig). */
-  readonly fixed?: DriftState;
+  readonly fixed: DriftState | undefined;
   readonly note: string | undefined;
   /** Why the deployer does not compare this object now (Flux `ssa: Ignore`…), from the last evaluation. */
   skipped?: string;
@@ -821,7 +821,8 @@ function itemOf(
     ref,
     liveKey: JSON.stringify([cluster, identity.group, identity.kind, namespace, name]),
     desired: { obj: withNamespace(value, namespace) },
-    ...(fixed !== undefined ? { fixed } : {}),
+    // Always present (undefined when readable): one object shape for every item, and no spread per item.
+    fixed,
     note: isSopsEncrypted(value) ? joinNotes(note, SOPS_NOTE) : note,
     state: fixed ?? LOADING,
     findings: NO_FINDINGS,
