@@ -46,7 +46,6 @@ function plainValue(s: string): Json {
 }
 
 // js-yaml refuses these anywhere in the input (loader.js PATTERN_NON_PRINTABLE); a BOM it strips.
-// eslint-disable-next-line no-control-regex -- the characters js-yaml refuses
 const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF\uFEFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 
 /** Characters that cannot start a plain scalar or that start something this reader leaves alone. */
