@@ -17,7 +17,7 @@
  */
 import { stringify } from 'yaml';
 import type { DriftFinding } from './compare';
-import { compareSides, type DesiredSide } from './comparer';
+import { compareSides, type CompareContext, type DesiredSide } from './comparer';
 import { appsDeployingFile, toPosix, type Deployment } from './deployedBy';
 import { liveClusterOf, type KnownContext } from './destination';
 import type { IgnoreSpec } from './ignore';
@@ -728,15 +728,16 @@ export class DriftSession implements Disposable {
   /** comparer.ts with the item's cached desired side and the entry's cached live side. */
   private compare(item: Item, desired: DesiredSide, entry: Extract<LiveEntry, { kind: 'found' }>, predicted: boolean): void {
     try {
-      const findings = compareSides(desired, entry.side, {
-        listKeys: this.listKeysOf(item.identity),
-        ignore: this.opts.ignoreOf?.(item.app) ?? [],
-        app: item.app,
-        predicted,
-        ...(item.app.compareOptions?.includeMutationWebhook ? { includeMutationWebhook: true } : {}),
-        ...settingsOf(this.opts.diffSettingsOf?.(item.app)),
-        ...(predicted ? { original: item.desired, dryRunManager: DRY_RUN_FIELD_MANAGER } : {}),
-      });
+      // Assigned, not spread: this runs for every lens of a first load (issue 18).
+      const ctx: { -readonly [K in keyof CompareContext]: CompareContext[K] } = { listKeys: this.listKeysOf(item.identity), ignore: this.opts.ignoreOf?.(item.app) ?? [], app: item.app, predicted };
+      if (item.app.compareOptions?.includeMutationWebhook) ctx.includeMutationWebhook = true;
+      const settings = this.opts.diffSettingsOf?.(item.app);
+      if (settings !== undefined) ctx.settings = settings;
+      if (predicted) {
+        ctx.original = item.desired;
+        ctx.dryRunManager = DRY_RUN_FIELD_MANAGER;
+      }
+      const findings = compareSides(desired, entry.side, ctx);
       item.findings = findings;
       item.state = findings.length === 0 ? IN_SYNC : { kind: 'drift', fields: findings.length };
     } catch (err) {
@@ -838,8 +839,6 @@ function withNamespace(value: Obj, namespace: string): Obj {
   if (namespace === '' || (isRecord(value.metadata) && value.metadata.namespace === namespace)) return value;
   return { ...value, metadata: { ...(isRecord(value.metadata) ? value.metadata : {}), namespace } };
 }
-
-const settingsOf = (settings: DiffSettings | undefined): { settings?: DiffSettings } => (settings === undefined ? {} : { settings });
 
 function branchNote(dep: Deployment): string | undefined {
   if (dep.revisionMatches !== false || dep.revision === undefined || dep.branch === undefined) return undefined;
