@@ -477,7 +477,11 @@ export class DriftSession implements Disposable {
       const outcome = rendered?.byRoot.get(appRoot(rendered.root, dep));
       // With a fallback a Helm template has no plain document to stand in: no lens for this app.
       const skip = outcome?.fallback !== undefined && outcome.notPlainYaml === true;
-      return { dep, ...this.targetOf(dep), note: joinNotes(outcome?.fallback, branchNote(dep)), byDocument: outcome?.fallback === undefined ? byDocument(outcome) : undefined, skip };
+      const target = this.targetOf(dep);
+      const note = joinNotes(outcome?.fallback, branchNote(dep));
+      // Per deployment, not per document: the reuse key's prefix and the namespace rules.
+      const keyPrefix = `${dep.app.key}\0${target.cluster}\0${dep.namespace ?? ''}\0${note ?? ''}\0`;
+      return { dep, ...target, note, keyPrefix, byDocument: outcome?.fallback === undefined ? byDocument(outcome) : undefined, skip };
     });
     const items: Item[] = [];
     for (const d of documents) {
@@ -491,7 +495,7 @@ export class DriftSession implements Disposable {
           }
           continue;
         }
-        const reuseKey = `${t.dep.app.key}\0${t.cluster}\0${t.dep.namespace ?? ''}\0${t.note ?? ''}\0${d.textId}`;
+        const reuseKey = `${t.keyPrefix}${d.textId}`;
         const old = reusable.get(reuseKey)?.shift();
         if (old) {
           old.line = d.line;
@@ -791,6 +795,9 @@ function sameVersion(a: Obj, b: Obj): boolean {
 }
 const ABSENT_ENTRY: LiveEntry = { kind: 'absent' };
 
+const unknownScope = (): undefined => undefined;
+const NO_DEFAULT_NAMESPACE = { namespaced: unknownScope };
+
 function itemOf(
   documentIndex: number,
   line: number,
@@ -805,7 +812,7 @@ function itemOf(
   const name = identity.name ?? '';
   // The document's namespace, else the deployer's (Argo CD destination namespace), else `default`;
   // none for cluster-scoped kinds (core/manifest/namespace.ts has the sources).
-  const namespace = resolveNamespace(identity, { ...(dep.namespace !== undefined ? { defaultNamespace: dep.namespace } : {}), namespaced: () => undefined }) ?? '';
+  const namespace = resolveNamespace(identity, dep.namespace !== undefined ? { defaultNamespace: dep.namespace, namespaced: unknownScope } : NO_DEFAULT_NAMESPACE) ?? '';
   const apiVersion = identity.group === '' ? identity.version : `${identity.group}/${identity.version}`;
   const ref: ObjectRef = { apiVersion, kind: identity.kind, namespace, name };
   // A name or namespace that cannot be a URL segment (`.`, `..`, `a/b`, `%2e`) is never read: the
