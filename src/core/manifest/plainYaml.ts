@@ -230,15 +230,18 @@ class Reader {
 /**
  * Key texts seen before, each with its key as an internalized string (the one V8 keeps for property
  * names): storing a property under a fresh string goes through V8's runtime to look it up, under the
- * internalized one it does not; manifests repeat the same few dozen keys. Bounded: cleared when full.
+ * internalized one it does not; manifests repeat the same few dozen keys. Bounded: keys of up to 100
+ * characters, cleared when 10,000 are held.
  */
 const keyCache = new Map<string, string>();
 function keyOf(text: string): string {
   let key = keyCache.get(text);
   if (key === undefined) {
     key = Object.keys({ [String(plainValue(text))]: 0 })[0] as string;
-    if (keyCache.size >= 10_000) keyCache.clear();
-    keyCache.set(text, key);
+    if (text.length <= 100) {
+      if (keyCache.size >= 10_000) keyCache.clear();
+      keyCache.set(text, key);
+    }
   }
   return key;
 }
