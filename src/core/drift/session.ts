@@ -188,7 +188,7 @@ interface Doc {
   readonly tracked: TrackedText;
   items: Item[];
   /** Parsed chunks by their text, from the last track (only those still in the text are kept). */
-  loaded: Map<string, LoadedSource>;
+  loaded: Map<string, Chunk>;
   /** Incremented per track, so a render that resolves after a newer edit is dropped. */
   generation: number;
   /** Items by live key, so a finished read finds its lenses without a scan of every item. */
@@ -236,20 +236,16 @@ const ABSENT: DriftState = { kind: 'absent' };
 const NO_FINDINGS: readonly DriftFinding[] = [];
 
 /**
- * A number per parsed chunk, standing for its text in reuse keys: the chunk cache hands out the same
- * LoadedSource for the same text (across tracks too), and a short key is not a copy and hash of the
- * whole document text per item on every keystroke.
+ * A parsed chunk and a number standing for its text in reuse keys: the chunk cache hands out the same
+ * entry for the same text (across tracks too), and a short key is not a copy and hash of the whole
+ * document text per item on every keystroke. (Kept beside the chunk, not in a WeakMap: 1,000 weak
+ * entries per first load were work for every collection, issue 18.)
  */
-const textIds = new WeakMap<LoadedSource, number>();
-let nextTextId = 0;
-function textIdOf(l: LoadedSource): number {
-  let id = textIds.get(l);
-  if (id === undefined) {
-    id = ++nextTextId;
-    textIds.set(l, id);
-  }
-  return id;
+interface Chunk {
+  readonly loaded: LoadedSource;
+  readonly textId: number;
 }
+let nextTextId = 0;
 export class DriftSession implements Disposable {
   private readonly _onDidChange = new Emitter<string>();
   /** Fires with the document URI whose lenses changed (reads finishing: once per batch and URI). */
@@ -331,18 +327,19 @@ export class DriftSession implements Disposable {
     if (this.disposed) return;
     const previous = this.docs.get(doc.uri);
     const generation = (previous?.generation ?? 0) + 1;
-    const loaded = new Map<string, LoadedSource>();
+    const loaded = new Map<string, Chunk>();
     const chunks = splitManifestSources(doc.text);
     const documents: TrackedDocument[] = [];
     let index = 0;
     for (const c of chunks) {
-      let l = loaded.get(c.source) ?? previous?.loaded.get(c.source);
-      if (l === undefined) l = loadManifestSource(c.source);
-      loaded.set(c.source, l);
+      let chunk = loaded.get(c.source) ?? previous?.loaded.get(c.source);
+      if (chunk === undefined) chunk = { loaded: loadManifestSource(c.source), textId: ++nextTextId };
+      loaded.set(c.source, chunk);
+      const l = chunk.loaded;
       if (l.kind === 'empty') continue;
       const documentIndex = index++;
       if (l.kind !== 'document' || !l.identity?.name || !isRecord(l.value)) continue;
-      documents.push({ index: documentIndex, line: c.startLine + l.headerOffset, textId: textIdOf(l), value: l.value, identity: l.identity });
+      documents.push({ index: documentIndex, line: c.startLine + l.headerOffset, textId: chunk.textId, value: l.value, identity: l.identity });
     }
     previous?.renderAbort?.abort();
     const entry: Doc = { tracked: doc, items: previous?.items ?? [], loaded, generation, byLive: previous?.byLive ?? new Map() };
