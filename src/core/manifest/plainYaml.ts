@@ -70,21 +70,40 @@ export function loadPlainYaml(source: string, maxDepth: number): unknown {
 }
 
 class Reader {
-  private readonly lines: string[];
+  /** Where each line starts in `source` (lines are read in place: no string per line, issue 18). */
+  private readonly starts: number[] = [0];
   /** Index of the current line; `indent`/`text` describe it once `next()` found it significant. */
   private i = 0;
   private indent = 0;
   private text = '';
 
-  constructor(source: string, private readonly maxDepth: number) {
-    this.lines = source.split('\n');
+  constructor(
+    private readonly source: string,
+    private readonly maxDepth: number,
+  ) {
+    for (let nl = source.indexOf('\n'); nl >= 0; nl = source.indexOf('\n', nl + 1)) this.starts.push(nl + 1);
+  }
+
+  /** Lines in the text (a final newline ends the last line's text and starts an empty one, as split does). */
+  private get lineCount(): number {
+    return this.starts.length;
+  }
+
+  /** End offset of line `i`, its newline excluded. */
+  private lineEnd(i: number): number {
+    const next = this.starts[i + 1];
+    return next === undefined ? this.source.length : next - 1;
+  }
+
+  private line(i: number): string {
+    return this.source.slice(this.starts[i], this.lineEnd(i));
   }
 
   document(): Json {
     // Before the content: blank and comment lines, one `---` line.
     let marker = false;
-    for (; this.i < this.lines.length; this.i++) {
-      const line = this.lines[this.i] as string;
+    for (; this.i < this.lineCount; this.i++) {
+      const line = this.line(this.i);
       if (line.startsWith('---')) {
         if (marker || line.slice(3).trim() !== '') throw NOT_PLAIN;
         marker = true;
@@ -101,15 +120,18 @@ class Reader {
 
   /** Moves to the next significant line from `i` on (blank and comment lines skipped); false at the end. */
   private next(): boolean {
-    for (; this.i < this.lines.length; this.i++) {
-      const line = this.lines[this.i] as string;
-      let n = 0;
-      while (line.charCodeAt(n) === 32) n++;
-      if (n === line.length || line.charCodeAt(n) === 35) continue;
+    const src = this.source;
+    for (; this.i < this.lineCount; this.i++) {
+      const start = this.starts[this.i] as number;
+      let end = this.lineEnd(this.i);
+      let at = start;
+      while (at < end && src.charCodeAt(at) === 32) at++;
+      if (at === end || src.charCodeAt(at) === 35) continue;
       // A document marker or end at column 0: js-yaml's business.
-      if (n === 0 && (line.startsWith('---') || line.startsWith('...'))) throw NOT_PLAIN;
-      this.indent = n;
-      this.text = trimEnd(line.slice(n));
+      if (at === start && (src.startsWith('---', start) || src.startsWith('...', start))) throw NOT_PLAIN;
+      while (src.charCodeAt(end - 1) === 32) end--;
+      this.indent = at - start;
+      this.text = src.slice(at, end);
       return true;
     }
     return false;
@@ -198,16 +220,15 @@ class Reader {
   private literal(header: string, indent: number): string {
     const strip = header === '|-';
     if (!strip && header !== '|') throw NOT_PLAIN;
-    const lines = this.lines;
-    const first = lines[this.i];
-    if (first === undefined) throw NOT_PLAIN;
+    if (this.i >= this.lineCount) throw NOT_PLAIN;
+    const first = this.line(this.i);
     let contentIndent = 0;
     while (first.charCodeAt(contentIndent) === 32) contentIndent++;
     if (contentIndent <= indent || contentIndent === first.length) throw NOT_PLAIN;
     const parts: string[] = [];
     let blank = 0;
-    for (; this.i < lines.length; this.i++) {
-      const line = lines[this.i] as string;
+    for (; this.i < this.lineCount; this.i++) {
+      const line = this.line(this.i);
       if (line.length === 0) {
         blank++;
         continue;
