@@ -156,7 +156,9 @@ class Reader {
       const key = keyOf(text.slice(0, sep));
       if (keys.includes(key) || key === '__proto__') throw NOT_PLAIN;
       keys.push(key);
-      const rest = text.slice(sep + 1).trimStart();
+      let from = sep + 1;
+      while (text.charCodeAt(from) === 32) from++;
+      const rest = from >= text.length ? '' : text.slice(from);
       this.i++;
       out[key] = this.value(rest, indent, depth, true);
       if (!this.next() || this.indent < indent) return out;
@@ -312,10 +314,9 @@ function plainLine(rest: string): Json {
     const c = rest[0];
     if ((c !== '-' && c !== '?' && c !== ':') || rest.length < 2 || rest[1] === ' ') throw NOT_PLAIN;
   }
-  let end = rest.length;
+  // Lines come without trailing spaces: without a comment the rest is the scalar as it is.
   const comment = rest.indexOf(' #');
-  if (comment >= 0) end = comment;
-  const s = trimEnd(rest.slice(0, end));
+  const s = comment < 0 ? rest : trimEnd(rest.slice(0, comment));
   // `a: b` inside, or a trailing `:`, would be a mapping here (an error for js-yaml to word).
   if (s.includes(': ') || s.endsWith(':')) throw NOT_PLAIN;
   return plainValue(s);
