@@ -145,7 +145,8 @@ function compareDocument(desired: DesiredSide, live: LiveSide, ctx: CompareConte
   }
   desired.norm ??= normalize(desired.obj, SHARED);
   const lastApplied = live.lastApplied;
-  return compareObjects(desired.norm, live.norm, { listKeys: ctx.listKeys, ignore: rules, omitEmpty, ...own, ...(lastApplied === null ? {} : { lastApplied }) });
+  // Undefined fields rather than spreads (compareObjects reads an undefined one as absent): one object per lens.
+  return compareObjects(desired.norm, live.norm, { listKeys: ctx.listKeys, ignore: rules, omitEmpty, ownership, lastApplied: lastApplied === null ? undefined : lastApplied });
 }
 
 /**
