@@ -5,6 +5,7 @@
  * LiveObjectReader answering at once from live objects prepared as the API server returns them (defaulted
  * by the simulator, server metadata added, one in ten drifted), so the figures are our own cost only.
  */
+import * as jsyaml from 'js-yaml';
 import { mapArgoApplication } from '../src/core/argocd/application';
 import { parseManifests } from '../src/core/manifest/documents';
 import { DriftSession } from '../src/core/drift/session';
@@ -139,6 +140,30 @@ export const cases: BenchCase[] = [
       check(results);
       results.dispose();
       return ms;
+    },
+  },
+  {
+    // A reference measured in the same run, so the figure holds on a busy machine: parsing the file
+    // with js-yaml (values only) is part of what any lens of it must do.
+    name: `lens: track a ${DOCS}-document file until settled / js-yaml loadAll of that file (same run)`,
+    unit: 'x',
+    runs: 10,
+    warmup: 2,
+    better: 'lower',
+    async measure() {
+      let t = performance.now();
+      const parsed = jsyaml.loadAll(TEXT);
+      const parseMs = performance.now() - t;
+      if (parsed.length !== DOCS) throw new Error(`js-yaml read ${parsed.length} documents`);
+      const { results, reader } = newResults();
+      t = performance.now();
+      results.track({ uri: URI, fsPath: FILE, text: TEXT });
+      await settled(results);
+      const ms = performance.now() - t;
+      if (reader.calls !== DOCS) throw new Error(`${reader.calls} GETs, expected ${DOCS}`);
+      check(results);
+      results.dispose();
+      return ms / parseMs;
     },
   },
   {

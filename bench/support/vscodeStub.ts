@@ -51,7 +51,7 @@ export function installVscodeStub(settings: Record<string, unknown> = {}, window
       constructor(public id: string) {}
     },
     MarkdownString: class {
-      value = '';
+      constructor(public value = '') {}
       appendMarkdown(s: string) {
         this.value += s;
         return this;

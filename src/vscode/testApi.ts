@@ -29,8 +29,10 @@ export interface TreeItemInfo {
   readonly id: string | undefined;
   readonly label: string;
   readonly description: string | undefined;
-  /** The tooltip text (a Markdown tooltip's source). */
+  /** The tooltip text (a Markdown tooltip's source), resolved as on hover when the row leaves it to resolveTreeItem. */
   readonly tooltip: string | undefined;
+  /** The tooltip came from resolveTreeItem (built on hover), not with the row (issue 18: not on every expand). */
+  readonly tooltipOnHover: boolean;
   readonly contextValue: string | undefined;
   /** The command a click runs. */
   readonly command: string | undefined;
@@ -69,10 +71,21 @@ export interface GitOpsLensTestApi {
   refreshEnvironments(root?: string): Promise<void>;
 }
 
+const NEVER_CANCELLED: vscode.CancellationToken = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) };
+
 /** The children of the node reached from `start` by child labels, read through the provider as VS Code reads it. */
 function childrenAlong<T>(provider: vscode.TreeDataProvider<T>, start: T | undefined, labels: readonly string[]): TreeItemInfo[] | undefined {
   const children = (n: T | undefined) => (provider.getChildren(n) ?? []) as T[];
-  const info = (n: T) => treeItemInfo(provider.getTreeItem(n) as vscode.TreeItem);
+  // resolveTreeItem as VS Code calls it on hover (tooltips built then, not on expand): the rows read here are whole.
+  const info = (n: T) => {
+    const item = provider.getTreeItem(n) as vscode.TreeItem;
+    const withRow = item.tooltip !== undefined;
+    const resolved = withRow ? undefined : provider.resolveTreeItem?.(item, n, NEVER_CANCELLED);
+    // Our providers resolve synchronously; a Thenable here would be a provider this helper cannot read.
+    if (resolved !== undefined && resolved !== null && 'then' in resolved) throw new Error('resolveTreeItem answered asynchronously');
+    const whole = resolved ?? item;
+    return treeItemInfo(whole, !withRow && whole.tooltip !== undefined);
+  };
   let node = start;
   for (const label of labels) {
     node = children(node).find((c) => info(c).label === label);
@@ -109,13 +122,14 @@ export function createTestApi(apps: AppStore, tree: ApplicationsTreeProvider, so
   };
 }
 
-function treeItemInfo(item: vscode.TreeItem): TreeItemInfo {
+function treeItemInfo(item: vscode.TreeItem, tooltipOnHover: boolean): TreeItemInfo {
   const text = (v: string | vscode.MarkdownString | undefined): string | undefined => (typeof v === 'string' || v === undefined ? v : v.value);
   return {
     id: item.id,
     label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
     description: typeof item.description === 'string' ? item.description : undefined,
     tooltip: text(item.tooltip),
+    tooltipOnHover,
     contextValue: item.contextValue,
     command: item.command?.command,
     accessibleLabel: item.accessibilityInformation?.label,

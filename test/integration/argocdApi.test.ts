@@ -138,6 +138,8 @@ describe('Argo CD reached only through its API', function () {
 
   it('shows the last operation in the tooltip and the events of the app (Show Events)', async () => {
     const row = await pollFor('the guestbook row', appRow);
+    // Built when hovered (resolveTreeItem), not for every row of an expand (issue 18).
+    assert.equal(row.tooltipOnHover, true);
     const tip = plain(row.tooltip);
     assert.match(tip, /- Last operation: Sync OK by admin — successfully synced \(all tasks run\)/, tip);
     assert.match(tip, /Revision: `0a1b2c3`/, tip);

@@ -69,13 +69,13 @@ function parseHealth(raw: string | undefined): HealthStatus | undefined {
 }
 
 function readSource(r: FieldReader, s: Rec, path: string, revision: string | undefined): AppSource {
-  const name = r.string(s, `${path}.name`);
-  const valuesRef = r.string(s, `${path}.ref`);
+  const name = r.stringAt(s, path, 'name');
+  const valuesRef = r.stringAt(s, path, 'ref');
   return {
-    repoURL: r.string(s, `${path}.repoURL`),
-    path: r.string(s, `${path}.path`),
-    targetRevision: r.string(s, `${path}.targetRevision`),
-    chart: r.string(s, `${path}.chart`),
+    repoURL: r.stringAt(s, path, 'repoURL'),
+    path: r.stringAt(s, path, 'path'),
+    targetRevision: r.stringAt(s, path, 'targetRevision'),
+    chart: r.stringAt(s, path, 'chart'),
     ...(name !== undefined ? { name } : {}),
     ...(valuesRef !== undefined ? { valuesRef } : {}),
     ...(revision !== undefined ? { revision } : {}),
@@ -150,22 +150,22 @@ function readDestination(r: FieldReader, spec: Rec | undefined): AppDestination 
 function readIgnoreDifferences(r: FieldReader, spec: Rec | undefined): AppIgnoreRules | undefined {
   const entries: ArgoIgnoreDifference[] = [];
   for (const [e, p] of r.records(spec, 'spec.ignoreDifferences')) {
-    const kind = r.string(e, `${p}.kind`);
+    const kind = r.stringAt(e, p, 'kind');
     if (kind === undefined) {
       r.problems.push(`${p}.kind is missing`);
       continue;
     }
-    const group = r.string(e, `${p}.group`);
-    const name = r.string(e, `${p}.name`);
-    const namespace = r.string(e, `${p}.namespace`);
+    const group = r.stringAt(e, p, 'group');
+    const name = r.stringAt(e, p, 'name');
+    const namespace = r.stringAt(e, p, 'namespace');
     const entry: ArgoIgnoreDifference = {
       ...(group !== undefined ? { group } : {}),
       kind,
       ...(name !== undefined ? { name } : {}),
       ...(namespace !== undefined ? { namespace } : {}),
-      jsonPointers: r.strings(e, `${p}.jsonPointers`),
-      jqPathExpressions: r.strings(e, `${p}.jqPathExpressions`),
-      managedFieldsManagers: r.strings(e, `${p}.managedFieldsManagers`),
+      jsonPointers: r.stringsAt(e, p, 'jsonPointers'),
+      jqPathExpressions: r.stringsAt(e, p, 'jqPathExpressions'),
+      managedFieldsManagers: r.stringsAt(e, p, 'managedFieldsManagers'),
     };
     // Checked here, under the entry's own path, so the message points at what the user wrote.
     r.problems.push(...parseArgoIgnoreEntry(entry, p).problems);
@@ -188,16 +188,16 @@ const SYNC_TITLE: Record<AppOperation['phase'], string> = {
 
 /** `operation.initiatedBy` / `operationState.operation.initiatedBy` (types.go `OperationInitiator`). */
 function initiator(r: FieldReader, op: Rec | undefined, path: string): string | undefined {
-  const by = r.record(op, `${path}.initiatedBy`);
+  const by = r.recordAt(op, path, 'initiatedBy');
   if (by === undefined) return undefined;
-  if (r.boolean(by, `${path}.initiatedBy.automated`) === true) return 'automated';
-  return r.string(by, `${path}.initiatedBy.username`) || undefined;
+  if (r.booleanAt(by, `${path}.initiatedBy`, 'automated') === true) return 'automated';
+  return r.stringAt(by, `${path}.initiatedBy`, 'username') || undefined;
 }
 
 function syncRevisions(r: FieldReader, sync: Rec | undefined, path: string): string[] {
-  const many = r.strings(sync, `${path}.revisions`);
+  const many = r.stringsAt(sync, path, 'revisions');
   if (many.length > 0) return many;
-  const one = r.string(sync, `${path}.revision`);
+  const one = r.stringAt(sync, path, 'revision');
   return one ? [one] : [];
 }
 
@@ -255,9 +255,9 @@ function readArgoHistory(r: FieldReader, status: Rec | undefined): AppHistoryEnt
     .slice(-HISTORY_LIMIT)
     .reverse()
     .map(([h, p]) => {
-      const revisions = r.strings(h, `${p}.revisions`);
-      const revision = r.string(h, `${p}.revision`) || revisions.join(', ') || undefined;
-      const at = r.string(h, `${p}.deployedAt`);
+      const revisions = r.stringsAt(h, p, 'revisions');
+      const revision = r.stringAt(h, p, 'revision') || revisions.join(', ') || undefined;
+      const at = r.stringAt(h, p, 'deployedAt');
       const by = initiator(r, h, p);
       return {
         ...(revision !== undefined ? { revision } : {}),
@@ -304,19 +304,19 @@ function toAppConditions(list: ReturnType<typeof readConditions>): AppCondition[
 
 function readResources(r: FieldReader, status: Rec | undefined): ManagedResource[] {
   return r.records(status, 'status.resources').map(([res, p]) => {
-    const health = r.record(res, `${p}.health`);
-    const rawHealth = r.string(health, `${p}.health.status`);
+    const health = r.recordAt(res, p, 'health');
+    const rawHealth = r.stringAt(health, `${p}.health`, 'status');
     return {
-      group: r.string(res, `${p}.group`) ?? '',
-      version: r.string(res, `${p}.version`),
-      kind: r.string(res, `${p}.kind`) ?? '',
-      namespace: r.string(res, `${p}.namespace`) ?? '',
-      name: r.string(res, `${p}.name`) ?? '',
-      sync: parseSync(r.string(res, `${p}.status`)),
+      group: r.stringAt(res, p, 'group') ?? '',
+      version: r.stringAt(res, p, 'version'),
+      kind: r.stringAt(res, p, 'kind') ?? '',
+      namespace: r.stringAt(res, p, 'namespace') ?? '',
+      name: r.stringAt(res, p, 'name') ?? '',
+      sync: parseSync(r.stringAt(res, p, 'status')),
       health: rawHealth === undefined ? undefined : (parseHealth(rawHealth) ?? 'Unknown'),
-      healthMessage: r.string(health, `${p}.health.message`),
-      requiresPruning: r.boolean(res, `${p}.requiresPruning`) ?? false,
-      hook: r.boolean(res, `${p}.hook`) ?? false,
+      healthMessage: r.stringAt(health, `${p}.health`, 'message'),
+      requiresPruning: r.booleanAt(res, p, 'requiresPruning') ?? false,
+      hook: r.booleanAt(res, p, 'hook') ?? false,
     };
   });
 }
@@ -361,9 +361,9 @@ export function mapArgoApplication(cluster: string, obj: unknown): App {
   const healthMessage = r.string(healthRec, 'status.health.message');
   // Application conditions have no status field: listed means present (types.go `ApplicationCondition`).
   const conditions = r.records(status, 'status.conditions').map(([c, p]) => ({
-    type: r.string(c, `${p}.type`) ?? '',
-    message: r.string(c, `${p}.message`) ?? '',
-    lastTransitionTime: r.string(c, `${p}.lastTransitionTime`),
+    type: r.stringAt(c, p, 'type') ?? '',
+    message: r.stringAt(c, p, 'message') ?? '',
+    lastTransitionTime: r.stringAt(c, p, 'lastTransitionTime'),
   }));
   const errors = conditions.filter((c) => isErrorCondition(c.type));
   const operation = readOperation(r, root, status, id);
@@ -512,12 +512,12 @@ export function mapArgoApplicationSet(cluster: string, obj: unknown): App {
     .records(status, 'status.applicationStatus')
     .slice(0, 500)
     .map(([a, p]) => {
-      const step = r.string(a, `${p}.step`);
-      const message = r.string(a, `${p}.message`);
-      const targetRevisions = r.strings(a, `${p}.targetRevisions`);
+      const step = r.stringAt(a, p, 'step');
+      const message = r.stringAt(a, p, 'message');
+      const targetRevisions = r.stringsAt(a, p, 'targetRevisions');
       return {
-        application: r.string(a, `${p}.application`) ?? '',
-        status: r.string(a, `${p}.status`) ?? 'Unknown',
+        application: r.stringAt(a, p, 'application') ?? '',
+        status: r.stringAt(a, p, 'status') ?? 'Unknown',
         ...(step ? { step } : {}),
         ...(message ? { message } : {}),
         ...(targetRevisions.length > 0 ? { targetRevisions } : {}),
@@ -543,10 +543,10 @@ export function mapArgoApplicationSet(cluster: string, obj: unknown): App {
       group: 'argoproj.io',
       version: 'v1alpha1',
       kind: 'Application',
-      namespace: r.string(res, `${p}.namespace`) || id.namespace,
-      name: r.string(res, `${p}.name`) ?? '',
-      sync: parseSync(r.string(res, `${p}.status`)),
-      health: parseHealth(r.string(r.record(res, `${p}.health`), `${p}.health.status`)),
+      namespace: r.stringAt(res, p, 'namespace') || id.namespace,
+      name: r.stringAt(res, p, 'name') ?? '',
+      sync: parseSync(r.stringAt(res, p, 'status')),
+      health: parseHealth(r.stringAt(r.recordAt(res, p, 'health'), `${p}.health`, 'status')),
       requiresPruning: false,
       hook: false,
     })),

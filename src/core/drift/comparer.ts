@@ -146,15 +146,17 @@ function compareDocument(desired: DesiredSide, live: LiveSide, ctx: CompareConte
   }
   desired.norm ??= normalize(desired.obj, SHARED);
   const known = knownFieldsOf(desired.obj, ctx);
-  const lastApplied = live.lastApplied === null ? null : applyKnownTypes(live.lastApplied, known);
-  return compareObjects(applyKnownTypes(desired.norm, known), applyKnownTypes(live.norm, known), { listKeys: ctx.listKeys, ignore: rules, omitEmpty, ...own, ...(lastApplied === null ? {} : { lastApplied }) });
+  const lastApplied = live.lastApplied === null ? undefined : applyKnownTypes(live.lastApplied, known);
+  // Undefined fields rather than spreads (compareObjects reads an undefined one as absent): one object per lens.
+  return compareObjects(applyKnownTypes(desired.norm, known), applyKnownTypes(live.norm, known), { listKeys: ctx.listKeys, ignore: rules, omitEmpty, ownership, lastApplied });
 }
 
 /** The argocd-cm known type fields of this object's group and kind (knownTypes.ts); the cached norms are not touched. */
-function knownFieldsOf(obj: Obj, ctx: CompareContext): KnownTypeField[] {
+function knownFieldsOf(obj: Obj, ctx: CompareContext): readonly KnownTypeField[] {
   const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
-  return knownFieldsFor(ctx.settings?.knownTypeFields ?? [], groupOf(apiVersion), typeof obj.kind === 'string' ? obj.kind : '');
+  return knownFieldsFor(ctx.settings?.knownTypeFields ?? NO_FIELDS, groupOf(apiVersion), typeof obj.kind === 'string' ? obj.kind : '');
 }
+const NO_FIELDS: readonly KnownTypeField[] = [];
 
 /**
  * A server-side dry-run's prediction against live, as Argo CD's server-side diff judges it

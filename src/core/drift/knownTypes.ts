@@ -40,8 +40,13 @@ export function isKnownType(type: string): boolean {
 /** `ensureDefaultCRDsConfigured`: an Argo Rollout's pod template, unless argocd-cm says otherwise for Rollouts. */
 const ROLLOUT_DEFAULT: KnownTypeField = { group: 'argoproj.io', kind: 'Rollout', path: ['spec', 'template', 'spec'], type: 'core/v1/PodSpec' };
 
+const NONE: readonly KnownTypeField[] = [];
+const ROLLOUT_ONLY: readonly KnownTypeField[] = [ROLLOUT_DEFAULT];
+
 /** The fields of one group/kind, the Rollout default included. */
-export function knownFieldsFor(fields: readonly KnownTypeField[], group: string, kind: string): KnownTypeField[] {
+export function knownFieldsFor(fields: readonly KnownTypeField[], group: string, kind: string): readonly KnownTypeField[] {
+  // Every lens asks; almost none has any: no allocation then.
+  if (fields.length === 0) return group === ROLLOUT_DEFAULT.group && kind === ROLLOUT_DEFAULT.kind ? ROLLOUT_ONLY : NONE;
   const own = fields.filter((f) => f.group === group && f.kind === kind);
   if (own.length > 0 || fields.some((f) => f.group === ROLLOUT_DEFAULT.group && f.kind === ROLLOUT_DEFAULT.kind)) return own;
   return group === ROLLOUT_DEFAULT.group && kind === ROLLOUT_DEFAULT.kind ? [ROLLOUT_DEFAULT] : [];

@@ -213,16 +213,18 @@ function canonicalCopy(v: unknown, kind: string | undefined, path: string[], env
     return out ?? (v as Json[]);
   }
   const src = v as Record<string, unknown>;
-  const keys = Object.keys(src);
   let out: JsonObject | undefined = share && !root ? undefined : {};
   const quantityParent = path.length > 0 && QUANTITY_PARENTS.has(path[path.length - 1] as string);
   const metadataLevel = path.length === 1 && path[0] === 'metadata';
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string;
+  // for-in, not Object.keys: no array of keys per object walked (the lenses' first load normalizes
+  // every document and live object, issue 18). Parsed JSON/YAML has no inherited enumerable keys.
+  let i = -1;
+  for (const k in src) {
+    i++;
     const child = src[k];
     // Owned by controllers, never compared (gitops-engine removes it before diffing).
     if (child === undefined || (root && k === 'status')) {
-      out ??= copyOf(src, keys, i);
+      out ??= copyOf(src, i);
       continue;
     }
     // Server-set metadata (managedFields is often larger than the spec) is dropped by cleanMetadata
@@ -253,7 +255,7 @@ function canonicalCopy(v: unknown, kind: string | undefined, path: string[], env
     }
     if (out === undefined) {
       if (value === child) continue;
-      out = copyOf(src, keys, i);
+      out = copyOf(src, i);
     }
     setOwn(out, k, value);
   }
@@ -266,10 +268,11 @@ function isNonStringEnvValue(item: Json): item is JsonObject & { value: number |
 }
 
 /** A new map with the first `n` keys of `src` (those a shared walk found unchanged). */
-function copyOf(src: Record<string, unknown>, keys: readonly string[], n: number): JsonObject {
+function copyOf(src: Record<string, unknown>, n: number): JsonObject {
   const out: JsonObject = {};
-  for (let i = 0; i < n; i++) {
-    const k = keys[i] as string;
+  let i = 0;
+  for (const k in src) {
+    if (i++ === n) break;
     setOwn(out, k, src[k] as Json);
   }
   return out;

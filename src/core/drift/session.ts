@@ -17,7 +17,7 @@
  */
 import { stringify } from 'yaml';
 import type { DriftFinding } from './compare';
-import { compareSides, type DesiredSide } from './comparer';
+import { compareSides, type CompareContext, type DesiredSide } from './comparer';
 import { appsDeployingFile, toPosix, type Deployment } from './deployedBy';
 import { liveClusterOf, type KnownContext } from './destination';
 import type { IgnoreSpec } from './ignore';
@@ -173,7 +173,7 @@ interface Item {
   /** The desired object, namespace filled in (never mutated), and its normalized form once compared. */
   readonly desired: DesiredSide;
   /** Set when no live read can help (destination not in kubeconfig). */
-  readonly fixed?: DriftState;
+  readonly fixed: DriftState | undefined;
   readonly note: string | undefined;
   /** Why the deployer does not compare this object now (Flux `ssa: Ignore`…), from the last evaluation. */
   skipped?: string;
@@ -188,7 +188,7 @@ interface Doc {
   readonly tracked: TrackedText;
   items: Item[];
   /** Parsed chunks by their text, from the last track (only those still in the text are kept). */
-  loaded: Map<string, LoadedSource>;
+  loaded: Map<string, Chunk>;
   /** Incremented per track, so a render that resolves after a newer edit is dropped. */
   generation: number;
   /** Items by live key, so a finished read finds its lenses without a scan of every item. */
@@ -236,20 +236,16 @@ const ABSENT: DriftState = { kind: 'absent' };
 const NO_FINDINGS: readonly DriftFinding[] = [];
 
 /**
- * A number per parsed chunk, standing for its text in reuse keys: the chunk cache hands out the same
- * LoadedSource for the same text (across tracks too), and a short key is not a copy and hash of the
- * whole document text per item on every keystroke.
+ * A parsed chunk and a number standing for its text in reuse keys: the chunk cache hands out the same
+ * entry for the same text (across tracks too), and a short key is not a copy and hash of the whole
+ * document text per item on every keystroke. (Kept beside the chunk, not in a WeakMap: 1,000 weak
+ * entries per first load were work for every collection, issue 18.)
  */
-const textIds = new WeakMap<LoadedSource, number>();
-let nextTextId = 0;
-function textIdOf(l: LoadedSource): number {
-  let id = textIds.get(l);
-  if (id === undefined) {
-    id = ++nextTextId;
-    textIds.set(l, id);
-  }
-  return id;
+interface Chunk {
+  readonly loaded: LoadedSource;
+  readonly textId: number;
 }
+let nextTextId = 0;
 export class DriftSession implements Disposable {
   private readonly _onDidChange = new Emitter<string>();
   /** Fires with the document URI whose lenses changed (reads finishing: once per batch and URI). */
@@ -331,18 +327,19 @@ export class DriftSession implements Disposable {
     if (this.disposed) return;
     const previous = this.docs.get(doc.uri);
     const generation = (previous?.generation ?? 0) + 1;
-    const loaded = new Map<string, LoadedSource>();
+    const loaded = new Map<string, Chunk>();
     const chunks = splitManifestSources(doc.text);
     const documents: TrackedDocument[] = [];
     let index = 0;
     for (const c of chunks) {
-      let l = loaded.get(c.source) ?? previous?.loaded.get(c.source);
-      if (l === undefined) l = loadManifestSource(c.source);
-      loaded.set(c.source, l);
+      let chunk = loaded.get(c.source) ?? previous?.loaded.get(c.source);
+      if (chunk === undefined) chunk = { loaded: loadManifestSource(c.source), textId: ++nextTextId };
+      loaded.set(c.source, chunk);
+      const l = chunk.loaded;
       if (l.kind === 'empty') continue;
       const documentIndex = index++;
       if (l.kind !== 'document' || !l.identity?.name || !isRecord(l.value)) continue;
-      documents.push({ index: documentIndex, line: c.startLine + l.headerOffset, textId: textIdOf(l), value: l.value, identity: l.identity });
+      documents.push({ index: documentIndex, line: c.startLine + l.headerOffset, textId: chunk.textId, value: l.value, identity: l.identity });
     }
     previous?.renderAbort?.abort();
     const entry: Doc = { tracked: doc, items: previous?.items ?? [], loaded, generation, byLive: previous?.byLive ?? new Map() };
@@ -477,7 +474,11 @@ export class DriftSession implements Disposable {
       const outcome = rendered?.byRoot.get(appRoot(rendered.root, dep));
       // With a fallback a Helm template has no plain document to stand in: no lens for this app.
       const skip = outcome?.fallback !== undefined && outcome.notPlainYaml === true;
-      return { dep, ...this.targetOf(dep), note: joinNotes(outcome?.fallback, branchNote(dep)), byDocument: outcome?.fallback === undefined ? byDocument(outcome) : undefined, skip };
+      const target = this.targetOf(dep);
+      const note = joinNotes(outcome?.fallback, branchNote(dep));
+      // Per deployment, not per document: the reuse key's prefix and the namespace rules.
+      const keyPrefix = `${dep.app.key}\0${target.cluster}\0${dep.namespace ?? ''}\0${note ?? ''}\0`;
+      return { dep, ...target, note, keyPrefix, byDocument: outcome?.fallback === undefined ? byDocument(outcome) : undefined, skip };
     });
     const items: Item[] = [];
     for (const d of documents) {
@@ -491,7 +492,7 @@ export class DriftSession implements Disposable {
           }
           continue;
         }
-        const reuseKey = `${t.dep.app.key}\0${t.cluster}\0${t.dep.namespace ?? ''}\0${t.note ?? ''}\0${d.textId}`;
+        const reuseKey = `${t.keyPrefix}${d.textId}`;
         const old = reusable.get(reuseKey)?.shift();
         if (old) {
           old.line = d.line;
@@ -728,15 +729,16 @@ export class DriftSession implements Disposable {
   /** comparer.ts with the item's cached desired side and the entry's cached live side. */
   private compare(item: Item, desired: DesiredSide, entry: Extract<LiveEntry, { kind: 'found' }>, predicted: boolean): void {
     try {
-      const findings = compareSides(desired, entry.side, {
-        listKeys: this.listKeysOf(item.identity),
-        ignore: this.opts.ignoreOf?.(item.app) ?? [],
-        app: item.app,
-        predicted,
-        ...(item.app.compareOptions?.includeMutationWebhook ? { includeMutationWebhook: true } : {}),
-        ...settingsOf(this.opts.diffSettingsOf?.(item.app)),
-        ...(predicted ? { original: item.desired, dryRunManager: DRY_RUN_FIELD_MANAGER } : {}),
-      });
+      // Assigned, not spread: this runs for every lens of a first load (issue 18).
+      const ctx: { -readonly [K in keyof CompareContext]: CompareContext[K] } = { listKeys: this.listKeysOf(item.identity), ignore: this.opts.ignoreOf?.(item.app) ?? [], app: item.app, predicted };
+      if (item.app.compareOptions?.includeMutationWebhook) ctx.includeMutationWebhook = true;
+      const settings = this.opts.diffSettingsOf?.(item.app);
+      if (settings !== undefined) ctx.settings = settings;
+      if (predicted) {
+        ctx.original = item.desired;
+        ctx.dryRunManager = DRY_RUN_FIELD_MANAGER;
+      }
+      const findings = compareSides(desired, entry.side, ctx);
       item.findings = findings;
       item.state = findings.length === 0 ? IN_SYNC : { kind: 'drift', fields: findings.length };
     } catch (err) {
@@ -790,6 +792,9 @@ function sameVersion(a: Obj, b: Obj): boolean {
 }
 const ABSENT_ENTRY: LiveEntry = { kind: 'absent' };
 
+const unknownScope = (): undefined => undefined;
+const NO_DEFAULT_NAMESPACE = { namespaced: unknownScope };
+
 function itemOf(
   documentIndex: number,
   line: number,
@@ -804,7 +809,7 @@ function itemOf(
   const name = identity.name ?? '';
   // The document's namespace, else the deployer's (Argo CD destination namespace), else `default`;
   // none for cluster-scoped kinds (core/manifest/namespace.ts has the sources).
-  const namespace = resolveNamespace(identity, { ...(dep.namespace !== undefined ? { defaultNamespace: dep.namespace } : {}), namespaced: () => undefined }) ?? '';
+  const namespace = resolveNamespace(identity, dep.namespace !== undefined ? { defaultNamespace: dep.namespace, namespaced: unknownScope } : NO_DEFAULT_NAMESPACE) ?? '';
   const apiVersion = identity.group === '' ? identity.version : `${identity.group}/${identity.version}`;
   const ref: ObjectRef = { apiVersion, kind: identity.kind, namespace, name };
   // A name or namespace that cannot be a URL segment (`.`, `..`, `a/b`, `%2e`) is never read: the
@@ -821,7 +826,8 @@ function itemOf(
     ref,
     liveKey: JSON.stringify([cluster, identity.group, identity.kind, namespace, name]),
     desired: { obj: withNamespace(value, namespace) },
-    ...(fixed !== undefined ? { fixed } : {}),
+    // Always present (undefined when readable): one object shape for every item, and no spread per item.
+    fixed,
     note: isSopsEncrypted(value) ? joinNotes(note, SOPS_NOTE) : note,
     state: fixed ?? LOADING,
     findings: NO_FINDINGS,
@@ -837,8 +843,6 @@ function withNamespace(value: Obj, namespace: string): Obj {
   if (namespace === '' || (isRecord(value.metadata) && value.metadata.namespace === namespace)) return value;
   return { ...value, metadata: { ...(isRecord(value.metadata) ? value.metadata : {}), namespace } };
 }
-
-const settingsOf = (settings: DiffSettings | undefined): { settings?: DiffSettings } => (settings === undefined ? {} : { settings });
 
 function branchNote(dep: Deployment): string | undefined {
   if (dep.revisionMatches !== false || dep.revision === undefined || dep.branch === undefined) return undefined;

@@ -46,12 +46,12 @@ function readInventory(r: FieldReader, status: Rec | undefined): ManagedResource
   const inv = r.record(status, 'status.inventory');
   const out: ManagedResource[] = [];
   r.records(inv, 'status.inventory.entries').forEach(([e, p]) => {
-    const id = r.string(e, `${p}.id`);
+    const id = r.stringAt(e, p, 'id');
     if (id === undefined) {
       r.problems.push(`${p}.id is missing`);
       return;
     }
-    const parsed = parseInventoryId(id, r.string(e, `${p}.v`));
+    const parsed = parseInventoryId(id, r.stringAt(e, p, 'v'));
     if (!parsed.ok) {
       r.problems.push(parsed.error);
       return;
@@ -66,13 +66,13 @@ function readInventory(r: FieldReader, status: Rec | undefined): ManagedResource
 export function readRef(r: FieldReader, parent: Rec | undefined, path: string, defaultNamespace: string, defaultKind?: string): string | undefined {
   const ref = r.record(parent, path);
   if (ref === undefined) return undefined;
-  const kind = r.string(ref, `${path}.kind`) ?? defaultKind;
-  const name = r.string(ref, `${path}.name`);
+  const kind = r.stringAt(ref, path, 'kind') ?? defaultKind;
+  const name = r.stringAt(ref, path, 'name');
   if (kind === undefined || name === undefined) {
     r.problems.push(`${path} needs kind and name`);
     return undefined;
   }
-  return sourceRefKey(kind, r.string(ref, `${path}.namespace`) ?? defaultNamespace, name);
+  return sourceRefKey(kind, r.stringAt(ref, path, 'namespace') ?? defaultNamespace, name);
 }
 
 const TARGET_FIELDS = ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const;
@@ -84,8 +84,8 @@ const TARGET_FIELDS = ['group', 'version', 'kind', 'name', 'namespace', 'labelSe
  */
 function readIgnoreRules(r: FieldReader, parent: Rec | undefined, where: string): AppIgnoreRules | undefined {
   const entries: FluxIgnoreRule[] = r.records(parent, where).map(([e, p]) => {
-    const paths = r.strings(e, `${p}.paths`);
-    const t = r.record(e, `${p}.target`);
+    const paths = r.stringsAt(e, p, 'paths');
+    const t = r.recordAt(e, p, 'target');
     let entry: FluxIgnoreRule = { paths };
     if (t !== undefined) {
       const target: Record<string, string> = {};
@@ -152,11 +152,11 @@ function readReconcileHistory(r: FieldReader, status: Rec | undefined): AppHisto
     .records(status, 'status.history')
     .slice(0, HISTORY_LIMIT)
     .map(([h, p]) => {
-      const meta = r.record(h, `${p}.metadata`);
-      const revision = r.string(meta, `${p}.metadata.revision`);
-      const status = r.string(h, `${p}.lastReconciledStatus`);
-      const at = r.string(h, `${p}.lastReconciled`);
-      const count = r.number(h, `${p}.totalReconciliations`);
+      const meta = r.recordAt(h, p, 'metadata');
+      const revision = r.stringAt(meta, `${p}.metadata`, 'revision');
+      const status = r.stringAt(h, p, 'lastReconciledStatus');
+      const at = r.stringAt(h, p, 'lastReconciled');
+      const count = r.numberAt(h, p, 'totalReconciliations');
       return {
         ...(revision !== undefined ? { revision } : {}),
         ...(status !== undefined ? { status } : {}),
@@ -248,12 +248,12 @@ function readHelmHistory(r: FieldReader, status: Rec | undefined): HelmSnapshot[
   return r
     .records(status, 'status.history')
     .map(([h, p]) => ({
-      version: r.number(h, `${p}.version`) ?? 0,
-      status: r.string(h, `${p}.status`),
-      chartName: r.string(h, `${p}.chartName`),
-      chartVersion: r.string(h, `${p}.chartVersion`),
-      ociDigest: r.string(h, `${p}.ociDigest`),
-      lastDeployed: r.string(h, `${p}.lastDeployed`),
+      version: r.numberAt(h, p, 'version') ?? 0,
+      status: r.stringAt(h, p, 'status'),
+      chartName: r.stringAt(h, p, 'chartName'),
+      chartVersion: r.stringAt(h, p, 'chartVersion'),
+      ociDigest: r.stringAt(h, p, 'ociDigest'),
+      lastDeployed: r.stringAt(h, p, 'lastDeployed'),
     }))
     .sort((a, b) => b.version - a.version);
 }

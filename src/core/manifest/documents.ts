@@ -19,6 +19,7 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import { YAML_LIMITS, YamlLimitError, loadYaml, textTooLarge, type YamlLimits } from './boundedYaml';
 import { isRecord } from '../json';
+import { loadPlainYaml } from './plainYaml';
 
 interface SourcePosition {
   line: number;
@@ -402,11 +403,15 @@ export function splitManifestSources(text: string): ManifestSource[] {
 export function loadManifestSource(source: string): LoadedSource {
   const first = firstContentLine(source);
   if (first < 0) return { kind: 'empty' };
-  let value: unknown;
-  try {
-    value = loadYaml(source);
-  } catch (err) {
-    return { kind: 'broken', message: err instanceof Error ? err.message : String(err) };
+  // The plain shape of most manifests is read without js-yaml's general reader (plainYaml.ts): the
+  // lenses of a 1,000-document file parse each document on first load (issue 18).
+  let value: unknown = textTooLarge(source) === undefined ? loadPlainYaml(source, YAML_LIMITS.maxDepth) : undefined;
+  if (value === undefined) {
+    try {
+      value = loadYaml(source);
+    } catch (err) {
+      return { kind: 'broken', message: err instanceof Error ? err.message : String(err) };
+    }
   }
   if (value === null || value === undefined) return { kind: 'null' };
   return { kind: 'document', headerOffset: first, value, identity: identityOf(value) };

@@ -608,6 +608,45 @@ export class FieldReader {
     return typeof v === 'number' && Number.isFinite(v) ? v : this.wrong(path, 'a number', v);
   }
 
+  /*
+   * The same reads of `parent[key]` for items of lists (`at` is the item's path, `status.resources[3]`):
+   * the path `${at}.${key}` is built only for a problem. Building it per read (a fresh string to look
+   * up and slice for every field of every item) was most of the cost of mapping an app (issue 18).
+   */
+  recordAt(parent: Rec | undefined, at: string, key: string): Rec | undefined {
+    const v = parent?.[key];
+    if (v === undefined || v === null) return undefined;
+    return isRecord(v) ? v : this.wrong(`${at}.${key}`, 'an object', v);
+  }
+
+  stringAt(parent: Rec | undefined, at: string, key: string): string | undefined {
+    const v = parent?.[key];
+    if (v === undefined || v === null) return undefined;
+    return typeof v === 'string' ? v : this.wrong(`${at}.${key}`, 'a string', v);
+  }
+
+  booleanAt(parent: Rec | undefined, at: string, key: string): boolean | undefined {
+    const v = parent?.[key];
+    if (v === undefined || v === null) return undefined;
+    return typeof v === 'boolean' ? v : this.wrong(`${at}.${key}`, 'a boolean', v);
+  }
+
+  numberAt(parent: Rec | undefined, at: string, key: string): number | undefined {
+    const v = parent?.[key];
+    if (v === undefined || v === null) return undefined;
+    return typeof v === 'number' && Number.isFinite(v) ? v : this.wrong(`${at}.${key}`, 'a number', v);
+  }
+
+  stringsAt(parent: Rec | undefined, at: string, key: string): string[] {
+    const v = parent?.[key];
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) {
+      this.wrong(`${at}.${key}`, 'a list', v);
+      return [];
+    }
+    return v.filter((s): s is string => typeof s === 'string');
+  }
+
   /** Object items with their own paths (`path[i]`); other items are dropped with a problem each. */
   records(parent: Rec | undefined, path: string): Array<[Rec, string]> {
     const v = this.raw(parent, path);
@@ -655,12 +694,12 @@ export interface Condition {
 export function readConditions(r: FieldReader, status: Rec | undefined): Condition[] {
   const out: Condition[] = [];
   r.records(status, 'status.conditions').forEach(([c, path]) => {
-    const type = r.string(c, `${path}.type`);
+    const type = r.stringAt(c, path, 'type');
     if (type === undefined) {
       r.problems.push(`${path}.type is missing`);
       return;
     }
-    const raw = r.string(c, `${path}.status`);
+    const raw = r.stringAt(c, path, 'status');
     const st = raw === 'True' || raw === 'False' ? raw : 'Unknown';
     if (raw !== undefined && raw !== 'True' && raw !== 'False' && raw !== 'Unknown') {
       r.problems.push(`${path}.status is "${raw}", expected True, False or Unknown`);
@@ -668,10 +707,10 @@ export function readConditions(r: FieldReader, status: Rec | undefined): Conditi
     out.push({
       type,
       status: st,
-      reason: r.string(c, `${path}.reason`) ?? '',
-      message: r.string(c, `${path}.message`) ?? '',
-      lastTransitionTime: r.string(c, `${path}.lastTransitionTime`),
-      observedGeneration: r.number(c, `${path}.observedGeneration`),
+      reason: r.stringAt(c, path, 'reason') ?? '',
+      message: r.stringAt(c, path, 'message') ?? '',
+      lastTransitionTime: r.stringAt(c, path, 'lastTransitionTime'),
+      observedGeneration: r.numberAt(c, path, 'observedGeneration'),
     });
   });
   return out;

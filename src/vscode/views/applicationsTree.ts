@@ -300,6 +300,18 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     }
   }
 
+  /**
+   * The tooltip of an app or Flux object row, built when VS Code asks for it (on hover: the API calls
+   * this only for items whose tooltip is undefined), not for every row of an expand. Built from the
+   * App as it is now, with the time of the hover, so "ago" texts are as fresh as the row.
+   */
+  resolveTreeItem(item: vscode.TreeItem, node: AppTreeNode): vscode.TreeItem {
+    if (item.tooltip !== undefined || (node.type !== 'app' && node.type !== 'object')) return item;
+    const app = this.apps.get(node.key);
+    if (app) item.tooltip = appTooltip(app, this.apps.status(app.cluster).connection, this.clock.now());
+    return item;
+  }
+
   getTreeItem(node: AppTreeNode): vscode.TreeItem {
     switch (node.type) {
       case 'cluster':
@@ -561,8 +573,7 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     item.iconPath = statusIcon(this.extensionPath, app.sync.status, app.suspended ? 'Suspended' : app.health.status);
     // API apps (issue 16): `.api`, and `.manualSync` where "Sync from Git" is offered (no automated sync).
     item.contextValue = this.api?.isApi(app.cluster) ? `${appContextValue(app)}.api${this.api.manualSync(app.key) ? '.manualSync' : ''}` : appContextValue(app);
-    const connection = this.apps.status(app.cluster).connection;
-    item.tooltip = appTooltip(app, connection, this.clock.now());
+    // No tooltip here: resolveTreeItem builds it on hover (expanding 1,000 apps built 1,000, issue 18).
     item.accessibilityInformation = { label: appAccessibleLabel(app), role: 'treeitem' };
     return item;
   }
@@ -586,7 +597,6 @@ export class ApplicationsTreeProvider implements vscode.TreeDataProvider<AppTree
     item.description = objectDescription(app, objectDetail(app, provider));
     item.iconPath = statusIcon(this.extensionPath, app.sync.status, app.suspended ? 'Suspended' : app.health.status);
     item.contextValue = `object.flux.${app.kind}`;
-    item.tooltip = appTooltip(app, this.apps.status(app.cluster).connection, this.clock.now());
     item.accessibilityInformation = { label: appAccessibleLabel(app), role: 'treeitem' };
     return item;
   }

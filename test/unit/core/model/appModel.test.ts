@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { mapArgoApplication } from '../../../../src/core/argocd/application';
+import { mapFluxKustomization } from '../../../../src/core/flux/mapFlux';
 import { FieldReader, GITOPS_KINDS, appKey, chooseServedVersion, gitOpsKind, healthRank, readConditions, shortRevision, watchedKinds } from '../../../../src/core/model/app';
 
 describe('core/model/app', () => {
@@ -97,6 +99,43 @@ describe('core/model/app', () => {
       'status.conditions[1] is string "junk", expected an object',
       'status.conditions[2].type is missing',
       'status.sync is number 5, expected an object',
+    ]);
+  });
+
+  it("names the list item's field in a problem of a mapped object (fields of list items read without building their path, issue 18)", () => {
+    const meta = { name: 'web', namespace: 'argocd' };
+    const argo = mapArgoApplication('c', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: meta,
+      spec: { source: { repoURL: 'https://git.example.test/r.git', path: 'web' }, destination: { namespace: 'web' } },
+      status: {
+        resources: [{ kind: 'Service', name: 'web', health: 'Healthy' }, { kind: 5, name: 'db', requiresPruning: 'yes', health: { status: 7 } }],
+        history: [{ revision: 8, deployedAt: '2026-01-01T00:00:00Z' }],
+      },
+    });
+    assert.deepEqual(
+      argo.problems.filter((p) => p.startsWith('status.')).sort(),
+      [
+        'status.history[0].revision is number 8, expected a string',
+        'status.resources[0].health is string "Healthy", expected an object',
+        'status.resources[1].health.status is number 7, expected a string',
+        'status.resources[1].kind is number 5, expected a string',
+        'status.resources[1].requiresPruning is string "yes", expected a boolean',
+      ],
+    );
+    assert.deepEqual(argo.resources.map((r) => [r.kind, r.name, r.requiresPruning]), [['Service', 'web', false], ['', 'db', false]]);
+    const ks = mapFluxKustomization('c', {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'apps', namespace: 'flux-system' },
+      spec: { sourceRef: { kind: 'GitRepository', name: 'fleet' }, path: './apps' },
+      status: { inventory: { entries: [{ id: 5, v: 'v1' }, { id: 'default_web_apps_Deployment', v: 1 }] } },
+    });
+    assert.deepEqual(ks.problems.filter((p) => p.startsWith('status.')).sort(), [
+      'status.inventory.entries[0].id is missing',
+      'status.inventory.entries[0].id is number 5, expected a string',
+      'status.inventory.entries[1].v is number 1, expected a string',
     ]);
   });
 });
