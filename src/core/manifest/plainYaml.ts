@@ -242,6 +242,12 @@ class Reader {
         if (n === line.length) throw NOT_PLAIN;
         break;
       }
+      // Only the content's indentation: an empty line (js-yaml readBlockScalar counts it with the
+      // blank ones, so clip chomping drops it at the end); more spaces than that are content.
+      if (n === line.length) {
+        blank++;
+        continue;
+      }
       for (; blank > 0; blank--) parts.push('');
       parts.push(line.slice(contentIndent));
     }
