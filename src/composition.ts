@@ -267,7 +267,7 @@ export function compose({ channel, activationMillis, context, options, views }: 
   // Around the lenses (issue 5): hover, gutter marks and "adopt live value" read the same results; YAML
   // syntax errors of manifests become diagnostics. The field cache subscribes first so readers see fresh entries.
   const driftFields = scope.add(new DriftFieldCache(driftSession));
-  const driftHover = new DriftHoverProvider(driftFields, () => systemClock.now());
+  const driftHover = new DriftHoverProvider(driftFields, () => systemClock.now(), (cluster) => argocd.nameOf(cluster));
   const adoptLive = new AdoptLiveActionProvider(driftFields);
   scope.add(new DriftDecorations(driftSession, driftFields, vscode.Uri.file(extensionPath)));
   // Blame with deployment (issue 17): who changed a manifest line, through which PR, and where it runs.

@@ -123,6 +123,11 @@ describe('Argo CD reached only through its API', function () {
     });
     // The lens names the server as the user knows it (the argocd context), not the store's `argocd:<context>`.
     assert.deepEqual(titles, [`0: Drift: 1 field · ${sim.context}`, `19: In sync · ${sim.context}`]);
+    // So does the hover of the document's drifted fields.
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 0))) ?? [];
+    const hover = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(hover, /1 drifted field/);
+    assert.ok(hover.includes(`${sim.context}: desired`) && !hover.includes('argocd:'), hover);
   });
 
   it('shows the Application as Argo CD sent it (Show Live YAML)', async () => {

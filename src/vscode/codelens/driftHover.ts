@@ -13,13 +13,15 @@ export class DriftHoverProvider implements vscode.HoverProvider {
     private readonly fields: DriftFieldCache,
     /** For the times of field managers ("at 14:02 UTC" today). */
     private readonly now: () => number = Date.now,
+    /** What a user reads for a cluster: an Argo CD API server's name, not the store's `argocd:<context>` (as the lenses). */
+    private readonly clusterLabel: (cluster: string) => string = (c) => c,
   ) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const docs = this.fields.get(document.uri.toString(), document.version, () => document.getText());
     const line = position.line;
     for (const doc of docs) {
-      if (line === doc.headerLine) return new vscode.Hover(documentHover(doc, this.now()), new vscode.Range(line, 0, line, document.lineAt(line).text.length));
+      if (line === doc.headerLine) return new vscode.Hover(documentHover(doc, this.now(), this.clusterLabel), new vscode.Range(line, 0, line, document.lineAt(line).text.length));
     }
     // The innermost field under the cursor (a container's image rather than the whole container).
     const hits = docs
@@ -30,29 +32,29 @@ export class DriftHoverProvider implements vscode.HoverProvider {
     if (!field) return undefined;
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**Drift** · ${code(displayPath(field.path))}\n\n`);
-    appendValues(md, field, this.now());
+    appendValues(md, field, this.now(), this.clusterLabel);
     md.appendMarkdown('\n\n_Quick fix (Ctrl+.): adopt the live value._');
     const r = field.range;
     return new vscode.Hover(md, new vscode.Range(r.start.line, r.start.column, r.end.line, r.end.column));
   }
 }
 
-function documentHover(doc: DriftedDocument, now: number): vscode.MarkdownString {
+function documentHover(doc: DriftedDocument, now: number, label: (cluster: string) => string): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   const ref = doc.lenses[0]?.ref;
   const name = ref ? `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}` : 'This document';
   md.appendMarkdown(`**${escape(name)}**: ${doc.fields.length} drifted ${doc.fields.length === 1 ? 'field' : 'fields'}\n\n`);
   for (const field of doc.fields) {
     md.appendMarkdown(`- ${code(displayPath(field.path))}\n`);
-    for (const v of field.values) md.appendMarkdown(`  - ${escape(v.cluster)}: desired ${code(displayValue(v.desired))} · live ${code(displayValue(v.live))}${setBy(v, now)}\n`);
+    for (const v of field.values) md.appendMarkdown(`  - ${escape(label(v.cluster))}: desired ${code(displayValue(v.desired))} · live ${code(displayValue(v.live))}${setBy(v, now)}\n`);
   }
-  const inSync = doc.lenses.filter((l) => l.state.kind === 'inSync').map((l) => l.cluster);
+  const inSync = doc.lenses.filter((l) => l.state.kind === 'inSync').map((l) => label(l.cluster));
   if (inSync.length > 0) md.appendMarkdown(`\nIn sync on ${inSync.map(escape).join(', ')}.\n`);
   return md;
 }
 
-function appendValues(md: vscode.MarkdownString, field: DriftedField, now: number): void {
-  for (const v of field.values) md.appendMarkdown(`- ${escape(v.cluster)}: desired ${code(displayValue(v.desired))} · live ${code(displayValue(v.live))}${setBy(v, now)}\n`);
+function appendValues(md: vscode.MarkdownString, field: DriftedField, now: number, label: (cluster: string) => string): void {
+  for (const v of field.values) md.appendMarkdown(`- ${escape(label(v.cluster))}: desired ${code(displayValue(v.desired))} · live ${code(displayValue(v.live))}${setBy(v, now)}\n`);
 }
 
 /** Issue 17: who last set the live value, from the live object's managedFields (` — set by kubectl-scale … not through Git`). */
