@@ -174,6 +174,11 @@ function lazyTree<T>(load: () => Features, relays: Relays, pick: (f: Features) =
     getChildren: (element) => pick(load()).getChildren(element),
     getTreeItem: (element) => pick(load()).getTreeItem(element),
     getParent: (element) => pick(load()).getParent?.(element),
+    // Tooltips are built on hover (issue 18): VS Code calls this only when the provider has it.
+    resolveTreeItem: (item, element, token) => {
+      const real = pick(load());
+      return real.resolveTreeItem ? real.resolveTreeItem(item, element, token) : item;
+    },
   };
 }
 
