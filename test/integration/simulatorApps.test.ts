@@ -312,10 +312,11 @@ describe('Applications against simulated clusters', function () {
     const original = ((await kube('argo', 'GET', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/payments')).spec as { source: { path: string } }).source.path;
     try {
       await kube('argo', 'PATCH', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/payments', { spec: { source: { path: '../outside' } } });
-      // The app's tooltip (Sources view, under its repository) shows the new path once the watch delivered it.
+      // The app's tooltip (Sources view, under its repository) shows the new path once the watch delivered
+      // it, built on hover as in the Applications view (issue 18).
       const t = await testApi();
       await waitFor('payments with path ../outside', () =>
-        t.sourcesChildren(['sim-argo', 'Argo CD repositories', 'https://git.example.test/org/apps.git'])?.some((r) => r.label === 'payments' && r.tooltip?.includes('outside')),
+        t.sourcesChildren(['sim-argo', 'Argo CD repositories', 'https://git.example.test/org/apps.git'])?.some((r) => r.label === 'payments' && r.tooltip?.includes('outside') && r.tooltipOnHover),
       );
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.commands.executeCommand('gitopsLens.openSource', app.key);

@@ -91,6 +91,14 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
     return undefined;
   }
 
+  /** The tooltip of a source or app row, built on hover as the Applications view does (applicationsTree.ts). */
+  resolveTreeItem(item: vscode.TreeItem, node: SourceTreeNode): vscode.TreeItem {
+    if (item.tooltip !== undefined || (node.type !== 'source' && node.type !== 'app')) return item;
+    const app = this.apps.get(node.key);
+    if (app) item.tooltip = appTooltip(app, this.apps.status(app.cluster).connection, this.clock.now());
+    return item;
+  }
+
   getTreeItem(node: SourceTreeNode): vscode.TreeItem {
     switch (node.type) {
       case 'cluster': {
@@ -121,7 +129,7 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
         if (app) {
           item.description = node.type === 'source' ? sourceDescription(app) : appDescription(app);
           item.iconPath = statusIcon(this.extensionPath, app.sync.status, app.suspended ? 'Suspended' : app.health.status);
-          item.tooltip = appTooltip(app, this.apps.status(app.cluster).connection, this.clock.now());
+          // No tooltip here: resolveTreeItem builds it on hover (a repository used by 1,000 apps, issue 18).
           item.contextValue = node.type === 'source' ? `source.${app.kind}` : appContextValue(app);
           item.accessibilityInformation = { label: `${appAccessibleLabel(app)}${users > 0 ? `, used by ${users}` : ''}`, role: 'treeitem' };
         }
