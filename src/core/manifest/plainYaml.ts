@@ -48,9 +48,11 @@ function plainValue(s: string): Json {
 /**
  * One scan for what sends a text to js-yaml: a tab, CR or `*` (alias, and the alias measurement of
  * boundedYaml.ts), a character js-yaml refuses (loader.js PATTERN_NON_PRINTABLE), a BOM, or any
- * surrogate (js-yaml's rules for lone ones are its own; a character past U+FFFF is rare in manifests).
+ * surrogate (js-yaml's rules for lone ones are its own; a character past U+FFFF is rare in manifests),
+ * or a space JavaScript trims and YAML does not (no-break and other Unicode spaces, U+2028/2029): the
+ * reader trims with `trim()` in places, js-yaml only spaces and tabs.
  */
-const LEFT_TO_JS_YAML = /[\x00-\x09\x0B-\x1F*\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/;
+const LEFT_TO_JS_YAML = /[\x00-\x09\x0B-\x1F*\x7F-\x84\x86-\x9F\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/;
 
 /** Characters that cannot start a plain scalar or that start something this reader leaves alone. */
 const NOT_PLAIN_START = new Set(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);

@@ -197,7 +197,7 @@ describe('core/manifest/plainYaml: plain manifests read without js-yaml, as js-y
   it('agrees with js-yaml or leaves the text to it on thousands of mutated manifests (seeded)', () => {
     // A hand-written reader of hostile input must never give another value than js-yaml: each case is a
     // plain manifest with a few characters YAML cares about inserted, deleted or replaced at random.
-    const alphabet = [' ', '  ', '\n', ':', ': ', '-', '- ', '#', ' #', '"', "'", '{', '}', '[', ']', ',', '|', '>', '&a', '*a', '!', '?', '~', '0', '1.5', 'e3', '0x1', 'true', 'null', '.inf', '---', '\t', '\\', '%', '@', '`', 'é'];
+    const alphabet = [' ', '  ', '\n', ':', ': ', '-', '- ', '#', ' #', '"', "'", '{', '}', '[', ']', ',', '|', '>', '&a', '*a', '!', '?', '~', '0', '1.5', 'e3', '0x1', 'true', 'null', '.inf', '---', '\t', '\\', '%', '@', '`', 'é', '\u00A0', '\u3000'];
     let seed = 20261206;
     const rand = (n: number): number => {
       // xorshift32: the same cases on every run, so a failure reproduces.
@@ -209,6 +209,8 @@ describe('core/manifest/plainYaml: plain manifests read without js-yaml, as js-y
     // Found by this test with another seed: a line of exactly the block's indentation before a less
     // indented comment is an empty line, and clip chomping drops it.
     assert.ok(agrees('data:\n  a: |\n    x\n\n    \n# c\n  b: y\n'));
+    // Found in review: spaces JavaScript trims and YAML does not (no-break, ideographic) are text to js-yaml.
+    for (const text of ['f: [\u00A0a, b\u00A0]\n', 'f: {a: \u3000x}\n', 'f: {a\u00A0: x}\n', '\u00A0\na: 1\n', '---\u00A0\na: 1\n', '\u00A0# c\na: 1\n']) agrees(text);
     const bases = [DEPLOYMENT, CONFIGMAP];
     let read = 0;
     const cases = 4000;
