@@ -8,10 +8,12 @@
  * - `core/Quantity`: the canonical string (quantity.ts), `1.25G` → `1250M`;
  * - `meta/v1/Duration`: Go's `time.Duration` string, `8760h` → `8760h0m0s`, `90s` → `1m30s`;
  * - `core/v1/<Type>`: its quantity fields canonical (the quantity.ts rules, placed as the type sits
- *   in its built-in objects), and the values Go's `omitempty` drops on plain fields dropped: false, "",
- *   empty lists and maps (`readOnly: false` of a volume mount). Zero stays: the integers of these types
- *   that matter at 0 are pointers Go keeps (`runAsUser: 0`). The round trip also drops fields the Go
- *   type does not have; that is not done here.
+ *   in its built-in objects), and `false` dropped where Go's `omitempty` drops it: the plain (not
+ *   pointer) booleans of containers and pods, and a volume mount's `readOnly`. Nothing else is dropped:
+ *   a pointer's false or `{}` (`automountServiceAccountToken: false`, `securityContext: {}`), an empty
+ *   string in a list or a map (`nodeSelector: {role: ""}`) are real values Go keeps. The round trip
+ *   also drops other empty plain fields (`hostPort: 0`) and fields the Go type does not have; that is
+ *   not done here, so such a difference may still show as drift where Argo CD shows none.
  *
  * A field path is dot-separated; where it crosses a list, the rest applies to every item (the upstream
  * `normalize`). A value the type cannot hold is left as it is (upstream logs the error and goes on).
@@ -78,9 +80,7 @@ function reformat(v: unknown, type: string): unknown {
     return ns === undefined ? v : formatGoDuration(ns);
   }
   const place = TYPE_PLACES[type.slice('core/v1/'.length)] ?? { prefix: [] };
-  const out = coreValue(v, place, []);
-  // A field emptied whole stays as an empty value rather than disappearing from its parent.
-  return out === undefined ? v : out;
+  return coreValue(v, place, []);
 }
 
 /** Where a core/v1 type sits in the built-in objects whose quantity rules apply to it (quantity.ts). */
@@ -96,19 +96,29 @@ const TYPE_PLACES: Readonly<Record<string, { readonly kind?: string; readonly pr
   LimitRangeItem: { kind: 'LimitRange', prefix: ['spec', 'limits', '0'] },
 };
 
-/** Quantities canonical and omitempty's empties dropped, below a core/v1 value; undefined: empty. */
+/**
+ * Plain `bool` fields with `omitempty` of k8s.io/api core/v1 (Container, PodSpec), whose false Go
+ * drops; the booleans of these types not listed are pointers (`*bool`), whose false Go keeps.
+ */
+const PLAIN_BOOLS = new Set(['stdin', 'stdinOnce', 'tty', 'hostNetwork', 'hostPID', 'hostIPC']);
+
+/** Whether Go's round trip drops this `false`: a plain omitempty bool, or a volume mount's `readOnly` (VolumeMount.ReadOnly is a plain bool). */
+function dropsFalse(rel: readonly string[]): boolean {
+  const key = rel[rel.length - 1] ?? '';
+  return PLAIN_BOOLS.has(key) || (key === 'readOnly' && rel[rel.length - 3] === 'volumeMounts');
+}
+
+/** Quantities canonical and the falses Go omits dropped, below a core/v1 value. */
 function coreValue(v: unknown, place: { readonly kind?: string; readonly prefix: readonly string[] }, rel: string[]): unknown {
-  if (Array.isArray(v)) {
-    const items = v.map((x, i) => coreValue(x, place, [...rel, String(i)])).filter((x) => x !== undefined);
-    return items.length === 0 ? undefined : items;
-  }
+  if (Array.isArray(v)) return v.map((x, i) => coreValue(x, place, [...rel, String(i)]));
   if (isRecord(v)) {
-    const entries = Object.entries(v)
-      .map(([k, x]) => [k, coreValue(x, place, [...rel, k])] as const)
-      .filter(([, x]) => x !== undefined);
-    return entries.length === 0 ? undefined : Object.fromEntries(entries);
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (x === false && dropsFalse([...rel, k])) continue;
+      out[k] = coreValue(x, place, [...rel, k]);
+    }
+    return out;
   }
-  if (v === false || v === '' || v === null || v === undefined) return undefined;
   if ((typeof v === 'string' || typeof v === 'number') && isQuantityPath(place.kind, [...place.prefix, ...rel])) return canonicalQuantity(v) ?? v;
   return v;
 }

@@ -88,10 +88,25 @@ describe('known type fields', () => {
     assert.deepEqual(knownFieldsFor([field('*', '*', 'spec', 'core/Quantity')], 'example.com', 'Thing'), []);
   });
 
-  it('a PodSpec drops what Go omits on plain fields (readOnly: false) and keeps zero', () => {
-    const spec = { securityContext: { runAsUser: 0 }, containers: [{ name: 'app', image: 'a:1', volumeMounts: [{ name: 'cfg', mountPath: '/cfg', readOnly: false }], args: [] }] };
+  it('a PodSpec drops the false of plain booleans Go omits (readOnly of a mount, tty) and keeps what Go keeps', () => {
+    const spec = {
+      securityContext: { runAsUser: 0 },
+      automountServiceAccountToken: false,
+      hostNetwork: false,
+      nodeSelector: { 'node-role.kubernetes.io/worker': '' },
+      containers: [{ name: 'app', image: 'a:1', tty: false, securityContext: {}, volumeMounts: [{ name: 'cfg', mountPath: '/cfg', readOnly: false }], args: ['--x', ''] }],
+      volumes: [{ name: 'data', csi: { driver: 'x', readOnly: false } }],
+    };
     const out = applyKnownTypes({ spec: { template: { spec } } }, knownFieldsFor([], 'argoproj.io', 'Rollout')) as { spec: { template: { spec: unknown } } };
-    assert.deepEqual(out.spec.template.spec, { securityContext: { runAsUser: 0 }, containers: [{ name: 'app', image: 'a:1', volumeMounts: [{ name: 'cfg', mountPath: '/cfg' }] }] });
+    assert.deepEqual(out.spec.template.spec, {
+      securityContext: { runAsUser: 0 },
+      // *bool, a map value, a pointer struct, a string in a list, a CSI volume's *bool: all kept (found in review: an
+      // empty nodeSelector value or a false automount dropped would hide real drift).
+      automountServiceAccountToken: false,
+      nodeSelector: { 'node-role.kubernetes.io/worker': '' },
+      containers: [{ name: 'app', image: 'a:1', securityContext: {}, volumeMounts: [{ name: 'cfg', mountPath: '/cfg' }], args: ['--x', ''] }],
+      volumes: [{ name: 'data', csi: { driver: 'x', readOnly: false } }],
+    });
   });
 
   it('leaves a value the type cannot hold, and a path that is not there', () => {
