@@ -292,7 +292,14 @@ function mergeSets(ctx: GeneratorContext, merge: Obj, at: readonly string[], dep
   };
   if (children.length < 2) return refuse(`a merge generator needs two generators or more (it has ${children.length})`);
   if (keys.length === 0) return refuse('a merge generator needs mergeKeys');
-  const keyOf = (set: ParamSet): string => JSON.stringify(keys.map((k) => set.params.get(k) ?? null));
+  // A key may name a map (Go templates keep list elements whole: `cluster: {name: eu}`), held here flattened as `cluster.name`.
+  const valueOf = (set: ParamSet, k: string): unknown => {
+    const own = set.params.get(k);
+    if (own !== undefined) return own;
+    const nested = [...set.params].filter(([p]) => p.startsWith(`${k}.`)).sort(([a], [b]) => a.localeCompare(b));
+    return nested.length > 0 ? nested : null;
+  };
+  const keyOf = (set: ParamSet): string => JSON.stringify(keys.map((k) => valueOf(set, k)));
   const byKey = (sets: readonly ParamSet[]): Map<string, ParamSet> | undefined => {
     const m = new Map<string, ParamSet>();
     for (const set of sets) {

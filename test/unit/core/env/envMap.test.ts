@@ -381,6 +381,47 @@ spec:
     assert.deepEqual(podinfo.environments[1]?.declaration?.chartVersionAt, { file: 'argocd/podinfo.yaml', documentIndex: 0, pointer: '/spec/generators/0/merge/generators/1/list/elements/0/version' });
   });
 
+  it('ApplicationSet merge generator with Go templates: a merge key may name a map of the elements', async () => {
+    const files = {
+      'argocd/api.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: api
+  namespace: argocd
+spec:
+  goTemplate: true
+  generators:
+    - merge:
+        mergeKeys: [cluster]
+        generators:
+          - list:
+              elements:
+                - cluster: {name: eu}
+                  stage: qa
+                - cluster: {name: us}
+                  stage: qa
+          - list:
+              elements:
+                - cluster: {name: us}
+                  stage: live
+  template:
+    metadata:
+      name: 'api-{{ .cluster.name }}-{{ .stage }}'
+    spec:
+      project: default
+      source:
+        repoURL: https://git.example.com/r.git
+        targetRevision: main
+        path: 'apps/api/{{ .stage }}'
+      destination:
+        name: '{{ .cluster.name }}'
+        namespace: api
+`,
+    };
+    const map = await mapOf(files);
+    assert.deepEqual(map.groups.flatMap((g) => g.environments.map((e) => e.app.name)).sort(), ['api-eu-qa', 'api-us-live']);
+  });
+
   it('Flux Kustomizations of one path in two clusters are one app labelled by cluster; a component shared by unrelated apps joins nothing', async () => {
     const files = {
       'infrastructure/redis/deployment.yaml': configMap('redis'),
