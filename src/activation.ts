@@ -19,6 +19,7 @@ import type { GitOpsLensExtensionExports } from './vscode/api';
 import { DRIFT_SCHEME } from './vscode/codelens/driftDocuments';
 import { DRIFT_LENS_SELECTOR } from './vscode/codelens/driftLensProvider';
 import { IMAGE_LENS_SELECTOR } from './vscode/codelens/imageUpdateLens';
+import { EVENTS_SCHEME } from './vscode/argocd/eventsDocuments';
 import { ENV_SCHEME } from './vscode/env/envDocuments';
 import { LIVE_SCHEME } from './vscode/liveDocuments';
 
@@ -102,6 +103,7 @@ export function activateContributions(
     [LIVE_SCHEME, 'live'],
     [DRIFT_SCHEME, 'drift'],
     [ENV_SCHEME, 'env'],
+    [EVENTS_SCHEME, 'events'],
   ] as Array<[string, Contents]>) {
     const changed = relay<vscode.Uri>(relays, (f) => f.contents[key].onDidChange);
     subscriptions.push(

@@ -89,7 +89,12 @@ export interface Features {
   /** The in-host tests' hooks (throws unless ComposeOptions.testApi). */
   testApi(): GitOpsLensTestApi;
   readonly trees: { readonly applications: vscode.TreeDataProvider<AppTreeNode>; readonly sources: vscode.TreeDataProvider<SourceTreeNode> };
-  readonly contents: { readonly live: vscode.TextDocumentContentProvider; readonly drift: vscode.TextDocumentContentProvider; readonly env: vscode.TextDocumentContentProvider };
+  readonly contents: {
+    readonly live: vscode.TextDocumentContentProvider;
+    readonly drift: vscode.TextDocumentContentProvider;
+    readonly env: vscode.TextDocumentContentProvider;
+    readonly events: vscode.TextDocumentContentProvider;
+  };
   readonly lenses: { readonly drift: vscode.CodeLensProvider; readonly image: vscode.CodeLensProvider };
   readonly hovers: { readonly drift: vscode.HoverProvider; readonly blame: vscode.HoverProvider };
   readonly codeActions: vscode.CodeActionProvider;
@@ -321,7 +326,7 @@ export function compose({ channel, activationMillis, context, options, views }: 
       return testApi;
     },
     trees: { applications: tree, sources },
-    contents: { live, drift: driftDocuments, env: envDocuments },
+    contents: { live, drift: driftDocuments, env: envDocuments, events: argocd.events },
     lenses: { drift: driftLenses, image: imageLenses },
     hovers: { drift: driftHover, blame: blameHover },
     codeActions: adoptLive,

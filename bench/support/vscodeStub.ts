@@ -7,6 +7,8 @@ import Module = require('node:module');
 export interface StubRecord {
   commands: string[];
   treeViews: string[];
+  /** Schemes of the text document content providers registered. */
+  schemes: string[];
 }
 
 /** The handlers registered, by command id (not part of the record, which is printed as JSON). */
@@ -19,7 +21,7 @@ export interface StubWindow {
 }
 
 export function installVscodeStub(settings: Record<string, unknown> = {}, window: StubWindow = {}): StubRecord {
-  const record: StubRecord = { commands: [], treeViews: [] };
+  const record: StubRecord = { commands: [], treeViews: [], schemes: [] };
   const disposable = { dispose: () => undefined };
   class EventEmitter<T> {
     private listeners: Array<(e: T) => void> = [];
@@ -114,7 +116,10 @@ export function installVscodeStub(settings: Record<string, unknown> = {}, window
       onDidGrantWorkspaceTrust: () => disposable,
       onDidChangeWorkspaceFolders: () => disposable,
       onDidChangeConfiguration: () => disposable,
-      registerTextDocumentContentProvider: () => disposable,
+      registerTextDocumentContentProvider: (scheme: string) => {
+        record.schemes.push(scheme);
+        return disposable;
+      },
       textDocuments: (window.documents ?? []).map((d) => {
         const uri = { scheme: 'file', fsPath: d.path, path: d.path, toString: () => `file://${d.path}` };
         return { uri, fileName: d.path, languageId: d.languageId, version: 1, isClosed: false, lineCount: d.text.split('\n').length, getText: () => d.text };

@@ -15,6 +15,11 @@ import { REPO_ROOT } from '../support/paths';
 const PROBE = path.join(REPO_ROOT, 'out', 'bench', 'support', 'activateProbe.js');
 const EXTENSION = path.join(REPO_ROOT, 'out', 'src', 'extension.js');
 
+/** The TypeScript files under a folder. */
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+}
+
 describe('extension activate()', () => {
   let home: string;
   before(() => {
@@ -29,6 +34,7 @@ describe('extension activate()', () => {
   interface ProbeResult {
     commands: string[];
     treeViews: string[];
+    schemes: string[];
     filesTouched: string[];
     featuresLoaded: { atActivation: boolean; atEnd: boolean };
   }
@@ -57,6 +63,11 @@ describe('extension activate()', () => {
     const result = activate();
     assert.deepEqual([...result.commands].sort(), [...COMMAND_IDS].sort());
     assert.deepEqual(result.treeViews, ['gitopsLens.applications', 'gitopsLens.sources']);
+    // Every virtual document the features open, so a tab restored after a reload resolves before they load.
+    assert.deepEqual([...result.schemes].sort(), ['gitops-argocd-events', 'gitops-drift', 'gitops-env', 'gitops-live']);
+    // ... and no feature registers one of its own (it would exist only once the features load).
+    const registering = sourceFiles(path.join(REPO_ROOT, 'src')).filter((f) => !f.endsWith('activation.ts') && fs.readFileSync(f, 'utf8').includes('registerTextDocumentContentProvider('));
+    assert.deepEqual(registering, []);
     assert.deepEqual(result.featuresLoaded, { atActivation: false, atEnd: false });
   });
 

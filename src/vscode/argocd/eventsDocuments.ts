@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import type { Disposable } from '../../core/lifecycle';
 
-const EVENTS_SCHEME = 'gitops-argocd-events';
+/** Registered at activation (src/activation.ts), so a tab of it restored after a reload resolves before the features load. */
+export const EVENTS_SCHEME = 'gitops-argocd-events';
 /** Documents kept for reopening a tab; older ones are dropped (their tabs show an empty document). */
 const KEEP = 20;
 
@@ -14,12 +15,7 @@ export class ArgoCdEventsDocuments implements vscode.TextDocumentContentProvider
   private readonly _onDidChange = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this._onDidChange.event;
   private readonly texts = new Map<string, string>();
-  private readonly registration: vscode.Disposable;
   private counter = 0;
-
-  constructor() {
-    this.registration = vscode.workspace.registerTextDocumentContentProvider(EVENTS_SCHEME, this);
-  }
 
   /** A document for `text`, named after the server and the app (`prod/guestbook events` in the tab). */
   put(server: string, app: string, text: string): vscode.Uri {
@@ -37,7 +33,6 @@ export class ArgoCdEventsDocuments implements vscode.TextDocumentContentProvider
   }
 
   dispose(): void {
-    this.registration.dispose();
     this._onDidChange.dispose();
     this.texts.clear();
   }
