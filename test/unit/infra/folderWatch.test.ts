@@ -70,12 +70,39 @@ describe('FolderWatch', () => {
     }
   });
 
-  it('tolerates a folder that does not exist yet and watches it on the next call', async () => {
-    const later = path.join(dir, 'later');
+  it('waits for a folder that does not exist yet (two levels down) and watches it once it appears', async () => {
+    const later = path.join(dir, 'later', 'argocd');
     watch.watch([path.join(later, 'config')]);
-    fs.mkdirSync(later);
-    watch.watch([path.join(later, 'config')]);
+    fs.mkdirSync(later, { recursive: true });
+    await sleep(SETTLE);
+    calls = 0;
     fs.writeFileSync(path.join(later, 'config'), 'x');
+    await sleep(SETTLE);
+    assert.equal(calls, 1, 'a write in the folder made after the watch began went unnoticed');
+  });
+
+  it('follows a folder removed and made again (rm -rf ~/.config/argocd, then argocd login)', async () => {
+    const folder = path.join(dir, 'argocd');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'config'), 'old');
+    watch.watch([path.join(folder, 'config')]);
+    fs.rmSync(folder, { recursive: true });
+    await sleep(SETTLE);
+    assert.ok(calls >= 1, 'the removal went unnoticed');
+    fs.mkdirSync(folder);
+    await sleep(SETTLE);
+    calls = 0;
+    fs.writeFileSync(path.join(folder, 'config'), 'new');
+    await sleep(SETTLE);
+    assert.equal(calls, 1, 'a write in the folder made again went unnoticed');
+  });
+
+  it('notices a missing folder appearing under a folder it watches for another file', async () => {
+    watch.watch([path.join(dir, 'config'), path.join(dir, 'sub', 'config')]);
+    fs.mkdirSync(path.join(dir, 'sub'));
+    await sleep(SETTLE);
+    calls = 0;
+    fs.writeFileSync(path.join(dir, 'sub', 'config'), 'x');
     await sleep(SETTLE);
     assert.equal(calls, 1);
   });
