@@ -83,27 +83,26 @@ export class YamlAuthoring implements Disposable {
       undefined,
       this.disposables,
     );
-    this.disposables.add(
-      vscode.workspace.onDidChangeTextDocument((e) =>
-        this.kubernetes.changed(
-          e.document.uri.toString(),
-          e.contentChanges.map((c) => ({ startLine: c.range.start.line, endLine: c.range.end.line, text: c.text })),
-          (line) => (line < e.document.lineCount ? e.document.lineAt(line).text : ''),
-        ),
-      ),
-    );
+    this.disposables.add(vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)));
     this.disposables.add(vscode.workspace.onDidCloseTextDocument((d) => this.kubernetes.forget(d.uri.toString())));
     this.disposables.add(vscode.workspace.onDidOpenTextDocument((d) => this.consider(d)));
-    // Before the start, a keystroke in a YAML file that holds no manifest costs a look at the changed lines only.
-    this.disposables.add(
-      vscode.workspace.onDidChangeTextDocument((e) => this.starting === undefined && touchesKindLine(e.document, e.contentChanges) && this.consider(e.document)),
-    );
     deps.onDidChangeClusters(() => this.starting && this.refreshClusters(), undefined, this.disposables);
     this.disposables.add(
       afterActivation(() => {
         for (const d of vscode.workspace.textDocuments) this.consider(d);
       }),
     );
+  }
+
+  private documentChanged(e: vscode.TextDocumentChangeEvent): void {
+    const doc = e.document;
+    this.kubernetes.changed(
+      doc.uri.toString(),
+      e.contentChanges.map((c) => ({ startLine: c.range.start.line, endLine: c.range.end.line, text: c.text })),
+      (line) => (line < doc.lineCount ? doc.lineAt(line).text : ''),
+    );
+    // Before the start, a keystroke in a YAML file that holds no manifest costs a look at the changed lines only.
+    if (this.starting === undefined && touchesKindLine(doc, e.contentChanges)) this.consider(doc);
   }
 
   /** Which validator runs, once started: for the log and tests. */
