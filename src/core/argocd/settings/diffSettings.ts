@@ -93,21 +93,21 @@ export function parseDiffSettings(configMap: unknown): ParsedDiffSettings {
       }
     }
   }
+  // Split keys `resource.customizations.<type>.<group_kind>` (settings.go appendResourceOverridesFromSplitKeys).
+  const splitKeys: ReadonlyArray<[string, Map<string, { where: string; value: unknown }>]> = [
+    [SPLIT_PREFIX, overrides],
+    [KNOWN_TYPES_PREFIX, knownTypes],
+  ];
   // Go ranges over the map in random order; sorted keys give the same result for the same ConfigMap.
   for (const key of Object.keys(data).sort()) {
-    if (key.startsWith(KNOWN_TYPES_PREFIX)) {
-      const target = overrideKey(key.slice(KNOWN_TYPES_PREFIX.length));
-      if (target === undefined) problems.push(`${key}: the key must end in <group>_<kind>, <kind> or all`);
-      else knownTypes.set(target, { where: key, value: yamlValue(data[key]!, key, problems) });
-      continue;
-    }
-    if (!key.startsWith(SPLIT_PREFIX)) continue;
-    const target = overrideKey(key.slice(SPLIT_PREFIX.length));
+    const split = splitKeys.find(([prefix]) => key.startsWith(prefix));
+    if (split === undefined) continue;
+    const target = overrideKey(key.slice(split[0].length));
     if (target === undefined) {
       problems.push(`${key}: the key must end in <group>_<kind>, <kind> or all`);
       continue;
     }
-    overrides.set(target, { where: key, value: yamlValue(data[key]!, key, problems) });
+    split[1].set(target, { where: key, value: yamlValue(data[key]!, key, problems) });
   }
   const ignore: IgnoreSpec[] = [];
   for (const [key, { where, value }] of [...overrides].sort(([a], [b]) => a.localeCompare(b))) {
